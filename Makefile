@@ -1,0 +1,140 @@
+# wormcast — build, test, benchmark, validate.
+#
+#   make            build build/wormcast (installs missing Debian packages first)
+#   make test       unit and CLI tests, then the same suite under ASan+UBSan
+#   make bench      benchmarks with their baselines (see bench/)
+#   make validate   full-scale scenarios beside the historical figures
+#   make deps       apt-get only the packages whose pkg-config check fails
+
+PKGS      := gsl inih jansson plplot cmocka libpcap zlib
+# pkg-config name → Debian package
+DEB_gsl     := libgsl-dev
+DEB_inih    := libinih-dev
+DEB_jansson := libjansson-dev
+DEB_plplot  := libplplot-dev plplot-driver-cairo
+DEB_cmocka  := libcmocka-dev
+DEB_libpcap := libpcap-dev
+DEB_zlib    := zlib1g-dev
+
+CC      ?= cc
+OPT     ?= -O2 -march=native
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Ibuild/gen $(WARN)
+SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Recursive (=) so pkg-config runs after `deps` has had its chance.
+PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot 2>/dev/null)
+PCLIBS  = $(shell pkg-config --libs gsl inih jansson plplot 2>/dev/null) -lm
+TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
+                             src/report/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
+BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
+SCENARIOS := $(sort $(wildcard scenarios/*.ini))
+GEN     := build/gen/scenarios_builtin.c
+
+.PHONY: all build deps test test-run bench validate clean format format-check quickstart
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: build/wormcast
+
+deps:
+	@missing=""; for p in $(PKGS); do \
+	  pkg-config --exists $$p 2>/dev/null || case $$p in \
+	    gsl) missing="$$missing $(DEB_gsl)";; inih) missing="$$missing $(DEB_inih)";; \
+	    jansson) missing="$$missing $(DEB_jansson)";; plplot) missing="$$missing $(DEB_plplot)";; \
+	    cmocka) missing="$$missing $(DEB_cmocka)";; libpcap) missing="$$missing $(DEB_libpcap)";; \
+	    zlib) missing="$$missing $(DEB_zlib)";; esac; done; \
+	command -v pkg-config >/dev/null || missing="pkg-config $$missing"; \
+	command -v cc >/dev/null || missing="gcc make $$missing"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+	    pkg-config $$missing >/dev/null; \
+	fi
+
+$(GEN): $(SCENARIOS) tools/embed-scenarios.sh
+	@mkdir -p $(@D)
+	tools/embed-scenarios.sh $@ $(SCENARIOS)
+
+# ---- release objects ----
+build/obj/%.o: src/%.c $(wildcard src/*/*.h) $(GEN)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) -c $< -o $@
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) -c $< -o $@
+
+LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) build/obj/gen/scenarios_builtin.o
+build/libwormcast.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+build/wormcast: $(CLI_SRC:src/%.c=build/obj/%.o) build/libwormcast.a
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $^ $(PCLIBS) -o $@
+
+# ---- sanitized objects (ASan + UBSan) ----
+build/san/obj/%.o: src/%.c $(wildcard src/*/*.h) $(GEN)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $(PCFLAGS) -c $< -o $@
+build/san/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(SAN) -c $< -o $@
+
+SAN_OBJ := $(LIB_SRC:src/%.c=build/san/obj/%.o) build/san/obj/gen/scenarios_builtin.o
+build/san/libwormcast.a: $(SAN_OBJ)
+	ar rcs $@ $^
+build/san/wormcast: $(CLI_SRC:src/%.c=build/san/obj/%.o) build/san/libwormcast.a
+	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $^ $(PCLIBS) -o $@
+
+# ---- tests ----
+build/tests/%: tests/%.c tests/testutil.h build/libwormcast.a
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) $(TESTLIBS) -o $@
+build/san/tests/%: tests/%.c tests/testutil.h build/san/libwormcast.a
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $(PCFLAGS) $< build/san/libwormcast.a $(PCLIBS) $(TESTLIBS) -o $@
+
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=build/san/tests/%)
+	@echo "== unit tests (release build)"
+	@fail=0; for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
+	 echo "== CLI tests (release build)"; \
+	 tests/cli.sh build/wormcast || fail=1; \
+	 echo "== unit tests (ASan + UBSan)"; \
+	 for t in $(TESTS); do WORMCAST_SANITIZED=1 WORMCAST=build/san/wormcast build/san/tests/$$t || fail=1; done; \
+	 echo "== CLI tests (ASan + UBSan)"; \
+	 tests/cli.sh build/san/wormcast || fail=1; \
+	 exit $$fail
+
+# ---- benchmarks and validation ----
+build/bench/%: bench/%.c build/libwormcast.a
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
+
+bench: all $(BENCHES:%=build/bench/%)
+	@for b in $(BENCHES); do build/bench/$$b || exit 1; done
+
+build/validate: validate/validate.c build/libwormcast.a
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
+
+validate: all build/validate
+	build/validate
+
+quickstart: all
+	build/wormcast run codered-v2 --plot wormcast-out/codered-v2.png
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c validate/*.c)
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c validate/*.c)
+
+clean:
+	rm -rf build

@@ -1,0 +1,125 @@
+/*
+ * Probe engine benchmarks (make bench).
+ *
+ * 1. probes/s on one core: the full-scale Code Red v2 population (360,000
+ *    hosts in all of IPv4) with 30,000 hosts infected from the start, run for
+ *    10 simulated minutes with one thread; next to a baseline loop that only
+ *    draws the same addresses from the same per-(host, step) streams and does
+ *    nothing with them. Targets: at least half the baseline, at least 1.5e8/s.
+ * 2. the full codered-v2 day with the probe engine, all cores: wall time and
+ *    peak memory (target: peak RSS under 200 MB), by running the real binary.
+ * Each figure is the median of several repetitions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/rng.h"
+#include "sim/sim.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Same stream layout as the engine: a stream per (host, step), ~6 draws each. */
+static double baseline_rate(uint64_t draws)
+{
+	uint64_t acc = 0, done = 0;
+	double t0 = now();
+	for (uint64_t step = 0; done < draws; step++)
+		for (uint32_t h = 0; h < 30000 && done < draws; h++) {
+			wc_rng r = wc_rng_at(1, h, step);
+			for (int k = 0; k < 6; k++)
+				acc ^= (uint32_t)wc_rng_next(&r);
+			done += 6;
+		}
+	double dt = now() - t0;
+	if (acc == 42)
+		puts(""); /* keeps the loop from being optimised away */
+	return (double)done / dt;
+}
+
+static double engine_rate(uint64_t *probes)
+{
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	if (wc_scenario_load_builtin(&sc, "codered-v2", &err) ||
+	    wc_scenario_set(&sc, "outbreak.seed_hosts=30000", &err) || wc_scenario_finish(&sc, &err)) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		exit(1);
+	}
+	wc_run_options opt;
+	wc_run_options_init(&opt);
+	opt.engine = WC_ENGINE_PROBE;
+	opt.threads = 1;
+	opt.until = sc.start + 600;
+	wc_run_result res;
+	if (wc_simulate(&sc, &opt, &res, &err) != 0) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		exit(1);
+	}
+	*probes = res.probes;
+	double rate = (double)res.probes / res.engine_seconds;
+	wc_run_result_free(&res);
+	return rate;
+}
+
+static void full_day(const char *binary)
+{
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(binary, binary, "run", "codered-v2", "--engine", "probe", "--quiet", "--out",
+		      "build/bench/codered-v2-probe", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	wait4(pid, &status, 0, &ru);
+	double wall = now() - t0;
+	printf("codered-v2 full day, probe engine, %ld cores: %.1f s wall, peak RSS %.1f MB "
+	       "(target < 200 MB)%s\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), wall, (double)ru.ru_maxrss / 1024,
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : "  [RUN FAILED]");
+}
+
+int main(int argc, char **argv)
+{
+	enum { REPS = 5 };
+	double base[REPS], eng[REPS];
+	uint64_t probes = 0;
+	for (int i = 0; i < REPS; i++) {
+		eng[i] = engine_rate(&probes);
+		base[i] = baseline_rate(probes);
+	}
+	double b = median(base, REPS), e = median(eng, REPS);
+	printf("probe engine, 1 core: %.3g probes/s (median of %d runs of %.3g probes)\n", e, REPS,
+	       (double)probes);
+	printf("baseline (draw addresses only), 1 core: %.3g draws/s\n", b);
+	printf("engine / baseline = %.2f (target >= 0.5); engine / 1.5e8 = %.2f (target >= 1)\n",
+	       e / b, e / 1.5e8);
+	if (argc > 1 && strcmp(argv[1], "--no-full") == 0)
+		return 0;
+	full_day("build/wormcast");
+	return 0;
+}

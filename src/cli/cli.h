@@ -1,0 +1,20 @@
+/*
+ * cli.h — the subcommands of the wormcast program. Each parses its own flags,
+ * calls the library and prints; each returns an exit status (WC_EXIT_*).
+ */
+#ifndef WC_CLI_CLI_H
+#define WC_CLI_CLI_H
+
+int cmd_run(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+
+/* Prints "wormcast: MSG" to stderr and returns code. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True if argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+#define WORMCAST_VERSION "0.1.0-dev"
+
+#endif

@@ -1,0 +1,222 @@
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/progress.h"
+#include "report/report.h"
+#include "sim/sim.h"
+
+static const char run_usage[] =
+	"usage: wormcast run SCENARIO|FILE.ini [options]\n"
+	"\n"
+	"Simulates a worm outbreak and writes DIR/timeline.csv and DIR/summary.json.\n"
+	"\n"
+	"options:\n"
+	"  --seed N             random seed (default 1); same seed, same bytes\n"
+	"  --engine E           auto, probe or fast (default auto)\n"
+	"  --threads N          worker threads (default: all cores); does not change results\n"
+	"  --set SEC.KEY=VALUE  override a scenario key; repeatable (`wormcast keys` lists them)\n"
+	"  --until TIME         stop at this UTC time, e.g. 2001-07-20T00:00:00Z\n"
+	"  --out DIR            output directory (default wormcast-out/SCENARIO-seedN)\n"
+	"  --plot FILE          also draw FILE (.png, .svg or .pdf)\n"
+	"  --quiet              no progress bar and no summary table\n"
+	"  -h, --help           this help\n"
+	"\n"
+	"example:\n"
+	"  wormcast run codered-v2 --seed 7 --plot codered.png\n"
+	"  wormcast run codered-v2 --set population.vulnerable=180000 --until 2001-07-20T00:00Z\n";
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-' || *s == '\0')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int mkdir_p(const char *path, wc_error *err)
+{
+	char buf[1024];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+					    strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+				    strerror(errno));
+	return 0;
+}
+
+static int plot_format_ok(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (strcmp(dot, ".png") == 0 || strcmp(dot, ".svg") == 0 ||
+		       strcmp(dot, ".pdf") == 0);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"seed", required_argument, NULL, 's'},   {"engine", required_argument, NULL, 'e'},
+		{"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
+		{"until", required_argument, NULL, 'u'},  {"out", required_argument, NULL, 'o'},
+		{"plot", required_argument, NULL, 'p'},   {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	wc_run_options opt;
+	wc_run_options_init(&opt);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	opt.threads = ncpu > 0 ? (int)ncpu : 1;
+	const char *out_dir = NULL, *plot = NULL, *until = NULL;
+	const char **sets = calloc((size_t)argc, sizeof *sets);
+	int nsets = 0, quiet = 0, c;
+	if (sets == NULL)
+		return cli_fail(WC_EXIT_RUNTIME, "out of memory");
+	optind = 1;
+	opterr = 0;
+	int rc = WC_EXIT_OK;
+	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+		uint64_t v;
+		switch (c) {
+		case 's':
+			if (parse_u64(optarg, &opt.seed) != 0)
+				rc = cli_fail(WC_EXIT_USAGE, "--seed: expected a non-negative "
+							     "integer, got '%s'", optarg);
+			break;
+		case 'e':
+			if (wc_engine_parse(optarg, &opt.engine) != 0)
+				rc = cli_fail(WC_EXIT_USAGE,
+					      "--engine: expected auto, probe or fast, got '%s'",
+					      optarg);
+			break;
+		case 't':
+			if (parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
+				rc = cli_fail(WC_EXIT_USAGE,
+					      "--threads: expected 1 to 1024, got '%s'", optarg);
+			else
+				opt.threads = (int)v;
+			break;
+		case 'S':
+			sets[nsets++] = optarg;
+			break;
+		case 'u':
+			until = optarg;
+			if (wc_time_parse(optarg, &opt.until) != 0)
+				rc = cli_fail(WC_EXIT_USAGE,
+					      "--until: expected a UTC time like "
+					      "2001-07-20T00:00:00Z, got '%s'",
+					      optarg);
+			break;
+		case 'o':
+			out_dir = optarg;
+			break;
+		case 'p':
+			plot = optarg;
+			if (!plot_format_ok(plot))
+				rc = cli_fail(WC_EXIT_USAGE,
+					      "--plot: unsupported format '%s' (use .png, .svg or "
+					      ".pdf)",
+					      plot);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			free(sets);
+			return WC_EXIT_OK;
+		case ':':
+			rc = cli_fail(WC_EXIT_USAGE, "run: option '%s' needs a value",
+				      argv[optind - 1]);
+			break;
+		default:
+			rc = cli_fail(WC_EXIT_USAGE, "run: unknown option '%s' (see `wormcast run "
+						     "--help`)", argv[optind - 1]);
+			break;
+		}
+		if (rc != WC_EXIT_OK) {
+			free(sets);
+			return rc;
+		}
+	}
+	(void)until;
+	if (optind != argc - 1) {
+		free(sets);
+		return cli_fail(WC_EXIT_USAGE, "run: expected one scenario name or .ini file "
+					       "(see `wormcast run --help`)");
+	}
+
+	/* Everything the user gave is checked before anything is written. */
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	if (wc_scenario_load(&sc, argv[optind], &err) == 0)
+		for (int i = 0; i < nsets && err.code == 0; i++)
+			wc_scenario_set(&sc, sets[i], &err);
+	free(sets);
+	if (err.code == 0)
+		wc_scenario_finish(&sc, &err);
+	if (err.code != 0)
+		return cli_fail(err.code, "%s", err.msg);
+
+	char default_out[256];
+	if (out_dir == NULL) {
+		snprintf(default_out, sizeof default_out, "wormcast-out/%s-seed%" PRIu64, sc.name,
+			 opt.seed);
+		out_dir = default_out;
+	}
+
+	wc_progress bar;
+	wc_progress_start(&bar, sc.name, quiet);
+	opt.progress = wc_progress_update;
+	opt.progress_ctx = &bar;
+	wc_run_result res;
+	int sim_rc = wc_simulate(&sc, &opt, &res, &err);
+	wc_progress_finish(&bar);
+	if (sim_rc != 0)
+		return cli_fail(err.code ? err.code : WC_EXIT_RUNTIME, "%s", err.msg);
+
+	char path[1100];
+	struct stat st;
+	int existed = stat(out_dir, &st) == 0;
+	if (mkdir_p(out_dir, &err) == 0) {
+		snprintf(path, sizeof path, "%s/timeline.csv", out_dir);
+		if (wc_report_write_timeline_csv(path, &res.timeline, &err) == 0) {
+			snprintf(path, sizeof path, "%s/summary.json", out_dir);
+			wc_report_write_summary_json(path, &sc, &opt, &res, &err);
+		}
+		if (err.code == 0 && plot)
+			wc_report_plot_run(plot, &sc, &res.timeline, &err);
+	}
+	if (err.code != 0) {
+		if (!existed)
+			rmdir(out_dir); /* succeeds only if nothing was written into it */
+		wc_run_result_free(&res);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+	if (!quiet) {
+		wc_report_print_summary(stdout, &sc, &res);
+		printf("\nwrote %s/timeline.csv, %s/summary.json%s%s\n", out_dir, out_dir,
+		       plot ? ", " : "", plot ? plot : "");
+	}
+	wc_run_result_free(&res);
+	return WC_EXIT_OK;
+}

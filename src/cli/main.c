@@ -1,0 +1,59 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+
+static const char usage[] =
+	"usage: wormcast COMMAND [ARGS]\n"
+	"\n"
+	"Simulate Internet worm outbreaks at full IPv4 scale (Code Red and others).\n"
+	"\n"
+	"commands:\n"
+	"  run SCENARIO|FILE.ini   simulate an outbreak; writes timeline.csv, summary.json\n"
+	"  scenarios               list the built-in scenarios\n"
+	"  show SCENARIO           print a built-in scenario's .ini, to copy and edit\n"
+	"  keys                    every scenario key with unit, default and range (Markdown)\n"
+	"\n"
+	"  wormcast COMMAND --help  for a command's options; `man wormcast` for the manual.\n"
+	"  wormcast --version\n";
+
+int cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("wormcast: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return fputs(usage, stderr), WC_EXIT_USAGE;
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
+		return fputs(usage, stdout), WC_EXIT_OK;
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
+		return printf("wormcast %s\n", WORMCAST_VERSION), WC_EXIT_OK;
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "scenarios") == 0)
+		return cmd_scenarios(argc - 1, argv + 1);
+	if (strcmp(cmd, "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(cmd, "keys") == 0)
+		return cmd_keys(argc - 1, argv + 1);
+	return cli_fail(WC_EXIT_USAGE, "unknown command '%s' (try `wormcast --help`)", cmd);
+}

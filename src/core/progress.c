@@ -1,0 +1,51 @@
+#include "core/progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void wc_progress_start(wc_progress *p, const char *label, bool quiet)
+{
+	p->enabled = !quiet && isatty(STDERR_FILENO);
+	p->started = monotonic();
+	p->last_permille = -1;
+	snprintf(p->label, sizeof p->label, "%s", label);
+}
+
+void wc_progress_update(void *ctx, double done)
+{
+	wc_progress *p = ctx;
+	int permille = (int)(done * 1000);
+	if (!p->enabled || permille == p->last_permille)
+		return;
+	p->last_permille = permille;
+	double elapsed = monotonic() - p->started;
+	char bar[31];
+	int filled = (int)(done * 30);
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[30] = '\0';
+	char eta[32] = "";
+	if (done > 0.01 && done < 1) {
+		int left = (int)(elapsed * (1 - done) / done);
+		snprintf(eta, sizeof eta, "  %dm%02ds left", left / 60, left % 60);
+	}
+	fprintf(stderr, "\r%s [%s] %5.1f%%%s   ", p->label, bar, done * 100, eta);
+	fflush(stderr);
+}
+
+void wc_progress_finish(wc_progress *p)
+{
+	if (p->enabled && p->last_permille >= 0) {
+		fprintf(stderr, "\r%*s\r", (int)strlen(p->label) + 60, "");
+		fflush(stderr);
+	}
+}

@@ -1,0 +1,71 @@
+/*
+ * rng.h — the simulator's random numbers: small, fast and counter-based.
+ *
+ * Results must not depend on the thread count, so no stream is shared: every
+ * random decision is drawn from a stream keyed by (seed, stream id, counter),
+ * e.g. (run seed, host id, step). wc_rng_at() hashes the key into a 64-bit state
+ * with the SplitMix64 finaliser (a bijection with full avalanche), and the
+ * stream itself is wyrand: a Weyl sequence s += γ passed through a 64x64→128
+ * multiply-fold. wyrand passes BigCrush and PractRand and costs one multiply
+ * per 64 bits, which is what the probe loop can afford.
+ *
+ * Distributions that are not in a hot loop (population placement, Pareto,
+ * multinomial) use GSL instead; see wc_rng_gsl_seed().
+ */
+#ifndef WC_CORE_RNG_H
+#define WC_CORE_RNG_H
+
+#include <stdint.h>
+
+typedef struct wc_rng {
+	uint64_t state; /* Weyl counter; the output is a mix of it */
+} wc_rng;
+
+/* SplitMix64's finaliser: a fixed bijection on 64-bit words. */
+static inline uint64_t wc_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+/* The stream for one key. Distinct keys give unrelated streams. */
+static inline wc_rng wc_rng_at(uint64_t seed, uint64_t stream, uint64_t counter)
+{
+	wc_rng r;
+	r.state = wc_mix64(seed ^ wc_mix64(stream * 0x9e3779b97f4a7c15ull + wc_mix64(counter)));
+	return r;
+}
+
+static inline uint64_t wc_rng_next(wc_rng *r)
+{
+	r->state += 0xa0761d6478bd642full;
+	__uint128_t t = (__uint128_t)r->state * (r->state ^ 0xe7037ed1a0b428dbull);
+	return (uint64_t)(t >> 64) ^ (uint64_t)t;
+}
+
+/* Uniform double in [0, 1) with 53 random bits. */
+static inline double wc_rng_uniform(wc_rng *r)
+{
+	return (double)(wc_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform integer in [0, n) by Lemire's multiply-shift; the bias is below
+ * n / 2^64, far under anything a run can detect. */
+static inline uint64_t wc_rng_below(wc_rng *r, uint64_t n)
+{
+	return (uint64_t)(((__uint128_t)wc_rng_next(r) * n) >> 64);
+}
+
+/* Exponential waiting time with the given rate (events per unit); +inf when the
+ * rate is zero. */
+double wc_rng_exponential(wc_rng *r, double rate);
+
+/* A GSL seed (unsigned long) derived from the run seed and a purpose tag, so the
+ * set-up draws (placement, classes) are independent of the per-step streams. */
+unsigned long wc_rng_gsl_seed(uint64_t seed, uint64_t purpose);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * xalloc.h — the project's one allocation policy.
+ *
+ * Running out of memory in a simulation or a parser leaves nothing sensible to
+ * recover, so these wrappers print what was asked for and abort. Every
+ * allocation in the library goes through them; none returns NULL.
+ */
+#ifndef WC_CORE_XALLOC_H
+#define WC_CORE_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* Overflow-checked count * size for arrays. */
+void *xmallocarray(size_t count, size_t size);
+void *xreallocarray(void *ptr, size_t count, size_t size);
+char *xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,140 @@
+#include "report/report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "core/atomicfile.h"
+
+/* jansson's integers are signed 64-bit; a larger count becomes a decimal
+ * string rather than a double, which would silently round it. */
+static json_t *json_u64(uint64_t v)
+{
+	if (v <= (uint64_t)INT64_MAX)
+		return json_integer((json_int_t)v);
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return json_string(buf);
+}
+
+/* jansson accepts only UTF-8; a file name need not be. Bytes it refuses are
+ * replaced so that the key is still written rather than silently dropped. */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j != NULL)
+		return j;
+	char buf[256];
+	size_t i;
+	for (i = 0; s[i] != '\0' && i + 1 < sizeof buf; i++)
+		buf[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	buf[i] = '\0';
+	return json_string(buf);
+}
+
+static json_t *json_time(wc_time t)
+{
+	char buf[32];
+	return json_string(wc_time_format(t, buf));
+}
+
+/* A time that exists only if the timeline has rows. */
+static json_t *json_row_time(const wc_run_figures *fig, wc_time t)
+{
+	return fig->rows ? json_time(t) : json_null();
+}
+
+static json_t *json_peak(const wc_run_figures *fig, uint64_t value, wc_time t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "value", json_u64(value));
+	json_object_set_new(o, "time", json_row_time(fig, t));
+	return o;
+}
+
+static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
+			     const wc_run_result *res)
+{
+	const wc_timeline *tl = &res->timeline;
+	wc_run_figures fig;
+	wc_run_figures_compute(tl, &fig);
+
+	json_t *root = json_object();
+	json_object_set_new(root, "scenario", json_text(sc->name));
+	json_object_set_new(root, "source", json_text(sc->source));
+	json_object_set_new(root, "seed", json_u64(opt->seed));
+	json_object_set_new(root, "engine", json_string(wc_engine_name(res->engine)));
+	json_object_set_new(root, "threads", json_integer(opt->threads));
+	json_object_set_new(root, "start", json_time(sc->start));
+	wc_time end = opt->until != 0 && opt->until < sc->end ? opt->until : sc->end;
+	json_object_set_new(root, "end", json_time(end));
+	json_object_set_new(root, "interval_seconds", json_integer(fig.interval));
+	json_object_set_new(root, "rows", json_u64(fig.rows));
+	json_object_set_new(root, "vulnerable", json_u64(res->vulnerable));
+	json_object_set_new(root, "probes", json_u64(res->probes));
+	json_object_set_new(root, "wall_seconds", json_real(res->wall_seconds));
+
+	json_t *final = json_object();
+	json_object_set_new(final, "time", json_row_time(&fig, fig.final_time));
+	json_object_set_new(final, "cumulative_infected", json_u64(fig.final_cumulative_infected));
+	json_object_set_new(final, "infected", json_u64(fig.final_infected));
+	json_object_set_new(final, "active", json_u64(fig.final_active));
+	json_object_set_new(final, "patched", json_u64(fig.final_patched));
+	json_object_set_new(final, "telescope_sources", json_u64(fig.final_telescope_sources));
+	json_object_set_new(root, "final", final);
+
+	json_t *peaks = json_object();
+	json_object_set_new(peaks, "new_infections_per_interval",
+			    json_peak(&fig, fig.peak_new_infections, fig.peak_new_infections_time));
+	json_object_set_new(peaks, "active",
+			    json_peak(&fig, fig.peak_active, fig.peak_active_time));
+	json_object_set_new(peaks, "probes_per_interval",
+			    json_peak(&fig, fig.peak_probes, fig.peak_probes_time));
+	json_object_set_new(root, "peaks", peaks);
+
+	json_t *totals = json_object();
+	json_object_set_new(totals, "probes", json_u64(fig.total_probes));
+	json_object_set_new(totals, "telescope_probes", json_u64(fig.total_telescope_probes));
+	json_object_set_new(totals, "target_bytes", json_u64(fig.total_target_bytes));
+	json_object_set_new(totals, "reinfections", json_u64(fig.total_reinfections));
+	json_object_set_new(root, "totals", totals);
+
+	json_t *history = json_array();
+	for (int i = 0; i < sc->nhistory; i++) {
+		const wc_history_point *h = &sc->history[i];
+		const wc_timeline_row *r = wc_timeline_row_at(tl, h->time);
+		json_t *p = json_object();
+		json_object_set_new(p, "time", json_time(h->time));
+		json_object_set_new(p, "measured", json_real(h->value));
+		json_object_set_new(p, "simulated_cumulative_infected",
+				    r ? json_u64(r->cumulative_infected) : json_null());
+		json_array_append_new(history, p);
+	}
+	json_object_set_new(root, "history", history);
+	return root;
+}
+
+int wc_report_write_summary_json(const char *path, const wc_scenario *sc,
+				 const wc_run_options *opt, const wc_run_result *res,
+				 wc_error *err)
+{
+	wc_atomic_file f;
+
+	if (wc_atomic_open(&f, path, err) != 0)
+		return -1;
+	json_t *root = summary_build(sc, opt, res);
+	errno = 0;
+	/* 15 significant digits print wall_seconds and measured values as
+	 * written (0.25, not 0.25000000000000001). */
+	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
+	int rc = json_dumpf(root, f.fp, flags);
+	json_decref(root);
+	if (rc != 0 || fputc('\n', f.fp) == EOF) {
+		int e = errno ? errno : EIO;
+		wc_atomic_abort(&f);
+		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path,
+				    strerror(e));
+	}
+	return wc_atomic_commit(&f, err);
+}

@@ -1,0 +1,40 @@
+#include "report/report.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/atomicfile.h"
+
+int wc_report_timeline_csv_stream(FILE *out, const wc_timeline *tl)
+{
+	/* 15 columns of at most 20 digits plus a timestamp: 512 leaves room for
+	 * the columns the contract lets us append later. */
+	char line[512];
+
+	if (fprintf(out, "%s\n", wc_timeline_csv_header) < 0)
+		return -1;
+	for (size_t i = 0; i < tl->n; i++) {
+		int n = wc_timeline_row_csv(&tl->rows[i], line, sizeof line);
+		if (n < 0 || (size_t)n >= sizeof line)
+			return -1;
+		if (fputs(line, out) == EOF || fputc('\n', out) == EOF)
+			return -1;
+	}
+	return ferror(out) ? -1 : 0;
+}
+
+int wc_report_write_timeline_csv(const char *path, const wc_timeline *tl, wc_error *err)
+{
+	wc_atomic_file f;
+
+	if (wc_atomic_open(&f, path, err) != 0)
+		return -1;
+	errno = 0;
+	if (wc_report_timeline_csv_stream(f.fp, tl) != 0) {
+		int e = errno ? errno : EIO;
+		wc_atomic_abort(&f);
+		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path,
+				    strerror(e));
+	}
+	return wc_atomic_commit(&f, err);
+}

@@ -1,0 +1,26 @@
+/*
+ * engine.h — the contract between wc_simulate() and an engine (internal).
+ *
+ * wc_simulate() validates the scenario, builds the population and the address
+ * index, and hands them to an engine. The engine advances time in steps of
+ * sc->step seconds from sc->start to `until`, pushes one timeline row at the
+ * start and one per sc->interval, and counts the probes it simulated.
+ */
+#ifndef WC_SIM_ENGINE_H
+#define WC_SIM_ENGINE_H
+
+#include "sim/addrindex.h"
+#include "sim/population.h"
+#include "sim/sim.h"
+
+typedef struct wc_world {
+	const wc_scenario *sc;
+	const wc_population *pop;
+	const wc_addrindex *index;
+	const wc_run_options *opt;
+	wc_time until; /* end of the run, a whole number of steps after sc->start */
+} wc_world;
+
+int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err);
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * Placement draws addresses in three ways, all ending in the same step: a set
+ * of distinct addresses per block, drawn uniformly among the block's usable
+ * addresses (routable, inside scan_space, outside telescopes) by rejection.
+ *
+ * clustered: the hosts-per-/16 weights are Pareto(alpha) draws over
+ * cluster_blocks random /16s, and the counts a multinomial over those weights;
+ * this gives the heavy tail measured for Code Red victims (a few networks with
+ * thousands of hosts, most with a handful) while keeping the total exact.
+ */
+#include "sim/population.h"
+
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "core/xalloc.h"
+
+enum { PURPOSE_PLACE = 1, PURPOSE_CLASS, PURPOSE_CLOCK, PURPOSE_PATCH };
+
+static bool usable(const wc_scenario *sc, uint32_t a)
+{
+	if (!wc_ipv4_routable(a) || !wc_prefix_contains(sc->scan_space, a))
+		return false;
+	for (int i = 0; i < sc->ntelescope; i++)
+		if (wc_prefix_contains(sc->telescope[i], a))
+			return false;
+	return true;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static size_t sort_unique(uint32_t *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, cmp_u32);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k - 1])
+			v[k++] = v[i];
+	return k;
+}
+
+/* Appends `count` distinct usable addresses of `block` to out[*n...]; out has
+ * room. Returns -1 if the block cannot hold that many. */
+static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint64_t count,
+			uint32_t *out, size_t *n)
+{
+	if (count == 0)
+		return 0;
+	uint64_t size = wc_prefix_size(block);
+	uint32_t *tmp = xmallocarray(count, sizeof *tmp);
+	size_t have = 0;
+	/* Rejection needs the block to be mostly free; dense requests walk it. */
+	if (count * 2 > size) {
+		uint64_t usable_left = 0;
+		for (uint64_t i = 0; i < size; i++)
+			usable_left += usable(sc, block.base + (uint32_t)i);
+		uint64_t need = count;
+		for (uint64_t i = 0; i < size && need > 0; i++) {
+			uint32_t a = block.base + (uint32_t)i;
+			if (!usable(sc, a))
+				continue;
+			/* Selection sampling: keep each with probability need/left. */
+			if (gsl_rng_uniform(r) * (double)usable_left < (double)need) {
+				tmp[have++] = a;
+				need--;
+			}
+			usable_left--;
+		}
+		if (need > 0) {
+			free(tmp);
+			return -1;
+		}
+	} else {
+		int rounds = 0;
+		while (have < count) {
+			if (++rounds > 1000) {
+				free(tmp);
+				return -1;
+			}
+			size_t start = have;
+			for (uint64_t tries = 0; have < count && tries < 4 * (count - start) + 64;
+			     tries++) {
+				uint32_t a = block.base +
+					     (uint32_t)(gsl_rng_uniform(r) * (double)size);
+				if (usable(sc, a))
+					tmp[have++] = a;
+			}
+			have = sort_unique(tmp, have);
+		}
+	}
+	memcpy(out + *n, tmp, count * sizeof *tmp);
+	*n += count;
+	free(tmp);
+	return 0;
+}
+
+static bool prefixes_overlap(wc_prefix a, wc_prefix b)
+{
+	return wc_prefix_contains(a, b.base) || wc_prefix_contains(b, a.base);
+}
+
+/* Picks cluster_blocks distinct /16s that hold usable space, Pareto weights,
+ * and a multinomial count per /16, capped at a quarter of the /16 so no
+ * network is implausibly dense. */
+static int place_clustered(const wc_scenario *sc, gsl_rng *r, wc_block_count **out, int *nout,
+			   wc_error *err)
+{
+	wc_prefix space = sc->scan_space;
+	if (space.len > 16)
+		return -1; /* caller falls back to uniform within the space */
+	uint32_t n16 = (uint32_t)(wc_prefix_size(space) >> 16);
+	uint32_t *cands = xmallocarray(n16, sizeof *cands);
+	uint32_t nc = 0;
+	for (uint32_t i = 0; i < n16; i++) {
+		uint32_t base = space.base + (i << 16);
+		/* A /16 counts if its first and middle addresses are usable; the
+		 * reserved ranges and telescopes are all /16-aligned or larger. */
+		if (usable(sc, base | 0x100) && usable(sc, base | 0x8000))
+			cands[nc++] = base;
+	}
+	uint32_t k = (uint32_t)sc->cluster_blocks < nc ? (uint32_t)sc->cluster_blocks : nc;
+	if (k == 0) {
+		free(cands);
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'worm.scan_space': no routable /16 to place hosts in",
+				    sc->source);
+	}
+	gsl_ran_shuffle(r, cands, nc, sizeof *cands);
+	double *w = xmallocarray(k, sizeof *w);
+	unsigned *cnt = xmallocarray(k, sizeof *cnt);
+	for (uint32_t i = 0; i < k; i++)
+		w[i] = gsl_ran_pareto(r, sc->cluster_alpha, 1.0);
+	const uint64_t cap = 16384;
+	if ((uint64_t)sc->vulnerable > cap * k) {
+		free(cands);
+		free(w);
+		free(cnt);
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'population.cluster_blocks': %u /16s cannot hold %lld "
+				    "hosts at most %llu each",
+				    sc->source, k, (long long)sc->vulnerable, (unsigned long long)cap);
+	}
+	uint64_t *total = xcalloc(k, sizeof *total);
+	uint64_t left = (uint64_t)sc->vulnerable;
+	while (left > 0) {
+		gsl_ran_multinomial(r, k, (unsigned)left, w, cnt);
+		left = 0;
+		for (uint32_t i = 0; i < k; i++) {
+			total[i] += cnt[i];
+			if (total[i] >= cap) {
+				left += total[i] - cap;
+				total[i] = cap;
+				w[i] = 0; /* full: the overflow goes elsewhere */
+			}
+		}
+	}
+	*out = xmallocarray(k, sizeof **out);
+	*nout = (int)k;
+	for (uint32_t i = 0; i < k; i++) {
+		(*out)[i].block.base = cands[i];
+		(*out)[i].block.len = 16;
+		(*out)[i].count = total[i];
+		(*out)[i].line = 0;
+	}
+	free(total);
+	free(cands);
+	free(w);
+	free(cnt);
+	return 0;
+}
+
+int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_error *err)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path,
+				    strerror(errno));
+	char line[512];
+	int cap = 64, count = 0, lineno = 0;
+	wc_block_count *v = xmallocarray((size_t)cap, sizeof *v);
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char cidr[64], extra[8];
+		unsigned long long c;
+		int fields = sscanf(line, "%63s %llu %7s", cidr, &c, extra);
+		if (fields <= 0)
+			continue;
+		const char *why = NULL;
+		wc_prefix p;
+		if (fields != 2)
+			why = "expected `CIDR COUNT`";
+		else if (wc_prefix_parse(cidr, &p) != 0)
+			why = "field 1 (CIDR): not a block like 24.0.0.0/16";
+		else if (c > wc_prefix_size(p))
+			why = "field 2 (COUNT): more hosts than addresses in the block";
+		if (why) {
+			fclose(f);
+			free(v);
+			return wc_error_set(err, WC_EXIT_USAGE, "%s:%d: %s", path, lineno, why);
+		}
+		for (int i = 0; i < count; i++)
+			if (prefixes_overlap(v[i].block, p)) {
+				fclose(f);
+				free(v);
+				return wc_error_set(err, WC_EXIT_USAGE,
+						    "%s:%d: field 1 (CIDR): overlaps the block on an "
+						    "earlier line",
+						    path, lineno);
+			}
+		if (count == cap)
+			v = xreallocarray(v, (size_t)(cap *= 2), sizeof *v);
+		v[count].block = p;
+		v[count].line = lineno;
+		v[count++].count = c;
+	}
+	fclose(f);
+	*blocks = v;
+	*n = count;
+	return 0;
+}
+
+static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t seed)
+{
+	double cum[WC_MAX_CLASSES];
+	double acc = 0;
+	for (int c = 0; c < sc->nclasses; c++)
+		cum[c] = acc += sc->classes[c].share;
+	for (uint32_t h = 0; h < pop->n; h++) {
+		wc_rng r = wc_rng_at(seed ^ PURPOSE_CLASS, h, 0);
+		double u = wc_rng_uniform(&r) * acc;
+		int c = 0;
+		while (c < sc->nclasses - 1 && u >= cum[c])
+			c++;
+		pop->class_id[h] = (uint8_t)c;
+
+		wc_rng rc = wc_rng_at(seed ^ PURPOSE_CLOCK, h, 0);
+		pop->clock_offset[h] = 0;
+		if (wc_rng_uniform(&rc) < sc->wrong_fraction)
+			pop->clock_offset[h] =
+				(int32_t)((2 * wc_rng_uniform(&rc) - 1) * sc->wrong_offset_days * 86400);
+
+		const wc_host_class *hc = &sc->classes[c];
+		wc_rng rp = wc_rng_at(seed ^ PURPOSE_PATCH, h, 0);
+		pop->patch_at[h] =
+			(double)(hc->patch_start - sc->start) + wc_rng_exponential(&rp, hc->patch_rate / 3600);
+		if (pop->patch_at[h] < 0)
+			pop->patch_at[h] = 0;
+	}
+}
+
+int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed, wc_error *err)
+{
+	memset(pop, 0, sizeof *pop);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (r == NULL)
+		return wc_error_set(err, WC_EXIT_RUNTIME, "out of memory");
+	gsl_rng_set(r, wc_rng_gsl_seed(seed, PURPOSE_PLACE));
+
+	wc_block_count *blocks = NULL;
+	int nblocks = 0, rc = 0;
+	if (sc->placement == WC_PLACE_FILE) {
+		rc = wc_blocks_file_read(sc->blocks_file, &blocks, &nblocks, err);
+		uint64_t total = 0;
+		for (int i = 0; rc == 0 && i < nblocks; i++) {
+			total += blocks[i].count;
+			if (!wc_prefix_contains(sc->scan_space, blocks[i].block.base)) {
+				char b[20];
+				rc = wc_error_set(err, WC_EXIT_USAGE,
+						  "%s:%d: field 1 (CIDR): block %s lies outside "
+						  "worm.scan_space",
+						  sc->blocks_file, blocks[i].line,
+						  wc_prefix_format(blocks[i].block, b));
+			}
+		}
+		if (rc == 0 && total != (uint64_t)sc->vulnerable)
+			rc = wc_error_set(err, WC_EXIT_USAGE,
+					  "%s: the counts add up to %llu hosts but "
+					  "population.vulnerable is %lld",
+					  sc->blocks_file, (unsigned long long)total,
+					  (long long)sc->vulnerable);
+	} else if (sc->placement == WC_PLACE_CLUSTERED) {
+		rc = place_clustered(sc, r, &blocks, &nblocks, err);
+		if (rc != 0 && err->code == 0)
+			rc = 0; /* scan space below /16: uniform inside it */
+	}
+	if (rc == 0 && blocks == NULL) {
+		blocks = xmalloc(sizeof *blocks);
+		blocks[0].block = sc->scan_space;
+		blocks[0].count = (uint64_t)sc->vulnerable;
+		blocks[0].line = 0;
+		nblocks = 1;
+	}
+	if (rc != 0) {
+		free(blocks);
+		gsl_rng_free(r);
+		return -1;
+	}
+
+	pop->addr = xmallocarray((size_t)sc->vulnerable, sizeof *pop->addr);
+	size_t n = 0;
+	for (int i = 0; i < nblocks && rc == 0; i++)
+		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr, &n) != 0) {
+			char b[20], where[300];
+			if (blocks[i].line > 0)
+				snprintf(where, sizeof where, "%s:%d: field 2 (COUNT)", sc->blocks_file,
+					 blocks[i].line);
+			else
+				snprintf(where, sizeof where, "%s", sc->source);
+			rc = wc_error_set(err, WC_EXIT_USAGE,
+					  "%s: block %s has too few usable addresses for %llu hosts "
+					  "(routable, inside worm.scan_space, outside telescopes)",
+					  where, wc_prefix_format(blocks[i].block, b),
+					  (unsigned long long)blocks[i].count);
+		}
+	free(blocks);
+	gsl_rng_free(r);
+	if (rc != 0) {
+		wc_population_free(pop);
+		return -1;
+	}
+	/* Blocks are disjoint and each block's addresses distinct: sorting keeps n. */
+	pop->n = (uint32_t)sort_unique(pop->addr, n);
+	pop->class_id = xmallocarray(pop->n, 1);
+	pop->clock_offset = xmallocarray(pop->n, sizeof *pop->clock_offset);
+	pop->patch_at = xmallocarray(pop->n, sizeof *pop->patch_at);
+	draw_host_traits(pop, sc, seed);
+	return 0;
+}
+
+void wc_population_free(wc_population *pop)
+{
+	free(pop->addr);
+	free(pop->class_id);
+	free(pop->clock_offset);
+	free(pop->patch_at);
+	memset(pop, 0, sizeof *pop);
+}

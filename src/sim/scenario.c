@@ -1,0 +1,741 @@
+/*
+ * The scenario key table and the INI reader built on it.
+ *
+ * Each key is one row: where it lives in wc_scenario, its type and range, its
+ * default (as text, parsed by the same code as user input, so the documented
+ * default is the applied one), its unit and one line of documentation.
+ */
+#include "sim/scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+enum key_type {
+	KT_INT,      /* int */
+	KT_INT64,    /* int64_t */
+	KT_DOUBLE,   /* double */
+	KT_TIME,     /* wc_time, ISO 8601 UTC */
+	KT_ENUM,     /* int-sized enum, names in key_def.choices */
+	KT_STRING,   /* char array of key_def.max bytes */
+	KT_PREFIX,   /* wc_prefix */
+	KT_ADDR,     /* uint32_t address */
+	KT_DAYS,     /* "A-B": two ints, days of the month */
+	KT_PREFIXES, /* comma-separated prefixes into telescope[] */
+	KT_HISTORY,  /* "TIME VALUE, TIME VALUE, ..." into history[] */
+	KT_FLAG_TIME /* wc_time, and sets the bool that follows it in the struct */
+};
+
+struct key_def {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	double min, max;
+	const char *def;
+	const char *unit;
+	const char *choices; /* KT_ENUM: "a|b|c", in enum order */
+	const char *doc;
+};
+
+#define SC(field) offsetof(wc_scenario, field)
+#define HC(field) offsetof(wc_host_class, field)
+
+static const struct key_def scenario_keys[] = {
+	{"outbreak", "name", KT_STRING, SC(name), 0, WC_NAME_MAX, "unnamed", "", NULL,
+	 "Short name, used in output directory names and plot titles."},
+	{"outbreak", "description", KT_STRING, SC(description), 0, 200, "", "", NULL,
+	 "One line shown by `wormcast scenarios`."},
+	{"outbreak", "start", KT_TIME, SC(start), 0, 0, "2001-07-19T10:00:00Z", "UTC", NULL,
+	 "First simulated instant; the seed hosts are infected then."},
+	{"outbreak", "end", KT_TIME, SC(end), 0, 0, "2001-07-20T06:00:00Z", "UTC", NULL,
+	 "Last simulated instant (exclusive of later steps)."},
+	{"outbreak", "step", KT_INT, SC(step), 1, 3600, "1", "s", NULL,
+	 "Engine step; infections found in a step take effect at its end."},
+	{"outbreak", "seed_hosts", KT_INT, SC(seed_hosts), 1, 1000000, "1", "hosts", NULL,
+	 "Vulnerable hosts infected at the start, chosen at random."},
+
+	{"worm", "strategy", KT_ENUM, SC(strategy), 0, 0, "uniform", "", "uniform",
+	 "Target selection. uniform: independent uniform addresses in scan_space (Code Red v2)."},
+	{"worm", "scan_space", KT_PREFIX, SC(scan_space), 0, 0, "0.0.0.0/0", "CIDR", NULL,
+	 "Address block the worm draws targets from; 0.0.0.0/0 is all of IPv4. A smaller "
+	 "block with a proportionally smaller population keeps the spread rate K and runs "
+	 "faster (reduced-scale tests)."},
+	{"worm", "timing", KT_ENUM, SC(timing), 0, 0, "threads", "", "threads|constant",
+	 "threads: each of `threads` threads waits for its attempt to finish, so the probe "
+	 "rate emerges from the address space; constant: `probe_rate` probes per second."},
+	{"worm", "threads", KT_INT, SC(threads), 1, 10000, "100", "threads", NULL,
+	 "Scanning threads started by one infection (timing = threads)."},
+	{"worm", "probe_rate", KT_DOUBLE, SC(probe_rate), 0, 1e7, "6", "probes/s", NULL,
+	 "Probes per second per infected host (timing = constant)."},
+	{"worm", "syn_timeout", KT_DOUBLE, SC(syn_timeout), 0.001, 600, "21", "s", NULL,
+	 "Time a thread is blocked by an address that never answers (the SYN retries)."},
+	{"worm", "rtt", KT_DOUBLE, SC(rtt), 0, 60, "0.2", "s", NULL,
+	 "Round-trip time of an answered attempt (SYN-ACK, RST or ICMP unreachable)."},
+	{"worm", "reply_fraction", KT_DOUBLE, SC(reply_fraction), 0, 1, "0.2", "", NULL,
+	 "Share of probes to non-vulnerable addresses that are answered at once; the rest "
+	 "block a thread for syn_timeout. Telescope blocks never answer."},
+	{"worm", "request_bytes", KT_DOUBLE, SC(request_bytes), 0, 1e9, "4000", "bytes", NULL,
+	 "Size of the infecting request sent to a web server that answers."},
+	{"worm", "uplink_bps", KT_DOUBLE, SC(uplink_bps), 1e3, 1e12, "256000", "bit/s", NULL,
+	 "Upstream bandwidth of an infected host; sets how long sending the request takes."},
+
+	{"population", "vulnerable", KT_INT64, SC(vulnerable), 1, 100000000, "360000", "hosts",
+	 NULL, "Vulnerable hosts placed in routable space inside scan_space."},
+	{"population", "placement", KT_ENUM, SC(placement), 0, 0, "clustered", "",
+	 "uniform|clustered|file",
+	 "uniform: addresses uniform over routable space; clustered: a heavy-tailed number of "
+	 "hosts per /16; file: CIDR blocks with host counts from blocks_file."},
+	{"population", "blocks_file", KT_STRING, SC(blocks_file), 0, 256, "", "path", NULL,
+	 "placement = file: lines `CIDR COUNT` (# comments); relative to the scenario file."},
+	{"population", "cluster_blocks", KT_INT, SC(cluster_blocks), 1, 65536, "20000", "/16s",
+	 NULL, "placement = clustered: number of /16 blocks that hold hosts."},
+	{"population", "cluster_alpha", KT_DOUBLE, SC(cluster_alpha), 0.1, 10, "1.2", "", NULL,
+	 "placement = clustered: Pareto shape of the hosts-per-/16 weights; smaller is more "
+	 "concentrated."},
+
+	{"clock", "spread_days", KT_DAYS, SC(spread_first), 1, 31, "1-19", "days", NULL,
+	 "Days of the month (by the host's own clock) on which the worm spreads."},
+	{"clock", "flood_days", KT_DAYS, SC(flood_first), 1, 31, "20-27", "days", NULL,
+	 "Days of the month on which it floods the target; other days it sleeps."},
+	{"clock", "wrong_fraction", KT_DOUBLE, SC(wrong_fraction), 0, 1, "0", "", NULL,
+	 "Share of hosts whose clock is wrong."},
+	{"clock", "wrong_offset_days", KT_DOUBLE, SC(wrong_offset_days), 0, 3650, "15", "days",
+	 NULL, "A wrong clock is off by an amount uniform in ±this."},
+
+	{"flood", "target", KT_ADDR, SC(flood_target), 0, 0, "198.137.240.91", "address", NULL,
+	 "Address the worm floods on flood days."},
+	{"flood", "connections", KT_INT, SC(flood_connections), 1, 100000, "100",
+	 "connections", NULL, "Connections each flooding host opens to the target."},
+	{"flood", "bytes", KT_DOUBLE, SC(flood_bytes), 0, 1e12, "400e6", "bytes", NULL,
+	 "Bytes one flooding host sends to the target per flood_period."},
+	{"flood", "period", KT_DOUBLE, SC(flood_period), 1, 1e7, "14400", "s", NULL,
+	 "Period over which `bytes` are sent."},
+
+	{"defense.target", "action", KT_ENUM, SC(target_action), 0, 0, "none", "",
+	 "none|move|blackhole",
+	 "What the target's owner does at `at`: move (the address no longer answers) or "
+	 "blackhole (upstream drops it); either way no flood byte arrives after it."},
+	{"defense.target", "at", KT_TIME, SC(target_at), 0, 0, "2001-07-19T00:00:00Z", "UTC",
+	 NULL, "When the target action takes effect."},
+
+	{"telescope", "blocks", KT_PREFIXES, SC(telescope), 0, WC_MAX_TELESCOPE, "44.0.0.0/8",
+	 "CIDR list", NULL,
+	 "Monitored dark blocks (comma-separated); they record probes and distinct sources "
+	 "and never answer. Empty for none."},
+
+	{"output", "interval", KT_INT, SC(interval), 1, 86400, "60", "s", NULL,
+	 "Seconds per timeline row; a multiple of outbreak.step."},
+
+	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "",
+	 NULL, "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run."},
+};
+
+static const struct key_def class_keys[] = {
+	{"class.*", "share", KT_DOUBLE, HC(share), 0, 1, "1", "", NULL,
+	 "Fraction of the vulnerable population in this class; shares add up to 1."},
+	{"class.*", "reboot_rate", KT_DOUBLE, HC(reboot_rate), 0, 1000, "0", "1/h", NULL,
+	 "Rate at which an infected host reboots (or is powered off and on); a reboot clears "
+	 "the worm and leaves the host vulnerable."},
+	{"class.*", "patch_rate", KT_DOUBLE, HC(patch_rate), 0, 1000, "0", "1/h", NULL,
+	 "Rate at which an unpatched host is patched (MS01-033), infected or not; a patched "
+	 "host is clean and immune."},
+	{"class.*", "clean_rate", KT_DOUBLE, HC(clean_rate), 0, 1000, "0", "1/h", NULL,
+	 "Rate at which an infected host is noticed, cleaned and patched (the removal of "
+	 "infected hosts, gamma in the two-factor model); it is then immune."},
+	{"class.*", "patch_start", KT_FLAG_TIME, HC(patch_start), 0, 0, "", "UTC", NULL,
+	 "Patching begins at this instant (default: outbreak start)."},
+};
+
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* ---- value parsers: each returns 0 or -1 with *expect describing the form ---- */
+
+static int parse_double(const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == v || *end != '\0' || errno == ERANGE || !isfinite(d))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+static int parse_int64(const char *v, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end == v || *end != '\0' || errno == ERANGE)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	size_t i = 0;
+	while (isspace((unsigned char)s[i]))
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+/* Describes the expected form of a key's value, for error messages. */
+static void describe(const struct key_def *k, char *buf, size_t len)
+{
+	switch (k->type) {
+	case KT_INT:
+	case KT_INT64:
+		snprintf(buf, len, "an integer (%s) from %.15g to %.15g", k->unit, k->min, k->max);
+		break;
+	case KT_DOUBLE:
+		snprintf(buf, len, "a number%s%s%s from %g to %g", *k->unit ? " (" : "", k->unit,
+			 *k->unit ? ")" : "", k->min, k->max);
+		break;
+	case KT_TIME:
+	case KT_FLAG_TIME:
+		snprintf(buf, len, "a UTC time like 2001-07-19T10:00:00Z");
+		break;
+	case KT_ENUM:
+		snprintf(buf, len, "one of %s", k->choices);
+		break;
+	case KT_STRING:
+		snprintf(buf, len, "text of at most %d characters", (int)k->max - 1);
+		break;
+	case KT_PREFIX:
+		snprintf(buf, len, "a CIDR block like 44.0.0.0/8");
+		break;
+	case KT_ADDR:
+		snprintf(buf, len, "an IPv4 address like 198.137.240.91");
+		break;
+	case KT_DAYS:
+		snprintf(buf, len, "a day range like 1-19 (days 1 to 31)");
+		break;
+	case KT_PREFIXES:
+		snprintf(buf, len, "comma-separated CIDR blocks (at most %d)", (int)k->max);
+		break;
+	case KT_HISTORY:
+		snprintf(buf, len, "comma-separated `TIME COUNT` pairs (at most %d)", (int)k->max);
+		break;
+	}
+}
+
+static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
+{
+	char *copy = xstrdup(v), *save = NULL;
+	int count = 0, rc = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		trim(tok);
+		char *sp = strpbrk(tok, " \t");
+		if (sp == NULL || count == max) {
+			rc = -1;
+			break;
+		}
+		*sp = '\0';
+		char *num = sp + 1;
+		trim(num);
+		double value;
+		if (wc_time_parse(tok, &pts[count].time) != 0 || parse_double(num, &value) != 0 ||
+		    value < 0) {
+			rc = -1;
+			break;
+		}
+		pts[count++].value = value;
+	}
+	free(copy);
+	if (rc == 0)
+		*n = count;
+	return rc;
+}
+
+static int parse_prefixes(const char *v, wc_prefix *out, int max, int *n)
+{
+	char *copy = xstrdup(v), *save = NULL;
+	int count = 0, rc = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		trim(tok);
+		if (*tok == '\0')
+			continue;
+		if (count == max || wc_prefix_parse(tok, &out[count]) != 0) {
+			rc = -1;
+			break;
+		}
+		count++;
+	}
+	free(copy);
+	if (rc == 0)
+		*n = count;
+	return rc;
+}
+
+/* Parses value v into the field of key k at base. */
+static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, const char *v)
+{
+	char *field = (char *)base + k->offset;
+	switch (k->type) {
+	case KT_INT:
+	case KT_INT64: {
+		int64_t n;
+		if (parse_int64(v, &n) != 0 || n < (int64_t)k->min || n > (int64_t)k->max)
+			return -1;
+		if (k->type == KT_INT)
+			*(int *)field = (int)n;
+		else
+			*(int64_t *)field = n;
+		return 0;
+	}
+	case KT_DOUBLE: {
+		double d;
+		if (parse_double(v, &d) != 0 || d < k->min || d > k->max)
+			return -1;
+		*(double *)field = d;
+		return 0;
+	}
+	case KT_TIME:
+		return wc_time_parse(v, (wc_time *)field);
+	case KT_FLAG_TIME: {
+		bool *flag = (bool *)(field + sizeof(wc_time));
+		if (*v == '\0') {
+			*flag = false;
+			return 0;
+		}
+		if (wc_time_parse(v, (wc_time *)field) != 0)
+			return -1;
+		*flag = true;
+		return 0;
+	}
+	case KT_ENUM: {
+		const char *c = k->choices;
+		for (int i = 0; *c; i++) {
+			size_t len = strcspn(c, "|");
+			if (strlen(v) == len && strncmp(v, c, len) == 0) {
+				*(int *)field = i;
+				return 0;
+			}
+			c += len + (c[len] == '|');
+		}
+		return -1;
+	}
+	case KT_STRING:
+		if (strlen(v) >= (size_t)k->max)
+			return -1;
+		strcpy(field, v);
+		return 0;
+	case KT_PREFIX:
+		return wc_prefix_parse(v, (wc_prefix *)field);
+	case KT_ADDR:
+		return wc_ipv4_parse(v, (uint32_t *)field);
+	case KT_DAYS: {
+		int a, b, used = 0;
+		if (sscanf(v, "%d-%d%n", &a, &b, &used) != 2 || v[used] != '\0' || a < 1 ||
+		    b > 31 || a > b)
+			return -1;
+		((int *)field)[0] = a;
+		((int *)field)[1] = b;
+		return 0;
+	}
+	case KT_PREFIXES:
+		return parse_prefixes(v, (wc_prefix *)field, (int)k->max, &sc->ntelescope);
+	case KT_HISTORY:
+		return parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory);
+	}
+	return -1;
+}
+
+static void class_defaults(wc_host_class *hc, const char *name)
+{
+	memset(hc, 0, sizeof *hc);
+	snprintf(hc->name, sizeof hc->name, "%s", name);
+	for (size_t i = 0; i < NKEYS(class_keys); i++)
+		if (apply_value(&class_keys[i], hc, NULL, class_keys[i].def) != 0)
+			abort(); /* a default that does not parse is a bug in the table */
+}
+
+void wc_scenario_init(wc_scenario *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	snprintf(sc->source, sizeof sc->source, "(defaults)");
+	for (size_t i = 0; i < NKEYS(scenario_keys); i++)
+		if (apply_value(&scenario_keys[i], sc, sc, scenario_keys[i].def) != 0)
+			abort();
+}
+
+/* ---- applying "section.key = value" with a location for messages ---- */
+
+static bool valid_class_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) >= WC_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+static wc_host_class *find_or_add_class(wc_scenario *sc, const char *name)
+{
+	for (int i = 0; i < sc->nclasses; i++)
+		if (strcmp(sc->classes[i].name, name) == 0)
+			return &sc->classes[i];
+	if (sc->nclasses == WC_MAX_CLASSES)
+		return NULL;
+	wc_host_class *hc = &sc->classes[sc->nclasses++];
+	class_defaults(hc, name);
+	return hc;
+}
+
+static int set_key(wc_scenario *sc, const char *where, const char *section, const char *name,
+		   const char *value, wc_error *err)
+{
+	char v[512];
+	if (snprintf(v, sizeof v, "%s", value) >= (int)sizeof v)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: key '%s.%s': value too long", where,
+				    section, name);
+	trim(v);
+
+	const struct key_def *table = scenario_keys;
+	size_t nkeys = NKEYS(scenario_keys);
+	void *base = sc;
+	if (strncmp(section, "class.", 6) == 0) {
+		const char *cname = section + 6;
+		if (!valid_class_name(cname))
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s: section [%s]: class names use letters, digits, "
+					    "'_' and '-' (at most %d characters)",
+					    where, section, WC_NAME_MAX - 1);
+		wc_host_class *hc = find_or_add_class(sc, cname);
+		if (hc == NULL)
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s: section [%s]: at most %d host classes", where,
+					    section, WC_MAX_CLASSES);
+		table = class_keys;
+		nkeys = NKEYS(class_keys);
+		base = hc;
+	}
+	bool section_known = base != (void *)sc;
+	for (size_t i = 0; i < nkeys; i++) {
+		const struct key_def *k = &table[i];
+		if (base == (void *)sc && strcmp(k->section, section) != 0)
+			continue;
+		section_known = true;
+		if (strcmp(k->name, name) != 0)
+			continue;
+		if (apply_value(k, base, sc, v) != 0) {
+			char expect[160];
+			describe(k, expect, sizeof expect);
+			return wc_error_set(err, WC_EXIT_USAGE, "%s: key '%s.%s': expected %s, got '%s'",
+					    where, section, name, expect, v);
+		}
+		return 0;
+	}
+	if (!section_known)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: unknown section [%s] (see docs/scenarios.md)", where,
+				    section);
+	return wc_error_set(err, WC_EXIT_USAGE, "%s: unknown key '%s.%s' (see docs/scenarios.md)",
+			    where, section, name);
+}
+
+/* inih passes no line numbers to the handler in Debian's build, so the reader
+ * hands over one physical line per call and counts them: the handler always
+ * runs on the last line read. */
+struct ini_ctx {
+	wc_scenario *sc;
+	wc_error *err;
+	const char *file;
+	const char *text; /* remaining input */
+	int line;
+};
+
+static char *ini_reader_fn(char *str, int num, void *stream)
+{
+	struct ini_ctx *ctx = stream;
+	if (*ctx->text == '\0')
+		return NULL;
+	/* One call per physical line, so inih's line numbers are ours too. */
+	const char *nl = strchr(ctx->text, '\n');
+	size_t len = nl ? (size_t)(nl - ctx->text) : strlen(ctx->text);
+	size_t keep = len < (size_t)num - 2 ? len : (size_t)num - 2;
+	ctx->line++;
+	memcpy(str, ctx->text, keep);
+	str[keep] = '\n';
+	str[keep + 1] = '\0';
+	if (keep < len) {
+		size_t i = strspn(str, " \t");
+		if (str[i] != ';' && str[i] != '#') /* a long comment is harmless */
+			wc_error_set(ctx->err, WC_EXIT_USAGE,
+				     "%s:%d: line longer than %d characters", ctx->file,
+				     ctx->line, num - 2);
+	}
+	ctx->text += len + (nl != NULL);
+	return str;
+}
+
+static int ini_handler_fn(void *user, const char *section, const char *name, const char *value)
+{
+	struct ini_ctx *ctx = user;
+	if (ctx->err->code != 0)
+		return 1; /* report only the first error */
+	char where[300];
+	snprintf(where, sizeof where, "%s:%d", ctx->file, ctx->line);
+	if (*section == '\0')
+		return wc_error_set(ctx->err, WC_EXIT_USAGE,
+				    "%s: key '%s' is outside any [section] (see docs/scenarios.md)",
+				    where, name) == 0;
+	return set_key(ctx->sc, where, section, name, value, ctx->err) == 0;
+}
+
+static int load_text(wc_scenario *sc, const char *text, const char *file, wc_error *err)
+{
+	struct ini_ctx ctx = {sc, err, file, text, 0};
+	int rc = ini_parse_stream(ini_reader_fn, &ctx, ini_handler_fn, &ctx);
+	if (err->code != 0)
+		return -1;
+	if (rc > 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: cannot parse this line (expected `[section]` or "
+				    "`key = value`, at most 199 characters)",
+				    file, rc);
+	if (rc < 0)
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot read", file);
+	snprintf(sc->source, sizeof sc->source, "%s", file);
+	return 0;
+}
+
+static char *read_whole_file(const char *path, wc_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		free(buf);
+		wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", path);
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (strlen(buf) != n) {
+		free(buf);
+		wc_error_set(err, WC_EXIT_USAGE, "%s: not a text file (contains NUL bytes)", path);
+		return NULL;
+	}
+	return buf;
+}
+
+int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err)
+{
+	char *text = read_whole_file(path, err);
+	if (text == NULL)
+		return -1;
+	int rc = load_text(sc, text, path, err);
+	free(text);
+	if (rc == 0 && sc->blocks_file[0] != '\0' && sc->blocks_file[0] != '/') {
+		/* blocks_file is relative to the scenario file, as a user would expect. */
+		const char *slash = strrchr(path, '/');
+		if (slash != NULL) {
+			char joined[512];
+			int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - path), path,
+					 sc->blocks_file);
+			if (n >= (int)sizeof sc->blocks_file)
+				return wc_error_set(err, WC_EXIT_USAGE,
+						    "%s: key 'population.blocks_file': path too long",
+						    path);
+			memcpy(sc->blocks_file, joined, (size_t)n + 1);
+		}
+	}
+	return rc;
+}
+
+int wc_scenario_load_builtin(wc_scenario *sc, const char *name, wc_error *err)
+{
+	const char *text = wc_scenario_builtin_text(name);
+	if (text == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "unknown scenario '%s' (`wormcast scenarios` lists them)", name);
+	char file[128];
+	snprintf(file, sizeof file, "builtin:%s", name);
+	return load_text(sc, text, file, err);
+}
+
+int wc_scenario_load(wc_scenario *sc, const char *name_or_path, wc_error *err)
+{
+	if (wc_scenario_builtin_text(name_or_path) != NULL)
+		return wc_scenario_load_builtin(sc, name_or_path, err);
+	if (strchr(name_or_path, '/') == NULL && strstr(name_or_path, ".ini") == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "unknown scenario '%s' (`wormcast scenarios` lists them; a "
+				    "file name needs a '/' or the .ini extension)",
+				    name_or_path);
+	return wc_scenario_load_file(sc, name_or_path, err);
+}
+
+int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err)
+{
+	const char *eq = strchr(assignment, '=');
+	char lhs[200];
+	if (eq == NULL || (size_t)(eq - assignment) >= sizeof lhs)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "--set '%s': expected section.key=value", assignment);
+	memcpy(lhs, assignment, (size_t)(eq - assignment));
+	lhs[eq - assignment] = '\0';
+	trim(lhs);
+	char *dot = strrchr(lhs, '.');
+	if (dot == NULL || dot == lhs || dot[1] == '\0')
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "--set '%s': expected section.key=value", assignment);
+	*dot = '\0';
+	return set_key(sc, "--set", lhs, dot + 1, eq + 1, err);
+}
+
+int wc_scenario_finish(wc_scenario *sc, wc_error *err)
+{
+	const char *f = sc->source;
+	if (sc->end <= sc->start)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: key 'outbreak.end': must be after "
+				    "outbreak.start", f);
+	if (sc->interval % sc->step != 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'output.interval': %d s is not a multiple of "
+				    "outbreak.step (%d s)",
+				    f, sc->interval, sc->step);
+	if (sc->seed_hosts > sc->vulnerable)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'outbreak.seed_hosts': %d exceeds "
+				    "population.vulnerable (%lld)",
+				    f, sc->seed_hosts, (long long)sc->vulnerable);
+	if (sc->placement == WC_PLACE_FILE && sc->blocks_file[0] == '\0')
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'population.blocks_file': required when placement = "
+				    "file",
+				    f);
+	if (sc->spread_last >= sc->flood_first && sc->spread_first <= sc->flood_last)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'clock.flood_days': %d-%d overlaps spread_days %d-%d", f,
+				    sc->flood_first, sc->flood_last, sc->spread_first,
+				    sc->spread_last);
+	if (sc->nclasses == 0)
+		class_defaults(&sc->classes[sc->nclasses++], "all");
+	double total = 0;
+	for (int i = 0; i < sc->nclasses; i++)
+		total += sc->classes[i].share;
+	if (fabs(total - 1) > 1e-6)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'class.*.share': the shares add up to %g, not 1", f,
+				    total);
+	for (int i = 0; i < sc->nclasses; i++)
+		if (!sc->classes[i].patch_start_set)
+			sc->classes[i].patch_start = sc->start;
+	for (int i = 0; i < sc->ntelescope; i++)
+		for (int j = 0; j < i; j++) {
+			wc_prefix a = sc->telescope[i], b = sc->telescope[j];
+			if (wc_prefix_contains(a, b.base) || wc_prefix_contains(b, a.base))
+				return wc_error_set(err, WC_EXIT_USAGE,
+						    "%s: key 'telescope.blocks': blocks overlap", f);
+		}
+	return 0;
+}
+
+/* ---- built-in scenarios ---- */
+
+struct wc_builtin_scenario {
+	const char *name;
+	const char *text;
+};
+extern const struct wc_builtin_scenario wc_builtin_scenarios[];
+extern const int wc_builtin_scenario_count;
+
+int wc_scenario_builtin_count(void)
+{
+	return wc_builtin_scenario_count;
+}
+
+const char *wc_scenario_builtin_name(int i)
+{
+	return wc_builtin_scenarios[i].name;
+}
+
+const char *wc_scenario_builtin_text(const char *name)
+{
+	for (int i = 0; i < wc_builtin_scenario_count; i++)
+		if (strcmp(wc_builtin_scenarios[i].name, name) == 0)
+			return wc_builtin_scenarios[i].text;
+	return NULL;
+}
+
+const char *wc_scenario_builtin_description(int i, char *buf, size_t len)
+{
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	buf[0] = '\0';
+	if (load_text(&sc, wc_builtin_scenarios[i].text, "builtin", &err) == 0)
+		snprintf(buf, len, "%s", sc.description);
+	return buf;
+}
+
+/* ---- documentation ---- */
+
+static void write_key_rows(FILE *out, const struct key_def *table, size_t n, const char *sect)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct key_def *k = &table[i];
+		if (strcmp(k->section, sect) != 0)
+			continue;
+		char range[160];
+		describe(k, range, sizeof range);
+		fprintf(out, "| `%s` | %s | `%s` | ", k->name, *k->unit ? k->unit : "-",
+			*k->def ? k->def : "(none)");
+		/* A bare '|' would split the Markdown table cell. */
+		for (const char *c = range; *c; c++)
+			fputs(*c == '|' ? "\\|" : (char[2]){*c, 0}, out);
+		fprintf(out, " | %s |\n", k->doc);
+	}
+}
+
+void wc_scenario_write_key_docs(FILE *out)
+{
+	const char *done[32];
+	int ndone = 0;
+	for (size_t i = 0; i < NKEYS(scenario_keys); i++) {
+		const char *s = scenario_keys[i].section;
+		bool seen = false;
+		for (int j = 0; j < ndone; j++)
+			seen |= strcmp(done[j], s) == 0;
+		if (seen)
+			continue;
+		done[ndone++] = s;
+		fprintf(out, "\n### [%s]\n\n| key | unit | default | valid values | meaning |\n"
+			     "|---|---|---|---|---|\n", s);
+		write_key_rows(out, scenario_keys, NKEYS(scenario_keys), s);
+	}
+	fprintf(out, "\n### [class.NAME]\n\nOne section per host class (at most %d); without "
+		     "any, all hosts form one class `all` with no reboots and no patching.\n\n"
+		     "| key | unit | default | valid values | meaning |\n|---|---|---|---|---|\n",
+		WC_MAX_CLASSES);
+	write_key_rows(out, class_keys, NKEYS(class_keys), "class.*");
+}

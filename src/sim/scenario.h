@@ -1,0 +1,134 @@
+/*
+ * scenario.h — a worm outbreak, as the user describes it in an INI file.
+ *
+ * Contract: a wc_scenario is plain data. wc_scenario_init() fills every key with
+ * its documented default; wc_scenario_load_*() and wc_scenario_set() apply
+ * "section.key = value" pairs, each parsed and range-checked on arrival so an
+ * error names the file, line and key; wc_scenario_finish() checks what only the
+ * whole file can tell (end after start, class shares adding to one) and derives
+ * nothing the engines could not derive themselves.
+ *
+ * Every key lives in one table (scenario.c): parsing, `wormcast show`, and
+ * docs/scenarios.md are all generated from it, so they cannot drift apart.
+ */
+#ifndef WC_SIM_SCENARIO_H
+#define WC_SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "core/ipv4.h"
+#include "core/utc.h"
+
+#define WC_MAX_CLASSES 8
+#define WC_MAX_TELESCOPE 16
+#define WC_MAX_HISTORY 16
+#define WC_NAME_MAX 64
+
+enum wc_placement { WC_PLACE_UNIFORM, WC_PLACE_CLUSTERED, WC_PLACE_FILE };
+enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT };
+enum wc_strategy { WC_STRATEGY_UNIFORM };
+enum wc_target_action { WC_TARGET_NONE, WC_TARGET_MOVE, WC_TARGET_BLACKHOLE };
+
+/* A host class: hosts that share reboot and patch behaviour. */
+typedef struct wc_host_class {
+	char name[WC_NAME_MAX]; /* from the section name [class.NAME] */
+	double share;           /* fraction of the vulnerable population */
+	double reboot_rate;     /* reboots per hour of an infected host; clears the worm */
+	double patch_rate;      /* patches per hour of any unpatched host; makes it immune */
+	double clean_rate;      /* per hour: an infected host is found, cleaned and patched */
+	wc_time patch_start;    /* patching begins at this instant */
+	bool patch_start_set;   /* false: patching begins at outbreak start */
+} wc_host_class;
+
+/* A historical measurement drawn on plots beside the simulated curve. */
+typedef struct wc_history_point {
+	wc_time time;
+	double value;
+} wc_history_point;
+
+typedef struct wc_scenario {
+	char source[256]; /* file name, or "builtin:NAME", for messages */
+
+	/* [outbreak] */
+	char name[WC_NAME_MAX];
+	char description[200];
+	wc_time start, end;   /* simulated interval, UTC */
+	int step;             /* seconds per engine step */
+	int seed_hosts;       /* hosts infected at start */
+
+	/* [worm] */
+	enum wc_strategy strategy;
+	wc_prefix scan_space;     /* targets are uniform over this prefix */
+	enum wc_timing timing;
+	int threads;              /* scanning threads per infection */
+	double probe_rate;        /* probes per second per host (timing = constant) */
+	double syn_timeout;       /* seconds a thread waits on an address that never answers */
+	double rtt;               /* seconds for an answered attempt */
+	double reply_fraction;    /* share of non-vulnerable addresses that answer at once */
+	double request_bytes;     /* size of the infecting request */
+	double uplink_bps;        /* infected host's upstream bandwidth, bits per second */
+
+	/* [population] */
+	int64_t vulnerable;
+	enum wc_placement placement;
+	char blocks_file[256];
+	int cluster_blocks;       /* /16 blocks holding hosts (clustered) */
+	double cluster_alpha;     /* Pareto shape of hosts per /16 (clustered) */
+	int nclasses;
+	wc_host_class classes[WC_MAX_CLASSES];
+
+	/* [clock] */
+	int spread_first, spread_last; /* days of month the worm spreads */
+	int flood_first, flood_last;   /* days of month it floods the target */
+	double wrong_fraction;         /* hosts whose clock is off */
+	double wrong_offset_days;      /* wrong offsets are uniform in ±this */
+
+	/* [flood] */
+	uint32_t flood_target;
+	int flood_connections;
+	double flood_bytes;            /* bytes one host sends per flood period */
+	double flood_period;           /* seconds */
+
+	/* [defense.target] */
+	enum wc_target_action target_action;
+	wc_time target_at;
+
+	/* [telescope] */
+	int ntelescope;
+	wc_prefix telescope[WC_MAX_TELESCOPE];
+
+	/* [output] */
+	int interval;                  /* seconds per timeline row */
+
+	/* [history] */
+	int nhistory;
+	wc_history_point history[WC_MAX_HISTORY]; /* cumulative infected, measured */
+} wc_scenario;
+
+void wc_scenario_init(wc_scenario *sc);
+
+/* Loads an INI file on top of the defaults. */
+int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err);
+/* Loads a built-in scenario by name (see wc_scenario_builtin_*). */
+int wc_scenario_load_builtin(wc_scenario *sc, const char *name, wc_error *err);
+/* Loads NAME if it is built in, else treats it as a file path. */
+int wc_scenario_load(wc_scenario *sc, const char *name_or_path, wc_error *err);
+/* Applies one "section.key=value" override (from --set). */
+int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err);
+/* Whole-scenario checks; call after all loads and overrides. */
+int wc_scenario_finish(wc_scenario *sc, wc_error *err);
+
+/* Built-in scenarios, embedded at build time from the scenarios folder (one .ini each). */
+int wc_scenario_builtin_count(void);
+const char *wc_scenario_builtin_name(int i);
+const char *wc_scenario_builtin_text(const char *name); /* NULL if unknown */
+/* The one-line description of a built-in scenario ([outbreak] description). */
+const char *wc_scenario_builtin_description(int i, char *buf, size_t len);
+
+/* Writes docs/scenarios.md's key reference (Markdown) from the key table. */
+void wc_scenario_write_key_docs(FILE *out);
+
+#endif

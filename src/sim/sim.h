@@ -1,0 +1,51 @@
+/*
+ * sim.h — running a scenario: the simulator's single entry point.
+ *
+ * wc_simulate() builds the population, runs the chosen engine from the
+ * scenario's start to its end (or opt->until) and returns the timeline. It
+ * writes no file and prints nothing; progress, if wanted, goes through the
+ * callback. The same scenario, seed and engine give the same timeline for any
+ * thread count: every random decision is keyed by (seed, host, step).
+ */
+#ifndef WC_SIM_SIM_H
+#define WC_SIM_SIM_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "sim/scenario.h"
+#include "sim/timeline.h"
+
+enum wc_engine { WC_ENGINE_AUTO, WC_ENGINE_PROBE, WC_ENGINE_FAST };
+
+/* Called now and then with the fraction of simulated time done (0..1). */
+typedef void (*wc_progress_fn)(void *ctx, double done);
+
+typedef struct wc_run_options {
+	uint64_t seed;            /* run seed */
+	enum wc_engine engine;    /* WC_ENGINE_AUTO picks the fastest exact engine */
+	int threads;              /* worker threads, >= 1 */
+	wc_time until;            /* stop early at this instant; 0 = scenario end */
+	wc_progress_fn progress;  /* may be NULL */
+	void *progress_ctx;
+} wc_run_options;
+
+typedef struct wc_run_result {
+	wc_timeline timeline;
+	enum wc_engine engine;    /* the engine that ran (never AUTO) */
+	uint64_t probes;          /* probes simulated in all */
+	uint64_t vulnerable;      /* population size actually placed */
+	double wall_seconds;      /* set-up and engine */
+	double engine_seconds;    /* engine only: time stepping, without population set-up */
+} wc_run_result;
+
+void wc_run_options_init(wc_run_options *opt);
+int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res,
+		wc_error *err);
+void wc_run_result_free(wc_run_result *res);
+
+const char *wc_engine_name(enum wc_engine e);
+/* "auto", "probe", "fast" → 0, or -1 if unknown. */
+int wc_engine_parse(const char *s, enum wc_engine *e);
+
+#endif

@@ -1,0 +1,182 @@
+/* Tests for src/core: rng, ipv4, utc, error. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/ipv4.h"
+#include "core/rng.h"
+#include "core/utc.h"
+
+static void rng_is_keyed_and_repeatable(void **state)
+{
+	(void)state;
+	wc_rng a = wc_rng_at(1, 2, 3), b = wc_rng_at(1, 2, 3), c = wc_rng_at(1, 2, 4);
+	wc_rng d = wc_rng_at(2, 2, 3), e = wc_rng_at(1, 3, 3);
+	uint64_t x = wc_rng_next(&a);
+	assert_int_equal(x, wc_rng_next(&b));
+	assert_int_not_equal(x, wc_rng_next(&c));
+	assert_int_not_equal(x, wc_rng_next(&d));
+	assert_int_not_equal(x, wc_rng_next(&e));
+}
+
+/* Moments of 10^6 draws against their exact values, at 5 standard errors. */
+static void rng_distributions_have_right_moments(void **state)
+{
+	(void)state;
+	const int n = 1000000;
+	wc_rng r = wc_rng_at(42, 0, 0);
+	double sum = 0, sumexp = 0;
+	uint64_t bins[10] = {0};
+	for (int i = 0; i < n; i++) {
+		sum += wc_rng_uniform(&r);
+		sumexp += wc_rng_exponential(&r, 4.0);
+		bins[wc_rng_below(&r, 10)]++;
+	}
+	assert_true(fabs(sum / n - 0.5) < 5 * sqrt(1.0 / 12 / n));
+	assert_true(fabs(sumexp / n - 0.25) < 5 * 0.25 / sqrt(n));
+	/* Chi-square with 9 degrees of freedom: P(> 27.9) = 0.001. */
+	double chi2 = 0;
+	for (int k = 0; k < 10; k++)
+		chi2 += pow((double)bins[k] - n / 10.0, 2) / (n / 10.0);
+	assert_true(chi2 < 27.9);
+	assert_true(isinf(wc_rng_exponential(&r, 0)));
+}
+
+/* Low 32 bits are what the probe engine uses as an address: each octet of
+ * the address must be uniform. */
+static void rng_low_bits_are_uniform_addresses(void **state)
+{
+	(void)state;
+	const int n = 256 * 4000;
+	uint32_t counts[4][256] = {{0}};
+	wc_rng r = wc_rng_at(7, 1, 1);
+	for (int i = 0; i < n; i++) {
+		uint32_t a = (uint32_t)wc_rng_next(&r);
+		for (int o = 0; o < 4; o++)
+			counts[o][(a >> (8 * o)) & 255]++;
+	}
+	for (int o = 0; o < 4; o++) {
+		double chi2 = 0;
+		for (int k = 0; k < 256; k++)
+			chi2 += pow(counts[o][k] - 4000.0, 2) / 4000.0;
+		assert_true(chi2 < 347); /* 255 dof, P(> 347) ≈ 0.0001 */
+	}
+}
+
+static void ipv4_parses_strictly(void **state)
+{
+	(void)state;
+	uint32_t a;
+	wc_prefix p;
+	char buf[20];
+	assert_int_equal(wc_ipv4_parse("198.137.240.91", &a), 0);
+	assert_int_equal(a, 0xC689F05B);
+	assert_string_equal(wc_ipv4_format(a, buf), "198.137.240.91");
+	const char *bad[] = {"1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "01.2.3.4", "a.b.c.d",
+			     "", "1..2.3", "-1.2.3.4"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(wc_ipv4_parse(bad[i], &a), -1);
+	assert_int_equal(wc_prefix_parse("44.0.0.0/8", &p), 0);
+	assert_int_equal(p.base, 44u << 24);
+	assert_int_equal(p.len, 8);
+	assert_string_equal(wc_prefix_format(p, buf), "44.0.0.0/8");
+	assert_int_equal(wc_prefix_parse("0.0.0.0/0", &p), 0);
+	assert_int_equal(wc_prefix_size(p), 1ull << 32);
+	assert_int_equal(wc_prefix_parse("10.1.2.3", &p), 0);
+	assert_int_equal(p.len, 32);
+	assert_int_equal(wc_prefix_parse("44.1.0.0/8", &p), -1); /* host bits set */
+	assert_int_equal(wc_prefix_parse("44.0.0.0/33", &p), -1);
+	assert_int_equal(wc_prefix_parse("44.0.0.0/", &p), -1);
+	assert_true(wc_prefix_contains((wc_prefix){44u << 24, 8}, (44u << 24) | 12345));
+	assert_false(wc_prefix_contains((wc_prefix){44u << 24, 8}, 45u << 24));
+}
+
+static void ipv4_routable_excludes_reserved_space(void **state)
+{
+	(void)state;
+	uint32_t a;
+	const char *no[] = {"0.1.2.3", "10.0.0.1", "127.0.0.1", "169.254.1.1", "172.16.0.1",
+			    "172.31.255.255", "192.168.1.1", "224.0.0.1", "255.255.255.255"};
+	const char *yes[] = {"1.0.0.1", "12.0.0.1", "172.15.0.1", "172.32.0.1", "198.137.240.91",
+			     "223.255.255.254"};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		wc_ipv4_parse(no[i], &a);
+		assert_false(wc_ipv4_routable(a));
+	}
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		wc_ipv4_parse(yes[i], &a);
+		assert_true(wc_ipv4_routable(a));
+	}
+}
+
+static void utc_parses_and_formats(void **state)
+{
+	(void)state;
+	wc_time t;
+	char buf[24];
+	assert_int_equal(wc_time_parse("2001-07-19T10:00:00Z", &t), 0);
+	assert_int_equal(t, 995536800);
+	assert_string_equal(wc_time_format(t, buf), "2001-07-19T10:00:00Z");
+	assert_int_equal(wc_time_parse("2001-07-19T10:00Z", &t), 0);
+	assert_int_equal(t, 995536800);
+	assert_int_equal(wc_time_parse("2001-07-19T06:00:00-04:00", &t), 0); /* EDT */
+	assert_int_equal(t, 995536800);
+	assert_int_equal(wc_time_parse("2001-07-19", &t), 0);
+	assert_int_equal(t, 995500800);
+	const char *bad[] = {"2001-02-29T00:00:00Z", "2001-13-01", "2001-07-19T24:00:00Z",
+			     "2001-07-19T10:00:00", "2001-07-19 10:00:00Z", "19/07/2001", "",
+			     "2001-07-19T10:00:00Zjunk"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(wc_time_parse(bad[i], &t), -1);
+	assert_int_equal(wc_time_parse("2000-02-29", &t), 0); /* leap year */
+	assert_int_equal(wc_time_parse("1969-12-31T23:59:59Z", &t), 0);
+	assert_int_equal(t, -1);
+	assert_string_equal(wc_time_format(-1, buf), "1969-12-31T23:59:59Z");
+}
+
+static void utc_calendar_is_exact(void **state)
+{
+	(void)state;
+	/* Every day from 1900 to 2100 round-trips through the civil date. */
+	for (int64_t d = wc_days_from_civil(1900, 1, 1); d < wc_days_from_civil(2100, 1, 1); d++) {
+		int64_t y;
+		unsigned m, day;
+		wc_civil_from_days(d, &y, &m, &day);
+		assert_int_equal(wc_days_from_civil(y, m, day), d);
+	}
+	wc_time t;
+	wc_time_parse("2001-07-19T23:59:59Z", &t);
+	assert_int_equal(wc_time_mday(t), 19);
+	assert_int_equal(wc_time_mday(t + 1), 20);
+	assert_int_equal(wc_time_next_midnight(t), t + 1);
+	assert_int_equal(wc_time_next_midnight(t + 1), t + 1 + 86400);
+}
+
+static void error_keeps_first_cause(void **state)
+{
+	(void)state;
+	wc_error err = {0};
+	assert_int_equal(wc_error_set(&err, WC_EXIT_USAGE, "first %d", 1), -1);
+	wc_error_set(&err, WC_EXIT_RUNTIME, "second");
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_string_equal(err.msg, "first 1");
+	wc_error_clear(&err);
+	assert_int_equal(err.code, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rng_is_keyed_and_repeatable),
+		cmocka_unit_test(rng_distributions_have_right_moments),
+		cmocka_unit_test(rng_low_bits_are_uniform_addresses),
+		cmocka_unit_test(ipv4_parses_strictly),
+		cmocka_unit_test(ipv4_routable_excludes_reserved_space),
+		cmocka_unit_test(utc_parses_and_formats),
+		cmocka_unit_test(utc_calendar_is_exact),
+		cmocka_unit_test(error_keeps_first_cause),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

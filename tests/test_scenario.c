@@ -1,0 +1,656 @@
+/* Tests for src/sim/scenario: the key table, INI loading, --set, the docs. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/ipv4.h"
+#include "core/utc.h"
+#include "sim/scenario.h"
+
+/* ---- helpers ---- */
+
+/* Writes text to a fresh temporary file; path receives its name. */
+static void write_temp(char *path, size_t len, const char *text)
+{
+	snprintf(path, len, "/tmp/wc_test_scenario_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Loads text as a scenario file and finishes it; returns the first failing
+ * call's result. The temporary file is removed; its name is kept in path. */
+static int load_text_file(const char *text, char *path, size_t len, wc_scenario *sc,
+			  wc_error *err)
+{
+	write_temp(path, len, text);
+	wc_scenario_init(sc);
+	int rc = wc_scenario_load_file(sc, path, err);
+	if (rc == 0)
+		rc = wc_scenario_finish(sc, err);
+	unlink(path);
+	return rc;
+}
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		fail_msg("expected \"%s\" to contain \"%s\"", haystack, needle);
+}
+
+/* Loads text, expects a usage error whose message names the file, the line
+ * (line > 0) and the key (key != NULL). Returns nothing; the message is left
+ * in err for further checks. */
+static void expect_file_error(const char *text, int line, const char *key, wc_error *err,
+			      char *path, size_t len)
+{
+	wc_scenario sc;
+	*err = (wc_error){0};
+	assert_int_equal(load_text_file(text, path, len, &sc, err), -1);
+	assert_int_equal(err->code, WC_EXIT_USAGE);
+	char where[300];
+	if (line > 0)
+		snprintf(where, sizeof where, "%s:%d: ", path, line);
+	else
+		snprintf(where, sizeof where, "%s: ", path);
+	/* The message starts with the location. */
+	if (strncmp(err->msg, where, strlen(where)) != 0)
+		fail_msg("message \"%s\" does not start with \"%s\"", err->msg, where);
+	if (key != NULL) {
+		char quoted[100];
+		snprintf(quoted, sizeof quoted, "'%s'", key);
+		assert_contains(err->msg, quoted);
+	}
+}
+
+/* ---- built-ins ---- */
+
+static void codered_v2_loads_with_documented_values(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	assert_int_equal(err.code, 0);
+	assert_string_equal(sc.name, "codered-v2");
+	assert_string_equal(sc.source, "builtin:codered-v2");
+	assert_int_equal(sc.vulnerable, 360000);
+	assert_int_equal(sc.threads, 100);
+	assert_int_equal(sc.timing, WC_TIMING_THREADS);
+	assert_int_equal(sc.placement, WC_PLACE_CLUSTERED);
+	assert_int_equal(sc.step, 1);
+	assert_int_equal(sc.interval, 60);
+	wc_time start, end;
+	assert_int_equal(wc_time_parse("2001-07-19T10:00:00Z", &start), 0);
+	assert_int_equal(wc_time_parse("2001-07-20T06:00:00Z", &end), 0);
+	assert_int_equal(sc.start, start);
+	assert_int_equal(sc.end, end);
+	assert_int_equal(sc.scan_space.base, 0);
+	assert_int_equal(sc.scan_space.len, 0);
+
+	assert_int_equal(sc.nclasses, 2);
+	assert_string_equal(sc.classes[0].name, "home");
+	assert_string_equal(sc.classes[1].name, "managed");
+	assert_true(sc.classes[0].share == 0.6);
+	assert_true(sc.classes[1].share == 0.4);
+	assert_true(sc.classes[1].patch_rate == 0.05);
+	/* home has no patch_start: finish() sets it to the outbreak start. */
+	assert_false(sc.classes[0].patch_start_set);
+	assert_int_equal(sc.classes[0].patch_start, sc.start);
+	assert_true(sc.classes[1].patch_start_set);
+	assert_int_equal(sc.classes[1].patch_start, start + 6 * 3600);
+
+	assert_int_equal(sc.ntelescope, 1);
+	wc_prefix tel;
+	assert_int_equal(wc_prefix_parse("44.0.0.0/8", &tel), 0);
+	assert_int_equal(sc.telescope[0].base, tel.base);
+	assert_int_equal(sc.telescope[0].len, 8);
+
+	assert_int_equal(sc.nhistory, 2);
+	wc_time h0;
+	assert_int_equal(wc_time_parse("2001-07-19T19:00:00Z", &h0), 0);
+	assert_int_equal(sc.history[0].time, h0);
+	assert_true(sc.history[0].value == 250000);
+	assert_true(sc.history[1].value == 359000);
+
+	assert_int_equal(sc.spread_first, 1);
+	assert_int_equal(sc.spread_last, 19);
+	assert_int_equal(sc.flood_first, 20);
+	assert_int_equal(sc.flood_last, 27);
+	assert_int_equal(sc.target_action, WC_TARGET_MOVE);
+	uint32_t target;
+	assert_int_equal(wc_ipv4_parse("198.137.240.91", &target), 0);
+	assert_int_equal(sc.flood_target, target);
+}
+
+static void every_builtin_loads_and_finishes(void **state)
+{
+	(void)state;
+	int n = wc_scenario_builtin_count();
+	assert_true(n >= 1);
+	int found_codered = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = wc_scenario_builtin_name(i);
+		assert_non_null(name);
+		assert_non_null(wc_scenario_builtin_text(name));
+		found_codered |= strcmp(name, "codered-v2") == 0;
+		wc_scenario sc;
+		wc_error err = {0};
+		wc_scenario_init(&sc);
+		if (wc_scenario_load(&sc, name, &err) != 0 || wc_scenario_finish(&sc, &err) != 0)
+			fail_msg("built-in %s: %s", name, err.msg);
+		char desc[256];
+		wc_scenario_builtin_description(i, desc, sizeof desc);
+		assert_string_equal(desc, sc.description);
+		assert_true(strlen(desc) > 0); /* `wormcast scenarios` shows it */
+	}
+	assert_true(found_codered);
+	assert_null(wc_scenario_builtin_text("no-such-scenario"));
+}
+
+/* `wormcast show NAME > x.ini` then loading x.ini gives the same scenario. */
+static void builtin_text_as_file_loads_identically(void **state)
+{
+	(void)state;
+	for (int i = 0; i < wc_scenario_builtin_count(); i++) {
+		const char *name = wc_scenario_builtin_name(i);
+		wc_scenario a, b;
+		wc_error err = {0};
+		char path[64];
+		wc_scenario_init(&a);
+		assert_int_equal(wc_scenario_load_builtin(&a, name, &err), 0);
+		assert_int_equal(wc_scenario_finish(&a, &err), 0);
+		assert_int_equal(load_text_file(wc_scenario_builtin_text(name), path, sizeof path,
+						&b, &err),
+				 0);
+		assert_string_equal(b.source, path);
+		memcpy(b.source, a.source, sizeof a.source);
+		assert_memory_equal(&a, &b, sizeof a);
+	}
+}
+
+static void unknown_builtin_and_missing_file_are_usage_errors(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load(&sc, "no-such-worm", &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_contains(err.msg, "'no-such-worm'");
+
+	err = (wc_error){0};
+	assert_int_equal(wc_scenario_load_builtin(&sc, "no-such-worm", &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+
+	const char *missing = "/tmp/wc_test_scenario_missing_dir/none.ini";
+	err = (wc_error){0};
+	assert_int_equal(wc_scenario_load(&sc, missing, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_true(strncmp(err.msg, missing, strlen(missing)) == 0);
+	assert_contains(err.msg, "cannot open");
+}
+
+/* ---- file errors: file, line, key ---- */
+
+static void unknown_key_names_file_line_and_key(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[400];
+	expect_file_error("[outbreak]\nname = x\n\n[worm]\nthreads = 10\nbogus = 3\n", 6,
+			  "worm.bogus", &err, path, sizeof path);
+	snprintf(want, sizeof want, "%s:6: unknown key 'worm.bogus' (see docs/scenarios.md)",
+		 path);
+	assert_string_equal(err.msg, want);
+	/* A key of another section is unknown here. */
+	expect_file_error("[worm]\nvulnerable = 10\n", 2, "worm.vulnerable", &err, path,
+			  sizeof path);
+}
+
+/* A key before any [section] is an unknown key too: the message names it. */
+static void key_outside_any_section_names_the_key(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("; comment\nthreads = 10\n", 2, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "threads");
+}
+
+static void unknown_section_names_file_line_and_section(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[400];
+	expect_file_error("[outbreak]\nname = x\n[wrom]\nthreads = 10\n", 4, NULL, &err, path,
+			  sizeof path);
+	snprintf(want, sizeof want, "%s:4: unknown section [wrom] (see docs/scenarios.md)",
+		 path);
+	assert_string_equal(err.msg, want);
+	/* A class name with characters outside [A-Za-z0-9_-]. */
+	expect_file_error("[class.a b]\nshare = 1\n", 2, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "[class.a b]");
+}
+
+static void out_of_range_value_names_key_and_range(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[400];
+	expect_file_error("[worm]\nthreads = 100\nreply_fraction = 1.5   ; too much\n", 3,
+			  "worm.reply_fraction", &err, path, sizeof path);
+	snprintf(want, sizeof want,
+		 "%s:3: key 'worm.reply_fraction': expected a number from 0 to 1, got '1.5'",
+		 path);
+	assert_string_equal(err.msg, want);
+
+	expect_file_error("[worm]\nthreads = 0\n", 2, "worm.threads", &err, path, sizeof path);
+	assert_contains(err.msg, "from 1 to 10000");
+	expect_file_error("[population]\nvulnerable = 12abc\n", 2, "population.vulnerable",
+			  &err, path, sizeof path);
+	assert_contains(err.msg, "got '12abc'");
+	expect_file_error("[population]\nvulnerable = -5\n", 2, "population.vulnerable", &err,
+			  path, sizeof path);
+	expect_file_error("[worm]\nrtt = nan\n", 2, "worm.rtt", &err, path, sizeof path);
+	expect_file_error("[class.home]\nshare = 1\nreboot_rate = -0.1\n", 3,
+			  "class.home.reboot_rate", &err, path, sizeof path);
+	expect_file_error("[worm]\nscan_space = 12.1.0.0/8\n", 2, "worm.scan_space", &err, path,
+			  sizeof path);
+	expect_file_error("[clock]\nspread_days = 19-1\n", 2, "clock.spread_days", &err, path,
+			  sizeof path);
+	expect_file_error("[clock]\nspread_days = 0-19\n", 2, "clock.spread_days", &err, path,
+			  sizeof path);
+	expect_file_error("[flood]\ntarget = 198.137.240\n", 2, "flood.target", &err, path,
+			  sizeof path);
+	expect_file_error("[telescope]\nblocks = 44.0.0.0/8, 45.0.0.0/33\n", 2,
+			  "telescope.blocks", &err, path, sizeof path);
+}
+
+static void malformed_time_names_key(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[400];
+	expect_file_error("[outbreak]\nname = x\nstart = 2001-07-19 10:00:00\n", 3,
+			  "outbreak.start", &err, path, sizeof path);
+	snprintf(want, sizeof want,
+		 "%s:3: key 'outbreak.start': expected a UTC time like 2001-07-19T10:00:00Z, "
+		 "got '2001-07-19 10:00:00'",
+		 path);
+	assert_string_equal(err.msg, want);
+	expect_file_error("[class.x]\nshare = 1\npatch_start = yesterday\n", 3,
+			  "class.x.patch_start", &err, path, sizeof path);
+	expect_file_error("[history]\ncumulative_infected = 2001-07-19T19:00:00Z\n", 2,
+			  "history.cumulative_infected", &err, path, sizeof path);
+}
+
+static void bad_enum_value_lists_choices(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("[population]\nplacement = random\n", 2, "population.placement", &err,
+			  path, sizeof path);
+	assert_contains(err.msg, "uniform|clustered|file");
+	assert_contains(err.msg, "got 'random'");
+	expect_file_error("[worm]\n\ntiming = Threads\n", 3, "worm.timing", &err, path,
+			  sizeof path);
+}
+
+static void class_shares_must_add_up_to_one(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[400];
+	expect_file_error("[class.a]\nshare = 0.5\n[class.b]\nshare = 0.4\n", 0, "class.*.share",
+			  &err, path, sizeof path);
+	snprintf(want, sizeof want, "%s: key 'class.*.share': the shares add up to 0.9, not 1",
+		 path);
+	assert_string_equal(err.msg, want);
+	/* A single class keeps its default share of 1; two at the default add to 2. */
+	expect_file_error("[class.a]\nreboot_rate = 1\n[class.b]\nreboot_rate = 2\n", 0,
+			  "class.*.share", &err, path, sizeof path);
+
+	wc_scenario sc;
+	err = (wc_error){0};
+	assert_int_equal(load_text_file("[class.a]\nshare = 0.25\n[class.b]\nshare = 0.75\n", path,
+					sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.nclasses, 2);
+	/* No class section: one class "all" with everything. */
+	assert_int_equal(load_text_file("[worm]\nthreads = 5\n", path, sizeof path, &sc, &err), 0);
+	assert_int_equal(sc.nclasses, 1);
+	assert_string_equal(sc.classes[0].name, "all");
+	assert_true(sc.classes[0].share == 1);
+}
+
+static void end_before_start_is_an_error(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[400];
+	expect_file_error("[outbreak]\nstart = 2001-07-20T00:00:00Z\nend = 2001-07-19T00:00:00Z\n",
+			  0, "outbreak.end", &err, path, sizeof path);
+	snprintf(want, sizeof want, "%s: key 'outbreak.end': must be after outbreak.start", path);
+	assert_string_equal(err.msg, want);
+	expect_file_error("[outbreak]\nstart = 2001-07-20T00:00:00Z\nend = 2001-07-20T00:00:00Z\n",
+			  0, "outbreak.end", &err, path, sizeof path);
+	/* Other whole-file checks name their key too. */
+	expect_file_error("[outbreak]\nstep = 7\n[output]\ninterval = 60\n", 0, "output.interval",
+			  &err, path, sizeof path);
+	expect_file_error("[population]\nvulnerable = 5\n[outbreak]\nseed_hosts = 6\n", 0,
+			  "outbreak.seed_hosts", &err, path, sizeof path);
+	expect_file_error("[population]\nplacement = file\n", 0, "population.blocks_file", &err,
+			  path, sizeof path);
+	expect_file_error("[clock]\nspread_days = 1-20\n", 0, "clock.flood_days", &err, path,
+			  sizeof path);
+	expect_file_error("[telescope]\nblocks = 44.0.0.0/8, 44.1.0.0/16\n", 0, "telescope.blocks",
+			  &err, path, sizeof path);
+}
+
+static void unparseable_line_names_its_line(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("[outbreak]\nname = x\n\n; fine\nthis line has no equals sign\n", 5, NULL,
+			  &err, path, sizeof path);
+	assert_contains(err.msg, "cannot parse this line");
+	expect_file_error("[worm]\nthreads = 10\n[unterminated\n", 3, NULL, &err, path,
+			  sizeof path);
+	/* No trailing newline on the bad last line. */
+	expect_file_error("[worm]\nthreads = 10\nrtt", 3, NULL, &err, path, sizeof path);
+}
+
+/* Line numbers stay right after comments, blank lines and CRLF endings. */
+static void line_numbers_count_every_line(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("; a\n\n# b\n[worm]\n\n\nthreads = 10\n; c\nrtt = 0.3\n\n"
+			  "syn_timeout = 0\n",
+			  11, "worm.syn_timeout", &err, path, sizeof path);
+	expect_file_error("[worm]\r\nthreads = 10\r\n\r\nrtt = x\r\n", 4, "worm.rtt", &err, path,
+			  sizeof path);
+	/* Only the first error is reported. */
+	expect_file_error("[worm]\nthreads = 0\nrtt = -1\n", 2, "worm.threads", &err, path,
+			  sizeof path);
+}
+
+/* inih reads at most 199 characters a line. A longer comment line must not be
+ * refused, or, if refused, at its own line and not as some other key. */
+static void long_lines_are_reported_at_their_own_line(void **state)
+{
+	(void)state;
+	char text[1024], path[64], where[100];
+	char pad[251];
+	memset(pad, 'c', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+
+	snprintf(text, sizeof text, "[outbreak]\n; %s\nname = x\n", pad);
+	wc_scenario sc;
+	wc_error err = {0};
+	if (load_text_file(text, path, sizeof path, &sc, &err) != 0) {
+		snprintf(where, sizeof where, "%s:2: ", path);
+		if (strncmp(err.msg, where, strlen(where)) != 0)
+			fail_msg("long comment on line 2 reported as: %s", err.msg);
+	}
+
+	/* A long inline comment: the tail must not be read as a key. */
+	snprintf(text, sizeof text, "[outbreak]\nname = x ; %.190s threads = 5\n", pad);
+	err = (wc_error){0};
+	if (load_text_file(text, path, sizeof path, &sc, &err) != 0) {
+		snprintf(where, sizeof where, "%s:2: ", path);
+		if (strncmp(err.msg, where, strlen(where)) != 0 || strstr(err.msg, "unknown key"))
+			fail_msg("long line 2 reported as: %s", err.msg);
+	} else {
+		assert_string_equal(sc.name, "x");
+	}
+}
+
+static void file_values_override_defaults(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("[worm]\nthreads = 7   ; inline comment\n"
+					"scan_space = 12.0.0.0/8\n"
+					"[population]\nvulnerable = 1406\nplacement = uniform\n"
+					"[telescope]\nblocks =\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.threads, 7);
+	assert_int_equal(sc.scan_space.base, 12u << 24);
+	assert_int_equal(sc.scan_space.len, 8);
+	assert_int_equal(sc.vulnerable, 1406);
+	assert_int_equal(sc.placement, WC_PLACE_UNIFORM);
+	assert_int_equal(sc.ntelescope, 0);
+	assert_string_equal(sc.source, path);
+	/* Untouched keys keep the documented defaults. */
+	assert_true(sc.reply_fraction == 0.2);
+	assert_int_equal(sc.interval, 60);
+}
+
+/* ---- --set ---- */
+
+static void set_overrides_keys(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+	assert_int_equal(wc_scenario_set(&sc, "population.vulnerable=20000", &err), 0);
+	assert_int_equal(wc_scenario_set(&sc, " worm.threads = 50 ", &err), 0);
+	assert_int_equal(wc_scenario_set(&sc, "telescope.blocks=12.44.0.0/16,13.0.0.0/8", &err),
+			 0);
+	assert_int_equal(wc_scenario_set(&sc, "class.home.reboot_rate=0.3", &err), 0);
+	assert_int_equal(wc_scenario_set(&sc, "class.managed.patch_start=2001-07-19T12:00Z", &err),
+			 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	assert_int_equal(err.code, 0);
+	assert_int_equal(sc.vulnerable, 20000);
+	assert_int_equal(sc.threads, 50);
+	assert_int_equal(sc.ntelescope, 2);
+	assert_int_equal(sc.telescope[1].base, 13u << 24);
+	assert_int_equal(sc.nclasses, 2);
+	assert_true(sc.classes[0].reboot_rate == 0.3);
+	assert_true(sc.classes[0].share == 0.6); /* the rest of the class is kept */
+	assert_true(sc.classes[1].reboot_rate == 0.02);
+	assert_int_equal(sc.classes[1].patch_start, sc.start + 2 * 3600);
+
+	/* A class named on --set alone is created with the class defaults. */
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_set(&sc, "class.fast.patch_rate=2", &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	assert_int_equal(sc.nclasses, 1);
+	assert_string_equal(sc.classes[0].name, "fast");
+	assert_true(sc.classes[0].patch_rate == 2);
+	assert_true(sc.classes[0].share == 1);
+}
+
+static void set_errors_start_with_set(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *assignment, *needle;
+	} bad[] = {
+		{"worm.threads", "expected section.key=value"},  /* missing '=' */
+		{"threads=5", "expected section.key=value"},     /* missing dot */
+		{".threads=5", "expected section.key=value"},
+		{"worm.=5", "expected section.key=value"},
+		{"worm.bogus=1", "'worm.bogus'"},                /* unknown key */
+		{"wrom.threads=1", "[wrom]"},                    /* unknown section */
+		{"worm.threads=0", "'worm.threads'"},            /* out of range */
+		{"worm.reply_fraction=1.5", "'worm.reply_fraction'"},
+		{"outbreak.start=tomorrow", "'outbreak.start'"},
+		{"population.placement=random", "'population.placement'"},
+		{"class.home.bogus=1", "'class.home.bogus'"},
+		{"class.home.reboot_rate=-1", "'class.home.reboot_rate'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		wc_scenario sc;
+		wc_error err = {0};
+		wc_scenario_init(&sc);
+		assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+		if (wc_scenario_set(&sc, bad[i].assignment, &err) != -1)
+			fail_msg("--set '%s' was accepted", bad[i].assignment);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		if (strncmp(err.msg, "--set", 5) != 0)
+			fail_msg("message \"%s\" does not start with --set", err.msg);
+		assert_contains(err.msg, bad[i].needle);
+	}
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_set(&sc, "worm.bogus=1", &err), -1);
+	assert_string_equal(err.msg, "--set: unknown key 'worm.bogus' (see docs/scenarios.md)");
+	err = (wc_error){0};
+	assert_int_equal(wc_scenario_set(&sc, "worm.threads", &err), -1);
+	assert_string_equal(err.msg, "--set 'worm.threads': expected section.key=value");
+}
+
+/* ---- documentation ---- */
+
+static char *key_docs(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	wc_scenario_write_key_docs(f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(buf);
+	return buf;
+}
+
+static void key_docs_mention_every_key(void **state)
+{
+	(void)state;
+	char *docs = key_docs();
+	static const char *const sections[] = {"outbreak", "worm",      "population",
+					       "clock",    "flood",     "defense.target",
+					       "telescope", "output",   "history",
+					       "class.NAME"};
+	static const char *const keys[] = {
+		"name",         "description",  "start",          "end",
+		"step",         "seed_hosts",   "strategy",       "scan_space",
+		"timing",       "threads",      "probe_rate",     "syn_timeout",
+		"rtt",          "reply_fraction", "request_bytes", "uplink_bps",
+		"vulnerable",   "placement",    "blocks_file",    "cluster_blocks",
+		"cluster_alpha", "spread_days", "flood_days",     "wrong_fraction",
+		"wrong_offset_days", "target",  "connections",    "bytes",
+		"period",       "action",       "at",             "blocks",
+		"interval",     "cumulative_infected", "share",   "reboot_rate",
+		"patch_rate",   "clean_rate",   "patch_start",
+	};
+	char needle[100];
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+		snprintf(needle, sizeof needle, "### [%s]\n", sections[i]);
+		assert_contains(docs, needle);
+	}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		snprintf(needle, sizeof needle, "| `%s` |", keys[i]);
+		assert_contains(docs, needle);
+	}
+	/* Units, defaults and ranges appear in the rows. */
+	assert_contains(docs, "| `vulnerable` | hosts | `360000` |");
+	assert_contains(docs, "| `reply_fraction` | - | `0.2` | a number from 0 to 1 |");
+	assert_contains(docs, "| `placement` | - | `clustered` | one of uniform\\|clustered\\|file |");
+	assert_contains(docs, "| `reboot_rate` | 1/h | `0` |");
+	free(docs);
+}
+
+/* Every row of the reference is a key that --set accepts, and the default it
+ * documents is a value that key accepts. */
+static void documented_keys_accept_their_defaults(void **state)
+{
+	(void)state;
+	char *docs = key_docs();
+	char section[64] = "";
+	int rows = 0;
+	for (char *line = strtok(docs, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "### [%63[^]]]", section) == 1)
+			continue;
+		char key[64], def[200];
+		if (sscanf(line, "| `%63[^`]` | %*[^|]| `%199[^`]` |", key, def) != 2)
+			continue;
+		char assignment[400];
+		const char *sec = strcmp(section, "class.NAME") == 0 ? "class.test" : section;
+		snprintf(assignment, sizeof assignment, "%s.%s=%s", sec, key,
+			 strcmp(def, "(none)") == 0 ? "" : def);
+		wc_scenario sc;
+		wc_error err = {0};
+		wc_scenario_init(&sc);
+		if (wc_scenario_set(&sc, assignment, &err) != 0)
+			fail_msg("documented default rejected: %s: %s", assignment, err.msg);
+		rows++;
+	}
+	assert_int_equal(rows, 39);
+	free(docs);
+}
+
+/* docs/scenarios.md holds the generated reference verbatim (regenerate it with
+ * `build/wormcast keys` when the key table changes). Run from the repo root. */
+static void docs_scenarios_md_is_current(void **state)
+{
+	(void)state;
+	FILE *f = fopen("docs/scenarios.md", "r");
+	if (f == NULL)
+		fail_msg("docs/scenarios.md: cannot open (run the tests from the repository root)");
+	char *text = NULL;
+	size_t cap = 0;
+	FILE *m = open_memstream(&text, &cap);
+	assert_non_null(m);
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, got, m);
+	fclose(f);
+	assert_int_equal(fclose(m), 0);
+	char *docs = key_docs();
+	if (strstr(text, docs) == NULL)
+		fail_msg("docs/scenarios.md does not contain the output of `wormcast keys`: "
+			 "regenerate its key reference with `build/wormcast keys`");
+	free(docs);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(codered_v2_loads_with_documented_values),
+		cmocka_unit_test(every_builtin_loads_and_finishes),
+		cmocka_unit_test(builtin_text_as_file_loads_identically),
+		cmocka_unit_test(unknown_builtin_and_missing_file_are_usage_errors),
+		cmocka_unit_test(unknown_key_names_file_line_and_key),
+		cmocka_unit_test(key_outside_any_section_names_the_key),
+		cmocka_unit_test(unknown_section_names_file_line_and_section),
+		cmocka_unit_test(out_of_range_value_names_key_and_range),
+		cmocka_unit_test(malformed_time_names_key),
+		cmocka_unit_test(bad_enum_value_lists_choices),
+		cmocka_unit_test(class_shares_must_add_up_to_one),
+		cmocka_unit_test(end_before_start_is_an_error),
+		cmocka_unit_test(unparseable_line_names_its_line),
+		cmocka_unit_test(line_numbers_count_every_line),
+		cmocka_unit_test(long_lines_are_reported_at_their_own_line),
+		cmocka_unit_test(file_values_override_defaults),
+		cmocka_unit_test(set_overrides_keys),
+		cmocka_unit_test(set_errors_start_with_set),
+		cmocka_unit_test(key_docs_mention_every_key),
+		cmocka_unit_test(documented_keys_accept_their_defaults),
+		cmocka_unit_test(docs_scenarios_md_is_current),
+	};
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}

@@ -1,0 +1,285 @@
+/*
+ * Simulator tests: the Code Red v2 day at 1/256 scale against the historical
+ * figures, determinism across thread counts, and each mechanism against its
+ * closed form (probe rates, telescope share, logistic growth, patching decay,
+ * the calendar and the flood).
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "report/validation.h"
+#include "sim/sim.h"
+
+static void run(const wc_scenario *sc, uint64_t seed, int threads, wc_run_result *res)
+{
+	wc_run_options opt;
+	wc_run_options_init(&opt);
+	opt.seed = seed;
+	opt.engine = WC_ENGINE_PROBE;
+	opt.threads = threads;
+	wc_error err = {0};
+	int rc = wc_simulate(sc, &opt, res, &err);
+	if (rc != 0)
+		fail_msg("wc_simulate: %s", err.msg);
+}
+
+static void set(wc_scenario *sc, const char *kv)
+{
+	wc_error err = {0};
+	if (wc_scenario_set(sc, kv, &err) != 0)
+		fail_msg("%s", err.msg);
+}
+
+static void finish(wc_scenario *sc)
+{
+	wc_error err = {0};
+	if (wc_scenario_finish(sc, &err) != 0)
+		fail_msg("%s", err.msg);
+}
+
+/* The 19 July figures (issue 2), at 1/256 scale, for fixed seeds. */
+static void codered_v2_reduced_matches_history(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	test_reduced_codered(&sc);
+	int seeds = test_sanitized() ? 1 : 3;
+	for (int seed = 1; seed <= seeds; seed++) {
+		wc_run_result res;
+		run(&sc, (uint64_t)seed, 2, &res);
+		wc_check checks[WC_MAX_CHECKS];
+		int n = wc_validate_codered_v2(&res.timeline, TEST_REDUCED_SCALE, checks);
+		assert_int_equal(n, 7);
+		if (wc_checks_print(stderr, checks, n) != 0)
+			fail_msg("seed %d: a figure is outside its band", seed);
+		wc_run_result_free(&res);
+	}
+}
+
+/* Same seed, 1 and 2 threads: identical timelines, row by row. */
+static void threads_do_not_change_results(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	test_reduced_codered(&sc);
+	set(&sc, "outbreak.end=2001-07-19T20:00:00Z");
+	wc_run_result a, b;
+	run(&sc, 5, 1, &a);
+	run(&sc, 5, 2, &b);
+	assert_int_equal(a.timeline.n, b.timeline.n);
+	assert_memory_equal(a.timeline.rows, b.timeline.rows,
+			    a.timeline.n * sizeof *a.timeline.rows);
+	assert_true(a.timeline.rows[a.timeline.n - 1].cumulative_infected > 100);
+	wc_run_result c;
+	run(&sc, 6, 2, &c); /* and the seed matters */
+	assert_memory_not_equal(a.timeline.rows, c.timeline.rows,
+				a.timeline.n * sizeof *a.timeline.rows);
+	wc_run_result_free(&a);
+	wc_run_result_free(&b);
+	wc_run_result_free(&c);
+}
+
+/* A small world for closed-form checks: a /10, no removals, no telescope. */
+static void small_world(wc_scenario *sc, const char *timing)
+{
+	wc_error err = {0};
+	wc_scenario_init(sc);
+	const char *sets[] = {"worm.scan_space=12.0.0.0/10", "population.placement=uniform",
+			      "telescope.blocks=", "outbreak.start=2001-07-19T10:00:00Z",
+			      "outbreak.end=2001-07-19T11:00:00Z"};
+	for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+		assert_int_equal(wc_scenario_set(sc, sets[i], &err), 0);
+	char kv[64];
+	snprintf(kv, sizeof kv, "worm.timing=%s", timing);
+	set(sc, kv);
+}
+
+/*
+ * Thread timing: with no other host to hit, an attempt lasts syn_timeout with
+ * probability 1 - f and rtt with probability f, so one host probes at
+ * threads / ((1-f)·syn_timeout + f·rtt) per second: 100 / 16.84 = 5.94/s for
+ * Code Red v2's parameters (Zou et al.'s 358/min). Over 3,000 hosts for an hour
+ * the mean must be within 1% (the statistical error is ~0.1%; the rounding of
+ * thread wake-ups to whole steps is unbiased).
+ */
+static void thread_timing_gives_closed_form_rate(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "threads");
+	set(&sc, "population.vulnerable=3000");
+	set(&sc, "outbreak.seed_hosts=3000"); /* all infected: no hits change the rate */
+	set(&sc, "output.interval=600");
+	finish(&sc);
+	wc_run_result res;
+	run(&sc, 3, 2, &res);
+	double probes = 0;
+	/* Skip the first 10 minutes: all threads start together, then desynchronise. */
+	for (size_t i = 2; i < res.timeline.n; i++)
+		probes += (double)res.timeline.rows[i].probes;
+	double seconds = (double)(res.timeline.rows[res.timeline.n - 1].time -
+				  res.timeline.rows[1].time);
+	double rate = probes / 3000 / seconds;
+	double f = sc.reply_fraction;
+	double expect = sc.threads / ((1 - f) * sc.syn_timeout + f * sc.rtt);
+	print_message("thread timing: %.4f probes/s per host, closed form %.4f\n", rate, expect);
+	assert_true(fabs(rate / expect - 1) < 0.01);
+	wc_run_result_free(&res);
+}
+
+/*
+ * Constant timing: exactly probe_rate·interval probes per infected host per
+ * row, and the telescope receives its share of the scan space: a /16 of a /10
+ * gets 1/64 of probes, binomial, within 5 standard errors.
+ */
+static void constant_rate_and_telescope_share(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "population.vulnerable=500");
+	set(&sc, "outbreak.seed_hosts=500");
+	set(&sc, "worm.probe_rate=10");
+	set(&sc, "telescope.blocks=12.44.0.0/16");
+	set(&sc, "outbreak.end=2001-07-19T10:10:00Z");
+	finish(&sc);
+	wc_run_result res;
+	run(&sc, 9, 2, &res);
+	uint64_t probes = 0, tele = 0;
+	for (size_t i = 1; i < res.timeline.n; i++) {
+		/* the carried fraction is below one probe per host */
+		assert_true(llabs((long long)res.timeline.rows[i].probes - 500 * 10 * 60) <= 500);
+		probes += res.timeline.rows[i].probes;
+		tele += res.timeline.rows[i].telescope_probes;
+	}
+	double p = 1.0 / 64, mean = (double)probes * p, sd = sqrt((double)probes * p * (1 - p));
+	assert_true(fabs((double)tele - mean) < 5 * sd);
+	/* 500 hosts × 6,000 probes each: every host has been seen */
+	assert_int_equal(res.timeline.rows[res.timeline.n - 1].telescope_sources, 500);
+	wc_run_result_free(&res);
+}
+
+/*
+ * Random constant spread (Staniford): with constant rate r, N hosts in a space
+ * of S addresses and no removals, a(t) = 1 / (1 + ((N - I0)/I0) e^{-Kt}) with
+ * K = r·N/S. The mean over seeds of the time to half the population must match
+ * t50 = ln((N - I0)/I0) / K within 5%.
+ */
+static void constant_spread_is_logistic(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "population.vulnerable=1000");
+	set(&sc, "outbreak.seed_hosts=20");
+	set(&sc, "worm.probe_rate=60");
+	set(&sc, "output.interval=10");
+	finish(&sc);
+	double K = 60.0 * 1000 / (double)(1u << 22);
+	double t50 = log((1000.0 - 20) / 20) / K;
+	int seeds = test_sanitized() ? 3 : 10;
+	double sum = 0;
+	for (int seed = 1; seed <= seeds; seed++) {
+		wc_run_result res;
+		run(&sc, (uint64_t)seed, 2, &res);
+		double t = NAN;
+		for (size_t i = 1; i < res.timeline.n && isnan(t); i++)
+			if (res.timeline.rows[i].cumulative_infected >= 500) {
+				/* interpolate inside the row */
+				const wc_timeline_row *a = &res.timeline.rows[i - 1], *b = a + 1;
+				double frac = (500.0 - (double)a->cumulative_infected) /
+					      (double)(b->cumulative_infected - a->cumulative_infected);
+				t = (double)(a->time - sc.start) + frac * (double)(b->time - a->time);
+			}
+		assert_false(isnan(t));
+		sum += t;
+		wc_run_result_free(&res);
+	}
+	print_message("logistic: mean t50 %.1f s, closed form %.1f s\n", sum / seeds, t50);
+	assert_true(fabs(sum / seeds / t50 - 1) < 0.05);
+}
+
+/*
+ * Patching with no infection: susceptible hosts decay as N e^{-pt}. One seed
+ * host in a space of 2^22 with 2,000 hosts infects almost no one in an hour;
+ * patched(t) must be N(1 - e^{-pt}) within 5 binomial standard errors.
+ */
+static void patching_decays_exponentially(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "worm.probe_rate=0");
+	set(&sc, "population.vulnerable=20000");
+	set(&sc, "worm.scan_space=12.0.0.0/8");
+	set(&sc, "class.all.patch_rate=0.5");
+	set(&sc, "outbreak.end=2001-07-19T12:00:00Z");
+	finish(&sc);
+	wc_run_result res;
+	run(&sc, 4, 2, &res);
+	for (size_t i = 0; i < res.timeline.n; i += 30) {
+		const wc_timeline_row *r = &res.timeline.rows[i];
+		double hours = (double)(r->time - sc.start) / 3600;
+		double p = 1 - exp(-0.5 * hours);
+		double sd = sqrt(20000 * p * (1 - p)) + 1;
+		assert_true(fabs((double)r->patched - 20000 * p) < 5 * sd);
+		assert_int_equal(r->susceptible + r->infected + r->patched, 20000);
+	}
+	wc_run_result_free(&res);
+}
+
+/*
+ * The calendar: on 20 July every correct clock floods instead of spreading, so
+ * with no wrong clocks not one probe is sent after 00:00 UTC; the flood sends
+ * bytes/period per flooding host until the target moves, then nothing arrives.
+ */
+static void calendar_and_flood(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "population.vulnerable=400");
+	set(&sc, "outbreak.seed_hosts=400");
+	set(&sc, "outbreak.start=2001-07-19T23:50:00Z");
+	set(&sc, "outbreak.end=2001-07-20T00:30:00Z");
+	set(&sc, "flood.bytes=1440000");
+	set(&sc, "flood.period=14400"); /* 100 bytes/s per host */
+	set(&sc, "defense.target.action=move");
+	set(&sc, "defense.target.at=2001-07-20T00:20:00Z");
+	finish(&sc);
+	wc_run_result res;
+	run(&sc, 2, 2, &res);
+	wc_time midnight;
+	wc_time_parse("2001-07-20T00:00:00Z", &midnight);
+	for (size_t i = 1; i < res.timeline.n; i++) {
+		const wc_timeline_row *r = &res.timeline.rows[i];
+		if (r->time <= midnight) {
+			assert_true(r->probes > 0);
+			assert_int_equal(r->target_bytes, 0);
+			assert_int_equal(r->spreading, 400);
+		} else {
+			assert_int_equal(r->probes, 0);
+			assert_int_equal(r->flooding, 400);
+			assert_int_equal(r->active, 400);
+			uint64_t expect = r->time <= midnight + 1200 ? 400 * 100 * 60 : 0;
+			assert_int_equal(r->target_bytes, expect);
+		}
+	}
+	wc_run_result_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(codered_v2_reduced_matches_history),
+		cmocka_unit_test(threads_do_not_change_results),
+		cmocka_unit_test(thread_timing_gives_closed_form_rate),
+		cmocka_unit_test(constant_rate_and_telescope_share),
+		cmocka_unit_test(constant_spread_is_logistic),
+		cmocka_unit_test(patching_decays_exponentially),
+		cmocka_unit_test(calendar_and_flood),
+	};
+	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
+}
