@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@ static const char run_usage[] =
 	"Simulates a worm outbreak and writes DIR/timeline.csv and DIR/summary.json.\n"
 	"\n"
 	"options:\n"
-	"  --seed N             random seed (default 1); same seed, same bytes\n"
+	"  --seed N             random seed (default 1); same seed, same timeline.csv bytes\n"
 	"  --engine E           auto, probe or fast (default auto)\n"
 	"  --threads N          worker threads (default: all cores); does not change results\n"
 	"  --set SEC.KEY=VALUE  override a scenario key; repeatable (`wormcast keys` lists them)\n"
@@ -68,8 +69,8 @@ static int mkdir_p(const char *path, wc_error *err)
 static int plot_format_ok(const char *path)
 {
 	const char *dot = strrchr(path, '.');
-	return dot && (strcmp(dot, ".png") == 0 || strcmp(dot, ".svg") == 0 ||
-		       strcmp(dot, ".pdf") == 0);
+	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
+		       strcasecmp(dot, ".pdf") == 0);
 }
 
 int cmd_run(int argc, char **argv)

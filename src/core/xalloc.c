@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void die_oom(size_t size)
 {
@@ -54,5 +55,22 @@ char *xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 	char *p = xmalloc(n);
 	memcpy(p, s, n);
+	return p;
+}
+
+void *xcalloc_huge(size_t count, size_t size)
+{
+	const size_t huge = 2u << 20;
+	if (size != 0 && count > SIZE_MAX / size)
+		die_oom(SIZE_MAX);
+	size_t bytes = count * size;
+	if (bytes < huge)
+		return xcalloc(count, size);
+	bytes = (bytes + huge - 1) / huge * huge;
+	void *p = aligned_alloc(huge, bytes);
+	if (p == NULL)
+		die_oom(bytes);
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only: fine if refused */
+	memset(p, 0, bytes);
 	return p;
 }

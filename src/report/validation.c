@@ -2,14 +2,7 @@
 
 #include <string.h>
 
-/* Last row at or before t (rows are in time order), or NULL. */
-static const wc_timeline_row *row_at(const wc_timeline *tl, wc_time t)
-{
-	const wc_timeline_row *best = NULL;
-	for (size_t i = 0; i < tl->n && tl->rows[i].time <= t; i++)
-		best = &tl->rows[i];
-	return best;
-}
+#include "report/report.h"
 
 /* Sum of new_infections over rows whose interval ends in (from, to]. */
 static uint64_t new_between(const wc_timeline *tl, wc_time from, wc_time to)
@@ -39,7 +32,8 @@ int wc_validate_codered_v2(const wc_timeline *tl, double scale, wc_check *c)
 	wc_time_parse("2001-07-19T14:00:00Z", &two_pm);
 	eleven_pm = midnight - 3600;
 	one_am = midnight + 3600;
-	const wc_timeline_row *mid = row_at(tl, midnight), *seven = row_at(tl, seven_pm);
+	const wc_timeline_row *mid = wc_timeline_row_at(tl, midnight),
+			      *seven = wc_timeline_row_at(tl, seven_pm);
 	double cum = mid ? (double)mid->cumulative_infected : 0;
 
 	wc_check *k = add(c, &n, "cumulative infected at 2001-07-20T00:00Z",

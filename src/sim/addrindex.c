@@ -11,7 +11,7 @@ void wc_addrindex_build(wc_addrindex *ix, const uint32_t *addr, uint32_t n)
 	ix->nhosts = n;
 	ix->occ16 = xcalloc(1024, sizeof *ix->occ16);
 	ix->rank16 = xmallocarray(1024, sizeof *ix->rank16);
-	ix->low = xmallocarray(n, 1);
+	ix->low = xcalloc_huge(n ? n : 1, 1);
 
 	/* Hosts are sorted, so each occupied /16 and /24 is a run of equal
 	 * prefixes: count the runs, then fill the arrays in one more pass. */
@@ -28,9 +28,9 @@ void wc_addrindex_build(wc_addrindex *ix, const uint32_t *addr, uint32_t n)
 		ix->rank16[w] = before;
 		before += (uint32_t)__builtin_popcountll(ix->occ16[w]);
 	}
-	ix->occ24 = xcalloc(ix->n16 ? ix->n16 : 1, sizeof *ix->occ24);
+	ix->occ24 = xcalloc_huge(ix->n16 ? ix->n16 : 1, sizeof *ix->occ24);
 	ix->base24 = xmallocarray(ix->n16 ? ix->n16 : 1, sizeof *ix->base24);
-	ix->first = xmallocarray((size_t)ix->n24 + 1, sizeof *ix->first);
+	ix->first = xcalloc_huge((size_t)ix->n24 + 1, sizeof *ix->first);
 	uint32_t r16 = 0, r24 = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (i > 0 && addr[i] >> 16 != addr[i - 1] >> 16)

@@ -48,6 +48,17 @@ static inline uint64_t wc_below_mask(unsigned bit)
 	return (1ull << bit) - 1;
 }
 
+/* Starts loading what wc_addrindex_find(ix, addr) will read beyond L1, so a
+ * caller with a batch of addresses can overlap their cache misses. */
+static inline void wc_addrindex_prefetch(const wc_addrindex *ix, uint32_t addr)
+{
+	uint64_t w16 = ix->occ16[addr >> 22];
+	unsigned b16 = (addr >> 16) & 63;
+	if ((w16 >> b16) & 1)
+		__builtin_prefetch(ix->occ24[ix->rank16[addr >> 22] +
+					     (uint32_t)__builtin_popcountll(w16 & wc_below_mask(b16))]);
+}
+
 /* The host at addr, or WC_NO_HOST. */
 static inline uint32_t wc_addrindex_find(const wc_addrindex *ix, uint32_t addr)
 {

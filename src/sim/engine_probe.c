@@ -35,6 +35,13 @@
  * the hosts infected in a step are a set (the union of all threads' hits), and
  * all counters are integers summed after the parallel loop, so the timeline does
  * not depend on the number of threads or on the order of the active list.
+ *
+ * Memory. A step touches every active host once, in infection order, i.e.
+ * at random addresses: each host's per-step state (next removal, clock offset,
+ * flags, thread ring) is one 64-byte record, fetched a few hosts ahead. The
+ * first attempts of a host's free threads are drawn when its record is
+ * prepared, PIPE hosts before they run, and their address-index lines
+ * prefetched then, so the index's cache misses overlap instead of queueing.
  */
 #include <math.h>
 #include <omp.h>
@@ -53,7 +60,18 @@ enum host_flag {
 	FLAG_THREADS_IDLE = 4, /* threads stopped (not spreading); restart all on spreading */
 	FLAG_LEAVE_CLEAN = 8,  /* at leave_at the host is cleaned and patched, not rebooted */
 };
-enum { STREAM_PROBE = 0, STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed };
+enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed };
+enum { PIPE = 8, PIPE_DRAWS = 16 };
+
+/* A host's per-step state; `stride` bytes apart, 64-byte aligned. */
+typedef struct hostrec {
+	double leave_at;      /* seconds after start: the next reboot or cleaning */
+	float carry;          /* fractional probe owed (constant timing) */
+	int32_t clock_offset; /* copied from the population, to share the line */
+	uint8_t flags;
+	uint8_t pad;
+	uint16_t ring[];      /* R thread wake-up counters (threads timing) */
+} hostrec;
 
 typedef struct u32vec {
 	uint32_t *v;
@@ -85,11 +103,10 @@ typedef struct engine {
 	uint64_t seed;
 	uint32_t n;
 
-	uint8_t *state, *flags;
-	double *leave_at;    /* seconds after start: the next reboot or cleaning */
-	uint16_t *ring;      /* n × R thread wake-up counters (threads timing) */
-	float *carry;        /* fractional probe owed (constant timing) */
-	int R;
+	uint8_t *state;      /* enum host_state; read by every hit, so kept apart */
+	char *recs;          /* n host records */
+	size_t stride;
+	int R;               /* ring length, 0 for constant timing */
 
 	uint32_t *active;    /* infected hosts, any order */
 	uint32_t *pos;       /* position in active[], or UINT32_MAX */
@@ -104,6 +121,11 @@ typedef struct engine {
 	uint64_t cumulative, patched;
 } engine;
 
+static inline hostrec *rec(const engine *e, uint32_t h)
+{
+	return (hostrec *)(e->recs + (size_t)h * e->stride);
+}
+
 /* ---- per-probe work: the hot loop ---- */
 
 static inline bool in_telescope(const engine *e, uint32_t a)
@@ -116,18 +138,23 @@ static inline bool in_telescope(const engine *e, uint32_t a)
 	return false;
 }
 
+static inline uint32_t target_address(const engine *e, uint64_t x)
+{
+	return e->space_base | ((uint32_t)x & e->space_mask);
+}
+
 /* What a host's probes found in one step, kept in registers by the caller. */
 typedef struct tally {
 	uint64_t probes, telescope_probes;
 } tally;
 
-/* One probe from host h. Returns the attempt's duration in steps (threads
- * timing); records hits in w and telescope sightings in t and the host flags. */
-static inline __attribute__((always_inline)) double probe_once(const engine *e, wc_rng *r,
+/* The fate of one probe, drawn as x, from a host with the given flags.
+ * Returns the attempt's duration in steps (threads timing); records hits in w
+ * and telescope sightings in t and the host's flags. */
+static inline __attribute__((always_inline)) double probe_fate(const engine *e, uint64_t x,
 							       uint8_t *flags, tally *t, worker *w)
 {
-	uint64_t x = wc_rng_next(r);
-	uint32_t a = e->space_base | ((uint32_t)x & e->space_mask);
+	uint32_t a = target_address(e, x);
 	t->probes++;
 	uint32_t target = wc_addrindex_find(e->index, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0)) {
@@ -146,50 +173,110 @@ static inline __attribute__((always_inline)) double probe_once(const engine *e, 
 	return (x >> 32) < e->reply_threshold ? e->t_answer : e->t_dark;
 }
 
-/* `slot` is step mod R, the ring position of this step. */
-static void spread_threads(engine *e, uint32_t h, uint64_t step, unsigned slot, worker *w)
+/* A spreading host whose first attempts are drawn and being fetched. */
+typedef struct pending {
+	hostrec *r;
+	unsigned attempts; /* free threads (threads timing) or probes (constant) */
+	unsigned drawn;    /* of which drawn ahead, at most PIPE_DRAWS */
+	wc_rng rng;
+	uint64_t draws[PIPE_DRAWS];
+} pending;
+
+/* What step `step` asks of one spreading host, and its first draws. */
+static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, unsigned slot,
+		    pending *p)
 {
-	const unsigned R = (unsigned)e->R;
-	uint16_t *ring = e->ring + (size_t)h * R;
-	uint8_t *flags = &e->flags[h];
-	unsigned nfree;
-	if (*flags & FLAG_THREADS_IDLE) {
-		memset(ring, 0, R * sizeof *ring);
-		nfree = (unsigned)e->sc->threads;
-		*flags &= (uint8_t)~FLAG_THREADS_IDLE;
+	p->r = r;
+	if (e->R) {
+		if (r->flags & FLAG_THREADS_IDLE) {
+			memset(r->ring, 0, (size_t)e->R * sizeof r->ring[0]);
+			p->attempts = (unsigned)e->sc->threads;
+			r->flags &= (uint8_t)~FLAG_THREADS_IDLE;
+		} else {
+			p->attempts = r->ring[slot];
+			r->ring[slot] = 0;
+		}
 	} else {
-		nfree = ring[slot];
-		ring[slot] = 0;
+		double owed = r->carry + e->sc->probe_rate * e->sc->step;
+		p->attempts = (unsigned)owed;
+		r->carry = (float)(owed - p->attempts);
 	}
-	if (nfree == 0)
-		return;
-	wc_rng r = wc_rng_at(e->seed, h, step);
+	p->rng = wc_rng_at(e->seed, h, step);
+	p->drawn = p->attempts < PIPE_DRAWS ? p->attempts : PIPE_DRAWS;
+	for (unsigned i = 0; i < p->drawn; i++) {
+		p->draws[i] = wc_rng_next(&p->rng);
+		wc_addrindex_prefetch(e->index, target_address(e, p->draws[i]));
+	}
+}
+
+/* Runs a prepared host's attempts. With threads timing, a thread keeps
+ * probing until its attempts fill a step, and wakes round(elapsed) steps
+ * later: rounding to the nearest step keeps the mean attempt time exact, and
+ * the wake-up is below R by construction of R. */
+static void execute(const engine *e, pending *p, unsigned slot, worker *w)
+{
+	hostrec *r = p->r;
 	tally t = {0, 0};
-	for (unsigned k = 0; k < nfree; k++) {
-		double elapsed = 0;
-		do
-			elapsed += probe_once(e, &r, flags, &t, w);
-		while (elapsed < 1.0);
-		/* Rounding to the nearest step keeps the mean attempt time exact;
-		 * wake < R by construction of R. */
-		unsigned at = slot + (unsigned)(elapsed + 0.5);
-		ring[at >= R ? at - R : at]++;
+	if (e->R) {
+		const unsigned R = (unsigned)e->R;
+		for (unsigned k = 0; k < p->attempts; k++) {
+			uint64_t x = k < p->drawn ? p->draws[k] : wc_rng_next(&p->rng);
+			double elapsed = probe_fate(e, x, &r->flags, &t, w);
+			while (elapsed < 1.0)
+				elapsed += probe_fate(e, wc_rng_next(&p->rng), &r->flags, &t, w);
+			unsigned at = slot + (unsigned)(elapsed + 0.5);
+			r->ring[at >= R ? at - R : at]++;
+		}
+	} else {
+		for (unsigned k = 0; k < p->attempts; k++) {
+			uint64_t x = k < p->drawn ? p->draws[k] : wc_rng_next(&p->rng);
+			(void)probe_fate(e, x, &r->flags, &t, w);
+		}
 	}
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
 
-static void spread_constant(engine *e, uint32_t h, uint64_t step, worker *w)
+/* One worker's share of a step: active[lo..hi). Hosts are prepared PIPE
+ * places ahead of running, and their records fetched 2·PIPE places ahead. */
+static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uint64_t step,
+		       unsigned slot, enum wc_phase global, bool flood_ok, worker *w)
 {
-	double owed = e->carry[h] + e->sc->probe_rate * e->sc->step;
-	uint64_t count = (uint64_t)owed;
-	e->carry[h] = (float)(owed - (double)count);
-	wc_rng r = wc_rng_at(e->seed, h, step);
-	tally t = {0, 0};
-	for (uint64_t k = 0; k < count; k++)
-		(void)probe_once(e, &r, &e->flags[h], &t, w);
-	w->probes += t.probes;
-	w->telescope_probes += t.telescope_probes;
+	const wc_scenario *sc = e->sc;
+	double next = (double)(t - sc->start) + sc->step;
+	pending pipe[PIPE];
+	unsigned queued = 0, head = 0;
+	for (uint32_t i = lo; i < hi || queued > 0; i++) {
+		if (i + 2 * PIPE < hi)
+			__builtin_prefetch(rec(e, e->active[i + 2 * PIPE]), 1, 0);
+		if (i < hi) {
+			uint32_t h = e->active[i];
+			hostrec *r = rec(e, h);
+			if (r->leave_at < next) {
+				u32vec_push(&w->leaving, h);
+			} else {
+				enum wc_phase ph = r->clock_offset
+							   ? wc_phase_at(sc, t + r->clock_offset)
+							   : global;
+				if (ph == WC_PHASE_SPREAD) {
+					w->spreading++;
+					prepare(e, h, r, step, slot, &pipe[(head + queued) % PIPE]);
+					queued++;
+				} else {
+					r->flags |= FLAG_THREADS_IDLE;
+					if (ph == WC_PHASE_FLOOD) {
+						w->flooding++;
+						w->flood_reaching += flood_ok;
+					}
+				}
+			}
+		}
+		if (queued == PIPE || (i >= hi && queued > 0)) {
+			execute(e, &pipe[head], slot, w);
+			head = (head + 1) % PIPE;
+			queued--;
+		}
+	}
 }
 
 /* ---- host lifecycle (sequential part of a step) ---- */
@@ -211,23 +298,23 @@ static void active_remove(engine *e, uint32_t h)
 /* Infects h at `now` (seconds after start); returns 1 for a first infection. */
 static int infect(engine *e, uint32_t h, double now, uint64_t step)
 {
+	hostrec *r = rec(e, h);
 	e->state[h] = HOST_INFECTED;
 	active_add(e, h);
 	const wc_host_class *hc = &e->sc->classes[e->pop->class_id[h]];
-	wc_rng r = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
-	double reboot = wc_rng_exponential(&r, hc->reboot_rate / 3600);
-	double clean = wc_rng_exponential(&r, hc->clean_rate / 3600);
-	e->leave_at[h] = now + fmin(reboot, clean);
-	e->flags[h] |= FLAG_THREADS_IDLE;
+	wc_rng rng = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
+	double reboot = wc_rng_exponential(&rng, hc->reboot_rate / 3600);
+	double clean = wc_rng_exponential(&rng, hc->clean_rate / 3600);
+	r->leave_at = now + fmin(reboot, clean);
+	r->flags |= FLAG_THREADS_IDLE;
 	if (clean < reboot)
-		e->flags[h] |= FLAG_LEAVE_CLEAN;
+		r->flags |= FLAG_LEAVE_CLEAN;
 	else
-		e->flags[h] &= (uint8_t)~FLAG_LEAVE_CLEAN;
-	if (e->carry)
-		e->carry[h] = (float)wc_rng_uniform(&r);
-	if (e->flags[h] & FLAG_EVER)
+		r->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
+	r->carry = (float)wc_rng_uniform(&rng);
+	if (r->flags & FLAG_EVER)
 		return 0;
-	e->flags[h] |= FLAG_EVER;
+	r->flags |= FLAG_EVER;
 	e->cumulative++;
 	return 1;
 }
@@ -235,10 +322,7 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step)
 static void engine_free(engine *e)
 {
 	free(e->state);
-	free(e->flags);
-	free(e->leave_at);
-	free(e->ring);
-	free(e->carry);
+	free(e->recs);
 	free(e->active);
 	free(e->pos);
 }
@@ -252,9 +336,7 @@ static void engine_init(engine *e, const wc_world *w)
 	e->index = w->index;
 	e->seed = w->opt->seed;
 	e->n = w->pop->n;
-	e->state = xcalloc(e->n, 1);
-	e->flags = xcalloc(e->n, 1);
-	e->leave_at = xmallocarray(e->n, sizeof *e->leave_at);
+	e->state = xcalloc_huge(e->n, 1);
 	e->active = xmallocarray(e->n, sizeof *e->active);
 	e->pos = xmallocarray(e->n, sizeof *e->pos);
 	for (uint32_t h = 0; h < e->n; h++)
@@ -264,13 +346,15 @@ static void engine_init(engine *e, const wc_world *w)
 	e->t_dark = sc->syn_timeout / dt;
 	e->t_answer = sc->rtt / dt;
 	e->t_request = (sc->rtt + 8 * sc->request_bytes / sc->uplink_bps) / dt;
-	if (sc->timing == WC_TIMING_THREADS) {
-		double longest = fmax(e->t_dark, e->t_request);
-		e->R = (int)ceil(longest) + 3;
-		e->ring = xcalloc((size_t)e->n * (size_t)e->R, sizeof *e->ring);
-	} else {
-		e->carry = xcalloc(e->n, sizeof *e->carry);
-	}
+	if (sc->timing == WC_TIMING_THREADS)
+		e->R = (int)ceil(fmax(e->t_dark, e->t_request)) + 3;
+	/* 21 s timeouts in 1 s steps give R = 24: the record is one cache line. */
+	size_t bytes = sizeof(hostrec) + (size_t)e->R * sizeof(uint16_t);
+	e->stride = (bytes + 63) / 64 * 64;
+	e->recs = xcalloc_huge(e->n, e->stride);
+	for (uint32_t h = 0; h < e->n; h++)
+		rec(e, h)->clock_offset = w->pop->clock_offset[h];
+
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
 	e->reply_threshold = (uint64_t)(sc->reply_fraction * 4294967296.0);
@@ -282,7 +366,6 @@ static void engine_init(engine *e, const wc_world *w)
 			e->tele8[o] = 1;
 	}
 }
-
 static void seed_infections(engine *e)
 {
 	wc_rng r = wc_rng_at(e->seed, STREAM_SEEDS, 0);
@@ -300,7 +383,7 @@ static void phase_counts(const engine *e, wc_time t, uint64_t *spreading, uint64
 	*spreading = *flooding = 0;
 	for (uint32_t i = 0; i < e->nactive; i++) {
 		uint32_t h = e->active[i];
-		enum wc_phase ph = wc_phase_at(e->sc, t + e->pop->clock_offset[h]);
+		enum wc_phase ph = wc_phase_at(e->sc, t + rec(e, h)->clock_offset);
 		*spreading += ph == WC_PHASE_SPREAD;
 		*flooding += ph == WC_PHASE_FLOOD;
 	}
@@ -363,8 +446,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 
 	for (uint64_t s = 0; s < nsteps; s++) {
 		wc_time t = sc->start + (wc_time)(s * (uint64_t)sc->step);
-		double now = (double)(t - sc->start);
-		double next = now + sc->step;
+		double next = (double)(t - sc->start) + sc->step;
 		enum wc_phase global = wc_phase_at(sc, t);
 		unsigned slot = e.R ? (unsigned)(s % (unsigned)e.R) : 0;
 		uint32_t nact = e.nactive;
@@ -375,41 +457,10 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 #pragma omp parallel num_threads(team)
 		{
 			int id = omp_get_thread_num(), nt = omp_get_num_threads();
-			worker *wk = &workers[id];
 			uint32_t lo = (uint32_t)((uint64_t)nact * (uint64_t)id / (uint64_t)nt);
 			uint32_t hi = (uint32_t)((uint64_t)nact * (uint64_t)(id + 1) / (uint64_t)nt);
-			for (uint32_t i = lo; i < hi; i++) {
-				uint32_t h = e.active[i];
-				/* Hosts come in infection order, scattered in memory:
-				 * fetch the state of the next ones while this one runs. */
-				if (i + 4 < hi) {
-					uint32_t ahead = e.active[i + 4];
-					__builtin_prefetch(&e.leave_at[ahead]);
-					__builtin_prefetch(&e.flags[ahead]);
-					__builtin_prefetch(&e.pop->clock_offset[ahead]);
-					if (e.ring)
-						__builtin_prefetch(&e.ring[(size_t)ahead * (unsigned)e.R + slot]);
-				}
-				if (e.leave_at[h] < next) {
-					u32vec_push(&wk->leaving, h);
-					continue;
-				}
-				int32_t off = e.pop->clock_offset[h];
-				enum wc_phase ph = off ? wc_phase_at(sc, t + off) : global;
-				if (ph == WC_PHASE_SPREAD) {
-					wk->spreading++;
-					if (e.ring)
-						spread_threads(&e, h, s, slot, wk);
-					else
-						spread_constant(&e, h, s, wk);
-				} else {
-					e.flags[h] |= FLAG_THREADS_IDLE;
-					if (ph == WC_PHASE_FLOOD) {
-						wk->flooding++;
-						wk->flood_reaching += wc_target_reachable(sc, t);
-					}
-				}
-			}
+			step_hosts(&e, lo, hi, t, s, slot, global, wc_target_reachable(sc, t),
+				   &workers[id]);
 		}
 
 		/* Merge in worker order; every effect below is order-free. */
@@ -425,7 +476,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			for (size_t i = 0; i < wk->leaving.n; i++) {
 				uint32_t h = wk->leaving.v[i];
 				active_remove(&e, h);
-				if (e.flags[h] & FLAG_LEAVE_CLEAN) {
+				if (rec(&e, h)->flags & FLAG_LEAVE_CLEAN) {
 					e.state[h] = HOST_PATCHED;
 					e.patched++;
 				} else {
