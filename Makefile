@@ -51,6 +51,7 @@ deps:
 	    zlib) missing="$$missing $(DEB_zlib)";; esac; done; \
 	command -v pkg-config >/dev/null || missing="pkg-config $$missing"; \
 	command -v cc >/dev/null || missing="gcc make $$missing"; \
+	command -v clang-format >/dev/null || missing="clang-format $$missing"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
@@ -104,8 +105,11 @@ test: deps
 	@$(MAKE) --no-print-directory test-run
 
 test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=build/san/tests/%)
-	@echo "== unit tests (release build)"
-	@fail=0; for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
+	@echo "== style (clang-format, .clang-format)"
+	@fail=0; $(MAKE) --no-print-directory -s format-check >/dev/null 2>&1 \
+	   && echo "style ok" || { echo "style: run 'make format'"; fail=1; }; \
+	 echo "== unit tests (release build)"; \
+	 for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (release build)"; \
 	 tests/cli.sh build/wormcast || fail=1; \
 	 echo "== unit tests (ASan + UBSan)"; \

@@ -64,7 +64,8 @@ static double engine_rate(uint64_t *probes)
 	wc_error err = {0};
 	wc_scenario_init(&sc);
 	if (wc_scenario_load_builtin(&sc, "codered-v2", &err) ||
-	    wc_scenario_set(&sc, "outbreak.seed_hosts=30000", &err) || wc_scenario_finish(&sc, &err)) {
+	    wc_scenario_set(&sc, "outbreak.seed_hosts=30000", &err) ||
+	    wc_scenario_finish(&sc, &err)) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		exit(1);
 	}

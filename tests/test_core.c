@@ -74,8 +74,8 @@ static void ipv4_parses_strictly(void **state)
 	assert_int_equal(wc_ipv4_parse("198.137.240.91", &a), 0);
 	assert_int_equal(a, 0xC689F05B);
 	assert_string_equal(wc_ipv4_format(a, buf), "198.137.240.91");
-	const char *bad[] = {"1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "01.2.3.4", "a.b.c.d",
-			     "", "1..2.3", "-1.2.3.4"};
+	const char *bad[] = {"1.2.3",	"1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "01.2.3.4",
+			     "a.b.c.d", "",	     "1..2.3",	  "-1.2.3.4"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(wc_ipv4_parse(bad[i], &a), -1);
 	assert_int_equal(wc_prefix_parse("44.0.0.0/8", &p), 0);
@@ -97,10 +97,11 @@ static void ipv4_routable_excludes_reserved_space(void **state)
 {
 	(void)state;
 	uint32_t a;
-	const char *no[] = {"0.1.2.3", "10.0.0.1", "127.0.0.1", "169.254.1.1", "172.16.0.1",
-			    "172.31.255.255", "192.168.1.1", "224.0.0.1", "255.255.255.255"};
-	const char *yes[] = {"1.0.0.1", "12.0.0.1", "172.15.0.1", "172.32.0.1", "198.137.240.91",
-			     "223.255.255.254"};
+	const char *no[] = {"0.1.2.3",	   "10.0.0.1",	 "127.0.0.1",
+			    "169.254.1.1", "172.16.0.1", "172.31.255.255",
+			    "192.168.1.1", "224.0.0.1",	 "255.255.255.255"};
+	const char *yes[] = {"1.0.0.1",	   "12.0.0.1",	     "172.15.0.1",
+			     "172.32.0.1", "198.137.240.91", "223.255.255.254"};
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
 		wc_ipv4_parse(no[i], &a);
 		assert_false(wc_ipv4_routable(a));
@@ -125,8 +126,13 @@ static void utc_parses_and_formats(void **state)
 	assert_int_equal(t, 995536800);
 	assert_int_equal(wc_time_parse("2001-07-19", &t), 0);
 	assert_int_equal(t, 995500800);
-	const char *bad[] = {"2001-02-29T00:00:00Z", "2001-13-01", "2001-07-19T24:00:00Z",
-			     "2001-07-19T10:00:00", "2001-07-19 10:00:00Z", "19/07/2001", "",
+	const char *bad[] = {"2001-02-29T00:00:00Z",
+			     "2001-13-01",
+			     "2001-07-19T24:00:00Z",
+			     "2001-07-19T10:00:00",
+			     "2001-07-19 10:00:00Z",
+			     "19/07/2001",
+			     "",
 			     "2001-07-19T10:00:00Zjunk"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(wc_time_parse(bad[i], &t), -1);

@@ -58,10 +58,10 @@ static void scenario_with(wc_scenario *sc, const char *const *sets, size_t nsets
 	if (wc_scenario_finish(sc, &err) != 0)
 		fail_msg("%s", err.msg);
 }
-#define SCENARIO(sc, ...)                                                                     \
-	do {                                                                                  \
-		static const char *const sets_[] = {__VA_ARGS__};                             \
-		scenario_with((sc), sets_, sizeof sets_ / sizeof sets_[0]);                   \
+#define SCENARIO(sc, ...)                                                                          \
+	do {                                                                                       \
+		static const char *const sets_[] = {__VA_ARGS__};                                  \
+		scenario_with((sc), sets_, sizeof sets_ / sizeof sets_[0]);                        \
 	} while (0)
 
 static void build_ok(wc_population *pop, const wc_scenario *sc, uint64_t seed)
@@ -196,8 +196,9 @@ static void addrindex_handles_edges(void **state)
 	wc_addrindex_build(&ix, addr, n);
 	for (uint32_t i = 0; i < n; i++)
 		assert_int_equal(wc_addrindex_find(&ix, addr[i]), i);
-	const uint32_t misses[] = {2, 254, 257, 0x0C0000FFu, 0x0C000201u, 0x0C0002FEu, 0x0C000300u,
-				   0xFFFFBFFFu, 0xFFFFFF00u, 0xFFFFFFFDu, 0x80000000u};
+	const uint32_t misses[] = {2,		254,	     257,	  0x0C0000FFu,
+				   0x0C000201u, 0x0C0002FEu, 0x0C000300u, 0xFFFFBFFFu,
+				   0xFFFFFF00u, 0xFFFFFFFDu, 0x80000000u};
 	for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
 		assert_int_equal(find_by_bsearch(addr, n, misses[i]), WC_NO_HOST);
 		assert_int_equal(wc_addrindex_find(&ix, misses[i]), WC_NO_HOST);
@@ -364,8 +365,7 @@ static void clustered_placement_is_heavy_tailed(void **state)
 	assert_int_equal(again.n, pop.n);
 	assert_memory_equal(again.addr, pop.addr, pop.n * sizeof *pop.addr);
 	assert_memory_equal(again.class_id, pop.class_id, pop.n);
-	assert_memory_equal(again.clock_offset, pop.clock_offset,
-			    pop.n * sizeof *pop.clock_offset);
+	assert_memory_equal(again.clock_offset, pop.clock_offset, pop.n * sizeof *pop.clock_offset);
 	assert_int_equal(other.n, pop.n);
 	assert_memory_not_equal(other.addr, pop.addr, pop.n * sizeof *pop.addr);
 	wc_population_free(&again);
@@ -523,14 +523,14 @@ static void bad_blocks_files_name_file_line_and_field(void **state)
 	assert_contains(err.msg, ":2: field 1 (CIDR)");
 
 	expect_blocks_error("12.1.0.0/16 10\n\n12.2.3.0/24 257\n", 267, &err, path, sizeof path);
-	snprintf(want, sizeof want,
-		 "%s:3: field 2 (COUNT): more hosts than addresses in the block", path);
+	snprintf(want, sizeof want, "%s:3: field 2 (COUNT): more hosts than addresses in the block",
+		 path);
 	assert_string_equal(err.msg, want);
 
 	expect_blocks_error("12.1.0.0/16 10\n12.2.0.0/16 10\n12.1.128.0/17 5\n", 25, &err, path,
 			    sizeof path);
-	snprintf(want, sizeof want,
-		 "%s:3: field 1 (CIDR): overlaps the block on an earlier line", path);
+	snprintf(want, sizeof want, "%s:3: field 1 (CIDR): overlaps the block on an earlier line",
+		 path);
 	assert_string_equal(err.msg, want);
 	expect_blocks_error("12.1.2.0/24 10\n12.0.0.0/8 5\n", 15, &err, path, sizeof path);
 	assert_contains(err.msg, ":2: field 1 (CIDR): overlaps");

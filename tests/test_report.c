@@ -92,16 +92,16 @@ static char *slurp(const char *path, size_t *len)
  */
 static void small_timeline(wc_timeline *tl)
 {
-	static const uint64_t newinf[] = { 5, 20, 50, 50, 10 };
-	static const uint64_t cum[] = { 5, 25, 75, 125, 135 };
-	static const uint64_t infected[] = { 5, 25, 75, 120, 125 };
-	static const uint64_t active[] = { 5, 24, 70, 110, 100 };
-	static const uint64_t patched[] = { 0, 0, 0, 1, 3 };
-	static const uint64_t probes[] = { 100, 400, 1000, 900, 1000 };
-	static const uint64_t tprobes[] = { 1, 2, 3, 4, 5 };
-	static const uint64_t tsources[] = { 1, 3, 6, 9, 12 };
-	static const uint64_t bytes[] = { 0, 0, 0, 40, 2 };
-	static const uint64_t reinf[] = { 0, 0, 1, 0, 2 };
+	static const uint64_t newinf[] = {5, 20, 50, 50, 10};
+	static const uint64_t cum[] = {5, 25, 75, 125, 135};
+	static const uint64_t infected[] = {5, 25, 75, 120, 125};
+	static const uint64_t active[] = {5, 24, 70, 110, 100};
+	static const uint64_t patched[] = {0, 0, 0, 1, 3};
+	static const uint64_t probes[] = {100, 400, 1000, 900, 1000};
+	static const uint64_t tprobes[] = {1, 2, 3, 4, 5};
+	static const uint64_t tsources[] = {1, 3, 6, 9, 12};
+	static const uint64_t bytes[] = {0, 0, 0, 40, 2};
+	static const uint64_t reinf[] = {0, 0, 1, 0, 2};
 	wc_time t0 = at("2001-07-19T10:00:00Z");
 
 	wc_timeline_init(tl);
@@ -137,9 +137,9 @@ static void small_scenario(wc_scenario *sc)
 	sc->interval = 60;
 	sc->nhistory = 3;
 	/* Before the first row, between rows, after the last. */
-	sc->history[0] = (wc_history_point){ at("2001-07-19T10:00:30Z"), 2 };
-	sc->history[1] = (wc_history_point){ at("2001-07-19T10:03:30Z"), 80 };
-	sc->history[2] = (wc_history_point){ at("2001-07-19T11:00:00Z"), 1500000 };
+	sc->history[0] = (wc_history_point){at("2001-07-19T10:00:30Z"), 2};
+	sc->history[1] = (wc_history_point){at("2001-07-19T10:03:30Z"), 80};
+	sc->history[2] = (wc_history_point){at("2001-07-19T11:00:00Z"), 1500000};
 }
 
 static void small_result(wc_run_result *res)
@@ -227,8 +227,7 @@ static void test_thousands(void **state)
 	assert_string_equal(wc_report_thousands(1234567, buf, 4), "1,2");
 }
 
-static const char expected_row0[] =
-	"2001-07-19T10:01:00Z,995,5,5,0,0,5,5,100,1,1,0,5,0,0";
+static const char expected_row0[] = "2001-07-19T10:01:00Z,995,5,5,0,0,5,5,100,1,1,0,5,0,0";
 static const char expected_row4[] =
 	"2001-07-19T10:05:00Z,865,125,100,10,3,10,135,1000,5,12,2,100,0,2";
 
@@ -236,7 +235,7 @@ static void test_csv_file(void **state)
 {
 	(void)state;
 	wc_timeline tl;
-	wc_error err = { 0 };
+	wc_error err = {0};
 	char expected[1024];
 
 	small_timeline(&tl);
@@ -286,7 +285,7 @@ static void test_csv_unwritable(void **state)
 {
 	(void)state;
 	wc_timeline tl;
-	wc_error err = { 0 };
+	wc_error err = {0};
 
 	small_timeline(&tl);
 	assert_int_equal(wc_report_write_timeline_csv(in_dir("missing/timeline.csv"), &tl, &err),
@@ -303,7 +302,7 @@ static void test_summary_json(void **state)
 	wc_scenario sc;
 	wc_run_options opt;
 	wc_run_result res;
-	wc_error err = { 0 };
+	wc_error err = {0};
 	json_error_t jerr;
 
 	small_scenario(&sc);
@@ -393,7 +392,7 @@ static void test_summary_json_edges(void **state)
 	wc_scenario sc;
 	wc_run_options opt;
 	wc_run_result res;
-	wc_error err = { 0 };
+	wc_error err = {0};
 
 	/* An empty run, cut short by --until, with a seed jansson cannot hold. */
 	small_scenario(&sc);
@@ -492,7 +491,7 @@ static void test_atomic_commit(void **state)
 {
 	(void)state;
 	wc_atomic_file f;
-	wc_error err = { 0 };
+	wc_error err = {0};
 	const char *path = in_dir("atomic.txt");
 
 	assert_int_equal(wc_atomic_open(&f, path, &err), 0);
@@ -530,7 +529,7 @@ static void test_atomic_abort(void **state)
 {
 	(void)state;
 	wc_atomic_file f;
-	wc_error err = { 0 };
+	wc_error err = {0};
 	const char *path = in_dir("atomic.txt");
 
 	assert_int_equal(wc_atomic_open(&f, path, &err), 0);
@@ -549,7 +548,7 @@ static void test_atomic_errors(void **state)
 {
 	(void)state;
 	wc_atomic_file f;
-	wc_error err = { 0 };
+	wc_error err = {0};
 
 	assert_int_equal(wc_atomic_open(&f, in_dir("no/such/dir.txt"), &err), -1);
 	assert_int_equal(err.code, WC_EXIT_RUNTIME);
@@ -585,13 +584,13 @@ static void outbreak_timeline(wc_timeline *tl, wc_scenario *sc)
 	sc->end = at("2001-07-20T00:00:00Z");
 	sc->interval = 60;
 	const double n = 359000, k = 1.8 / 3600, mid = at("2001-07-19T17:00:00Z");
-	static const char *const htimes[] = { "2001-07-19T12:00:00Z", "2001-07-19T14:00:00Z",
-					      "2001-07-19T16:00:00Z", "2001-07-19T18:00:00Z",
-					      "2001-07-19T20:00:00Z", "2001-07-19T22:00:00Z" };
+	static const char *const htimes[] = {"2001-07-19T12:00:00Z", "2001-07-19T14:00:00Z",
+					     "2001-07-19T16:00:00Z", "2001-07-19T18:00:00Z",
+					     "2001-07-19T20:00:00Z", "2001-07-19T22:00:00Z"};
 	sc->nhistory = 6;
 	for (int i = 0; i < 6; i++) {
 		wc_time t = at(htimes[i]);
-		sc->history[i] = (wc_history_point){ t, 0.97 * n / (1 + exp(-k * (t - mid))) };
+		sc->history[i] = (wc_history_point){t, 0.97 * n / (1 + exp(-k * (t - mid)))};
 	}
 
 	wc_timeline_init(tl);
@@ -622,7 +621,7 @@ static void test_plot_formats(void **state)
 	(void)state;
 	wc_timeline tl;
 	wc_scenario sc;
-	wc_error err = { 0 };
+	wc_error err = {0};
 
 	outbreak_timeline(&tl, &sc);
 	assert_int_equal(wc_report_plot_run(in_dir("run.png"), &sc, &tl, &err), 0);
@@ -651,7 +650,7 @@ static void test_plot_empty(void **state)
 	(void)state;
 	wc_timeline tl;
 	wc_scenario sc;
-	wc_error err = { 0 };
+	wc_error err = {0};
 
 	small_scenario(&sc);
 	sc.nhistory = 0;
@@ -665,7 +664,7 @@ static void test_plot_errors(void **state)
 	(void)state;
 	wc_timeline tl;
 	wc_scenario sc;
-	wc_error err = { 0 };
+	wc_error err = {0};
 
 	small_scenario(&sc);
 	small_timeline(&tl);

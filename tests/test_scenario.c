@@ -26,8 +26,7 @@ static void write_temp(char *path, size_t len, const char *text)
 
 /* Loads text as a scenario file and finishes it; returns the first failing
  * call's result. The temporary file is removed; its name is kept in path. */
-static int load_text_file(const char *text, char *path, size_t len, wc_scenario *sc,
-			  wc_error *err)
+static int load_text_file(const char *text, char *path, size_t len, wc_scenario *sc, wc_error *err)
 {
 	write_temp(path, len, text);
 	wc_scenario_init(sc);
@@ -168,9 +167,9 @@ static void builtin_text_as_file_loads_identically(void **state)
 		wc_scenario_init(&a);
 		assert_int_equal(wc_scenario_load_builtin(&a, name, &err), 0);
 		assert_int_equal(wc_scenario_finish(&a, &err), 0);
-		assert_int_equal(load_text_file(wc_scenario_builtin_text(name), path, sizeof path,
-						&b, &err),
-				 0);
+		assert_int_equal(
+			load_text_file(wc_scenario_builtin_text(name), path, sizeof path, &b, &err),
+			0);
 		assert_string_equal(b.source, path);
 		memcpy(b.source, a.source, sizeof a.source);
 		assert_memory_equal(&a, &b, sizeof a);
@@ -208,8 +207,7 @@ static void unknown_key_names_file_line_and_key(void **state)
 	char path[64], want[400];
 	expect_file_error("[outbreak]\nname = x\n\n[worm]\nthreads = 10\nbogus = 3\n", 6,
 			  "worm.bogus", &err, path, sizeof path);
-	snprintf(want, sizeof want, "%s:6: unknown key 'worm.bogus' (see docs/scenarios.md)",
-		 path);
+	snprintf(want, sizeof want, "%s:6: unknown key 'worm.bogus' (see docs/scenarios.md)", path);
 	assert_string_equal(err.msg, want);
 	/* A key of another section is unknown here. */
 	expect_file_error("[worm]\nvulnerable = 10\n", 2, "worm.vulnerable", &err, path,
@@ -233,8 +231,7 @@ static void unknown_section_names_file_line_and_section(void **state)
 	char path[64], want[400];
 	expect_file_error("[outbreak]\nname = x\n[wrom]\nthreads = 10\n", 4, NULL, &err, path,
 			  sizeof path);
-	snprintf(want, sizeof want, "%s:4: unknown section [wrom] (see docs/scenarios.md)",
-		 path);
+	snprintf(want, sizeof want, "%s:4: unknown section [wrom] (see docs/scenarios.md)", path);
 	assert_string_equal(err.msg, want);
 	/* A class name with characters outside [A-Za-z0-9_-]. */
 	expect_file_error("[class.a b]\nshare = 1\n", 2, NULL, &err, path, sizeof path);
@@ -249,17 +246,16 @@ static void out_of_range_value_names_key_and_range(void **state)
 	expect_file_error("[worm]\nthreads = 100\nreply_fraction = 1.5   ; too much\n", 3,
 			  "worm.reply_fraction", &err, path, sizeof path);
 	snprintf(want, sizeof want,
-		 "%s:3: key 'worm.reply_fraction': expected a number from 0 to 1, got '1.5'",
-		 path);
+		 "%s:3: key 'worm.reply_fraction': expected a number from 0 to 1, got '1.5'", path);
 	assert_string_equal(err.msg, want);
 
 	expect_file_error("[worm]\nthreads = 0\n", 2, "worm.threads", &err, path, sizeof path);
 	assert_contains(err.msg, "from 1 to 10000");
-	expect_file_error("[population]\nvulnerable = 12abc\n", 2, "population.vulnerable",
-			  &err, path, sizeof path);
-	assert_contains(err.msg, "got '12abc'");
-	expect_file_error("[population]\nvulnerable = -5\n", 2, "population.vulnerable", &err,
+	expect_file_error("[population]\nvulnerable = 12abc\n", 2, "population.vulnerable", &err,
 			  path, sizeof path);
+	assert_contains(err.msg, "got '12abc'");
+	expect_file_error("[population]\nvulnerable = -5\n", 2, "population.vulnerable", &err, path,
+			  sizeof path);
 	expect_file_error("[worm]\nrtt = nan\n", 2, "worm.rtt", &err, path, sizeof path);
 	expect_file_error("[class.home]\nshare = 1\nreboot_rate = -0.1\n", 3,
 			  "class.home.reboot_rate", &err, path, sizeof path);
@@ -271,8 +267,8 @@ static void out_of_range_value_names_key_and_range(void **state)
 			  sizeof path);
 	expect_file_error("[flood]\ntarget = 198.137.240\n", 2, "flood.target", &err, path,
 			  sizeof path);
-	expect_file_error("[telescope]\nblocks = 44.0.0.0/8, 45.0.0.0/33\n", 2,
-			  "telescope.blocks", &err, path, sizeof path);
+	expect_file_error("[telescope]\nblocks = 44.0.0.0/8, 45.0.0.0/33\n", 2, "telescope.blocks",
+			  &err, path, sizeof path);
 }
 
 static void malformed_time_names_key(void **state)
@@ -453,8 +449,7 @@ static void set_overrides_keys(void **state)
 	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
 	assert_int_equal(wc_scenario_set(&sc, "population.vulnerable=20000", &err), 0);
 	assert_int_equal(wc_scenario_set(&sc, " worm.threads = 50 ", &err), 0);
-	assert_int_equal(wc_scenario_set(&sc, "telescope.blocks=12.44.0.0/16,13.0.0.0/8", &err),
-			 0);
+	assert_int_equal(wc_scenario_set(&sc, "telescope.blocks=12.44.0.0/16,13.0.0.0/8", &err), 0);
 	assert_int_equal(wc_scenario_set(&sc, "class.home.reboot_rate=0.3", &err), 0);
 	assert_int_equal(wc_scenario_set(&sc, "class.managed.patch_start=2001-07-19T12:00Z", &err),
 			 0);
@@ -486,13 +481,13 @@ static void set_errors_start_with_set(void **state)
 	static const struct {
 		const char *assignment, *needle;
 	} bad[] = {
-		{"worm.threads", "expected section.key=value"},  /* missing '=' */
-		{"threads=5", "expected section.key=value"},     /* missing dot */
+		{"worm.threads", "expected section.key=value"}, /* missing '=' */
+		{"threads=5", "expected section.key=value"},	/* missing dot */
 		{".threads=5", "expected section.key=value"},
 		{"worm.=5", "expected section.key=value"},
-		{"worm.bogus=1", "'worm.bogus'"},                /* unknown key */
-		{"wrom.threads=1", "[wrom]"},                    /* unknown section */
-		{"worm.threads=0", "'worm.threads'"},            /* out of range */
+		{"worm.bogus=1", "'worm.bogus'"},     /* unknown key */
+		{"wrom.threads=1", "[wrom]"},	      /* unknown section */
+		{"worm.threads=0", "'worm.threads'"}, /* out of range */
 		{"worm.reply_fraction=1.5", "'worm.reply_fraction'"},
 		{"outbreak.start=tomorrow", "'outbreak.start'"},
 		{"population.placement=random", "'population.placement'"},
@@ -539,21 +534,49 @@ static void key_docs_mention_every_key(void **state)
 {
 	(void)state;
 	char *docs = key_docs();
-	static const char *const sections[] = {"outbreak", "worm",      "population",
-					       "clock",    "flood",     "defense.target",
-					       "telescope", "output",   "history",
-					       "class.NAME"};
+	static const char *const sections[] = {"outbreak", "worm",	     "population", "clock",
+					       "flood",	   "defense.target", "telescope",  "output",
+					       "history",  "class.NAME"};
 	static const char *const keys[] = {
-		"name",         "description",  "start",          "end",
-		"step",         "seed_hosts",   "strategy",       "scan_space",
-		"timing",       "threads",      "probe_rate",     "syn_timeout",
-		"rtt",          "reply_fraction", "request_bytes", "uplink_bps",
-		"vulnerable",   "placement",    "blocks_file",    "cluster_blocks",
-		"cluster_alpha", "spread_days", "flood_days",     "wrong_fraction",
-		"wrong_offset_days", "target",  "connections",    "bytes",
-		"period",       "action",       "at",             "blocks",
-		"interval",     "cumulative_infected", "share",   "reboot_rate",
-		"patch_rate",   "clean_rate",   "patch_start",
+		"name",
+		"description",
+		"start",
+		"end",
+		"step",
+		"seed_hosts",
+		"strategy",
+		"scan_space",
+		"timing",
+		"threads",
+		"probe_rate",
+		"syn_timeout",
+		"rtt",
+		"reply_fraction",
+		"request_bytes",
+		"uplink_bps",
+		"vulnerable",
+		"placement",
+		"blocks_file",
+		"cluster_blocks",
+		"cluster_alpha",
+		"spread_days",
+		"flood_days",
+		"wrong_fraction",
+		"wrong_offset_days",
+		"target",
+		"connections",
+		"bytes",
+		"period",
+		"action",
+		"at",
+		"blocks",
+		"interval",
+		"cumulative_infected",
+		"share",
+		"reboot_rate",
+		"patch_rate",
+		"clean_rate",
+		"patch_start",
 	};
 	char needle[100];
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
@@ -567,7 +590,8 @@ static void key_docs_mention_every_key(void **state)
 	/* Units, defaults and ranges appear in the rows. */
 	assert_contains(docs, "| `vulnerable` | hosts | `360000` |");
 	assert_contains(docs, "| `reply_fraction` | - | `0.2` | a number from 0 to 1 |");
-	assert_contains(docs, "| `placement` | - | `clustered` | one of uniform\\|clustered\\|file |");
+	assert_contains(docs,
+			"| `placement` | - | `clustered` | one of uniform\\|clustered\\|file |");
 	assert_contains(docs, "| `reboot_rate` | 1/h | `0` |");
 	free(docs);
 }

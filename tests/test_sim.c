@@ -119,8 +119,8 @@ static void thread_timing_gives_closed_form_rate(void **state)
 	/* Skip the first 10 minutes: all threads start together, then desynchronise. */
 	for (size_t i = 2; i < res.timeline.n; i++)
 		probes += (double)res.timeline.rows[i].probes;
-	double seconds = (double)(res.timeline.rows[res.timeline.n - 1].time -
-				  res.timeline.rows[1].time);
+	double seconds =
+		(double)(res.timeline.rows[res.timeline.n - 1].time - res.timeline.rows[1].time);
 	double rate = probes / 3000 / seconds;
 	double f = sc.reply_fraction;
 	double expect = sc.threads / ((1 - f) * sc.syn_timeout + f * sc.rtt);
@@ -189,9 +189,11 @@ static void constant_spread_is_logistic(void **state)
 			if (res.timeline.rows[i].cumulative_infected >= 500) {
 				/* interpolate inside the row */
 				const wc_timeline_row *a = &res.timeline.rows[i - 1], *b = a + 1;
-				double frac = (500.0 - (double)a->cumulative_infected) /
-					      (double)(b->cumulative_infected - a->cumulative_infected);
-				t = (double)(a->time - sc.start) + frac * (double)(b->time - a->time);
+				double frac =
+					(500.0 - (double)a->cumulative_infected) /
+					(double)(b->cumulative_infected - a->cumulative_infected);
+				t = (double)(a->time - sc.start) +
+				    frac * (double)(b->time - a->time);
 			}
 		assert_false(isnan(t));
 		sum += t;

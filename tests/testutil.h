@@ -42,9 +42,9 @@ static inline void test_reduced_codered(wc_scenario *sc)
 	wc_scenario_init(sc);
 	assert_int_equal(wc_scenario_load_builtin(sc, "codered-v2", &err), 0);
 	static const char *const sets[] = {
-		"worm.scan_space=12.0.0.0/8", "population.vulnerable=1406",
-		"telescope.blocks=12.44.0.0/16", "outbreak.start=2001-07-19T12:00:00Z", "outbreak.seed_hosts=1",
-		"output.interval=600",
+		"worm.scan_space=12.0.0.0/8",	 "population.vulnerable=1406",
+		"telescope.blocks=12.44.0.0/16", "outbreak.start=2001-07-19T12:00:00Z",
+		"outbreak.seed_hosts=1",	 "output.interval=600",
 	};
 	for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
 		assert_int_equal(wc_scenario_set(sc, sets[i], &err), 0);

@@ -76,11 +76,11 @@ static int plot_format_ok(const char *path)
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"seed", required_argument, NULL, 's'},   {"engine", required_argument, NULL, 'e'},
+		{"seed", required_argument, NULL, 's'},	   {"engine", required_argument, NULL, 'e'},
 		{"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
-		{"until", required_argument, NULL, 'u'},  {"out", required_argument, NULL, 'o'},
-		{"plot", required_argument, NULL, 'p'},   {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+		{"until", required_argument, NULL, 'u'},   {"out", required_argument, NULL, 'o'},
+		{"plot", required_argument, NULL, 'p'},	   {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
 	};
 	wc_run_options opt;
 	wc_run_options_init(&opt);
@@ -99,8 +99,10 @@ int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 's':
 			if (parse_u64(optarg, &opt.seed) != 0)
-				rc = cli_fail(WC_EXIT_USAGE, "--seed: expected a non-negative "
-							     "integer, got '%s'", optarg);
+				rc = cli_fail(WC_EXIT_USAGE,
+					      "--seed: expected a non-negative "
+					      "integer, got '%s'",
+					      optarg);
 			break;
 		case 'e':
 			if (wc_engine_parse(optarg, &opt.engine) != 0)
@@ -149,8 +151,10 @@ int cmd_run(int argc, char **argv)
 				      argv[optind - 1]);
 			break;
 		default:
-			rc = cli_fail(WC_EXIT_USAGE, "run: unknown option '%s' (see `wormcast run "
-						     "--help`)", argv[optind - 1]);
+			rc = cli_fail(WC_EXIT_USAGE,
+				      "run: unknown option '%s' (see `wormcast run "
+				      "--help`)",
+				      argv[optind - 1]);
 			break;
 		}
 		if (rc != WC_EXIT_OK) {

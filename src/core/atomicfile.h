@@ -16,8 +16,8 @@
 #include "core/error.h"
 
 typedef struct wc_atomic_file {
-	FILE *fp;       /* the temporary file, open for writing; NULL when empty */
-	char *path;     /* where the file goes on commit */
+	FILE *fp;	/* the temporary file, open for writing; NULL when empty */
+	char *path;	/* where the file goes on commit */
 	char *tmp_path; /* the temporary file's name, beside path */
 } wc_atomic_file;
 

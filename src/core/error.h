@@ -17,7 +17,7 @@ enum {
 };
 
 typedef struct wc_error {
-	int code;       /* WC_EXIT_USAGE or WC_EXIT_RUNTIME; 0 while no error */
+	int code;	/* WC_EXIT_USAGE or WC_EXIT_RUNTIME; 0 while no error */
 	char msg[1024]; /* complete sentence, no trailing newline */
 } wc_error;
 

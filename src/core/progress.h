@@ -11,8 +11,8 @@
 #include <stdbool.h>
 
 typedef struct wc_progress {
-	bool enabled;      /* stderr is a terminal and the user did not ask for quiet */
-	double started;    /* monotonic seconds at wc_progress_start */
+	bool enabled;	   /* stderr is a terminal and the user did not ask for quiet */
+	double started;	   /* monotonic seconds at wc_progress_start */
 	int last_permille; /* last drawn position, to redraw only on change */
 	char label[48];
 } wc_progress;

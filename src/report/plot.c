@@ -105,9 +105,9 @@ struct time_ticks {
 static struct time_ticks plot_time_ticks(double span, int max_labels)
 {
 	static const struct time_ticks steps[] = {
-		{ 300, 5 },    { 600, 2 },    { 900, 3 },     { 1800, 3 },     { 3600, 4 },
-		{ 7200, 2 },   { 10800, 3 },  { 21600, 6 },   { 43200, 2 },    { 86400, 4 },
-		{ 172800, 2 }, { 604800, 7 }, { 1209600, 2 }, { 2592000, 30 },
+		{300, 5},    {600, 2},	  {900, 3},	{1800, 3},     {3600, 4},
+		{7200, 2},   {10800, 3},  {21600, 6},	{43200, 2},    {86400, 4},
+		{172800, 2}, {604800, 7}, {1209600, 2}, {2592000, 30},
 	};
 	size_t n = sizeof steps / sizeof steps[0];
 
@@ -203,15 +203,15 @@ static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
 		plschr(0, 1.0);
 	}
 
-	const char *text[] = { "cumulative infected", "active", "telescope sources", "measured" };
-	PLINT opts[] = { PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_SYMBOL };
-	PLINT colours[] = { COL_CUMULATIVE, COL_ACTIVE, COL_TELESCOPE, COL_FG };
-	PLINT text_colours[] = { COL_FG, COL_FG, COL_FG, COL_FG };
-	PLINT styles[] = { 1, 1, 1, 1 };
-	PLFLT widths[] = { 2.5, 2.5, 2.5, 1.0 };
-	PLFLT sym_scales[] = { 1, 1, 1, 1 };
-	PLINT sym_numbers[] = { 1, 1, 1, 1 };
-	const char *symbols[] = { "", "", "", marker };
+	const char *text[] = {"cumulative infected", "active", "telescope sources", "measured"};
+	PLINT opts[] = {PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_SYMBOL};
+	PLINT colours[] = {COL_CUMULATIVE, COL_ACTIVE, COL_TELESCOPE, COL_FG};
+	PLINT text_colours[] = {COL_FG, COL_FG, COL_FG, COL_FG};
+	PLINT styles[] = {1, 1, 1, 1};
+	PLFLT widths[] = {2.5, 2.5, 2.5, 1.0};
+	PLFLT sym_scales[] = {1, 1, 1, 1};
+	PLINT sym_numbers[] = {1, 1, 1, 1};
+	const char *symbols[] = {"", "", "", marker};
 	PLFLT lw, lh;
 	plwidth(1.0);
 	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,

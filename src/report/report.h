@@ -31,24 +31,24 @@
  * output interval, so a peak of new_infections is "per interval". Where the
  * peak value occurs in several rows, the earliest row's time is kept. */
 typedef struct wc_run_figures {
-	size_t rows;                        /* timeline rows the figures come from */
-	wc_time interval;                   /* seconds between the first two rows; 0 if < 2 rows */
+	size_t rows;	  /* timeline rows the figures come from */
+	wc_time interval; /* seconds between the first two rows; 0 if < 2 rows */
 
-	wc_time final_time;                 /* time of the last row */
+	wc_time final_time;		    /* time of the last row */
 	uint64_t final_cumulative_infected; /* distinct hosts ever infected, at the end */
-	uint64_t final_infected;            /* hosts carrying the worm at the end */
-	uint64_t final_active;              /* of which sending at the end */
-	uint64_t final_patched;             /* hosts immune by patch at the end */
+	uint64_t final_infected;	    /* hosts carrying the worm at the end */
+	uint64_t final_active;		    /* of which sending at the end */
+	uint64_t final_patched;		    /* hosts immune by patch at the end */
 	uint64_t final_telescope_sources;   /* distinct sources the telescope saw in all */
 
-	uint64_t peak_new_infections;       /* most first infections in one interval */
-	wc_time peak_new_infections_time;   /* end of that interval */
-	uint64_t peak_active;               /* most hosts sending at one row time */
+	uint64_t peak_new_infections;	  /* most first infections in one interval */
+	wc_time peak_new_infections_time; /* end of that interval */
+	uint64_t peak_active;		  /* most hosts sending at one row time */
 	wc_time peak_active_time;
-	uint64_t peak_probes;               /* most probes in one interval */
+	uint64_t peak_probes; /* most probes in one interval */
 	wc_time peak_probes_time;
 
-	uint64_t total_probes;              /* sums over all rows */
+	uint64_t total_probes; /* sums over all rows */
 	uint64_t total_telescope_probes;
 	uint64_t total_target_bytes;
 	uint64_t total_reinfections;
@@ -90,9 +90,8 @@ int wc_report_write_timeline_csv(const char *path, const wc_timeline *tl, wc_err
  * integers; a count above 2^63-1 (only a seed can be) is written as a decimal
  * string so that it is never rounded.
  */
-int wc_report_write_summary_json(const char *path, const wc_scenario *sc,
-				 const wc_run_options *opt, const wc_run_result *res,
-				 wc_error *err);
+int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,
+				 const wc_run_result *res, wc_error *err);
 
 /* Prints the run's summary as an aligned table for a person at a terminal:
  * what ran, the final and peak figures with their times, and each historical

@@ -115,9 +115,8 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 	return root;
 }
 
-int wc_report_write_summary_json(const char *path, const wc_scenario *sc,
-				 const wc_run_options *opt, const wc_run_result *res,
-				 wc_error *err)
+int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,
+				 const wc_run_result *res, wc_error *err)
 {
 	wc_atomic_file f;
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 /* Label column and right-aligned number column of the summary table. */
-#define LABEL_WIDTH 32
+#define LABEL_WIDTH  32
 #define NUMBER_WIDTH 15
 
 char *wc_report_thousands(uint64_t v, char *buf, size_t len)

@@ -17,10 +17,10 @@
 #define WC_MAX_CHECKS 16
 
 typedef struct wc_check {
-	char name[96];       /* what is measured */
+	char name[96];	     /* what is measured */
 	char simulated[64];  /* our value, formatted */
 	char historical[96]; /* the measured figure and its source */
-	char band[64];       /* what passes */
+	char band[64];	     /* what passes */
 	bool pass;
 } wc_check;
 

@@ -28,8 +28,9 @@ void wc_addrindex_build(wc_addrindex *ix, const uint32_t *addr, uint32_t n)
 		ix->rank16[w] = before;
 		before += (uint32_t)__builtin_popcountll(ix->occ16[w]);
 	}
-	ix->occ24 = xcalloc_huge(ix->n16 ? ix->n16 : 1, sizeof *ix->occ24);
-	ix->base24 = xmallocarray(ix->n16 ? ix->n16 : 1, sizeof *ix->base24);
+	/* Row n16 stays zero: stage 1 sends addresses in empty /16s there. */
+	ix->occ24 = xcalloc_huge((size_t)ix->n16 + 1, sizeof *ix->occ24);
+	ix->base24 = xcalloc((size_t)ix->n16 + 1, sizeof *ix->base24);
 	ix->first = xcalloc_huge((size_t)ix->n24 + 1, sizeof *ix->first);
 	uint32_t r16 = 0, r24 = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -60,6 +61,6 @@ void wc_addrindex_free(wc_addrindex *ix)
 size_t wc_addrindex_bytes(const wc_addrindex *ix)
 {
 	return 1024 * (sizeof(uint64_t) + sizeof(uint32_t)) +
-	       (size_t)ix->n16 * (sizeof *ix->occ24 + sizeof *ix->base24) +
+	       ((size_t)ix->n16 + 1) * (sizeof *ix->occ24 + sizeof *ix->base24) +
 	       ((size_t)ix->n24 + 1) * sizeof *ix->first + ix->nhosts;
 }

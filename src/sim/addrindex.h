@@ -28,12 +28,12 @@
 #define WC_NO_HOST UINT32_MAX
 
 typedef struct wc_addrindex {
-	uint64_t *occ16;   /* 2^16 bits */
-	uint32_t *rank16;  /* 2^10 entries */
-	uint64_t (*occ24)[4]; /* 256 bits per occupied /16 */
-	uint32_t *base24;  /* per occupied /16 */
-	uint32_t *first;   /* occupied /24s + 1 entries */
-	uint8_t *low;      /* one per host */
+	uint64_t *occ16;      /* 2^16 bits */
+	uint32_t *rank16;     /* 2^10 entries */
+	uint64_t (*occ24)[4]; /* 256 bits per occupied /16, then one zero row */
+	uint32_t *base24;     /* per occupied /16 */
+	uint32_t *first;      /* occupied /24s + 1 entries */
+	uint8_t *low;	      /* one per host */
 	uint32_t nhosts, n16, n24;
 } wc_addrindex;
 
@@ -48,30 +48,32 @@ static inline uint64_t wc_below_mask(unsigned bit)
 	return (1ull << bit) - 1;
 }
 
-/* Starts loading what wc_addrindex_find(ix, addr) will read beyond L1, so a
- * caller with a batch of addresses can overlap their cache misses. */
-static inline void wc_addrindex_prefetch(const wc_addrindex *ix, uint32_t addr)
+/*
+ * A lookup in two stages, so a caller can split a batch of lookups around a
+ * prefetch. Stage 1 reads only the L1-resident /16 tables and names the occ24
+ * row to test: the /16's own, or row n16 (all zeros) for an empty /16. It has
+ * no branch, so it runs ahead freely; stage 2 branches on its result, which by
+ * then is long computed, so a mispredicted branch is found out quickly. Stage 2
+ * then tests the /24 bit and only then searches the /24's hosts.
+ */
+static inline uint32_t wc_addrindex_row(const wc_addrindex *ix, uint32_t addr)
 {
 	uint64_t w16 = ix->occ16[addr >> 22];
 	unsigned b16 = (addr >> 16) & 63;
-	if ((w16 >> b16) & 1)
-		__builtin_prefetch(ix->occ24[ix->rank16[addr >> 22] +
-					     (uint32_t)__builtin_popcountll(w16 & wc_below_mask(b16))]);
+	uint32_t r16 =
+		ix->rank16[addr >> 22] + (uint32_t)__builtin_popcountll(w16 & wc_below_mask(b16));
+	return (w16 >> b16) & 1 ? r16 : ix->n16;
 }
 
-/* The host at addr, or WC_NO_HOST. */
-static inline uint32_t wc_addrindex_find(const wc_addrindex *ix, uint32_t addr)
+static inline uint32_t wc_addrindex_find_in_row(const wc_addrindex *ix, uint32_t row, uint32_t addr)
 {
-	uint64_t w16 = ix->occ16[addr >> 22];
-	unsigned b16 = (addr >> 16) & 63;
-	if (!((w16 >> b16) & 1))
+	if (row == ix->n16)
 		return WC_NO_HOST;
-	uint32_t r16 = ix->rank16[addr >> 22] + (uint32_t)__builtin_popcountll(w16 & wc_below_mask(b16));
-	const uint64_t *m = ix->occ24[r16];
+	const uint64_t *m = ix->occ24[row];
 	unsigned b24 = (addr >> 8) & 255, q = b24 >> 6, bit = b24 & 63;
-	if (!((m[q] >> bit) & 1))
+	if (__builtin_expect(!((m[q] >> bit) & 1), 1))
 		return WC_NO_HOST;
-	uint32_t r24 = ix->base24[r16] + (uint32_t)__builtin_popcountll(m[q] & wc_below_mask(bit));
+	uint32_t r24 = ix->base24[row] + (uint32_t)__builtin_popcountll(m[q] & wc_below_mask(bit));
 	for (unsigned k = 0; k < q; k++)
 		r24 += (uint32_t)__builtin_popcountll(m[k]);
 	uint8_t last = (uint8_t)addr;
@@ -79,6 +81,12 @@ static inline uint32_t wc_addrindex_find(const wc_addrindex *ix, uint32_t addr)
 		if (ix->low[i] == last)
 			return i;
 	return WC_NO_HOST;
+}
+
+/* The host at addr, or WC_NO_HOST. */
+static inline uint32_t wc_addrindex_find(const wc_addrindex *ix, uint32_t addr)
+{
+	return wc_addrindex_find_in_row(ix, wc_addrindex_row(ix, addr), addr);
 }
 
 #endif

@@ -55,8 +55,8 @@
 
 enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
 enum host_flag {
-	FLAG_EVER = 1,         /* has been infected at least once */
-	FLAG_SEEN = 2,         /* the telescope has seen it */
+	FLAG_EVER = 1,	       /* has been infected at least once */
+	FLAG_SEEN = 2,	       /* the telescope has seen it */
 	FLAG_THREADS_IDLE = 4, /* threads stopped (not spreading); restart all on spreading */
 	FLAG_LEAVE_CLEAN = 8,  /* at leave_at the host is cleaned and patched, not rebooted */
 };
@@ -66,11 +66,11 @@ enum { PIPE = 8, PIPE_DRAWS = 16 };
 /* A host's per-step state; `stride` bytes apart, 64-byte aligned. */
 typedef struct hostrec {
 	double leave_at;      /* seconds after start: the next reboot or cleaning */
-	float carry;          /* fractional probe owed (constant timing) */
+	float carry;	      /* fractional probe owed (constant timing) */
 	int32_t clock_offset; /* copied from the population, to share the line */
 	uint8_t flags;
 	uint8_t pad;
-	uint16_t ring[];      /* R thread wake-up counters (threads timing) */
+	uint16_t ring[]; /* R thread wake-up counters (threads timing) */
 } hostrec;
 
 typedef struct u32vec {
@@ -89,11 +89,11 @@ static void u32vec_push(u32vec *a, uint32_t x)
 
 /* What one worker thread found in one step; merged in a fixed order. */
 typedef struct worker {
-	u32vec hits;      /* susceptible hosts probed */
-	u32vec leaving;   /* infected hosts rebooted or cleaned this step */
+	u32vec hits;	/* susceptible hosts probed */
+	u32vec leaving; /* infected hosts rebooted or cleaned this step */
 	uint64_t probes, telescope_probes, telescope_new;
 	uint64_t spreading, flooding, flood_reaching;
-	char pad[64];     /* keep workers' counters on separate cache lines */
+	char pad[64]; /* keep workers' counters on separate cache lines */
 } worker;
 
 typedef struct engine {
@@ -103,20 +103,20 @@ typedef struct engine {
 	uint64_t seed;
 	uint32_t n;
 
-	uint8_t *state;      /* enum host_state; read by every hit, so kept apart */
-	char *recs;          /* n host records */
+	uint8_t *state; /* enum host_state; read by every hit, so kept apart */
+	char *recs;	/* n host records */
 	size_t stride;
-	int R;               /* ring length, 0 for constant timing */
+	int R; /* ring length, 0 for constant timing */
 
-	uint32_t *active;    /* infected hosts, any order */
-	uint32_t *pos;       /* position in active[], or UINT32_MAX */
+	uint32_t *active; /* infected hosts, any order */
+	uint32_t *pos;	  /* position in active[], or UINT32_MAX */
 	uint32_t nactive;
 
 	/* the probe model, precomputed */
 	uint32_t space_base, space_mask;
-	uint64_t reply_threshold; /* answered if the high 32 bits of a draw are below */
+	uint64_t reply_threshold;	    /* answered if the high 32 bits of a draw are below */
 	double t_dark, t_answer, t_request; /* attempt durations, in steps */
-	uint8_t tele8[256];       /* 1 if a telescope block meets this /8 */
+	uint8_t tele8[256];		    /* 1 if a telescope block meets this /8 */
 
 	uint64_t cumulative, patched;
 } engine;
@@ -151,12 +151,12 @@ typedef struct tally {
 /* The fate of one probe, drawn as x, from a host with the given flags.
  * Returns the attempt's duration in steps (threads timing); records hits in w
  * and telescope sightings in t and the host's flags. */
-static inline __attribute__((always_inline)) double probe_fate(const engine *e, uint64_t x,
-							       uint8_t *flags, tally *t, worker *w)
+static inline __attribute__((always_inline)) double
+probe_fate(const engine *e, uint64_t x, uint32_t row, uint8_t *flags, tally *t, worker *w)
 {
 	uint32_t a = target_address(e, x);
 	t->probes++;
-	uint32_t target = wc_addrindex_find(e->index, a);
+	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0)) {
 		if (e->state[target] == HOST_SUSCEPTIBLE)
 			u32vec_push(&w->hits, target);
@@ -173,13 +173,22 @@ static inline __attribute__((always_inline)) double probe_fate(const engine *e, 
 	return (x >> 32) < e->reply_threshold ? e->t_answer : e->t_dark;
 }
 
+/* A probe not drawn ahead: both lookup stages at once. */
+static inline __attribute__((always_inline)) double probe_next(const engine *e, wc_rng *rng,
+							       uint8_t *flags, tally *t, worker *w)
+{
+	uint64_t x = wc_rng_next(rng);
+	return probe_fate(e, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
+}
+
 /* A spreading host whose first attempts are drawn and being fetched. */
 typedef struct pending {
 	hostrec *r;
 	unsigned attempts; /* free threads (threads timing) or probes (constant) */
-	unsigned drawn;    /* of which drawn ahead, at most PIPE_DRAWS */
+	unsigned drawn;	   /* of which drawn ahead, at most PIPE_DRAWS */
 	wc_rng rng;
 	uint64_t draws[PIPE_DRAWS];
+	uint32_t rows[PIPE_DRAWS]; /* address-index rows of the draws (stage 1 done) */
 } pending;
 
 /* What step `step` asks of one spreading host, and its first draws. */
@@ -205,7 +214,9 @@ static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, unsi
 	p->drawn = p->attempts < PIPE_DRAWS ? p->attempts : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
 		p->draws[i] = wc_rng_next(&p->rng);
-		wc_addrindex_prefetch(e->index, target_address(e, p->draws[i]));
+		p->rows[i] = wc_addrindex_row(e->index, target_address(e, p->draws[i]));
+		if (p->rows[i] != e->index->n16)
+			__builtin_prefetch(e->index->occ24[p->rows[i]]);
 	}
 }
 
@@ -220,17 +231,20 @@ static void execute(const engine *e, pending *p, unsigned slot, worker *w)
 	if (e->R) {
 		const unsigned R = (unsigned)e->R;
 		for (unsigned k = 0; k < p->attempts; k++) {
-			uint64_t x = k < p->drawn ? p->draws[k] : wc_rng_next(&p->rng);
-			double elapsed = probe_fate(e, x, &r->flags, &t, w);
+			double elapsed = k < p->drawn ? probe_fate(e, p->draws[k], p->rows[k],
+								   &r->flags, &t, w)
+						      : probe_next(e, &p->rng, &r->flags, &t, w);
 			while (elapsed < 1.0)
-				elapsed += probe_fate(e, wc_rng_next(&p->rng), &r->flags, &t, w);
+				elapsed += probe_next(e, &p->rng, &r->flags, &t, w);
 			unsigned at = slot + (unsigned)(elapsed + 0.5);
 			r->ring[at >= R ? at - R : at]++;
 		}
 	} else {
 		for (unsigned k = 0; k < p->attempts; k++) {
-			uint64_t x = k < p->drawn ? p->draws[k] : wc_rng_next(&p->rng);
-			(void)probe_fate(e, x, &r->flags, &t, w);
+			if (k < p->drawn)
+				(void)probe_fate(e, p->draws[k], p->rows[k], &r->flags, &t, w);
+			else
+				(void)probe_next(e, &p->rng, &r->flags, &t, w);
 		}
 	}
 	w->probes += t.probes;
@@ -458,7 +472,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		{
 			int id = omp_get_thread_num(), nt = omp_get_num_threads();
 			uint32_t lo = (uint32_t)((uint64_t)nact * (uint64_t)id / (uint64_t)nt);
-			uint32_t hi = (uint32_t)((uint64_t)nact * (uint64_t)(id + 1) / (uint64_t)nt);
+			uint32_t hi =
+				(uint32_t)((uint64_t)nact * (uint64_t)(id + 1) / (uint64_t)nt);
 			step_hosts(&e, lo, hi, t, s, slot, global, wc_target_reachable(sc, t),
 				   &workers[id]);
 		}

@@ -91,8 +91,8 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 			size_t start = have;
 			for (uint64_t tries = 0; have < count && tries < 4 * (count - start) + 64;
 			     tries++) {
-				uint32_t a = block.base +
-					     (uint32_t)(gsl_rng_uniform(r) * (double)size);
+				uint32_t a =
+					block.base + (uint32_t)(gsl_rng_uniform(r) * (double)size);
 				if (usable(sc, a))
 					tmp[have++] = a;
 			}
@@ -149,7 +149,8 @@ static int place_clustered(const wc_scenario *sc, gsl_rng *r, wc_block_count **o
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'population.cluster_blocks': %u /16s cannot hold %lld "
 				    "hosts at most %llu each",
-				    sc->source, k, (long long)sc->vulnerable, (unsigned long long)cap);
+				    sc->source, k, (long long)sc->vulnerable,
+				    (unsigned long long)cap);
 	}
 	uint64_t *total = xcalloc(k, sizeof *total);
 	uint64_t left = (uint64_t)sc->vulnerable;
@@ -216,10 +217,11 @@ int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_er
 			if (prefixes_overlap(v[i].block, p)) {
 				fclose(f);
 				free(v);
-				return wc_error_set(err, WC_EXIT_USAGE,
-						    "%s:%d: field 1 (CIDR): overlaps the block on an "
-						    "earlier line",
-						    path, lineno);
+				return wc_error_set(
+					err, WC_EXIT_USAGE,
+					"%s:%d: field 1 (CIDR): overlaps the block on an "
+					"earlier line",
+					path, lineno);
 			}
 		if (count == cap)
 			v = xreallocarray(v, (size_t)(cap *= 2), sizeof *v);
@@ -250,13 +252,13 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 		wc_rng rc = wc_rng_at(seed ^ PURPOSE_CLOCK, h, 0);
 		pop->clock_offset[h] = 0;
 		if (wc_rng_uniform(&rc) < sc->wrong_fraction)
-			pop->clock_offset[h] =
-				(int32_t)((2 * wc_rng_uniform(&rc) - 1) * sc->wrong_offset_days * 86400);
+			pop->clock_offset[h] = (int32_t)((2 * wc_rng_uniform(&rc) - 1) *
+							 sc->wrong_offset_days * 86400);
 
 		const wc_host_class *hc = &sc->classes[c];
 		wc_rng rp = wc_rng_at(seed ^ PURPOSE_PATCH, h, 0);
-		pop->patch_at[h] =
-			(double)(hc->patch_start - sc->start) + wc_rng_exponential(&rp, hc->patch_rate / 3600);
+		pop->patch_at[h] = (double)(hc->patch_start - sc->start) +
+				   wc_rng_exponential(&rp, hc->patch_rate / 3600);
 		if (pop->patch_at[h] < 0)
 			pop->patch_at[h] = 0;
 	}
@@ -316,15 +318,16 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr, &n) != 0) {
 			char b[20], where[300];
 			if (blocks[i].line > 0)
-				snprintf(where, sizeof where, "%s:%d: field 2 (COUNT)", sc->blocks_file,
-					 blocks[i].line);
+				snprintf(where, sizeof where, "%s:%d: field 2 (COUNT)",
+					 sc->blocks_file, blocks[i].line);
 			else
 				snprintf(where, sizeof where, "%s", sc->source);
-			rc = wc_error_set(err, WC_EXIT_USAGE,
-					  "%s: block %s has too few usable addresses for %llu hosts "
-					  "(routable, inside worm.scan_space, outside telescopes)",
-					  where, wc_prefix_format(blocks[i].block, b),
-					  (unsigned long long)blocks[i].count);
+			rc = wc_error_set(
+				err, WC_EXIT_USAGE,
+				"%s: block %s has too few usable addresses for %llu hosts "
+				"(routable, inside worm.scan_space, outside telescopes)",
+				where, wc_prefix_format(blocks[i].block, b),
+				(unsigned long long)blocks[i].count);
 		}
 	free(blocks);
 	gsl_rng_free(r);

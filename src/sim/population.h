@@ -16,17 +16,16 @@
 
 typedef struct wc_population {
 	uint32_t n;
-	uint32_t *addr;         /* sorted ascending, distinct */
-	uint8_t *class_id;      /* index into scenario classes[] */
-	int32_t *clock_offset;  /* seconds the host's clock is ahead of UTC */
-	double *patch_at;       /* seconds after outbreak start; +inf: never */
+	uint32_t *addr;	       /* sorted ascending, distinct */
+	uint8_t *class_id;     /* index into scenario classes[] */
+	int32_t *clock_offset; /* seconds the host's clock is ahead of UTC */
+	double *patch_at;      /* seconds after outbreak start; +inf: never */
 } wc_population;
 
 /* Places sc->vulnerable hosts as sc->placement says, inside the worm's
  * scan_space, in routable space and outside telescope blocks. Bad block files
  * are reported with file, line and field. */
-int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed,
-			wc_error *err);
+int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed, wc_error *err);
 void wc_population_free(wc_population *pop);
 
 /* Reads a placement file: lines "CIDR COUNT", '#' comments, blank lines. */

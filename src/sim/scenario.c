@@ -18,7 +18,7 @@
 #include "core/xalloc.h"
 
 enum key_type {
-	KT_INT,      /* int */
+	KT_INT,	     /* int */
 	KT_INT64,    /* int64_t */
 	KT_DOUBLE,   /* double */
 	KT_TIME,     /* wc_time, ISO 8601 UTC */
@@ -111,8 +111,8 @@ static const struct key_def scenario_keys[] = {
 
 	{"flood", "target", KT_ADDR, SC(flood_target), 0, 0, "198.137.240.91", "address", NULL,
 	 "Address the worm floods on flood days."},
-	{"flood", "connections", KT_INT, SC(flood_connections), 1, 100000, "100",
-	 "connections", NULL, "Connections each flooding host opens to the target."},
+	{"flood", "connections", KT_INT, SC(flood_connections), 1, 100000, "100", "connections",
+	 NULL, "Connections each flooding host opens to the target."},
 	{"flood", "bytes", KT_DOUBLE, SC(flood_bytes), 0, 1e12, "400e6", "bytes", NULL,
 	 "Bytes one flooding host sends to the target per flood_period."},
 	{"flood", "period", KT_DOUBLE, SC(flood_period), 1, 1e7, "14400", "s", NULL,
@@ -122,8 +122,8 @@ static const struct key_def scenario_keys[] = {
 	 "none|move|blackhole",
 	 "What the target's owner does at `at`: move (the address no longer answers) or "
 	 "blackhole (upstream drops it); either way no flood byte arrives after it."},
-	{"defense.target", "at", KT_TIME, SC(target_at), 0, 0, "2001-07-19T00:00:00Z", "UTC",
-	 NULL, "When the target action takes effect."},
+	{"defense.target", "at", KT_TIME, SC(target_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,
+	 "When the target action takes effect."},
 
 	{"telescope", "blocks", KT_PREFIXES, SC(telescope), 0, WC_MAX_TELESCOPE, "44.0.0.0/8",
 	 "CIDR list", NULL,
@@ -133,8 +133,8 @@ static const struct key_def scenario_keys[] = {
 	{"output", "interval", KT_INT, SC(interval), 1, 86400, "60", "s", NULL,
 	 "Seconds per timeline row; a multiple of outbreak.step."},
 
-	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "",
-	 NULL, "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run."},
+	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "", NULL,
+	 "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run."},
 };
 
 static const struct key_def class_keys[] = {
@@ -437,8 +437,9 @@ static int set_key(wc_scenario *sc, const char *where, const char *section, cons
 		if (apply_value(k, base, sc, v) != 0) {
 			char expect[160];
 			describe(k, expect, sizeof expect);
-			return wc_error_set(err, WC_EXIT_USAGE, "%s: key '%s.%s': expected %s, got '%s'",
-					    where, section, name, expect, v);
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s: key '%s.%s': expected %s, got '%s'", where,
+					    section, name, expect, v);
 		}
 		return 0;
 	}
@@ -478,8 +479,8 @@ static char *ini_reader_fn(char *str, int num, void *stream)
 		size_t i = strspn(str, " \t");
 		if (str[i] != ';' && str[i] != '#') /* a long comment is harmless */
 			wc_error_set(ctx->err, WC_EXIT_USAGE,
-				     "%s:%d: line longer than %d characters", ctx->file,
-				     ctx->line, num - 2);
+				     "%s:%d: line longer than %d characters", ctx->file, ctx->line,
+				     num - 2);
 	}
 	ctx->text += len + (nl != NULL);
 	return str;
@@ -559,12 +560,12 @@ int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err)
 		const char *slash = strrchr(path, '/');
 		if (slash != NULL) {
 			char joined[512];
-			int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - path), path,
-					 sc->blocks_file);
+			int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - path),
+					 path, sc->blocks_file);
 			if (n >= (int)sizeof sc->blocks_file)
-				return wc_error_set(err, WC_EXIT_USAGE,
-						    "%s: key 'population.blocks_file': path too long",
-						    path);
+				return wc_error_set(
+					err, WC_EXIT_USAGE,
+					"%s: key 'population.blocks_file': path too long", path);
 			memcpy(sc->blocks_file, joined, (size_t)n + 1);
 		}
 	}
@@ -576,7 +577,8 @@ int wc_scenario_load_builtin(wc_scenario *sc, const char *name, wc_error *err)
 	const char *text = wc_scenario_builtin_text(name);
 	if (text == NULL)
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "unknown scenario '%s' (`wormcast scenarios` lists them)", name);
+				    "unknown scenario '%s' (`wormcast scenarios` lists them)",
+				    name);
 	char file[128];
 	snprintf(file, sizeof file, "builtin:%s", name);
 	return load_text(sc, text, file, err);
@@ -599,15 +601,15 @@ int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err)
 	const char *eq = strchr(assignment, '=');
 	char lhs[200];
 	if (eq == NULL || (size_t)(eq - assignment) >= sizeof lhs)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "--set '%s': expected section.key=value", assignment);
+		return wc_error_set(err, WC_EXIT_USAGE, "--set '%s': expected section.key=value",
+				    assignment);
 	memcpy(lhs, assignment, (size_t)(eq - assignment));
 	lhs[eq - assignment] = '\0';
 	trim(lhs);
 	char *dot = strrchr(lhs, '.');
 	if (dot == NULL || dot == lhs || dot[1] == '\0')
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "--set '%s': expected section.key=value", assignment);
+		return wc_error_set(err, WC_EXIT_USAGE, "--set '%s': expected section.key=value",
+				    assignment);
 	*dot = '\0';
 	return set_key(sc, "--set", lhs, dot + 1, eq + 1, err);
 }
@@ -616,8 +618,10 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 {
 	const char *f = sc->source;
 	if (sc->end <= sc->start)
-		return wc_error_set(err, WC_EXIT_USAGE, "%s: key 'outbreak.end': must be after "
-				    "outbreak.start", f);
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'outbreak.end': must be after "
+				    "outbreak.start",
+				    f);
 	if (sc->interval % sc->step != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'output.interval': %d s is not a multiple of "
@@ -635,8 +639,8 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 				    f);
 	if (sc->spread_last >= sc->flood_first && sc->spread_first <= sc->flood_last)
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: key 'clock.flood_days': %d-%d overlaps spread_days %d-%d", f,
-				    sc->flood_first, sc->flood_last, sc->spread_first,
+				    "%s: key 'clock.flood_days': %d-%d overlaps spread_days %d-%d",
+				    f, sc->flood_first, sc->flood_last, sc->spread_first,
 				    sc->spread_last);
 	if (sc->nclasses == 0)
 		class_defaults(&sc->classes[sc->nclasses++], "all");
@@ -655,7 +659,8 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 			wc_prefix a = sc->telescope[i], b = sc->telescope[j];
 			if (wc_prefix_contains(a, b.base) || wc_prefix_contains(b, a.base))
 				return wc_error_set(err, WC_EXIT_USAGE,
-						    "%s: key 'telescope.blocks': blocks overlap", f);
+						    "%s: key 'telescope.blocks': blocks overlap",
+						    f);
 		}
 	return 0;
 }
@@ -729,13 +734,16 @@ void wc_scenario_write_key_docs(FILE *out)
 		if (seen)
 			continue;
 		done[ndone++] = s;
-		fprintf(out, "\n### [%s]\n\n| key | unit | default | valid values | meaning |\n"
-			     "|---|---|---|---|---|\n", s);
+		fprintf(out,
+			"\n### [%s]\n\n| key | unit | default | valid values | meaning |\n"
+			"|---|---|---|---|---|\n",
+			s);
 		write_key_rows(out, scenario_keys, NKEYS(scenario_keys), s);
 	}
-	fprintf(out, "\n### [class.NAME]\n\nOne section per host class (at most %d); without "
-		     "any, all hosts form one class `all` with no reboots and no patching.\n\n"
-		     "| key | unit | default | valid values | meaning |\n|---|---|---|---|---|\n",
+	fprintf(out,
+		"\n### [class.NAME]\n\nOne section per host class (at most %d); without "
+		"any, all hosts form one class `all` with no reboots and no patching.\n\n"
+		"| key | unit | default | valid values | meaning |\n|---|---|---|---|---|\n",
 		WC_MAX_CLASSES);
 	write_key_rows(out, class_keys, NKEYS(class_keys), "class.*");
 }

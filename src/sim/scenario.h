@@ -22,10 +22,10 @@
 #include "core/ipv4.h"
 #include "core/utc.h"
 
-#define WC_MAX_CLASSES 8
+#define WC_MAX_CLASSES	 8
 #define WC_MAX_TELESCOPE 16
-#define WC_MAX_HISTORY 16
-#define WC_NAME_MAX 64
+#define WC_MAX_HISTORY	 16
+#define WC_NAME_MAX	 64
 
 enum wc_placement { WC_PLACE_UNIFORM, WC_PLACE_CLUSTERED, WC_PLACE_FILE };
 enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT };
@@ -35,12 +35,12 @@ enum wc_target_action { WC_TARGET_NONE, WC_TARGET_MOVE, WC_TARGET_BLACKHOLE };
 /* A host class: hosts that share reboot and patch behaviour. */
 typedef struct wc_host_class {
 	char name[WC_NAME_MAX]; /* from the section name [class.NAME] */
-	double share;           /* fraction of the vulnerable population */
-	double reboot_rate;     /* reboots per hour of an infected host; clears the worm */
-	double patch_rate;      /* patches per hour of any unpatched host; makes it immune */
-	double clean_rate;      /* per hour: an infected host is found, cleaned and patched */
-	wc_time patch_start;    /* patching begins at this instant */
-	bool patch_start_set;   /* false: patching begins at outbreak start */
+	double share;		/* fraction of the vulnerable population */
+	double reboot_rate;	/* reboots per hour of an infected host; clears the worm */
+	double patch_rate;	/* patches per hour of any unpatched host; makes it immune */
+	double clean_rate;	/* per hour: an infected host is found, cleaned and patched */
+	wc_time patch_start;	/* patching begins at this instant */
+	bool patch_start_set;	/* false: patching begins at outbreak start */
 } wc_host_class;
 
 /* A historical measurement drawn on plots beside the simulated curve. */
@@ -55,42 +55,42 @@ typedef struct wc_scenario {
 	/* [outbreak] */
 	char name[WC_NAME_MAX];
 	char description[200];
-	wc_time start, end;   /* simulated interval, UTC */
-	int step;             /* seconds per engine step */
-	int seed_hosts;       /* hosts infected at start */
+	wc_time start, end; /* simulated interval, UTC */
+	int step;	    /* seconds per engine step */
+	int seed_hosts;	    /* hosts infected at start */
 
 	/* [worm] */
 	enum wc_strategy strategy;
-	wc_prefix scan_space;     /* targets are uniform over this prefix */
+	wc_prefix scan_space; /* targets are uniform over this prefix */
 	enum wc_timing timing;
-	int threads;              /* scanning threads per infection */
-	double probe_rate;        /* probes per second per host (timing = constant) */
-	double syn_timeout;       /* seconds a thread waits on an address that never answers */
-	double rtt;               /* seconds for an answered attempt */
-	double reply_fraction;    /* share of non-vulnerable addresses that answer at once */
-	double request_bytes;     /* size of the infecting request */
-	double uplink_bps;        /* infected host's upstream bandwidth, bits per second */
+	int threads;	       /* scanning threads per infection */
+	double probe_rate;     /* probes per second per host (timing = constant) */
+	double syn_timeout;    /* seconds a thread waits on an address that never answers */
+	double rtt;	       /* seconds for an answered attempt */
+	double reply_fraction; /* share of non-vulnerable addresses that answer at once */
+	double request_bytes;  /* size of the infecting request */
+	double uplink_bps;     /* infected host's upstream bandwidth, bits per second */
 
 	/* [population] */
 	int64_t vulnerable;
 	enum wc_placement placement;
 	char blocks_file[256];
-	int cluster_blocks;       /* /16 blocks holding hosts (clustered) */
-	double cluster_alpha;     /* Pareto shape of hosts per /16 (clustered) */
+	int cluster_blocks;   /* /16 blocks holding hosts (clustered) */
+	double cluster_alpha; /* Pareto shape of hosts per /16 (clustered) */
 	int nclasses;
 	wc_host_class classes[WC_MAX_CLASSES];
 
 	/* [clock] */
 	int spread_first, spread_last; /* days of month the worm spreads */
 	int flood_first, flood_last;   /* days of month it floods the target */
-	double wrong_fraction;         /* hosts whose clock is off */
+	double wrong_fraction;	       /* hosts whose clock is off */
 	double wrong_offset_days;      /* wrong offsets are uniform in ±this */
 
 	/* [flood] */
 	uint32_t flood_target;
 	int flood_connections;
-	double flood_bytes;            /* bytes one host sends per flood period */
-	double flood_period;           /* seconds */
+	double flood_bytes;  /* bytes one host sends per flood period */
+	double flood_period; /* seconds */
 
 	/* [defense.target] */
 	enum wc_target_action target_action;
@@ -101,7 +101,7 @@ typedef struct wc_scenario {
 	wc_prefix telescope[WC_MAX_TELESCOPE];
 
 	/* [output] */
-	int interval;                  /* seconds per timeline row */
+	int interval; /* seconds per timeline row */
 
 	/* [history] */
 	int nhistory;

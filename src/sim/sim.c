@@ -45,8 +45,7 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res,
-		wc_error *err)
+int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res, wc_error *err)
 {
 	memset(res, 0, sizeof *res);
 	wc_timeline_init(&res->timeline);

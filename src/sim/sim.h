@@ -22,21 +22,21 @@ enum wc_engine { WC_ENGINE_AUTO, WC_ENGINE_PROBE, WC_ENGINE_FAST };
 typedef void (*wc_progress_fn)(void *ctx, double done);
 
 typedef struct wc_run_options {
-	uint64_t seed;            /* run seed */
-	enum wc_engine engine;    /* WC_ENGINE_AUTO picks the fastest exact engine */
-	int threads;              /* worker threads, >= 1 */
-	wc_time until;            /* stop early at this instant; 0 = scenario end */
-	wc_progress_fn progress;  /* may be NULL */
+	uint64_t seed;		 /* run seed */
+	enum wc_engine engine;	 /* WC_ENGINE_AUTO picks the fastest exact engine */
+	int threads;		 /* worker threads, >= 1 */
+	wc_time until;		 /* stop early at this instant; 0 = scenario end */
+	wc_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
 } wc_run_options;
 
 typedef struct wc_run_result {
 	wc_timeline timeline;
-	enum wc_engine engine;    /* the engine that ran (never AUTO) */
-	uint64_t probes;          /* probes simulated in all */
-	uint64_t vulnerable;      /* population size actually placed */
-	double wall_seconds;      /* set-up and engine */
-	double engine_seconds;    /* engine only: time stepping, without population set-up */
+	enum wc_engine engine; /* the engine that ran (never AUTO) */
+	uint64_t probes;       /* probes simulated in all */
+	uint64_t vulnerable;   /* population size actually placed */
+	double wall_seconds;   /* set-up and engine */
+	double engine_seconds; /* engine only: time stepping, without population set-up */
 } wc_run_result;
 
 void wc_run_options_init(wc_run_options *opt);

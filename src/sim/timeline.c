@@ -38,8 +38,8 @@ int wc_timeline_row_csv(const wc_timeline_row *r, char *buf, size_t len)
 			"%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%" PRIu64 ",%" PRIu64,
-			wc_time_format(r->time, t), r->susceptible, r->infected, r->active, r->removed,
-			r->patched, r->new_infections, r->cumulative_infected, r->probes,
-			r->telescope_probes, r->telescope_sources, r->target_bytes, r->spreading,
-			r->flooding, r->reinfections);
+			wc_time_format(r->time, t), r->susceptible, r->infected, r->active,
+			r->removed, r->patched, r->new_infections, r->cumulative_infected,
+			r->probes, r->telescope_probes, r->telescope_sources, r->target_bytes,
+			r->spreading, r->flooding, r->reinfections);
 }

@@ -17,21 +17,21 @@
 #include "core/utc.h"
 
 typedef struct wc_timeline_row {
-	wc_time time;                 /* end of the interval, UTC */
-	uint64_t susceptible;         /* vulnerable, not infected, not patched */
-	uint64_t infected;            /* carrying the worm now, whatever its phase */
-	uint64_t active;              /* infected and sending: spreading or flooding */
-	uint64_t removed;             /* infected once, clean now (rebooted or patched) */
-	uint64_t patched;             /* immune by patch */
+	wc_time time;		      /* end of the interval, UTC */
+	uint64_t susceptible;	      /* vulnerable, not infected, not patched */
+	uint64_t infected;	      /* carrying the worm now, whatever its phase */
+	uint64_t active;	      /* infected and sending: spreading or flooding */
+	uint64_t removed;	      /* infected once, clean now (rebooted or patched) */
+	uint64_t patched;	      /* immune by patch */
 	uint64_t new_infections;      /* first infections of a host in the interval */
 	uint64_t cumulative_infected; /* distinct hosts ever infected */
-	uint64_t probes;              /* scanning attempts in the interval */
+	uint64_t probes;	      /* scanning attempts in the interval */
 	uint64_t telescope_probes;    /* of which landed in telescope blocks */
 	uint64_t telescope_sources;   /* distinct sources seen by the telescope so far */
-	uint64_t target_bytes;        /* flood bytes that reached the target */
-	uint64_t spreading;           /* infected hosts in their spread phase */
-	uint64_t flooding;            /* infected hosts in their flood phase */
-	uint64_t reinfections;        /* infections of hosts infected before (after a reboot) */
+	uint64_t target_bytes;	      /* flood bytes that reached the target */
+	uint64_t spreading;	      /* infected hosts in their spread phase */
+	uint64_t flooding;	      /* infected hosts in their flood phase */
+	uint64_t reinfections;	      /* infections of hosts infected before (after a reboot) */
 } wc_timeline_row;
 
 typedef struct wc_timeline {
