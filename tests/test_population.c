@@ -72,17 +72,6 @@ static void build_ok(wc_population *pop, const wc_scenario *sc, uint64_t seed)
 	assert_int_equal(err.code, 0);
 }
 
-static void write_temp(char *path, size_t len, const char *text)
-{
-	snprintf(path, len, "/tmp/wc_test_population_XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* Every address sorted, distinct, routable, inside scan_space and outside
  * every telescope block. */
 static void assert_placement_valid(const wc_population *pop, const wc_scenario *sc)
@@ -397,16 +386,16 @@ static void file_placement_puts_exact_counts_in_blocks(void **state)
 {
 	(void)state;
 	char blocks[64], set[128];
-	write_temp(blocks, sizeof blocks,
-		   "# Code Red victims by network\n"
-		   "\n"
-		   "12.1.0.0/16 1000      # a cable network\n"
-		   "   24.2.3.0/24\t256\n"
-		   "# a comment line\n"
-		   "61.0.0.0/12 5000\n"
-		   "200.1.2.3/32 1\n"
-		   "130.1.0.0/16 0\n"
-		   "\n");
+	test_write_temp(blocks, sizeof blocks,
+			"# Code Red victims by network\n"
+			"\n"
+			"12.1.0.0/16 1000      # a cable network\n"
+			"   24.2.3.0/24\t256\n"
+			"# a comment line\n"
+			"61.0.0.0/12 5000\n"
+			"200.1.2.3/32 1\n"
+			"130.1.0.0/16 0\n"
+			"\n");
 	wc_scenario sc;
 	snprintf(set, sizeof set, "population.blocks_file=%s", blocks);
 	const char *sets[] = {"population.placement=file", "population.vulnerable=6257", set};
@@ -487,7 +476,7 @@ static void blocks_file_is_relative_to_the_scenario(void **state)
 static void expect_blocks_error_at(const char *text, int64_t vulnerable, int names_file,
 				   wc_error *err, char *path, size_t len)
 {
-	write_temp(path, len, text);
+	test_write_temp(path, len, text);
 	char set[128], vul[64];
 	snprintf(set, sizeof set, "population.blocks_file=%s", path);
 	snprintf(vul, sizeof vul, "population.vulnerable=%lld", (long long)vulnerable);

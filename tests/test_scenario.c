@@ -12,23 +12,11 @@
 
 /* ---- helpers ---- */
 
-/* Writes text to a fresh temporary file; path receives its name. */
-static void write_temp(char *path, size_t len, const char *text)
-{
-	snprintf(path, len, "/tmp/wc_test_scenario_XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* Loads text as a scenario file and finishes it; returns the first failing
  * call's result. The temporary file is removed; its name is kept in path. */
 static int load_text_file(const char *text, char *path, size_t len, wc_scenario *sc, wc_error *err)
 {
-	write_temp(path, len, text);
+	test_write_temp(path, len, text);
 	wc_scenario_init(sc);
 	int rc = wc_scenario_load_file(sc, path, err);
 	if (rc == 0)

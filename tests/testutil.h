@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -49,6 +51,18 @@ static inline void test_reduced_codered(wc_scenario *sc)
 	for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
 		assert_int_equal(wc_scenario_set(sc, sets[i], &err), 0);
 	assert_int_equal(wc_scenario_finish(sc, &err), 0);
+}
+
+/* Writes text to a fresh temporary file; path (len bytes) receives its name. */
+static inline void test_write_temp(char *path, size_t len, const char *text)
+{
+	snprintf(path, len, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
 }
 
 #define TEST_REDUCED_SCALE (1406.0 / 360000.0)
