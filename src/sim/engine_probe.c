@@ -38,7 +38,7 @@
  *
  * Memory. A step touches every active host once, in infection order, i.e.
  * at random addresses: each host's per-step state (next removal, clock offset,
- * flags, thread ring) is one 64-byte record, fetched a few hosts ahead. The
+ * flags, thread ring) is one 32-byte record (Code Red), fetched a few hosts ahead. The
  * first attempts of a host's free threads are drawn when its record is
  * prepared, PIPE hosts before they run, and their address-index lines
  * prefetched then, so the index's cache misses overlap instead of queueing.
@@ -58,19 +58,22 @@ enum host_flag {
 	FLAG_EVER = 1,	       /* has been infected at least once */
 	FLAG_SEEN = 2,	       /* the telescope has seen it */
 	FLAG_THREADS_IDLE = 4, /* threads stopped (not spreading); restart all on spreading */
-	FLAG_LEAVE_CLEAN = 8,  /* at leave_at the host is cleaned and patched, not rebooted */
+	FLAG_LEAVE_CLEAN = 8,  /* at leave_step the host is cleaned and patched, not rebooted */
 };
 enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed };
 enum { PIPE = 8, PIPE_DRAWS = 16 };
 
-/* A host's per-step state; `stride` bytes apart, 64-byte aligned. */
+/* A host's per-step state, `stride` bytes apart. For Code Red (100 threads,
+ * 21 s timeouts, 1 s steps) it is 32 bytes, so the records of 360,000 hosts
+ * (11 MiB) stay in L3 while a step walks them. */
 typedef struct hostrec {
-	double leave_at;      /* seconds after start: the next reboot or cleaning */
-	float carry;	      /* fractional probe owed (constant timing) */
+	uint32_t leave_step;  /* the step in which it reboots or is cleaned */
 	int32_t clock_offset; /* copied from the population, to share the line */
 	uint8_t flags;
 	uint8_t pad;
-	uint16_t ring[]; /* R thread wake-up counters (threads timing) */
+	/* threads timing: R wake-up counters, uint8_t (uint16_t if threads > 255);
+	 * constant timing: the fractional probe owed, a float (via memcpy) */
+	uint8_t tail[];
 } hostrec;
 
 typedef struct u32vec {
@@ -106,7 +109,8 @@ typedef struct engine {
 	uint8_t *state; /* enum host_state; read by every hit, so kept apart */
 	char *recs;	/* n host records */
 	size_t stride;
-	int R; /* ring length, 0 for constant timing */
+	int R;	   /* ring length, 0 for constant timing */
+	bool wide; /* ring counters are uint16_t: more than 255 threads */
 
 	uint32_t *active; /* infected hosts, any order */
 	uint32_t *pos;	  /* position in active[], or UINT32_MAX */
@@ -124,6 +128,41 @@ typedef struct engine {
 static inline hostrec *rec(const engine *e, uint32_t h)
 {
 	return (hostrec *)(e->recs + (size_t)h * e->stride);
+}
+
+/* Threads waking in ring slot i: read and clear, or add one. */
+static inline unsigned ring_take(const engine *e, hostrec *r, unsigned i)
+{
+	unsigned v;
+	if (e->wide) {
+		uint16_t *ring = (uint16_t *)(void *)r->tail;
+		v = ring[i];
+		ring[i] = 0;
+	} else {
+		v = r->tail[i];
+		r->tail[i] = 0;
+	}
+	return v;
+}
+
+static inline void ring_add(const engine *e, hostrec *r, unsigned i)
+{
+	if (e->wide)
+		((uint16_t *)(void *)r->tail)[i]++;
+	else
+		r->tail[i]++;
+}
+
+static inline float carry_get(const hostrec *r)
+{
+	float c;
+	memcpy(&c, r->tail, sizeof c);
+	return c;
+}
+
+static inline void carry_set(hostrec *r, float c)
+{
+	memcpy(r->tail, &c, sizeof c);
 }
 
 /* ---- per-probe work: the hot loop ---- */
@@ -198,17 +237,16 @@ static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, unsi
 	p->r = r;
 	if (e->R) {
 		if (r->flags & FLAG_THREADS_IDLE) {
-			memset(r->ring, 0, (size_t)e->R * sizeof r->ring[0]);
+			memset(r->tail, 0, (size_t)e->R * (e->wide ? 2 : 1));
 			p->attempts = (unsigned)e->sc->threads;
 			r->flags &= (uint8_t)~FLAG_THREADS_IDLE;
 		} else {
-			p->attempts = r->ring[slot];
-			r->ring[slot] = 0;
+			p->attempts = ring_take(e, r, slot);
 		}
 	} else {
-		double owed = r->carry + e->sc->probe_rate * e->sc->step;
+		double owed = carry_get(r) + e->sc->probe_rate * e->sc->step;
 		p->attempts = (unsigned)owed;
-		r->carry = (float)(owed - p->attempts);
+		carry_set(r, (float)(owed - p->attempts));
 	}
 	p->rng = wc_rng_at(e->seed, h, step);
 	p->drawn = p->attempts < PIPE_DRAWS ? p->attempts : PIPE_DRAWS;
@@ -237,7 +275,7 @@ static void execute(const engine *e, pending *p, unsigned slot, worker *w)
 			while (elapsed < 1.0)
 				elapsed += probe_next(e, &p->rng, &r->flags, &t, w);
 			unsigned at = slot + (unsigned)(elapsed + 0.5);
-			r->ring[at >= R ? at - R : at]++;
+			ring_add(e, r, at >= R ? at - R : at);
 		}
 	} else {
 		for (unsigned k = 0; k < p->attempts; k++) {
@@ -257,7 +295,6 @@ static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uin
 		       unsigned slot, enum wc_phase global, bool flood_ok, worker *w)
 {
 	const wc_scenario *sc = e->sc;
-	double next = (double)(t - sc->start) + sc->step;
 	pending pipe[PIPE];
 	unsigned queued = 0, head = 0;
 	for (uint32_t i = lo; i < hi || queued > 0; i++) {
@@ -266,7 +303,7 @@ static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uin
 		if (i < hi) {
 			uint32_t h = e->active[i];
 			hostrec *r = rec(e, h);
-			if (r->leave_at < next) {
+			if (r->leave_step <= step) {
 				u32vec_push(&w->leaving, h);
 			} else {
 				enum wc_phase ph = r->clock_offset
@@ -319,13 +356,16 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step)
 	wc_rng rng = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
 	double reboot = wc_rng_exponential(&rng, hc->reboot_rate / 3600);
 	double clean = wc_rng_exponential(&rng, hc->clean_rate / 3600);
-	r->leave_at = now + fmin(reboot, clean);
+	/* Leaving at time x (seconds after start) happens in step floor(x / step). */
+	double leave = (now + fmin(reboot, clean)) / e->sc->step;
+	r->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : UINT32_MAX;
 	r->flags |= FLAG_THREADS_IDLE;
 	if (clean < reboot)
 		r->flags |= FLAG_LEAVE_CLEAN;
 	else
 		r->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
-	r->carry = (float)wc_rng_uniform(&rng);
+	if (!e->R)
+		carry_set(r, (float)wc_rng_uniform(&rng));
 	if (r->flags & FLAG_EVER)
 		return 0;
 	r->flags |= FLAG_EVER;
@@ -360,11 +400,15 @@ static void engine_init(engine *e, const wc_world *w)
 	e->t_dark = sc->syn_timeout / dt;
 	e->t_answer = sc->rtt / dt;
 	e->t_request = (sc->rtt + 8 * sc->request_bytes / sc->uplink_bps) / dt;
+	/* A thread wakes round(elapsed) steps on, elapsed < 1 + the longest
+	 * attempt, so at most ceil(longest) + 1 steps: R slots suffice (a wake of
+	 * exactly R lands in the current slot, already emptied). */
 	if (sc->timing == WC_TIMING_THREADS)
-		e->R = (int)ceil(fmax(e->t_dark, e->t_request)) + 3;
-	/* 21 s timeouts in 1 s steps give R = 24: the record is one cache line. */
-	size_t bytes = sizeof(hostrec) + (size_t)e->R * sizeof(uint16_t);
-	e->stride = (bytes + 63) / 64 * 64;
+		e->R = (int)ceil(fmax(e->t_dark, e->t_request)) + 1;
+	e->wide = sc->threads > 255;
+	size_t tail = e->R ? (size_t)e->R * (e->wide ? 2 : 1) : sizeof(float);
+	size_t bytes = sizeof(hostrec) + tail;
+	e->stride = bytes <= 32 ? 32 : (bytes + 63) / 64 * 64;
 	e->recs = xcalloc_huge(e->n, e->stride);
 	for (uint32_t h = 0; h < e->n; h++)
 		rec(e, h)->clock_offset = w->pop->clock_offset[h];
