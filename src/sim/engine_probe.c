@@ -44,6 +44,7 @@
  * prefetched then, so the index's cache misses overlap instead of queueing.
  */
 #include <math.h>
+#include <stddef.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,7 +408,7 @@ static void engine_init(engine *e, const wc_world *w)
 		e->R = (int)ceil(fmax(e->t_dark, e->t_request)) + 1;
 	e->wide = sc->threads > 255;
 	size_t tail = e->R ? (size_t)e->R * (e->wide ? 2 : 1) : sizeof(float);
-	size_t bytes = sizeof(hostrec) + tail;
+	size_t bytes = offsetof(hostrec, tail) + tail;
 	e->stride = bytes <= 32 ? 32 : (bytes + 63) / 64 * 64;
 	e->recs = xcalloc_huge(e->n, e->stride);
 	for (uint32_t h = 0; h < e->n; h++)
