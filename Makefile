@@ -50,7 +50,7 @@ deps:
 	    cmocka) missing="$$missing $(DEB_cmocka)";; libpcap) missing="$$missing $(DEB_libpcap)";; \
 	    zlib) missing="$$missing $(DEB_zlib)";; esac; done; \
 	command -v pkg-config >/dev/null || missing="pkg-config $$missing"; \
-	command -v cc >/dev/null || missing="gcc make $$missing"; \
+	command -v cc >/dev/null || missing="gcc make libc6-dev $$missing"; \
 	command -v clang-format >/dev/null || missing="clang-format $$missing"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
