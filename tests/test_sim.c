@@ -265,8 +265,9 @@ static void calendar_and_flood(void **state)
 			assert_int_equal(r->probes, 0);
 			assert_int_equal(r->flooding, 400);
 			assert_int_equal(r->active, 400);
-			uint64_t expect = r->time <= midnight + 1200 ? 400 * 100 * 60 : 0;
-			assert_int_equal(r->target_bytes, expect);
+			bool reaches = r->time <= midnight + 1200;
+			assert_int_equal(r->target_bytes, reaches ? 400 * 100 * 60 : 0);
+			assert_int_equal(r->target_connections, reaches ? 400 * 100 : 0);
 		}
 	}
 	wc_run_result_free(&res);

@@ -587,6 +587,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		}
 		row.spreading = spreading; /* host counts are taken at the row's time */
 		row.flooding = flooding;
+		row.target_connections = flood_reaching * (uint64_t)sc->flood_connections;
 		row.target_bytes += (uint64_t)llround((double)flood_reaching * sc->flood_bytes /
 						      sc->flood_period * sc->step);
 		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next) {

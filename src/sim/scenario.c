@@ -112,7 +112,9 @@ static const struct key_def scenario_keys[] = {
 	{"flood", "target", KT_ADDR, SC(flood_target), 0, 0, "198.137.240.91", "address", NULL,
 	 "Address the worm floods on flood days."},
 	{"flood", "connections", KT_INT, SC(flood_connections), 1, 100000, "100", "connections",
-	 NULL, "Connections each flooding host opens to the target."},
+	 NULL,
+	 "Connections each flooding host holds open to the target (timeline column "
+	 "target_connections)."},
 	{"flood", "bytes", KT_DOUBLE, SC(flood_bytes), 0, 1e12, "400e6", "bytes", NULL,
 	 "Bytes one flooding host sends to the target per flood_period."},
 	{"flood", "period", KT_DOUBLE, SC(flood_period), 1, 1e7, "14400", "s", NULL,

@@ -1,7 +1,7 @@
 /*
  * timeline.h — what a defender would have measured, one row per output interval.
  *
- * Host counts are taken at the row's time; flows (new_infections, probes,
+ * Host counts (and target_connections) are taken at the row's time; flows (new_infections, probes,
  * telescope_probes, target_bytes, reinfections) are totals over the interval
  * that ends at the row's time. cumulative_infected counts distinct hosts ever
  * infected and telescope_sources distinct sources the telescope has seen since
@@ -32,6 +32,7 @@ typedef struct wc_timeline_row {
 	uint64_t spreading;	      /* infected hosts in their spread phase */
 	uint64_t flooding;	      /* infected hosts in their flood phase */
 	uint64_t reinfections;	      /* infections of hosts infected before (after a reboot) */
+	uint64_t target_connections;  /* connections the flood holds open to the target */
 } wc_timeline_row;
 
 typedef struct wc_timeline {
