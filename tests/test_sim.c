@@ -51,7 +51,7 @@ static void codered_v2_reduced_matches_history(void **state)
 		run(&sc, (uint64_t)seed, 2, &res);
 		wc_check checks[WC_MAX_CHECKS];
 		int n = wc_validate_codered_v2(&res.timeline, TEST_REDUCED_SCALE, checks);
-		assert_int_equal(n, 7);
+		assert_int_equal(n, 8);
 		if (wc_checks_print(stderr, checks, n) != 0)
 			fail_msg("seed %d: a figure is outside its band", seed);
 		wc_run_result_free(&res);

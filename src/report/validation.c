@@ -92,6 +92,14 @@ int wc_validate_codered_v2(const wc_timeline *tl, double scale, wc_check *c)
 	snprintf(k->simulated, sizeof k->simulated, "%.1f%%", cum > 0 ? 100 * seen / cum : 0.0);
 	snprintf(k->band, sizeof k->band, "97%% to 103%%");
 	k->pass = mid && seen >= 0.97 * cum && seen <= 1.03 * cum;
+
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < tl->n; i++)
+		bytes += tl->rows[i].target_bytes;
+	k = add(c, &n, "flood bytes reaching the target", "none: the address moved [P]");
+	snprintf(k->simulated, sizeof k->simulated, "%llu", (unsigned long long)bytes);
+	snprintf(k->band, sizeof k->band, "0");
+	k->pass = bytes == 0;
 	return n;
 }
 
