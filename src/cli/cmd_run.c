@@ -86,7 +86,7 @@ int cmd_run(int argc, char **argv)
 	wc_run_options_init(&opt);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	opt.threads = ncpu > 0 ? (int)ncpu : 1;
-	const char *out_dir = NULL, *plot = NULL, *until = NULL;
+	const char *out_dir = NULL, *plot = NULL;
 	const char **sets = calloc((size_t)argc, sizeof *sets);
 	int nsets = 0, quiet = 0, c;
 	if (sets == NULL)
@@ -121,7 +121,6 @@ int cmd_run(int argc, char **argv)
 			sets[nsets++] = optarg;
 			break;
 		case 'u':
-			until = optarg;
 			if (wc_time_parse(optarg, &opt.until) != 0)
 				rc = cli_fail(WC_EXIT_USAGE,
 					      "--until: expected a UTC time like "
@@ -162,7 +161,6 @@ int cmd_run(int argc, char **argv)
 			return rc;
 		}
 	}
-	(void)until;
 	if (optind != argc - 1) {
 		free(sets);
 		return cli_fail(WC_EXIT_USAGE, "run: expected one scenario name or .ini file "
