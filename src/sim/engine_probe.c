@@ -188,6 +188,23 @@ typedef struct tally {
 	uint64_t probes, telescope_probes;
 } tally;
 
+/* A probe reached a vulnerable host: a susceptible one is infected at step end. */
+static inline void note_hit(const engine *e, uint32_t target, worker *w)
+{
+	if (e->state[target] == HOST_SUSCEPTIBLE)
+		u32vec_push(&w->hits, target);
+}
+
+/* A probe landed in the telescope; its source counts once. */
+static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
+{
+	t->telescope_probes++;
+	if (!(*flags & FLAG_SEEN)) {
+		*flags |= FLAG_SEEN;
+		w->telescope_new++;
+	}
+}
+
 /* The fate of one probe, drawn as x, from a host with the given flags.
  * Returns the attempt's duration in steps (threads timing); records hits in w
  * and telescope sightings in t and the host's flags. */
@@ -198,16 +215,11 @@ probe_fate(const engine *e, uint64_t x, uint32_t row, uint8_t *flags, tally *t, 
 	t->probes++;
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0)) {
-		if (e->state[target] == HOST_SUSCEPTIBLE)
-			u32vec_push(&w->hits, target);
+		note_hit(e, target, w);
 		return e->t_request;
 	}
 	if (__builtin_expect(in_telescope(e, a), 0)) {
-		t->telescope_probes++;
-		if (!(*flags & FLAG_SEEN)) {
-			*flags |= FLAG_SEEN;
-			w->telescope_new++;
-		}
+		note_telescope(flags, t, w);
 		return e->t_dark;
 	}
 	return (x >> 32) < e->reply_threshold ? e->t_answer : e->t_dark;
@@ -280,11 +292,7 @@ static inline void classify_drawn(const engine *e, const pending *p, double *dur
 		/* telescope blocks hold no host, so this test may come first */
 		if (__builtin_expect(in_telescope(e, a), 0)) {
 			dur[k] = e->t_dark;
-			t->telescope_probes++;
-			if (!(*flags & FLAG_SEEN)) {
-				*flags |= FLAG_SEEN;
-				w->telescope_new++;
-			}
+			note_telescope(flags, t, w);
 		}
 	}
 	t->probes += p->drawn;
@@ -293,8 +301,7 @@ static inline void classify_drawn(const engine *e, const pending *p, double *dur
 		uint32_t target = wc_addrindex_find_in_row(e->index, p->rows[k],
 							   target_address(e, p->draws[k]));
 		if (__builtin_expect(target != WC_NO_HOST, 0)) {
-			if (e->state[target] == HOST_SUSCEPTIBLE)
-				u32vec_push(&w->hits, target);
+			note_hit(e, target, w);
 			dur[k] = e->t_request;
 		}
 	}
@@ -303,7 +310,7 @@ static inline void classify_drawn(const engine *e, const pending *p, double *dur
 /* Runs a prepared host's attempts. With threads timing, a thread keeps
  * probing until its attempts fill a step, and wakes round(elapsed) steps
  * later: rounding to the nearest step keeps the mean attempt time exact, and
- * the wake-up is below R by construction of R. */
+ * the wake-up is at most R steps on by construction of R. */
 static void execute(const engine *e, pending *p, unsigned slot, worker *w)
 {
 	hostrec *r = p->r;
@@ -328,12 +335,19 @@ static void execute(const engine *e, pending *p, unsigned slot, worker *w)
 	w->telescope_probes += t.telescope_probes;
 }
 
+/* The phase of a host's worm at t; `global` is the phase of a correct clock,
+ * computed once per step since almost every clock is right. */
+static inline enum wc_phase host_phase(const engine *e, const hostrec *r, wc_time t,
+				       enum wc_phase global)
+{
+	return r->clock_offset ? wc_phase_at(e->sc, t + r->clock_offset) : global;
+}
+
 /* One worker's share of a step: active[lo..hi). Hosts are prepared PIPE
  * places ahead of running, and their records fetched 2·PIPE places ahead. */
 static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uint64_t step,
 		       unsigned slot, enum wc_phase global, bool flood_ok, worker *w)
 {
-	const wc_scenario *sc = e->sc;
 	pending pipe[PIPE];
 	unsigned queued = 0, head = 0;
 	for (uint32_t i = lo; i < hi || queued > 0; i++) {
@@ -345,9 +359,7 @@ static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uin
 			if (r->leave_step <= step) {
 				u32vec_push(&w->leaving, h);
 			} else {
-				enum wc_phase ph = r->clock_offset
-							   ? wc_phase_at(sc, t + r->clock_offset)
-							   : global;
+				enum wc_phase ph = host_phase(e, r, t, global);
 				if (ph == WC_PHASE_SPREAD) {
 					w->spreading++;
 					prepare(e, h, r, step, slot, &pipe[(head + queued) % PIPE]);
@@ -383,6 +395,17 @@ static void active_remove(engine *e, uint32_t h)
 	e->active[p] = last;
 	e->pos[last] = p;
 	e->pos[h] = UINT32_MAX;
+}
+
+/* Patches h (cleaning it if infected): immune from now on. */
+static void patch_host(engine *e, uint32_t h)
+{
+	if (e->state[h] == HOST_PATCHED)
+		return;
+	if (e->state[h] == HOST_INFECTED)
+		active_remove(e, h);
+	e->state[h] = HOST_PATCHED;
+	e->patched++;
 }
 
 /* Infects h at `now` (seconds after start); returns 1 for a first infection. */
@@ -478,9 +501,9 @@ static void seed_infections(engine *e)
 static void phase_counts(const engine *e, wc_time t, uint64_t *spreading, uint64_t *flooding)
 {
 	*spreading = *flooding = 0;
+	enum wc_phase global = wc_phase_at(e->sc, t);
 	for (uint32_t i = 0; i < e->nactive; i++) {
-		uint32_t h = e->active[i];
-		enum wc_phase ph = wc_phase_at(e->sc, t + rec(e, h)->clock_offset);
+		enum wc_phase ph = host_phase(e, rec(e, e->active[i]), t, global);
 		*spreading += ph == WC_PHASE_SPREAD;
 		*flooding += ph == WC_PHASE_FLOOD;
 	}
@@ -573,11 +596,10 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			flood_reaching += wk->flood_reaching;
 			for (size_t i = 0; i < wk->leaving.n; i++) {
 				uint32_t h = wk->leaving.v[i];
-				active_remove(&e, h);
 				if (rec(&e, h)->flags & FLAG_LEAVE_CLEAN) {
-					e.state[h] = HOST_PATCHED;
-					e.patched++;
+					patch_host(&e, h);
 				} else {
+					active_remove(&e, h);
 					e.state[h] = HOST_SUSCEPTIBLE;
 				}
 			}
@@ -590,15 +612,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		row.target_connections = flood_reaching * (uint64_t)sc->flood_connections;
 		row.target_bytes += (uint64_t)llround((double)flood_reaching * sc->flood_bytes /
 						      sc->flood_period * sc->step);
-		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next) {
-			uint32_t h = patches[next_patch++];
-			if (e.state[h] == HOST_PATCHED)
-				continue;
-			if (e.state[h] == HOST_INFECTED)
-				active_remove(&e, h);
-			e.state[h] = HOST_PATCHED;
-			e.patched++;
-		}
+		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next)
+			patch_host(&e, patches[next_patch++]);
 		for (int k = 0; k < nthreads; k++) {
 			worker *wk = &workers[k];
 			for (size_t i = 0; i < wk->hits.n; i++) {
