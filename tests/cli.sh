@@ -155,6 +155,27 @@ else
 	fail "--threads 1 and --threads 2 give byte-identical timeline.csv"
 fi
 
+# The default engine is the fast one; the probe engine is deterministic across
+# thread counts too, and a short window keeps it cheap here.
+if grep -q '"engine": *"fast"' out-builtin/summary.json; then
+	pass "the default engine is fast (summary.json)"
+else
+	fail "the default engine is fast (summary.json)" "$(grep engine out-builtin/summary.json)"
+fi
+UNTIL=2001-07-19T13:00:00Z
+run_small out-p1 codered-v2 --engine probe --threads 1
+rc_p1=$?
+run_small out-p2 codered-v2 --engine probe --threads 2
+rc_p2=$?
+UNTIL=2001-07-19T16:00:00Z
+if [ $rc_p1 -eq 0 ] && [ $rc_p2 -eq 0 ] && grep -q '"engine": *"probe"' out-p2/summary.json &&
+	cmp -s out-p1/timeline.csv out-p2/timeline.csv; then
+	pass "--engine probe: --threads 1 and 2 give byte-identical timeline.csv"
+else
+	fail "--engine probe: --threads 1 and 2 give byte-identical timeline.csv" \
+		"exit $rc_p1/$rc_p2: $(cat out-p1.err out-p2.err)"
+fi
+
 head_line=$(head -n 1 out-builtin/timeline.csv 2>/dev/null | tr -d '\r')
 first12=$(printf '%s\n' "$head_line" | cut -d, -f1-12)
 if [ "$first12" = "$HEADER" ]; then

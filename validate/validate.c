@@ -32,11 +32,16 @@ int main(int argc, char **argv)
 			opt.seed = strtoull(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
 			opt.threads = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--engine") == 0 && i + 1 < argc) {
+			if (wc_engine_parse(argv[++i], &opt.engine) != 0) {
+				fprintf(stderr, "validate: --engine: auto, probe or fast\n");
+				return 2;
+			}
 		} else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
 			scale = atof(argv[++i]);
 		} else {
 			fprintf(stderr, "usage: validate [--set K=V]... [--seed N] [--threads N] "
-					"[--scale S]\n");
+					"[--engine E] [--scale S]\n");
 			return 2;
 		}
 	}

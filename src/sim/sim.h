@@ -28,6 +28,10 @@ typedef struct wc_run_options {
 	wc_time until;		 /* stop early at this instant; 0 = scenario end */
 	wc_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
+	/* Testing only: multiplies the fast engine's per-probe hit probability, so
+	 * that a test can show that the engine-equivalence test detects a wrong
+	 * model. 0 (the default) or 1 leaves the model exact. */
+	double fast_hit_scale;
 } wc_run_options;
 
 typedef struct wc_run_result {

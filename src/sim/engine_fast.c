@@ -1,0 +1,725 @@
+/*
+ * The fast engine: the probe engine's model, without drawing the probes.
+ *
+ * The model (probemodel.h, engine_probe.c) is a discrete-time process: in
+ * step s each spreading host sends Poisson(m) probes, m = rate·Δ, to uniform
+ * addresses of the scan space S; a probe that reaches a host susceptible at
+ * the start of the step infects it at the end of the step (unless the host is
+ * patched in that step); everything else a host does (reboot, cleaning,
+ * patching, its calendar) happens at instants fixed when it is infected. This
+ * engine simulates the same law using three properties of Poisson counts.
+ *
+ * Splitting. Poisson(m) probes, each independently of category c with
+ * probability p_c, are independent Poisson(m·p_c) counts per category. So in
+ * step s, with I_s spreading hosts, a given host receives Poisson(ν_s) probes,
+ * ν_s = m·I_s/|S|, independently of every other host and of what the probes
+ * elsewhere did. A susceptible host is therefore infected with probability
+ * q_s = 1 − e^{−ν_s}, independently, and the number infected among the S'_s
+ * eligible hosts is Binomial(S'_s, q_s), a uniform random subset. A step costs
+ * one binomial draw whatever the number of probes.
+ *
+ * Skipping. Between two steps where anything else happens (a host's event, a
+ * patch, an output row) I_s and S'_s are constant, so the steps with at least
+ * one infection are Bernoulli(1 − e^{−ν·S'}) trials: the next one is a
+ * geometric number of steps ahead, and its count is the binomial conditioned
+ * on being positive. Steps in which nothing happens are never visited.
+ *
+ * Superposition. The per-step counts that feed no decision (all probes, the
+ * telescope's probes) are sums of independent Poisson counts: one Poisson
+ * draw per output row, with the mean accumulated over the row's steps, gives
+ * exactly the law of the row's total. What must stay host by host is the
+ * telescope's first sighting of each host: a host's telescope probes are a
+ * Poisson process of rate rate·p_t in its spreading time, so its first one
+ * comes after an Exp(rate·p_t) wait (memoryless: redrawn when the host starts
+ * spreading again). The telescope count of a row is then the first sightings,
+ * plus Poisson(rate·p_t·E) for E the spreading time of hosts already seen
+ * (including the rest of the step after a first sighting), and the probe count
+ * is the telescope count, plus the probes that reached the hosts infected in
+ * the row (each host Poisson(ν) given at least one: zero-truncated), plus
+ * Poisson of m·I_s·(1 − p_t) − ν_s·S'_s summed over the row's steps.
+ *
+ * Events. An infected host has at most three pending events: leaving (reboot
+ * or cleaning, at the step drawn at infection as in the probe engine), its next
+ * calendar phase change by its own clock, and its first telescope sighting.
+ * They sit in a bucket queue indexed by step; an event is acted on only if
+ * the host's current schedule still names that step (a reboot, a phase change
+ * or a patch makes older events stale). Patches come from the population's
+ * sorted patch instants. The cost is O(hosts + events + rows), not probes
+ * or steps, and the run is sequential: the same seed gives the same bytes for
+ * any --threads.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "core/rng.h"
+#include "core/xalloc.h"
+#include "sim/calendar.h"
+#include "sim/engine.h"
+#include "sim/probemodel.h"
+
+#define NEVER	 UINT32_MAX
+#define NO_EVENT UINT32_MAX
+
+enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
+enum host_flag {
+	FLAG_EVER = 1,	      /* has been infected at least once */
+	FLAG_SEEN = 2,	      /* the telescope has seen it */
+	FLAG_LEAVE_CLEAN = 4, /* at leave_step it is cleaned and patched, not rebooted */
+};
+/* What an infected host is counted as: its calendar phase, or nothing while it
+ * leaves (in its leave step it neither probes nor floods). */
+enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
+enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT };
+enum { STREAM_FAST = 0xfa57 };
+
+typedef struct fasthost {
+	uint32_t leave_step; /* step in which it reboots or is cleaned */
+	uint32_t phase_step; /* step in which its calendar phase next changes */
+	uint32_t sight_step; /* step of its first telescope sighting, if pending */
+	uint32_t sus_pos;    /* index in the susceptible array */
+	uint8_t state;	     /* enum host_state */
+	uint8_t flags;	     /* enum host_flag */
+	uint8_t counted;     /* COUNTED_*: which counter holds it */
+	float sight_rest;    /* seconds of the sighting step left after the sighting */
+} fasthost;
+
+typedef struct event {
+	uint32_t step, host, next;
+	uint8_t kind;
+} event;
+
+typedef struct fast {
+	const wc_scenario *sc;
+	const wc_population *pop;
+	gsl_rng *g;
+	uint32_t n;
+	uint64_t nsteps;
+	double dt;
+
+	fasthost *host;
+	uint32_t *sus; /* susceptible hosts, any order */
+	uint32_t nsus;
+
+	/* bucket queue of events: bucket = step mod nbuckets */
+	uint32_t *head;
+	uint64_t *nonempty; /* one bit per bucket */
+	uint32_t nbuckets;
+	event *pool;
+	uint32_t npool, cap, free_list;
+
+	/* the model */
+	double rate;	  /* probes per second of a spreading host */
+	double m;	  /* rate·Δ: mean probes per host and step */
+	double space;	  /* |S| */
+	double p_tele;	  /* p_t */
+	double hit_scale; /* 1, except when a test perturbs the model */
+
+	/* state counters */
+	uint64_t infected, patched, cumulative;
+	uint64_t spreading, flooding, seen_spreading;
+
+	/* sums over the current output row */
+	uint64_t new_infections, reinfections, target_bytes;
+	uint64_t first_sightings, seen_total;
+	uint64_t hit_probes;  /* probes that reached hosts infected in the row */
+	double other_mean;    /* Σ m·I·(1 − p_t) − ν·S' over the row's steps */
+	double seen_exposure; /* spreading seconds of hosts already seen */
+
+	/* scratch for one step */
+	uint32_t *leaving, nleaving;
+	uint32_t *sights, nsights;
+	uint32_t *chosen;
+	size_t leaving_cap, sights_cap, chosen_cap;
+} fast;
+
+/* ---- random draws ---- */
+
+static double exp_wait(fast *f, double rate)
+{
+	return rate > 0 ? gsl_ran_exponential(f->g, 1 / rate) : INFINITY;
+}
+
+/* Poisson for any mean: GSL's count is an unsigned int, so large means are
+ * drawn as a sum of smaller independent Poisson counts (exact). */
+static uint64_t poisson64(fast *f, double mu)
+{
+	uint64_t k = 0;
+	const double chunk = 1e9;
+	for (; mu > chunk; mu -= chunk)
+		k += gsl_ran_poisson(f->g, chunk);
+	return k + (mu > 0 ? gsl_ran_poisson(f->g, mu) : 0);
+}
+
+/* Poisson(nu) given that it is at least 1, by inversion. */
+static uint64_t poisson_positive(fast *f, double nu)
+{
+	double p = nu / expm1(nu), cum = p, u = gsl_rng_uniform(f->g);
+	uint64_t k = 1;
+	while (u > cum && k < 100000) {
+		k++;
+		p *= nu / (double)k;
+		cum += p;
+		if (p == 0)
+			break;
+	}
+	return k;
+}
+
+/* Binomial(n, q) given that it is at least 1: the first success is at trial
+ * J with P(J <= j) ∝ 1 − (1 − q)^j (inverted), the rest are Binomial(n − J, q). */
+static uint32_t binomial_positive(fast *f, uint32_t n, double q)
+{
+	double l1q = log1p(-q);
+	double total = -expm1((double)n * l1q); /* P(at least one success) */
+	double u = gsl_rng_uniform_pos(f->g);
+	double j = ceil(log1p(-u * total) / l1q);
+	if (!(j >= 1))
+		j = 1;
+	if (j > n)
+		j = n;
+	uint32_t first = (uint32_t)j;
+	return 1 + gsl_ran_binomial(f->g, q, n - first);
+}
+
+/* Number of Bernoulli(p) trials up to and including the first success, as a
+ * double so that tiny p cannot overflow. */
+static double geometric(fast *f, double p)
+{
+	if (!(p > 0))
+		return INFINITY;
+	if (p >= 1)
+		return 1;
+	return 1 + floor(log(gsl_rng_uniform_pos(f->g)) / log1p(-p));
+}
+
+/* ---- the event queue ---- */
+
+static void bucket_mark(fast *f, uint32_t b)
+{
+	f->nonempty[b / 64] |= 1ull << (b % 64);
+}
+
+static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
+{
+	if (step >= f->nsteps)
+		return;
+	uint32_t i;
+	if (f->free_list != NO_EVENT) {
+		i = f->free_list;
+		f->free_list = f->pool[i].next;
+	} else {
+		if (f->npool == f->cap) {
+			f->cap = f->cap ? f->cap * 2 : 4096;
+			f->pool = xreallocarray(f->pool, f->cap, sizeof *f->pool);
+		}
+		i = f->npool++;
+	}
+	uint32_t b = (uint32_t)(step & (f->nbuckets - 1));
+	f->pool[i] = (event){(uint32_t)step, h, f->head[b], (uint8_t)kind};
+	f->head[b] = i;
+	bucket_mark(f, b);
+}
+
+static void release(fast *f, uint32_t i)
+{
+	f->pool[i].next = f->free_list;
+	f->free_list = i;
+}
+
+/* Takes bucket b's list, leaving the bucket empty. */
+static uint32_t bucket_take(fast *f, uint32_t b)
+{
+	uint32_t list = f->head[b];
+	f->head[b] = NO_EVENT;
+	f->nonempty[b / 64] &= ~(1ull << (b % 64));
+	return list;
+}
+
+/* The first step after s whose bucket holds events, or nsteps. */
+static uint64_t next_event_step(const fast *f, uint64_t s)
+{
+	uint32_t mask = f->nbuckets - 1;
+	for (uint64_t d = 1; d <= f->nbuckets;) {
+		uint64_t t = s + d;
+		if (t >= f->nsteps)
+			return f->nsteps;
+		uint32_t b = (uint32_t)(t & mask);
+		uint64_t word = f->nonempty[b / 64] >> (b % 64);
+		if (word) {
+			uint64_t step = t + (uint64_t)__builtin_ctzll(word);
+			return step < f->nsteps ? step : f->nsteps;
+		}
+		d += 64 - b % 64;
+	}
+	return f->nsteps;
+}
+
+/* ---- scratch vectors ---- */
+
+static void push(uint32_t **v, uint32_t *n, size_t *cap, uint32_t x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = x;
+}
+
+/* ---- host state ---- */
+
+static wc_time step_time(const fast *f, uint64_t s)
+{
+	return f->sc->start + (wc_time)s * f->sc->step;
+}
+
+static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
+{
+	return wc_phase_at(f->sc, step_time(f, s) + f->pop->clock_offset[h]);
+}
+
+/* The first step after s in which host h's phase differs from ph, or NEVER.
+ * A phase can only change at a midnight of the host's clock. */
+static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
+{
+	wc_time offset = f->pop->clock_offset[h];
+	wc_time clock = step_time(f, s) + offset;
+	for (int days = 0; days < 400; days++) {
+		wc_time midnight = wc_time_next_midnight(clock);
+		wc_time since = midnight - offset - f->sc->start; /* seconds after start */
+		uint64_t step =
+			since <= 0 ? 0 : (uint64_t)((since + f->sc->step - 1) / f->sc->step);
+		if (step <= s)
+			step = s + 1;
+		if (step >= f->nsteps)
+			return NEVER;
+		if (phase_in_step(f, h, step) != ph)
+			return (uint32_t)step;
+		clock = step_time(f, step) + offset;
+	}
+	return NEVER;
+}
+
+static void count_add(fast *f, fasthost *x, int delta)
+{
+	uint64_t d = (uint64_t)(int64_t)delta;
+	if (x->counted == COUNTED_SPREAD) {
+		f->spreading += d;
+		if (x->flags & FLAG_SEEN)
+			f->seen_spreading += d;
+	} else if (x->counted == COUNTED_FLOOD) {
+		f->flooding += d;
+	}
+}
+
+/* Host h spreads from the start of step s: its first telescope sighting, if it
+ * has none yet, comes after an Exp(rate·p_t) wait. */
+static void start_spreading(fast *f, uint32_t h, uint64_t s)
+{
+	fasthost *x = &f->host[h];
+	x->sight_step = NEVER;
+	if (x->flags & FLAG_SEEN)
+		return;
+	double at = (double)s * f->dt + exp_wait(f, f->rate * f->p_tele);
+	double step = floor(at / f->dt);
+	if (!(step < (double)f->nsteps))
+		return;
+	x->sight_step = (uint32_t)step;
+	x->sight_rest = (float)((step + 1) * f->dt - at);
+	schedule(f, x->sight_step, h, EV_SIGHT);
+}
+
+/* Host h takes phase ph from step s on. */
+static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
+{
+	fasthost *x = &f->host[h];
+	count_add(f, x, -1);
+	x->counted = (uint8_t)ph;
+	count_add(f, x, +1);
+	if (ph == WC_PHASE_SPREAD)
+		start_spreading(f, h, s);
+	else
+		x->sight_step = NEVER;
+	x->phase_step = next_phase_step(f, h, s, ph);
+	schedule(f, x->phase_step, h, EV_PHASE);
+}
+
+static void sus_add(fast *f, uint32_t h)
+{
+	f->host[h].sus_pos = f->nsus;
+	f->sus[f->nsus++] = h;
+}
+
+static void sus_remove(fast *f, uint32_t h)
+{
+	uint32_t p = f->host[h].sus_pos, last = f->sus[--f->nsus];
+	f->sus[p] = last;
+	f->host[last].sus_pos = p;
+}
+
+/* Infects h at `now` seconds after start; it acts from step s on. */
+static void infect(fast *f, uint32_t h, double now, uint64_t s)
+{
+	fasthost *x = &f->host[h];
+	const wc_host_class *hc = &f->sc->classes[f->pop->class_id[h]];
+	x->state = HOST_INFECTED;
+	f->infected++;
+	double reboot = exp_wait(f, hc->reboot_rate / 3600);
+	double clean = exp_wait(f, hc->clean_rate / 3600);
+	double leave = (now + fmin(reboot, clean)) / f->dt;
+	x->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : NEVER;
+	if (clean < reboot)
+		x->flags |= FLAG_LEAVE_CLEAN;
+	else
+		x->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
+	schedule(f, x->leave_step, h, EV_LEAVE);
+	if (x->flags & FLAG_EVER) {
+		f->reinfections++;
+	} else {
+		x->flags |= FLAG_EVER;
+		f->cumulative++;
+		f->new_infections++;
+	}
+	x->counted = COUNTED_NONE;
+	enter_phase(f, h, s, phase_in_step(f, h, s));
+}
+
+/* Patches h: immune from now on, clean if it was infected. */
+static void patch_host(fast *f, uint32_t h)
+{
+	fasthost *x = &f->host[h];
+	if (x->state == HOST_PATCHED)
+		return;
+	if (x->state == HOST_SUSCEPTIBLE) {
+		sus_remove(f, h);
+	} else {
+		count_add(f, x, -1);
+		x->counted = COUNTED_NONE;
+		f->infected--;
+	}
+	x->state = HOST_PATCHED;
+	f->patched++;
+}
+
+/* ---- one step ---- */
+
+/* The events of step s: leaving hosts stop, phases change, sightings happen. */
+static void step_events(fast *f, uint64_t s)
+{
+	uint32_t b = (uint32_t)(s & (f->nbuckets - 1));
+	f->nleaving = f->nsights = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		/* pass 1 picks up sightings scheduled by phase changes in pass 0 */
+		uint32_t list = bucket_take(f, b), later = NO_EVENT;
+		while (list != NO_EVENT) {
+			event *ev = &f->pool[list];
+			uint32_t next = ev->next, h = ev->host;
+			fasthost *x = &f->host[h];
+			if (ev->step != s) { /* a later lap of the bucket ring */
+				ev->next = later;
+				later = list;
+				list = next;
+				continue;
+			}
+			if (x->state == HOST_INFECTED && x->counted != COUNTED_NONE) {
+				if (ev->kind == EV_LEAVE && x->leave_step == s) {
+					count_add(f, x, -1);
+					x->counted = COUNTED_NONE;
+					x->sight_step = NEVER;
+					push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
+				} else if (ev->kind == EV_PHASE && x->phase_step == s) {
+					enter_phase(f, h, s, phase_in_step(f, h, s));
+				} else if (ev->kind == EV_SIGHT && x->sight_step == s) {
+					push(&f->sights, &f->nsights, &f->sights_cap, h);
+				}
+			}
+			release(f, list);
+			list = next;
+		}
+		while (later != NO_EVENT) {
+			uint32_t next = f->pool[later].next;
+			f->pool[later].next = f->head[b];
+			f->head[b] = later;
+			bucket_mark(f, b);
+			later = next;
+		}
+	}
+}
+
+/* What the step's probes did: telescope sightings, flood bytes, infections. */
+static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch_next,
+			uint32_t *patch_end, wc_timeline_row *row)
+{
+	const wc_scenario *sc = f->sc;
+	/* Counts of this step, taken after its events: the row's host counts. */
+	row->spreading = f->spreading;
+	row->flooding = f->flooding;
+	uint64_t reaching = wc_target_reachable(sc, step_time(f, s)) ? f->flooding : 0;
+	row->target_connections = reaching * (uint64_t)sc->flood_connections;
+	f->target_bytes +=
+		(uint64_t)llround((double)reaching * sc->flood_bytes / sc->flood_period * f->dt);
+
+	f->seen_exposure += (double)f->seen_spreading * f->dt;
+	for (uint32_t i = 0; i < f->nsights; i++) {
+		fasthost *x = &f->host[f->sights[i]];
+		/* stale if the host stopped spreading in this step after it was queued */
+		if ((x->flags & FLAG_SEEN) || x->counted != COUNTED_SPREAD || x->sight_step != s)
+			continue;
+		x->flags |= FLAG_SEEN;
+		x->sight_step = NEVER;
+		f->seen_spreading++;
+		f->first_sightings++;
+		f->seen_total++;
+		f->seen_exposure += x->sight_rest;
+	}
+
+	double spreading = (double)row->spreading;
+	/* Patches of this step apply before its infections (as in the probe engine). */
+	double next = (double)(s + 1) * f->dt;
+	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next)
+		patch_host(f, *(*patch_next)++);
+
+	double nu = f->m * spreading / f->space * f->hit_scale;
+	f->other_mean += f->m * spreading * (1 - f->p_tele) - nu * (double)f->nsus;
+	uint32_t k = 0;
+	if (nu > 0 && f->nsus > 0) {
+		double q = -expm1(-nu);
+		k = at_least_one ? binomial_positive(f, f->nsus, q)
+				 : gsl_ran_binomial(f->g, q, f->nsus);
+	}
+	if (k > f->chosen_cap) {
+		f->chosen_cap = k;
+		f->chosen = xreallocarray(f->chosen, k, sizeof *f->chosen);
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t h = f->sus[(uint32_t)(gsl_rng_uniform(f->g) * f->nsus)];
+		sus_remove(f, h);
+		f->chosen[i] = h;
+		f->hit_probes += poisson_positive(f, nu);
+	}
+
+	for (uint32_t i = 0; i < f->nleaving; i++) {
+		uint32_t h = f->leaving[i];
+		fasthost *x = &f->host[h];
+		if (x->state != HOST_INFECTED)
+			continue; /* patched in this step */
+		if (x->flags & FLAG_LEAVE_CLEAN) {
+			f->infected--;
+			x->state = HOST_PATCHED;
+			f->patched++;
+		} else {
+			f->infected--;
+			x->state = HOST_SUSCEPTIBLE;
+			sus_add(f, h);
+		}
+	}
+	for (uint32_t i = 0; i < k; i++)
+		infect(f, f->chosen[i], next, s + 1);
+}
+
+/* ---- output rows ---- */
+
+static void fill_counts(const fast *f, wc_timeline_row *row)
+{
+	row->infected = f->infected;
+	row->patched = f->patched;
+	row->susceptible = f->n - f->infected - f->patched;
+	row->cumulative_infected = f->cumulative;
+	row->removed = f->cumulative - f->infected;
+	row->active = row->spreading + row->flooding;
+	row->telescope_sources = f->seen_total;
+}
+
+static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
+{
+	row->time = step_time(f, s + 1);
+	row->new_infections = f->new_infections;
+	row->reinfections = f->reinfections;
+	row->target_bytes = f->target_bytes;
+	row->telescope_probes =
+		f->first_sightings + poisson64(f, f->rate * f->p_tele * f->seen_exposure);
+	row->probes = row->telescope_probes + f->hit_probes +
+		      poisson64(f, f->other_mean > 0 ? f->other_mean : 0);
+	fill_counts(f, row);
+	wc_timeline_push(tl, row);
+	f->new_infections = f->reinfections = f->target_bytes = 0;
+	f->first_sightings = f->hit_probes = 0;
+	f->other_mean = f->seen_exposure = 0;
+}
+
+/* ---- set-up ---- */
+
+static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
+{
+	const wc_scenario *sc = w->sc;
+	memset(f, 0, sizeof *f);
+	f->sc = sc;
+	f->pop = w->pop;
+	f->n = w->pop->n;
+	f->nsteps = nsteps;
+	f->dt = sc->step;
+	f->g = wc_rng_gsl_alloc();
+	wc_rng_gsl_load(f->g, wc_rng_at(w->opt->seed, STREAM_FAST, 0));
+
+	wc_probe_model model;
+	wc_probe_model_init(&model, sc, f->n);
+	f->rate = model.rate;
+	f->m = model.rate * f->dt;
+	f->space = model.space;
+	f->p_tele = model.p_telescope;
+	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
+
+	f->host = xcalloc_huge(f->n, sizeof *f->host);
+	f->sus = xmallocarray(f->n, sizeof *f->sus);
+	for (uint32_t h = 0; h < f->n; h++) {
+		f->host[h].counted = COUNTED_NONE;
+		sus_add(f, h);
+	}
+
+	/* One bucket per step up to 2^20 steps; longer runs wrap around. */
+	uint32_t nb = 64;
+	while (nb < nsteps + 1 && nb < (1u << 20))
+		nb *= 2;
+	f->nbuckets = nb;
+	f->head = xmallocarray(nb, sizeof *f->head);
+	memset(f->head, 0xff, nb * sizeof *f->head);
+	f->nonempty = xcalloc(nb / 64, sizeof *f->nonempty);
+	f->free_list = NO_EVENT;
+}
+
+static void fast_free(fast *f)
+{
+	gsl_rng_free(f->g);
+	free(f->host);
+	free(f->sus);
+	free(f->head);
+	free(f->nonempty);
+	free(f->pool);
+	free(f->leaving);
+	free(f->sights);
+	free(f->chosen);
+}
+
+static int cmp_patch(const void *a, const void *b, void *ctx)
+{
+	const double *at = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (at[x] != at[y])
+		return at[x] < at[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/* Hosts with a finite patch time, in the order they are patched. */
+static uint32_t *patch_schedule(const wc_population *pop, uint32_t *count)
+{
+	uint32_t *order = xmallocarray(pop->n, sizeof *order), k = 0;
+	for (uint32_t h = 0; h < pop->n; h++)
+		if (isfinite(pop->patch_at[h]))
+			order[k++] = h;
+	qsort_r(order, k, sizeof *order, cmp_patch, pop->patch_at);
+	*count = k;
+	return order;
+}
+
+int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
+{
+	(void)err;
+	const wc_scenario *sc = w->sc;
+	uint64_t nsteps = (uint64_t)(w->until - sc->start) / (uint64_t)sc->step;
+	uint64_t per_row = (uint64_t)(sc->interval / sc->step);
+	fast f;
+	fast_init(&f, w, nsteps);
+
+	/* Seed hosts, as the probe engine picks them: uniform, distinct. */
+	wc_rng pick = wc_rng_at(w->opt->seed, 0x5eed, 0);
+	for (int k = 0; k < sc->seed_hosts;) {
+		uint32_t h = (uint32_t)wc_rng_below(&pick, f.n);
+		if (f.host[h].state == HOST_SUSCEPTIBLE) {
+			sus_remove(&f, h);
+			infect(&f, h, 0, 0);
+			k++;
+		}
+	}
+
+	uint32_t npatch;
+	uint32_t *patches = patch_schedule(w->pop, &npatch);
+	uint32_t *patch_next = patches, *patch_end = patches + npatch;
+
+	/* The step in which the target stops receiving flood traffic, if any. */
+	uint64_t cutoff = nsteps;
+	if (sc->target_action != WC_TARGET_NONE) {
+		wc_time d = sc->target_at - sc->start;
+		cutoff = d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
+	}
+
+	wc_timeline_row row = {0};
+	row.time = sc->start;
+	row.spreading = f.spreading;
+	row.flooding = f.flooding;
+	fill_counts(&f, &row);
+	f.new_infections = f.reinfections = 0;
+	wc_timeline_push(&res->timeline, &row);
+	memset(&row, 0, sizeof row);
+
+	bool at_least_one = false;
+	for (uint64_t s = 0; s < nsteps;) {
+		step_events(&f, s);
+		step_probes(&f, s, at_least_one, &patch_next, patch_end, &row);
+		if ((s + 1) % per_row == 0 || s + 1 == nsteps) {
+			push_row(&f, s, &row, &res->timeline);
+			if (w->opt->progress)
+				w->opt->progress(w->opt->progress_ctx,
+						 (double)(s + 1) / (double)nsteps);
+		}
+
+		/* The next step where something other than infections may happen. */
+		uint64_t stop = next_event_step(&f, s);
+		uint64_t row_end = (s + 1) / per_row * per_row + per_row - 1;
+		if (row_end < stop)
+			stop = row_end;
+		if (nsteps - 1 < stop)
+			stop = nsteps - 1;
+		if (patch_next < patch_end) {
+			double at = w->pop->patch_at[*patch_next] / f.dt;
+			uint64_t ps = at <= 0 ? s + 1 : (uint64_t)floor(at);
+			if (ps <= s)
+				ps = s + 1;
+			if (ps < stop)
+				stop = ps;
+		}
+		if (cutoff > s && cutoff < stop)
+			stop = cutoff;
+		if (s + 1 >= nsteps)
+			break;
+
+		/* Steps s+1 .. stop-1 see the same I and S': the first with an
+		 * infection is a geometric number of steps away. */
+		double spreading = (double)f.spreading;
+		double nu = f.m * spreading / f.space * f.hit_scale;
+		double gap = (double)(stop - s - 1);
+		double g = gap > 0 ? geometric(&f, -expm1(-nu * (double)f.nsus)) : INFINITY;
+		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
+		at_least_one = next < stop;
+
+		double quiet = (double)(next - s - 1);
+		if (quiet > 0) {
+			uint64_t reaching =
+				wc_target_reachable(sc, step_time(&f, s + 1)) ? f.flooding : 0;
+			f.target_bytes += (next - s - 1) *
+					  (uint64_t)llround((double)reaching * sc->flood_bytes /
+							    sc->flood_period * f.dt);
+			f.seen_exposure += quiet * (double)f.seen_spreading * f.dt;
+			f.other_mean +=
+				quiet * (f.m * spreading * (1 - f.p_tele) - nu * (double)f.nsus);
+		}
+		s = next;
+	}
+	for (size_t i = 0; i < res->timeline.n; i++)
+		res->probes += res->timeline.rows[i].probes;
+
+	free(patches);
+	fast_free(&f);
+	return 0;
+}
