@@ -43,7 +43,9 @@
  * calendar phase change by its own clock, and its first telescope sighting.
  * They sit in a bucket queue indexed by step; an event is acted on only if
  * the host's current schedule still names that step (a reboot, a phase change
- * or a patch makes older events stale). Patches come from the population's
+ * or a patch makes older events stale). A bucket is an array, walked in order
+ * with the hosts it names prefetched ahead; events beyond the bucket window
+ * (2^20 steps) wait in an overflow list. Patches come from the population's
  * sorted patch instants. The cost is O(hosts + events + rows), not probes
  * or steps, and the run is sequential: the same seed gives the same bytes for
  * any --threads.
@@ -60,8 +62,9 @@
 #include "sim/engine.h"
 #include "sim/probemodel.h"
 
-#define NEVER	 UINT32_MAX
-#define NO_EVENT UINT32_MAX
+#define NEVER	     UINT32_MAX
+#define WINDOW_MAX   (1u << 20) /* steps covered by the bucket array */
+#define EV_HOST_BITS 28		/* an event is kind << 28 | host */
 
 enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
 enum host_flag {
@@ -75,21 +78,40 @@ enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED
 enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT };
 enum { STREAM_FAST = 0xfa57 };
 
+/* Everything an event needs about a host, in one 32-byte record: with 10^7
+ * hosts every event is a cache miss, so there should be only one. */
 typedef struct fasthost {
-	uint32_t leave_step; /* step in which it reboots or is cleaned */
-	uint32_t phase_step; /* step in which its calendar phase next changes */
-	uint32_t sight_step; /* step of its first telescope sighting, if pending */
-	uint32_t sus_pos;    /* index in the susceptible array */
-	uint8_t state;	     /* enum host_state */
-	uint8_t flags;	     /* enum host_flag */
-	uint8_t counted;     /* COUNTED_*: which counter holds it */
-	float sight_rest;    /* seconds of the sighting step left after the sighting */
+	int32_t clock_offset; /* copied from the population */
+	uint32_t leave_step;  /* step in which it reboots or is cleaned */
+	uint32_t phase_step;  /* step in which its calendar phase next changes */
+	uint32_t sight_step;  /* step of its first telescope sighting, if pending */
+	uint32_t sus_pos;     /* index in the susceptible array */
+	uint8_t state;	      /* enum host_state */
+	uint8_t flags;	      /* enum host_flag */
+	uint8_t counted;      /* COUNTED_*: which counter holds it */
+	uint8_t class_id;     /* copied from the population */
+	float sight_rest;     /* seconds of the sighting step left after the sighting */
+	uint32_t pad;
 } fasthost;
+_Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
 
-typedef struct event {
-	uint32_t step, host, next;
-	uint8_t kind;
-} event;
+typedef struct bucket {
+	uint32_t *ev; /* kind << EV_HOST_BITS | host */
+	uint32_t n, cap;
+} bucket;
+
+typedef struct far_event {
+	uint64_t step;
+	uint32_t ev;
+} far_event;
+
+/* When correct clocks change phase: most hosts' clocks are right, so their
+ * calendar is looked up here instead of recomputed from the date. */
+typedef struct calendar0 {
+	uint64_t *at;	/* steps where the phase of an offset-0 clock changes */
+	uint8_t *phase; /* phase[i]: from at[i-1] (or step 0) up to at[i] */
+	int n;
+} calendar0;
 
 typedef struct fast {
 	const wc_scenario *sc;
@@ -103,12 +125,14 @@ typedef struct fast {
 	uint32_t *sus; /* susceptible hosts, any order */
 	uint32_t nsus;
 
-	/* bucket queue of events: bucket = step mod nbuckets */
-	uint32_t *head;
+	/* events: bucket i holds step base + i; later ones wait in far[] */
+	bucket *buckets;
 	uint64_t *nonempty; /* one bit per bucket */
 	uint32_t nbuckets;
-	event *pool;
-	uint32_t npool, cap, free_list;
+	uint64_t base;
+	far_event *far;
+	size_t nfar, far_cap;
+	calendar0 cal0;
 
 	/* the model */
 	double rate;	  /* probes per second of a spreading host */
@@ -197,63 +221,64 @@ static double geometric(fast *f, double p)
 
 /* ---- the event queue ---- */
 
-static void bucket_mark(fast *f, uint32_t b)
+static void bucket_push(fast *f, uint32_t i, uint32_t ev)
 {
-	f->nonempty[b / 64] |= 1ull << (b % 64);
+	bucket *b = &f->buckets[i];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 8;
+		b->ev = xreallocarray(b->ev, b->cap, sizeof *b->ev);
+	}
+	b->ev[b->n++] = ev;
+	f->nonempty[i / 64] |= 1ull << (i % 64);
 }
 
 static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
 {
 	if (step >= f->nsteps)
 		return;
-	uint32_t i;
-	if (f->free_list != NO_EVENT) {
-		i = f->free_list;
-		f->free_list = f->pool[i].next;
-	} else {
-		if (f->npool == f->cap) {
-			f->cap = f->cap ? f->cap * 2 : 4096;
-			f->pool = xreallocarray(f->pool, f->cap, sizeof *f->pool);
-		}
-		i = f->npool++;
+	uint32_t ev = (uint32_t)kind << EV_HOST_BITS | h;
+	if (step < f->base + f->nbuckets) {
+		bucket_push(f, (uint32_t)(step - f->base), ev);
+		return;
 	}
-	uint32_t b = (uint32_t)(step & (f->nbuckets - 1));
-	f->pool[i] = (event){(uint32_t)step, h, f->head[b], (uint8_t)kind};
-	f->head[b] = i;
-	bucket_mark(f, b);
+	if (f->nfar == f->far_cap) {
+		f->far_cap = f->far_cap ? f->far_cap * 2 : 1024;
+		f->far = xreallocarray(f->far, f->far_cap, sizeof *f->far);
+	}
+	f->far[f->nfar++] = (far_event){step, ev};
 }
 
-static void release(fast *f, uint32_t i)
+/* Moves the bucket window on to start at step s (all earlier buckets done). */
+static void advance_window(fast *f, uint64_t s)
 {
-	f->pool[i].next = f->free_list;
-	f->free_list = i;
+	f->base = s;
+	size_t kept = 0;
+	for (size_t i = 0; i < f->nfar; i++) {
+		far_event fe = f->far[i];
+		if (fe.step < f->base + f->nbuckets)
+			bucket_push(f, (uint32_t)(fe.step - f->base), fe.ev);
+		else
+			f->far[kept++] = fe;
+	}
+	f->nfar = kept;
 }
 
-/* Takes bucket b's list, leaving the bucket empty. */
-static uint32_t bucket_take(fast *f, uint32_t b)
-{
-	uint32_t list = f->head[b];
-	f->head[b] = NO_EVENT;
-	f->nonempty[b / 64] &= ~(1ull << (b % 64));
-	return list;
-}
-
-/* The first step after s whose bucket holds events, or nsteps. */
+/* The first step after s that has events (or where the window moves on), or
+ * nsteps. */
 static uint64_t next_event_step(const fast *f, uint64_t s)
 {
-	uint32_t mask = f->nbuckets - 1;
-	for (uint64_t d = 1; d <= f->nbuckets;) {
-		uint64_t t = s + d;
-		if (t >= f->nsteps)
-			return f->nsteps;
-		uint32_t b = (uint32_t)(t & mask);
-		uint64_t word = f->nonempty[b / 64] >> (b % 64);
+	uint64_t end = f->base + f->nbuckets;
+	for (uint64_t t = s + 1; t < end && t < f->nsteps;) {
+		uint32_t i = (uint32_t)(t - f->base);
+		uint64_t word = f->nonempty[i / 64] >> (i % 64);
 		if (word) {
-			uint64_t step = t + (uint64_t)__builtin_ctzll(word);
-			return step < f->nsteps ? step : f->nsteps;
+			uint64_t at = t + (uint64_t)__builtin_ctzll(word);
+			return at < f->nsteps ? at : f->nsteps;
 		}
-		d += 64 - b % 64;
+		t += 64 - i % 64;
 	}
+	if (f->nfar > 0 && end < f->nsteps)
+		return end;
 	return f->nsteps;
 }
 
@@ -275,16 +300,16 @@ static wc_time step_time(const fast *f, uint64_t s)
 	return f->sc->start + (wc_time)s * f->sc->step;
 }
 
-static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
+/* Phase of a clock `offset` seconds ahead of UTC in step s. */
+static enum wc_phase phase_at_offset(const fast *f, wc_time offset, uint64_t s)
 {
-	return wc_phase_at(f->sc, step_time(f, s) + f->pop->clock_offset[h]);
+	return wc_phase_at(f->sc, step_time(f, s) + offset);
 }
 
-/* The first step after s in which host h's phase differs from ph, or NEVER.
- * A phase can only change at a midnight of the host's clock. */
-static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
+/* The first step after s in which a clock `offset` seconds ahead leaves phase
+ * ph, or NEVER. A phase can only change at a midnight of that clock. */
+static uint64_t next_change(const fast *f, wc_time offset, uint64_t s, enum wc_phase ph)
 {
-	wc_time offset = f->pop->clock_offset[h];
 	wc_time clock = step_time(f, s) + offset;
 	for (int days = 0; days < 400; days++) {
 		wc_time midnight = wc_time_next_midnight(clock);
@@ -295,11 +320,67 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 			step = s + 1;
 		if (step >= f->nsteps)
 			return NEVER;
-		if (phase_in_step(f, h, step) != ph)
-			return (uint32_t)step;
+		if (phase_at_offset(f, offset, step) != ph)
+			return step;
 		clock = step_time(f, step) + offset;
 	}
 	return NEVER;
+}
+
+static void calendar0_build(fast *f)
+{
+	calendar0 *c = &f->cal0;
+	size_t cap = 8;
+	c->at = xmallocarray(cap, sizeof *c->at);
+	c->phase = xmallocarray(cap, sizeof *c->phase);
+	uint64_t s = 0;
+	enum wc_phase ph = phase_at_offset(f, 0, 0);
+	for (;;) {
+		uint64_t next = next_change(f, 0, s, ph);
+		if ((size_t)c->n == cap) {
+			cap *= 2;
+			c->at = xreallocarray(c->at, cap, sizeof *c->at);
+			c->phase = xreallocarray(c->phase, cap, sizeof *c->phase);
+		}
+		c->at[c->n] = next == NEVER ? UINT64_MAX : next;
+		c->phase[c->n++] = (uint8_t)ph;
+		if (next == NEVER)
+			break;
+		s = next;
+		ph = phase_at_offset(f, 0, s);
+	}
+}
+
+/* The segment of the offset-0 calendar that holds step s. */
+static int calendar0_segment(const calendar0 *c, uint64_t s)
+{
+	int lo = 0, hi = c->n - 1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (c->at[mid] > s)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
+{
+	int32_t offset = f->host[h].clock_offset;
+	if (offset == 0)
+		return (enum wc_phase)f->cal0.phase[calendar0_segment(&f->cal0, s)];
+	return phase_at_offset(f, offset, s);
+}
+
+/* The first step after s in which host h's phase differs from ph (its phase
+ * in step s), or NEVER. */
+static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
+{
+	int32_t offset = f->host[h].clock_offset;
+	uint64_t next = offset == 0 ? f->cal0.at[calendar0_segment(&f->cal0, s)]
+				    : next_change(f, offset, s, ph);
+	return next < f->nsteps ? (uint32_t)next : NEVER;
 }
 
 static void count_add(fast *f, fasthost *x, int delta)
@@ -363,7 +444,7 @@ static void sus_remove(fast *f, uint32_t h)
 static void infect(fast *f, uint32_t h, double now, uint64_t s)
 {
 	fasthost *x = &f->host[h];
-	const wc_host_class *hc = &f->sc->classes[f->pop->class_id[h]];
+	const wc_host_class *hc = &f->sc->classes[x->class_id];
 	x->state = HOST_INFECTED;
 	f->infected++;
 	double reboot = exp_wait(f, hc->reboot_rate / 3600);
@@ -405,47 +486,40 @@ static void patch_host(fast *f, uint32_t h)
 
 /* ---- one step ---- */
 
-/* The events of step s: leaving hosts stop, phases change, sightings happen. */
+/* The events of step s: leaving hosts stop, phases change, sightings happen.
+ * Sightings are only collected here, since a leave or phase change later in
+ * the bucket may still stop the host; phase changes may append sightings for
+ * this very step to the bucket, so its length is re-read as it is walked. */
 static void step_events(fast *f, uint64_t s)
 {
-	uint32_t b = (uint32_t)(s & (f->nbuckets - 1));
 	f->nleaving = f->nsights = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		/* pass 1 picks up sightings scheduled by phase changes in pass 0 */
-		uint32_t list = bucket_take(f, b), later = NO_EVENT;
-		while (list != NO_EVENT) {
-			event *ev = &f->pool[list];
-			uint32_t next = ev->next, h = ev->host;
-			fasthost *x = &f->host[h];
-			if (ev->step != s) { /* a later lap of the bucket ring */
-				ev->next = later;
-				later = list;
-				list = next;
-				continue;
-			}
-			if (x->state == HOST_INFECTED && x->counted != COUNTED_NONE) {
-				if (ev->kind == EV_LEAVE && x->leave_step == s) {
-					count_add(f, x, -1);
-					x->counted = COUNTED_NONE;
-					x->sight_step = NEVER;
-					push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
-				} else if (ev->kind == EV_PHASE && x->phase_step == s) {
-					enter_phase(f, h, s, phase_in_step(f, h, s));
-				} else if (ev->kind == EV_SIGHT && x->sight_step == s) {
-					push(&f->sights, &f->nsights, &f->sights_cap, h);
-				}
-			}
-			release(f, list);
-			list = next;
-		}
-		while (later != NO_EVENT) {
-			uint32_t next = f->pool[later].next;
-			f->pool[later].next = f->head[b];
-			f->head[b] = later;
-			bucket_mark(f, b);
-			later = next;
+	if (s >= f->base + f->nbuckets)
+		advance_window(f, s);
+	uint32_t i = (uint32_t)(s - f->base);
+	bucket *b = &f->buckets[i];
+	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
+	enum { AHEAD = 8 };
+	for (uint32_t k = 0; k < b->n; k++) {
+		if (k + AHEAD < b->n)
+			__builtin_prefetch(&f->host[b->ev[k + AHEAD] & host_mask]);
+		uint32_t h = b->ev[k] & host_mask, kind = b->ev[k] >> EV_HOST_BITS;
+		fasthost *x = &f->host[h];
+		if (x->state != HOST_INFECTED || x->counted == COUNTED_NONE)
+			continue; /* stale: the host left, was patched or is leaving */
+		if (kind == EV_LEAVE && x->leave_step == s) {
+			count_add(f, x, -1);
+			x->counted = COUNTED_NONE;
+			x->sight_step = NEVER;
+			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
+		} else if (kind == EV_PHASE && x->phase_step == s) {
+			enter_phase(f, h, s, phase_in_step(f, h, s));
+		} else if (kind == EV_SIGHT && x->sight_step == s) {
+			push(&f->sights, &f->nsights, &f->sights_cap, h);
 		}
 	}
+	free(b->ev);
+	memset(b, 0, sizeof *b);
+	f->nonempty[i / 64] &= ~(1ull << (i % 64));
 }
 
 /* What the step's probes did: telescope sightings, flood bytes, infections. */
@@ -575,18 +649,16 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 	f->sus = xmallocarray(f->n, sizeof *f->sus);
 	for (uint32_t h = 0; h < f->n; h++) {
 		f->host[h].counted = COUNTED_NONE;
+		f->host[h].clock_offset = w->pop->clock_offset[h];
+		f->host[h].class_id = w->pop->class_id[h];
 		sus_add(f, h);
 	}
 
-	/* One bucket per step up to 2^20 steps; longer runs wrap around. */
-	uint32_t nb = 64;
-	while (nb < nsteps + 1 && nb < (1u << 20))
-		nb *= 2;
-	f->nbuckets = nb;
-	f->head = xmallocarray(nb, sizeof *f->head);
-	memset(f->head, 0xff, nb * sizeof *f->head);
-	f->nonempty = xcalloc(nb / 64, sizeof *f->nonempty);
-	f->free_list = NO_EVENT;
+	uint64_t nb = (nsteps + 63) / 64 * 64;
+	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
+	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
+	f->nonempty = xcalloc(f->nbuckets / 64, sizeof *f->nonempty);
+	calendar0_build(f);
 }
 
 static void fast_free(fast *f)
@@ -594,33 +666,16 @@ static void fast_free(fast *f)
 	gsl_rng_free(f->g);
 	free(f->host);
 	free(f->sus);
-	free(f->head);
+	for (uint32_t i = 0; i < f->nbuckets; i++)
+		free(f->buckets[i].ev);
+	free(f->buckets);
 	free(f->nonempty);
-	free(f->pool);
+	free(f->far);
+	free(f->cal0.at);
+	free(f->cal0.phase);
 	free(f->leaving);
 	free(f->sights);
 	free(f->chosen);
-}
-
-static int cmp_patch(const void *a, const void *b, void *ctx)
-{
-	const double *at = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (at[x] != at[y])
-		return at[x] < at[y] ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
-/* Hosts with a finite patch time, in the order they are patched. */
-static uint32_t *patch_schedule(const wc_population *pop, uint32_t *count)
-{
-	uint32_t *order = xmallocarray(pop->n, sizeof *order), k = 0;
-	for (uint32_t h = 0; h < pop->n; h++)
-		if (isfinite(pop->patch_at[h]))
-			order[k++] = h;
-	qsort_r(order, k, sizeof *order, cmp_patch, pop->patch_at);
-	*count = k;
-	return order;
 }
 
 int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
@@ -644,7 +699,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	}
 
 	uint32_t npatch;
-	uint32_t *patches = patch_schedule(w->pop, &npatch);
+	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
 	uint32_t *patch_next = patches, *patch_end = patches + npatch;
 
 	/* The step in which the target stops receiving flood traffic, if any. */

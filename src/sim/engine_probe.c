@@ -413,27 +413,6 @@ static void fill_counts(const engine *e, wc_timeline_row *row)
 	row->removed = e->cumulative - e->nactive;
 }
 
-static int cmp_patch(const void *a, const void *b, void *ctx)
-{
-	const double *at = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (at[x] != at[y])
-		return at[x] < at[y] ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
-/* Hosts with a finite patch time, in the order they are patched. */
-static uint32_t *patch_schedule(const wc_population *pop, uint32_t *count)
-{
-	uint32_t *order = xmallocarray(pop->n, sizeof *order), k = 0;
-	for (uint32_t h = 0; h < pop->n; h++)
-		if (isfinite(pop->patch_at[h]))
-			order[k++] = h;
-	qsort_r(order, k, sizeof *order, cmp_patch, pop->patch_at);
-	*count = k;
-	return order;
-}
-
 int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 {
 	(void)err;
@@ -447,7 +426,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	for (int k = 0; k < nthreads; k++)
 		workers[k].gsl = wc_rng_gsl_alloc();
 	uint32_t npatch, next_patch = 0;
-	uint32_t *patches = patch_schedule(w->pop, &npatch);
+	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
 
 	uint64_t nsteps = (uint64_t)(w->until - sc->start) / (uint64_t)sc->step;
 	uint64_t steps_per_row = (uint64_t)(sc->interval / sc->step);
