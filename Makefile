@@ -3,7 +3,7 @@
 #   make            build build/wormcast (installs missing Debian packages first)
 #   make test       unit and CLI tests, then the same suite under ASan+UBSan
 #   make bench      benchmarks with their baselines (see bench/)
-#   make validate   full-scale scenarios beside the historical figures
+#   make validate   full-scale scenarios beside the historical figures (both engines)
 #   make deps       apt-get only the packages whose pkg-config check fails
 
 PKGS      := gsl inih jansson plplot cmocka libpcap zlib
@@ -130,7 +130,8 @@ build/validate: validate/validate.c build/libwormcast.a
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
 validate: all build/validate
-	build/validate
+	build/validate --engine fast --seeds 100
+	build/validate --engine probe
 
 quickstart: all
 	build/wormcast run codered-v2 --plot wormcast-out/codered-v2.png

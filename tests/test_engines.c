@@ -1,9 +1,11 @@
 /*
  * The two engines simulate one model, so their outputs must agree in
- * distribution (issue 3). A small world where the probe engine is cheap, with
- * every mechanism switched on (reboots, cleaning, patching, wrong clocks, the
- * midnight phase change, the flood and the target move, the telescope), is run
- * with 200 seeds on each engine. For each statistic the two samples are
+ * distribution (issue 3). Two small worlds where the probe engine is cheap are
+ * run with 200 seeds on each engine: a Code Red-like one with every mechanism
+ * switched on (reboots, cleaning, patching, wrong clocks, the midnight phase
+ * change, the flood and the target move, the telescope), and a Slammer-like one
+ * (datagrams at bandwidth-limited rates that differ by class, a binding
+ * aggregate rate cap, a copy lifetime). For each statistic the two samples are
  * compared with the two-sample Kolmogorov–Smirnov test; the engines agree if
  * no statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
  *
@@ -28,10 +30,19 @@ static const char *const stat_names[NSTATS] = {
 	"telescope probes", "reinfections",	   "flood bytes",
 };
 
-static void small_outbreak(wc_scenario *sc)
+static void apply(wc_scenario *sc, const char *const *sets, size_t n)
 {
 	wc_error err = {0};
 	wc_scenario_init(sc);
+	for (size_t i = 0; i < n; i++)
+		if (wc_scenario_set(sc, sets[i], &err) != 0)
+			fail_msg("%s: %s", sets[i], err.msg);
+	if (wc_scenario_finish(sc, &err) != 0)
+		fail_msg("%s", err.msg);
+}
+
+static void small_outbreak(wc_scenario *sc)
+{
 	static const char *const sets[] = {
 		"outbreak.start=2001-07-19T23:58:00Z",
 		"outbreak.end=2001-07-20T00:02:00Z",
@@ -55,11 +66,37 @@ static void small_outbreak(wc_scenario *sc)
 		"defense.target.at=2001-07-20T00:01:00Z",
 		"output.interval=1",
 	};
-	for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
-		if (wc_scenario_set(sc, sets[i], &err) != 0)
-			fail_msg("%s: %s", sets[i], err.msg);
-	if (wc_scenario_finish(sc, &err) != 0)
-		fail_msg("%s", err.msg);
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
+/* Slammer-like: 3,000 hosts in a /14 sending 404-byte datagrams at 0.4 or
+ * 1.6 Mbit/s (124 and 495 probes/s), with the aggregate capped at 10,000/s
+ * (binding once ~40 hosts spread) and copies rebooting after 36 s. */
+static void datagram_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2003-01-25T05:30:00Z",
+		"outbreak.end=2003-01-25T05:31:40Z",
+		"outbreak.seed_hosts=5",
+		"worm.strategy=uniform-udp",
+		"worm.timing=bandwidth",
+		"worm.packet_bytes=404",
+		"worm.rate_cap=10000",
+		"worm.lifetime=0.01",
+		"worm.scan_space=12.0.0.0/14",
+		"population.vulnerable=3000",
+		"population.placement=uniform",
+		"telescope.blocks=12.3.240.0/20",
+		"class.slow.share=0.7",
+		"class.slow.uplink_bps=400000",
+		"class.fast.share=0.3",
+		"class.fast.uplink_bps=1600000",
+		"class.fast.patch_rate=30",
+		"clock.spread_days=1-31",
+		"clock.flood_days=none",
+		"output.interval=1",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
 }
 
 static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t seed,
@@ -169,32 +206,42 @@ static int compare(const wc_scenario *sc, int seeds, double probe[][NSTATS], dou
 	return rejected;
 }
 
-static void engines_agree_in_distribution(void **state)
+static void engines_agree(void (*world)(wc_scenario *), bool perturb)
 {
-	(void)state;
 	wc_scenario sc;
-	small_outbreak(&sc);
+	world(&sc);
 	/* Under the sanitizers the probe engine is ~10x slower: fewer seeds there
 	 * (a smoke test of the same code); the 200-seed test runs in release. */
-	int seeds = test_sanitized()
-			    ? 20
-			    : (getenv("WORMCAST_EQUIV_SEEDS") ? atoi(getenv("WORMCAST_EQUIV_SEEDS"))
-							      : 200);
+	const char *env = getenv("WORMCAST_EQUIV_SEEDS");
+	int seeds = test_sanitized() ? 20 : (env ? atoi(env) : 200);
 	double(*probe)[NSTATS] = calloc((size_t)seeds, sizeof *probe);
 	assert_non_null(probe);
 	for (int s = 0; s < seeds; s++)
 		statistics(&sc, WC_ENGINE_PROBE, 1 + (uint64_t)s, 1, probe[s]);
 
 	assert_int_equal(compare(&sc, seeds, probe, 1.0, "fast vs probe"), 0);
-	if (!test_sanitized())
+	if (perturb && !test_sanitized())
 		assert_true(compare(&sc, seeds, probe, 1.05, "fast (hits +5%) vs probe") > 0);
 	free(probe);
+}
+
+static void codered_like_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(small_outbreak, true);
+}
+
+static void slammer_like_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(datagram_outbreak, true);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(engines_agree_in_distribution),
+		cmocka_unit_test(codered_like_engines_agree),
+		cmocka_unit_test(slammer_like_engines_agree),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }

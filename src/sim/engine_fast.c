@@ -38,6 +38,15 @@
  * the row (each host Poisson(ν) given at least one: zero-truncated), plus
  * Poisson of m·I_s·(1 − p_t) − ν_s·S'_s summed over the row's steps.
  *
+ * Rates per class and the rate cap. Host classes may probe at different
+ * rates r_c; with worm.rate_cap every rate is scaled by κ = min(1, cap / R),
+ * R = Σ r_c·(spreading hosts of class c), the same in every step between
+ * events. Everything above holds with m·I replaced by κ·Δ·Σ r_c I_c. A host's
+ * telescope probes then come at rate κ(t)·r_c·p_t, so its first sighting is
+ * where the "scaled time" Λ(t) = ∫κ dt has grown by an Exp(1)/(r_c·p_t) wait;
+ * without a cap Λ is plain time and the sighting is a step event, with one it
+ * waits in a heap ordered by Λ.
+ *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
  * calendar phase change by its own clock, and its first telescope sighting.
@@ -90,8 +99,8 @@ typedef struct fasthost {
 	uint8_t flags;	      /* enum host_flag */
 	uint8_t counted;      /* COUNTED_*: which counter holds it */
 	uint8_t class_id;     /* copied from the population */
-	float sight_rest;     /* seconds of the sighting step left after the sighting */
-	uint32_t pad;
+	float sight_rest;     /* Λ-seconds of the sighting step left after the sighting */
+	uint32_t sight_gen;   /* capped runs: bumped when a pending sighting is void */
 } fasthost;
 _Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
 
@@ -113,6 +122,12 @@ typedef struct calendar0 {
 	int n;
 } calendar0;
 
+/* A pending first sighting in a capped run, due when Λ passes theta. */
+typedef struct sight_entry {
+	double theta;
+	uint32_t host, gen;
+} sight_entry;
+
 typedef struct fast {
 	const wc_scenario *sc;
 	const wc_population *pop;
@@ -121,6 +136,7 @@ typedef struct fast {
 	uint64_t nsteps;
 	double dt;
 
+	uint64_t cur; /* the step being processed */
 	fasthost *host;
 	uint32_t *sus; /* susceptible hosts, any order */
 	uint32_t nsus;
@@ -135,22 +151,30 @@ typedef struct fast {
 	calendar0 cal0;
 
 	/* the model */
-	double rate;	  /* probes per second of a spreading host */
-	double m;	  /* rate·Δ: mean probes per host and step */
+	double rate[WC_MAX_CLASSES]; /* probes per second of a spreading host, per class */
+	int nclasses;
+	double cap;	  /* aggregate probes/s; 0: none */
 	double space;	  /* |S| */
 	double p_tele;	  /* p_t */
 	double hit_scale; /* 1, except when a test perturbs the model */
 
 	/* state counters */
 	uint64_t infected, patched, cumulative;
-	uint64_t spreading, flooding, seen_spreading;
+	uint64_t spreading, flooding;
+	uint64_t spread_class[WC_MAX_CLASSES], seen_class[WC_MAX_CLASSES];
+
+	/* scaled time Λ (seconds when there is no cap) */
+	double lambda;	    /* Λ at the start of the step being processed */
+	double lambda_next; /* Λ at its end */
+	sight_entry *heap;  /* capped runs: pending sightings by theta */
+	size_t nheap, heap_cap;
 
 	/* sums over the current output row */
 	uint64_t new_infections, reinfections, target_bytes;
 	uint64_t first_sightings, seen_total;
-	uint64_t hit_probes;  /* probes that reached hosts infected in the row */
-	double other_mean;    /* Σ m·I·(1 − p_t) − ν·S' over the row's steps */
-	double seen_exposure; /* spreading seconds of hosts already seen */
+	uint64_t hit_probes; /* probes that reached hosts infected in the row */
+	double other_mean;   /* Σ κΔR(1 − p_t) − ν·S' over the row's steps */
+	double tele_mean;    /* expected telescope probes of hosts already seen */
 
 	/* scratch for one step */
 	uint32_t *leaving, nleaving;
@@ -388,27 +412,86 @@ static void count_add(fast *f, fasthost *x, int delta)
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
 		f->spreading += d;
+		f->spread_class[x->class_id] += d;
 		if (x->flags & FLAG_SEEN)
-			f->seen_spreading += d;
+			f->seen_class[x->class_id] += d;
 	} else if (x->counted == COUNTED_FLOOD) {
 		f->flooding += d;
 	}
 }
 
-/* Host h spreads from the start of step s: its first telescope sighting, if it
- * has none yet, comes after an Exp(rate·p_t) wait. */
-static void start_spreading(fast *f, uint32_t h, uint64_t s)
+/* Σ r_c over spreading hosts (all, or only those the telescope has seen). */
+static double class_sum(const fast *f, const uint64_t *count)
+{
+	double sum = 0;
+	for (int c = 0; c < f->nclasses; c++)
+		sum += (double)count[c] * f->rate[c];
+	return sum;
+}
+
+/* κ: the rate cap's factor for the current spreading population. */
+static double cap_scale(const fast *f)
+{
+	double r = class_sum(f, f->spread_class);
+	return f->cap > 0 && r > f->cap ? f->cap / r : 1;
+}
+
+static void heap_push(fast *f, sight_entry e)
+{
+	if (f->nheap == f->heap_cap) {
+		f->heap_cap = f->heap_cap ? 2 * f->heap_cap : 1024;
+		f->heap = xreallocarray(f->heap, f->heap_cap, sizeof *f->heap);
+	}
+	size_t i = f->nheap++;
+	while (i > 0 && f->heap[(i - 1) / 2].theta > e.theta) {
+		f->heap[i] = f->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	f->heap[i] = e;
+}
+
+static sight_entry heap_pop(fast *f)
+{
+	sight_entry top = f->heap[0], last = f->heap[--f->nheap];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= f->nheap)
+			break;
+		if (c + 1 < f->nheap && f->heap[c + 1].theta < f->heap[c].theta)
+			c++;
+		if (f->heap[c].theta >= last.theta)
+			break;
+		f->heap[i] = f->heap[c];
+		i = c;
+	}
+	if (f->nheap > 0)
+		f->heap[i] = last;
+	return top;
+}
+
+/* Host h spreads from the start of step s, where Λ = lambda_s: its first
+ * telescope sighting, if it has none yet, comes an Exp(r_c·p_t) wait in Λ later. */
+static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 {
 	fasthost *x = &f->host[h];
 	x->sight_step = NEVER;
+	x->sight_gen++;
 	if (x->flags & FLAG_SEEN)
 		return;
-	double at = (double)s * f->dt + exp_wait(f, f->rate * f->p_tele);
-	double step = floor(at / f->dt);
+	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * f->p_tele);
+	if (!isfinite(theta))
+		return;
+	if (f->cap > 0) {
+		heap_push(f, (sight_entry){theta, h, x->sight_gen});
+		return;
+	}
+	(void)s;
+	double step = floor(theta / f->dt);
 	if (!(step < (double)f->nsteps))
 		return;
 	x->sight_step = (uint32_t)step;
-	x->sight_rest = (float)((step + 1) * f->dt - at);
+	x->sight_rest = (float)((step + 1) * f->dt - theta);
 	schedule(f, x->sight_step, h, EV_SIGHT);
 }
 
@@ -419,10 +502,12 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 	count_add(f, x, -1);
 	x->counted = (uint8_t)ph;
 	count_add(f, x, +1);
-	if (ph == WC_PHASE_SPREAD)
-		start_spreading(f, h, s);
-	else
+	if (ph == WC_PHASE_SPREAD) {
+		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next);
+	} else {
 		x->sight_step = NEVER;
+		x->sight_gen++;
+	}
 	x->phase_step = next_phase_step(f, h, s, ph);
 	schedule(f, x->phase_step, h, EV_PHASE);
 }
@@ -449,6 +534,7 @@ static void infect(fast *f, uint32_t h, double now, uint64_t s)
 	f->infected++;
 	double reboot = exp_wait(f, hc->reboot_rate / 3600);
 	double clean = exp_wait(f, hc->clean_rate / 3600);
+	reboot = fmin(reboot, wc_copy_lifetime(f->sc, x->class_id)); /* its own reboot */
 	double leave = (now + fmin(reboot, clean)) / f->dt;
 	x->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : NEVER;
 	if (clean < reboot)
@@ -492,6 +578,7 @@ static void patch_host(fast *f, uint32_t h)
  * this very step to the bucket, so its length is re-read as it is walked. */
 static void step_events(fast *f, uint64_t s)
 {
+	f->cur = s;
 	f->nleaving = f->nsights = 0;
 	if (s >= f->base + f->nbuckets)
 		advance_window(f, s);
@@ -535,7 +622,20 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 	f->target_bytes +=
 		(uint64_t)llround((double)reaching * sc->flood_bytes / sc->flood_period * f->dt);
 
-	f->seen_exposure += (double)f->seen_spreading * f->dt;
+	/* This step's rate factor and scaled time; hosts seen before it send
+	 * telescope probes all through it, hosts first seen in it for the rest. */
+	double kappa = cap_scale(f);
+	f->lambda_next = f->lambda + kappa * f->dt;
+	f->tele_mean += class_sum(f, f->seen_class) * kappa * f->dt * f->p_tele;
+	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
+		sight_entry e = heap_pop(f);
+		fasthost *x = &f->host[e.host];
+		if (e.gen != x->sight_gen || x->counted != COUNTED_SPREAD)
+			continue; /* void: it stopped spreading */
+		x->sight_step = (uint32_t)s;
+		x->sight_rest = (float)(f->lambda_next - e.theta);
+		push(&f->sights, &f->nsights, &f->sights_cap, e.host);
+	}
 	for (uint32_t i = 0; i < f->nsights; i++) {
 		fasthost *x = &f->host[f->sights[i]];
 		/* stale if the host stopped spreading in this step after it was queued */
@@ -543,20 +643,20 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			continue;
 		x->flags |= FLAG_SEEN;
 		x->sight_step = NEVER;
-		f->seen_spreading++;
+		f->seen_class[x->class_id]++;
 		f->first_sightings++;
 		f->seen_total++;
-		f->seen_exposure += x->sight_rest;
+		f->tele_mean += f->rate[x->class_id] * f->p_tele * x->sight_rest;
 	}
 
-	double spreading = (double)row->spreading;
+	double sending = class_sum(f, f->spread_class) * kappa; /* probes/s this step */
 	/* Patches of this step apply before its infections (as in the probe engine). */
 	double next = (double)(s + 1) * f->dt;
 	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next)
 		patch_host(f, *(*patch_next)++);
 
-	double nu = f->m * spreading / f->space * f->hit_scale;
-	f->other_mean += f->m * spreading * (1 - f->p_tele) - nu * (double)f->nsus;
+	double nu = sending * f->dt / f->space * f->hit_scale;
+	f->other_mean += sending * f->dt * (1 - f->p_tele) - nu * (double)f->nsus;
 	uint32_t k = 0;
 	if (nu > 0 && f->nsus > 0) {
 		double q = -expm1(-nu);
@@ -612,15 +712,14 @@ static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
 	row->new_infections = f->new_infections;
 	row->reinfections = f->reinfections;
 	row->target_bytes = f->target_bytes;
-	row->telescope_probes =
-		f->first_sightings + poisson64(f, f->rate * f->p_tele * f->seen_exposure);
+	row->telescope_probes = f->first_sightings + poisson64(f, f->tele_mean);
 	row->probes = row->telescope_probes + f->hit_probes +
 		      poisson64(f, f->other_mean > 0 ? f->other_mean : 0);
 	fill_counts(f, row);
 	wc_timeline_push(tl, row);
 	f->new_infections = f->reinfections = f->target_bytes = 0;
 	f->first_sightings = f->hit_probes = 0;
-	f->other_mean = f->seen_exposure = 0;
+	f->other_mean = f->tele_mean = 0;
 }
 
 /* ---- set-up ---- */
@@ -639,8 +738,10 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 
 	wc_probe_model model;
 	wc_probe_model_init(&model, sc, f->n);
-	f->rate = model.rate;
-	f->m = model.rate * f->dt;
+	f->nclasses = sc->nclasses;
+	for (int c = 0; c < sc->nclasses; c++)
+		f->rate[c] = model.class_rate[c];
+	f->cap = sc->rate_cap;
 	f->space = model.space;
 	f->p_tele = model.p_telescope;
 	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
@@ -673,6 +774,7 @@ static void fast_free(fast *f)
 	free(f->far);
 	free(f->cal0.at);
 	free(f->cal0.phase);
+	free(f->heap);
 	free(f->leaving);
 	free(f->sights);
 	free(f->chosen);
@@ -746,13 +848,21 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		}
 		if (cutoff > s && cutoff < stop)
 			stop = cutoff;
+		f.lambda = f.lambda_next;
 		if (s + 1 >= nsteps)
 			break;
 
 		/* Steps s+1 .. stop-1 see the same I and S': the first with an
 		 * infection is a geometric number of steps away. */
-		double spreading = (double)f.spreading;
-		double nu = f.m * spreading / f.space * f.hit_scale;
+		double kappa = cap_scale(&f);
+		double sending = class_sum(&f, f.spread_class) * kappa;
+		if (f.nheap > 0) {
+			/* a capped run's next sighting: where Λ passes its theta */
+			double ahead = (f.heap[0].theta - f.lambda) / (kappa * f.dt);
+			if (ahead < (double)(stop - s - 1))
+				stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
+		}
+		double nu = sending * f.dt / f.space * f.hit_scale;
 		double gap = (double)(stop - s - 1);
 		double g = gap > 0 ? geometric(&f, -expm1(-nu * (double)f.nsus)) : INFINITY;
 		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
@@ -765,9 +875,11 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			f.target_bytes += (next - s - 1) *
 					  (uint64_t)llround((double)reaching * sc->flood_bytes /
 							    sc->flood_period * f.dt);
-			f.seen_exposure += quiet * (double)f.seen_spreading * f.dt;
+			f.tele_mean +=
+				quiet * class_sum(&f, f.seen_class) * kappa * f.dt * f.p_tele;
 			f.other_mean +=
-				quiet * (f.m * spreading * (1 - f.p_tele) - nu * (double)f.nsus);
+				quiet * (sending * f.dt * (1 - f.p_tele) - nu * (double)f.nsus);
+			f.lambda += quiet * kappa * f.dt;
 		}
 		s = next;
 	}

@@ -14,9 +14,16 @@
  *                                                   reply_fraction, else dark
  *
  * Probe timing (probemodel.h): a spreading host sends Poisson(rate·Δ) probes
- * in a step, where rate is probe_rate (timing = constant) or threads / E[τ],
- * the rate of `threads` threads each blocked by its attempt for as long as the
- * address takes to answer (timing = threads, Code Red's own mechanism).
+ * in a step, where rate is probe_rate (timing = constant), its bandwidth over
+ * the datagram size (timing = bandwidth), or threads / E[τ], the rate of
+ * `threads` threads each blocked by its attempt for as long as the address
+ * takes to answer (timing = threads, Code Red's own mechanism). Rates are per
+ * host class; with a rate cap, all are scaled alike when their sum exceeds it.
+ *
+ * Targets. uniform and uniform-udp draw addresses in the pipelined hot loop
+ * below. The other strategies draw each target from the host's own state
+ * (strategy.h): its address (local-preference), its position in a shared
+ * sequence (static-seed, permutation, sequential) or its share of a hit-list.
  *
  * Removal. At infection an infected host draws an Exp(reboot_rate) time to its
  * next reboot (worm cleared, host susceptible again; a re-infection is not
@@ -49,6 +56,7 @@
 #include "sim/calendar.h"
 #include "sim/engine.h"
 #include "sim/probemodel.h"
+#include "sim/strategy.h"
 
 enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
 enum host_flag {
@@ -64,14 +72,22 @@ enum { PIPE = 8, PIPE_DRAWS = 16 };
 typedef struct hostrec {
 	uint32_t leave_step;  /* the step in which it reboots or is cleaned */
 	int32_t clock_offset; /* copied from the population, to share the line */
+	wc_scan_state scan;   /* position in the worm's target sequence */
 	uint8_t flags;
-	uint8_t pad[7];
+	uint8_t class_id; /* copied from the population */
+	uint8_t pad[2];
 } hostrec;
+_Static_assert(sizeof(hostrec) == 16, "a host record is a quarter of a cache line");
 
 typedef struct u32vec {
 	uint32_t *v;
 	size_t n, cap;
 } u32vec;
+
+/* A hit and who made it (hit-list strategy: the infector hands on its list). */
+typedef struct hitpair {
+	uint32_t target, from;
+} hitpair;
 
 static void u32vec_push(u32vec *a, uint32_t x)
 {
@@ -85,6 +101,8 @@ static void u32vec_push(u32vec *a, uint32_t x)
 /* What one worker thread found in one step; merged in a fixed order. */
 typedef struct worker {
 	u32vec hits;	/* susceptible hosts probed */
+	hitpair *pairs; /* the same with the prober (hit-list strategy only) */
+	size_t npairs, pairs_cap;
 	u32vec leaving; /* infected hosts rebooted or cleaned this step */
 	uint64_t probes, telescope_probes, telescope_new;
 	uint64_t spreading, flooding, flood_reaching;
@@ -108,8 +126,12 @@ typedef struct engine {
 
 	/* the probe model, precomputed */
 	uint32_t space_base, space_mask;
-	double probes_per_step; /* mean of a spreading host's Poisson probe count */
-	uint8_t tele8[256];	/* 1 if a telescope block meets this /8 */
+	double class_mean[WC_MAX_CLASSES]; /* mean probes per step, per host class */
+	double rate_scale;		   /* this step's rate-cap factor (1: no cap) */
+	double class_rate[WC_MAX_CLASSES];
+	wc_strategy_ctx strat;
+	bool generic;	    /* targets come from strategy.h, not the uniform hot loop */
+	uint8_t tele8[256]; /* 1 if a telescope block meets this /8 */
 
 	uint64_t cumulative, patched;
 } engine;
@@ -146,6 +168,21 @@ static inline void note_hit(const engine *e, uint32_t target, worker *w)
 {
 	if (e->state[target] == HOST_SUSCEPTIBLE)
 		u32vec_push(&w->hits, target);
+}
+
+static void note_hit_from(const engine *e, uint32_t target, uint32_t from, worker *w)
+{
+	if (e->state[target] != HOST_SUSCEPTIBLE)
+		return;
+	if (e->sc->strategy != WC_STRATEGY_HITLIST) {
+		u32vec_push(&w->hits, target);
+		return;
+	}
+	if (w->npairs == w->pairs_cap) {
+		w->pairs_cap = w->pairs_cap ? 2 * w->pairs_cap : 256;
+		w->pairs = xreallocarray(w->pairs, w->pairs_cap, sizeof *w->pairs);
+	}
+	w->pairs[w->npairs++] = (hitpair){target, from};
 }
 
 /* A probe landed in the telescope; its source counts once. */
@@ -190,13 +227,44 @@ typedef struct pending {
 	uint32_t rows[PIPE_DRAWS]; /* address-index rows of the draws (stage 1 done) */
 } pending;
 
+/* How many probes host h sends in step `step`: Poisson, from its own stream. */
+static unsigned probe_count(const engine *e, uint32_t h, const hostrec *r, uint64_t step, worker *w,
+			    wc_rng *rng)
+{
+	wc_rng_gsl_load(w->gsl, wc_rng_at(e->seed, h, step));
+	unsigned n = gsl_ran_poisson(w->gsl, e->class_mean[r->class_id] * e->rate_scale);
+	*rng = wc_rng_gsl_state(w->gsl);
+	return n;
+}
+
+/* A host whose targets come from its strategy state: one probe at a time. */
+static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, worker *w)
+{
+	wc_rng rng;
+	unsigned n = probe_count(e, h, r, step, w, &rng);
+	tally t = {0, 0};
+	uint32_t own = e->pop->addr[h];
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t a = wc_strategy_next(&e->strat, h, own, &r->scan, &rng);
+		t.probes++;
+		uint32_t target = wc_addrindex_find(e->index, a);
+		if (target != WC_NO_HOST) {
+			note_hit_from(e, target, h, w);
+			if (e->state[target] == HOST_INFECTED)
+				wc_strategy_found_infected(&e->strat, &r->scan, &rng);
+		} else if (in_telescope(e, a)) {
+			note_telescope(&r->flags, &t, w);
+		}
+	}
+	w->probes += t.probes;
+	w->telescope_probes += t.telescope_probes;
+}
+
 /* How many probes host h sends in step `step`, and its first draws. */
 static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, worker *w, pending *p)
 {
 	p->r = r;
-	wc_rng_gsl_load(w->gsl, wc_rng_at(e->seed, h, step));
-	p->probes = gsl_ran_poisson(w->gsl, e->probes_per_step);
-	p->rng = wc_rng_gsl_state(w->gsl);
+	p->probes = probe_count(e, h, r, step, w, &p->rng);
 	p->drawn = p->probes < PIPE_DRAWS ? p->probes : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
 		p->draws[i] = wc_rng_next(&p->rng);
@@ -272,7 +340,10 @@ static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uin
 				u32vec_push(&w->leaving, h);
 			} else {
 				enum wc_phase ph = host_phase(e, r, t, global);
-				if (ph == WC_PHASE_SPREAD) {
+				if (ph == WC_PHASE_SPREAD && e->generic) {
+					w->spreading++;
+					run_generic(e, h, r, step, w);
+				} else if (ph == WC_PHASE_SPREAD) {
 					w->spreading++;
 					prepare(e, h, r, step, w, &pipe[(head + queued) % PIPE]);
 					queued++;
@@ -317,16 +388,22 @@ static void patch_host(engine *e, uint32_t h)
 	e->patched++;
 }
 
-/* Infects h at `now` (seconds after start); returns 1 for a first infection. */
-static int infect(engine *e, uint32_t h, double now, uint64_t step)
+/* Infects h at `now` (seconds after start); returns 1 for a first infection.
+ * seed_index/seed_count place a seed copy among the seeds (count 0 otherwise). */
+static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t seed_index,
+		  uint32_t seed_count)
 {
 	hostrec *r = rec(e, h);
 	e->state[h] = HOST_INFECTED;
 	active_add(e, h);
-	const wc_host_class *hc = &e->sc->classes[e->pop->class_id[h]];
+	const wc_host_class *hc = &e->sc->classes[r->class_id];
 	wc_rng rng = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
 	double reboot = wc_rng_exponential(&rng, hc->reboot_rate / 3600);
 	double clean = wc_rng_exponential(&rng, hc->clean_rate / 3600);
+	reboot = fmin(reboot, wc_copy_lifetime(e->sc, r->class_id)); /* its own reboot */
+	if (e->generic)
+		wc_strategy_start(&e->strat, h, e->pop->addr[h], seed_index, seed_count, &r->scan,
+				  &rng);
 	/* Leaving at time x (seconds after start) happens in step floor(x / step). */
 	double leave = (now + fmin(reboot, clean)) / e->sc->step;
 	r->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : UINT32_MAX;
@@ -341,12 +418,70 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step)
 	return 1;
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+	const hitpair *x = a, *y = b;
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* Hit-list hits: each target is infected by the lowest-numbered host that hit
+ * it (a rule that does not depend on how hosts were split among threads), and
+ * gets half of that host's remaining list. */
+static void infect_handing_on(engine *e, worker *workers, int nthreads, double now, uint64_t step,
+			      wc_timeline_row *row)
+{
+	size_t total = 0;
+	for (int k = 0; k < nthreads; k++)
+		total += workers[k].npairs;
+	if (total == 0)
+		return;
+	hitpair *all = xmallocarray(total, sizeof *all);
+	size_t n = 0;
+	for (int k = 0; k < nthreads; k++) {
+		memcpy(all + n, workers[k].pairs, workers[k].npairs * sizeof *all);
+		n += workers[k].npairs;
+		workers[k].npairs = 0;
+	}
+	qsort(all, n, sizeof *all, cmp_pair);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t h = all[i].target;
+		if (e->state[h] != HOST_SUSCEPTIBLE)
+			continue; /* hit twice, or patched */
+		if (infect(e, h, now, step, 0, 0))
+			row->new_infections++;
+		else
+			row->reinfections++;
+		wc_strategy_hand_on(&e->strat, all[i].from, &rec(e, all[i].from)->scan, h,
+				    &rec(e, h)->scan);
+	}
+	free(all);
+}
+
+/* With a rate cap: this step's factor, from the rates of the hosts that spread
+ * in it (all of them, whatever their worker). */
+static double rate_scale(const engine *e, wc_time t, uint64_t step)
+{
+	if (!(e->sc->rate_cap > 0))
+		return 1;
+	enum wc_phase global = wc_phase_at(e->sc, t);
+	double total = 0;
+	for (uint32_t i = 0; i < e->nactive; i++) {
+		const hostrec *r = rec(e, e->active[i]);
+		if (r->leave_step > step && host_phase(e, r, t, global) == WC_PHASE_SPREAD)
+			total += e->class_rate[r->class_id];
+	}
+	return total > e->sc->rate_cap ? e->sc->rate_cap / total : 1;
+}
+
 static void engine_free(engine *e)
 {
 	free(e->state);
 	free(e->recs);
 	free(e->active);
 	free(e->pos);
+	wc_strategy_free(&e->strat);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -366,10 +501,18 @@ static void engine_init(engine *e, const wc_world *w)
 
 	wc_probe_model model;
 	wc_probe_model_init(&model, sc, e->n);
-	e->probes_per_step = model.rate * sc->step;
+	for (int c = 0; c < sc->nclasses; c++) {
+		e->class_rate[c] = model.class_rate[c];
+		e->class_mean[c] = model.class_rate[c] * sc->step;
+	}
+	e->rate_scale = 1;
+	wc_strategy_init(&e->strat, sc, w->pop, e->seed);
+	e->generic = wc_strategy_stateful(sc->strategy);
 	e->recs = xcalloc_huge(e->n, sizeof *e->recs);
-	for (uint32_t h = 0; h < e->n; h++)
+	for (uint32_t h = 0; h < e->n; h++) {
 		rec(e, h)->clock_offset = w->pop->clock_offset[h];
+		rec(e, h)->class_id = w->pop->class_id[h];
+	}
 
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
@@ -387,7 +530,7 @@ static void seed_infections(engine *e)
 	for (int k = 0; k < e->sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
 		if (e->state[h] == HOST_SUSCEPTIBLE) {
-			infect(e, h, 0, 0);
+			infect(e, h, 0, 0, (uint32_t)k, (uint32_t)e->sc->seed_hosts);
 			k++;
 		}
 	}
@@ -445,6 +588,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		double next = (double)(t - sc->start) + sc->step;
 		enum wc_phase global = wc_phase_at(sc, t);
 		uint32_t nact = e.nactive;
+		e.rate_scale = rate_scale(&e, t, s);
 
 		/* A parallel step costs a barrier; below a few hundred hosts per
 		 * thread it costs more than it saves. Results do not depend on it. */
@@ -495,13 +639,14 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 				uint32_t h = wk->hits.v[i];
 				if (e.state[h] != HOST_SUSCEPTIBLE)
 					continue; /* hit twice this step, or patched */
-				if (infect(&e, h, next, s + 1))
+				if (infect(&e, h, next, s + 1, 0, 0))
 					row.new_infections++;
 				else
 					row.reinfections++;
 			}
 			wk->hits.n = 0;
 		}
+		infect_handing_on(&e, workers, nthreads, next, s + 1, &row);
 
 		if ((s + 1) % steps_per_row == 0 || s + 1 == nsteps) {
 			uint64_t seen = res->timeline.rows[res->timeline.n - 1].telescope_sources;
@@ -521,6 +666,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	for (int k = 0; k < nthreads; k++) {
 		free(workers[k].hits.v);
 		free(workers[k].leaving.v);
+		free(workers[k].pairs);
 		gsl_rng_free(workers[k].gsl);
 	}
 	free(workers);

@@ -5,6 +5,7 @@
 
 #include "sim/addrindex.h"
 #include "sim/engine.h"
+#include "sim/strategy.h"
 #include "sim/population.h"
 
 void wc_run_options_init(wc_run_options *opt)
@@ -65,10 +66,19 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (until <= sc->start)
 		return wc_error_set(err, WC_EXIT_USAGE, "--until: shorter than one step");
 
-	/* Both engines run every scenario the key table accepts today (uniform
-	 * targets); auto picks the fast one. Strategies the fast engine cannot
-	 * express will make auto pick probe here. */
-	enum wc_engine engine = opt->engine == WC_ENGINE_AUTO ? WC_ENGINE_FAST : opt->engine;
+	/* The fast engine needs targets that are uniform over the scan space;
+	 * strategies with per-copy state (a sequence position, a hit-list) run on
+	 * the probe engine only. */
+	bool fast_ok = wc_engine_fast_supports(sc);
+	enum wc_engine engine = opt->engine;
+	if (engine == WC_ENGINE_AUTO)
+		engine = fast_ok ? WC_ENGINE_FAST : WC_ENGINE_PROBE;
+	if (engine == WC_ENGINE_FAST && !fast_ok)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"--engine fast: strategy %s is not supported by the fast engine "
+			"(use --engine probe or auto)",
+			wc_strategy_name(sc->strategy));
 
 	double t0 = now_seconds();
 	wc_population pop;
@@ -95,6 +105,11 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (rc != 0)
 		wc_run_result_free(res);
 	return rc;
+}
+
+bool wc_engine_fast_supports(const wc_scenario *sc)
+{
+	return !wc_strategy_stateful(sc->strategy);
 }
 
 void wc_run_result_free(wc_run_result *res)

@@ -10,6 +10,7 @@
 #ifndef WC_SIM_SIM_H
 #define WC_SIM_SIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -47,6 +48,9 @@ void wc_run_options_init(wc_run_options *opt);
 int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res,
 		wc_error *err);
 void wc_run_result_free(wc_run_result *res);
+
+/* True if the fast engine can run sc (auto then picks it). */
+bool wc_engine_fast_supports(const wc_scenario *sc);
 
 const char *wc_engine_name(enum wc_engine e);
 /* "auto", "probe", "fast" → 0, or -1 if unknown. */
