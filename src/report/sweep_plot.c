@@ -107,11 +107,13 @@ static void sweep_draw(void *ctx)
 	wc_plot_escape(k0->key, key, sizeof key);
 	wc_plot_escape(p->scenario, name, sizeof name);
 	const wc_outcome_def *def = wc_outcome_get(p->outcome);
-	snprintf(title, sizeof title, "%s: %s, mean and 95%% interval of %llu run%s", name,
-		 def->name, (unsigned long long)sw->runs, sw->runs == 1 ? "" : "s");
+	snprintf(title, sizeof title, "%s: mean, 95%% interval, %llu run%s each", name,
+		 (unsigned long long)sw->runs, sw->runs == 1 ? "" : "s");
 
 	pladv(0);
-	plvpor(0.15, 0.95, 0.12, 0.91);
+	/* With several lines the legend goes to the right of the plot, where it
+	 * cannot cover a point. */
+	plvpor(0.13, p->lines > 1 ? 0.64 : 0.95, 0.12, 0.91);
 	plwind(xmin, xmax, ymin, ymax);
 	plslabelfunc(label_fn, p);
 	/* Categorical labels come from label_fn ("o"); numeric ones from PLplot. */
@@ -123,7 +125,7 @@ static void sweep_draw(void *ctx)
 	plbox(k0->numeric ? "bcnst" : "bcnsto", xtick, 0, "bcnstvo", 0, 0);
 	plmtex("b", 3.0, 0.5, 0.5, key);
 	plmtex("l", 7.0, 0.5, 0.5, def->label);
-	plschr(0, 1.15);
+	plschr(0, p->lines > 1 ? 1.0 : 1.15);
 	plmtex("t", 1.5, 0.5, 0.5, title);
 	plschr(0, 1.0);
 
@@ -151,8 +153,10 @@ static void sweep_draw(void *ctx)
 		plwidth(1.5);
 		if (e > 0)
 			plerry(e, ex, ylo, yhi);
+		plschr(0, 0.6);
 		if (m > 0)
 			plstring(m, x, y, marker);
+		plschr(0, 1.0);
 	}
 
 	if (p->lines > 1) {
@@ -186,11 +190,13 @@ static void sweep_draw(void *ctx)
 		}
 		PLFLT lw, lh;
 		plwidth(1.0);
+		plschr(0, 0.75);
 		pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-			 PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.03, 0.07,
+			 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
 			 COL_BG, COL_FG, 1, 0, 0, p->lines, opts, 1.0, 1.0, 1.8, 0.0, text_colours,
 			 text, NULL, NULL, NULL, NULL, colours, styles, widths, NULL, NULL, NULL,
 			 NULL);
+		plschr(0, 1.0);
 		free(text);
 		free(buf);
 		free(opts);
