@@ -142,12 +142,18 @@ struct sweep_args {
 static int parse_args(int argc, char **argv, struct sweep_args *a)
 {
 	static const struct option longopts[] = {
-		{"vary", required_argument, NULL, 'v'},	   {"runs", required_argument, NULL, 'r'},
-		{"seed", required_argument, NULL, 's'},	   {"engine", required_argument, NULL, 'e'},
-		{"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
-		{"until", required_argument, NULL, 'u'},   {"out", required_argument, NULL, 'o'},
-		{"plot", required_argument, NULL, 'p'},	   {"outcome", required_argument, NULL, 'O'},
-		{"quiet", no_argument, NULL, 'q'},	   {"help", no_argument, NULL, 'h'},
+		{"vary", required_argument, NULL, 'v'},
+		{"runs", required_argument, NULL, 'r'},
+		{"seed", required_argument, NULL, 's'},
+		{"engine", required_argument, NULL, 'e'},
+		{"threads", required_argument, NULL, 't'},
+		{"set", required_argument, NULL, 'S'},
+		{"until", required_argument, NULL, 'u'},
+		{"out", required_argument, NULL, 'o'},
+		{"plot", required_argument, NULL, 'p'},
+		{"outcome", required_argument, NULL, 'O'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -179,8 +185,8 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 			break;
 		case 't':
 			if (parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
-				return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to 1024, got '%s'",
-						optarg);
+				return cli_fail(WC_EXIT_USAGE,
+						"--threads: expected 1 to 1024, got '%s'", optarg);
 			a->threads = (int)v;
 			break;
 		case 'S':
@@ -202,10 +208,11 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		case 'O':
 			a->outcome = wc_outcome_find(optarg);
 			if (a->outcome < 0)
-				return cli_fail(WC_EXIT_USAGE,
-						"--outcome: unknown outcome '%s' (see `wormcast sweep "
-						"--help`)",
-						optarg);
+				return cli_fail(
+					WC_EXIT_USAGE,
+					"--outcome: unknown outcome '%s' (see `wormcast sweep "
+					"--help`)",
+					optarg);
 			break;
 		case 'q':
 			a->quiet = 1;

@@ -18,8 +18,8 @@
 /* Okabe and Ito's palette, as in the run plot (yellow, faint on white, is
  * replaced by grey); set from index 6 up, above plotkit's fixed entries. */
 static const int line_rgb[WC_SWEEP_PLOT_MAX_LINES][3] = {
-	{0, 114, 178}, {230, 159, 0},  {0, 158, 115}, {213, 94, 0},
-	{204, 121, 167}, {86, 180, 233}, {0, 0, 0},	  {120, 120, 120},
+	{0, 114, 178},	 {230, 159, 0},	 {0, 158, 115}, {213, 94, 0},
+	{204, 121, 167}, {86, 180, 233}, {0, 0, 0},	{120, 120, 120},
 };
 #define COL_LINE0 6
 #define COL_FG	  1
@@ -30,9 +30,9 @@ struct sweep_plot {
 	const wc_sweep *sw;
 	const double *out;
 	int outcome;
-	int lines;	     /* combinations of keys 2.. */
-	uint64_t inner;	     /* combinations per value of the first key */
-	int hosts_labels;    /* y labels with thousands separators */
+	int lines;	  /* combinations of keys 2.. */
+	uint64_t inner;	  /* combinations per value of the first key */
+	int hosts_labels; /* y labels with thousands separators */
 	const char *scenario;
 };
 
@@ -172,10 +172,11 @@ static void sweep_draw(void *ctx)
 			size_t o = 0;
 			raw[0] = '\0';
 			for (size_t kk = 1; kk < sw->nkeys && o < sizeof raw; kk++) {
-				int w = snprintf(raw + o, sizeof raw - o, "%s%s=%s",
-						 kk > 1 ? ", " : "", sw->keys[kk].key,
-						 sw->keys[kk].values[wc_sweep_value_index(
-							 sw, (uint64_t)l, kk)]);
+				int w = snprintf(
+					raw + o, sizeof raw - o, "%s%s=%s", kk > 1 ? ", " : "",
+					sw->keys[kk].key,
+					sw->keys[kk]
+						.values[wc_sweep_value_index(sw, (uint64_t)l, kk)]);
 				if (w < 0)
 					break;
 				o += (size_t)w;
@@ -192,10 +193,9 @@ static void sweep_draw(void *ctx)
 		plwidth(1.0);
 		plschr(0, 0.75);
 		pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-			 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
-			 COL_BG, COL_FG, 1, 0, 0, p->lines, opts, 1.0, 1.0, 1.8, 0.0, text_colours,
-			 text, NULL, NULL, NULL, NULL, colours, styles, widths, NULL, NULL, NULL,
-			 NULL);
+			 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05, COL_BG, COL_FG,
+			 1, 0, 0, p->lines, opts, 1.0, 1.0, 1.8, 0.0, text_colours, text, NULL,
+			 NULL, NULL, NULL, colours, styles, widths, NULL, NULL, NULL, NULL);
 		plschr(0, 1.0);
 		free(text);
 		free(buf);

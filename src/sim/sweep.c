@@ -124,8 +124,8 @@ static int parse_range(const char *spec, double a, double b, uint64_t n, wc_swee
 {
 	if (n < 1 || n > WC_SWEEP_MAX_VALUES)
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "--vary '%.60s': A:B:N needs N from 1 to %d, got %" PRIu64, spec,
-				    WC_SWEEP_MAX_VALUES, n);
+				    "--vary '%.60s': A:B:N needs N from 1 to %d, got %" PRIu64,
+				    spec, WC_SWEEP_MAX_VALUES, n);
 	if (n == 1 && a != b)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "--vary '%.60s': A:B:1 is one value, so A must equal B", spec);
@@ -139,7 +139,8 @@ static int parse_range(const char *spec, double a, double b, uint64_t n, wc_swee
 			if (fabs(v - r) > 1e-9 * fmax(1, fabs(v)))
 				return wc_error_set(err, WC_EXIT_USAGE,
 						    "--vary '%.60s': %s takes whole numbers, but "
-						    "%g:%g:%" PRIu64 " gives %.15g (choose N so that "
+						    "%g:%g:%" PRIu64
+						    " gives %.15g (choose N so that "
 						    "(B-A)/(N-1) is whole, or list the values)",
 						    spec, k->key, a, b, n, v);
 			snprintf(text, sizeof text, "%.0f", r + 0.0); /* + 0.0: no "-0" */
@@ -410,9 +411,9 @@ int wc_sweep_run(const wc_sweep *sw, const wc_run_options *opt, int threads,
 	if (threads < 1)
 		threads = 1;
 
-	/* Dynamic scheduling: runs of different combinations differ in cost
-	 * (a larger population, a longer outbreak). Which thread runs an index
-	 * never changes what is stored at it. */
+		/* Dynamic scheduling: runs of different combinations differ in cost
+		 * (a larger population, a longer outbreak). Which thread runs an index
+		 * never changes what is stored at it. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 	for (int64_t i = 0; i < (int64_t)total; i++) {
 		int skip;
