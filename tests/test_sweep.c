@@ -39,6 +39,9 @@ static void reduced_base(wc_scenario *sc)
 		assert_int_equal(wc_scenario_set(sc, sets[i], &err), 0);
 }
 
+static char *slurp(const char *path);
+static int count_lines(const char *s);
+
 static void parse_ok(const char *spec, wc_sweep_key *k)
 {
 	wc_error err = {0};
@@ -265,6 +268,50 @@ static void test_interval(void **state)
 			    "123456789012");
 }
 
+/* sweep.csv from outcomes set by hand: quoting of a value with a comma, the
+ * interval's numbers, an outcome reached in one run of two (a mean, no
+ * interval) and in none (all empty). */
+static void test_csv_by_hand(void **state)
+{
+	(void)state;
+	wc_scenario base;
+	wc_sweep sw;
+	wc_error err = {0};
+	reduced_base(&base);
+	wc_sweep_init(&sw, &base);
+	sw.runs = 2;
+	assert_int_equal(
+		wc_sweep_add_vary(&sw, "telescope.blocks=12.44.0.0/16\\,12.45.0.0/16,12.44.0.0/16",
+				  &err),
+		0);
+	double out[2 * 2 * WC_NOUTCOMES];
+	for (size_t i = 0; i < sizeof out / sizeof out[0]; i++)
+		out[i] = (double)(i % WC_NOUTCOMES); /* run-independent: sd 0 */
+	/* Combination 0: cumulative_infected 10 and 20 → mean 15, s = 7.0711,
+	 * t(0.975, 1) = 12.7062047, half-width 63.531. 50% reached once, 90%
+	 * never. */
+	out[WC_OUT_CUMULATIVE_INFECTED] = 10;
+	out[WC_NOUTCOMES + WC_OUT_CUMULATIVE_INFECTED] = 20;
+	out[WC_OUT_HOURS_TO_50] = 3.5;
+	out[WC_NOUTCOMES + WC_OUT_HOURS_TO_50] = NAN;
+	out[WC_OUT_HOURS_TO_90] = out[WC_NOUTCOMES + WC_OUT_HOURS_TO_90] = NAN;
+
+	char dir[] = "/tmp/wc_test_sweep.XXXXXX", path[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/sweep.csv", dir);
+	assert_int_equal(wc_report_write_sweep_csv(path, &sw, out, &err), 0);
+	char *csv = slurp(path);
+	assert_int_equal(count_lines(csv), 3);
+	const char *row1 = strchr(csv, '\n') + 1;
+	const char *want = "\"12.44.0.0/16,12.45.0.0/16\",15,-48.53102368,78.53102368,1,1,1,";
+	assert_true(strncmp(row1, want, strlen(want)) == 0);
+	assert_non_null(strstr(row1, ",3.5,,,1,,,,0,7,7,7,8,8,8,9,9,9,2\n12.44.0.0/16,0,0,0,"));
+	free(csv);
+	unlink(path);
+	rmdir(dir);
+	wc_sweep_free(&sw);
+}
+
 /* Runs sw on `threads` threads and returns its outcome array. */
 static double *run_sweep(const wc_sweep *sw, int threads)
 {
@@ -417,10 +464,11 @@ static void test_threads_identical(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_lists), cmocka_unit_test(test_parse_ranges),
-		cmocka_unit_test(test_parse_bad),   cmocka_unit_test(test_combinations),
-		cmocka_unit_test(test_validate),    cmocka_unit_test(test_interval),
-		cmocka_unit_test(test_real_sweep),  cmocka_unit_test(test_threads_identical),
+		cmocka_unit_test(test_parse_lists),	  cmocka_unit_test(test_parse_ranges),
+		cmocka_unit_test(test_parse_bad),	  cmocka_unit_test(test_combinations),
+		cmocka_unit_test(test_validate),	  cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_csv_by_hand),	  cmocka_unit_test(test_real_sweep),
+		cmocka_unit_test(test_threads_identical),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

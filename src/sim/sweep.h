@@ -100,7 +100,9 @@ int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *e
  * opt->threads and opt->progress are ignored: each run is single-threaded)
  * on `threads` OpenMP threads, measuring each into out (combinations × runs ×
  * nout doubles, laid out as in the contract). Call wc_sweep_validate first.
- * Returns 0, or -1 with the error of the lowest-numbered failed run. */
+ * Returns 0, or -1 with the error of the lowest-numbered failed run, its
+ * combination and seed named (after a failure, runs not yet started are
+ * skipped). Progress, if given, is called under a lock from the workers. */
 int wc_sweep_run(const wc_sweep *sw, const wc_run_options *opt, int threads,
 		 wc_sweep_measure_fn measure, void *measure_ctx, size_t nout, double *out,
 		 wc_sweep_progress_fn progress, void *progress_ctx, wc_error *err);
