@@ -206,6 +206,9 @@ static void test_validate(void **state)
 		     "--vary class.home.patch_rate: value '-1': key 'class.home.patch_rate': "
 		     "expected a number");
 	validate_bad("worm.no_such_key=1,2", 1, "--vary worm.no_such_key: unknown key");
+	validate_bad("class.all.patch_rate=0,1", 1,
+		     "--vary class.all.patch_rate: the scenario has no class 'all' (its classes: "
+		     "home, managed)");
 	validate_bad("telescope.blocks=44.0.0.0/8,banana", 1, "value 'banana'");
 	/* Each value is fine alone; the combination is not. */
 	validate_bad("outbreak.seed_hosts=10,2000", 1,

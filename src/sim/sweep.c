@@ -343,6 +343,33 @@ int wc_sweep_scenario(const wc_sweep *sw, uint64_t c, wc_scenario *out, wc_error
 			    strip_set_prefix(e.msg));
 }
 
+/*
+ * class.NAME.key for a class the scenario lacks would add a class with share
+ * 1, and the shares would no longer add up: almost always a misspelt or
+ * guessed class name (class.all in a scenario with home and managed). Say so
+ * plainly. Varying a new class's share is left alone: that is deliberate.
+ */
+static int class_missing(const wc_sweep *sw, const char *key, wc_error *err)
+{
+	const wc_scenario *b = &sw->base;
+	const char *dot = strrchr(key, '.');
+	if (strncmp(key, "class.", 6) != 0 || b->nclasses == 0 || dot <= key + 6 ||
+	    strcmp(dot, ".share") == 0)
+		return 0;
+	size_t len = (size_t)(dot - (key + 6));
+	char names[WC_MAX_CLASSES * (WC_NAME_MAX + 2)] = "";
+	for (int i = 0; i < b->nclasses; i++) {
+		if (strlen(b->classes[i].name) == len &&
+		    strncmp(b->classes[i].name, key + 6, len) == 0)
+			return 0;
+		strcat(names, i ? ", " : "");
+		strcat(names, b->classes[i].name);
+	}
+	return wc_error_set(err, WC_EXIT_USAGE,
+			    "--vary %s: the scenario has no class '%.*s' (its classes: %s)", key,
+			    (int)len, key + 6, names);
+}
+
 int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *err)
 {
 	/* Size first: a mistyped N must fail at once, not after checking 10^9
@@ -370,6 +397,8 @@ int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *e
 	 * combination that merely contains it. */
 	for (size_t i = 0; i < sw->nkeys; i++) {
 		const wc_sweep_key *k = &sw->keys[i];
+		if (class_missing(sw, k->key, err) != 0)
+			return -1;
 		for (size_t v = 0; v < k->nvalues; v++) {
 			sc = sw->base;
 			if (apply_value(&sc, k, v, &e) == 0)
