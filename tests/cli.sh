@@ -77,6 +77,7 @@ check_help run --help
 check_help scenarios --help
 check_help show --help
 check_help keys --help
+check_help sweep --help
 
 "$WC" --version >version.out 2>&1
 rc=$?
@@ -298,6 +299,75 @@ if [ $rc -eq 2 ] && grep -qF "'no-such-scenario'" show-bad.err && [ ! -s show-ba
 else
 	fail "show of an unknown scenario" "exit $rc"
 fi
+
+# ---- sweep ----
+
+# sweep_small OUTDIR [ARGS...]: a reduced-scale sweep, stdout and stderr beside OUTDIR.
+sweep_small() {
+	ss_out=$1
+	shift
+	"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 \
+		--set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16 \
+		--set outbreak.seed_hosts=1 --until "$UNTIL" --quiet --out "$ss_out" "$@" \
+		>"$ss_out.stdout" 2>"$ss_out.err"
+}
+
+SWEEP_HEAD=class.home.patch_rate,outbreak.seed_hosts,cumulative_infected_mean,cumulative_infected_lo,cumulative_infected_hi,
+sweep_small sw1 --vary class.home.patch_rate=0:0.5:2 --vary outbreak.seed_hosts=1,3 --runs 2 \
+	--threads 1
+rc=$?
+if [ $rc -ne 0 ]; then
+	fail "sweep writes sweep.csv" "exit $rc: $(cat sw1.err)"
+elif [ "$(head -c ${#SWEEP_HEAD} sw1/sweep.csv)" != "$SWEEP_HEAD" ]; then
+	fail "sweep.csv header" "$(head -n 1 sw1/sweep.csv)"
+elif [ "$(wc -l <sw1/sweep.csv)" -ne 5 ] || [ "$(wc -l <sw1/runs.csv)" -ne 9 ]; then
+	fail "sweep row counts" "sweep.csv $(wc -l <sw1/sweep.csv), runs.csv $(wc -l <sw1/runs.csv)"
+elif ! head -n 1 sw1/sweep.csv | grep -q ',hours_to_50pct_reached,.*,target_bytes_hi,runs$'; then
+	fail "sweep.csv header columns" "$(head -n 1 sw1/sweep.csv)"
+elif ! sed -n 2p sw1/sweep.csv | grep -q '^0,1,.*,2$' || ! sed -n 5p sw1/sweep.csv | grep -q '^0.5,3,'; then
+	fail "sweep.csv rows in combination order" "$(cut -d, -f1,2 sw1/sweep.csv | tr '\n' ' ')"
+else
+	pass "sweep: sweep.csv header and 4 rows, runs.csv 8 rows, in combination order"
+fi
+
+sweep_small sw2 --vary class.home.patch_rate=0:0.5:2 --vary outbreak.seed_hosts=1,3 --runs 2 \
+	--threads 2
+if cmp -s sw1/sweep.csv sw2/sweep.csv && cmp -s sw1/runs.csv sw2/runs.csv; then
+	pass "sweep: --threads 1 and 2 write the same bytes"
+else
+	fail "sweep: --threads 1 and 2 write the same bytes"
+fi
+
+sweep_small sw3 --vary outbreak.seed_hosts=1,2 --runs 1 --plot sw3.svg --outcome peak_active
+if [ $? -eq 0 ] && grep -q '<svg' sw3.svg 2>/dev/null && [ "$(wc -l <sw3/sweep.csv)" -eq 3 ]; then
+	pass "sweep --plot sw3.svg --outcome peak_active draws an SVG"
+else
+	fail "sweep --plot" "$(cat sw3.err)"
+fi
+
+# check_sweep_bad NAME PATTERN ARGS...: exit 2, PATTERN on stderr, no --out dir.
+check_sweep_bad() {
+	csb_name=$1
+	csb_pat=$2
+	shift 2
+	sweep_small swbad "$@"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$csb_pat" swbad.err && [ ! -e swbad ]; then
+		pass "sweep $csb_name: exit 2 naming it, nothing written"
+	else
+		fail "sweep $csb_name" "exit $rc, stderr '$(cat swbad.err)'"
+	fi
+	rm -rf swbad
+}
+check_sweep_bad "bad --vary key" "--vary worm.no_such_key: unknown key" \
+	--vary worm.no_such_key=1,2
+check_sweep_bad "bad --vary value" "--vary class.home.patch_rate: value '-1'" \
+	--vary class.home.patch_rate=0,-1
+check_sweep_bad "fractional range of an integer key" "takes whole numbers" \
+	--vary outbreak.seed_hosts=1:4:3
+check_sweep_bad "too many runs" "more than 1000000 runs" \
+	--vary class.home.patch_rate=0:1:2000 --runs 1000
+check_sweep_bad "unknown --outcome" "'nope'" --vary outbreak.seed_hosts=1,2 --outcome nope
 
 "$WC" frobnicate >cmd-bad.out 2>cmd-bad.err
 rc=$?

@@ -12,6 +12,8 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  run SCENARIO|FILE.ini   simulate an outbreak; writes timeline.csv, summary.json\n"
+	"  sweep SCENARIO --vary SEC.KEY=VALUES [--vary ...] --runs R\n"
+	"                          run every combination R times; writes sweep.csv, runs.csv\n"
 	"  scenarios               list the built-in scenarios\n"
 	"  show SCENARIO           print a built-in scenario's .ini, to copy and edit\n"
 	"  keys                    every scenario key with unit, default and range (Markdown)\n"
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
 		return printf("wormcast %s\n", WORMCAST_VERSION), WC_EXIT_OK;
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "sweep") == 0)
+		return cmd_sweep(argc - 1, argv + 1);
 	if (strcmp(cmd, "scenarios") == 0)
 		return cmd_scenarios(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)

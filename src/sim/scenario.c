@@ -691,6 +691,27 @@ int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err)
 	return set_key(sc, "--set", lhs, dot + 1, eq + 1, err);
 }
 
+int wc_scenario_key_is_integer(const char *key)
+{
+	char buf[200];
+	if (snprintf(buf, sizeof buf, "%s", key) >= (int)sizeof buf)
+		return 0;
+	trim(buf);
+	char *dot = strrchr(buf, '.');
+	if (dot == NULL)
+		return 0;
+	*dot = '\0';
+	const char *name = dot + 1;
+	bool is_class = strncmp(buf, "class.", 6) == 0;
+	const struct key_def *table = is_class ? class_keys : scenario_keys;
+	size_t n = is_class ? NKEYS(class_keys) : NKEYS(scenario_keys);
+	for (size_t i = 0; i < n; i++)
+		if ((is_class || strcmp(table[i].section, buf) == 0) &&
+		    strcmp(table[i].name, name) == 0)
+			return table[i].type == KT_INT || table[i].type == KT_INT64;
+	return 0;
+}
+
 int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 {
 	const char *f = sc->source;

@@ -141,6 +141,11 @@ int wc_scenario_load_builtin(wc_scenario *sc, const char *name, wc_error *err);
 int wc_scenario_load(wc_scenario *sc, const char *name_or_path, wc_error *err);
 /* Applies one "section.key=value" override (from --set). */
 int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err);
+/* Whether "section.key" (or "class.NAME.key") names a key that takes an
+ * integer: 1 if so, 0 for any other key, known or not. For callers that
+ * generate values rather than read them (`sweep` ranges): they must not hand
+ * such a key a fraction. Unknown keys are left to wc_scenario_set to report. */
+int wc_scenario_key_is_integer(const char *key);
 /* Whole-scenario checks; call after all loads and overrides. */
 int wc_scenario_finish(wc_scenario *sc, wc_error *err);
 
