@@ -23,8 +23,8 @@ BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Ibuild/gen $(WARN)
 SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
-PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot 2>/dev/null)
-PCLIBS  = $(shell pkg-config --libs gsl inih jansson plplot 2>/dev/null) -lm
+PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot libpcap zlib 2>/dev/null)
+PCLIBS  = $(shell pkg-config --libs gsl inih jansson plplot libpcap zlib 2>/dev/null) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \

@@ -1,0 +1,459 @@
+/*
+ * logread.c — web server logs: Apache/nginx common and combined, IIS W3C
+ * extended, Apache error logs; plain or gzip, files or stdin.
+ *
+ * The hot path is one pass of memchr over a large buffer per line and a few
+ * fixed-offset reads: the client, the time (parsed only when it differs from
+ * the previous line's, which in a busy log it rarely does), the request.
+ * Only a request whose path ends in .ida, .idq or .exe is looked at further
+ * (signature.c), so an ordinary line costs about as much as finding its end.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/xalloc.h"
+#include "detect/internal.h"
+
+#define CHUNK	       (4u << 20)
+#define MAX_LINE       (1u << 26) /* a longer "line" is not a log */
+#define IIS_MAX_FIELDS 40
+
+struct logr {
+	wc_detect *d;
+	const char *name;
+	wc_detect_format fmt;
+	uint64_t lineno;
+	char tcache[26]; /* the last Apache timestamp text and its value */
+	wc_time tval;
+	bool tvalid;
+	/* IIS: column of each field we use, -1 when absent; from #Fields:. */
+	bool have_fields;
+	int f_date, f_time, f_cip, f_stem, f_query, f_uri;
+	int64_t hdr_day; /* days since epoch from #Date:, for logs without a date field */
+	bool have_hdr_day;
+};
+
+static void bad(struct logr *r, const char *why)
+{
+	r->d->st.bad_lines++;
+	wc_detect_problem(r->d, "%s:%llu: %s", r->name, (unsigned long long)r->lineno, why);
+}
+
+static int d2(const char *p)
+{
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return -1;
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+static int d4(const char *p)
+{
+	int a = d2(p), b = d2(p + 2);
+	return a < 0 || b < 0 ? -1 : a * 100 + b;
+}
+
+static int month3(const char *p)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	for (int m = 0; m < 12; m++)
+		if (memcmp(p, names + 3 * m, 3) == 0)
+			return m + 1;
+	return -1;
+}
+
+static const unsigned char mdays[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+static bool civil_to_time(int y, int mo, int dd, int h, int mi, int s, wc_time *t)
+{
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || dd < 1 || dd > mdays[mo] || h > 23 ||
+	    mi > 59 || s > 60)
+		return false;
+	if (mo == 2 && dd == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return false;
+	*t = wc_days_from_civil(y, (unsigned)mo, (unsigned)dd) * 86400 + h * 3600 + mi * 60 + s;
+	return true;
+}
+
+/* "19/Jul/2001:12:34:56 -0700" → UTC. */
+static bool apache_time(const char *p, wc_time *t)
+{
+	int dd = d2(p), mo = month3(p + 3), y = d4(p + 7), h = d2(p + 12), mi = d2(p + 15),
+	    s = d2(p + 18), oh = d2(p + 22), om = d2(p + 24);
+	if (dd < 0 || mo < 0 || y < 0 || h < 0 || mi < 0 || s < 0 || oh < 0 || om < 0 ||
+	    p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':' ||
+	    p[20] != ' ' || (p[21] != '+' && p[21] != '-') || om > 59)
+		return false;
+	if (!civil_to_time(y, mo, dd, h, mi, s, t))
+		return false;
+	int64_t off = (int64_t)oh * 3600 + om * 60;
+	*t -= p[21] == '+' ? off : -off;
+	return true;
+}
+
+static void apache_line(struct logr *r, const char *p, size_t n)
+{
+	const char *end = p + n;
+	const char *sp = memchr(p, ' ', n);
+	if (sp == NULL || sp == p)
+		return bad(r, "expected 'CLIENT IDENT USER [TIME] \"REQUEST\" ...'");
+	const char *br = memchr(sp, '[', (size_t)(end - sp));
+	if (br == NULL || end - br < 30 || br[27] != ']')
+		return bad(r, "expected a time like [19/Jul/2001:12:34:56 -0700]");
+	if (!r->tvalid || memcmp(r->tcache, br + 1, 26) != 0) {
+		if (!apache_time(br + 1, &r->tval)) {
+			r->tvalid = false;
+			return bad(r, "expected a time like [19/Jul/2001:12:34:56 -0700]");
+		}
+		memcpy(r->tcache, br + 1, 26);
+		r->tvalid = true;
+	}
+	if (br[28] != ' ' || br[29] != '"')
+		return bad(r, "expected a quoted request after the time");
+	const char *rs = br + 30, *re = rs;
+	for (;;) {
+		re = memchr(re, '"', (size_t)(end - re));
+		if (re == NULL)
+			return bad(r, "the quoted request does not end");
+		if (re > rs && re[-1] == '\\') { /* Apache 2 escapes quotes in the request */
+			re++;
+			continue;
+		}
+		break;
+	}
+	int k = wc_detect_classify_request_line(rs, (size_t)(re - rs));
+	if (k == -2)
+		return; /* "-" or junk sent instead of a request: logged, not a request */
+	r->d->st.requests++;
+	if (k >= 0)
+		wc_detect_record(r->d, p, (size_t)(sp - p), k, r->tval, 1);
+}
+
+/* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
+static void iis_directive(struct logr *r, const char *p, size_t n)
+{
+	if (n > 9 && memcmp(p, "#Fields:", 8) == 0) {
+		r->have_fields = true;
+		r->f_date = r->f_time = r->f_cip = r->f_stem = r->f_query = r->f_uri = -1;
+		const char *q = p + 8, *end = p + n;
+		for (int i = 0; q < end && i < IIS_MAX_FIELDS;) {
+			while (q < end && *q == ' ')
+				q++;
+			if (q == end)
+				break;
+			const char *e = memchr(q, ' ', (size_t)(end - q));
+			if (e == NULL)
+				e = end;
+			size_t l = (size_t)(e - q);
+#define F(name, var)                                                                               \
+	if (l == sizeof name - 1 && memcmp(q, name, l) == 0)                                       \
+		r->var = i;
+			F("date", f_date);
+			F("time", f_time);
+			F("c-ip", f_cip);
+			F("cs-uri-stem", f_stem);
+			F("cs-uri-query", f_query);
+			F("cs-uri", f_uri);
+#undef F
+			i++;
+			q = e;
+		}
+		if (r->f_time < 0 || r->f_cip < 0 || (r->f_stem < 0 && r->f_uri < 0)) {
+			r->have_fields = false;
+			bad(r, "#Fields: needs time, c-ip and cs-uri-stem");
+		}
+	} else if (n >= 16 && memcmp(p, "#Date: ", 7) == 0) {
+		int y = d4(p + 7), mo = d2(p + 12), dd = d2(p + 15);
+		wc_time t;
+		if (p[11] == '-' && p[14] == '-' && civil_to_time(y, mo, dd, 0, 0, 0, &t)) {
+			r->hdr_day = t / 86400;
+			r->have_hdr_day = true;
+		}
+	}
+}
+
+static void iis_line(struct logr *r, const char *p, size_t n)
+{
+	if (p[0] == '#')
+		return iis_directive(r, p, n);
+	if (!r->have_fields)
+		return bad(r, "a W3C log line before any #Fields: header");
+	const char *f[IIS_MAX_FIELDS];
+	size_t fl[IIS_MAX_FIELDS];
+	int nf = 0;
+	const char *q = p, *end = p + n;
+	while (nf < IIS_MAX_FIELDS) {
+		const char *e = memchr(q, ' ', (size_t)(end - q));
+		f[nf] = q;
+		fl[nf++] = (size_t)((e ? e : end) - q);
+		if (e == NULL)
+			break;
+		q = e + 1;
+	}
+	int need = r->f_time;
+	if (r->f_date > need)
+		need = r->f_date;
+	if (r->f_cip > need)
+		need = r->f_cip;
+	if (r->f_stem > need)
+		need = r->f_stem;
+	if (r->f_uri > need)
+		need = r->f_uri;
+	if (nf <= need)
+		return bad(r, "fewer fields than the #Fields: header names");
+	const char *tp = f[r->f_time];
+	wc_time t;
+	int h, mi, s;
+	if (fl[r->f_time] < 8 || (h = d2(tp)) < 0 || tp[2] != ':' || (mi = d2(tp + 3)) < 0 ||
+	    tp[5] != ':' || (s = d2(tp + 6)) < 0 || h > 23 || mi > 59 || s > 60)
+		return bad(r, "expected a time like 12:34:56");
+	if (r->f_date >= 0) {
+		const char *dp = f[r->f_date];
+		if (fl[r->f_date] != 10 || dp[4] != '-' || dp[7] != '-' ||
+		    !civil_to_time(d4(dp), d2(dp + 5), d2(dp + 8), h, mi, s, &t))
+			return bad(r, "expected a date like 2001-07-19");
+	} else if (r->have_hdr_day) {
+		t = r->hdr_day * 86400 + h * 3600 + mi * 60 + s;
+	} else {
+		return bad(r, "no date field and no #Date: header");
+	}
+	const char *path, *query = "";
+	size_t plen, qlen = 0;
+	if (r->f_stem >= 0) {
+		path = f[r->f_stem];
+		plen = fl[r->f_stem];
+		if (r->f_query >= 0 && r->f_query < nf &&
+		    !(fl[r->f_query] == 1 && f[r->f_query][0] == '-')) {
+			query = f[r->f_query];
+			qlen = fl[r->f_query];
+		}
+	} else {
+		path = f[r->f_uri];
+		plen = fl[r->f_uri];
+		const char *qm = memchr(path, '?', plen);
+		if (qm) {
+			query = qm + 1;
+			qlen = plen - (size_t)(qm + 1 - path);
+			plen = (size_t)(qm - path);
+		}
+	}
+	r->d->st.requests++;
+	int k = wc_detect_classify(path, plen, query, qlen);
+	if (k >= 0)
+		wc_detect_record(r->d, f[r->f_cip], fl[r->f_cip], k, t, 1);
+}
+
+/* "[Thu Jul 19 12:34:56 2001]" or, Apache 2.4, "[Thu Jul 19 12:34:56.123456 2001]".
+ * Error logs carry no UTC offset: the time is taken as UTC. */
+static void error_line(struct logr *r, const char *p, size_t n)
+{
+	const char *end = p + n;
+	if (n < 26 || p[0] != '[' || p[4] != ' ' || p[8] != ' ')
+		return bad(r, "expected a time like [Thu Jul 19 12:34:56 2001]");
+	int mo = month3(p + 5), dd, h = d2(p + 12), mi = d2(p + 15), s = d2(p + 18);
+	dd = p[9] == ' ' ? d2((const char[]){'0', p[10]}) : d2(p + 9);
+	const char *yp = p + 20;
+	if (*yp == '.')
+		while (yp < end && *yp != ' ')
+			yp++;
+	wc_time t;
+	if (mo < 0 || dd < 0 || h < 0 || mi < 0 || s < 0 || p[14] != ':' || p[17] != ':' ||
+	    end - yp < 6 || yp[0] != ' ' || yp[5] != ']' ||
+	    !civil_to_time(d4(yp + 1), mo, dd, h, mi, s, &t))
+		return bad(r, "expected a time like [Thu Jul 19 12:34:56 2001]");
+	const char *c = memmem(yp, (size_t)(end - yp), "[client ", 8);
+	if (c == NULL)
+		return; /* a server message, not about a request */
+	const char *a = c + 8;
+	const char *ae = memchr(a, ']', (size_t)(end - a));
+	if (ae == NULL)
+		return bad(r, "'[client ' without ']'");
+	size_t alen = (size_t)(ae - a);
+	/* 2.4 appends ":port" to an IPv4 client. */
+	const char *colon = memchr(a, ':', alen);
+	if (colon && memchr(colon + 1, ':', (size_t)(ae - colon - 1)) == NULL)
+		alen = (size_t)(colon - a);
+	const char *m = memmem(ae, (size_t)(end - ae), "File does not exist: ", 21);
+	if (m != NULL) {
+		r->d->st.requests++;
+		const char *path = m + 21;
+		size_t plen = (size_t)(end - path);
+		while (plen > 0 && (path[plen - 1] == ' ' || path[plen - 1] == '\r'))
+			plen--;
+		int k = wc_detect_classify_fspath(path, plen);
+		if (k >= 0)
+			wc_detect_record(r->d, a, alen, k, t, 1);
+	} else if (memmem(ae, (size_t)(end - ae), "Client sent malformed Host header", 33)) {
+		r->d->st.malformed_host++;
+	}
+}
+
+static void log_line(struct logr *r, const char *p, size_t n)
+{
+	r->lineno++;
+	r->d->st.lines++;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		return;
+	switch (r->fmt) {
+	case WC_FORMAT_IIS:
+		iis_line(r, p, n);
+		break;
+	case WC_FORMAT_ERROR:
+		error_line(r, p, n);
+		break;
+	default:
+		apache_line(r, p, n);
+		break;
+	}
+}
+
+static bool is_pcap_magic(const unsigned char *b, size_t n)
+{
+	static const unsigned char m[][4] = {
+		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, {0x4d, 0x3c, 0xb2, 0xa1},
+		{0xa1, 0xb2, 0x3c, 0x4d}, {0x0a, 0x0d, 0x0d, 0x0a},
+	};
+	for (size_t i = 0; n >= 4 && i < sizeof m / sizeof m[0]; i++)
+		if (memcmp(b, m[i], 4) == 0)
+			return true;
+	return false;
+}
+
+/* The format of a log from its first bytes. */
+static wc_detect_format sniff(const char *b, size_t n)
+{
+	if (is_pcap_magic((const unsigned char *)b, n))
+		return WC_FORMAT_PCAP;
+	while (n > 0 && (*b == '\n' || *b == '\r')) {
+		b++;
+		n--;
+	}
+	if (n > 0 && b[0] == '#')
+		return WC_FORMAT_IIS;
+	const char *nl = memchr(b, '\n', n);
+	size_t l = nl ? (size_t)(nl - b) : n;
+	if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
+		return WC_FORMAT_ERROR;
+	return WC_FORMAT_APACHE;
+}
+
+static void logr_init(struct logr *r, wc_detect *d, const char *name, wc_detect_format fmt)
+{
+	memset(r, 0, sizeof *r);
+	r->d = d;
+	r->name = name;
+	r->fmt = fmt;
+	r->f_date = r->f_time = r->f_cip = r->f_stem = r->f_query = r->f_uri = -1;
+}
+
+/* Feeds the complete lines of buf[0..n) and returns how many bytes were used. */
+static size_t feed_lines(struct logr *r, const char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n;
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		log_line(r, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
+int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, const char *buf,
+			 size_t len, wc_error *err)
+{
+	if (fmt == WC_FORMAT_AUTO)
+		fmt = sniff(buf, len);
+	if (fmt == WC_FORMAT_PCAP)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: a capture, not a log", name);
+	struct logr r;
+	logr_init(&r, d, name, fmt);
+	d->cur_name = name;
+	d->st.bytes += len;
+	size_t used = feed_lines(&r, buf, len);
+	if (used < len)
+		log_line(&r, buf + used, len - used);
+	d->cur_name = NULL;
+	return 0;
+}
+
+int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "stdin" : path;
+	if (fmt == WC_FORMAT_PCAP)
+		return wc_detect_pcap_file(d, path, err);
+	gzFile gz = is_stdin ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
+	if (gz == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", name,
+				    errno ? strerror(errno) : "out of memory");
+	gzbuffer(gz, 1u << 18);
+	size_t cap = CHUNK, have = 0;
+	char *buf = xmalloc(cap + 1);
+	struct logr r;
+	bool started = false;
+	int rc = 0;
+	d->cur_name = name;
+	for (;;) {
+		if (have == cap) {
+			if (cap >= MAX_LINE) {
+				rc = wc_error_set(err, WC_EXIT_USAGE,
+						  "%s: a line longer than %u bytes: not a log",
+						  name, MAX_LINE);
+				break;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		int got = gzread(gz, buf + have, (unsigned)(cap - have));
+		if (got < 0) {
+			int zerr;
+			const char *msg = gzerror(gz, &zerr);
+			rc = wc_error_set(err, zerr == Z_ERRNO ? WC_EXIT_USAGE : WC_EXIT_USAGE,
+					  "%s: cannot read: %s", name,
+					  zerr == Z_ERRNO ? strerror(errno) : msg);
+			break;
+		}
+		if (!started) {
+			started = true;
+			if (fmt == WC_FORMAT_AUTO)
+				fmt = sniff(buf, (size_t)got);
+			if (fmt == WC_FORMAT_PCAP) {
+				bool gzipped = !gzdirect(gz);
+				gzclose(gz);
+				free(buf);
+				d->cur_name = NULL;
+				if (gzipped || is_stdin)
+					return wc_error_set(err, WC_EXIT_USAGE,
+							    "%s: a capture%s: give it "
+							    "uncompressed, as a file%s",
+							    name,
+							    gzipped ? " compressed with gzip"
+								    : " on stdin",
+							    gzipped ? " (gunzip it first)" : "");
+				return wc_detect_pcap_file(d, path, err);
+			}
+			logr_init(&r, d, name, fmt);
+		}
+		d->st.bytes += (uint64_t)got;
+		if (got == 0) {
+			if (have > 0)
+				log_line(&r, buf, have);
+			break;
+		}
+		have += (size_t)got;
+		size_t used = feed_lines(&r, buf, have);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	free(buf);
+	gzclose(gz);
+	d->cur_name = NULL;
+	return rc;
+}
