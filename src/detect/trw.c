@@ -39,6 +39,7 @@ struct trw_src {
 	uint8_t nrecent;	     /* destinations in recent[] */
 	uint8_t next;		     /* where the next one goes */
 	double first;		     /* first attempt seen */
+	double last;		     /* latest attempt seen */
 	uint64_t attempts;	     /* connection attempts seen */
 	uint32_t recent[RECENT_DST]; /* hashes of the last destinations tried */
 };
@@ -122,6 +123,8 @@ void wc_trw_attempt(wc_detect *d, const wc_addr *src, double t)
 		return;
 	if (s->first < 0)
 		s->first = t;
+	if (t > s->last)
+		s->last = t;
 	s->attempts++;
 	if (s->decision == SCANNER)
 		record_src(d, src, WC_KIND_SCANNER, (wc_time)floor(t), 1);
@@ -145,12 +148,10 @@ void wc_trw_outcome(wc_detect *d, const wc_addr *src, const wc_addr *dst, bool s
 	if (s->llr >= w->eta1) {
 		s->decision = SCANNER;
 		/* Attempts before the decision count from the first one on. */
-		wc_time first = (wc_time)floor(s->first), now = (wc_time)floor(d->last_ts);
-		if (now < first)
-			now = first;
+		wc_time first = (wc_time)floor(s->first), last = (wc_time)floor(s->last);
 		record_src(d, src, WC_KIND_SCANNER, first, 1);
 		if (s->attempts > 1)
-			record_src(d, src, WC_KIND_SCANNER, now, s->attempts - 1);
+			record_src(d, src, WC_KIND_SCANNER, last, s->attempts - 1);
 	} else if (s->llr <= w->eta0) {
 		s->decision = BENIGN;
 	}
