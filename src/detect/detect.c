@@ -14,8 +14,9 @@
 #include "core/xalloc.h"
 #include "detect/internal.h"
 
-/* A timeline longer than this is a wrong --bin or a wild timestamp, not data. */
-#define MAX_BINS (10u * 1000 * 1000)
+/* A timeline longer than this (30 years of hourly rows) is a wrong --bin or a
+ * wild timestamp, not data; it would also cost memory that no real input needs. */
+#define MAX_BINS (1u << 18)
 
 static const char *const kind_names[WC_KIND_COUNT] = {
 	"codered", "codered2", "nimda", "ida-probe", "scanner", "flood",

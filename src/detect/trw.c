@@ -166,7 +166,7 @@ struct flood_slot {
 };
 
 struct wc_flood {
-	struct flood_slot *slot; /* FLOOD_SLOTS, direct-mapped by address */
+	struct flood_slot *slot; /* FLOOD_SLOTS, direct-mapped by address; made on first use */
 	uint64_t threshold;	 /* connections per window */
 	int64_t w;		 /* window, seconds */
 };
@@ -174,7 +174,6 @@ struct wc_flood {
 struct wc_flood *wc_flood_new(const wc_detect_options *opt)
 {
 	struct wc_flood *f = xcalloc(1, sizeof *f);
-	f->slot = xcalloc(FLOOD_SLOTS, sizeof *f->slot);
 	f->w = opt->flood_window > 0 ? opt->flood_window : 10;
 	double th = ceil(opt->flood_rate * (double)f->w);
 	f->threshold = th < 1 ? 1 : (uint64_t)th;
@@ -192,6 +191,8 @@ void wc_flood_free(struct wc_flood *f)
 void wc_flood_connection(wc_detect *d, const wc_addr *dst, double t)
 {
 	struct wc_flood *f = d->flood;
+	if (f->slot == NULL)
+		f->slot = xcalloc(FLOOD_SLOTS, sizeof *f->slot);
 	int64_t ts = (int64_t)floor(t);
 	int64_t win = ts >= 0 ? ts / f->w : (ts - f->w + 1) / f->w;
 	struct flood_slot *s = &f->slot[wc_hash_bytes(dst, sizeof *dst, 13) & (FLOOD_SLOTS - 1)];
