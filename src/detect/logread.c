@@ -27,9 +27,9 @@ struct logr {
 	const char *name;
 	wc_detect_format fmt;
 	uint64_t lineno;
-	char tcache[26]; /* the last Apache timestamp text and its value */
-	wc_time tval;
-	bool tvalid;
+	char dcache[11]; /* the last Apache date text ("19/Jul/2001") and its day */
+	wc_time day;
+	bool dvalid;
 	/* IIS: column of each field we use, -1 when absent; from #Fields:. */
 	bool have_fields;
 	int f_date, f_time, f_cip, f_stem, f_query, f_uri;
@@ -78,58 +78,79 @@ static bool civil_to_time(int y, int mo, int dd, int h, int mi, int s, wc_time *
 	return true;
 }
 
-/* "19/Jul/2001:12:34:56 -0700" → UTC. */
-static bool apache_time(const char *p, wc_time *t)
+/* "19/Jul/2001:12:34:56 -0700" → UTC, or false if malformed. The date's day
+ * count is kept from the last line: it changes once a day in a log. */
+static bool apache_time(struct logr *r, const char *p, wc_time *t)
 {
-	int dd = d2(p), mo = month3(p + 3), y = d4(p + 7), h = d2(p + 12), mi = d2(p + 15),
-	    s = d2(p + 18), oh = d2(p + 22), om = d2(p + 24);
-	if (dd < 0 || mo < 0 || y < 0 || h < 0 || mi < 0 || s < 0 || oh < 0 || om < 0 ||
-	    p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':' ||
-	    p[20] != ' ' || (p[21] != '+' && p[21] != '-') || om > 59)
+	if (p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':' ||
+	    p[20] != ' ' || (p[21] != '+' && p[21] != '-') || p[26] != ']')
 		return false;
-	if (!civil_to_time(y, mo, dd, h, mi, s, t))
+	if (!r->dvalid || memcmp(r->dcache, p, 11) != 0) {
+		int dd = d2(p), mo = month3(p + 3), y = d4(p + 7);
+		wc_time day;
+		if (dd < 0 || mo < 0 || y < 0 || !civil_to_time(y, mo, dd, 0, 0, 0, &day)) {
+			r->dvalid = false;
+			return false;
+		}
+		memcpy(r->dcache, p, 11);
+		r->day = day;
+		r->dvalid = true;
+	}
+	int h = d2(p + 12), mi = d2(p + 15), s = d2(p + 18), oh = d2(p + 22), om = d2(p + 24);
+	if ((h | mi | s | oh | om) < 0 || h > 23 || mi > 59 || s > 60 || om > 59)
 		return false;
 	int64_t off = (int64_t)oh * 3600 + om * 60;
-	*t -= p[21] == '+' ? off : -off;
+	*t = r->day + h * 3600 + mi * 60 + s - (p[21] == '+' ? off : -off);
 	return true;
 }
 
+/*
+ * One line of the common or combined format:
+ *   CLIENT IDENT USER [TIME] "METHOD TARGET VERSION" STATUS BYTES ["REFERER" "AGENT"]
+ * Only what classification needs is read: the client, the time, and the
+ * target's end.
+ */
 static void apache_line(struct logr *r, const char *p, size_t n)
 {
 	const char *end = p + n;
 	const char *sp = memchr(p, ' ', n);
 	if (sp == NULL || sp == p)
 		return bad(r, "expected 'CLIENT IDENT USER [TIME] \"REQUEST\" ...'");
-	const char *br = memchr(sp, '[', (size_t)(end - sp));
-	if (br == NULL || end - br < 30 || br[27] != ']')
+	const char *br = sp + 1;
+	if (!(end - br > 5 && br[0] == '-' && br[1] == ' ' && br[2] == '-' && br[3] == ' ' &&
+	      br[4] == '[' && (br += 4))) /* "- - [" is by far the commonest */
+		br = memchr(sp, '[', (size_t)(end - sp));
+	wc_time t;
+	if (br == NULL || end - br < 31 || !apache_time(r, br + 1, &t))
 		return bad(r, "expected a time like [19/Jul/2001:12:34:56 -0700]");
-	if (!r->tvalid || memcmp(r->tcache, br + 1, 26) != 0) {
-		if (!apache_time(br + 1, &r->tval)) {
-			r->tvalid = false;
-			return bad(r, "expected a time like [19/Jul/2001:12:34:56 -0700]");
-		}
-		memcpy(r->tcache, br + 1, 26);
-		r->tvalid = true;
-	}
 	if (br[28] != ' ' || br[29] != '"')
 		return bad(r, "expected a quoted request after the time");
-	const char *rs = br + 30, *re = rs;
-	for (;;) {
-		re = memchr(re, '"', (size_t)(end - re));
-		if (re == NULL)
-			return bad(r, "the quoted request does not end");
-		if (re > rs && re[-1] == '\\') { /* Apache 2 escapes quotes in the request */
-			re++;
-			continue;
-		}
-		break;
-	}
-	int k = wc_detect_classify_request_line(rs, (size_t)(re - rs));
-	if (k == -2)
-		return; /* "-" or junk sent instead of a request: logged, not a request */
+	const char *rs = br + 30;
+	/* METHOD: capital letters, then one space; anything else is junk a
+	 * client sent instead of a request ("-", TLS bytes), logged but no request. */
+	const char *m = rs;
+	while (m < end && *m >= 'A' && *m <= 'Z')
+		m++;
+	if (m == rs || m == end || *m != ' ')
+		return;
+	const char *tgt = m + 1;
+	const char *te = memchr(tgt, ' ', (size_t)(end - tgt));
+	if (te == NULL)
+		te = end;
+	/* Logged without a version, the target ends at the closing quote. */
+	if (te > tgt && te[-1] == '"')
+		te--;
+	if (te == tgt)
+		return;
 	r->d->st.requests++;
+	const char *q = memchr(tgt, '?', (size_t)(te - tgt));
+	const char *pe = q ? q : te;
+	if ((size_t)(pe - tgt) < 4)
+		return;
+	int k = q ? wc_detect_classify(tgt, (size_t)(pe - tgt), q + 1, (size_t)(te - q - 1))
+		  : wc_detect_classify(tgt, (size_t)(pe - tgt), "", 0);
 	if (k >= 0)
-		wc_detect_record(r->d, p, (size_t)(sp - p), k, r->tval, 1);
+		wc_detect_record(r->d, p, (size_t)(sp - p), k, t, 1);
 }
 
 /* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
