@@ -130,7 +130,7 @@ FUZZ_TIME ?= 8
 FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c))
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
-	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(WARN) \
+	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib) -lm -o $@
 

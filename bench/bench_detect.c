@@ -78,7 +78,8 @@ static double run(char *const argv[], const char *out_path, long *rss_kb, int *s
 	double t0 = now();
 	pid_t pid = fork();
 	if (pid == 0) {
-		int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd =
+			open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fd, 1);
 		int nul = open("/dev/null", O_WRONLY);
 		dup2(nul, 2);
@@ -228,22 +229,25 @@ static long long gen_log(const char *path, long mb)
 			memset(run, k < 10 ? 'N' : 'X', 224);
 			run[224] = '\0';
 			client(ip, (uint32_t)(r >> 32) % 20000);
-			n = fprintf(f, "%s - - [%s] \"GET /default.ida?%s%s HTTP/1.0\" 404 276 \"-\" \"-\"\n",
+			n = fprintf(f,
+				    "%s - - [%s] \"GET /default.ida?%s%s HTTP/1.0\" 404 276 \"-\" "
+				    "\"-\"\n",
 				    ip, ts, run, cr_escapes);
 		} else if (k < 17) {
 			client(ip, (uint32_t)(r >> 32) % 20000 + 20000);
-			n = fprintf(f, "%s - - [%s] \"GET %s HTTP/1.0\" 404 288 \"-\" \"-\"\n", ip, ts,
-				    nimda[(r >> 20) & 15]);
+			n = fprintf(f, "%s - - [%s] \"GET %s HTTP/1.0\" 404 288 \"-\" \"-\"\n", ip,
+				    ts, nimda[(r >> 20) & 15]);
 		} else if (k < 18) {
 			client(ip, (uint32_t)(r >> 32) % 1000 + 40000);
-			n = fprintf(f, "%s - - [%s] \"GET /NULL.ida HTTP/1.0\" 404 270 \"-\" \"-\"\n", ip,
-				    ts);
+			n = fprintf(f,
+				    "%s - - [%s] \"GET /NULL.ida HTTP/1.0\" 404 270 \"-\" \"-\"\n",
+				    ip, ts);
 		} else {
 			client(ip, (uint32_t)(r >> 32) % 65536);
 			snprintf(req, sizeof req, "GET %s HTTP/1.1", pages[(r >> 16) & 7]);
-			n = fprintf(f,
-				    "%s - - [%s] \"%s\" 200 %u \"http://www.example.com/\" \"%s\"\n",
-				    ip, ts, req, (unsigned)(r >> 40) % 20000, agents[(r >> 24) & 3]);
+			n = fprintf(
+				f, "%s - - [%s] \"%s\" 200 %u \"http://www.example.com/\" \"%s\"\n",
+				ip, ts, req, (unsigned)(r >> 40) % 20000, agents[(r >> 24) & 3]);
 		}
 		if (n < 0) {
 			fclose(f);
@@ -275,8 +279,8 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v & 0xFFFF);
 }
 
-static void seg(struct capw *c, uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp,
-		uint32_t seq, uint8_t flags, const char *data, size_t len)
+static void seg(struct capw *c, uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, uint32_t seq,
+		uint8_t flags, const char *data, size_t len)
 {
 	uint8_t pkt[2048];
 	memset(pkt, 0, 54);
@@ -340,14 +344,16 @@ static long long gen_pcap(const char *path, long long npk)
 			seg(&c, cli, srv, port, 80, 1001, ACK, req, 120);
 			seg(&c, cli, srv, port, 80, 1001 + 120, ACK | PSH, req + 120, n - 120);
 		} else if (k < 20) {
-			n = (size_t)snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: www\r\n\r\n",
+			n = (size_t)snprintf(req, sizeof req,
+					     "GET %s HTTP/1.0\r\nHost: www\r\n\r\n",
 					     nimda[(r >> 20) & 15]);
 			seg(&c, cli, srv, port, 80, 1001, ACK | PSH, req, n);
 		} else {
-			n = (size_t)snprintf(req, sizeof req,
-					     "GET %s HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: "
-					     "%s\r\nAccept: */*\r\n\r\n",
-					     pages[(r >> 16) & 7], agents[(r >> 24) & 3]);
+			n = (size_t)snprintf(
+				req, sizeof req,
+				"GET %s HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: "
+				"%s\r\nAccept: */*\r\n\r\n",
+				pages[(r >> 16) & 7], agents[(r >> 24) & 3]);
 			seg(&c, cli, srv, port, 80, 1001, ACK | PSH, req, n);
 		}
 		seg(&c, cli, srv, port, 80, 1001 + (uint32_t)n, FIN | ACK, "", 0);
@@ -369,11 +375,11 @@ static long long file_size(const char *path)
 }
 
 /* Median wall time of `wormcast detect FILE`, and its peak RSS. */
-static double time_detect(const char *wc, const char *file, const char *outdir, int runs,
-			  long *rss)
+static double time_detect(const char *wc, const char *file, const char *outdir, int runs, long *rss)
 {
 	double t[16];
-	char *argv[] = {(char *)wc, "detect", (char *)file, "--quiet", "--out", (char *)outdir, NULL};
+	char *argv[] = {(char *)wc, "detect",	    (char *)file, "--quiet",
+			"--out",    (char *)outdir, NULL};
 	*rss = 0;
 	for (int i = 0; i < runs; i++) {
 		long r;
@@ -493,17 +499,19 @@ int main(void)
 		printf("  ngrep: baseline unavailable (not installed; make bench-deps)\n");
 	}
 	if (have_tool("tshark")) {
-		char *ts[] = {"tshark", "-n",	 "-r", capprefix, "-Y", "http.request.uri contains \"default.ida\"",
+		char *ts[] = {"tshark",	 "-n", "-r",
+			      capprefix, "-Y", "http.request.uri contains \"default.ida\"",
 			      NULL};
 		double tt = run(ts, NULL, NULL, NULL);
-		printf("  tshark -Y         %6.2fe6 packets/s  (%.2f s on the first %lld packets)   "
+		printf("  tshark -Y         %6.2fe6 packets/s  (%.2f s on the first %lld packets)  "
+		       " "
 		       "baseline\n",
 		       (double)pk_prefix / tt / 1e6, tt, pk_prefix);
 	} else {
 		printf("  tshark: baseline unavailable (not installed; make bench-deps)\n");
 	}
-	printf("  peak RSS: %.1f MB at %lld packets, %.1f MB at %lld packets\n", crss_small / 1024.0,
-	       pk_small, crss_big / 1024.0, pk);
+	printf("  peak RSS: %.1f MB at %lld packets, %.1f MB at %lld packets\n",
+	       crss_small / 1024.0, pk_small, crss_big / 1024.0, pk);
 
 	unlink(cap);
 	unlink(capsmall);

@@ -377,6 +377,78 @@ static void buffer_sniffs_each_format(void **state)
 	wc_detect_free(d);
 }
 
+/* A log of ~3 MB: ordinary lines, Code Red every 97th, a bad line every 10007th. */
+static char *big_log(size_t *len, int *nbad, int *ncodered)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+	char cr[512];
+	codered_target('N', 224, cr, sizeof cr);
+	*nbad = *ncodered = 0;
+	for (int i = 0; i < 20000; i++) {
+		int sec = i % 60, min = i / 60 % 60, hour = i / 3600;
+		if (i % 10007 == 5) {
+			fprintf(m, "broken line %d\n", i);
+			++*nbad;
+		} else if (i % 97 == 3) {
+			fprintf(m,
+				"192.0.2.%d - - [19/Jul/2001:%02d:%02d:%02d +0000] \"GET %s "
+				"HTTP/1.0\" 404 276 \"-\" \"-\"\n",
+				i % 250, hour, min, sec, cr);
+			++*ncodered;
+		} else {
+			fprintf(m,
+				"198.51.100.%d - - [19/Jul/2001:%02d:%02d:%02d +0000] \"GET "
+				"/news/index.html HTTP/1.1\" 200 5120 \"http://example.com/\" "
+				"\"Mozilla/4.0 (compatible; MSIE 5.5; Windows 98)\"\n",
+				i % 250, hour, min, sec);
+		}
+	}
+	fclose(m);
+	return buf;
+}
+
+static void threads_do_not_change_results(void **state)
+{
+	(void)state;
+	size_t len;
+	int nbad, ncr;
+	char *log = big_log(&len, &nbad, &ncr);
+	assert_true(len > 3 * 256 * 1024); /* enough to be split */
+	char *text[2];
+	for (int v = 0; v < 2; v++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.threads = v == 0 ? 1 : 3;
+		opt.bin = 600;
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		assert_int_equal(wc_detect_log_buffer(d, "big", WC_FORMAT_APACHE, log, len, &err),
+				 0);
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		const wc_detect_stats *st = wc_detect_get_stats(d);
+		assert_int_equal(st->lines, 20000);
+		assert_int_equal(st->bad_lines, nbad);
+		assert_int_equal(st->kind_requests[WC_KIND_CODERED], ncr);
+		assert_int_equal(ncr, 207); /* i = 3, 100, ... < 20000 */
+		/* 97 and 250 are coprime: every Code Red line has its own client. */
+		assert_int_equal(summarize(d, WC_KIND_CODERED).sources, 207);
+		size_t shown;
+		uint64_t total;
+		const char *const *p = wc_detect_problems(d, &shown, &total);
+		assert_int_equal(total, nbad);
+		/* Line numbers count from the file's start, whichever thread read it. */
+		assert_non_null(strstr(p[0], "big:6: "));
+		assert_non_null(strstr(p[1], "big:10013: "));
+		text[v] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	free(log);
+}
+
 /* ---- captures, written with libpcap's dump API ---- */
 
 struct cap {
@@ -694,6 +766,7 @@ int main(void)
 		cmocka_unit_test(gzip_reads_like_plain),
 		cmocka_unit_test(unreadable_file_is_a_usage_error),
 		cmocka_unit_test(buffer_sniffs_each_format),
+		cmocka_unit_test(threads_do_not_change_results),
 		cmocka_unit_test(capture_reassembles_and_classifies),
 		cmocka_unit_test(capture_finds_scanners_and_floods),
 		cmocka_unit_test(capture_raw_ip_and_other_ports),

@@ -27,6 +27,8 @@ static const char detect_usage[] =
 	"  --ports LIST      TCP ports carrying HTTP in captures, e.g. 80,8080 (default 80)\n"
 	"  --flood-rate R    connections/s to one destination that make a flood (default 100)\n"
 	"  --plot FILE       also draw cumulative sources per kind (.png, .svg or .pdf)\n"
+	"  --threads N       threads reading Apache and error logs (default: all cores);\n"
+	"                    does not change results\n"
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
@@ -87,12 +89,17 @@ int cmd_detect(int argc, char **argv)
 		{"ports", required_argument, NULL, 'P'},
 		{"flood-rate", required_argument, NULL, 'F'},
 		{"plot", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	wc_detect_options opt;
 	wc_detect_options_init(&opt);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	opt.threads = ncpu < 1			     ? 1
+		      : ncpu > WC_DETECT_MAX_THREADS ? WC_DETECT_MAX_THREADS
+						     : (int)ncpu;
 	wc_detect_format fmt = WC_FORMAT_AUTO;
 	const char *out_dir = "detect-out", *plot = NULL;
 	int quiet = 0, c;
@@ -151,6 +158,17 @@ int cmd_detect(int argc, char **argv)
 					".pdf)",
 					plot);
 			break;
+		case 't': {
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno || v < 1 ||
+			    v > WC_DETECT_MAX_THREADS)
+				return cli_fail(WC_EXIT_USAGE,
+						"--threads: expected 1 to %d, got '%s'",
+						WC_DETECT_MAX_THREADS, optarg);
+			opt.threads = (int)v;
+			break;
+		}
 		case 'q':
 			quiet = 1;
 			break;
@@ -176,7 +194,6 @@ int cmd_detect(int argc, char **argv)
 	if (nstdin > 1)
 		return cli_fail(WC_EXIT_USAGE, "detect: '-' (stdin) may be given only once");
 
-	opt.quiet = quiet;
 	wc_detect *d = wc_detect_new(&opt);
 	wc_error err = {0};
 	for (int i = optind; i < argc && err.code == 0; i++)

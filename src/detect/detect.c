@@ -57,6 +57,7 @@ void wc_detect_options_init(wc_detect_options *opt)
 	opt->trw_timeout = 3.0;
 	opt->flood_rate = 100.0;
 	opt->flood_window = 10;
+	opt->threads = 1;
 }
 
 uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed)
@@ -100,6 +101,8 @@ void wc_detect_free(wc_detect *d)
 	if (d == NULL)
 		return;
 	wc_detect_capture_free(d);
+	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
+		wc_detect_free(d->workers[i]);
 	free(d->src);
 	free(d->bins);
 	for (size_t i = 0; i < d->nproblems; i++)
@@ -229,6 +232,60 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 	}
 }
 
+/* Adds a worker's sources, bins and counts to d. */
+static void merge_worker(wc_detect *d, const wc_detect *w)
+{
+	for (size_t i = 0; i < w->nbins; i++) {
+		size_t slot;
+		bool any = false;
+		for (int k = 0; k < WC_KIND_COUNT; k++)
+			any |= w->bins[i][k] != 0;
+		if (!any)
+			continue;
+		if (!bin_reserve(d, w->bin_base + (int64_t)i, &slot)) {
+			d->bin_overflow = true;
+			continue;
+		}
+		for (int k = 0; k < WC_KIND_COUNT; k++)
+			d->bins[slot][k] += w->bins[i][k];
+	}
+	for (size_t i = 0; i < w->src_cap; i++) {
+		const wc_detect_source *s = &w->src[i].s;
+		if (w->src[i].hash == 0)
+			continue;
+		size_t alen = strlen(s->addr);
+		uint64_t h = w->src[i].hash;
+		size_t j = h & (d->src_cap - 1);
+		for (;;) {
+			struct wc_src_slot *e = &d->src[j];
+			if (e->hash == 0) {
+				e->hash = h;
+				e->s = *s;
+				if (++d->src_n * 2 > d->src_cap)
+					src_grow(d);
+				break;
+			}
+			if (e->hash == h && addr_eq(&e->s, s->addr, alen, s->kind)) {
+				if (s->first < e->s.first)
+					e->s.first = s->first;
+				if (s->last > e->s.last)
+					e->s.last = s->last;
+				e->s.requests += s->requests;
+				break;
+			}
+			j = (j + 1) & (d->src_cap - 1);
+		}
+	}
+	const wc_detect_stats *ws = &w->st;
+	d->st.lines += ws->lines;
+	d->st.bad_lines += ws->bad_lines;
+	d->st.requests += ws->requests;
+	d->st.malformed_host += ws->malformed_host;
+	for (int k = 0; k < WC_KIND_COUNT; k++)
+		d->st.kind_requests[k] += ws->kind_requests[k];
+	d->total_problems += w->total_problems; /* bins out of range: counted, not kept */
+}
+
 static int cmp_output(const void *a, const void *b)
 {
 	const wc_detect_source *x = a, *y = b;
@@ -305,6 +362,9 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 		return 0;
 	d->finished = true;
 	wc_detect_capture_finish(d);
+	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
+		if (d->workers[i] != NULL)
+			merge_worker(d, d->workers[i]);
 	d->sorted = xmallocarray(d->src_n + 1, sizeof *d->sorted);
 	d->nsorted = 0;
 	for (size_t i = 0; i < d->src_cap; i++)

@@ -49,6 +49,7 @@ typedef enum wc_detect_format {
 } wc_detect_format;
 
 #define WC_DETECT_MAX_PORTS    16
+#define WC_DETECT_MAX_THREADS  16
 #define WC_DETECT_MAX_PROBLEMS 5
 
 typedef struct wc_detect_options {
@@ -63,11 +64,13 @@ typedef struct wc_detect_options {
 	 * connections per second, averaged over flood_window seconds. */
 	double flood_rate;
 	wc_time flood_window;
-	int quiet; /* no progress bar */
+	/* Threads reading Apache and error logs (IIS logs and captures are read
+	 * by one); results do not depend on it. */
+	int threads;
 } wc_detect_options;
 
 /* Defaults: bin 3600, port 80, θ0 0.8, θ1 0.2, α 0.01, β 0.99, timeout 3 s,
- * flood 100 connections/s over 10 s. */
+ * flood 100 connections/s over 10 s, 1 thread. */
 void wc_detect_options_init(wc_detect_options *opt);
 
 typedef struct wc_detect_stats {

@@ -61,6 +61,9 @@ struct wc_detect {
 	uint64_t cur_packet;	     /* packet number within it, from 1 */
 	int64_t last_ts;	     /* latest packet time seen, seconds */
 
+	/* Contexts for the other threads reading a log; merged by finish. */
+	wc_detect *workers[WC_DETECT_MAX_THREADS - 1];
+
 	bool finished;
 	wc_detect_source *sorted; /* after finish */
 	size_t nsorted;

@@ -9,6 +9,7 @@
  * (signature.c), so an ordinary line costs about as much as finding its end.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,10 @@
 #include "core/xalloc.h"
 #include "detect/internal.h"
 
-#define CHUNK	       (4u << 20)
+#define CHUNK	       (8u << 20)
 #define MAX_LINE       (1u << 26) /* a longer "line" is not a log */
 #define IIS_MAX_FIELDS 40
+#define PARALLEL_MIN   (256u << 10) /* smaller chunks are not worth a thread */
 
 struct logr {
 	wc_detect *d;
@@ -35,11 +37,31 @@ struct logr {
 	int f_date, f_time, f_cip, f_stem, f_query, f_uri;
 	int64_t hdr_day; /* days since epoch from #Date:, for logs without a date field */
 	bool have_hdr_day;
+	/* A worker reading a later part of a chunk does not know its line numbers
+	 * yet: it keeps its first problems (line within the part, why) and their
+	 * count, and the main thread reports them once the parts before are read. */
+	bool defer;
+	size_t ndeferred;
+	uint64_t deferred_total;
+	struct {
+		uint64_t line;
+		const char *why;
+	} deferred[WC_DETECT_MAX_PROBLEMS];
+	const char *part; /* a worker's part of the chunk */
+	size_t part_len;
 };
 
 static void bad(struct logr *r, const char *why)
 {
 	r->d->st.bad_lines++;
+	if (r->defer) {
+		if (r->ndeferred < WC_DETECT_MAX_PROBLEMS) {
+			r->deferred[r->ndeferred].line = r->lineno;
+			r->deferred[r->ndeferred++].why = why;
+		}
+		r->deferred_total++;
+		return;
+	}
 	wc_detect_problem(r->d, "%s:%llu: %s", r->name, (unsigned long long)r->lineno, why);
 }
 
@@ -386,6 +408,76 @@ static size_t feed_lines(struct logr *r, const char *buf, size_t n)
 	return (size_t)(p - buf);
 }
 
+static void *feed_part(void *arg)
+{
+	struct logr *r = arg;
+	feed_lines(r, r->part, r->part_len);
+	return NULL;
+}
+
+/*
+ * Apache and error logs have no state between lines, so a chunk's complete
+ * lines are cut into one part per thread at line ends; part 0 goes to d, part
+ * i to worker context i-1, merged into d by wc_detect_finish(). Line numbers
+ * and the order of reported problems come out as a single thread's would.
+ */
+static void feed_chunk(struct logr *r, const char *buf, size_t n)
+{
+	wc_detect *d = r->d;
+	int nt = d->opt.threads < WC_DETECT_MAX_THREADS ? d->opt.threads : WC_DETECT_MAX_THREADS;
+	if (nt < 2 || n < PARALLEL_MIN || r->fmt == WC_FORMAT_IIS || r->defer) {
+		feed_lines(r, buf, n);
+		return;
+	}
+	size_t cut[WC_DETECT_MAX_THREADS + 1];
+	struct logr part[WC_DETECT_MAX_THREADS];
+	cut[0] = 0;
+	cut[nt] = n;
+	for (int i = 1; i < nt; i++) {
+		size_t c = n / (size_t)nt * (size_t)i;
+		if (c < cut[i - 1])
+			c = cut[i - 1];
+		const char *nl = memchr(buf + c, '\n', n - c);
+		cut[i] = nl ? (size_t)(nl + 1 - buf) : n;
+		if (d->workers[i - 1] == NULL) {
+			wc_detect_options o = d->opt;
+			o.threads = 1;
+			d->workers[i - 1] = wc_detect_new(&o);
+		}
+		part[i] = *r;
+		part[i].d = d->workers[i - 1];
+		part[i].lineno = 0;
+		part[i].defer = true;
+		part[i].ndeferred = 0;
+		part[i].deferred_total = 0;
+	}
+	/* Plain threads, not OpenMP: a waiting OpenMP thread spins, and on a
+	 * machine with other work that spinning costs more than the split gains. */
+	pthread_t tid[WC_DETECT_MAX_THREADS];
+	bool started[WC_DETECT_MAX_THREADS] = {false};
+	for (int i = 1; i < nt; i++) {
+		part[i].part = buf + cut[i];
+		part[i].part_len = cut[i + 1] - cut[i];
+		started[i] = pthread_create(&tid[i], NULL, feed_part, &part[i]) == 0;
+	}
+	feed_lines(r, buf, cut[1]);
+	for (int i = 1; i < nt; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			feed_part(&part[i]); /* no thread to be had: read it here */
+	}
+	for (int i = 1; i < nt; i++) {
+		for (size_t j = 0; j < part[i].ndeferred; j++)
+			wc_detect_problem(
+				d, "%s:%llu: %s", r->name,
+				(unsigned long long)(r->lineno + part[i].deferred[j].line),
+				part[i].deferred[j].why);
+		d->total_problems += part[i].deferred_total - part[i].ndeferred;
+		r->lineno += part[i].lineno;
+	}
+}
+
 int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, const char *buf,
 			 size_t len, wc_error *err)
 {
@@ -397,7 +489,9 @@ int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, c
 	logr_init(&r, d, name, fmt);
 	d->cur_name = name;
 	d->st.bytes += len;
-	size_t used = feed_lines(&r, buf, len);
+	const char *last = len ? memrchr(buf, '\n', len) : NULL;
+	size_t used = last ? (size_t)(last + 1 - buf) : 0;
+	feed_chunk(&r, buf, used);
 	if (used < len)
 		log_line(&r, buf + used, len - used);
 	d->cur_name = NULL;
@@ -469,7 +563,9 @@ int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_erro
 			break;
 		}
 		have += (size_t)got;
-		size_t used = feed_lines(&r, buf, have);
+		const char *last = memrchr(buf, '\n', have);
+		size_t used = last ? (size_t)(last + 1 - buf) : 0;
+		feed_chunk(&r, buf, used);
 		memmove(buf, buf + used, have - used);
 		have -= used;
 	}
