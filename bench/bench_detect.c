@@ -3,14 +3,16 @@
  *
  * 1. Logs: a generated Apache combined log (WC_BENCH_LOG_MB, default 2048 MB):
  *    ordinary requests with about 1% Code Red, 0.2% Code Red II, 0.5% Nimda
- *    and 0.1% .ida scanner lines from a fixed pool of clients over 30 days.
+ *    and 0.1% .ida scanner lines over 30 days, from fixed pools of clients
+ *    (2,000 per worm), so a larger file has more lines, not more sources.
  *    `wormcast detect` (the real binary, classifying every kind) against
  *    `grep -c -E 'GET /default\.ida\?[NX]{10}'` on the same file, page cache
  *    warm for both. Target: at least half grep's MB/s. The Code Red counts of
  *    the two must agree.
  * 2. Captures: a generated Ethernet pcap (WC_BENCH_PACKETS, default 4e6):
- *    short HTTP connections (SYN, SYN-ACK, request, FIN), Code Red requests
- *    split over two segments, Nimda probes, unanswered SYNs from scanners.
+ *    short HTTP connections (SYN, SYN-ACK, request, FIN) from 16,384 clients
+ *    over one day, Code Red requests split over two segments, Nimda probes,
+ *    unanswered SYNs from 200 scanners to random addresses.
  *    `wormcast detect` (reassembly, classification, TRW, flood) against
  *    `ngrep -q -I FILE 'default\.ida\?[NX]'` (per packet, no reassembly) on
  *    the same file, and tshark with a display filter on a prefix of it
@@ -228,13 +230,13 @@ static long long gen_log(const char *path, long mb)
 		if (k < 10 || (k >= 10 && k < 12)) {
 			memset(run, k < 10 ? 'N' : 'X', 224);
 			run[224] = '\0';
-			client(ip, (uint32_t)(r >> 32) % 20000);
+			client(ip, (uint32_t)(r >> 32) % 2000);
 			n = fprintf(f,
 				    "%s - - [%s] \"GET /default.ida?%s%s HTTP/1.0\" 404 276 \"-\" "
 				    "\"-\"\n",
 				    ip, ts, run, cr_escapes);
 		} else if (k < 17) {
-			client(ip, (uint32_t)(r >> 32) % 20000 + 20000);
+			client(ip, (uint32_t)(r >> 32) % 2000 + 20000);
 			n = fprintf(f, "%s - - [%s] \"GET %s HTTP/1.0\" 404 288 \"-\" \"-\"\n", ip,
 				    ts, nimda[(r >> 20) & 15]);
 		} else if (k < 18) {
@@ -330,7 +332,7 @@ static long long gen_pcap(const char *path, long long npk)
 			seg(&c, scanner, (uint32_t)(r >> 32), port, 80, 1, SYN, "", 0);
 			continue;
 		}
-		uint32_t cli = 0x20000000u | (uint32_t)((r >> 32) % 65536);
+		uint32_t cli = 0x20000000u | (uint32_t)((r >> 32) % 16384);
 		seg(&c, cli, srv, port, 80, 1000, SYN, "", 0);
 		seg(&c, srv, cli, 80, port, 5000, SYN | ACK, "", 0);
 		size_t n;

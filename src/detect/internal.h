@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "detect/detect.h"
 
@@ -107,5 +108,19 @@ void wc_flood_free(struct wc_flood *f);
 void wc_flood_connection(wc_detect *d, const wc_addr *dst, double t);
 
 uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed);
+
+/* An address's hash, never 0: two multiplications, since captures hash
+ * several addresses per packet. */
+static inline uint64_t wc_addr_hash(const wc_addr *a, uint64_t seed)
+{
+	uint64_t w0, w1;
+	memcpy(&w0, a->b, 8);
+	memcpy(&w1, a->b + 8, 8);
+	uint64_t h = ((w0 ^ seed) * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full);
+	h ^= h >> 32;
+	h *= 0xD6E8FEB86659FD93ull;
+	h ^= h >> 32;
+	return h | 1;
+}
 
 #endif

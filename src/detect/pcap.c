@@ -101,7 +101,9 @@ void wc_detect_capture_free(wc_detect *d)
 
 static uint64_t key_hash(const struct flow_key *k)
 {
-	uint64_t h = wc_hash_bytes(k, sizeof *k, 3);
+	uint64_t h = wc_addr_hash(&k->cli, k->cport) ^ (wc_addr_hash(&k->srv, k->sport) >> 1);
+	h *= 0x9E3779B97F4A7C15ull;
+	h ^= h >> 29;
 	return h < 2 ? h + 2 : h;
 }
 
@@ -214,6 +216,15 @@ static void flow_data(wc_detect *d, struct wc_flow *f, uint32_t seq, const uint8
 		n = (size_t)(REQ_MAX - off);
 	if (n == 0)
 		return;
+	if (f->buf == NULL && off == 0) {
+		/* The whole line in the first segment, as almost always: no copy. */
+		const char *nl = memchr(p, '\n', n);
+		if (nl != NULL) {
+			request_line(d, f, (const char *)p, (size_t)(nl - (const char *)p), t);
+			f->flags |= F_DONE;
+			return;
+		}
+	}
 	if (f->buf == NULL)
 		f->buf = xmalloc(REQ_MAX);
 	memcpy(f->buf + off, p, n);

@@ -73,7 +73,7 @@ void wc_trw_free(struct wc_trw *t)
 
 static struct trw_src *trw_find(struct wc_trw *t, const wc_addr *a, bool create)
 {
-	uint64_t h = wc_hash_bytes(a, sizeof *a, 7);
+	uint64_t h = wc_addr_hash(a, 7);
 	size_t i = h & (t->cap - 1);
 	while (t->t[i].hash != 0) {
 		if (t->t[i].hash == h && memcmp(&t->t[i].addr, a, sizeof *a) == 0)
@@ -136,7 +136,7 @@ void wc_trw_outcome(wc_detect *d, const wc_addr *src, const wc_addr *dst, bool s
 	struct trw_src *s = trw_find(w, src, false);
 	if (s == NULL || s->decision != UNDECIDED)
 		return;
-	uint32_t dh = (uint32_t)wc_hash_bytes(dst, sizeof *dst, 11);
+	uint32_t dh = (uint32_t)wc_addr_hash(dst, 11);
 	for (int i = 0; i < s->nrecent; i++)
 		if (s->recent[i] == dh)
 			return; /* not a first contact: says nothing about scanning */
@@ -195,7 +195,7 @@ void wc_flood_connection(wc_detect *d, const wc_addr *dst, double t)
 		f->slot = xcalloc(FLOOD_SLOTS, sizeof *f->slot);
 	int64_t ts = (int64_t)floor(t);
 	int64_t win = ts >= 0 ? ts / f->w : (ts - f->w + 1) / f->w;
-	struct flood_slot *s = &f->slot[wc_hash_bytes(dst, sizeof *dst, 13) & (FLOOD_SLOTS - 1)];
+	struct flood_slot *s = &f->slot[wc_addr_hash(dst, 13) & (FLOOD_SLOTS - 1)];
 	if (!s->used || memcmp(&s->addr, dst, sizeof *dst) != 0) {
 		/* Another destination holds the slot: take it only if that one is
 		 * idle in this window, or nearly so. */
