@@ -156,7 +156,20 @@ build/bench/%: bench/%.c build/libwormcast.a
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
-bench: all $(BENCHES:%=build/bench/%)
+# The baselines bench_detect runs beside wormcast. Installed here, not by
+# `make deps`: `make test` and CI need neither. A bench without them says
+# "baseline unavailable".
+bench-deps:
+	@missing=""; for t in ngrep tshark; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing (benchmark baselines)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends$$missing >/dev/null; } || \
+	    echo "make bench-deps: could not install$$missing; those baselines will be skipped"; \
+	fi
+
+bench: all bench-deps $(BENCHES:%=build/bench/%)
 	@for b in $(BENCHES); do build/bench/$$b || exit 1; done
 
 build/validate: validate/validate.c build/libwormcast.a

@@ -11,7 +11,8 @@
  *    the two must agree.
  * 2. Captures: a generated Ethernet pcap (WC_BENCH_PACKETS, default 4e6):
  *    short HTTP connections (SYN, SYN-ACK, request, FIN) from 16,384 clients
- *    over one day, Code Red requests split over two segments, Nimda probes,
+ *    over one day, Code Red requests split over two segments and Nimda probes
+ *    (from 1,024 of the clients),
  *    unanswered SYNs from 200 scanners to random addresses.
  *    `wormcast detect` (reassembly, classification, TRW, flood) against
  *    `ngrep -q -I FILE 'default\.ida\?[NX]'` (per packet, no reassembly) on
@@ -332,7 +333,8 @@ static long long gen_pcap(const char *path, long long npk)
 			seg(&c, scanner, (uint32_t)(r >> 32), port, 80, 1, SYN, "", 0);
 			continue;
 		}
-		uint32_t cli = 0x20000000u | (uint32_t)((r >> 32) % 16384);
+		/* Browsers from 16,384 addresses, worms from 1,024 of them. */
+		uint32_t cli = 0x20000000u | (uint32_t)((r >> 32) % (k < 20 ? 1024 : 16384));
 		seg(&c, cli, srv, port, 80, 1000, SYN, "", 0);
 		seg(&c, srv, cli, 80, port, 5000, SYN | ACK, "", 0);
 		size_t n;
