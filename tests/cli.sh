@@ -355,6 +355,16 @@ else
 	fail "detect stdin / gzip" "exit $rc1 $rc2"
 fi
 
+head -c 300 access.log.gz >cut.log.gz
+"$WC" detect cut.log.gz --out det-cut >det-cut.out 2>det-cut.err
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "cut.log.gz: gzip data cut short" det-cut.err &&
+	[ "$(wc -l <det-cut/sources.csv)" -ge 2 ]; then
+	pass "detect keeps the lines of a .gz cut short and says so"
+else
+	fail "detect on a .gz cut short" "exit $rc: $(head -n 1 det-cut.err)"
+fi
+
 "$WC" detect "$FIX/access.log" --out det-plot --quiet --plot det.png >/dev/null 2>&1
 magic=$(od -An -tx1 -N8 det.png 2>/dev/null | tr -d ' \n')
 if [ "$magic" = "89504e470d0a1a0a" ]; then

@@ -74,15 +74,15 @@ typedef struct wc_detect_options {
 void wc_detect_options_init(wc_detect_options *opt);
 
 typedef struct wc_detect_stats {
-	uint64_t bytes;			       /* input bytes read (after gunzip) */
-	uint64_t lines;			       /* log lines, headers and comments included */
-	uint64_t bad_lines;		       /* lines that could not be parsed */
-	uint64_t requests;		       /* HTTP requests seen, logs and captures */
-	uint64_t packets;		       /* packets read */
-	uint64_t bad_packets;		       /* packets that could not be decoded */
-	uint64_t syns;			       /* connection attempts to an HTTP port */
-	uint64_t truncated;		       /* captures that ended inside a packet */
-	uint64_t malformed_host;	       /* error-log "Client sent malformed Host header" */
+	uint64_t bytes;		 /* input bytes read (after gunzip) */
+	uint64_t lines;		 /* log lines, headers and comments included */
+	uint64_t bad_lines;	 /* lines that could not be parsed */
+	uint64_t requests;	 /* HTTP requests seen, logs and captures */
+	uint64_t packets;	 /* packets read */
+	uint64_t bad_packets;	 /* packets that could not be decoded */
+	uint64_t syns;		 /* connection attempts to an HTTP port */
+	uint64_t truncated;	 /* inputs cut short: a capture inside a packet, a .gz */
+	uint64_t malformed_host; /* error-log "Client sent malformed Host header" */
 	uint64_t kind_requests[WC_KIND_COUNT]; /* requests (connections) per kind */
 } wc_detect_stats;
 

@@ -498,6 +498,16 @@ int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, c
 	return 0;
 }
 
+/* A .gz cut short (rotated while being written, a partial copy): what came
+ * out of it is good, as for a truncated capture. */
+static void gz_cut_short(wc_detect *d, const char *name, const char *msg)
+{
+	d->st.truncated++;
+	wc_detect_problem(d,
+			  "%s: gzip data cut short or corrupt (%s); the lines before it are kept",
+			  name, msg);
+}
+
 int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -530,10 +540,19 @@ int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_erro
 		if (got < 0) {
 			int zerr;
 			const char *msg = gzerror(gz, &zerr);
-			rc = wc_error_set(err, zerr == Z_ERRNO ? WC_EXIT_USAGE : WC_EXIT_USAGE,
-					  "%s: cannot read: %s", name,
-					  zerr == Z_ERRNO ? strerror(errno) : msg);
-			break;
+			if (zerr == Z_ERRNO) {
+				rc = wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", name,
+						  strerror(errno));
+				break;
+			}
+			gz_cut_short(d, name, msg);
+			got = 0;
+		} else if (got == 0) {
+			/* zlib reports a stream cut short only through gzerror. */
+			int zerr;
+			const char *msg = gzerror(gz, &zerr);
+			if (zerr == Z_BUF_ERROR)
+				gz_cut_short(d, name, msg);
 		}
 		if (!started) {
 			started = true;

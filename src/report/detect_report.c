@@ -152,12 +152,12 @@ void wc_report_detect_print(FILE *out, const wc_detect *d)
 		fprintf(out, "packets: %s, undecodable: %s", a, b);
 		wc_report_thousands(st->syns, a, sizeof a);
 		fprintf(out, ", connection attempts: %s", a);
-		if (st->truncated)
-			fprintf(out, ", truncated captures: %" PRIu64, st->truncated);
 		fputc('\n', out);
 	}
 	wc_report_thousands(st->requests, a, sizeof a);
 	fprintf(out, "HTTP requests: %s\n", a);
+	if (st->truncated)
+		fprintf(out, "inputs cut short (kept up to the cut): %" PRIu64 "\n", st->truncated);
 	if (st->malformed_host)
 		fprintf(out, "error-log 'malformed Host header' lines: %" PRIu64 "\n",
 			st->malformed_host);
