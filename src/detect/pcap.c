@@ -324,22 +324,24 @@ static uint32_t be32(const uint8_t *p)
 
 enum { TH_FIN = 1, TH_SYN = 2, TH_RST = 4, TH_ACK = 16 };
 
+static void bad_packet(wc_detect *d, const char *why)
+{
+	d->st.bad_packets++;
+	wc_detect_problem(d, "%s: packet %llu: %s", d->cur_name ? d->cur_name : "capture",
+			  (unsigned long long)d->cur_packet, why);
+}
+
 static void tcp_segment(wc_detect *d, const wc_addr *src, const wc_addr *dst, const uint8_t *p,
 			size_t n, size_t wire, double t)
 {
 	if (n < 20) {
-		if (wire < 20) {
-			d->st.bad_packets++;
-			wc_detect_problem(d, "%s: packet %llu: TCP header shorter than 20 bytes",
-					  d->cur_name, (unsigned long long)d->cur_packet);
-		}
+		if (wire < 20)
+			bad_packet(d, "TCP header shorter than 20 bytes");
 		return; /* cut by the snap length: nothing to learn */
 	}
 	size_t hl = (size_t)(p[12] >> 4) * 4;
 	if (hl < 20) {
-		d->st.bad_packets++;
-		wc_detect_problem(d, "%s: packet %llu: TCP data offset %zu < 20", d->cur_name,
-				  (unsigned long long)d->cur_packet, hl);
+		bad_packet(d, "TCP data offset below 5 words");
 		return;
 	}
 	uint16_t sp = be16(p), dp = be16(p + 2);
@@ -404,13 +406,6 @@ static void tcp_segment(wc_detect *d, const wc_addr *src, const wc_addr *dst, co
 			flow_del(ft, f);
 		}
 	}
-}
-
-static void bad_packet(wc_detect *d, const char *why)
-{
-	d->st.bad_packets++;
-	wc_detect_problem(d, "%s: packet %llu: %s", d->cur_name ? d->cur_name : "capture",
-			  (unsigned long long)d->cur_packet, why);
 }
 
 static void ip_packet(wc_detect *d, const uint8_t *p, size_t n, size_t wire, double t)
