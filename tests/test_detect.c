@@ -377,16 +377,17 @@ static void buffer_sniffs_each_format(void **state)
 	wc_detect_free(d);
 }
 
-/* A log of ~3 MB: ordinary lines, Code Red every 97th, a bad line every 10007th. */
-static char *big_log(size_t *len, int *nbad, int *ncodered)
+/* A log of ~3 MB per 20,000 lines: ordinary lines, Code Red every 97th, a bad
+ * line every 10007th. */
+static char *big_log(int nlines, size_t *len, int *nbad, int *ncodered)
 {
 	char *buf = NULL;
 	FILE *m = open_memstream(&buf, len);
 	char cr[512];
 	codered_target('N', 224, cr, sizeof cr);
 	*nbad = *ncodered = 0;
-	for (int i = 0; i < 20000; i++) {
-		int sec = i % 60, min = i / 60 % 60, hour = i / 3600;
+	for (int i = 0; i < nlines; i++) {
+		int sec = i % 60, min = i / 60 % 60, hour = i / 3600 % 24;
 		if (i % 10007 == 5) {
 			fprintf(m, "broken line %d\n", i);
 			++*nbad;
@@ -413,7 +414,7 @@ static void threads_do_not_change_results(void **state)
 	(void)state;
 	size_t len;
 	int nbad, ncr;
-	char *log = big_log(&len, &nbad, &ncr);
+	char *log = big_log(20000, &len, &nbad, &ncr);
 	assert_true(len > 3 * 256 * 1024); /* enough to be split */
 	char *text[2];
 	for (int v = 0; v < 2; v++) {
@@ -447,6 +448,49 @@ static void threads_do_not_change_results(void **state)
 	free(text[0]);
 	free(text[1]);
 	free(log);
+}
+
+/* A file larger than the 16 MB mapping window, with no line end on the
+ * window's edge: read from the file, it gives what it gives from memory. */
+static void mapped_file_reads_like_memory(void **state)
+{
+	(void)state;
+	size_t len;
+	int nbad, ncr;
+	char *log = big_log(130000, &len, &nbad, &ncr);
+	assert_true(len > (16u << 20) + 4096);
+	assert_int_not_equal(log[16u << 20], '\n');
+	log[len - 1] = ' '; /* and a last line without '\n' */
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, log, len), (ssize_t)len);
+	close(fd);
+	char *text[2];
+	for (int v = 0; v < 2; v++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.threads = 2;
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		if (v == 0)
+			assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), 0);
+		else
+			assert_int_equal(
+				wc_detect_log_buffer(d, path, WC_FORMAT_AUTO, log, len, &err), 0);
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		assert_int_equal(wc_detect_get_stats(d)->lines, 130000);
+		assert_int_equal(wc_detect_get_stats(d)->bad_lines, nbad);
+		assert_int_equal(wc_detect_get_stats(d)->kind_requests[WC_KIND_CODERED], ncr);
+		text[v] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	free(log);
+	unlink(path);
 }
 
 /* ---- captures, written with libpcap's dump API ---- */
@@ -767,6 +811,7 @@ int main(void)
 		cmocka_unit_test(unreadable_file_is_a_usage_error),
 		cmocka_unit_test(buffer_sniffs_each_format),
 		cmocka_unit_test(threads_do_not_change_results),
+		cmocka_unit_test(mapped_file_reads_like_memory),
 		cmocka_unit_test(capture_reassembles_and_classifies),
 		cmocka_unit_test(capture_finds_scanners_and_floods),
 		cmocka_unit_test(capture_raw_ip_and_other_ports),

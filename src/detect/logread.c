@@ -9,10 +9,13 @@
  * (signature.c), so an ordinary line costs about as much as finding its end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -22,6 +25,7 @@
 #define CHUNK	       (8u << 20)
 #define MAX_LINE       (1u << 26) /* a longer "line" is not a log */
 #define IIS_MAX_FIELDS 40
+#define MAP_WINDOW     (16u << 20)  /* bytes of a file mapped at once */
 #define PARALLEL_MIN   (256u << 10) /* smaller chunks are not worth a thread */
 
 struct logr {
@@ -508,12 +512,102 @@ static void gz_cut_short(wc_detect *d, const char *name, const char *msg)
 			  name, msg);
 }
 
+/*
+ * A plain regular file is mapped a window at a time instead of read: read(2)
+ * copies every byte from the page cache, which costs about a fifth of the
+ * time the lines take. MAP_POPULATE maps a window's pages in one go, and each
+ * window is unmapped once read, so memory stays at one window. Returns 1 if
+ * the file is not for this path (compressed, not regular, cannot be mapped),
+ * so the caller reads it through zlib.
+ */
+static int map_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	struct stat st;
+	unsigned char magic[2];
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) {
+		close(fd);
+		return 1;
+	}
+	const uint64_t size = (uint64_t)st.st_size;
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t done = 0; /* bytes of the file fed so far */
+	uint64_t win = MAP_WINDOW;
+	struct logr r;
+	bool started = false;
+	int rc = 0;
+	d->cur_name = path;
+	while (done < size) {
+		uint64_t base = done / page * page;
+		uint64_t len = size - base < win ? size - base : win;
+		char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)base);
+		if (m == MAP_FAILED) {
+			if (!started) {
+				close(fd);
+				d->cur_name = NULL;
+				return 1;
+			}
+			rc = wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot map: %s", path,
+					  strerror(errno));
+			break;
+		}
+		const char *p = m + (done - base);
+		size_t n = (size_t)(base + len - done);
+		if (!started) {
+			started = true;
+			if (fmt == WC_FORMAT_AUTO)
+				fmt = sniff(p, n);
+			if (fmt == WC_FORMAT_PCAP) {
+				munmap(m, len);
+				close(fd);
+				d->cur_name = NULL;
+				return wc_detect_pcap_file(d, path, err);
+			}
+			logr_init(&r, d, path, fmt);
+		}
+		const char *last = memrchr(p, '\n', n);
+		size_t used = last ? (size_t)(last + 1 - p) : 0;
+		if (base + len == size && used < n) {
+			feed_chunk(&r, p, used);
+			log_line(&r, p + used, n - used); /* the last line, without '\n' */
+			used = n;
+		} else if (used == 0) {
+			/* A line longer than the window: map a larger one. */
+			munmap(m, len);
+			if (win >= MAX_LINE) {
+				rc = wc_error_set(err, WC_EXIT_USAGE,
+						  "%s: a line longer than %u bytes: not a log",
+						  path, MAX_LINE);
+				break;
+			}
+			win *= 2;
+			continue;
+		} else {
+			feed_chunk(&r, p, used);
+		}
+		d->st.bytes += used;
+		done += used;
+		munmap(m, len);
+	}
+	close(fd);
+	d->cur_name = NULL;
+	return rc != 0 ? -1 : 0;
+}
+
 int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "stdin" : path;
 	if (fmt == WC_FORMAT_PCAP)
 		return wc_detect_pcap_file(d, path, err);
+	if (!is_stdin) {
+		int m = map_file(d, path, fmt, err);
+		if (m <= 0)
+			return m;
+	}
 	gzFile gz = is_stdin ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
 	if (gz == NULL)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", name,
