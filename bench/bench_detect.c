@@ -19,12 +19,14 @@
  *    the same file, and tshark with a display filter on a prefix of it
  *    (tshark is ~100x slower: the whole file would take minutes).
  *    Target: at least ngrep's packets/s.
- * Each rate is the median of WC_BENCH_RUNS runs (default 3). Peak RSS of the
+ * Each rate is the median of WC_BENCH_RUNS runs (default 5), detect and its
+ * baseline alternating so that both meet the same load. Peak RSS of the
  * detect process (wait4) is shown for the input and for 1/8 of it: flat
  * memory means the two agree. Files go to a temporary directory under
  * $TMPDIR (or /tmp), checked for space first and removed at the end.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -403,7 +405,7 @@ int main(void)
 {
 	long log_mb = env_long("WC_BENCH_LOG_MB", 2048);
 	long long npk = env_long("WC_BENCH_PACKETS", 4000000);
-	int runs = (int)env_long("WC_BENCH_RUNS", 3);
+	int runs = (int)env_long("WC_BENCH_RUNS", 5);
 	if (runs < 1 || runs > 15)
 		runs = 3;
 	const char *wc = getenv("WORMCAST") ? getenv("WORMCAST") : "build/wormcast";
@@ -433,7 +435,12 @@ int main(void)
 	snprintf(out, sizeof out, "%s/out", dir);
 	snprintf(grep_out, sizeof grep_out, "%s/grep.out", dir);
 
-	printf("== detect benchmarks (%d runs each, median)\n", runs);
+	double load[1] = {0};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	getloadavg(load, 1);
+	printf("== detect benchmarks (%d runs each, median; %ld cores, load average %.1f at the "
+	       "start)\n",
+	       runs, ncpu, load[0]);
 	/* ---- logs ---- */
 	double g0 = now();
 	long long lines = gen_log(big, log_mb);
@@ -447,16 +454,26 @@ int main(void)
 	printf("log: %.0f MB, %lld lines, generated in %.1f s\n", bytes / 1e6, lines, now() - g0);
 
 	char *grep_argv[] = {"grep", "-c", "-E", "GET /default\\.ida\\?[NX]{10}", big, NULL};
-	run(grep_argv, grep_out, NULL, NULL); /* warms the page cache */
-	double gt[16];
-	for (int i = 0; i < runs; i++)
-		gt[i] = run(grep_argv, grep_out, NULL, NULL);
-	double grep_t = median(gt, runs);
-	long long grep_count = atoll(slurp_first_line(grep_out));
-
+	char *det_argv[] = {(char *)wc, "detect", big, "--quiet", "--out", out, NULL};
 	long rss_small, rss_big;
 	time_detect(wc, small, out, 1, &rss_small);
-	double det_t = time_detect(wc, big, out, runs, &rss_big);
+	/* Alternate the two, so that both see the same load from other processes. */
+	run(grep_argv, grep_out, NULL, NULL); /* warms the page cache */
+	double gt[16], dt[16];
+	rss_big = 0;
+	for (int i = 0; i < runs; i++) {
+		long r;
+		int st;
+		gt[i] = run(grep_argv, grep_out, NULL, NULL);
+		dt[i] = run(det_argv, NULL, &r, &st);
+		if (st != 0) {
+			printf("bench_detect: wormcast detect failed (%d)\n", st);
+			return 1;
+		}
+		rss_big = r > rss_big ? r : rss_big;
+	}
+	double grep_t = median(gt, runs), det_t = median(dt, runs);
+	long long grep_count = atoll(slurp_first_line(grep_out));
 	long long det_count = codered_requests(out);
 	printf("  wormcast detect   %8.0f MB/s  %6.2fe6 lines/s  (%.2f s)\n", bytes / det_t / 1e6,
 	       (double)lines / det_t / 1e6, det_t);
@@ -484,17 +501,29 @@ int main(void)
 	double cbytes = (double)file_size(cap);
 	printf("capture: %lld packets, %.0f MB, generated in %.1f s\n", pk, cbytes / 1e6,
 	       now() - g0);
-	long crss_small, crss_big;
+	long crss_small, crss_big = 0;
 	time_detect(wc, capsmall, out, 1, &crss_small);
-	double cdet_t = time_detect(wc, cap, out, runs, &crss_big);
+	char *cdet_argv[] = {(char *)wc, "detect", cap, "--quiet", "--out", out, NULL};
+	char *ng[] = {"ngrep", "-q", "-I", cap, "default\\.ida\\?[NX]", NULL};
+	bool ngrep = have_tool("ngrep");
+	double ct[16], nt[16];
+	run(cdet_argv, NULL, NULL, NULL); /* warms the page cache */
+	for (int i = 0; i < runs; i++) {
+		long r;
+		int st;
+		ct[i] = run(cdet_argv, NULL, &r, &st);
+		if (st != 0) {
+			printf("bench_detect: wormcast detect failed (%d)\n", st);
+			return 1;
+		}
+		crss_big = r > crss_big ? r : crss_big;
+		if (ngrep)
+			nt[i] = run(ng, NULL, NULL, NULL);
+	}
+	double cdet_t = median(ct, runs);
 	printf("  wormcast detect   %6.2fe6 packets/s  (%.2f s; reassembly, classification, TRW)\n",
 	       (double)pk / cdet_t / 1e6, cdet_t);
-	if (have_tool("ngrep")) {
-		char *ng[] = {"ngrep", "-q", "-I", cap, "default\\.ida\\?[NX]", NULL};
-		double nt[16];
-		run(ng, NULL, NULL, NULL);
-		for (int i = 0; i < runs; i++)
-			nt[i] = run(ng, NULL, NULL, NULL);
+	if (ngrep) {
 		double ngrep_t = median(nt, runs);
 		printf("  ngrep -q -I       %6.2fe6 packets/s  (%.2f s)   baseline\n",
 		       (double)pk / ngrep_t / 1e6, ngrep_t);
