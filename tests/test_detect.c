@@ -535,14 +535,15 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v & 0xFFFF);
 }
 
-/* One TCP segment. Addresses are "a.b.c.d" or IPv6 text. */
-static void cap_tcp(struct cap *c, double t, const char *src, uint16_t sport, const char *dst,
-		    uint16_t dport, uint32_t seq, uint8_t flags, const char *data, size_t len)
+/* One TCP segment in a frame of the link type into pkt (4096 bytes); returns
+ * its length. Addresses are "a.b.c.d" or IPv6 text. */
+static size_t build_frame(uint8_t *pkt, int linktype, const char *src, uint16_t sport,
+			  const char *dst, uint16_t dport, uint32_t seq, uint8_t flags,
+			  const char *data, size_t len)
 {
-	uint8_t pkt[4096];
 	size_t o = 0;
 	bool v6 = strchr(src, ':') != NULL;
-	if (c->linktype == DLT_EN10MB) {
+	if (linktype == DLT_EN10MB) {
 		memset(pkt, 0, 12);
 		put16(pkt + 12, v6 ? 0x86DD : 0x0800);
 		o = 14;
@@ -575,9 +576,16 @@ static void cap_tcp(struct cap *c, double t, const char *src, uint16_t sport, co
 	pkt[o + 13] = flags;
 	put16(pkt + o + 14, 65535);
 	o += 20;
-	assert_true(o + len <= sizeof pkt);
+	assert_true(o + len <= 4096);
 	memcpy(pkt + o, data, len);
-	o += len;
+	return o + len;
+}
+
+static void cap_tcp(struct cap *c, double t, const char *src, uint16_t sport, const char *dst,
+		    uint16_t dport, uint32_t seq, uint8_t flags, const char *data, size_t len)
+{
+	uint8_t pkt[4096];
+	size_t o = build_frame(pkt, c->linktype, src, sport, dst, dport, seq, flags, data, len);
 	struct pcap_pkthdr h;
 	h.ts.tv_sec = (time_t)t;
 	h.ts.tv_usec = (suseconds_t)((t - (double)(time_t)t) * 1e6 + 0.5);
@@ -796,6 +804,69 @@ static void truncated_capture_keeps_what_came_before(void **state)
 	unlink(c.path);
 }
 
+/* pcapng, written by hand (libpcap writes only pcap): a section header, an
+ * Ethernet interface, two enhanced packet blocks. */
+static void le32(FILE *f, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	assert_int_equal(fwrite(b, 1, 4, f), 4);
+}
+
+static void pcapng_packet(FILE *f, double t, const uint8_t *pkt, size_t n)
+{
+	size_t pad = (4 - n % 4) % 4;
+	uint64_t us = (uint64_t)(t * 1e6 + 0.5);
+	le32(f, 6);
+	le32(f, (uint32_t)(32 + n + pad));
+	le32(f, 0);
+	le32(f, (uint32_t)(us >> 32));
+	le32(f, (uint32_t)us);
+	le32(f, (uint32_t)n);
+	le32(f, (uint32_t)n);
+	assert_int_equal(fwrite(pkt, 1, n, f), n);
+	static const uint8_t zero[3] = {0, 0, 0};
+	assert_int_equal(fwrite(zero, 1, pad, f), pad);
+	le32(f, (uint32_t)(32 + n + pad));
+}
+
+static void pcapng_is_read(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	le32(f, 0x0A0D0D0A); /* section header block */
+	le32(f, 28);
+	le32(f, 0x1A2B3C4D);
+	le32(f, 1); /* version 1.0 */
+	le32(f, 0xFFFFFFFF);
+	le32(f, 0xFFFFFFFF); /* section length unknown */
+	le32(f, 28);
+	le32(f, 1); /* interface description block */
+	le32(f, 20);
+	le32(f, DLT_EN10MB);
+	le32(f, 65535);
+	le32(f, 20);
+	double t0 = (double)T("2001-08-04T10:00:00Z");
+	uint8_t pkt[4096];
+	char req[1024];
+	codered_request('X', req, sizeof req);
+	size_t n = build_frame(pkt, DLT_EN10MB, "192.0.2.60", 1111, "10.0.0.1", 80, 1, ACK | PSH,
+			       req, 150);
+	pcapng_packet(f, t0, pkt, n);
+	n = build_frame(pkt, DLT_EN10MB, "192.0.2.60", 1111, "10.0.0.1", 80, 151, ACK | PSH,
+			req + 150, strlen(req) - 150);
+	pcapng_packet(f, t0 + 1.5, pkt, n);
+	assert_int_equal(fclose(f), 0);
+	wc_detect *d = run_capture(path, NULL);
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T10:00:01Z", "2001-08-04T10:00:01Z");
+	assert_int_equal(wc_detect_get_stats(d)->packets, 2);
+	wc_detect_free(d);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +887,7 @@ int main(void)
 		cmocka_unit_test(capture_finds_scanners_and_floods),
 		cmocka_unit_test(capture_raw_ip_and_other_ports),
 		cmocka_unit_test(truncated_capture_keeps_what_came_before),
+		cmocka_unit_test(pcapng_is_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
