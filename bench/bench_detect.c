@@ -5,7 +5,8 @@
  *    ordinary requests with about 1% Code Red, 0.2% Code Red II, 0.5% Nimda
  *    and 0.1% .ida scanner lines over 30 days, from fixed pools of clients
  *    (2,000 per worm), so a larger file has more lines, not more sources.
- *    `wormcast detect` (the real binary, classifying every kind) against
+ *    `wormcast detect` (the real binary, classifying every kind; all cores,
+ *    then one thread) against
  *    `grep -c -E 'GET /default\.ida\?[NX]{10}'` on the same file, page cache
  *    warm for both. Target: at least half grep's MB/s. The Code Red counts of
  *    the two must agree.
@@ -455,16 +456,19 @@ int main(void)
 
 	char *grep_argv[] = {"grep", "-c", "-E", "GET /default\\.ida\\?[NX]{10}", big, NULL};
 	char *det_argv[] = {(char *)wc, "detect", big, "--quiet", "--out", out, NULL};
+	char *det1_argv[] = {(char *)wc, "detect", big, "--quiet", "--threads",
+			     "1",	 "--out",  out, NULL};
 	long rss_small, rss_big;
 	time_detect(wc, small, out, 1, &rss_small);
 	/* Alternate the two, so that both see the same load from other processes. */
 	run(grep_argv, grep_out, NULL, NULL); /* warms the page cache */
-	double gt[16], dt[16];
+	double gt[16], dt[16], d1t[16];
 	rss_big = 0;
 	for (int i = 0; i < runs; i++) {
 		long r;
 		int st;
 		gt[i] = run(grep_argv, grep_out, NULL, NULL);
+		d1t[i] = run(det1_argv, NULL, NULL, NULL);
 		dt[i] = run(det_argv, NULL, &r, &st);
 		if (st != 0) {
 			printf("bench_detect: wormcast detect failed (%d)\n", st);
@@ -472,11 +476,13 @@ int main(void)
 		}
 		rss_big = r > rss_big ? r : rss_big;
 	}
-	double grep_t = median(gt, runs), det_t = median(dt, runs);
+	double grep_t = median(gt, runs), det_t = median(dt, runs), det1_t = median(d1t, runs);
 	long long grep_count = atoll(slurp_first_line(grep_out));
 	long long det_count = codered_requests(out);
 	printf("  wormcast detect   %8.0f MB/s  %6.2fe6 lines/s  (%.2f s)\n", bytes / det_t / 1e6,
 	       (double)lines / det_t / 1e6, det_t);
+	printf("  ... --threads 1   %8.0f MB/s  %6.2fe6 lines/s  (%.2f s)\n", bytes / det1_t / 1e6,
+	       (double)lines / det1_t / 1e6, det1_t);
 	printf("  grep -c -E        %8.0f MB/s  %6.2fe6 lines/s  (%.2f s)   baseline\n",
 	       bytes / grep_t / 1e6, (double)lines / grep_t / 1e6, grep_t);
 	printf("  ratio detect/grep %.2f (target >= 0.5); Code Red lines: detect %lld, grep %lld "
