@@ -363,6 +363,8 @@ static void buffer_sniffs_each_format(void **state)
 				  "2001-09-18 13:05:00 192.0.2.9 /MSADC/root.exe /c+dir\n";
 	static const char errlog[] = "[Tue Sep 18 13:00:00 2001] [error] [client 192.0.2.8] "
 				     "File does not exist: /www/NULL.ida\n";
+	static const char err6[] = "[Tue Sep 18 13:00:00.5 2001] [core:info] [client "
+				   "[2001:db8::7]:4242] AH00128: File does not exist: /www/x.idq\n";
 	static const char apache[] = "192.0.2.7 - - [18/Sep/2001:13:00:00 +0000] \"GET "
 				     "/c/winnt/system32/cmd.exe?/c+dir HTTP/1.0\" 404 1";
 	assert_int_equal(wc_detect_log_buffer(d, "iis", WC_FORMAT_AUTO, iis, strlen(iis), &err), 0);
@@ -370,9 +372,15 @@ static void buffer_sniffs_each_format(void **state)
 		wc_detect_log_buffer(d, "err", WC_FORMAT_AUTO, errlog, strlen(errlog), &err), 0);
 	assert_int_equal(
 		wc_detect_log_buffer(d, "apa", WC_FORMAT_AUTO, apache, strlen(apache), &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "e6", WC_FORMAT_AUTO, err6, strlen(err6), &err),
+			 0);
 	assert_int_equal(wc_detect_finish(d, &err), 0);
 	expect_kind(d, WC_KIND_NIMDA, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:05:00Z");
-	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	size_t ns;
+	const wc_detect_source *src = wc_detect_sources(d, &ns);
+	assert_int_equal(ns, 4);
+	assert_string_equal(src[3].addr, "2001:db8::7"); /* brackets and port dropped */
 	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
 	wc_detect_free(d);
 }

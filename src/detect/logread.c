@@ -319,10 +319,18 @@ static void error_line(struct logr *r, const char *p, size_t n)
 	if (ae == NULL)
 		return bad(r, "'[client ' without ']'");
 	size_t alen = (size_t)(ae - a);
-	/* 2.4 appends ":port" to an IPv4 client. */
-	const char *colon = memchr(a, ':', alen);
-	if (colon && memchr(colon + 1, ':', (size_t)(ae - colon - 1)) == NULL)
-		alen = (size_t)(colon - a);
+	if (a[0] == '[') { /* "[client [2001:db8::1]:51234]" */
+		a++;
+		alen = (size_t)(ae - a);
+		ae = memchr(ae + 1, ']', (size_t)(end - ae - 1));
+		if (ae == NULL)
+			return bad(r, "'[client [' without ']]'");
+	} else {
+		/* 2.4 appends ":port" to an IPv4 client. */
+		const char *colon = memchr(a, ':', alen);
+		if (colon && memchr(colon + 1, ':', (size_t)(ae - colon - 1)) == NULL)
+			alen = (size_t)(colon - a);
+	}
 	const char *m = memmem(ae, (size_t)(end - ae), "File does not exist: ", 21);
 	if (m != NULL) {
 		r->d->st.requests++;
