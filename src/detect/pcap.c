@@ -419,6 +419,8 @@ static void ip_packet(wc_detect *d, const uint8_t *p, size_t n, size_t wire, dou
 			return wire < 20 ? bad_packet(d, "IPv4 header cut short") : (void)0;
 		size_t ihl = (size_t)(p[0] & 15) * 4;
 		size_t tot = be16(p + 2);
+		if (tot == 0) /* captured before TCP segmentation offload filled it in */
+			tot = wire;
 		if (ihl < 20 || tot < ihl)
 			return bad_packet(d, "IPv4 header length fields inconsistent");
 		if (p[9] != 6)
