@@ -355,6 +355,35 @@ else
 	fail "detect stdin / gzip" "exit $rc1 $rc2"
 fi
 
+# A one-packet capture, written byte by byte: pcap header (Ethernet), then a
+# TCP segment from 192.0.2.9 to port 80 at 2001-09-18T13:00:00Z with an .ida probe.
+{
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000'
+	printf '\120\105\247\073\000\000\000\000\116\000\000\000\116\000\000\000'
+	printf '\000\000\000\000\000\000\000\000\000\000\000\000\010\000'
+	printf '\105\000\000\100\000\000\000\000\100\006\000\000\300\000\002\011\012\000\000\001'
+	printf '\004\127\000\120\000\000\000\001\000\000\000\000\120\030\377\377\000\000\000\000'
+	printf 'GET /NULL.ida HTTP/1.0\r\n'
+} >one.pcap
+"$WC" detect one.pcap --out det-pcap --quiet >/dev/null 2>det-pcap.err
+rc=$?
+if [ $rc -eq 0 ] &&
+	[ "$(sed -n 2p det-pcap/sources.csv)" = "192.0.2.9,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,ida-probe" ]; then
+	pass "detect sniffs a capture and classifies its request"
+else
+	fail "detect on a capture" "exit $rc: $(sed -n 2p det-pcap/sources.csv 2>/dev/null)"
+fi
+"$WC" detect - --format pcap --out det-pcap-stdin --quiet <one.pcap >/dev/null 2>&1
+rc1=$?
+"$WC" detect - --out det-pcap-auto --quiet <one.pcap >/dev/null 2>det-pcap-auto.err
+rc2=$?
+if [ $rc1 -eq 0 ] && cmp -s det-pcap/sources.csv det-pcap-stdin/sources.csv && [ $rc2 -eq 2 ] &&
+	grep -qF "format pcap" det-pcap-auto.err; then
+	pass "detect reads a capture on stdin with --format pcap, and says so without"
+else
+	fail "detect capture on stdin" "exit $rc1 $rc2: $(head -n 1 det-pcap-auto.err)"
+fi
+
 head -c 300 access.log.gz >cut.log.gz
 "$WC" detect cut.log.gz --out det-cut >det-cut.out 2>det-cut.err
 rc=$?

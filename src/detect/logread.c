@@ -665,14 +665,17 @@ int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_erro
 				gzclose(gz);
 				free(buf);
 				d->cur_name = NULL;
-				if (gzipped || is_stdin)
+				if (gzipped)
 					return wc_error_set(err, WC_EXIT_USAGE,
-							    "%s: a capture%s: give it "
-							    "uncompressed, as a file%s",
-							    name,
-							    gzipped ? " compressed with gzip"
-								    : " on stdin",
-							    gzipped ? " (gunzip it first)" : "");
+							    "%s: a capture compressed with gzip: "
+							    "libpcap reads it only uncompressed "
+							    "(gunzip it first)",
+							    name);
+				if (is_stdin) /* the sniffed bytes are gone from the pipe */
+					return wc_error_set(err, WC_EXIT_USAGE,
+							    "%s: a capture on stdin needs "
+							    "--format pcap",
+							    name);
 				return wc_detect_pcap_file(d, path, err);
 			}
 			logr_init(&r, d, name, fmt);
