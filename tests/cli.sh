@@ -19,6 +19,9 @@ if [ ! -x "$WC" ]; then
 	exit 2
 fi
 
+# Fixtures for `wormcast detect`, found from the script before it leaves for $T.
+FIX=$(cd "$(dirname "$0")" && pwd)/fixtures/detect
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/wormcast-cli.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
@@ -78,6 +81,7 @@ check_help scenarios --help
 check_help show --help
 check_help keys --help
 check_help sweep --help
+check_help detect --help
 
 "$WC" --version >version.out 2>&1
 rc=$?
@@ -376,6 +380,136 @@ if [ $rc -eq 2 ] && grep -qF "'frobnicate'" cmd-bad.err; then
 else
 	fail "an unknown command" "exit $rc"
 fi
+
+# ---- detect (docs/detect.md) ----
+
+"$WC" detect "$FIX/access.log" "$FIX/iis.log" "$FIX/error.log" --out det >det.out 2>det.err
+rc=$?
+rows=$(($(wc -l <det/sources.csv) - 1))
+if [ $rc -eq 0 ] && [ "$(head -n 1 det/sources.csv)" = "source,first_seen,last_seen,requests,kind" ] &&
+	[ "$rows" -eq 17 ]; then
+	pass "detect on three logs writes sources.csv (17 source-kind rows)"
+else
+	fail "detect on three logs" "exit $rc, $rows rows"
+fi
+# codered: 4 + 1 + 3 requests from 3 + 1 + 3 sources, 192.0.2.10 in two logs.
+line=$(grep -E '^codered ' det.out | tr -s ' ' | sed 's/ $//')
+if [ "$line" = "codered 8 6 2001-07-19T17:05:00Z 2001-09-18T13:00:03Z" ]; then
+	pass "detect summary: codered requests, sources, first and last seen"
+else
+	fail "detect summary codered line" "'$line'"
+fi
+if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 3 ]; then
+	pass "detect finds Nimda in all three formats"
+else
+	fail "detect nimda rows" "$(grep -c ',nimda$' det/sources.csv)"
+fi
+if grep -qF 'access.log:15: ' det.err && grep -qF 'iis.log:11: ' det.err &&
+	grep -qF 'error.log:10: ' det.err; then
+	pass "detect reports unparseable lines by file and line, and reads on"
+else
+	fail "detect unparseable lines" "$(head -n 3 det.err)"
+fi
+hdr=$(head -n 1 det/timeline.csv | cut -d, -f1-4)
+t1=$(sed -n 2p det/timeline.csv | cut -d, -f1)
+if [ "$hdr" = "time,requests,new_sources,cumulative_sources" ] && [ "$t1" = "2001-07-19T18:00:00Z" ] &&
+	[ -f det/timeline-codered.csv ] && [ ! -f det/timeline-scanner.csv ]; then
+	pass "detect timeline.csv: fit's columns, hourly rows ending on the hour"
+else
+	fail "detect timeline.csv" "'$hdr' '$t1'"
+fi
+last=$(tail -n 1 det/timeline-codered.csv)
+if [ "$last" = "2001-09-18T15:00:00Z,0,0,6" ]; then
+	pass "detect timeline-codered.csv ends with 6 cumulative sources"
+else
+	fail "detect timeline-codered.csv last row" "'$last'"
+fi
+
+"$WC" detect "$FIX/access.log" --bin 600 --out det600 --quiet >/dev/null 2>&1
+if [ "$(sed -n 2p det600/timeline.csv | cut -d, -f1-4)" = "2001-07-19T17:10:00Z,1,1,1" ] &&
+	[ "$(sed -n 3p det600/timeline.csv | cut -d, -f1)" = "2001-07-19T17:20:00Z" ]; then
+	pass "detect --bin 600 gives 10-minute rows"
+else
+	fail "detect --bin 600" "$(sed -n 2p det600/timeline.csv | cut -c1-60)"
+fi
+
+gzip -c "$FIX/access.log" >access.log.gz
+"$WC" detect - --out det-stdin --quiet <"$FIX/access.log" 2>/dev/null
+rc1=$?
+"$WC" detect access.log.gz --out det-gz --quiet 2>/dev/null
+rc2=$?
+"$WC" detect "$FIX/access.log" --out det-plain --quiet 2>/dev/null
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s det-stdin/sources.csv det-plain/sources.csv &&
+	cmp -s det-gz/sources.csv det-plain/sources.csv && [ -s det-plain/sources.csv ]; then
+	pass "detect reads stdin and gzip as it reads the plain file"
+else
+	fail "detect stdin / gzip" "exit $rc1 $rc2"
+fi
+
+# A one-packet capture, written byte by byte: pcap header (Ethernet), then a
+# TCP segment from 192.0.2.9 to port 80 at 2001-09-18T13:00:00Z with an .ida probe.
+{
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000'
+	printf '\120\105\247\073\000\000\000\000\116\000\000\000\116\000\000\000'
+	printf '\000\000\000\000\000\000\000\000\000\000\000\000\010\000'
+	printf '\105\000\000\100\000\000\000\000\100\006\000\000\300\000\002\011\012\000\000\001'
+	printf '\004\127\000\120\000\000\000\001\000\000\000\000\120\030\377\377\000\000\000\000'
+	printf 'GET /NULL.ida HTTP/1.0\r\n'
+} >one.pcap
+"$WC" detect one.pcap --out det-pcap --quiet >/dev/null 2>det-pcap.err
+rc=$?
+if [ $rc -eq 0 ] &&
+	[ "$(sed -n 2p det-pcap/sources.csv)" = "192.0.2.9,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,ida-probe" ]; then
+	pass "detect sniffs a capture and classifies its request"
+else
+	fail "detect on a capture" "exit $rc: $(sed -n 2p det-pcap/sources.csv 2>/dev/null)"
+fi
+"$WC" detect - --format pcap --out det-pcap-stdin --quiet <one.pcap >/dev/null 2>&1
+rc1=$?
+"$WC" detect - --out det-pcap-auto --quiet <one.pcap >/dev/null 2>det-pcap-auto.err
+rc2=$?
+if [ $rc1 -eq 0 ] && cmp -s det-pcap/sources.csv det-pcap-stdin/sources.csv && [ $rc2 -eq 2 ] &&
+	grep -qF "format pcap" det-pcap-auto.err; then
+	pass "detect reads a capture on stdin with --format pcap, and says so without"
+else
+	fail "detect capture on stdin" "exit $rc1 $rc2: $(head -n 1 det-pcap-auto.err)"
+fi
+
+head -c 300 access.log.gz >cut.log.gz
+"$WC" detect cut.log.gz --out det-cut >det-cut.out 2>det-cut.err
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "cut.log.gz: gzip data cut short" det-cut.err &&
+	[ "$(wc -l <det-cut/sources.csv)" -ge 2 ]; then
+	pass "detect keeps the lines of a .gz cut short and says so"
+else
+	fail "detect on a .gz cut short" "exit $rc: $(head -n 1 det-cut.err)"
+fi
+
+"$WC" detect "$FIX/access.log" --out det-plot --quiet --plot det.png >/dev/null 2>&1
+magic=$(od -An -tx1 -N8 det.png 2>/dev/null | tr -d ' \n')
+if [ "$magic" = "89504e470d0a1a0a" ]; then
+	pass "detect --plot det.png writes a PNG"
+else
+	fail "detect --plot" "magic '$magic'"
+fi
+
+"$WC" detect "$FIX/access.log" no-such-log --out det-bad >det-bad.out 2>det-bad.err
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "no-such-log" det-bad.err && [ ! -e det-bad ]; then
+	pass "detect on a missing file exits 2 naming it, writes nothing"
+else
+	fail "detect on a missing file" "exit $rc"
+fi
+for args in "--format xml $FIX/access.log" "--bin 0 $FIX/access.log" "--ports 0 $FIX/access.log" ""; do
+	# shellcheck disable=SC2086
+	"$WC" detect $args --out det-usage >/dev/null 2>det-usage.err
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -e det-usage ]; then
+		pass "detect ${args:-(no file)} exits 2"
+	else
+		fail "detect ${args:-(no file)}" "exit $rc"
+	fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

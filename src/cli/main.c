@@ -17,6 +17,8 @@ static const char usage[] =
 	"  scenarios               list the built-in scenarios\n"
 	"  show SCENARIO           print a built-in scenario's .ini, to copy and edit\n"
 	"  keys                    every scenario key with unit, default and range (Markdown)\n"
+	"  detect FILE...          find Code Red, Code Red II and Nimda in web logs and captures;\n"
+	"                          writes sources.csv, timeline.csv\n"
 	"\n"
 	"  wormcast COMMAND --help  for a command's options; `man wormcast` for the manual.\n"
 	"  wormcast --version\n";
@@ -59,5 +61,7 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(cmd, "keys") == 0)
 		return cmd_keys(argc - 1, argv + 1);
+	if (strcmp(cmd, "detect") == 0)
+		return cmd_detect(argc - 1, argv + 1);
 	return cli_fail(WC_EXIT_USAGE, "unknown command '%s' (try `wormcast --help`)", cmd);
 }
