@@ -5,9 +5,10 @@
  * switched on (reboots, cleaning, patching, wrong clocks, the midnight phase
  * change, the flood and the target move, the telescope), and a Slammer-like one
  * (datagrams at bandwidth-limited rates that differ by class, a binding
- * aggregate rate cap, a copy lifetime). For each statistic the two samples are
- * compared with the two-sample Kolmogorov–Smirnov test; the engines agree if
- * no statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
+ * aggregate rate cap, a copy lifetime), and a Code Red II-like one (local
+ * preference, thread counts by class, a telescope inside one /16). For each statistic the two
+ * samples are compared with the two-sample Kolmogorov–Smirnov test; the engines agree if no
+ * statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
  *
  * A test that cannot fail proves nothing, so the same comparison is run
  * against a fast engine whose per-probe hit probability is 5% too high
@@ -23,11 +24,19 @@
 
 #include "sim/sim.h"
 
-enum { NSTATS = 9 };
+enum { NSTATS = 11 };
 static const char *const stat_names[NSTATS] = {
-	"t50 (s)",	    "cumulative at +70 s", "telescope sources at +70 s",
-	"infected at end",  "patched at end",	   "probes",
-	"telescope probes", "reinfections",	   "flood bytes",
+	"t50 (s)",
+	"cumulative at +70 s",
+	"telescope sources at +70 s",
+	"infected at end",
+	"patched at end",
+	"probes",
+	"telescope probes",
+	"reinfections",
+	"flood bytes",
+	"infected by same /16",
+	"infected by same /8",
 };
 
 static void apply(wc_scenario *sc, const char *const *sets, size_t n)
@@ -112,15 +121,17 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 	if (wc_simulate(sc, &opt, &res, &err) != 0)
 		fail_msg("wc_simulate: %s", err.msg);
 	const wc_timeline *tl = &res.timeline;
-	double t50 = INFINITY, probes = 0, tele = 0, reinf = 0, bytes = 0;
+	double t50 = INFINITY, probes = 0, tele = 0, reinf = 0, bytes = 0, same16 = 0, same8 = 0;
 	for (size_t i = 0; i < tl->n; i++) {
 		const wc_timeline_row *r = &tl->rows[i];
-		if (isinf(t50) && r->cumulative_infected >= 1500)
+		if (isinf(t50) && 2 * r->cumulative_infected >= res.vulnerable)
 			t50 = (double)(r->time - sc->start);
 		probes += (double)r->probes;
 		tele += (double)r->telescope_probes;
 		reinf += (double)r->reinfections;
 		bytes += (double)r->target_bytes;
+		same16 += (double)r->infected_same16;
+		same8 += (double)r->infected_same8;
 	}
 	const wc_timeline_row *at70 = &tl->rows[70], *end = &tl->rows[tl->n - 1];
 	if (isinf(t50))
@@ -134,7 +145,9 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 			    probes,
 			    tele,
 			    reinf,
-			    bytes};
+			    bytes,
+			    same16,
+			    same8};
 	memcpy(out, v, sizeof v);
 	wc_run_result_free(&res);
 }
@@ -225,6 +238,33 @@ static void engines_agree(void (*world)(wc_scenario *), bool perturb)
 	free(probe);
 }
 
+/* Code Red II-like: 1,500 hosts in the two /16s of a /15, 1/2 of probes to
+ * the own /8 (most of which misses the /15), 3/8 to the own /16; 300 threads,
+ * and a fifth of the hosts run 600 and reboot after 0.02 h. */
+static void local_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2001-08-04T10:00:00Z",
+		"outbreak.end=2001-08-04T10:02:00Z",
+		"outbreak.seed_hosts=4",
+		"worm.strategy=local-preference",
+		"worm.threads=300",
+		"worm.scan_space=12.0.0.0/15",
+		"population.vulnerable=1500",
+		"population.placement=uniform",
+		"telescope.blocks=12.1.240.0/20",
+		"class.en.share=0.8",
+		"class.en.reboot_rate=20",
+		"class.zh.share=0.2",
+		"class.zh.threads=600",
+		"class.zh.lifetime=0.02",
+		"clock.spread_days=1-31",
+		"clock.flood_days=none",
+		"output.interval=1",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
 static void codered_like_engines_agree(void **state)
 {
 	(void)state;
@@ -237,11 +277,18 @@ static void slammer_like_engines_agree(void **state)
 	engines_agree(datagram_outbreak, true);
 }
 
+static void codered2_like_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(local_outbreak, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(codered_like_engines_agree),
 		cmocka_unit_test(slammer_like_engines_agree),
+		cmocka_unit_test(codered2_like_engines_agree),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }

@@ -47,6 +47,24 @@
  * without a cap Λ is plain time and the sighting is a step event, with one it
  * waits in a heap ordered by Λ.
  *
+ * Local preference (Code Red II). A probe from x reaches a given address y
+ * with probability w(x, y) = (own8·[same /8]/2^24 + own16·[same /16]/2^16 +
+ * any/|S|)/Z, Z the probability that a draw is kept (not 127/8, 224/3 or x
+ * itself). Splitting still holds, now per block: y is hit by Poisson(ν_g +
+ * ν_{/8(y)} + ν_{/16(y)}) probes, ν_g = κΔ·any·R/(Z|S|), ν_a = κΔ·own8·R_a/(Z·2^24)
+ * with R_a the spreading rate in /8 a, and likewise per /16. Each term is an
+ * independent infection process over its block's susceptible hosts: the
+ * global one is drawn as above, and each /8 or /16 with spreading hosts is a
+ * component with its own geometric next-infection step, in the event queue,
+ * redrawn whenever its R or S changes. A host picked by one component in a
+ * step is no longer eligible for the next (each host is hit independently, so
+ * the union is what matters). Hosts are numbered by address, so a /16's hosts
+ * are one id range; a Fenwick tree over the /16s' susceptible counts picks a
+ * uniform susceptible host in all of S, one /8 or one /16. The infector of a
+ * host infected in a step is one of the probes that reached it, so it lies in
+ * the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a + w16·R_b +
+ * wa·R): that is how infected_same16 and infected_same8 are drawn.
+ *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
  * calendar phase change by its own clock, and its first telescope sighting.
@@ -84,7 +102,8 @@ enum host_flag {
 /* What an infected host is counted as: its calendar phase, or nothing while it
  * leaves (in its leave step it neither probes nor floods). */
 enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
-enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT };
+enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP };
+enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 256, NCOMP = 256 + 65536 };
 enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
@@ -94,7 +113,7 @@ typedef struct fasthost {
 	uint32_t leave_step;  /* step in which it reboots or is cleaned */
 	uint32_t phase_step;  /* step in which its calendar phase next changes */
 	uint32_t sight_step;  /* step of its first telescope sighting, if pending */
-	uint32_t sus_pos;     /* index in the susceptible array */
+	uint32_t sus_pos;     /* its index in slot[] */
 	uint8_t state;	      /* enum host_state */
 	uint8_t flags;	      /* enum host_flag */
 	uint8_t counted;      /* COUNTED_*: which counter holds it */
@@ -138,8 +157,34 @@ typedef struct fast {
 
 	uint64_t cur; /* the step being processed */
 	fasthost *host;
-	uint32_t *sus; /* susceptible hosts, any order */
-	uint32_t nsus;
+	uint32_t nsus; /* susceptible hosts */
+
+	/* Susceptible hosts by /16 block b = address >> 16: block b owns slot
+	 * positions [first16[b], first16[b + 1]) and keeps its s16[b] susceptible
+	 * hosts first; fen is a Fenwick tree over s16. */
+	uint32_t *first16, *slot, *s16, *fen;
+	uint32_t s8[256];
+
+	/* Where probes go: per-address hit weight per unit rate, anywhere in S,
+	 * in the sender's /8 and in its /16 (0 unless local preference). */
+	double wa, w8, w16;
+	bool local;
+	double *r16, r8[256]; /* spreading rate per block */
+	uint32_t *n16, n8[256];
+	double w8sum, w16sum; /* Σ_a R_a·S_a and Σ_b R_b·S_b */
+	float *tele16;	      /* per /16: p_t of a sender there (local only) */
+	double tele_all;      /* Σ over spreading hosts of r·p_t */
+	double tele_seen;     /* the same over hosts the telescope has seen */
+	/* components (local only): pending infection step, dirty marks */
+	uint32_t *comp_due;
+	uint8_t *comp_dirty;
+	uint32_t *dirty, ndirty;
+	size_t dirty_cap;
+	uint32_t *due, ndue;
+	size_t due_cap;
+	/* picks of one step: pick[h] is the id of the last draw that picked h;
+	 * ids from pick_base on belong to the current step */
+	uint32_t *pick, pick_id, pick_base;
 
 	/* events: bucket i holds step base + i; later ones wait in far[] */
 	bucket *buckets;
@@ -179,8 +224,11 @@ typedef struct fast {
 	/* scratch for one step */
 	uint32_t *leaving, nleaving;
 	uint32_t *sights, nsights;
-	uint32_t *chosen;
+	uint32_t *chosen, nchosen;
+	uint32_t *deferred; /* infected hosts patched at the end of the step */
+	size_t deferred_cap;
 	size_t leaving_cap, sights_cap, chosen_cap;
+	uint64_t same16, same8; /* row sums: infections by a host of the same /16, /8 */
 } fast;
 
 /* ---- random draws ---- */
@@ -407,14 +455,43 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 	return next < f->nsteps ? (uint32_t)next : NEVER;
 }
 
-static void count_add(fast *f, fasthost *x, int delta)
+static uint32_t block_of(const fast *f, uint32_t h)
+{
+	return f->pop->addr[h] >> 16;
+}
+
+/* p_t of a sender in /16 block b. */
+static double host_tele(const fast *f, uint32_t b)
+{
+	return f->local ? (double)f->tele16[b] : f->p_tele;
+}
+
+static void comp_touch(fast *f, uint32_t k);
+
+static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
+		double r = f->rate[x->class_id] * delta;
+		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
+		double tele = r * host_tele(f, b);
 		f->spreading += d;
 		f->spread_class[x->class_id] += d;
-		if (x->flags & FLAG_SEEN)
+		f->tele_all = f->spreading ? f->tele_all + tele : 0;
+		if (x->flags & FLAG_SEEN) {
 			f->seen_class[x->class_id] += d;
+			f->tele_seen += tele;
+		}
+		f->n16[b] += (uint32_t)delta;
+		f->n8[a] += (uint32_t)delta;
+		f->r16[b] = f->n16[b] ? f->r16[b] + r : 0;
+		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
+		if (f->local) {
+			f->w16sum += r * f->s16[b];
+			f->w8sum += r * f->s8[a];
+			comp_touch(f, COMP_8 + a);
+			comp_touch(f, COMP_16 + b);
+		}
 	} else if (x->counted == COUNTED_FLOOD) {
 		f->flooding += d;
 	}
@@ -479,7 +556,7 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	x->sight_gen++;
 	if (x->flags & FLAG_SEEN)
 		return;
-	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * f->p_tele);
+	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * host_tele(f, block_of(f, h)));
 	if (!isfinite(theta))
 		return;
 	if (f->cap > 0) {
@@ -499,9 +576,9 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 {
 	fasthost *x = &f->host[h];
-	count_add(f, x, -1);
+	count_add(f, h, x, -1);
 	x->counted = (uint8_t)ph;
-	count_add(f, x, +1);
+	count_add(f, h, x, +1);
 	if (ph == WC_PHASE_SPREAD) {
 		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next);
 	} else {
@@ -512,17 +589,91 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 	schedule(f, x->phase_step, h, EV_PHASE);
 }
 
+/* ---- susceptible hosts by block ---- */
+
+static void fen_add(fast *f, uint32_t b, int delta)
+{
+	for (uint32_t i = b + 1; i <= NBLOCKS; i += i & -i)
+		f->fen[i] += (uint32_t)delta;
+}
+
+static uint32_t fen_prefix(const fast *f, uint32_t b) /* Σ s16 over blocks < b */
+{
+	uint32_t sum = 0;
+	for (uint32_t i = b; i > 0; i -= i & -i)
+		sum += f->fen[i];
+	return sum;
+}
+
+/* The block holding the k-th susceptible host (0-based) in block order, and
+ * that host's rank inside its block. */
+static uint32_t fen_find(const fast *f, uint32_t k, uint32_t *rank)
+{
+	uint32_t pos = 0;
+	for (uint32_t step = NBLOCKS; step > 0; step >>= 1)
+		if (pos + step <= NBLOCKS && f->fen[pos + step] <= k) {
+			pos += step;
+			k -= f->fen[pos];
+		}
+	*rank = k;
+	return pos;
+}
+
+static void comp_touch(fast *f, uint32_t k)
+{
+	if (f->comp_dirty[k])
+		return;
+	f->comp_dirty[k] = 1;
+	push(&f->dirty, &f->ndirty, &f->dirty_cap, k);
+}
+
+static void slot_swap(fast *f, uint32_t p, uint32_t q)
+{
+	uint32_t a = f->slot[p], b = f->slot[q];
+	f->slot[p] = b;
+	f->slot[q] = a;
+	f->host[b].sus_pos = p;
+	f->host[a].sus_pos = q;
+}
+
 static void sus_add(fast *f, uint32_t h)
 {
-	f->host[h].sus_pos = f->nsus;
-	f->sus[f->nsus++] = h;
+	uint32_t b = block_of(f, h), a = b >> 8;
+	slot_swap(f, f->host[h].sus_pos, f->first16[b] + f->s16[b]);
+	f->s16[b]++;
+	f->s8[a]++;
+	f->nsus++;
+	fen_add(f, b, +1);
+	if (f->local) {
+		f->w8sum += f->r8[a];
+		f->w16sum += f->r16[b];
+		comp_touch(f, COMP_8 + a);
+		comp_touch(f, COMP_16 + b);
+	}
 }
 
 static void sus_remove(fast *f, uint32_t h)
 {
-	uint32_t p = f->host[h].sus_pos, last = f->sus[--f->nsus];
-	f->sus[p] = last;
-	f->host[last].sus_pos = p;
+	uint32_t b = block_of(f, h), a = b >> 8;
+	slot_swap(f, f->host[h].sus_pos, f->first16[b] + f->s16[b] - 1);
+	f->s16[b]--;
+	f->s8[a]--;
+	f->nsus--;
+	fen_add(f, b, -1);
+	if (f->local) {
+		f->w8sum -= f->r8[a];
+		f->w16sum -= f->r16[b];
+		comp_touch(f, COMP_8 + a);
+		comp_touch(f, COMP_16 + b);
+	}
+}
+
+/* A uniform susceptible host of blocks [lo, hi). */
+static uint32_t sus_pick(fast *f, uint32_t lo, uint32_t hi)
+{
+	uint32_t base = fen_prefix(f, lo), total = fen_prefix(f, hi) - base;
+	uint32_t rank, b = fen_find(f, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
+	return f->slot[f->first16[b] + rank];
 }
 
 /* Infects h at `now` seconds after start; it acts from step s on. */
@@ -562,7 +713,7 @@ static void patch_host(fast *f, uint32_t h)
 	if (x->state == HOST_SUSCEPTIBLE) {
 		sus_remove(f, h);
 	} else {
-		count_add(f, x, -1);
+		count_add(f, h, x, -1);
 		x->counted = COUNTED_NONE;
 		f->infected--;
 	}
@@ -587,14 +738,21 @@ static void step_events(fast *f, uint64_t s)
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
 	enum { AHEAD = 8 };
 	for (uint32_t k = 0; k < b->n; k++) {
-		if (k + AHEAD < b->n)
+		if (k + AHEAD < b->n && (b->ev[k + AHEAD] >> EV_HOST_BITS) != EV_COMP)
 			__builtin_prefetch(&f->host[b->ev[k + AHEAD] & host_mask]);
 		uint32_t h = b->ev[k] & host_mask, kind = b->ev[k] >> EV_HOST_BITS;
+		if (kind == EV_COMP) {
+			if (f->comp_due[h] == s) {
+				f->comp_due[h] = NEVER; /* consumed: a twin event is stale */
+				push(&f->due, &f->ndue, &f->due_cap, h);
+			}
+			continue;
+		}
 		fasthost *x = &f->host[h];
 		if (x->state != HOST_INFECTED || x->counted == COUNTED_NONE)
 			continue; /* stale: the host left, was patched or is leaving */
 		if (kind == EV_LEAVE && x->leave_step == s) {
-			count_add(f, x, -1);
+			count_add(f, h, x, -1);
 			x->counted = COUNTED_NONE;
 			x->sight_step = NEVER;
 			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
@@ -607,6 +765,72 @@ static void step_events(fast *f, uint64_t s)
 	free(b->ev);
 	memset(b, 0, sizeof *b);
 	f->nonempty[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* k distinct hosts among the nsus susceptible ones of blocks [lo, hi), each
+ * hit with probability 1 − e^{−nu} (given at least one if `positive`), added
+ * to the step's chosen hosts unless an earlier draw of the step chose them. */
+static void draw_infections(fast *f, uint32_t lo, uint32_t hi, uint32_t nsus, double nu,
+			    bool positive)
+{
+	double q = -expm1(-nu);
+	uint32_t k = positive ? binomial_positive(f, nsus, q) : gsl_ran_binomial(f->g, q, nsus);
+	uint32_t id = ++f->pick_id;
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t h;
+		do
+			h = sus_pick(f, lo, hi);
+		while (f->pick[h] == id);
+		if (f->pick[h] < f->pick_base)
+			push(&f->chosen, &f->nchosen, &f->chosen_cap, h);
+		f->pick[h] = id;
+	}
+}
+
+/* A /8 or /16 component's pressure and susceptible count in this step. */
+static void comp_state(const fast *f, uint32_t k, double scale, double *nu, uint32_t *nsus,
+		       uint32_t *lo, uint32_t *hi)
+{
+	if (k < COMP_16) {
+		*nu = scale * f->w8 * f->r8[k - COMP_8];
+		*nsus = f->s8[k - COMP_8];
+		*lo = (k - COMP_8) << 8;
+		*hi = *lo + 256;
+	} else {
+		*nu = scale * f->w16 * f->r16[k - COMP_16];
+		*nsus = f->s16[k - COMP_16];
+		*lo = k - COMP_16;
+		*hi = *lo + 1;
+	}
+}
+
+static void draw_component(fast *f, uint32_t k, double scale, bool positive)
+{
+	double nu;
+	uint32_t nsus, lo, hi;
+	comp_state(f, k, scale, &nu, &nsus, &lo, &hi);
+	if (nu > 0 && nsus > 0)
+		draw_infections(f, lo, hi, nsus, nu, positive);
+}
+
+/* After step s: every component that changed gets its next infection step. */
+static void redraw_components(fast *f, uint64_t s)
+{
+	double scale = cap_scale(f) * f->dt * f->hit_scale;
+	for (uint32_t i = 0; i < f->ndirty; i++) {
+		uint32_t k = f->dirty[i];
+		f->comp_dirty[k] = 0;
+		double nu;
+		uint32_t nsus, lo, hi;
+		comp_state(f, k, scale, &nu, &nsus, &lo, &hi);
+		double g = geometric(f, -expm1(-nu * nsus));
+		f->comp_due[k] = NEVER;
+		if (g < (double)(f->nsteps - s)) {
+			f->comp_due[k] = (uint32_t)(s + (uint64_t)g);
+			schedule(f, f->comp_due[k], k, EV_COMP);
+		}
+	}
+	f->ndirty = 0;
 }
 
 /* What the step's probes did: telescope sightings, flood bytes, infections. */
@@ -626,7 +850,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 	 * telescope probes all through it, hosts first seen in it for the rest. */
 	double kappa = cap_scale(f);
 	f->lambda_next = f->lambda + kappa * f->dt;
-	f->tele_mean += class_sum(f, f->seen_class) * kappa * f->dt * f->p_tele;
+	f->tele_mean += f->tele_seen * kappa * f->dt;
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
 		sight_entry e = heap_pop(f);
 		fasthost *x = &f->host[e.host];
@@ -644,35 +868,62 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		x->flags |= FLAG_SEEN;
 		x->sight_step = NEVER;
 		f->seen_class[x->class_id]++;
+		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, f->sights[i]));
+		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
-		f->tele_mean += f->rate[x->class_id] * f->p_tele * x->sight_rest;
+		f->tele_mean += tele * x->sight_rest;
 	}
 
-	double sending = class_sum(f, f->spread_class) * kappa; /* probes/s this step */
-	/* Patches of this step apply before its infections (as in the probe engine). */
+	/* Patches of this step: a susceptible host patched now cannot be infected
+	 * in it; an infected one still probed all through it, so it is patched
+	 * after the step's infections are drawn (as in the probe engine). */
 	double next = (double)(s + 1) * f->dt;
-	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next)
-		patch_host(f, *(*patch_next)++);
+	uint32_t npatched_infected = 0;
+	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next) {
+		uint32_t h = *(*patch_next)++;
+		if (f->host[h].state == HOST_INFECTED)
+			push(&f->deferred, &npatched_infected, &f->deferred_cap, h);
+		else
+			patch_host(f, h);
+	}
 
-	double nu = sending * f->dt / f->space * f->hit_scale;
-	f->other_mean += sending * f->dt * (1 - f->p_tele) - nu * (double)f->nsus;
-	uint32_t k = 0;
-	if (nu > 0 && f->nsus > 0) {
-		double q = -expm1(-nu);
-		k = at_least_one ? binomial_positive(f, f->nsus, q)
-				 : gsl_ran_binomial(f->g, q, f->nsus);
+	/* Per-address pressures: probes per address in this step. */
+	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
+	double nu_g = scale * f->wa * rate;
+	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
+			 (nu_g * f->nsus + scale * (f->w8 * f->w8sum + f->w16 * f->w16sum));
+	f->nchosen = 0;
+	f->pick_base = f->pick_id + 1;
+	if (nu_g > 0 && f->nsus > 0)
+		draw_infections(f, 0, NBLOCKS, f->nsus, nu_g, at_least_one);
+	if (f->local) {
+		/* components changed at the start of this step draw afresh; those
+		 * whose geometric step this is draw given at least one */
+		uint32_t changed = f->ndirty;
+		for (uint32_t i = 0; i < changed; i++)
+			draw_component(f, f->dirty[i], scale, false);
+		for (uint32_t i = 0; i < f->ndue; i++)
+			if (!f->comp_dirty[f->due[i]])
+				draw_component(f, f->due[i], scale, true);
+		for (uint32_t i = 0; i < f->ndue; i++)
+			comp_touch(f, f->due[i]);
+		f->ndue = 0;
 	}
-	if (k > f->chosen_cap) {
-		f->chosen_cap = k;
-		f->chosen = xreallocarray(f->chosen, k, sizeof *f->chosen);
-	}
-	for (uint32_t i = 0; i < k; i++) {
-		uint32_t h = f->sus[(uint32_t)(gsl_rng_uniform(f->g) * f->nsus)];
-		sus_remove(f, h);
-		f->chosen[i] = h;
+	for (uint32_t i = 0; i < f->nchosen; i++) {
+		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
+		double w16 = f->wa + f->w8 + f->w16, w8 = f->wa + f->w8;
+		double in16 = w16 * f->r16[b], in8 = w8 * (f->r8[a] - f->r16[b]);
+		double total = in16 + in8 + f->wa * (rate - f->r8[a]);
+		double nu = nu_g + scale * (f->w8 * f->r8[a] + f->w16 * f->r16[b]);
 		f->hit_probes += poisson_positive(f, nu);
+		double u = gsl_rng_uniform(f->g) * total;
+		f->same16 += u < in16;
+		f->same8 += u < in16 + in8;
+		sus_remove(f, h);
 	}
+	for (uint32_t i = 0; i < npatched_infected; i++)
+		patch_host(f, f->deferred[i]);
 
 	for (uint32_t i = 0; i < f->nleaving; i++) {
 		uint32_t h = f->leaving[i];
@@ -689,8 +940,10 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			sus_add(f, h);
 		}
 	}
-	for (uint32_t i = 0; i < k; i++)
+	for (uint32_t i = 0; i < f->nchosen; i++)
 		infect(f, f->chosen[i], next, s + 1);
+	if (f->local)
+		redraw_components(f, s);
 }
 
 /* ---- output rows ---- */
@@ -712,17 +965,108 @@ static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
 	row->new_infections = f->new_infections;
 	row->reinfections = f->reinfections;
 	row->target_bytes = f->target_bytes;
+	row->infected_same16 = f->same16;
+	row->infected_same8 = f->same8;
 	row->telescope_probes = f->first_sightings + poisson64(f, f->tele_mean);
 	row->probes = row->telescope_probes + f->hit_probes +
 		      poisson64(f, f->other_mean > 0 ? f->other_mean : 0);
 	fill_counts(f, row);
 	wc_timeline_push(tl, row);
 	f->new_infections = f->reinfections = f->target_bytes = 0;
+	f->same16 = f->same8 = 0;
 	f->first_sightings = f->hit_probes = 0;
 	f->other_mean = f->tele_mean = 0;
 }
 
 /* ---- set-up ---- */
+
+/* Every host starts susceptible, in its /16's slot range. */
+static void blocks_init(fast *f)
+{
+	f->first16 = xcalloc(NBLOCKS + 1, sizeof *f->first16);
+	f->s16 = xcalloc(NBLOCKS, sizeof *f->s16);
+	f->fen = xcalloc(NBLOCKS + 1, sizeof *f->fen);
+	f->slot = xmallocarray(f->n, sizeof *f->slot);
+	f->pick = xcalloc(f->n, sizeof *f->pick);
+	f->r16 = xcalloc(NBLOCKS, sizeof *f->r16);
+	f->n16 = xcalloc(NBLOCKS, sizeof *f->n16);
+	for (uint32_t h = 0; h < f->n; h++) {
+		uint32_t b = block_of(f, h);
+		f->slot[h] = h;
+		f->host[h].sus_pos = h;
+		f->s16[b]++;
+		f->s8[b >> 8]++;
+	}
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		f->first16[b + 1] = f->first16[b] + f->s16[b];
+	for (uint32_t i = 1; i <= NBLOCKS; i++) { /* Fenwick tree in linear time */
+		f->fen[i] += f->s16[i - 1];
+		uint32_t up = i + (i & -i);
+		if (up <= NBLOCKS)
+			f->fen[up] += f->fen[i];
+	}
+	f->nsus = f->n;
+}
+
+/* Addresses of prefix a that lie in telescope blocks. */
+static double tele_in(const wc_scenario *sc, wc_prefix a)
+{
+	double n = 0;
+	for (int i = 0; i < sc->ntelescope; i++) {
+		wc_prefix t = sc->telescope[i];
+		if (t.len >= a.len ? wc_prefix_contains(a, t.base) : wc_prefix_contains(t, a.base))
+			n += (double)wc_prefix_size(t.len >= a.len ? t : a);
+	}
+	return n;
+}
+
+/* Addresses of the scan space a local-preference draw keeps (not 127/8, 224/3). */
+static double valid_in_space(const wc_scenario *sc)
+{
+	static const char *const excluded[] = {"127.0.0.0/8", "224.0.0.0/3"};
+	wc_prefix s = sc->scan_space;
+	double n = (double)wc_prefix_size(s);
+	for (int i = 0; i < 2; i++) {
+		wc_prefix x;
+		wc_prefix_parse(excluded[i], &x);
+		if (x.len >= s.len ? wc_prefix_contains(s, x.base) : wc_prefix_contains(x, s.base))
+			n -= (double)wc_prefix_size(x.len >= s.len ? x : s);
+	}
+	return n;
+}
+
+/* The hit weights w(x, y) per unit rate, and for local preference each
+ * sender block's telescope share. */
+static void targeting_init(fast *f, const wc_scenario *sc)
+{
+	f->wa = 1 / f->space;
+	if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE)
+		return;
+	f->local = true;
+	double any = 1 - sc->local_own8 - sc->local_own16;
+	double valid = valid_in_space(sc);
+	double z = sc->local_own8 * (1 - 0x1p-24) + sc->local_own16 * (1 - 0x1p-16) +
+		   any * (valid - 1) / f->space;
+	f->wa = any / (z * f->space);
+	f->w8 = sc->local_own8 / (z * 0x1p24);
+	f->w16 = sc->local_own16 / (z * 0x1p16);
+	/* telescope blocks are dark, never 127/8 or 224/3 in practice; their share
+	 * of "anywhere" draws is |T ∩ S| / |S| before the rejection */
+	double t_any = tele_in(sc, sc->scan_space) / f->space;
+	f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
+	for (uint32_t b = 0; b < NBLOCKS; b++) {
+		if (f->s16[b] == 0)
+			continue;
+		wc_prefix p16 = {b << 16, 16}, p8 = {b << 16 & 0xff000000u, 8};
+		f->tele16[b] =
+			(float)((sc->local_own8 * tele_in(sc, p8) * 0x1p-24 +
+				 sc->local_own16 * tele_in(sc, p16) * 0x1p-16 + any * t_any) /
+				z);
+	}
+	f->comp_due = xmallocarray(NCOMP, sizeof *f->comp_due);
+	memset(f->comp_due, 0xff, NCOMP * sizeof *f->comp_due);
+	f->comp_dirty = xcalloc(NCOMP, sizeof *f->comp_dirty);
+}
 
 static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 {
@@ -747,13 +1091,13 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
 
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
-	f->sus = xmallocarray(f->n, sizeof *f->sus);
 	for (uint32_t h = 0; h < f->n; h++) {
 		f->host[h].counted = COUNTED_NONE;
 		f->host[h].clock_offset = w->pop->clock_offset[h];
 		f->host[h].class_id = w->pop->class_id[h];
-		sus_add(f, h);
 	}
+	blocks_init(f);
+	targeting_init(f, sc);
 
 	uint64_t nb = (nsteps + 63) / 64 * 64;
 	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
@@ -766,7 +1110,19 @@ static void fast_free(fast *f)
 {
 	gsl_rng_free(f->g);
 	free(f->host);
-	free(f->sus);
+	free(f->first16);
+	free(f->slot);
+	free(f->s16);
+	free(f->fen);
+	free(f->r16);
+	free(f->n16);
+	free(f->tele16);
+	free(f->comp_due);
+	free(f->comp_dirty);
+	free(f->dirty);
+	free(f->due);
+	free(f->pick);
+	free(f->deferred);
 	for (uint32_t i = 0; i < f->nbuckets; i++)
 		free(f->buckets[i].ev);
 	free(f->buckets);
@@ -855,14 +1211,16 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		/* Steps s+1 .. stop-1 see the same I and S': the first with an
 		 * infection is a geometric number of steps away. */
 		double kappa = cap_scale(&f);
-		double sending = class_sum(&f, f.spread_class) * kappa;
 		if (f.nheap > 0) {
 			/* a capped run's next sighting: where Λ passes its theta */
 			double ahead = (f.heap[0].theta - f.lambda) / (kappa * f.dt);
 			if (ahead < (double)(stop - s - 1))
 				stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
 		}
-		double nu = sending * f.dt / f.space * f.hit_scale;
+		double rate = class_sum(&f, f.spread_class);
+		double nu = kappa * f.dt * f.hit_scale * f.wa * rate;
+		double hits_mean = nu * f.nsus +
+				   kappa * f.dt * f.hit_scale * (f.w8 * f.w8sum + f.w16 * f.w16sum);
 		double gap = (double)(stop - s - 1);
 		double g = gap > 0 ? geometric(&f, -expm1(-nu * (double)f.nsus)) : INFINITY;
 		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
@@ -875,10 +1233,8 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			f.target_bytes += (next - s - 1) *
 					  (uint64_t)llround((double)reaching * sc->flood_bytes /
 							    sc->flood_period * f.dt);
-			f.tele_mean +=
-				quiet * class_sum(&f, f.seen_class) * kappa * f.dt * f.p_tele;
-			f.other_mean +=
-				quiet * (sending * f.dt * (1 - f.p_tele) - nu * (double)f.nsus);
+			f.tele_mean += quiet * f.tele_seen * kappa * f.dt;
+			f.other_mean += quiet * (kappa * f.dt * (rate - f.tele_all) - hits_mean);
 			f.lambda += quiet * kappa * f.dt;
 		}
 		s = next;

@@ -32,7 +32,9 @@
  * population patch_at instant (clean and immune whatever its state).
  *
  * Determinism. The random stream of host h in step s is wc_rng_at(seed, h, s);
- * the hosts infected in a step are a set (the union of all threads' hits), and
+ * the hosts infected in a step are a set (the union of all threads' hits; a
+ * host hit several times is credited to one of its hitters, picked from a
+ * stream keyed by the host and step among the hits sorted by hitter), and
  * all counters are integers summed after the parallel loop, so the timeline does
  * not depend on the number of threads or on the order of the active list.
  *
@@ -64,7 +66,7 @@ enum host_flag {
 	FLAG_SEEN = 2,	      /* the telescope has seen it */
 	FLAG_LEAVE_CLEAN = 8, /* at leave_step the host is cleaned and patched, not rebooted */
 };
-enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed };
+enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed, STREAM_INFECTOR = 0x1f };
 enum { PIPE = 8, PIPE_DRAWS = 16 };
 
 /* A host's per-step state: 16 bytes, so the records of 360,000 hosts (5.5 MiB)
@@ -100,8 +102,7 @@ static void u32vec_push(u32vec *a, uint32_t x)
 
 /* What one worker thread found in one step; merged in a fixed order. */
 typedef struct worker {
-	u32vec hits;	/* susceptible hosts probed */
-	hitpair *pairs; /* the same with the prober (hit-list strategy only) */
+	hitpair *pairs; /* probes that reached a susceptible host, and their sender */
 	size_t npairs, pairs_cap;
 	u32vec leaving; /* infected hosts rebooted or cleaned this step */
 	uint64_t probes, telescope_probes, telescope_new;
@@ -163,21 +164,12 @@ typedef struct tally {
 	uint64_t probes, telescope_probes;
 } tally;
 
-/* A probe reached a vulnerable host: a susceptible one is infected at step end. */
-static inline void note_hit(const engine *e, uint32_t target, worker *w)
-{
-	if (e->state[target] == HOST_SUSCEPTIBLE)
-		u32vec_push(&w->hits, target);
-}
-
-static void note_hit_from(const engine *e, uint32_t target, uint32_t from, worker *w)
+/* A probe from host `from` reached a vulnerable host: a susceptible one is
+ * infected at step end. */
+static inline void note_hit(const engine *e, uint32_t target, uint32_t from, worker *w)
 {
 	if (e->state[target] != HOST_SUSCEPTIBLE)
 		return;
-	if (e->sc->strategy != WC_STRATEGY_HITLIST) {
-		u32vec_push(&w->hits, target);
-		return;
-	}
 	if (w->npairs == w->pairs_cap) {
 		w->pairs_cap = w->pairs_cap ? 2 * w->pairs_cap : 256;
 		w->pairs = xreallocarray(w->pairs, w->pairs_cap, sizeof *w->pairs);
@@ -197,29 +189,31 @@ static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 
 /* The fate of one probe, drawn as x, whose address-index row is known:
  * records a hit in w and a telescope sighting in t and the host's flags. */
-static inline __attribute__((always_inline)) void
-probe_fate(const engine *e, uint64_t x, uint32_t row, uint8_t *flags, tally *t, worker *w)
+static inline __attribute__((always_inline)) void probe_fate(const engine *e, uint32_t from,
+							     uint64_t x, uint32_t row,
+							     uint8_t *flags, tally *t, worker *w)
 {
 	uint32_t a = target_address(e, x);
 	t->probes++;
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0))
-		note_hit(e, target, w);
+		note_hit(e, target, from, w);
 	else if (__builtin_expect(in_telescope(e, a), 0))
 		note_telescope(flags, t, w);
 }
 
 /* A probe not drawn ahead: both lookup stages at once. */
-static inline __attribute__((always_inline)) void probe_next(const engine *e, wc_rng *rng,
-							     uint8_t *flags, tally *t, worker *w)
+static inline __attribute__((always_inline)) void
+probe_next(const engine *e, uint32_t from, wc_rng *rng, uint8_t *flags, tally *t, worker *w)
 {
 	uint64_t x = wc_rng_next(rng);
-	probe_fate(e, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
+	probe_fate(e, from, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
 }
 
 /* A spreading host whose first probes are drawn and being fetched. */
 typedef struct pending {
 	hostrec *r;
+	uint32_t h;
 	unsigned probes; /* this step's Poisson count */
 	unsigned drawn;	 /* of which drawn ahead, at most PIPE_DRAWS */
 	wc_rng rng;
@@ -249,7 +243,7 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 		t.probes++;
 		uint32_t target = wc_addrindex_find(e->index, a);
 		if (target != WC_NO_HOST) {
-			note_hit_from(e, target, h, w);
+			note_hit(e, target, h, w);
 			if (e->state[target] == HOST_INFECTED)
 				wc_strategy_found_infected(&e->strat, &r->scan, &rng);
 		} else if (in_telescope(e, a)) {
@@ -264,6 +258,7 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, worker *w, pending *p)
 {
 	p->r = r;
+	p->h = h;
 	p->probes = probe_count(e, h, r, step, w, &p->rng);
 	p->drawn = p->probes < PIPE_DRAWS ? p->probes : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
@@ -299,7 +294,7 @@ static inline void classify_drawn(const engine *e, const pending *p, uint8_t *fl
 		uint32_t target = wc_addrindex_find_in_row(e->index, p->rows[k],
 							   target_address(e, p->draws[k]));
 		if (__builtin_expect(target != WC_NO_HOST, 0))
-			note_hit(e, target, w);
+			note_hit(e, target, p->h, w);
 	}
 }
 
@@ -310,7 +305,7 @@ static void execute(const engine *e, pending *p, worker *w)
 	tally t = {0, 0};
 	classify_drawn(e, p, &r->flags, &t, w);
 	for (unsigned k = p->drawn; k < p->probes; k++)
-		probe_next(e, &p->rng, &r->flags, &t, w);
+		probe_next(e, p->h, &p->rng, &r->flags, &t, w);
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
@@ -426,11 +421,13 @@ static int cmp_pair(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
-/* Hit-list hits: each target is infected by the lowest-numbered host that hit
- * it (a rule that does not depend on how hosts were split among threads), and
- * gets half of that host's remaining list. */
-static void infect_handing_on(engine *e, worker *workers, int nthreads, double now, uint64_t step,
-			      wc_timeline_row *row)
+/* The step's hits, from all workers: each susceptible target is infected once,
+ * credited to one of the hosts that reached it, picked at random from a stream
+ * keyed by (target, step) among its hits sorted by sender, so that neither the
+ * thread count nor the workers' order matters. The infector's place counts
+ * towards infected_same16/8, and a hit-list infector hands on half its list. */
+static void infect_hits(engine *e, worker *workers, int nthreads, double now, uint64_t step,
+			wc_timeline_row *row)
 {
 	size_t total = 0;
 	for (int k = 0; k < nthreads; k++)
@@ -445,16 +442,25 @@ static void infect_handing_on(engine *e, worker *workers, int nthreads, double n
 		workers[k].npairs = 0;
 	}
 	qsort(all, n, sizeof *all, cmp_pair);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, j; i < n; i = j) {
 		uint32_t h = all[i].target;
+		for (j = i + 1; j < n && all[j].target == h;)
+			j++;
 		if (e->state[h] != HOST_SUSCEPTIBLE)
-			continue; /* hit twice, or patched */
+			continue; /* patched in this step */
+		uint32_t from = all[i].from;
+		if (j - i > 1) {
+			wc_rng pick = wc_rng_at(e->seed ^ STREAM_INFECTOR, h, step);
+			from = all[i + wc_rng_below(&pick, j - i)].from;
+		}
 		if (infect(e, h, now, step, 0, 0))
 			row->new_infections++;
 		else
 			row->reinfections++;
-		wc_strategy_hand_on(&e->strat, all[i].from, &rec(e, all[i].from)->scan, h,
-				    &rec(e, h)->scan);
+		uint32_t a = e->pop->addr[h], b = e->pop->addr[from];
+		row->infected_same16 += (a >> 16) == (b >> 16);
+		row->infected_same8 += (a >> 24) == (b >> 24);
+		wc_strategy_hand_on(&e->strat, from, &rec(e, from)->scan, h, &rec(e, h)->scan);
 	}
 	free(all);
 }
@@ -633,20 +639,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 						      sc->flood_period * sc->step);
 		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next)
 			patch_host(&e, patches[next_patch++]);
-		for (int k = 0; k < nthreads; k++) {
-			worker *wk = &workers[k];
-			for (size_t i = 0; i < wk->hits.n; i++) {
-				uint32_t h = wk->hits.v[i];
-				if (e.state[h] != HOST_SUSCEPTIBLE)
-					continue; /* hit twice this step, or patched */
-				if (infect(&e, h, next, s + 1, 0, 0))
-					row.new_infections++;
-				else
-					row.reinfections++;
-			}
-			wk->hits.n = 0;
-		}
-		infect_handing_on(&e, workers, nthreads, next, s + 1, &row);
+		infect_hits(&e, workers, nthreads, next, s + 1, &row);
 
 		if ((s + 1) % steps_per_row == 0 || s + 1 == nsteps) {
 			uint64_t seen = res->timeline.rows[res->timeline.n - 1].telescope_sources;
@@ -664,7 +657,6 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		res->probes += res->timeline.rows[i].probes;
 
 	for (int k = 0; k < nthreads; k++) {
-		free(workers[k].hits.v);
 		free(workers[k].leaving.v);
 		free(workers[k].pairs);
 		gsl_rng_free(workers[k].gsl);
