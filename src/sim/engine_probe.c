@@ -437,6 +437,8 @@ static void infect_hits(engine *e, worker *workers, int nthreads, double now, ui
 	hitpair *all = xmallocarray(total, sizeof *all);
 	size_t n = 0;
 	for (int k = 0; k < nthreads; k++) {
+		if (workers[k].npairs == 0)
+			continue; /* pairs may still be NULL */
 		memcpy(all + n, workers[k].pairs, workers[k].npairs * sizeof *all);
 		n += workers[k].npairs;
 		workers[k].npairs = 0;
