@@ -15,6 +15,7 @@ static const char usage[] =
 	"  scenarios               list the built-in scenarios\n"
 	"  show SCENARIO           print a built-in scenario's .ini, to copy and edit\n"
 	"  keys                    every scenario key with unit, default and range (Markdown)\n"
+	"  fit SERIES.csv          fit epidemic models to a series; forecast; writes fit.json\n"
 	"\n"
 	"  wormcast COMMAND --help  for a command's options; `man wormcast` for the manual.\n"
 	"  wormcast --version\n";
@@ -55,5 +56,7 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(cmd, "keys") == 0)
 		return cmd_keys(argc - 1, argv + 1);
+	if (strcmp(cmd, "fit") == 0)
+		return cmd_fit(argc - 1, argv + 1);
 	return cli_fail(WC_EXIT_USAGE, "unknown command '%s' (try `wormcast --help`)", cmd);
 }

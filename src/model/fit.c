@@ -1,0 +1,342 @@
+#include "model/fit.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_vector.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+/* A rejected parameter set (outside the model's domain) gets residuals this
+ * large, so the trust region refuses the step and shrinks. */
+#define REJECT 1e12
+
+#define MAX_STARTS 16
+
+void wc_fit_theta_to_params(wc_model_kind k, const double *theta, double *p)
+{
+	const wc_model_info *mi = wc_model_describe(k);
+	for (int j = 0; j < mi->nparams; j++)
+		p[j] = mi->params[j].log_scale ? exp(theta[j]) : theta[j];
+}
+
+static void params_to_theta(wc_model_kind k, const double *p, double *theta)
+{
+	const wc_model_info *mi = wc_model_describe(k);
+	for (int j = 0; j < mi->nparams; j++)
+		theta[j] = mi->params[j].log_scale ? log(p[j]) : p[j];
+}
+
+int wc_fit_observable(const wc_series *s, wc_model_kind k, const double *p, double h,
+		      const double *t, size_t n, double *out)
+{
+	if (s->counts == WC_COUNTS_CUMULATIVE)
+		return wc_model_cumulative(k, p, t, n, h, out);
+	/* Per-interval: C at each interval's start and end, in one sorted pass.
+	 * t[i] - width >= t[i-1] because width is the smallest step. */
+	double *tt = xmallocarray(2 * n + 1, sizeof *tt);
+	double *cc = xmallocarray(2 * n + 1, sizeof *cc);
+	for (size_t i = 0; i < n; i++) {
+		tt[2 * i] = fmax(t[i] - s->width, i > 0 ? t[i - 1] : 0);
+		tt[2 * i + 1] = t[i];
+	}
+	int rc = wc_model_cumulative(k, p, tt, 2 * n, h, cc);
+	if (rc == 0)
+		for (size_t i = 0; i < n; i++)
+			out[i] = cc[2 * i + 1] - cc[2 * i];
+	free(tt);
+	free(cc);
+	return rc;
+}
+
+struct fit_ctx {
+	const wc_series *s;
+	wc_model_kind k;
+	double h;
+	double *m; /* model values, n */
+};
+
+static int fit_residuals(const gsl_vector *x, void *data, gsl_vector *f)
+{
+	struct fit_ctx *c = data;
+	const wc_series *s = c->s;
+	double p[WC_MODEL_MAX_PARAMS];
+	wc_fit_theta_to_params(c->k, x->data, p);
+	if (wc_fit_observable(s, c->k, p, c->h, s->t, s->n, c->m) != 0) {
+		for (size_t i = 0; i < s->n; i++)
+			gsl_vector_set(f, i, REJECT);
+		return GSL_SUCCESS;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		gsl_vector_set(f, i, (s->y[i] - c->m[i]) / sqrt(fmax(s->y[i], 1)));
+	return GSL_SUCCESS;
+}
+
+/* The counts as a cumulative curve, for starting values only. */
+static void approx_cumulative(const wc_series *s, double *yc)
+{
+	double acc = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		acc += s->y[i];
+		yc[i] = s->counts == WC_COUNTS_CUMULATIVE ? s->y[i] : acc;
+	}
+}
+
+/* rcs starts: for each guess of N, K and t_mid from the straight line through
+ * logit(C/N) against t (the logistic is a line there). */
+static int starts_rcs(const wc_series *s, double starts[][WC_MODEL_MAX_PARAMS])
+{
+	static const double nf[] = {1.02, 1.5, 3, 10};
+	double *yc = xmallocarray(s->n, sizeof *yc);
+	approx_cumulative(s, yc);
+	double ymax = yc[s->n - 1], span = s->t[s->n - 1];
+	int ns = 0;
+	for (int g = 0; g < 4; g++) {
+		double N = nf[g] * fmax(ymax, 1);
+		double sx = 0, sy = 0, sxx = 0, sxy = 0;
+		int m = 0;
+		for (size_t i = 0; i < s->n; i++) {
+			if (!(yc[i] > 0 && yc[i] < 0.98 * N))
+				continue;
+			double z = log(yc[i] / (N - yc[i]));
+			sx += s->t[i];
+			sy += z;
+			sxx += s->t[i] * s->t[i];
+			sxy += s->t[i] * z;
+			m++;
+		}
+		double K = 0, tm = span;
+		if (m >= 2 && sxx * m - sx * sx > 0) {
+			K = (m * sxy - sx * sy) / (m * sxx - sx * sx);
+			tm = -(sy - K * sx) / m / (K != 0 ? K : 1);
+		}
+		if (!(K > 0) || !isfinite(tm)) {
+			K = 10 / fmax(span, 1e-6);
+			tm = span;
+		}
+		starts[ns][0] = N;
+		starts[ns][1] = K;
+		starts[ns][2] = tm;
+		ns++;
+	}
+	free(yc);
+	return ns;
+}
+
+/* The other models start from the fitted logistic: its N, its K, its C(0). */
+static int starts_from_rcs(wc_model_kind k, const double *rcs, double starts[][WC_MODEL_MAX_PARAMS])
+{
+	double N = rcs[0], K = rcs[1];
+	double i0 = N / (1 + exp(K * rcs[2]));
+	i0 = fmin(fmax(i0, 1e-3), 0.5 * N);
+	int ns = 0;
+	switch (k) {
+	case WC_MODEL_TWO_FACTOR:
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++) {
+				double *p = starts[ns++];
+				p[0] = N * (a ? 1.5 : 1.05);
+				p[1] = K * 1.2;
+				p[2] = b ? 0.1 * K : 0.01 * K;
+				p[3] = 0.01 * K;
+				p[4] = 3; /* Zou et al.'s η */
+				p[5] = i0;
+			}
+		break;
+	case WC_MODEL_SIR:
+	case WC_MODEL_AAWP:
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++) {
+				double *p = starts[ns++];
+				p[0] = N * (a ? 1.5 : 1.05);
+				p[1] = K * 1.1;
+				p[2] = b ? 0.1 * K : 0.01 * K;
+				p[3] = 0.005 * K;
+				p[4] = i0;
+			}
+		break;
+	default:
+		break;
+	}
+	return ns;
+}
+
+/* One Levenberg-Marquardt run from theta0; fills f's estimate, rss,
+ * iterations, converged and (from the final Jacobian) cov. */
+static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
+{
+	const wc_series *s = c->s;
+	size_t n = s->n, np = (size_t)wc_model_describe(c->k)->nparams;
+	gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
+	par.scale = gsl_multifit_nlinear_scale_more;
+	par.h_df = 1e-7;
+	gsl_multifit_nlinear_workspace *w =
+		gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, n, np);
+	if (w == NULL)
+		return -1;
+	gsl_multifit_nlinear_fdf fdf = {fit_residuals, NULL, NULL, n, np, c, 0, 0, 0};
+	gsl_vector_const_view x0 = gsl_vector_const_view_array(theta0, np);
+	gsl_multifit_nlinear_init(&x0.vector, &fdf, w);
+	int info = 0;
+	int st = gsl_multifit_nlinear_driver(400, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
+	gsl_vector *r = gsl_multifit_nlinear_residual(w);
+	double rss;
+	gsl_blas_ddot(r, r, &rss);
+	gsl_vector *x = gsl_multifit_nlinear_position(w);
+	for (size_t j = 0; j < np; j++)
+		f->theta[j] = gsl_vector_get(x, j);
+	f->rss = rss;
+	f->iterations = (int)gsl_multifit_nlinear_niter(w);
+	f->converged = st == GSL_SUCCESS;
+	gsl_matrix *cov = gsl_matrix_alloc(np, np);
+	gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, cov);
+	f->cov_ok = true;
+	for (size_t a = 0; a < np; a++)
+		for (size_t b = 0; b < np; b++) {
+			double v = gsl_matrix_get(cov, a, b);
+			f->cov[a * np + b] = v;
+			if (!isfinite(v) || (a == b && !(v > 0)))
+				f->cov_ok = false;
+		}
+	gsl_matrix_free(cov);
+	gsl_multifit_nlinear_free(w);
+	return isfinite(rss) && rss < REJECT ? 0 : -1;
+}
+
+static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
+{
+	const wc_model_info *mi = wc_model_describe(f->model);
+	int k = mi->nparams;
+	size_t n = s->n;
+	wc_fit_theta_to_params(f->model, f->theta, f->p);
+	f->n = n;
+	f->dof = (int)n - k;
+	double s2 = f->rss / f->dof;
+	f->sigma = sqrt(s2);
+	for (int a = 0; a < k * k; a++)
+		f->cov[a] *= s2;
+	double tq = gsl_cdf_tdist_Pinv(0.975, f->dof);
+	for (int j = 0; j < k; j++) {
+		wc_fit_param *pp = &f->param[j];
+		pp->value = f->p[j];
+		pp->se_fit = f->cov_ok ? sqrt(f->cov[j * k + j]) : NAN;
+		double lo = f->theta[j] - tq * pp->se_fit, hi = f->theta[j] + tq * pp->se_fit;
+		pp->lo = mi->params[j].log_scale ? exp(lo) : lo;
+		/* A rate's interval stops at the rate's lower bound. */
+		if (mi->params[j].nonneg)
+			pp->lo = fmax(pp->lo, 0);
+		pp->hi = mi->params[j].log_scale ? exp(hi) : hi;
+	}
+	double mean = 0, sst = 0, sse = 0;
+	wc_fit_observable(s, f->model, f->p, c->h, s->t, n, c->m);
+	for (size_t i = 0; i < n; i++)
+		mean += s->y[i] / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		sst += (s->y[i] - mean) * (s->y[i] - mean);
+		sse += (s->y[i] - c->m[i]) * (s->y[i] - c->m[i]);
+	}
+	f->r2 = sst > 0 ? 1 - sse / sst : NAN;
+	double rssn = fmax(f->rss, 1e-300) / (double)n;
+	f->aic = (double)n * log(rssn) + 2.0 * (k + 1);
+	f->aicc = (int)n - k - 2 > 0 ? f->aic + 2.0 * (k + 1) * (k + 2) / ((double)n - k - 2) : NAN;
+}
+
+static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MODEL_MAX_PARAMS],
+		      int ns, wc_fit *best)
+{
+	struct fit_ctx c = {s, k, s->t[s->n - 1] / 200.0, xmallocarray(s->n, sizeof(double))};
+	bool have = false;
+	for (int i = 0; i < ns; i++) {
+		wc_fit trial;
+		memset(&trial, 0, sizeof trial);
+		trial.model = k;
+		trial.np = wc_model_describe(k)->nparams;
+		double theta0[WC_MODEL_MAX_PARAMS];
+		params_to_theta(k, starts[i], theta0);
+		/* A start outside the domain would never move: skip it. */
+		if (wc_fit_observable(s, k, starts[i], c.h, s->t, s->n, c.m) != 0)
+			continue;
+		if (fit_once(&c, theta0, &trial) != 0)
+			continue;
+
+		/* Prefer a lower RSS; among near-equal ones, one with intervals. */
+		if (!have || trial.rss < best->rss * (1 - 1e-9) ||
+		    (trial.rss <= best->rss * (1 + 1e-9) && trial.cov_ok && !best->cov_ok)) {
+			*best = trial;
+			have = true;
+		}
+	}
+	if (have) {
+		best->h = c.h;
+		fit_summarise(s, &c, best);
+	}
+	free(c.m);
+	return have ? 0 : -1;
+}
+
+int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err)
+{
+	const wc_model_info *mi = wc_model_describe(k);
+	memset(f, 0, sizeof *f);
+	f->model = k;
+	f->np = mi->nparams;
+	if (s->n < (size_t)mi->nparams + 2)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': %zu points are too few for the %s model "
+				    "(%d parameters; at least %d points)",
+				    s->path, s->column, s->n, mi->name, mi->nparams,
+				    mi->nparams + 2);
+	double starts[MAX_STARTS][WC_MODEL_MAX_PARAMS];
+	wc_fit rcs;
+	memset(&rcs, 0, sizeof rcs);
+	int ns = starts_rcs(s, starts);
+	if (fit_starts(s, WC_MODEL_RCS, starts, ns, &rcs) != 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': no logistic curve fits these counts; is this "
+				    "an outbreak?",
+				    s->path, s->column);
+	if (k == WC_MODEL_RCS) {
+		*f = rcs;
+		return 0;
+	}
+	ns = starts_from_rcs(k, rcs.p, starts);
+	if (fit_starts(s, k, starts, ns, f) != 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': the %s model found no finite fit", s->path,
+				    s->column, mi->name);
+	return 0;
+}
+
+int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL_COUNT],
+	       wc_error *err)
+{
+	wc_error first = {0};
+	bool all_aicc = true;
+	for (int k = 0; k < WC_MODEL_COUNT; k++) {
+		wc_error e = {0};
+		ok[k] = wc_fit_model(s, (wc_model_kind)k, &fits[k], &e) == 0;
+		if (!ok[k] && first.code == 0)
+			first = e;
+		if (ok[k] && !isfinite(fits[k].aicc))
+			all_aicc = false;
+	}
+	/* One criterion for all: AICc only where every fitted model has one. */
+	int best = -1;
+	double best_score = INFINITY;
+	for (int k = 0; k < WC_MODEL_COUNT; k++) {
+		if (!ok[k])
+			continue;
+		double score = all_aicc ? fits[k].aicc : fits[k].aic;
+		if (score < best_score) {
+			best_score = score;
+			best = k;
+		}
+	}
+	if (best < 0) {
+		wc_error_set(err, first.code ? first.code : WC_EXIT_USAGE, "%s", first.msg);
+		return -1;
+	}
+	return best;
+}
