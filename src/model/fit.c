@@ -5,6 +5,7 @@
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_vector.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
@@ -29,23 +30,36 @@ static void params_to_theta(wc_model_kind k, const double *p, double *theta)
 		theta[j] = mi->params[j].log_scale ? log(p[j]) : p[j];
 }
 
+static int cmp_time(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 int wc_fit_observable(const wc_series *s, wc_model_kind k, const double *p, double h,
 		      const double *t, size_t n, double *out)
 {
 	if (s->counts == WC_COUNTS_CUMULATIVE)
 		return wc_model_cumulative(k, p, t, n, h, out);
-	/* Per-interval: C at each interval's start and end, in one sorted pass.
-	 * t[i] - width >= t[i-1] because width is the smallest step. */
-	double *tt = xmallocarray(2 * n + 1, sizeof *tt);
-	double *cc = xmallocarray(2 * n + 1, sizeof *cc);
+	/* Per-interval: C at each interval's start and end. On the data the
+	 * starts and ends interleave in order (width is the smallest step); on
+	 * a finer grid intervals overlap, so sort all 2n times, evaluate once
+	 * and read each back by binary search. */
+	size_t m = 2 * n;
+	double *tt = xmallocarray(m + 1, sizeof *tt);
+	double *cc = xmallocarray(m + 1, sizeof *cc);
 	for (size_t i = 0; i < n; i++) {
-		tt[2 * i] = fmax(t[i] - s->width, i > 0 ? t[i - 1] : 0);
+		tt[2 * i] = fmax(t[i] - s->width, 0);
 		tt[2 * i + 1] = t[i];
 	}
-	int rc = wc_model_cumulative(k, p, tt, 2 * n, h, cc);
-	if (rc == 0)
-		for (size_t i = 0; i < n; i++)
-			out[i] = cc[2 * i + 1] - cc[2 * i];
+	qsort(tt, m, sizeof *tt, cmp_time);
+	int rc = wc_model_cumulative(k, p, tt, m, h, cc);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		double a = fmax(t[i] - s->width, 0);
+		double *pa = bsearch(&a, tt, m, sizeof *tt, cmp_time);
+		double *pb = bsearch(&t[i], tt, m, sizeof *tt, cmp_time);
+		out[i] = cc[pb - tt] - cc[pa - tt];
+	}
 	free(tt);
 	free(cc);
 	return rc;
@@ -213,11 +227,15 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 	wc_fit_theta_to_params(f->model, f->theta, f->p);
 	f->n = n;
 	f->dof = (int)n - k;
-	double s2 = f->rss / f->dof;
+	/* As many points as parameters is an exact solve: no residual left to
+	 * estimate the noise from, so no intervals and no AIC. */
+	double s2 = f->dof > 0 ? f->rss / f->dof : NAN;
+	if (f->dof == 0)
+		f->cov_ok = false;
 	f->sigma = sqrt(s2);
 	for (int a = 0; a < k * k; a++)
 		f->cov[a] *= s2;
-	double tq = gsl_cdf_tdist_Pinv(0.975, f->dof);
+	double tq = f->dof > 0 ? gsl_cdf_tdist_Pinv(0.975, f->dof) : NAN;
 	for (int j = 0; j < k; j++) {
 		wc_fit_param *pp = &f->param[j];
 		pp->value = f->p[j];
@@ -239,7 +257,7 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 	}
 	f->r2 = sst > 0 ? 1 - sse / sst : NAN;
 	double rssn = fmax(f->rss, 1e-300) / (double)n;
-	f->aic = (double)n * log(rssn) + 2.0 * (k + 1);
+	f->aic = f->dof > 0 ? (double)n * log(rssn) + 2.0 * (k + 1) : NAN;
 	f->aicc = (int)n - k - 2 > 0 ? f->aic + 2.0 * (k + 1) * (k + 2) / ((double)n - k - 2) : NAN;
 }
 
@@ -282,12 +300,11 @@ int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err)
 	memset(f, 0, sizeof *f);
 	f->model = k;
 	f->np = mi->nparams;
-	if (s->n < (size_t)mi->nparams + 2)
+	if (s->n < (size_t)mi->nparams)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: column '%s': %zu points are too few for the %s model "
 				    "(%d parameters; at least %d points)",
-				    s->path, s->column, s->n, mi->name, mi->nparams,
-				    mi->nparams + 2);
+				    s->path, s->column, s->n, mi->name, mi->nparams, mi->nparams);
 	double starts[MAX_STARTS][WC_MODEL_MAX_PARAMS];
 	wc_fit rcs;
 	memset(&rcs, 0, sizeof rcs);
@@ -316,6 +333,18 @@ int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL
 	bool all_aicc = true;
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
 		wc_error e = {0};
+		ok[k] = false;
+		int np = wc_model_describe((wc_model_kind)k)->nparams;
+		if (s->n < (size_t)np + 2) {
+			if (first.code == 0)
+				wc_error_set(
+					&first, WC_EXIT_USAGE,
+					"%s: column '%s': %zu points are too few to compare "
+					"models (the %s model needs %d); name one with --model",
+					s->path, s->column, s->n, wc_model_describe(k)->name,
+					np + 2);
+			continue;
+		}
 		ok[k] = wc_fit_model(s, (wc_model_kind)k, &fits[k], &e) == 0;
 		if (!ok[k] && first.code == 0)
 			first = e;

@@ -51,7 +51,7 @@ typedef struct wc_fit {
 	double rss;	/* weighted residual sum of squares */
 	double sigma;	/* sqrt(rss / dof): residual scale, 1 for Poisson counts */
 	double r2;	/* 1 - SSE/SST of the unweighted counts */
-	double aic;	/* n ln(rss/n) + 2(k+1) */
+	double aic;	/* n ln(rss/n) + 2(k+1); NaN where dof = 0 */
 	double aicc;	/* NaN where n - k - 2 <= 0 */
 	int iterations; /* of the start that won */
 	bool converged; /* the winning start met the tolerances */
@@ -59,12 +59,14 @@ typedef struct wc_fit {
 } wc_fit;
 
 /* Fits model k to s. Returns 0, or -1 with err set: WC_EXIT_USAGE when the
- * series has too few points for the model (n < k + 2) or no start gives a
- * finite fit. */
+ * series has fewer points than the model has parameters, or no start gives a
+ * finite fit. With exactly as many points as parameters the fit is an exact
+ * solve: dof 0, sigma, AIC and every interval NaN. */
 int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err);
 
-/* Fits every model that has enough points; ok[i] says which succeeded.
- * Returns the index of the best by AICc, or -1 with err set if none fits. */
+/* Fits every model with at least k + 2 points (so that AICc exists); ok[i]
+ * says which succeeded. Returns the index of the best by AICc, or -1 with err
+ * set if none fits. */
 int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL_COUNT],
 	       wc_error *err);
 

@@ -34,7 +34,7 @@
 #include "core/error.h"
 #include "core/utc.h"
 
-#define WC_SERIES_MIN_POINTS 5
+#define WC_SERIES_MIN_POINTS 3
 
 typedef enum wc_counts {
 	WC_COUNTS_AUTO = 0,

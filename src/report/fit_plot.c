@@ -9,6 +9,7 @@
 
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
+#include "report/report.h"
 
 /* The run plot's conventions (report/plot.c): white paper, black axes, Okabe
  * and Ito's colour-blind-safe palette; the band is a pale shade of the
@@ -54,6 +55,32 @@ static bool fit_have_device(const char *dev)
 	return false;
 }
 
+/* y-axis labels with thousands separators, as the run plot has them. */
+static void fit_label_count(PLINT axis, PLFLT value, char *label, PLINT length, PLPointer data)
+{
+	(void)axis;
+	(void)data;
+	if (value < 0.5)
+		snprintf(label, (size_t)length, "0");
+	else if (value < 100)
+		snprintf(label, (size_t)length, "%.3g", value);
+	else
+		wc_report_thousands((uint64_t)(value + 0.5), label, (size_t)length);
+}
+
+/* Labelled time ticks on round UTC clock times, few enough not to crowd
+ * (the run plot's table). */
+static double fit_time_step(double span)
+{
+	static const double steps[] = {300,   600,   900,   1800,   3600,   7200,    10800,
+				       21600, 43200, 86400, 172800, 604800, 1209600, 2592000};
+	size_t n = sizeof steps / sizeof steps[0];
+	for (size_t i = 0; i < n; i++)
+		if (span / steps[i] <= 8)
+			return steps[i];
+	return steps[n - 1];
+}
+
 /* x in plot units: seconds since the epoch for ISO input (PLplot's time
  * axis), hours otherwise. */
 static double xval(const wc_series *s, double t)
@@ -83,23 +110,25 @@ static void fit_draw(const wc_fit_report *r)
 	plwidth(1.0);
 	const char *xopt = "bcnst";
 	char xlabel[64];
+	double xstep = 0;
 	if (s->iso) {
 		char day[32];
 		wc_time_format(wc_series_instant(s, 0), day);
 		day[10] = '\0';
-		bool one_day = x1 - x0 <= 2 * 86400;
-		pltimefmt(one_day ? "%H:%M" : "%m-%d");
+		xstep = fit_time_step(x1 - x0);
+		pltimefmt(xstep < 86400 ? "%H:%M" : "%m-%d");
 		snprintf(xlabel, sizeof xlabel, "UTC, from %s", day);
 		xopt = "bcnstd";
 	} else {
 		snprintf(xlabel, sizeof xlabel, "hours");
 	}
 	plcol0(COL_GRID);
-	plbox(s->iso ? "gd" : "g", 0, 0, "g", 0, 0);
+	plslabelfunc(fit_label_count, NULL);
+	plbox(s->iso ? "gd" : "g", xstep, 0, "g", 0, 0);
 	plcol0(COL_FG);
-	plbox(xopt, 0, 0, "bcnstv", 0, 0);
+	plbox(xopt, xstep, 0, "bcnstvo", 0, 0);
 	plmtex("b", 3.0, 0.5, 0.5, xlabel);
-	plmtex("l", 6.0, 0.5, 0.5,
+	plmtex("l", 7.0, 0.5, 0.5,
 	       s->counts == WC_COUNTS_CUMULATIVE ? "hosts (cumulative)" : "new hosts per interval");
 	char title[160];
 	snprintf(title, sizeof title, "fit: %s, with 95%% band", wc_model_describe(r->best)->title);
@@ -150,7 +179,9 @@ static void fit_draw(const wc_fit_report *r)
 	plcol0(COL_DATA);
 	plwidth(1.0);
 	static const char marker[] = "#[0x25cf]";
+	plschr(0, 0.6);
 	plstring((PLINT)n, x, y, marker);
+	plschr(0, 1.0);
 
 	const char *text[] = {"data", "fit", "forecast", "95% band"};
 	PLINT opts[] = {PL_LEGEND_SYMBOL, PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_COLOR_BOX};
@@ -165,11 +196,14 @@ static void fit_draw(const wc_fit_report *r)
 	PLFLT box_scales[] = {0.8, 0.8, 0.8, 0.8};
 	PLFLT box_widths[] = {1, 1, 1, 1};
 	PLFLT lw, lh;
-	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-		 PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE, 0.02, 0.03, 0.07, COL_BG,
-		 COL_FG, 1, 0, 0, 4, opts, 1.0, 1.0, 1.8, 0.0, text_colours, text, colours,
-		 patterns, box_scales, box_widths, colours, styles, widths, colours, scales,
-		 numbers, symbols);
+	/* Cumulative curves rise to the top right, per-interval ones peak in
+	 * the middle: the legend goes where the curve is not. */
+	PLINT pos = s->counts == WC_COUNTS_CUMULATIVE ? PL_POSITION_BOTTOM | PL_POSITION_RIGHT
+						      : PL_POSITION_TOP | PL_POSITION_RIGHT;
+	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, pos | PL_POSITION_INSIDE,
+		 0.02, 0.03, 0.07, COL_BG, COL_FG, 1, 0, 0, m >= 3 ? 4 : 3, opts, 1.0, 1.0, 1.8,
+		 0.0, text_colours, text, colours, patterns, box_scales, box_widths, colours,
+		 styles, widths, colours, scales, numbers, symbols);
 	free(x);
 	free(y);
 }
