@@ -14,13 +14,16 @@
  * large, so the trust region refuses the step and shrinks. */
 #define REJECT 1e12
 
-#define MAX_STARTS 16
+#define MAX_STARTS	16
+#define REWEIGHT_PASSES 2
 
 void wc_fit_theta_to_params(wc_model_kind k, const double *theta, double *p)
 {
 	const wc_model_info *mi = wc_model_describe(k);
 	for (int j = 0; j < mi->nparams; j++)
-		p[j] = mi->params[j].log_scale ? exp(theta[j]) : theta[j];
+		p[j] = mi->params[j].log_scale ? exp(theta[j])
+		       : mi->params[j].nonneg  ? fabs(theta[j])
+					       : theta[j];
 }
 
 static void params_to_theta(wc_model_kind k, const double *p, double *theta)
@@ -69,7 +72,11 @@ struct fit_ctx {
 	const wc_series *s;
 	wc_model_kind k;
 	double h;
-	double *m; /* model values, n */
+	double *m;  /* model values, n */
+	double *sd; /* each point's standard deviation up to a common factor */
+	double *f0; /* residuals at x0, the last point fit_residuals saw */
+	double x0[WC_MODEL_MAX_PARAMS];
+	bool have_f0;
 };
 
 static int fit_residuals(const gsl_vector *x, void *data, gsl_vector *f)
@@ -78,13 +85,66 @@ static int fit_residuals(const gsl_vector *x, void *data, gsl_vector *f)
 	const wc_series *s = c->s;
 	double p[WC_MODEL_MAX_PARAMS];
 	wc_fit_theta_to_params(c->k, x->data, p);
-	if (wc_fit_observable(s, c->k, p, c->h, s->t, s->n, c->m) != 0) {
-		for (size_t i = 0; i < s->n; i++)
-			gsl_vector_set(f, i, REJECT);
-		return GSL_SUCCESS;
+	bool ok = wc_fit_observable(s, c->k, p, c->h, s->t, s->n, c->m) == 0;
+	for (size_t i = 0; i < s->n; i++) {
+		double r = ok ? (s->y[i] - c->m[i]) / c->sd[i] : REJECT;
+		gsl_vector_set(f, i, r);
+		c->f0[i] = r;
 	}
-	for (size_t i = 0; i < s->n; i++)
-		gsl_vector_set(f, i, (s->y[i] - c->m[i]) / sqrt(fmax(s->y[i], 1)));
+	memcpy(c->x0, x->data, x->size * sizeof(double));
+	c->have_f0 = true;
+	return GSL_SUCCESS;
+}
+
+/*
+ * The scale of fitted coordinate j, for finite-difference steps: GSL's own
+ * step, a fraction of |x_j|, vanishes as a rate goes to its bound 0 and the
+ * Jacobian column with it (then no interval). Log-scaled coordinates move
+ * by relative amounts (scale 1); rates by a fraction of the spread rate
+ * (parameter 1 of every model but rcs); rcs's midpoint by a fraction of
+ * the time scale 1/K.
+ */
+static double coord_scale(wc_model_kind k, int j, const double *theta)
+{
+	const wc_model_info *mi = wc_model_describe(k);
+	if (mi->params[j].log_scale)
+		return 1;
+	double K = exp(theta[1]);
+	if (k == WC_MODEL_RCS)
+		return 1 / K;
+	return mi->params[j].nonneg && j != 4 ? 0.01 * K : 1; /* eta (4) is unitless */
+}
+
+/* Forward differences with steps sqrt(eps) of each coordinate's scale; f at x
+ * itself is the one fit_residuals just computed (GSL asks for the Jacobian
+ * at the point it last evaluated), recomputed only if not. */
+static int fit_jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
+{
+	struct fit_ctx *c = data;
+	size_t n = c->s->n, np = x->size;
+	gsl_vector *fx = gsl_vector_alloc(n);
+	if (!c->have_f0 || memcmp(c->x0, x->data, np * sizeof(double)) != 0)
+		fit_residuals(x, c, fx);
+	double base[WC_MODEL_MAX_PARAMS];
+	memcpy(base, x->data, np * sizeof(double));
+	double *f0 = xmallocarray(n, sizeof *f0);
+	memcpy(f0, c->f0, n * sizeof *f0);
+	gsl_vector *xs = gsl_vector_alloc(np);
+	for (size_t j = 0; j < np; j++) {
+		double hj = 1.49e-8 * fmax(fabs(base[j]), coord_scale(c->k, (int)j, base));
+		for (size_t a = 0; a < np; a++)
+			gsl_vector_set(xs, a, base[a]);
+		gsl_vector_set(xs, j, base[j] + hj);
+		fit_residuals(xs, c, fx);
+		for (size_t i = 0; i < n; i++)
+			gsl_matrix_set(J, i, j, (gsl_vector_get(fx, i) - f0[i]) / hj);
+	}
+	/* Leave the cache describing x, where GSL stands. */
+	memcpy(c->f0, f0, n * sizeof *f0);
+	memcpy(c->x0, base, np * sizeof(double));
+	free(f0);
+	gsl_vector_free(xs);
+	gsl_vector_free(fx);
 	return GSL_SUCCESS;
 }
 
@@ -185,12 +245,13 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 	size_t n = s->n, np = (size_t)wc_model_describe(c->k)->nparams;
 	gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
 	par.scale = gsl_multifit_nlinear_scale_more;
-	par.h_df = 1e-7;
+
 	gsl_multifit_nlinear_workspace *w =
 		gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, n, np);
 	if (w == NULL)
 		return -1;
-	gsl_multifit_nlinear_fdf fdf = {fit_residuals, NULL, NULL, n, np, c, 0, 0, 0};
+	gsl_multifit_nlinear_fdf fdf = {fit_residuals, fit_jacobian, NULL, n, np, c, 0, 0, 0};
+	c->have_f0 = false;
 	gsl_vector_const_view x0 = gsl_vector_const_view_array(theta0, np);
 	gsl_multifit_nlinear_init(&x0.vector, &fdf, w);
 	int info = 0;
@@ -235,6 +296,19 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 	f->sigma = sqrt(s2);
 	for (int a = 0; a < k * k; a++)
 		f->cov[a] *= s2;
+	/* A rate is fitted as a coordinate whose absolute value it is (so that
+	 * the search meets no wall at 0); report the positive mirror image, the
+	 * covariance's signs flipped with it. */
+	for (int j = 0; j < k; j++) {
+		if (!mi->params[j].nonneg || f->theta[j] >= 0)
+			continue;
+		f->theta[j] = -f->theta[j];
+		for (int a = 0; a < k; a++)
+			if (a != j) {
+				f->cov[j * k + a] = -f->cov[j * k + a];
+				f->cov[a * k + j] = -f->cov[a * k + j];
+			}
+	}
 	double tq = f->dof > 0 ? gsl_cdf_tdist_Pinv(0.975, f->dof) : NAN;
 	for (int j = 0; j < k; j++) {
 		wc_fit_param *pp = &f->param[j];
@@ -264,7 +338,16 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MODEL_MAX_PARAMS],
 		      int ns, wc_fit *best)
 {
-	struct fit_ctx c = {s, k, s->t[s->n - 1] / 200.0, xmallocarray(s->n, sizeof(double))};
+	struct fit_ctx c = {s,
+			    k,
+			    s->t[s->n - 1] / 200.0,
+			    xmallocarray(s->n, sizeof(double)),
+			    xmallocarray(s->n, sizeof(double)),
+			    xmallocarray(s->n, sizeof(double)),
+			    {0},
+			    false};
+	for (size_t i = 0; i < s->n; i++)
+		c.sd[i] = sqrt(fmax(s->y[i], 1));
 	bool have = false;
 	for (int i = 0; i < ns; i++) {
 		wc_fit trial;
@@ -286,11 +369,35 @@ static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MO
 			have = true;
 		}
 	}
+	/*
+	 * Weights from the observed counts favour points that came out low (a
+	 * low count gets a small variance), which biases the fit and narrows
+	 * its intervals. So reweight: the variance of each point is taken from
+	 * the fitted curve and the fit repeated from where it ended, twice
+	 * (iteratively reweighted least squares; its fixed point is the
+	 * Poisson quasi-likelihood estimate).
+	 */
+	for (int pass = 0; have && pass < REWEIGHT_PASSES; pass++) {
+		double p[WC_MODEL_MAX_PARAMS];
+		wc_fit_theta_to_params(k, best->theta, p);
+		if (wc_fit_observable(s, k, p, c.h, s->t, s->n, c.m) != 0)
+			break;
+		for (size_t i = 0; i < s->n; i++)
+			c.sd[i] = sqrt(fmax(c.m[i], 1));
+		wc_fit trial = *best;
+		double theta0[WC_MODEL_MAX_PARAMS];
+		memcpy(theta0, best->theta, sizeof theta0);
+		if (fit_once(&c, theta0, &trial) != 0)
+			break;
+		*best = trial;
+	}
 	if (have) {
 		best->h = c.h;
 		fit_summarise(s, &c, best);
 	}
 	free(c.m);
+	free(c.sd);
+	free(c.f0);
 	return have ? 0 : -1;
 }
 

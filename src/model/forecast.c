@@ -201,11 +201,6 @@ int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_
 				th[i] += L[i * k + j] * z[j];
 		}
 		wc_fit_theta_to_params(f->model, th, p);
-		/* A draw below a rate's bound is the bound: dropping it instead
-		 * would bias the band towards the larger rates. */
-		for (int j = 0; j < k; j++)
-			if (wc_model_describe(f->model)->params[j].nonneg)
-				p[j] = fmax(p[j], 0);
 		double fd[F_COUNT];
 		if (figures(f, p, fc->t_end, fd, tg, cg) != 0 ||
 		    wc_fit_observable(s, f->model, p, f->h, fc->t, G, obs) != 0)
