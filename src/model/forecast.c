@@ -10,28 +10,34 @@
 
 #include "core/xalloc.h"
 
-#define SCAN_STEPS 2000
+/* Steps of the scans for the figures: a coarse one over the whole span to
+ * find the outbreak, a fine one over it (to 1/1000 of 1.25 t90). */
+#define COARSE_STEPS 400
+#define SCAN_STEPS   1000
 
 enum { F_EVENTUAL, F_PEAK_RATE, F_PEAK_TIME, F_T50, F_T90, F_COUNT };
 
 /* A step for integrating to time T: the fit's own, or coarser over long
  * spans (rk8pd stays accurate far beyond the fit's step). */
-static double step_for(double h, double T)
+/* An integration step for a span of T hours cut into `steps` outputs: the
+ * fit's own, or coarser (rk8pd stays accurate far beyond the fit's step). */
+static double step_for(double h, double T, int steps)
 {
-	return fmax(h, T / SCAN_STEPS);
+	return fmax(h, T / steps);
 }
 
-/* One pass over [0, T] in SCAN_STEPS steps: the largest rate and where, and
+/* One pass over [0, T] in `steps` steps: the largest rate and where, and
  * the first crossings of 50% and 90% of ev. */
-static int scan(const wc_fit *f, const double *p, double T, double ev, double *tg, double *cg,
-		double *best_out, double *tbest_out, double *t50_out, double *t90_out)
+static int scan(const wc_fit *f, const double *p, double T, int steps, double ev, double *tg,
+		double *cg, double *best_out, double *tbest_out, double *t50_out, double *t90_out)
 {
-	for (int i = 0; i <= SCAN_STEPS; i++)
-		tg[i] = T * i / SCAN_STEPS;
-	if (wc_model_cumulative(f->model, p, tg, SCAN_STEPS + 1, step_for(f->h, T), cg) != 0)
+	for (int i = 0; i <= steps; i++)
+		tg[i] = T * i / steps;
+	if (wc_model_cumulative(f->model, p, tg, (size_t)steps + 1, step_for(f->h, T, steps), cg) !=
+	    0)
 		return -1;
 	double best = -INFINITY, tbest = 0, t50 = NAN, t90 = NAN;
-	for (int i = 0; i < SCAN_STEPS; i++) {
+	for (int i = 0; i < steps; i++) {
 		double rate = (cg[i + 1] - cg[i]) / (tg[i + 1] - tg[i]);
 		if (rate > best) {
 			best = rate;
@@ -59,31 +65,23 @@ static int figures(const wc_fit *f, const double *p, double t_end, double out[F_
 		   double *cg)
 {
 	wc_model_kind k = f->model;
-	double T = t_end, c2[2];
+	double T = fmax(t_end, 1e-6), c2[2];
 	for (;;) {
 		double tt[2] = {T, 2 * T};
-		if (wc_model_cumulative(k, p, tt, 2, step_for(f->h, 2 * T), c2) != 0)
+		if (wc_model_cumulative(k, p, tt, 2, step_for(f->h, 2 * T, COARSE_STEPS), c2) != 0)
 			return -1;
-		if (c2[1] - c2[0] <= 1e-4 * fmax(c2[0], 1) || 2 * T >= WC_FORECAST_MAX_HOURS)
-			break;
 		T *= 2;
+		if (c2[1] - c2[0] <= 1e-4 * fmax(c2[0], 1) || T >= WC_FORECAST_MAX_HOURS)
+			break;
 	}
-	T = fmin(2 * T, WC_FORECAST_MAX_HOURS);
-	if (wc_model_cumulative(k, p, &T, 1, step_for(f->h, T), c2) != 0)
-		return -1;
-	double ev = k == WC_MODEL_RCS ? p[0] : c2[0];
-	/* Two passes: the whole span finds where the outbreak happens, the
-	 * second resolves it (to 1/2000 of 1.25 t90) for the peak and crossings. */
+	double ev = k == WC_MODEL_RCS ? p[0] : c2[1];
 	double best = -INFINITY, tbest = 0, t50 = NAN, t90 = NAN;
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			if (!isfinite(t90))
-				break;
-			T = fmin(T, fmax(1.25 * t90, 1e-6));
-			best = -INFINITY;
-			t50 = t90 = NAN;
-		}
-		if (scan(f, p, T, ev, tg, cg, &best, &tbest, &t50, &t90) != 0)
+	if (scan(f, p, T, COARSE_STEPS, ev, tg, cg, &best, &tbest, &t50, &t90) != 0)
+		return -1;
+	if (isfinite(t90)) {
+		/* The coarse t90 may be late by a step; 1.25 t90 covers it. */
+		T = fmin(T, fmax(1.25 * t90 + T / COARSE_STEPS, 1e-6));
+		if (scan(f, p, T, SCAN_STEPS, ev, tg, cg, &best, &tbest, &t50, &t90) != 0)
 			return -1;
 	}
 	out[F_EVENTUAL] = ev;
