@@ -345,7 +345,7 @@ static void forecast_of_a_logistic(void **state)
  * estimate noise from). The fit's peak, K N / 4 = 2,265 per minute, agrees
  * with §5's "more than 2,000 per minute", which was not fitted. Staniford's
  * 1.8/h is not what these figures give; K = 1.8 needs the first host at
- * ~11:30 UTC instead of 10:00 (docs/fit.md §6).
+ * ~11:26 UTC instead of 10:00 (docs/fit.md §6).
  */
 static void the_19_july_figures(void **state)
 {

@@ -163,7 +163,7 @@ int cmd_fit(int argc, char **argv)
 	if (wc_series_read(&s, argv[optind], &so, &err) != 0)
 		return cli_fail(err.code, "%s", err.msg);
 
-	static wc_fit fits[WC_MODEL_COUNT];
+	wc_fit fits[WC_MODEL_COUNT];
 	bool ok[WC_MODEL_COUNT] = {false};
 	int best;
 	const char *chosen_by = "given";

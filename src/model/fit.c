@@ -101,7 +101,7 @@ static int fit_residuals(const gsl_vector *x, void *data, gsl_vector *f)
  * step, a fraction of |x_j|, vanishes as a rate goes to its bound 0 and the
  * Jacobian column with it (then no interval). Log-scaled coordinates move
  * by relative amounts (scale 1); rates by a fraction of the spread rate
- * (parameter 1 of every model but rcs); rcs's midpoint by a fraction of
+ * (parameter 1 of every model, log-scaled); rcs's midpoint by a fraction of
  * the time scale 1/K.
  */
 static double coord_scale(wc_model_kind k, int j, const double *theta)
@@ -112,7 +112,8 @@ static double coord_scale(wc_model_kind k, int j, const double *theta)
 	double K = exp(theta[1]);
 	if (k == WC_MODEL_RCS)
 		return 1 / K;
-	return mi->params[j].nonneg && j != 4 ? 0.01 * K : 1; /* eta (4) is unitless */
+	/* A rate is per hour; an exponent (η, no unit) is of order one. */
+	return strcmp(mi->params[j].unit, "1/h") == 0 ? 0.01 * K : 1;
 }
 
 /* Forward differences with steps sqrt(eps) of each coordinate's scale; f at x

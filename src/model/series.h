@@ -2,7 +2,9 @@
  * series.h — an observed outbreak as `wormcast fit` reads it: a CSV time series
  * of counts, checked, with its times in hours from an origin.
  *
- * Contract. The file is CSV with a header line. The time column is the one
+ * Contract. The file is CSV with a header line; blank lines and lines that
+ * start with '#' are skipped anywhere (a fixture can cite its source), and a
+ * field may be wrapped in double quotes (no commas inside). The time column is the one
  * named time, hours or t (any case), else the first; its values are all
  * ISO 8601 UTC instants (core/utc.h) or all numbers of hours. The count column
  * is the one the caller names, else the first of cumulative_infected,
