@@ -207,11 +207,17 @@ static int starts_from_rcs(wc_model_kind k, const double *rcs, double starts[][W
 	double i0 = N / (1 + exp(K * rcs[2]));
 	i0 = fmin(fmax(i0, 1e-3), 0.5 * N);
 	int ns = 0;
+	/* First (nearly) the logistic itself, which each model contains (no
+	 * removal, no congestion), so that no model ends with a worse fit than
+	 * the logistic; rates start at 0.1% of K rather than at 0, where the
+	 * search creeps. Then starts with some removal. */
 	switch (k) {
-	case WC_MODEL_TWO_FACTOR:
+	case WC_MODEL_TWO_FACTOR: {
+		double *p = starts[ns++];
+		p[0] = N, p[1] = K, p[2] = 1e-3 * K, p[3] = 1e-3 * K, p[4] = 1e-3, p[5] = i0;
 		for (int a = 0; a < 2; a++)
 			for (int b = 0; b < 2; b++) {
-				double *p = starts[ns++];
+				p = starts[ns++];
 				p[0] = N * (a ? 1.5 : 1.05);
 				p[1] = K * 1.2;
 				p[2] = b ? 0.1 * K : 0.01 * K;
@@ -220,11 +226,17 @@ static int starts_from_rcs(wc_model_kind k, const double *rcs, double starts[][W
 				p[5] = i0;
 			}
 		break;
+	}
 	case WC_MODEL_SIR:
-	case WC_MODEL_AAWP:
+	case WC_MODEL_AAWP: {
+		/* AAWP's per-minute growth 1 + K δ must match the logistic's e^{K δ}. */
+		const double dl = WC_MODEL_AAWP_STEP;
+		double *p = starts[ns++];
+		p[0] = N, p[1] = k == WC_MODEL_AAWP ? expm1(K * dl) / dl : K;
+		p[2] = 1e-3 * K, p[3] = 1e-3 * K, p[4] = i0;
 		for (int a = 0; a < 2; a++)
 			for (int b = 0; b < 2; b++) {
-				double *p = starts[ns++];
+				p = starts[ns++];
 				p[0] = N * (a ? 1.5 : 1.05);
 				p[1] = K * 1.1;
 				p[2] = b ? 0.1 * K : 0.01 * K;
@@ -232,6 +244,7 @@ static int starts_from_rcs(wc_model_kind k, const double *rcs, double starts[][W
 				p[4] = i0;
 			}
 		break;
+	}
 	default:
 		break;
 	}
@@ -256,7 +269,7 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 	gsl_vector_const_view x0 = gsl_vector_const_view_array(theta0, np);
 	gsl_multifit_nlinear_init(&x0.vector, &fdf, w);
 	int info = 0;
-	int st = gsl_multifit_nlinear_driver(400, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
+	int st = gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
 	gsl_vector *r = gsl_multifit_nlinear_residual(w);
 	double rss;
 	gsl_blas_ddot(r, r, &rss);
