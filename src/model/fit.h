@@ -5,22 +5,26 @@
  * Contract. The observable is what the series holds: C(t_i) for cumulative
  * counts, C(t_i) - C(t_i - width) for per-interval ones. Residuals are
  * weighted as counts are, r_i = (y_i - m_i) / sqrt(max(y_i, 1)) (variance
- * proportional to the count, as for Poisson counts). GSL's multifit_nlinear
- * (Levenberg-Marquardt trust region, finite-difference Jacobian) minimises
- * sum r_i^2 over the parameters, log-transformed where the model says so
- * (positive, spanning decades); several deterministic starting points are
- * tried and the lowest residual kept, so the same series always gives the
- * same fit.
+ * proportional to the count, as for Poisson counts), then twice more with
+ * the variance from the fitted curve, sqrt(max(m_i, 1)) (iteratively
+ * reweighted: observed weights favour points that came out low). GSL's
+ * multifit_nlinear (Levenberg-Marquardt trust region) minimises sum r_i^2
+ * over the parameters: log-transformed where the model says so (positive,
+ * spanning decades), rates as coordinates whose absolute value they are (no
+ * wall at 0), with a forward-difference Jacobian whose steps do not vanish
+ * as a rate goes to 0. Several deterministic starting points are tried (one
+ * of them the fitted logistic, which every model contains) and the lowest
+ * residual kept, so the same series always gives the same fit.
  *
  * Intervals: cov = s^2 (J^T J)^-1 at the optimum in the fitted coordinates,
  * s^2 = RSS / (n - k); each parameter's 95% interval is its estimate
  * ± t_{0.975, n-k} · se, mapped back through exp for log-scaled parameters
- * (so those intervals are asymmetric). A parameter the data cannot pin down
+ * (so those intervals are asymmetric) and cut at 0 for rates. A parameter the data cannot pin down
  * (singular or non-finite covariance) gets NaN bounds, and cov_ok is false.
  *
  * Comparison: AIC = n ln(RSS/n) + 2(k+1) (the +1 is the residual variance),
- * AICc = AIC + 2(k+1)(k+2)/(n-k-2); wc_fit_best() picks the lowest AICc (AIC
- * where n is too small for AICc).
+ * AICc = AIC + 2(k+1)(k+2)/(n-k-2); wc_fit_all() picks the lowest AICc (AIC
+ * for all models where one of them has too few points for AICc).
  */
 #ifndef WC_MODEL_FIT_H
 #define WC_MODEL_FIT_H

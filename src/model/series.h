@@ -4,10 +4,10 @@
  *
  * Contract. The file is CSV with a header line; blank lines and lines that
  * start with '#' are skipped anywhere (a fixture can cite its source), and a
- * field may be wrapped in double quotes (no commas inside). The time column is the one
- * named time, hours or t (any case), else the first; its values are all
- * ISO 8601 UTC instants (core/utc.h) or all numbers of hours. The count column
- * is the one the caller names, else the first of cumulative_infected,
+ * field may be wrapped in double quotes (no commas inside); at most 64
+ * columns. The time column is the one named time, hours or t (any case),
+ * else the first; its values are all ISO 8601 UTC instants (core/utc.h) or all numbers of hours.
+ * The count column is the one the caller names, else the first of cumulative_infected,
  * cumulative_sources, cumulative, else the first column that is neither the
  * time nor `kind`. Where a `kind` column exists (detect's timeline), only rows
  * of the caller's kind are kept, and naming none is an error when the file
