@@ -354,8 +354,10 @@ fi
 if "$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out fit-19jul --quiet 2>f19.err; then
 	k=$(json_value fit-19jul/fit.json k)
 	if awk -v k="$k" 'BEGIN { exit !(k > 1.50 && k < 1.53) }' &&
-		grep -q '"lo95": null' fit-19jul/fit.json; then
-		pass "fit of the 19 July figures: K = $k/h, no interval from 3 points"
+		grep -q '"lo95": null' fit-19jul/fit.json &&
+		grep -q 'warning: as many points as parameters' f19.err &&
+		grep -q '"as many points as parameters' fit-19jul/fit.json; then
+		pass "fit of the 19 July figures: K = $k/h, no interval from 3 points, and a warning"
 	else
 		fail "fit of the 19 July figures" "K '$k'"
 	fi
@@ -368,6 +370,7 @@ cd fitbad || exit 2
 printf 'time,cumulative\n1,5\n2,9\n' >few.csv
 printf 'time,cumulative\n1,5\n2,9\n3,7\n4,12\n' >down.csv
 printf 'time,cumulative\n1,0\n2,0\n3,0\n4,0\n' >zeros.csv
+printf 'time,cumulative\n1,7\n2,7\n3,7\n4,7\n' >flat.csv
 printf 'time,new\n1,5\n2,x9\n3,7\n4,2\n' >garbage.csv
 printf 'time,new\n1,5\n2,9\n3,7\n4,2\n' >good.csv
 n_fit=0
@@ -396,6 +399,7 @@ check_fit_bad "too few points" "few.csv: column 'cumulative': 2 points" -- few.c
 check_fit_bad "a cumulative count going down" \
 	"down.csv:4: column 'cumulative': a cumulative count cannot go down" -- down.csv
 check_fit_bad "all zeros" "zeros.csv: column 'cumulative': every count is zero" -- zeros.csv
+check_fit_bad "a cumulative count that never grows" "flat.csv: column 'cumulative': the cumulative count stays at 7" -- flat.csv
 check_fit_bad "an unparseable line" "garbage.csv:3: column 'new': expected a non-negative" \
 	-- garbage.csv
 check_fit_bad "too few points to compare models" "name one with --model" -- good.csv

@@ -334,6 +334,30 @@ static void forecast_of_a_logistic(void **state)
 	wc_series_free(&s);
 }
 
+/* A straight line is no outbreak: fitted by AAWP (5 parameters, 7 points),
+ * N and K are barely determined, most parameter draws never reach 90%
+ * within the forecast's limit, and the forecast says so by giving no
+ * interval and no band rather than quantiles of the draws that happened to
+ * evaluate. */
+static void forecast_withholds_a_biased_band(void **state)
+{
+	(void)state;
+	const double t[] = {0, 1, 2, 3, 4, 5, 6}, y[] = {10, 20, 30, 40, 50, 60, 70};
+	wc_series s;
+	wc_error err = {0};
+	assert_int_equal(wc_series_from_arrays(&s, "line", t, y, 7, WC_COUNTS_CUMULATIVE, &err), 0);
+	wc_fit f;
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_AAWP, &f, &err), 0);
+	wc_forecast fc;
+	assert_int_equal(wc_forecast_compute(&s, &f, 24, &fc, &err), 0);
+	assert_true(fc.draws_used < WC_FORECAST_MIN_USED * fc.draws);
+	assert_true(isnan(fc.eventual.lo) && isnan(fc.t90.hi));
+	for (size_t i = 0; i < fc.npts; i++)
+		assert_true(isnan(fc.lo[i]) && isnan(fc.hi[i]));
+	wc_forecast_free(&fc);
+	wc_series_free(&s);
+}
+
 /* ---- 19 July 2001 ---- */
 
 /*
@@ -484,6 +508,8 @@ static void bad_series_are_refused(void **state)
 	expect_bad("time,cumulative\n1,5\n2,9\n3,7\n4,12\n", &so,
 		   ":4: column 'cumulative': a cumulative count cannot go down (7 after 9)");
 	expect_bad("time,cumulative\n1,0\n2,0\n3,0\n4,0\n", &so, "every count is zero");
+	expect_bad("time,cumulative\n1,7\n2,7\n3,7\n4,7\n", &so,
+		   "column 'cumulative': the cumulative count stays at 7");
 	expect_bad("time,new\n1,5\n2,x9\n3,7\n", &so, ":3: column 'new': expected a non-negative");
 	expect_bad("time,new\n1,5\n2,-9\n3,7\n", &so, ":3: column 'new': expected a non-negative");
 	expect_bad("time,new\n1,5\n2,9,4\n3,7\n", &so, ":3: expected 2 fields, got 3");
@@ -543,6 +569,7 @@ int main(void)
 		cmocka_unit_test(intervals_cover_at_their_nominal_rate_sir_aawp),
 		cmocka_unit_test(aicc_picks_a_model_that_fits),
 		cmocka_unit_test(forecast_of_a_logistic),
+		cmocka_unit_test(forecast_withholds_a_biased_band),
 		cmocka_unit_test(the_19_july_figures),
 		cmocka_unit_test(reads_a_detect_timeline),
 		cmocka_unit_test(reads_hours_and_detects_counts),

@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,8 @@ static const char fit_usage[] =
 	"the outbreak; writes DIR/fit.json and DIR/forecast.csv (docs/fit.md).\n"
 	"\n"
 	"options:\n"
-	"  --model M        rcs (logistic), two-factor, sir or aawp; default: fit all and\n"
-	"                   keep the lowest AICc\n"
+	"  --model M        rcs (logistic), two-factor, sir or aawp; default: fit each\n"
+	"                   model with enough points and keep the lowest AICc\n"
 	"  --column NAME    the count column (default cumulative_infected,\n"
 	"                   cumulative_sources, cumulative, else the first count column)\n"
 	"  --kind NAME      rows of this kind only, where the file has a 'kind' column\n"
@@ -172,11 +171,7 @@ int cmd_fit(int argc, char **argv)
 		best = ok[model] ? model : -1;
 	} else {
 		best = wc_fit_all(&s, fits, ok, &err);
-		bool all_aicc = true;
-		for (int k = 0; k < WC_MODEL_COUNT; k++)
-			if (ok[k] && !isfinite(fits[k].aicc))
-				all_aicc = false;
-		chosen_by = all_aicc ? "aicc" : "aic";
+		chosen_by = "aicc";
 	}
 	wc_forecast fc;
 	if (best < 0 || wc_forecast_compute(&s, &fits[best], horizon, &fc, &err) != 0) {
@@ -205,6 +200,10 @@ int cmd_fit(int argc, char **argv)
 		wc_series_free(&s);
 		return cli_fail(err.code, "%s", err.msg);
 	}
+	char warn[8][WC_REPORT_WARNING_LEN];
+	int nw = wc_report_fit_warnings(&rep, warn, 8);
+	for (int i = 0; i < nw; i++)
+		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
 	if (!quiet) {
 		wc_report_print_fit(stdout, &rep);
 		printf("\nwrote %s/fit.json, %s/forecast.csv%s%s\n", out_dir, out_dir,

@@ -278,7 +278,13 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 		f->theta[j] = gsl_vector_get(x, j);
 	f->rss = rss;
 	f->iterations = (int)gsl_multifit_nlinear_niter(w);
-	f->converged = st == GSL_SUCCESS;
+	/* A run started at its optimum (a reweighting pass, an exact solve) finds
+	 * no step that improves on it, which GSL's driver reports as
+	 * GSL_EMAXITER after one iteration; that is convergence if the
+	 * tolerances hold where it stands. */
+	f->converged = st == GSL_SUCCESS ||
+		       (f->iterations <= 1 &&
+			gsl_multifit_nlinear_test(1e-8, 1e-8, 0.0, &info, w) == GSL_SUCCESS);
 	gsl_matrix *cov = gsl_matrix_alloc(np, np);
 	gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, cov);
 	f->cov_ok = true;
@@ -451,38 +457,28 @@ int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL
 	       wc_error *err)
 {
 	wc_error first = {0};
-	bool all_aicc = true;
+	int best = -1;
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
-		wc_error e = {0};
 		ok[k] = false;
+		/* AICc needs n - k - 2 > 0: a model with fewer points is not
+		 * compared (plain AIC would favour it, overfitted). */
 		int np = wc_model_describe((wc_model_kind)k)->nparams;
-		if (s->n < (size_t)np + 2) {
+		if (s->n < (size_t)np + 3) {
 			if (first.code == 0)
 				wc_error_set(
 					&first, WC_EXIT_USAGE,
 					"%s: column '%s': %zu points are too few to compare "
 					"models (the %s model needs %d); name one with --model",
 					s->path, s->column, s->n, wc_model_describe(k)->name,
-					np + 2);
+					np + 3);
 			continue;
 		}
+		wc_error e = {0};
 		ok[k] = wc_fit_model(s, (wc_model_kind)k, &fits[k], &e) == 0;
 		if (!ok[k] && first.code == 0)
 			first = e;
-		if (ok[k] && !isfinite(fits[k].aicc))
-			all_aicc = false;
-	}
-	/* One criterion for all: AICc only where every fitted model has one. */
-	int best = -1;
-	double best_score = INFINITY;
-	for (int k = 0; k < WC_MODEL_COUNT; k++) {
-		if (!ok[k])
-			continue;
-		double score = all_aicc ? fits[k].aicc : fits[k].aic;
-		if (score < best_score) {
-			best_score = score;
+		if (ok[k] && (best < 0 || fits[k].aicc < fits[best].aicc))
 			best = k;
-		}
 	}
 	if (best < 0) {
 		wc_error_set(err, first.code ? first.code : WC_EXIT_USAGE, "%s", first.msg);

@@ -23,8 +23,8 @@
  * (singular or non-finite covariance) gets NaN bounds, and cov_ok is false.
  *
  * Comparison: AIC = n ln(RSS/n) + 2(k+1) (the +1 is the residual variance),
- * AICc = AIC + 2(k+1)(k+2)/(n-k-2); wc_fit_all() picks the lowest AICc (AIC
- * for all models where one of them has too few points for AICc).
+ * AICc = AIC + 2(k+1)(k+2)/(n-k-2); wc_fit_all() compares the models with
+ * n >= k + 3 (so that AICc exists) and picks the lowest AICc.
  */
 #ifndef WC_MODEL_FIT_H
 #define WC_MODEL_FIT_H
@@ -68,9 +68,9 @@ typedef struct wc_fit {
  * solve: dof 0, sigma, AIC and every interval NaN. */
 int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err);
 
-/* Fits every model with at least k + 2 points (so that AICc exists); ok[i]
+/* Fits every model with at least k + 3 points (so that AICc exists); ok[i]
  * says which succeeded. Returns the index of the best by AICc, or -1 with err
- * set if none fits. */
+ * set if none fits (WC_EXIT_USAGE naming the points needed). */
 int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL_COUNT],
 	       wc_error *err);
 

@@ -213,6 +213,11 @@ int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_
 	free(obs);
 	fc->draws = D;
 	fc->draws_used = used;
+	/* Draws that do not evaluate (an outbreak that never reaches 90% within
+	 * WC_FORECAST_MAX_HOURS, say) are not a random subset: quantiles of the
+	 * rest would be biased, so with many of them there is no band at all. */
+	if (used < WC_FORECAST_MIN_USED * D)
+		goto out;
 	for (size_t i = 0; i < G; i++)
 		quantiles(band + i * (size_t)D, (size_t)used, &fc->lo[i], &fc->hi[i]);
 	for (int i = 0; i < F_COUNT; i++)

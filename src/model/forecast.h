@@ -14,10 +14,14 @@
  * parameter vectors are drawn from the normal distribution of the fit's
  * estimate and covariance (in the fitted coordinates, so log-scaled
  * parameters stay positive), with GSL's MT19937 generator seeded with
- * WC_FORECAST_SEED: the same fit always gives the same band. Draws outside a
- * model's domain are dropped and counted. Each figure's interval, and the
- * band at each grid time, are the 2.5% and 97.5% quantiles over the kept
- * draws. Without a usable covariance (fit->cov_ok false) the bounds are NaN.
+ * WC_FORECAST_SEED: the same fit always gives the same band. Draws whose
+ * figures cannot be computed (outside a model's domain; an outbreak that does
+ * not reach 90% within WC_FORECAST_MAX_HOURS) are dropped and counted. Each
+ * figure's interval, and the band at each grid time, are the 2.5% and 97.5%
+ * quantiles over the kept draws. The bounds are NaN without a usable
+ * covariance (fit->cov_ok false) and when fewer than WC_FORECAST_MIN_USED of
+ * the draws were kept: the dropped ones are not a random subset, and
+ * quantiles of the rest would be biased.
  *
  * The band is of the observable the series holds (cumulative, or counts per
  * interval of the series' width), on WC_FORECAST_GRID times from the origin
@@ -37,6 +41,7 @@
 #define WC_FORECAST_SEED      20010719UL
 #define WC_FORECAST_GRID      300
 #define WC_FORECAST_MAX_HOURS 2000.0
+#define WC_FORECAST_MIN_USED  0.9
 
 typedef struct wc_estimate {
 	double value;  /* from the fitted parameters */

@@ -140,6 +140,11 @@ static int series_finish(wc_series *s, const double *tin, const int *lines, wc_c
 				    "%s:%d: column '%s': a cumulative count cannot go down (%g "
 				    "after %g); give per-interval counts with --counts interval",
 				    file, lines[down], col, s->y[down], s->y[down - 1]);
+	if (s->counts == WC_COUNTS_CUMULATIVE && s->y[s->n - 1] == s->y[0])
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': the cumulative count stays at %g; there is "
+				    "no outbreak to fit",
+				    file, col, s->y[0]);
 
 	double width = INFINITY;
 	for (size_t i = 1; i < s->n; i++)

@@ -24,8 +24,9 @@
  *
  * Bad input gives -1 and err (WC_EXIT_USAGE) as "FILE:LINE: column 'x': ...":
  * fewer than WC_SERIES_MIN_POINTS rows, a count that is not a non-negative
- * number, a cumulative count that goes down, all counts zero, unparseable
- * times, rows with the wrong number of fields. Nothing is fitted to such input.
+ * number, a cumulative count that goes down or never grows, all counts zero,
+ * unparseable times, rows with the wrong number of fields. Nothing is fitted
+ * to such input.
  */
 #ifndef WC_MODEL_SERIES_H
 #define WC_MODEL_SERIES_H

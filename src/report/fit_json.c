@@ -77,6 +77,40 @@ static json_t *json_model(const wc_fit *f)
 	return m;
 }
 
+int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LEN], int max)
+{
+	const wc_fit *f = &r->fits[r->best];
+	const wc_forecast *fc = r->forecast;
+	int n = 0;
+#define WARN(...)                                                                                  \
+	do {                                                                                       \
+		if (n < max)                                                                       \
+			snprintf(w[n++], WC_REPORT_WARNING_LEN, __VA_ARGS__);                      \
+	} while (0)
+	if (f->dof == 0)
+		WARN("as many points as parameters: the fit is an exact solve, with no intervals");
+	else if (!f->cov_ok)
+		WARN("the data cannot pin down every parameter of the %s model: no intervals",
+		     wc_model_describe(f->model)->name);
+	if (f->cov_ok && isnan(fc->eventual.lo))
+		WARN("only %d of %d parameter draws gave a forecast: no forecast intervals and no "
+		     "band",
+		     fc->draws_used, fc->draws);
+	if (f->r2 < 0.9)
+		WARN("the %s model explains only %.0f%% of the variance of the counts: its "
+		     "forecast "
+		     "is not to be trusted",
+		     wc_model_describe(f->model)->name, 100 * f->r2);
+	if (!f->converged)
+		WARN("the fit stopped after %d iterations without meeting its tolerances",
+		     f->iterations);
+	if (r->series->counts == WC_COUNTS_CUMULATIVE && f->dof > 0)
+		WARN("cumulative counts carry their errors forward from row to row, so these "
+		     "intervals are too narrow; fit per-interval counts where the file has them");
+#undef WARN
+	return n;
+}
+
 static json_t *fit_build(const wc_fit_report *r)
 {
 	const wc_series *s = r->series;
@@ -126,6 +160,13 @@ static json_t *fit_build(const wc_fit_report *r)
 	json_object_set_new(b, "file", json_string("forecast.csv"));
 	json_object_set_new(f, "band", b);
 	json_object_set_new(root, "forecast", f);
+
+	char w[8][WC_REPORT_WARNING_LEN];
+	int nw = wc_report_fit_warnings(r, w, 8);
+	json_t *wa = json_array();
+	for (int i = 0; i < nw; i++)
+		json_array_append_new(wa, json_string(w[i]));
+	json_object_set_new(root, "warnings", wa);
 	return root;
 }
 
@@ -236,8 +277,6 @@ void wc_report_print_fit(FILE *out, const wc_fit_report *r)
 		fprintf(out, "  %-8s %12.5g  95%% [%.5g, %.5g] %s  %s\n", mi->params[j].name,
 			b->param[j].value, b->param[j].lo, b->param[j].hi, mi->params[j].unit,
 			mi->params[j].meaning);
-	if (!b->cov_ok)
-		fputs("  (the data cannot pin down every parameter: no intervals)\n", out);
 	const wc_forecast *fc = r->forecast;
 	fprintf(out, "\nforecast (95%% intervals from %d of %d parameter draws):\n", fc->draws_used,
 		fc->draws);

@@ -12,8 +12,8 @@
  * gives the same bytes.
  *
  * fits[] holds WC_MODEL_COUNT entries indexed by model, ok[] says which were
- * fitted; best is the index of the chosen model, chosen_by "aicc", "aic" or
- * "given" (the user named the model).
+ * fitted; best is the index of the chosen model, chosen_by "aicc" or "given"
+ * (the user named the model).
  */
 #ifndef WC_REPORT_FIT_REPORT_H
 #define WC_REPORT_FIT_REPORT_H
@@ -50,5 +50,14 @@ int wc_report_plot_fit(const char *path, const wc_fit_report *r, wc_error *err);
 /* The model comparison, the chosen model's parameters with intervals and the
  * forecast, aligned for a terminal. */
 void wc_report_print_fit(FILE *out, const wc_fit_report *r);
+
+/* What a reader must know before trusting the numbers, one sentence each:
+ * no intervals (an exact solve, or parameters the data cannot pin down), no
+ * band (too few usable draws), a poor fit (R^2 of the chosen model below
+ * 0.9), a fit that stopped before converging, and the optimism of intervals
+ * from cumulative counts. Writes up to max sentences into w, returns how
+ * many. fit.json lists them as "warnings"; the CLI prints them to stderr. */
+#define WC_REPORT_WARNING_LEN 200
+int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LEN], int max);
 
 #endif
