@@ -473,6 +473,21 @@ static void reads_hours_and_detects_counts(void **state)
 	assert_true(fabs(wc_series_input_hours(&s, s.t[3]) - 4) < 1e-12);
 	wc_series_free(&s);
 	unlink(path);
+	/* detect's per-kind columns read as the plain ones. */
+	const char *hdr = "time,codered_requests,codered_new_sources,codered_cumulative_sources\n"
+			  "1,30,10,10\n2,20,9,19\n3,50,4,23\n4,20,2,25\n5,21,1,26\n";
+	const char *cols[] = {"codered_requests", "codered_new_sources",
+			      "codered_cumulative_sources"};
+	const wc_counts want[] = {WC_COUNTS_INTERVAL, WC_COUNTS_INTERVAL, WC_COUNTS_CUMULATIVE};
+	test_write_temp(path, sizeof path, hdr);
+	for (int i = 0; i < 3; i++) {
+		wc_series_options o = {cols[i], NULL, WC_COUNTS_AUTO};
+		assert_int_equal(wc_series_read(&s, path, &o, &err), 0);
+		assert_int_equal(s.counts, want[i]);
+		assert_non_null(strstr(s.counts_note, "name says so"));
+		wc_series_free(&s);
+	}
+	unlink(path);
 	/* ... going down → per-interval, saying where. */
 	test_write_temp(path, sizeof path, "t,seen\n0.5,1\n1,3\n1.5,8\n2,5\n2.5,2\n");
 	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);

@@ -34,7 +34,7 @@ static const char fit_usage[] =
 	"\n"
 	"example:\n"
 	"  wormcast fit wormcast-out/codered-v2-seed1/timeline.csv --plot fit.png\n"
-	"  wormcast fit detect-out/timeline.csv --kind codered --column new_sources\n";
+	"  wormcast fit detect-out/timeline.csv --column codered_new_sources --model rcs\n";
 
 static int mkdir_p(const char *path, wc_error *err)
 {

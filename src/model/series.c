@@ -72,10 +72,24 @@ static bool name_is(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+/* Name words are matched after an optional KIND_ prefix, so that detect's
+ * per-kind columns (codered_cumulative_sources, codered_new_sources,
+ * codered_requests) read like the plain ones. */
+static bool ends_with(const char *c, const char *word)
+{
+	size_t n = strlen(c), m = strlen(word);
+	return n >= m && strcasecmp(c + n - m, word) == 0 && (n == m || c[n - m - 1] == '_');
+}
+
+static bool is_cumulative_name(const char *c)
+{
+	return strncasecmp(c, "cumulative", 10) == 0 || strcasestr(c, "_cumulative") != NULL;
+}
+
 static bool is_interval_name(const char *c)
 {
-	return strncasecmp(c, "new_", 4) == 0 || name_is(c, "requests") || name_is(c, "probes") ||
-	       name_is(c, "telescope_probes") || name_is(c, "new");
+	return strncasecmp(c, "new_", 4) == 0 || strcasestr(c, "_new_") != NULL ||
+	       name_is(c, "new") || ends_with(c, "requests") || ends_with(c, "probes");
 }
 
 /*
@@ -117,7 +131,7 @@ static int series_finish(wc_series *s, const double *tin, const int *lines, wc_c
 		s->counts = told;
 		snprintf(s->counts_note, sizeof s->counts_note, "%s counts, as told",
 			 told == WC_COUNTS_CUMULATIVE ? "cumulative" : "per-interval");
-	} else if (strncasecmp(col, "cumulative", 10) == 0) {
+	} else if (is_cumulative_name(col)) {
 		s->counts = WC_COUNTS_CUMULATIVE;
 		snprintf(s->counts_note, sizeof s->counts_note,
 			 "cumulative counts: the column's name says so");

@@ -16,9 +16,10 @@
  *
  * Counts are cumulative (hosts ever seen, non-decreasing) or per interval
  * (new hosts in the interval ending at the row's time). The caller may say
- * which; otherwise a column named cumulative* is cumulative, one named new_*,
- * requests or probes per-interval, and any other column is cumulative if it
- * never decreases and per-interval if it does: the series records which rule
+ * which; otherwise a column named cumulative* is cumulative, one named new,
+ * new_*, *requests or *probes per-interval (also after a KIND_ prefix, as in
+ * detect's codered_cumulative_sources), and any other column is cumulative
+ * if it never decreases and per-interval if it does: the series records which rule
  * decided, for the user to see. The interval width of per-interval counts is
  * the smallest time step between rows.
  *
