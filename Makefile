@@ -3,8 +3,9 @@
 #   make            build build/wormcast (installs missing Debian packages first)
 #   make test       unit and CLI tests, then the same suite under ASan+UBSan
 #   make bench      benchmarks with their baselines (see bench/)
-#   make validate   full-scale scenarios beside the historical figures
+#   make validate   full-scale scenarios beside the historical figures (both engines)
 #   make deps       apt-get only the packages whose pkg-config check fails
+#   make fuzz       libFuzzer targets for detect, FUZZ_TIME seconds each (make test runs it)
 
 PKGS      := gsl inih jansson plplot cmocka libpcap zlib
 # pkg-config name → Debian package
@@ -23,8 +24,8 @@ BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Ibuild/gen $(WARN)
 SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
-PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot 2>/dev/null)
-PCLIBS  = $(shell pkg-config --libs gsl inih jansson plplot 2>/dev/null) -lm
+PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot libpcap zlib 2>/dev/null)
+PCLIBS  = $(shell pkg-config --libs gsl inih jansson plplot libpcap zlib 2>/dev/null) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
@@ -35,7 +36,8 @@ BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
 SCENARIOS := $(sort $(wildcard scenarios/*.ini))
 GEN     := build/gen/scenarios_builtin.c
 
-.PHONY: all build deps test test-run bench validate clean format format-check quickstart
+.PHONY: all build deps test test-run bench bench-deps validate clean format format-check quickstart \
+	fuzz
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -52,6 +54,7 @@ deps:
 	command -v pkg-config >/dev/null || missing="pkg-config $$missing"; \
 	command -v cc >/dev/null || missing="gcc make libc6-dev $$missing"; \
 	command -v clang-format >/dev/null || missing="clang-format $$missing"; \
+	command -v clang >/dev/null || missing="clang libclang-rt-dev $$missing"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
@@ -116,21 +119,65 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST_SANITIZED=1 WORMCAST=build/san/wormcast build/san/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (ASan + UBSan)"; \
 	 tests/cli.sh build/san/wormcast || fail=1; \
+	 echo "== fuzz (libFuzzer, $(FUZZ_TIME) s per target)"; \
+	 $(MAKE) --no-print-directory fuzz || fail=1; \
 	 exit $$fail
+
+# ---- fuzzing: the detect parsers under libFuzzer + ASan + UBSan (clang) ----
+# The library sources the targets need are compiled into each target, so
+# libFuzzer's coverage instrumentation reaches them.
+FUZZ_TIME ?= 8
+FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c))
+build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
+	@mkdir -p $(@D)
+	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib) -lm -o $@
+
+# Each target starts from its corpus in tests/corpus/ (kept read-only: new
+# inputs go to a scratch directory) and runs FUZZ_TIME seconds.
+fuzz:
+	@if ! printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }\n' | \
+	   clang -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1; then \
+	   echo "fuzz: skipped (no clang with libFuzzer; 'make deps' installs clang libclang-rt-dev)"; \
+	   exit 0; fi; \
+	 $(MAKE) --no-print-directory build/fuzz/fuzz_logline build/fuzz/fuzz_packet || exit 1; \
+	 fail=0; for f in logline packet; do \
+	   work=$$(mktemp -d); \
+	   if build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=8192 \
+	        -print_final_stats=1 $$work tests/corpus/$$f >$$work.log 2>&1; then \
+	     echo "fuzz_$$f: ok, $$(grep -o 'stat::number_of_executed_units: *[0-9]*' $$work.log | \
+	       grep -o '[0-9]*$$') inputs in $(FUZZ_TIME) s"; \
+	   else echo "fuzz_$$f: FAILED"; tail -n 40 $$work.log; fail=1; fi; \
+	   rm -rf $$work $$work.log; done; exit $$fail
 
 # ---- benchmarks and validation ----
 build/bench/%: bench/%.c build/libwormcast.a
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
-bench: all $(BENCHES:%=build/bench/%)
+# The baselines bench_detect runs beside wormcast. Installed here, not by
+# `make deps`: `make test` and CI need neither. A bench without them says
+# "baseline unavailable".
+bench-deps:
+	@missing=""; for t in ngrep tshark; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing (benchmark baselines)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends$$missing >/dev/null; } || \
+	    echo "make bench-deps: could not install$$missing; those baselines will be skipped"; \
+	fi
+
+bench: all bench-deps $(BENCHES:%=build/bench/%)
 	@for b in $(BENCHES); do build/bench/$$b || exit 1; done
 
 build/validate: validate/validate.c build/libwormcast.a
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
 validate: all build/validate
-	build/validate
+	build/validate --engine fast --seeds 100
+	build/validate --engine probe
 
 quickstart: all
 	build/wormcast run codered-v2 --plot wormcast-out/codered-v2.png

@@ -19,6 +19,8 @@ if [ ! -x "$WC" ]; then
 	exit 2
 fi
 
+# Fixtures for `wormcast detect`, found from the script before it leaves for $T.
+FIX=$(cd "$(dirname "$0")" && pwd)/fixtures/detect
 # The fixtures tests/test_fit.c uses too (fit reads them by absolute path).
 FIXTURES=$(cd "$(dirname "$0")" && pwd)/fixtures
 
@@ -80,6 +82,8 @@ check_help run --help
 check_help scenarios --help
 check_help show --help
 check_help keys --help
+check_help sweep --help
+check_help detect --help
 check_help fit --help
 
 "$WC" --version >version.out 2>&1
@@ -157,6 +161,27 @@ if cmp -s out-t1/timeline.csv out-builtin/timeline.csv; then
 	pass "--threads 1 and --threads 2 give byte-identical timeline.csv"
 else
 	fail "--threads 1 and --threads 2 give byte-identical timeline.csv"
+fi
+
+# The default engine is the fast one; the probe engine is deterministic across
+# thread counts too, and a short window keeps it cheap here.
+if grep -q '"engine": *"fast"' out-builtin/summary.json; then
+	pass "the default engine is fast (summary.json)"
+else
+	fail "the default engine is fast (summary.json)" "$(grep engine out-builtin/summary.json)"
+fi
+UNTIL=2001-07-19T13:00:00Z
+run_small out-p1 codered-v2 --engine probe --threads 1
+rc_p1=$?
+run_small out-p2 codered-v2 --engine probe --threads 2
+rc_p2=$?
+UNTIL=2001-07-19T16:00:00Z
+if [ $rc_p1 -eq 0 ] && [ $rc_p2 -eq 0 ] && grep -q '"engine": *"probe"' out-p2/summary.json &&
+	cmp -s out-p1/timeline.csv out-p2/timeline.csv; then
+	pass "--engine probe: --threads 1 and 2 give byte-identical timeline.csv"
+else
+	fail "--engine probe: --threads 1 and 2 give byte-identical timeline.csv" \
+		"exit $rc_p1/$rc_p2: $(cat out-p1.err out-p2.err)"
 fi
 
 head_line=$(head -n 1 out-builtin/timeline.csv 2>/dev/null | tr -d '\r')
@@ -282,6 +307,75 @@ else
 	fail "show of an unknown scenario" "exit $rc"
 fi
 
+# ---- sweep ----
+
+# sweep_small OUTDIR [ARGS...]: a reduced-scale sweep, stdout and stderr beside OUTDIR.
+sweep_small() {
+	ss_out=$1
+	shift
+	"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 \
+		--set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16 \
+		--set outbreak.seed_hosts=1 --until "$UNTIL" --quiet --out "$ss_out" "$@" \
+		>"$ss_out.stdout" 2>"$ss_out.err"
+}
+
+SWEEP_HEAD=class.home.patch_rate,outbreak.seed_hosts,cumulative_infected_mean,cumulative_infected_lo,cumulative_infected_hi,
+sweep_small sw1 --vary class.home.patch_rate=0:0.5:2 --vary outbreak.seed_hosts=1,3 --runs 2 \
+	--threads 1
+rc=$?
+if [ $rc -ne 0 ]; then
+	fail "sweep writes sweep.csv" "exit $rc: $(cat sw1.err)"
+elif [ "$(head -c ${#SWEEP_HEAD} sw1/sweep.csv)" != "$SWEEP_HEAD" ]; then
+	fail "sweep.csv header" "$(head -n 1 sw1/sweep.csv)"
+elif [ "$(wc -l <sw1/sweep.csv)" -ne 5 ] || [ "$(wc -l <sw1/runs.csv)" -ne 9 ]; then
+	fail "sweep row counts" "sweep.csv $(wc -l <sw1/sweep.csv), runs.csv $(wc -l <sw1/runs.csv)"
+elif ! head -n 1 sw1/sweep.csv | grep -q ',hours_to_50pct_reached,.*,target_bytes_hi,runs$'; then
+	fail "sweep.csv header columns" "$(head -n 1 sw1/sweep.csv)"
+elif ! sed -n 2p sw1/sweep.csv | grep -q '^0,1,.*,2$' || ! sed -n 5p sw1/sweep.csv | grep -q '^0.5,3,'; then
+	fail "sweep.csv rows in combination order" "$(cut -d, -f1,2 sw1/sweep.csv | tr '\n' ' ')"
+else
+	pass "sweep: sweep.csv header and 4 rows, runs.csv 8 rows, in combination order"
+fi
+
+sweep_small sw2 --vary class.home.patch_rate=0:0.5:2 --vary outbreak.seed_hosts=1,3 --runs 2 \
+	--threads 2
+if cmp -s sw1/sweep.csv sw2/sweep.csv && cmp -s sw1/runs.csv sw2/runs.csv; then
+	pass "sweep: --threads 1 and 2 write the same bytes"
+else
+	fail "sweep: --threads 1 and 2 write the same bytes"
+fi
+
+sweep_small sw3 --vary outbreak.seed_hosts=1,2 --runs 1 --plot sw3.svg --outcome peak_active
+if [ $? -eq 0 ] && grep -q '<svg' sw3.svg 2>/dev/null && [ "$(wc -l <sw3/sweep.csv)" -eq 3 ]; then
+	pass "sweep --plot sw3.svg --outcome peak_active draws an SVG"
+else
+	fail "sweep --plot" "$(cat sw3.err)"
+fi
+
+# check_sweep_bad NAME PATTERN ARGS...: exit 2, PATTERN on stderr, no --out dir.
+check_sweep_bad() {
+	csb_name=$1
+	csb_pat=$2
+	shift 2
+	sweep_small swbad "$@"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$csb_pat" swbad.err && [ ! -e swbad ]; then
+		pass "sweep $csb_name: exit 2 naming it, nothing written"
+	else
+		fail "sweep $csb_name" "exit $rc, stderr '$(cat swbad.err)'"
+	fi
+	rm -rf swbad
+}
+check_sweep_bad "bad --vary key" "--vary worm.no_such_key: unknown key" \
+	--vary worm.no_such_key=1,2
+check_sweep_bad "bad --vary value" "--vary class.home.patch_rate: value '-1'" \
+	--vary class.home.patch_rate=0,-1
+check_sweep_bad "fractional range of an integer key" "takes whole numbers" \
+	--vary outbreak.seed_hosts=1:4:3
+check_sweep_bad "too many runs" "more than 1000000 runs" \
+	--vary class.home.patch_rate=0:1:2000 --runs 1000
+check_sweep_bad "unknown --outcome" "'nope'" --vary outbreak.seed_hosts=1,2 --outcome nope
+
 "$WC" frobnicate >cmd-bad.out 2>cmd-bad.err
 rc=$?
 if [ $rc -eq 2 ] && grep -qF "'frobnicate'" cmd-bad.err; then
@@ -290,6 +384,135 @@ else
 	fail "an unknown command" "exit $rc"
 fi
 
+# ---- detect (docs/detect.md) ----
+
+"$WC" detect "$FIX/access.log" "$FIX/iis.log" "$FIX/error.log" --out det >det.out 2>det.err
+rc=$?
+rows=$(($(wc -l <det/sources.csv) - 1))
+if [ $rc -eq 0 ] && [ "$(head -n 1 det/sources.csv)" = "source,first_seen,last_seen,requests,kind" ] &&
+	[ "$rows" -eq 17 ]; then
+	pass "detect on three logs writes sources.csv (17 source-kind rows)"
+else
+	fail "detect on three logs" "exit $rc, $rows rows"
+fi
+# codered: 4 + 1 + 3 requests from 3 + 1 + 3 sources, 192.0.2.10 in two logs.
+line=$(grep -E '^codered ' det.out | tr -s ' ' | sed 's/ $//')
+if [ "$line" = "codered 8 6 2001-07-19T17:05:00Z 2001-09-18T13:00:03Z" ]; then
+	pass "detect summary: codered requests, sources, first and last seen"
+else
+	fail "detect summary codered line" "'$line'"
+fi
+if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 3 ]; then
+	pass "detect finds Nimda in all three formats"
+else
+	fail "detect nimda rows" "$(grep -c ',nimda$' det/sources.csv)"
+fi
+if grep -qF 'access.log:15: ' det.err && grep -qF 'iis.log:11: ' det.err &&
+	grep -qF 'error.log:10: ' det.err; then
+	pass "detect reports unparseable lines by file and line, and reads on"
+else
+	fail "detect unparseable lines" "$(head -n 3 det.err)"
+fi
+hdr=$(head -n 1 det/timeline.csv | cut -d, -f1-4)
+t1=$(sed -n 2p det/timeline.csv | cut -d, -f1)
+if [ "$hdr" = "time,requests,new_sources,cumulative_sources" ] && [ "$t1" = "2001-07-19T18:00:00Z" ] &&
+	[ -f det/timeline-codered.csv ] && [ ! -f det/timeline-scanner.csv ]; then
+	pass "detect timeline.csv: fit's columns, hourly rows ending on the hour"
+else
+	fail "detect timeline.csv" "'$hdr' '$t1'"
+fi
+last=$(tail -n 1 det/timeline-codered.csv)
+if [ "$last" = "2001-09-18T15:00:00Z,0,0,6" ]; then
+	pass "detect timeline-codered.csv ends with 6 cumulative sources"
+else
+	fail "detect timeline-codered.csv last row" "'$last'"
+fi
+
+"$WC" detect "$FIX/access.log" --bin 600 --out det600 --quiet >/dev/null 2>&1
+if [ "$(sed -n 2p det600/timeline.csv | cut -d, -f1-4)" = "2001-07-19T17:10:00Z,1,1,1" ] &&
+	[ "$(sed -n 3p det600/timeline.csv | cut -d, -f1)" = "2001-07-19T17:20:00Z" ]; then
+	pass "detect --bin 600 gives 10-minute rows"
+else
+	fail "detect --bin 600" "$(sed -n 2p det600/timeline.csv | cut -c1-60)"
+fi
+
+gzip -c "$FIX/access.log" >access.log.gz
+"$WC" detect - --out det-stdin --quiet <"$FIX/access.log" 2>/dev/null
+rc1=$?
+"$WC" detect access.log.gz --out det-gz --quiet 2>/dev/null
+rc2=$?
+"$WC" detect "$FIX/access.log" --out det-plain --quiet 2>/dev/null
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s det-stdin/sources.csv det-plain/sources.csv &&
+	cmp -s det-gz/sources.csv det-plain/sources.csv && [ -s det-plain/sources.csv ]; then
+	pass "detect reads stdin and gzip as it reads the plain file"
+else
+	fail "detect stdin / gzip" "exit $rc1 $rc2"
+fi
+
+# A one-packet capture, written byte by byte: pcap header (Ethernet), then a
+# TCP segment from 192.0.2.9 to port 80 at 2001-09-18T13:00:00Z with an .ida probe.
+{
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000'
+	printf '\120\105\247\073\000\000\000\000\116\000\000\000\116\000\000\000'
+	printf '\000\000\000\000\000\000\000\000\000\000\000\000\010\000'
+	printf '\105\000\000\100\000\000\000\000\100\006\000\000\300\000\002\011\012\000\000\001'
+	printf '\004\127\000\120\000\000\000\001\000\000\000\000\120\030\377\377\000\000\000\000'
+	printf 'GET /NULL.ida HTTP/1.0\r\n'
+} >one.pcap
+"$WC" detect one.pcap --out det-pcap --quiet >/dev/null 2>det-pcap.err
+rc=$?
+if [ $rc -eq 0 ] &&
+	[ "$(sed -n 2p det-pcap/sources.csv)" = "192.0.2.9,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,ida-probe" ]; then
+	pass "detect sniffs a capture and classifies its request"
+else
+	fail "detect on a capture" "exit $rc: $(sed -n 2p det-pcap/sources.csv 2>/dev/null)"
+fi
+"$WC" detect - --format pcap --out det-pcap-stdin --quiet <one.pcap >/dev/null 2>&1
+rc1=$?
+"$WC" detect - --out det-pcap-auto --quiet <one.pcap >/dev/null 2>det-pcap-auto.err
+rc2=$?
+if [ $rc1 -eq 0 ] && cmp -s det-pcap/sources.csv det-pcap-stdin/sources.csv && [ $rc2 -eq 2 ] &&
+	grep -qF "format pcap" det-pcap-auto.err; then
+	pass "detect reads a capture on stdin with --format pcap, and says so without"
+else
+	fail "detect capture on stdin" "exit $rc1 $rc2: $(head -n 1 det-pcap-auto.err)"
+fi
+
+head -c 300 access.log.gz >cut.log.gz
+"$WC" detect cut.log.gz --out det-cut >det-cut.out 2>det-cut.err
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "cut.log.gz: gzip data cut short" det-cut.err &&
+	[ "$(wc -l <det-cut/sources.csv)" -ge 2 ]; then
+	pass "detect keeps the lines of a .gz cut short and says so"
+else
+	fail "detect on a .gz cut short" "exit $rc: $(head -n 1 det-cut.err)"
+fi
+
+"$WC" detect "$FIX/access.log" --out det-plot --quiet --plot det.png >/dev/null 2>&1
+magic=$(od -An -tx1 -N8 det.png 2>/dev/null | tr -d ' \n')
+if [ "$magic" = "89504e470d0a1a0a" ]; then
+	pass "detect --plot det.png writes a PNG"
+else
+	fail "detect --plot" "magic '$magic'"
+fi
+
+"$WC" detect "$FIX/access.log" no-such-log --out det-bad >det-bad.out 2>det-bad.err
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "no-such-log" det-bad.err && [ ! -e det-bad ]; then
+	pass "detect on a missing file exits 2 naming it, writes nothing"
+else
+	fail "detect on a missing file" "exit $rc"
+fi
+for args in "--format xml $FIX/access.log" "--bin 0 $FIX/access.log" "--ports 0 $FIX/access.log" ""; do
+	# shellcheck disable=SC2086
+	"$WC" detect $args --out det-usage >/dev/null 2>det-usage.err
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -e det-usage ]; then
+		pass "detect ${args:-(no file)} exits 2"
+	else
+		fail "detect ${args:-(no file)}" "exit $rc"
+	fi
+done
 
 # ---- fit ----
 
@@ -363,6 +586,38 @@ if "$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out fit-19jul --quiet 2
 	fi
 else
 	fail "fit of the 19 July figures" "$(cat f19.err)"
+fi
+
+# ---- detect → fit, end to end ----
+
+# A synthetic access log of a Code Red re-awakening: 1,000 sources, each sending
+# one Code Red v1/v2 request (the fixture's own request line) at the 1000
+# quantiles of a logistic with K = 0.7/h centred on 2001-08-01T10:00Z. detect
+# bins the first sightings hourly; fit must find K again.
+req=$(sed -n '1s/^[^"]*"\([^"]*\)".*/\1/p' "$FIX/access.log")
+awk -v req="$req" 'BEGIN {
+	split("31/Jul/2001 01/Aug/2001 02/Aug/2001", day, " ")
+	for (i = 0; i < 1000; i++) {
+		u = (i + 0.5) / 1000
+		s = 86400 + int((10 + log(u / (1 - u)) / 0.7) * 3600)
+		d = int(s / 86400); r = s - 86400 * d
+		printf "10.%d.%d.1 - - [%s:%02d:%02d:%02d +0000] \"%s\" 404 276\n", \
+			int(i / 256), i % 256, day[d + 1], int(r / 3600), int(r % 3600 / 60), \
+			r % 60, req
+	}
+}' >reawake.log
+if "$WC" detect reawake.log --out detect-reawake --quiet >/dev/null 2>detect-reawake.err &&
+	"$WC" fit detect-reawake/timeline.csv --model rcs --out fit-reawake --quiet \
+		2>fit-reawake.err; then
+	k=$(json_value fit-reawake/fit.json k)
+	n=$(json_value fit-reawake/fit.json n)
+	if awk -v k="$k" -v n="$n" 'BEGIN { exit !(k > 0.68 && k < 0.72 && n > 990 && n < 1010) }'; then
+		pass "detect → fit: K = $k/h and N = $n from a log made with 0.7/h and 1,000"
+	else
+		fail "detect → fit" "K '$k', N '$n'"
+	fi
+else
+	fail "detect → fit" "$(cat detect-reawake.err fit-reawake.err 2>/dev/null)"
 fi
 
 mkdir fitbad || exit 2

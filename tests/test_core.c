@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/ipv4.h"
+#include "core/radixsort.h"
 #include "core/rng.h"
 #include "core/utc.h"
 
@@ -172,6 +173,54 @@ static void error_keeps_first_cause(void **state)
 	assert_int_equal(err.code, 0);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Radix sorts against qsort: random 32-bit keys; doubles of both signs with
+ * many ties, where the permutation must be stable (ties keep input order). */
+static void radix_sorts_match_qsort(void **state)
+{
+	(void)state;
+	enum { N = 100003 };
+	uint32_t *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b), *vals = malloc(N * 4);
+	uint64_t *keys = malloc(N * sizeof *keys);
+	double *d = malloc(N * sizeof *d);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(vals);
+	assert_non_null(keys);
+	assert_non_null(d);
+	wc_rng r = wc_rng_at(7, 7, 7);
+	for (int i = 0; i < N; i++)
+		a[i] = b[i] = (uint32_t)wc_rng_next(&r);
+	wc_radix_sort_u32(a, N);
+	qsort(b, N, sizeof *b, cmp_u32);
+	assert_memory_equal(a, b, N * sizeof *a);
+
+	for (int i = 0; i < N; i++) {
+		d[i] = (double)((int)wc_rng_below(&r, 2001) - 1000) / 8; /* -125 .. 125, ties */
+		keys[i] = wc_radix_key_double(d[i]);
+		vals[i] = (uint32_t)i;
+	}
+	d[0] = -0.0;
+	keys[0] = wc_radix_key_double(-0.0);
+	wc_radix_sort_u64_pairs(keys, vals, N);
+	for (int i = 1; i < N; i++) {
+		double x = d[vals[i - 1]], y = d[vals[i]];
+		assert_true(x <= y);
+		if (x == y && !(x == 0 && signbit(x) != signbit(y)))
+			assert_true(vals[i - 1] < vals[i]); /* stable */
+	}
+	free(a);
+	free(b);
+	free(vals);
+	free(keys);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +232,7 @@ int main(void)
 		cmocka_unit_test(utc_parses_and_formats),
 		cmocka_unit_test(utc_calendar_is_exact),
 		cmocka_unit_test(error_keeps_first_cause),
+		cmocka_unit_test(radix_sorts_match_qsort),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

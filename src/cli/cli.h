@@ -6,9 +6,11 @@
 #define WC_CLI_CLI_H
 
 int cmd_run(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 
 /* Prints "wormcast: MSG" to stderr and returns code. */

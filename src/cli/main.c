@@ -12,9 +12,13 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  run SCENARIO|FILE.ini   simulate an outbreak; writes timeline.csv, summary.json\n"
+	"  sweep SCENARIO --vary SEC.KEY=VALUES [--vary ...] --runs R\n"
+	"                          run every combination R times; writes sweep.csv, runs.csv\n"
 	"  scenarios               list the built-in scenarios\n"
 	"  show SCENARIO           print a built-in scenario's .ini, to copy and edit\n"
 	"  keys                    every scenario key with unit, default and range (Markdown)\n"
+	"  detect FILE...          find Code Red, Code Red II and Nimda in web logs and captures;\n"
+	"                          writes sources.csv, timeline.csv\n"
 	"  fit SERIES.csv          fit epidemic models to a series; forecast; writes fit.json\n"
 	"\n"
 	"  wormcast COMMAND --help  for a command's options; `man wormcast` for the manual.\n"
@@ -50,12 +54,16 @@ int main(int argc, char **argv)
 		return printf("wormcast %s\n", WORMCAST_VERSION), WC_EXIT_OK;
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "sweep") == 0)
+		return cmd_sweep(argc - 1, argv + 1);
 	if (strcmp(cmd, "scenarios") == 0)
 		return cmd_scenarios(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(cmd, "keys") == 0)
 		return cmd_keys(argc - 1, argv + 1);
+	if (strcmp(cmd, "detect") == 0)
+		return cmd_detect(argc - 1, argv + 1);
 	if (strcmp(cmd, "fit") == 0)
 		return cmd_fit(argc - 1, argv + 1);
 	return cli_fail(WC_EXIT_USAGE, "unknown command '%s' (try `wormcast --help`)", cmd);

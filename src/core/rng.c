@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "core/xalloc.h"
+
 double wc_rng_exponential(wc_rng *r, double rate)
 {
 	if (!(rate > 0))
@@ -15,4 +17,33 @@ unsigned long wc_rng_gsl_seed(uint64_t seed, uint64_t purpose)
 	/* GSL's mt19937 treats seed 0 as its default seed; avoid aliasing it. */
 	unsigned long s = (unsigned long)wc_mix64(seed ^ wc_mix64(purpose + 0x5eed));
 	return s ? s : 1;
+}
+
+/* GSL asks a generator for integers in [min, max] and for doubles in [0, 1). */
+static void gsl_wc_set(void *state, unsigned long seed)
+{
+	((wc_rng *)state)->state = wc_mix64(seed);
+}
+
+static unsigned long gsl_wc_get(void *state)
+{
+	return (unsigned long)(wc_rng_next(state) >> 32);
+}
+
+static double gsl_wc_get_double(void *state)
+{
+	return wc_rng_uniform(state);
+}
+
+static const gsl_rng_type gsl_wc_type = {
+	"wormcast-wyrand", 0xffffffffUL,      0, sizeof(wc_rng), gsl_wc_set,
+	gsl_wc_get,	   gsl_wc_get_double,
+};
+
+gsl_rng *wc_rng_gsl_alloc(void)
+{
+	gsl_rng *g = gsl_rng_alloc(&gsl_wc_type);
+	if (g == NULL)
+		xalloc_die(sizeof(wc_rng));
+	return g;
 }

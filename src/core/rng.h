@@ -9,13 +9,17 @@
  * multiply-fold. wyrand passes BigCrush and PractRand and costs one multiply
  * per 64 bits, which is what the probe loop can afford.
  *
- * Distributions that are not in a hot loop (population placement, Pareto,
- * multinomial) use GSL instead; see wc_rng_gsl_seed().
+ * Distributions come from GSL: set-up draws (placement, Pareto, multinomial)
+ * use GSL's own generators seeded by wc_rng_gsl_seed(); draws that must come
+ * from a keyed stream (a host's Poisson probe count in a step) go through
+ * wc_rng_gsl_alloc(), a gsl_rng whose state is a wc_rng.
  */
 #ifndef WC_CORE_RNG_H
 #define WC_CORE_RNG_H
 
 #include <stdint.h>
+
+#include <gsl/gsl_rng.h>
 
 typedef struct wc_rng {
 	uint64_t state; /* Weyl counter; the output is a mix of it */
@@ -67,5 +71,21 @@ double wc_rng_exponential(wc_rng *r, double rate);
 /* A GSL seed (unsigned long) derived from the run seed and a purpose tag, so the
  * set-up draws (placement, classes) are independent of the per-step streams. */
 unsigned long wc_rng_gsl_seed(uint64_t seed, uint64_t purpose);
+
+/* A gsl_rng that draws from a wc_rng, so GSL's distributions can use keyed
+ * streams. Load a stream with wc_rng_gsl_load(), draw with any gsl_ran_*()
+ * function, and take the advanced stream back with wc_rng_gsl_state() if it is
+ * used again. Free with gsl_rng_free(); NULL never returned (dies on OOM). */
+gsl_rng *wc_rng_gsl_alloc(void);
+
+static inline void wc_rng_gsl_load(gsl_rng *g, wc_rng r)
+{
+	*(wc_rng *)g->state = r;
+}
+
+static inline wc_rng wc_rng_gsl_state(const gsl_rng *g)
+{
+	return *(const wc_rng *)g->state;
+}
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static void die_oom(size_t size)
+_Noreturn void xalloc_die(size_t size)
 {
 	fprintf(stderr, "wormcast: out of memory (asked for %zu bytes)\n", size);
 	abort();
@@ -16,7 +16,7 @@ void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (p == NULL)
-		die_oom(size);
+		xalloc_die(size);
 	return p;
 }
 
@@ -24,7 +24,7 @@ void *xcalloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (p == NULL)
-		die_oom(count * size);
+		xalloc_die(count * size);
 	return p;
 }
 
@@ -32,21 +32,21 @@ void *xrealloc(void *ptr, size_t size)
 {
 	void *p = realloc(ptr, size ? size : 1);
 	if (p == NULL)
-		die_oom(size);
+		xalloc_die(size);
 	return p;
 }
 
 void *xmallocarray(size_t count, size_t size)
 {
 	if (size != 0 && count > SIZE_MAX / size)
-		die_oom(SIZE_MAX);
+		xalloc_die(SIZE_MAX);
 	return xmalloc(count * size);
 }
 
 void *xreallocarray(void *ptr, size_t count, size_t size)
 {
 	if (size != 0 && count > SIZE_MAX / size)
-		die_oom(SIZE_MAX);
+		xalloc_die(SIZE_MAX);
 	return xrealloc(ptr, count * size);
 }
 
@@ -62,14 +62,14 @@ void *xcalloc_huge(size_t count, size_t size)
 {
 	const size_t huge = 2u << 20;
 	if (size != 0 && count > SIZE_MAX / size)
-		die_oom(SIZE_MAX);
+		xalloc_die(SIZE_MAX);
 	size_t bytes = count * size;
 	if (bytes < huge)
 		return xcalloc(count, size);
 	bytes = (bytes + huge - 1) / huge * huge;
 	void *p = aligned_alloc(huge, bytes);
 	if (p == NULL)
-		die_oom(bytes);
+		xalloc_die(bytes);
 	(void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only: fine if refused */
 	memset(p, 0, bytes);
 	return p;

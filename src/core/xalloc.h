@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/* Reports the failed request on stderr and aborts: the one out-of-memory policy,
+ * for wrappers of other allocators too. */
+_Noreturn void xalloc_die(size_t size);
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);

@@ -10,6 +10,7 @@
 
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
+#include "report/plotkit.h"
 
 /*
  * Colour map 0 as a paper figure wants it. PLplot's default is red on black;
@@ -36,8 +37,7 @@ static void plot_set_colours(void)
 	plscol0(COL_GRID, 225, 225, 225);
 }
 
-/* The PLplot device for path's extension, or NULL. */
-static const char *plot_device(const char *path)
+const char *wc_plot_device(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *dot = strrchr(slash ? slash : path, '.');
@@ -70,8 +70,7 @@ static bool plot_have_device(const char *dev)
 	return false;
 }
 
-/* '#' starts a PLplot text escape; a scenario name is shown literally. */
-static void plot_escape(const char *s, char *buf, size_t len)
+void wc_plot_escape(const char *s, char *buf, size_t len)
 {
 	size_t o = 0;
 	for (; *s != '\0' && o + 2 < len; s++) {
@@ -158,7 +157,7 @@ static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
 		snprintf(xlabel, sizeof xlabel, "UTC, from %s", day);
 	}
 	char name[2 * WC_NAME_MAX];
-	plot_escape(sc->name, name, sizeof name);
+	wc_plot_escape(sc->name, name, sizeof name);
 	snprintf(title, sizeof title, "%s: simulated outbreak", name);
 
 	pladv(0);
@@ -226,10 +225,27 @@ static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
 	free(tel);
 }
 
+struct run_plot {
+	const wc_scenario *sc;
+	const wc_timeline *tl;
+};
+
+static void plot_draw_run(void *ctx)
+{
+	const struct run_plot *p = ctx;
+	plot_draw(p->sc, p->tl);
+}
+
 int wc_report_plot_run(const char *path, const wc_scenario *sc, const wc_timeline *tl,
 		       wc_error *err)
 {
-	const char *dev = plot_device(path);
+	struct run_plot p = {sc, tl};
+	return wc_plot_render(path, plot_draw_run, &p, err);
+}
+
+int wc_plot_render(const char *path, void (*draw)(void *ctx), void *ctx, wc_error *err)
+{
+	const char *dev = wc_plot_device(path);
 	if (dev == NULL) {
 		const char *slash = strrchr(path, '/');
 		const char *dot = strrchr(slash ? slash : path, '.');
@@ -255,7 +271,7 @@ int wc_report_plot_run(const char *path, const wc_scenario *sc, const wc_timelin
 	plspage(0, 0, 1000, 650, 0, 0);
 	plot_set_colours();
 	plinit();
-	plot_draw(sc, tl);
+	draw(ctx);
 	plend();
 
 	struct stat st;

@@ -21,6 +21,9 @@ typedef struct wc_world {
 	wc_time until; /* end of the run, a whole number of steps after sc->start */
 } wc_world;
 
+/* Draws every probe (engine_probe.c). Needs w->index. */
 int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err);
+/* The same model by counts and waiting times (engine_fast.c); w->index unused. */
+int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err);
 
 #endif

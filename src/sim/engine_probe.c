@@ -13,17 +13,17 @@
  *   anything else                                   answers with probability
  *                                                   reply_fraction, else dark
  *
- * Probe timing, timing = threads (Code Red's own mechanism): each infection
- * runs `threads` threads, each doing one connection attempt at a time. An
- * attempt costs syn_timeout if dark, rtt if answered, and rtt + 8·request_bytes
- * / uplink_bps if a web server took the request. The per-host rate is then
- * threads / E[attempt time] and emerges from the address space rather than
- * being set. A thread that becomes free in step s keeps probing until its
- * attempts fill at least Δ, and is free again round(elapsed / Δ) steps later;
- * per host, a ring of R counters holds how many threads wake in each of the
- * next R steps, so a host costs O(R) bytes, not O(threads).
- * timing = constant: probe_rate·Δ probes per step, the fractional part carried
- * to the next step (a random phase at infection keeps hosts unsynchronised).
+ * Probe timing (probemodel.h): a spreading host sends Poisson(rate·Δ) probes
+ * in a step, where rate is probe_rate (timing = constant), its bandwidth over
+ * the datagram size (timing = bandwidth), or threads / E[τ], the rate of
+ * `threads` threads each blocked by its attempt for as long as the address
+ * takes to answer (timing = threads, Code Red's own mechanism). Rates are per
+ * host class; with a rate cap, all are scaled alike when their sum exceeds it.
+ *
+ * Targets. uniform and uniform-udp draw addresses in the pipelined hot loop
+ * below. The other strategies draw each target from the host's own state
+ * (strategy.h): its address (local-preference), its position in a shared
+ * sequence (static-seed, permutation, sequential) or its share of a hit-list.
  *
  * Removal. At infection an infected host draws an Exp(reboot_rate) time to its
  * next reboot (worm cleared, host susceptible again; a re-infection is not
@@ -38,8 +38,8 @@
  *
  * Memory. A step touches every active host once, in infection order, i.e.
  * at random addresses: each host's per-step state (next removal, clock offset,
- * flags, thread ring) is one 32-byte record (Code Red), fetched a few hosts ahead. The
- * first attempts of a host's free threads are drawn when its record is
+ * flags) is one 16-byte record, fetched a few hosts ahead. The
+ * first probes of a host are drawn when its record is
  * prepared, PIPE hosts before they run, and their address-index lines
  * prefetched then, so the index's cache misses overlap instead of queueing.
  */
@@ -49,38 +49,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "core/rng.h"
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
+#include "sim/probemodel.h"
+#include "sim/strategy.h"
 
 enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
 enum host_flag {
-	FLAG_EVER = 1,	       /* has been infected at least once */
-	FLAG_SEEN = 2,	       /* the telescope has seen it */
-	FLAG_THREADS_IDLE = 4, /* threads stopped (not spreading); restart all on spreading */
-	FLAG_LEAVE_CLEAN = 8,  /* at leave_step the host is cleaned and patched, not rebooted */
+	FLAG_EVER = 1,	      /* has been infected at least once */
+	FLAG_SEEN = 2,	      /* the telescope has seen it */
+	FLAG_LEAVE_CLEAN = 8, /* at leave_step the host is cleaned and patched, not rebooted */
 };
 enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed };
 enum { PIPE = 8, PIPE_DRAWS = 16 };
 
-/* A host's per-step state, `stride` bytes apart. For Code Red (100 threads,
- * 21 s timeouts, 1 s steps) it is 32 bytes, so the records of 360,000 hosts
- * (11 MiB) stay in L3 while a step walks them. */
+/* A host's per-step state: 16 bytes, so the records of 360,000 hosts (5.5 MiB)
+ * stay in L3 while a step walks them. */
 typedef struct hostrec {
 	uint32_t leave_step;  /* the step in which it reboots or is cleaned */
 	int32_t clock_offset; /* copied from the population, to share the line */
+	wc_scan_state scan;   /* position in the worm's target sequence */
 	uint8_t flags;
-	uint8_t pad;
-	/* threads timing: R wake-up counters, uint8_t (uint16_t if threads > 255);
-	 * constant timing: the fractional probe owed, a float (via memcpy) */
-	uint8_t tail[];
+	uint8_t class_id; /* copied from the population */
+	uint8_t pad[2];
 } hostrec;
+_Static_assert(sizeof(hostrec) == 16, "a host record is a quarter of a cache line");
 
 typedef struct u32vec {
 	uint32_t *v;
 	size_t n, cap;
 } u32vec;
+
+/* A hit and who made it (hit-list strategy: the infector hands on its list). */
+typedef struct hitpair {
+	uint32_t target, from;
+} hitpair;
 
 static void u32vec_push(u32vec *a, uint32_t x)
 {
@@ -94,9 +101,12 @@ static void u32vec_push(u32vec *a, uint32_t x)
 /* What one worker thread found in one step; merged in a fixed order. */
 typedef struct worker {
 	u32vec hits;	/* susceptible hosts probed */
+	hitpair *pairs; /* the same with the prober (hit-list strategy only) */
+	size_t npairs, pairs_cap;
 	u32vec leaving; /* infected hosts rebooted or cleaned this step */
 	uint64_t probes, telescope_probes, telescope_new;
 	uint64_t spreading, flooding, flood_reaching;
+	gsl_rng *gsl; /* draws a host's probe count from the host's own stream */
 	char pad[64]; /* keep workers' counters on separate cache lines */
 } worker;
 
@@ -108,10 +118,7 @@ typedef struct engine {
 	uint32_t n;
 
 	uint8_t *state; /* enum host_state; read by every hit, so kept apart */
-	char *recs;	/* n host records */
-	size_t stride;
-	int R;	   /* ring length, 0 for constant timing */
-	bool wide; /* ring counters are uint16_t: more than 255 threads */
+	hostrec *recs;	/* n host records */
 
 	uint32_t *active; /* infected hosts, any order */
 	uint32_t *pos;	  /* position in active[], or UINT32_MAX */
@@ -119,51 +126,19 @@ typedef struct engine {
 
 	/* the probe model, precomputed */
 	uint32_t space_base, space_mask;
-	uint64_t reply_threshold;	    /* answered if the high 32 bits of a draw are below */
-	double t_dark, t_answer, t_request; /* attempt durations, in steps */
-	uint8_t tele8[256];		    /* 1 if a telescope block meets this /8 */
+	double class_mean[WC_MAX_CLASSES]; /* mean probes per step, per host class */
+	double rate_scale;		   /* this step's rate-cap factor (1: no cap) */
+	double class_rate[WC_MAX_CLASSES];
+	wc_strategy_ctx strat;
+	bool generic;	    /* targets come from strategy.h, not the uniform hot loop */
+	uint8_t tele8[256]; /* 1 if a telescope block meets this /8 */
 
 	uint64_t cumulative, patched;
 } engine;
 
 static inline hostrec *rec(const engine *e, uint32_t h)
 {
-	return (hostrec *)(e->recs + (size_t)h * e->stride);
-}
-
-/* Threads waking in ring slot i: read and clear, or add one. */
-static inline unsigned ring_take(const engine *e, hostrec *r, unsigned i)
-{
-	unsigned v;
-	if (e->wide) {
-		uint16_t *ring = (uint16_t *)(void *)r->tail;
-		v = ring[i];
-		ring[i] = 0;
-	} else {
-		v = r->tail[i];
-		r->tail[i] = 0;
-	}
-	return v;
-}
-
-static inline void ring_add(const engine *e, hostrec *r, unsigned i)
-{
-	if (e->wide)
-		((uint16_t *)(void *)r->tail)[i]++;
-	else
-		r->tail[i]++;
-}
-
-static inline float carry_get(const hostrec *r)
-{
-	float c;
-	memcpy(&c, r->tail, sizeof c);
-	return c;
-}
-
-static inline void carry_set(hostrec *r, float c)
-{
-	memcpy(r->tail, &c, sizeof c);
+	return &e->recs[h];
 }
 
 /* ---- per-probe work: the hot loop ---- */
@@ -195,6 +170,21 @@ static inline void note_hit(const engine *e, uint32_t target, worker *w)
 		u32vec_push(&w->hits, target);
 }
 
+static void note_hit_from(const engine *e, uint32_t target, uint32_t from, worker *w)
+{
+	if (e->state[target] != HOST_SUSCEPTIBLE)
+		return;
+	if (e->sc->strategy != WC_STRATEGY_HITLIST) {
+		u32vec_push(&w->hits, target);
+		return;
+	}
+	if (w->npairs == w->pairs_cap) {
+		w->pairs_cap = w->pairs_cap ? 2 * w->pairs_cap : 256;
+		w->pairs = xreallocarray(w->pairs, w->pairs_cap, sizeof *w->pairs);
+	}
+	w->pairs[w->npairs++] = (hitpair){target, from};
+}
+
 /* A probe landed in the telescope; its source counts once. */
 static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 {
@@ -205,64 +195,77 @@ static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 	}
 }
 
-/* The fate of one probe, drawn as x, from a host with the given flags.
- * Returns the attempt's duration in steps (threads timing); records hits in w
- * and telescope sightings in t and the host's flags. */
-static inline __attribute__((always_inline)) double
+/* The fate of one probe, drawn as x, whose address-index row is known:
+ * records a hit in w and a telescope sighting in t and the host's flags. */
+static inline __attribute__((always_inline)) void
 probe_fate(const engine *e, uint64_t x, uint32_t row, uint8_t *flags, tally *t, worker *w)
 {
 	uint32_t a = target_address(e, x);
 	t->probes++;
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
-	if (__builtin_expect(target != WC_NO_HOST, 0)) {
+	if (__builtin_expect(target != WC_NO_HOST, 0))
 		note_hit(e, target, w);
-		return e->t_request;
-	}
-	if (__builtin_expect(in_telescope(e, a), 0)) {
+	else if (__builtin_expect(in_telescope(e, a), 0))
 		note_telescope(flags, t, w);
-		return e->t_dark;
-	}
-	return (x >> 32) < e->reply_threshold ? e->t_answer : e->t_dark;
 }
 
 /* A probe not drawn ahead: both lookup stages at once. */
-static inline __attribute__((always_inline)) double probe_next(const engine *e, wc_rng *rng,
-							       uint8_t *flags, tally *t, worker *w)
+static inline __attribute__((always_inline)) void probe_next(const engine *e, wc_rng *rng,
+							     uint8_t *flags, tally *t, worker *w)
 {
 	uint64_t x = wc_rng_next(rng);
-	return probe_fate(e, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
+	probe_fate(e, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
 }
 
-/* A spreading host whose first attempts are drawn and being fetched. */
+/* A spreading host whose first probes are drawn and being fetched. */
 typedef struct pending {
 	hostrec *r;
-	unsigned attempts; /* free threads (threads timing) or probes (constant) */
-	unsigned drawn;	   /* of which drawn ahead, at most PIPE_DRAWS */
+	unsigned probes; /* this step's Poisson count */
+	unsigned drawn;	 /* of which drawn ahead, at most PIPE_DRAWS */
 	wc_rng rng;
 	uint64_t draws[PIPE_DRAWS];
 	uint32_t rows[PIPE_DRAWS]; /* address-index rows of the draws (stage 1 done) */
 } pending;
 
-/* What step `step` asks of one spreading host, and its first draws. */
-static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, unsigned slot,
-		    pending *p)
+/* How many probes host h sends in step `step`: Poisson, from its own stream. */
+static unsigned probe_count(const engine *e, uint32_t h, const hostrec *r, uint64_t step, worker *w,
+			    wc_rng *rng)
+{
+	wc_rng_gsl_load(w->gsl, wc_rng_at(e->seed, h, step));
+	unsigned n = gsl_ran_poisson(w->gsl, e->class_mean[r->class_id] * e->rate_scale);
+	*rng = wc_rng_gsl_state(w->gsl);
+	return n;
+}
+
+/* A host whose targets come from its strategy state: one probe at a time. */
+static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, worker *w)
+{
+	wc_rng rng;
+	unsigned n = probe_count(e, h, r, step, w, &rng);
+	tally t = {0, 0};
+	uint32_t own = e->pop->addr[h];
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t a = wc_strategy_next(&e->strat, h, own, &r->scan, &rng);
+		t.probes++;
+		uint32_t target = wc_addrindex_find(e->index, a);
+		if (target != WC_NO_HOST) {
+			note_hit_from(e, target, h, w);
+			if (e->state[target] == HOST_INFECTED)
+				wc_strategy_found_infected(&e->strat, &r->scan, &rng);
+		} else if (in_telescope(e, a)) {
+			note_telescope(&r->flags, &t, w);
+		}
+	}
+	w->probes += t.probes;
+	w->telescope_probes += t.telescope_probes;
+}
+
+/* How many probes host h sends in step `step`, and its first draws. */
+static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, worker *w, pending *p)
 {
 	p->r = r;
-	if (e->R) {
-		if (r->flags & FLAG_THREADS_IDLE) {
-			memset(r->tail, 0, (size_t)e->R * (e->wide ? 2 : 1));
-			p->attempts = (unsigned)e->sc->threads;
-			r->flags &= (uint8_t)~FLAG_THREADS_IDLE;
-		} else {
-			p->attempts = ring_take(e, r, slot);
-		}
-	} else {
-		double owed = carry_get(r) + e->sc->probe_rate * e->sc->step;
-		p->attempts = (unsigned)owed;
-		carry_set(r, (float)(owed - p->attempts));
-	}
-	p->rng = wc_rng_at(e->seed, h, step);
-	p->drawn = p->attempts < PIPE_DRAWS ? p->attempts : PIPE_DRAWS;
+	p->probes = probe_count(e, h, r, step, w, &p->rng);
+	p->drawn = p->probes < PIPE_DRAWS ? p->probes : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
 		p->draws[i] = wc_rng_next(&p->rng);
 		p->rows[i] = wc_addrindex_row(e->index, target_address(e, p->draws[i]));
@@ -275,62 +278,39 @@ static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, unsi
  * The fates of a prepared host's drawn probes, as probe_fate() would give
  * them, in two passes. Whether an address lies in an occupied /16 is a coin
  * toss (30% for Code Red's population) that no branch predictor learns, so the
- * first pass decides dark or answered for every draw without branching and
- * only collects the draws whose /16 is occupied; the second pass looks those
- * up, where "no host in this /24" is the answer nearly every time.
+ * first pass only collects the draws whose /16 is occupied, without branching;
+ * the second pass looks those up, where "no host in this /24" is the answer
+ * nearly every time.
  */
-static inline void classify_drawn(const engine *e, const pending *p, double *dur, uint8_t *flags,
-				  tally *t, worker *w)
+static inline void classify_drawn(const engine *e, const pending *p, uint8_t *flags, tally *t,
+				  worker *w)
 {
 	unsigned cand[PIPE_DRAWS], nc = 0;
 	for (unsigned k = 0; k < p->drawn; k++) {
-		uint64_t x = p->draws[k];
-		dur[k] = (x >> 32) < e->reply_threshold ? e->t_answer : e->t_dark;
 		cand[nc] = k;
 		nc += p->rows[k] != e->index->n16;
-		uint32_t a = target_address(e, x);
 		/* telescope blocks hold no host, so this test may come first */
-		if (__builtin_expect(in_telescope(e, a), 0)) {
-			dur[k] = e->t_dark;
+		if (__builtin_expect(in_telescope(e, target_address(e, p->draws[k])), 0))
 			note_telescope(flags, t, w);
-		}
 	}
 	t->probes += p->drawn;
 	for (unsigned c = 0; c < nc; c++) {
 		unsigned k = cand[c];
 		uint32_t target = wc_addrindex_find_in_row(e->index, p->rows[k],
 							   target_address(e, p->draws[k]));
-		if (__builtin_expect(target != WC_NO_HOST, 0)) {
+		if (__builtin_expect(target != WC_NO_HOST, 0))
 			note_hit(e, target, w);
-			dur[k] = e->t_request;
-		}
 	}
 }
 
-/* Runs a prepared host's attempts. With threads timing, a thread keeps
- * probing until its attempts fill a step, and wakes round(elapsed) steps
- * later: rounding to the nearest step keeps the mean attempt time exact, and
- * the wake-up is at most R steps on by construction of R. */
-static void execute(const engine *e, pending *p, unsigned slot, worker *w)
+/* Runs a prepared host's probes: the drawn ones, then the rest one by one. */
+static void execute(const engine *e, pending *p, worker *w)
 {
 	hostrec *r = p->r;
 	tally t = {0, 0};
-	double first[PIPE_DRAWS];
-	classify_drawn(e, p, first, &r->flags, &t, w);
-	if (e->R) {
-		const unsigned R = (unsigned)e->R;
-		for (unsigned k = 0; k < p->attempts; k++) {
-			double elapsed =
-				k < p->drawn ? first[k] : probe_next(e, &p->rng, &r->flags, &t, w);
-			while (elapsed < 1.0)
-				elapsed += probe_next(e, &p->rng, &r->flags, &t, w);
-			unsigned at = slot + (unsigned)(elapsed + 0.5);
-			ring_add(e, r, at >= R ? at - R : at);
-		}
-	} else {
-		for (unsigned k = p->drawn; k < p->attempts; k++)
-			(void)probe_next(e, &p->rng, &r->flags, &t, w);
-	}
+	classify_drawn(e, p, &r->flags, &t, w);
+	for (unsigned k = p->drawn; k < p->probes; k++)
+		probe_next(e, &p->rng, &r->flags, &t, w);
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
@@ -346,7 +326,7 @@ static inline enum wc_phase host_phase(const engine *e, const hostrec *r, wc_tim
 /* One worker's share of a step: active[lo..hi). Hosts are prepared PIPE
  * places ahead of running, and their records fetched 2·PIPE places ahead. */
 static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uint64_t step,
-		       unsigned slot, enum wc_phase global, bool flood_ok, worker *w)
+		       enum wc_phase global, bool flood_ok, worker *w)
 {
 	pending pipe[PIPE];
 	unsigned queued = 0, head = 0;
@@ -360,21 +340,21 @@ static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uin
 				u32vec_push(&w->leaving, h);
 			} else {
 				enum wc_phase ph = host_phase(e, r, t, global);
-				if (ph == WC_PHASE_SPREAD) {
+				if (ph == WC_PHASE_SPREAD && e->generic) {
 					w->spreading++;
-					prepare(e, h, r, step, slot, &pipe[(head + queued) % PIPE]);
+					run_generic(e, h, r, step, w);
+				} else if (ph == WC_PHASE_SPREAD) {
+					w->spreading++;
+					prepare(e, h, r, step, w, &pipe[(head + queued) % PIPE]);
 					queued++;
-				} else {
-					r->flags |= FLAG_THREADS_IDLE;
-					if (ph == WC_PHASE_FLOOD) {
-						w->flooding++;
-						w->flood_reaching += flood_ok;
-					}
+				} else if (ph == WC_PHASE_FLOOD) {
+					w->flooding++;
+					w->flood_reaching += flood_ok;
 				}
 			}
 		}
 		if (queued == PIPE || (i >= hi && queued > 0)) {
-			execute(e, &pipe[head], slot, w);
+			execute(e, &pipe[head], w);
 			head = (head + 1) % PIPE;
 			queued--;
 		}
@@ -408,31 +388,91 @@ static void patch_host(engine *e, uint32_t h)
 	e->patched++;
 }
 
-/* Infects h at `now` (seconds after start); returns 1 for a first infection. */
-static int infect(engine *e, uint32_t h, double now, uint64_t step)
+/* Infects h at `now` (seconds after start); returns 1 for a first infection.
+ * seed_index/seed_count place a seed copy among the seeds (count 0 otherwise). */
+static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t seed_index,
+		  uint32_t seed_count)
 {
 	hostrec *r = rec(e, h);
 	e->state[h] = HOST_INFECTED;
 	active_add(e, h);
-	const wc_host_class *hc = &e->sc->classes[e->pop->class_id[h]];
+	const wc_host_class *hc = &e->sc->classes[r->class_id];
 	wc_rng rng = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
 	double reboot = wc_rng_exponential(&rng, hc->reboot_rate / 3600);
 	double clean = wc_rng_exponential(&rng, hc->clean_rate / 3600);
+	reboot = fmin(reboot, wc_copy_lifetime(e->sc, r->class_id)); /* its own reboot */
+	if (e->generic)
+		wc_strategy_start(&e->strat, h, e->pop->addr[h], seed_index, seed_count, &r->scan,
+				  &rng);
 	/* Leaving at time x (seconds after start) happens in step floor(x / step). */
 	double leave = (now + fmin(reboot, clean)) / e->sc->step;
 	r->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : UINT32_MAX;
-	r->flags |= FLAG_THREADS_IDLE;
 	if (clean < reboot)
 		r->flags |= FLAG_LEAVE_CLEAN;
 	else
 		r->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
-	if (!e->R)
-		carry_set(r, (float)wc_rng_uniform(&rng));
 	if (r->flags & FLAG_EVER)
 		return 0;
 	r->flags |= FLAG_EVER;
 	e->cumulative++;
 	return 1;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const hitpair *x = a, *y = b;
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return (x->from > y->from) - (x->from < y->from);
+}
+
+/* Hit-list hits: each target is infected by the lowest-numbered host that hit
+ * it (a rule that does not depend on how hosts were split among threads), and
+ * gets half of that host's remaining list. */
+static void infect_handing_on(engine *e, worker *workers, int nthreads, double now, uint64_t step,
+			      wc_timeline_row *row)
+{
+	size_t total = 0;
+	for (int k = 0; k < nthreads; k++)
+		total += workers[k].npairs;
+	if (total == 0)
+		return;
+	hitpair *all = xmallocarray(total, sizeof *all);
+	size_t n = 0;
+	for (int k = 0; k < nthreads; k++) {
+		memcpy(all + n, workers[k].pairs, workers[k].npairs * sizeof *all);
+		n += workers[k].npairs;
+		workers[k].npairs = 0;
+	}
+	qsort(all, n, sizeof *all, cmp_pair);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t h = all[i].target;
+		if (e->state[h] != HOST_SUSCEPTIBLE)
+			continue; /* hit twice, or patched */
+		if (infect(e, h, now, step, 0, 0))
+			row->new_infections++;
+		else
+			row->reinfections++;
+		wc_strategy_hand_on(&e->strat, all[i].from, &rec(e, all[i].from)->scan, h,
+				    &rec(e, h)->scan);
+	}
+	free(all);
+}
+
+/* With a rate cap: this step's factor, from the rates of the hosts that spread
+ * in it (all of them, whatever their worker). */
+static double rate_scale(const engine *e, wc_time t, uint64_t step)
+{
+	if (!(e->sc->rate_cap > 0))
+		return 1;
+	enum wc_phase global = wc_phase_at(e->sc, t);
+	double total = 0;
+	for (uint32_t i = 0; i < e->nactive; i++) {
+		const hostrec *r = rec(e, e->active[i]);
+		if (r->leave_step > step && host_phase(e, r, t, global) == WC_PHASE_SPREAD)
+			total += e->class_rate[r->class_id];
+	}
+	return total > e->sc->rate_cap ? e->sc->rate_cap / total : 1;
 }
 
 static void engine_free(engine *e)
@@ -441,6 +481,7 @@ static void engine_free(engine *e)
 	free(e->recs);
 	free(e->active);
 	free(e->pos);
+	wc_strategy_free(&e->strat);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -458,26 +499,23 @@ static void engine_init(engine *e, const wc_world *w)
 	for (uint32_t h = 0; h < e->n; h++)
 		e->pos[h] = UINT32_MAX;
 
-	double dt = sc->step;
-	e->t_dark = sc->syn_timeout / dt;
-	e->t_answer = sc->rtt / dt;
-	e->t_request = (sc->rtt + 8 * sc->request_bytes / sc->uplink_bps) / dt;
-	/* A thread wakes round(elapsed) steps on, elapsed < 1 + the longest
-	 * attempt, so at most ceil(longest) + 1 steps: R slots suffice (a wake of
-	 * exactly R lands in the current slot, already emptied). */
-	if (sc->timing == WC_TIMING_THREADS)
-		e->R = (int)ceil(fmax(e->t_dark, e->t_request)) + 1;
-	e->wide = sc->threads > 255;
-	size_t tail = e->R ? (size_t)e->R * (e->wide ? 2 : 1) : sizeof(float);
-	size_t bytes = offsetof(hostrec, tail) + tail;
-	e->stride = bytes <= 32 ? 32 : (bytes + 63) / 64 * 64;
-	e->recs = xcalloc_huge(e->n, e->stride);
-	for (uint32_t h = 0; h < e->n; h++)
+	wc_probe_model model;
+	wc_probe_model_init(&model, sc, e->n);
+	for (int c = 0; c < sc->nclasses; c++) {
+		e->class_rate[c] = model.class_rate[c];
+		e->class_mean[c] = model.class_rate[c] * sc->step;
+	}
+	e->rate_scale = 1;
+	wc_strategy_init(&e->strat, sc, w->pop, e->seed);
+	e->generic = wc_strategy_stateful(sc->strategy);
+	e->recs = xcalloc_huge(e->n, sizeof *e->recs);
+	for (uint32_t h = 0; h < e->n; h++) {
 		rec(e, h)->clock_offset = w->pop->clock_offset[h];
+		rec(e, h)->class_id = w->pop->class_id[h];
+	}
 
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
-	e->reply_threshold = (uint64_t)(sc->reply_fraction * 4294967296.0);
 	for (int i = 0; i < sc->ntelescope; i++) {
 		wc_prefix p = sc->telescope[i];
 		uint32_t first = p.base >> 24;
@@ -492,7 +530,7 @@ static void seed_infections(engine *e)
 	for (int k = 0; k < e->sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
 		if (e->state[h] == HOST_SUSCEPTIBLE) {
-			infect(e, h, 0, 0);
+			infect(e, h, 0, 0, (uint32_t)k, (uint32_t)e->sc->seed_hosts);
 			k++;
 		}
 	}
@@ -518,27 +556,6 @@ static void fill_counts(const engine *e, wc_timeline_row *row)
 	row->removed = e->cumulative - e->nactive;
 }
 
-static int cmp_patch(const void *a, const void *b, void *ctx)
-{
-	const double *at = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (at[x] != at[y])
-		return at[x] < at[y] ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
-/* Hosts with a finite patch time, in the order they are patched. */
-static uint32_t *patch_schedule(const wc_population *pop, uint32_t *count)
-{
-	uint32_t *order = xmallocarray(pop->n, sizeof *order), k = 0;
-	for (uint32_t h = 0; h < pop->n; h++)
-		if (isfinite(pop->patch_at[h]))
-			order[k++] = h;
-	qsort_r(order, k, sizeof *order, cmp_patch, pop->patch_at);
-	*count = k;
-	return order;
-}
-
 int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 {
 	(void)err;
@@ -549,8 +566,10 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 
 	int nthreads = w->opt->threads;
 	worker *workers = xcalloc((size_t)nthreads, sizeof *workers);
+	for (int k = 0; k < nthreads; k++)
+		workers[k].gsl = wc_rng_gsl_alloc();
 	uint32_t npatch, next_patch = 0;
-	uint32_t *patches = patch_schedule(w->pop, &npatch);
+	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
 
 	uint64_t nsteps = (uint64_t)(w->until - sc->start) / (uint64_t)sc->step;
 	uint64_t steps_per_row = (uint64_t)(sc->interval / sc->step);
@@ -568,8 +587,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		wc_time t = sc->start + (wc_time)(s * (uint64_t)sc->step);
 		double next = (double)(t - sc->start) + sc->step;
 		enum wc_phase global = wc_phase_at(sc, t);
-		unsigned slot = e.R ? (unsigned)(s % (unsigned)e.R) : 0;
 		uint32_t nact = e.nactive;
+		e.rate_scale = rate_scale(&e, t, s);
 
 		/* A parallel step costs a barrier; below a few hundred hosts per
 		 * thread it costs more than it saves. Results do not depend on it. */
@@ -580,7 +599,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			uint32_t lo = (uint32_t)((uint64_t)nact * (uint64_t)id / (uint64_t)nt);
 			uint32_t hi =
 				(uint32_t)((uint64_t)nact * (uint64_t)(id + 1) / (uint64_t)nt);
-			step_hosts(&e, lo, hi, t, s, slot, global, wc_target_reachable(sc, t),
+			step_hosts(&e, lo, hi, t, s, global, wc_target_reachable(sc, t),
 				   &workers[id]);
 		}
 
@@ -620,13 +639,14 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 				uint32_t h = wk->hits.v[i];
 				if (e.state[h] != HOST_SUSCEPTIBLE)
 					continue; /* hit twice this step, or patched */
-				if (infect(&e, h, next, s + 1))
+				if (infect(&e, h, next, s + 1, 0, 0))
 					row.new_infections++;
 				else
 					row.reinfections++;
 			}
 			wk->hits.n = 0;
 		}
+		infect_handing_on(&e, workers, nthreads, next, s + 1, &row);
 
 		if ((s + 1) % steps_per_row == 0 || s + 1 == nsteps) {
 			uint64_t seen = res->timeline.rows[res->timeline.n - 1].telescope_sources;
@@ -646,6 +666,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	for (int k = 0; k < nthreads; k++) {
 		free(workers[k].hits.v);
 		free(workers[k].leaving.v);
+		free(workers[k].pairs);
+		gsl_rng_free(workers[k].gsl);
 	}
 	free(workers);
 	free(patches);

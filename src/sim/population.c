@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "core/radixsort.h"
 #include "core/xalloc.h"
 
 enum { PURPOSE_PLACE = 1, PURPOSE_CLASS, PURPOSE_CLOCK, PURPOSE_PATCH };
@@ -32,17 +33,11 @@ static bool usable(const wc_scenario *sc, uint32_t a)
 	return true;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
 static size_t sort_unique(uint32_t *v, size_t n)
 {
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof *v, cmp_u32);
+	wc_radix_sort_u32(v, n);
 	size_t k = 1;
 	for (size_t i = 1; i < n; i++)
 		if (v[i] != v[k - 1])
@@ -351,4 +346,19 @@ void wc_population_free(wc_population *pop)
 	free(pop->clock_offset);
 	free(pop->patch_at);
 	memset(pop, 0, sizeof *pop);
+}
+
+uint32_t *wc_population_patch_order(const wc_population *pop, uint32_t *count)
+{
+	uint32_t *order = xmallocarray(pop->n, sizeof *order), k = 0;
+	uint64_t *keys = xmallocarray(pop->n, sizeof *keys);
+	for (uint32_t h = 0; h < pop->n; h++)
+		if (isfinite(pop->patch_at[h])) {
+			keys[k] = wc_radix_key_double(pop->patch_at[h]);
+			order[k++] = h;
+		}
+	wc_radix_sort_u64_pairs(keys, order, k);
+	free(keys);
+	*count = k;
+	return order;
 }

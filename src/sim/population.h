@@ -28,6 +28,10 @@ typedef struct wc_population {
 int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed, wc_error *err);
 void wc_population_free(wc_population *pop);
 
+/* The hosts that will be patched, in the order they are (by patch_at, ties by
+ * host id); *count receives how many. The caller frees the array. */
+uint32_t *wc_population_patch_order(const wc_population *pop, uint32_t *count);
+
 /* Reads a placement file: lines "CIDR COUNT", '#' comments, blank lines. */
 typedef struct wc_block_count {
 	wc_prefix block;

@@ -61,15 +61,26 @@ static const struct key_def scenario_keys[] = {
 	{"outbreak", "seed_hosts", KT_INT, SC(seed_hosts), 1, 1000000, "1", "hosts", NULL,
 	 "Vulnerable hosts infected at the start, chosen at random."},
 
-	{"worm", "strategy", KT_ENUM, SC(strategy), 0, 0, "uniform", "", "uniform",
-	 "Target selection. uniform: independent uniform addresses in scan_space (Code Red v2)."},
+	{"worm", "strategy", KT_ENUM, SC(strategy), 0, 0, "uniform", "",
+	 "uniform|local-preference|static-seed|uniform-udp|hitlist|permutation|sequential",
+	 "Target selection. uniform: independent uniform addresses in scan_space (Code Red v2); "
+	 "local-preference: local_own8 of probes in the host's /8, local_own16 in its /16, the "
+	 "rest anywhere, never 127/8, 224/3 or itself (Code Red II); static-seed: every copy "
+	 "walks the same address sequence from its start (Code Red v1); uniform-udp: uniform, "
+	 "one datagram per probe, rate set by bandwidth (Slammer); hitlist: the seed copies "
+	 "carry hitlist_size vulnerable addresses, halved at each infection, then uniform; "
+	 "permutation: all copies walk one shared permutation of scan_space, each from a random "
+	 "point, jumping to a new one on hitting an infected host (Staniford); sequential: "
+	 "upwards from a start address (Blaster). Only uniform, uniform-udp and local-preference "
+	 "run on the fast engine."},
 	{"worm", "scan_space", KT_PREFIX, SC(scan_space), 0, 0, "0.0.0.0/0", "CIDR", NULL,
 	 "Address block the worm draws targets from; 0.0.0.0/0 is all of IPv4. A smaller "
 	 "block with a proportionally smaller population keeps the spread rate K and runs "
 	 "faster (reduced-scale tests)."},
-	{"worm", "timing", KT_ENUM, SC(timing), 0, 0, "threads", "", "threads|constant",
+	{"worm", "timing", KT_ENUM, SC(timing), 0, 0, "threads", "", "threads|constant|bandwidth",
 	 "threads: each of `threads` threads waits for its attempt to finish, so the probe "
-	 "rate emerges from the address space; constant: `probe_rate` probes per second."},
+	 "rate emerges from the address space; constant: `probe_rate` probes per second; "
+	 "bandwidth: uplink_bps / (8 packet_bytes) datagrams per second (uniform-udp)."},
 	{"worm", "threads", KT_INT, SC(threads), 1, 10000, "100", "threads", NULL,
 	 "Scanning threads started by one infection (timing = threads)."},
 	{"worm", "probe_rate", KT_DOUBLE, SC(probe_rate), 0, 1e7, "6", "probes/s", NULL,
@@ -84,7 +95,28 @@ static const struct key_def scenario_keys[] = {
 	{"worm", "request_bytes", KT_DOUBLE, SC(request_bytes), 0, 1e9, "4000", "bytes", NULL,
 	 "Size of the infecting request sent to a web server that answers."},
 	{"worm", "uplink_bps", KT_DOUBLE, SC(uplink_bps), 1e3, 1e12, "256000", "bit/s", NULL,
-	 "Upstream bandwidth of an infected host; sets how long sending the request takes."},
+	 "Upstream bandwidth of an infected host; sets how long sending the request takes, "
+	 "and the probe rate with timing = bandwidth. A class may set its own."},
+	{"worm", "packet_bytes", KT_DOUBLE, SC(packet_bytes), 1, 65535, "404", "bytes", NULL,
+	 "Size of one probe datagram on the wire (timing = bandwidth; Slammer's was 404)."},
+	{"worm", "rate_cap", KT_DOUBLE, SC(rate_cap), 0, 1e12, "0", "probes/s", NULL,
+	 "Aggregate probes per second the network carries (backbone saturation); when the "
+	 "spreading hosts would send more, each host's rate is scaled down alike. 0: no cap."},
+	{"worm", "lifetime", KT_DOUBLE, SC(lifetime), 0, 1e6, "0", "h", NULL,
+	 "Hours a copy spreads before it reboots its host (clearing itself; Code Red II: 24). "
+	 "0: no limit. A class may set its own."},
+	{"worm", "local_own8", KT_DOUBLE, SC(local_own8), 0, 1, "0.5", "", NULL,
+	 "local-preference only: share of probes to the host's own /8."},
+	{"worm", "local_own16", KT_DOUBLE, SC(local_own16), 0, 1, "0.375", "", NULL,
+	 "local-preference only: share of probes to the host's own /16; the rest go anywhere."},
+	{"worm", "static_seed", KT_INT64, SC(static_seed), 0, 4611686018427387904.0, "1", "", NULL,
+	 "static-seed only: the seed of the one address sequence every copy walks."},
+	{"worm", "hitlist_size", KT_INT64, SC(hitlist_size), 0, 100000000, "0", "hosts", NULL,
+	 "hitlist only: vulnerable addresses known in advance; the seed copies share them, and "
+	 "each infection hands half of the infector's remaining list to the new copy."},
+	{"worm", "sequential_local", KT_DOUBLE, SC(sequential_local), 0, 1, "0.4", "", NULL,
+	 "sequential only: share of copies that start in their own /16 (the rest start at a "
+	 "random address), then scan upwards."},
 
 	{"population", "vulnerable", KT_INT64, SC(vulnerable), 1, 100000000, "360000", "hosts",
 	 NULL, "Vulnerable hosts placed in routable space inside scan_space."},
@@ -103,7 +135,8 @@ static const struct key_def scenario_keys[] = {
 	{"clock", "spread_days", KT_DAYS, SC(spread_first), 1, 31, "1-19", "days", NULL,
 	 "Days of the month (by the host's own clock) on which the worm spreads."},
 	{"clock", "flood_days", KT_DAYS, SC(flood_first), 1, 31, "20-27", "days", NULL,
-	 "Days of the month on which it floods the target; other days it sleeps."},
+	 "Days of the month on which it floods the target; other days it sleeps. none: "
+	 "it never floods."},
 	{"clock", "wrong_fraction", KT_DOUBLE, SC(wrong_fraction), 0, 1, "0", "", NULL,
 	 "Share of hosts whose clock is wrong."},
 	{"clock", "wrong_offset_days", KT_DOUBLE, SC(wrong_offset_days), 0, 3650, "15", "days",
@@ -142,6 +175,14 @@ static const struct key_def scenario_keys[] = {
 static const struct key_def class_keys[] = {
 	{"class.*", "share", KT_DOUBLE, HC(share), 0, 1, "1", "", NULL,
 	 "Fraction of the vulnerable population in this class; shares add up to 1."},
+	{"class.*", "threads", KT_INT, HC(threads), 0, 10000, "0", "threads", NULL,
+	 "Scanning threads of an infection in this class (Code Red II: 600 on Chinese-language "
+	 "systems); 0: worm.threads."},
+	{"class.*", "uplink_bps", KT_DOUBLE, HC(uplink_bps), 0, 1e12, "0", "bit/s", NULL,
+	 "Upstream bandwidth of hosts in this class; 0: worm.uplink_bps."},
+	{"class.*", "lifetime", KT_DOUBLE, HC(lifetime), 0, 1e6, "0", "h", NULL,
+	 "Hours a copy spreads before rebooting its host (Code Red II: 48 on Chinese-language "
+	 "systems); 0: worm.lifetime."},
 	{"class.*", "reboot_rate", KT_DOUBLE, HC(reboot_rate), 0, 1000, "0", "1/h", NULL,
 	 "Rate at which an infected host reboots (or is powered off and on); a reboot clears "
 	 "the worm and leaves the host vulnerable."},
@@ -156,6 +197,28 @@ static const struct key_def class_keys[] = {
 };
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Keys that only one target strategy takes: setting one for another strategy
+ * is an error (finish() reports it with where it was set). */
+static const struct {
+	const char *key; /* "section.name" */
+	enum wc_strategy strategy;
+} strategy_keys[] = {
+	{"worm.local_own8", WC_STRATEGY_LOCAL_PREFERENCE},
+	{"worm.local_own16", WC_STRATEGY_LOCAL_PREFERENCE},
+	{"worm.static_seed", WC_STRATEGY_STATIC_SEED},
+	{"worm.hitlist_size", WC_STRATEGY_HITLIST},
+	{"worm.sequential_local", WC_STRATEGY_SEQUENTIAL},
+};
+_Static_assert(NKEYS(strategy_keys) <= WC_MAX_STRATEGY_KEYS, "room for every strategy key");
+
+const char *wc_strategy_name(enum wc_strategy s)
+{
+	static const char *const names[] = {"uniform",	   "local-preference", "static-seed",
+					    "uniform-udp", "hitlist",	       "permutation",
+					    "sequential"};
+	return (unsigned)s < NKEYS(names) ? names[s] : "?";
+}
 
 /* ---- value parsers: each returns 0 or -1 with *expect describing the form ---- */
 
@@ -225,7 +288,7 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 		snprintf(buf, len, "an IPv4 address like 198.137.240.91");
 		break;
 	case KT_DAYS:
-		snprintf(buf, len, "a day range like 1-19 (days 1 to 31)");
+		snprintf(buf, len, "a day range like 1-19 (days 1 to 31), or none");
 		break;
 	case KT_PREFIXES:
 		snprintf(buf, len, "comma-separated CIDR blocks (at most %d)", (int)k->max);
@@ -343,6 +406,10 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 		return wc_ipv4_parse(v, (uint32_t *)field);
 	case KT_DAYS: {
 		int a, b, used = 0;
+		if (strcmp(v, "none") == 0) { /* 0-0: no day of the month matches */
+			((int *)field)[0] = ((int *)field)[1] = 0;
+			return 0;
+		}
 		if (sscanf(v, "%d-%d%n", &a, &b, &used) != 2 || v[used] != '\0' || a < 1 ||
 		    b > 31 || a > b)
 			return -1;
@@ -442,6 +509,14 @@ static int set_key(wc_scenario *sc, const char *where, const char *section, cons
 			return wc_error_set(err, WC_EXIT_USAGE,
 					    "%s: key '%s.%s': expected %s, got '%s'", where,
 					    section, name, expect, v);
+		}
+		for (size_t j = 0; base == (void *)sc && j < NKEYS(strategy_keys); j++) {
+			size_t sl = strlen(section);
+			const char *key = strategy_keys[j].key;
+			if (strncmp(key, section, sl) == 0 && key[sl] == '.' &&
+			    strcmp(key + sl + 1, name) == 0)
+				snprintf(sc->strategy_key_set[j], sizeof sc->strategy_key_set[j],
+					 "%s", where);
 		}
 		return 0;
 	}
@@ -616,6 +691,27 @@ int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err)
 	return set_key(sc, "--set", lhs, dot + 1, eq + 1, err);
 }
 
+int wc_scenario_key_is_integer(const char *key)
+{
+	char buf[200];
+	if (snprintf(buf, sizeof buf, "%s", key) >= (int)sizeof buf)
+		return 0;
+	trim(buf);
+	char *dot = strrchr(buf, '.');
+	if (dot == NULL)
+		return 0;
+	*dot = '\0';
+	const char *name = dot + 1;
+	bool is_class = strncmp(buf, "class.", 6) == 0;
+	const struct key_def *table = is_class ? class_keys : scenario_keys;
+	size_t n = is_class ? NKEYS(class_keys) : NKEYS(scenario_keys);
+	for (size_t i = 0; i < n; i++)
+		if ((is_class || strcmp(table[i].section, buf) == 0) &&
+		    strcmp(table[i].name, name) == 0)
+			return table[i].type == KT_INT || table[i].type == KT_INT64;
+	return 0;
+}
+
 int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 {
 	const char *f = sc->source;
@@ -644,6 +740,31 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 				    "%s: key 'clock.flood_days': %d-%d overlaps spread_days %d-%d",
 				    f, sc->flood_first, sc->flood_last, sc->spread_first,
 				    sc->spread_last);
+	for (size_t j = 0; j < NKEYS(strategy_keys); j++)
+		if (sc->strategy_key_set[j][0] && sc->strategy != strategy_keys[j].strategy)
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s: key '%s': a parameter of strategy %s, not of the "
+					    "chosen strategy %s",
+					    sc->strategy_key_set[j], strategy_keys[j].key,
+					    wc_strategy_name(strategy_keys[j].strategy),
+					    wc_strategy_name(sc->strategy));
+	if (sc->local_own8 + sc->local_own16 > 1 + 1e-9)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: keys 'worm.local_own8' and 'worm.local_own16': shares add "
+				    "up to %g, more than 1",
+				    f, sc->local_own8 + sc->local_own16);
+	if (sc->strategy == WC_STRATEGY_UNIFORM_UDP && sc->timing == WC_TIMING_THREADS)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'worm.timing': threads time TCP connection attempts, "
+				    "but strategy uniform-udp sends datagrams: use bandwidth or "
+				    "constant",
+				    f);
+	if (sc->hitlist_size > sc->vulnerable)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"%s: key 'worm.hitlist_size': %lld exceeds population.vulnerable "
+			"(%lld)",
+			f, (long long)sc->hitlist_size, (long long)sc->vulnerable);
 	if (sc->nclasses == 0)
 		class_defaults(&sc->classes[sc->nclasses++], "all");
 	double total = 0;

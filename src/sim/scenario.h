@@ -28,14 +28,27 @@
 #define WC_NAME_MAX	 64
 
 enum wc_placement { WC_PLACE_UNIFORM, WC_PLACE_CLUSTERED, WC_PLACE_FILE };
-enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT };
-enum wc_strategy { WC_STRATEGY_UNIFORM };
+enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT, WC_TIMING_BANDWIDTH };
+/* Target selection; the order is the key table's (scenario.c). */
+enum wc_strategy {
+	WC_STRATEGY_UNIFORM,	      /* independent uniform targets (Code Red v2) */
+	WC_STRATEGY_LOCAL_PREFERENCE, /* own /8, own /16 or anywhere (Code Red II) */
+	WC_STRATEGY_STATIC_SEED,      /* every copy walks one fixed sequence (Code Red v1) */
+	WC_STRATEGY_UNIFORM_UDP,      /* uniform, one datagram per probe (Slammer) */
+	WC_STRATEGY_HITLIST,	      /* a list of vulnerable addresses first, then uniform */
+	WC_STRATEGY_PERMUTATION,      /* a shared permutation, jump on hitting an infected host */
+	WC_STRATEGY_SEQUENTIAL,	      /* from a start address upwards (Blaster) */
+};
+#define WC_MAX_STRATEGY_KEYS 8
 enum wc_target_action { WC_TARGET_NONE, WC_TARGET_MOVE, WC_TARGET_BLACKHOLE };
 
 /* A host class: hosts that share reboot and patch behaviour. */
 typedef struct wc_host_class {
 	char name[WC_NAME_MAX]; /* from the section name [class.NAME] */
 	double share;		/* fraction of the vulnerable population */
+	int threads;		/* scanning threads; 0: the worm's */
+	double uplink_bps;	/* upstream bandwidth, bit/s; 0: the worm's */
+	double lifetime;	/* hours a copy spreads before it reboots; 0: the worm's */
 	double reboot_rate;	/* reboots per hour of an infected host; clears the worm */
 	double patch_rate;	/* patches per hour of any unpatched host; makes it immune */
 	double clean_rate;	/* per hour: an infected host is found, cleaned and patched */
@@ -63,13 +76,23 @@ typedef struct wc_scenario {
 	enum wc_strategy strategy;
 	wc_prefix scan_space; /* targets are uniform over this prefix */
 	enum wc_timing timing;
-	int threads;	       /* scanning threads per infection */
-	double probe_rate;     /* probes per second per host (timing = constant) */
-	double syn_timeout;    /* seconds a thread waits on an address that never answers */
-	double rtt;	       /* seconds for an answered attempt */
-	double reply_fraction; /* share of non-vulnerable addresses that answer at once */
-	double request_bytes;  /* size of the infecting request */
-	double uplink_bps;     /* infected host's upstream bandwidth, bits per second */
+	int threads;		 /* scanning threads per infection */
+	double probe_rate;	 /* probes per second per host (timing = constant) */
+	double syn_timeout;	 /* seconds a thread waits on an address that never answers */
+	double rtt;		 /* seconds for an answered attempt */
+	double reply_fraction;	 /* share of non-vulnerable addresses that answer at once */
+	double request_bytes;	 /* size of the infecting request */
+	double uplink_bps;	 /* infected host's upstream bandwidth, bits per second */
+	double packet_bytes;	 /* bytes of one probe datagram (timing = bandwidth) */
+	double rate_cap;	 /* aggregate probes/s the network carries; 0: no cap */
+	double lifetime;	 /* hours a copy spreads before the host reboots; 0: forever */
+	double local_own8;	 /* local-preference: share of probes in the own /8 */
+	double local_own16;	 /* local-preference: share of probes in the own /16 */
+	int64_t static_seed;	 /* static-seed: the seed every copy uses */
+	int64_t hitlist_size;	 /* hitlist: vulnerable addresses the seed copies carry */
+	double sequential_local; /* sequential: share of copies starting near their own address */
+	/* where each strategy-specific key was set ("" if not), for finish()'s check */
+	char strategy_key_set[WC_MAX_STRATEGY_KEYS][96];
 
 	/* [population] */
 	int64_t vulnerable;
@@ -118,6 +141,11 @@ int wc_scenario_load_builtin(wc_scenario *sc, const char *name, wc_error *err);
 int wc_scenario_load(wc_scenario *sc, const char *name_or_path, wc_error *err);
 /* Applies one "section.key=value" override (from --set). */
 int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err);
+/* Whether "section.key" (or "class.NAME.key") names a key that takes an
+ * integer: 1 if so, 0 for any other key, known or not. For callers that
+ * generate values rather than read them (`sweep` ranges): they must not hand
+ * such a key a fraction. Unknown keys are left to wc_scenario_set to report. */
+int wc_scenario_key_is_integer(const char *key);
 /* Whole-scenario checks; call after all loads and overrides. */
 int wc_scenario_finish(wc_scenario *sc, wc_error *err);
 
@@ -127,6 +155,9 @@ const char *wc_scenario_builtin_name(int i);
 const char *wc_scenario_builtin_text(const char *name); /* NULL if unknown */
 /* The one-line description of a built-in scenario ([outbreak] description). */
 const char *wc_scenario_builtin_description(int i, char *buf, size_t len);
+
+/* "uniform", "local-preference", ... as in scenario files. */
+const char *wc_strategy_name(enum wc_strategy s);
 
 /* Writes docs/scenarios.md's key reference (Markdown) from the key table. */
 void wc_scenario_write_key_docs(FILE *out);

@@ -5,6 +5,7 @@
 
 #include "sim/addrindex.h"
 #include "sim/engine.h"
+#include "sim/strategy.h"
 #include "sim/population.h"
 
 void wc_run_options_init(wc_run_options *opt)
@@ -65,33 +66,50 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (until <= sc->start)
 		return wc_error_set(err, WC_EXIT_USAGE, "--until: shorter than one step");
 
-	/* The fast engine arrives with its own issue; until then auto means probe. */
-	enum wc_engine engine = opt->engine == WC_ENGINE_AUTO ? WC_ENGINE_PROBE : opt->engine;
-	if (engine == WC_ENGINE_FAST)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "--engine fast: not available in this version (use probe)");
+	/* The fast engine needs targets that are uniform over the scan space;
+	 * strategies with per-copy state (a sequence position, a hit-list) run on
+	 * the probe engine only. */
+	bool fast_ok = wc_engine_fast_supports(sc);
+	enum wc_engine engine = opt->engine;
+	if (engine == WC_ENGINE_AUTO)
+		engine = fast_ok ? WC_ENGINE_FAST : WC_ENGINE_PROBE;
+	if (engine == WC_ENGINE_FAST && !fast_ok)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"--engine fast: strategy %s is not supported by the fast engine "
+			"(use --engine probe or auto)",
+			wc_strategy_name(sc->strategy));
 
 	double t0 = now_seconds();
 	wc_population pop;
 	if (wc_population_build(&pop, sc, opt->seed, err) != 0)
 		return -1;
-	wc_addrindex index;
-	wc_addrindex_build(&index, pop.addr, pop.n);
+	/* Only the probe engine looks addresses up. */
+	wc_addrindex index = {0};
+	if (engine == WC_ENGINE_PROBE)
+		wc_addrindex_build(&index, pop.addr, pop.n);
 
-	wc_world world = {sc, &pop, &index, opt, until};
+	wc_world world = {sc, &pop, engine == WC_ENGINE_PROBE ? &index : NULL, opt, until};
 	res->engine = engine;
 	res->vulnerable = pop.n;
 	double t1 = now_seconds();
-	int rc = wc_engine_probe_run(&world, res, err);
+	int rc = engine == WC_ENGINE_PROBE ? wc_engine_probe_run(&world, res, err)
+					   : wc_engine_fast_run(&world, res, err);
 	double t2 = now_seconds();
 	res->engine_seconds = t2 - t1;
 	res->wall_seconds = t2 - t0;
 
-	wc_addrindex_free(&index);
+	if (engine == WC_ENGINE_PROBE)
+		wc_addrindex_free(&index);
 	wc_population_free(&pop);
 	if (rc != 0)
 		wc_run_result_free(res);
 	return rc;
+}
+
+bool wc_engine_fast_supports(const wc_scenario *sc)
+{
+	return !wc_strategy_stateful(sc->strategy);
 }
 
 void wc_run_result_free(wc_run_result *res)

@@ -10,6 +10,7 @@
 #ifndef WC_SIM_SIM_H
 #define WC_SIM_SIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -28,6 +29,10 @@ typedef struct wc_run_options {
 	wc_time until;		 /* stop early at this instant; 0 = scenario end */
 	wc_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
+	/* Testing only: multiplies the fast engine's per-probe hit probability, so
+	 * that a test can show that the engine-equivalence test detects a wrong
+	 * model. 0 (the default) or 1 leaves the model exact. */
+	double fast_hit_scale;
 } wc_run_options;
 
 typedef struct wc_run_result {
@@ -43,6 +48,9 @@ void wc_run_options_init(wc_run_options *opt);
 int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res,
 		wc_error *err);
 void wc_run_result_free(wc_run_result *res);
+
+/* True if the fast engine can run sc (auto then picks it). */
+bool wc_engine_fast_supports(const wc_scenario *sc);
 
 const char *wc_engine_name(enum wc_engine e);
 /* "auto", "probe", "fast" → 0, or -1 if unknown. */

@@ -33,6 +33,8 @@ typedef struct wc_timeline_row {
 	uint64_t flooding;	      /* infected hosts in their flood phase */
 	uint64_t reinfections;	      /* infections of hosts infected before (after a reboot) */
 	uint64_t target_connections;  /* connections the flood holds open to the target */
+	uint64_t infected_same16;     /* infections (new or repeat) by a host in the same /16 */
+	uint64_t infected_same8;      /* ... by a host in the same /8 (the /16 ones included) */
 } wc_timeline_row;
 
 typedef struct wc_timeline {

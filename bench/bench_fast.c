@@ -1,0 +1,189 @@
+/*
+ * Fast engine benchmarks (make bench).
+ *
+ * 1. The full codered-v2 day (360,000 hosts, 10:00 to 06:00 UTC) with the fast
+ *    engine: the binary's wall time and peak memory (target: under 0.5 s), and
+ *    in-process the engine's own time beside the population set-up. For
+ *    scale, ns-2's abstract worm model (deterministic, not host-level) needs
+ *    about 2 s for this scenario on this kind of machine (issue 3).
+ * 2. Fast and probe engines on the same scenario and window, measured in the
+ *    same run: codered-v2 from 10:00 to 16:00 UTC, the growth phase up to the
+ *    peak. Target: the fast engine at least 100x faster.
+ * 3. A scale run: the same worm and day with 10 million vulnerable hosts placed
+ *    uniformly (an IoT-sized population): wall time and peak memory.
+ *
+ * Figures are medians of several repetitions; `--quick` skips the probe
+ * engine's window (minutes) and the scale run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/sim.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Runs the real binary; returns wall seconds and peak RSS (MB) of the child. */
+static int run_binary(char *const argv[], double *wall, double *rss_mb)
+{
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+		return -1;
+	*wall = now() - t0;
+	*rss_mb = (double)ru.ru_maxrss / 1024;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void load(wc_scenario *sc, const char *const *sets, int nsets)
+{
+	wc_error err = {0};
+	wc_scenario_init(sc);
+	if (wc_scenario_load_builtin(sc, "codered-v2", &err) != 0)
+		goto fail;
+	for (int i = 0; i < nsets; i++)
+		if (wc_scenario_set(sc, sets[i], &err) != 0)
+			goto fail;
+	if (wc_scenario_finish(sc, &err) == 0)
+		return;
+fail:
+	fprintf(stderr, "bench: %s\n", err.msg);
+	exit(1);
+}
+
+static wc_run_result simulate(const wc_scenario *sc, enum wc_engine engine, uint64_t seed,
+			      int threads)
+{
+	wc_run_options opt;
+	wc_run_options_init(&opt);
+	opt.engine = engine;
+	opt.seed = seed;
+	opt.threads = threads;
+	wc_run_result res;
+	wc_error err = {0};
+	if (wc_simulate(sc, &opt, &res, &err) != 0) {
+		fprintf(stderr, "bench: %s\n", err.msg);
+		exit(1);
+	}
+	return res;
+}
+
+static void full_day(const char *binary)
+{
+	enum { REPS = 7 };
+	double wall[REPS], rss[REPS], eng[REPS], setup[REPS];
+	char *argv[] = {(char *)binary,
+			"run",
+			"codered-v2",
+			"--quiet",
+			"--out",
+			"build/bench/codered-v2-fast",
+			NULL};
+	wc_scenario sc;
+	load(&sc, NULL, 0);
+	for (int i = 0; i < REPS; i++) {
+		if (run_binary(argv, &wall[i], &rss[i]) != 0) {
+			fprintf(stderr, "bench: %s run codered-v2 failed\n", binary);
+			exit(1);
+		}
+		wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
+		eng[i] = res.engine_seconds;
+		setup[i] = res.wall_seconds - res.engine_seconds;
+		wc_run_result_free(&res);
+	}
+	printf("codered-v2 full day, fast engine (wormcast run, 1 core): %.3f s wall, peak RSS "
+	       "%.1f MB (target < 0.5 s; ns-2's mean-field model: ~2 s)\n",
+	       median(wall, REPS), median(rss, REPS));
+	printf("  in process: engine %.3f s, population set-up %.3f s (medians of %d seeds)\n",
+	       median(eng, REPS), median(setup, REPS), REPS);
+}
+
+static void same_window(int threads)
+{
+	static const char *const window[] = {"outbreak.end=2001-07-19T16:00:00Z"};
+	wc_scenario sc;
+	load(&sc, window, 1);
+	enum { FAST_REPS = 7 };
+	double fast[FAST_REPS];
+	uint64_t fast_probes = 0;
+	for (int i = 0; i < FAST_REPS; i++) {
+		wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1, 1);
+		fast[i] = res.engine_seconds;
+		fast_probes = res.probes;
+		wc_run_result_free(&res);
+	}
+	wc_run_result res = simulate(&sc, WC_ENGINE_PROBE, 1, threads);
+	double probe = res.engine_seconds;
+	uint64_t probe_probes = res.probes;
+	wc_run_result_free(&res);
+	double f = median(fast, FAST_REPS);
+	printf("codered-v2 10:00-16:00 UTC, seed 1, engine time: fast %.4f s (1 core, median of "
+	       "%d; %.3g probes), probe %.1f s (%d cores, one run; %.3g probes)\n",
+	       f, FAST_REPS, (double)fast_probes, probe, threads, (double)probe_probes);
+	printf("  fast / probe speed-up: %.0fx (target >= 100x)\n", probe / f);
+}
+
+static void scale_run(const char *binary)
+{
+	enum { REPS = 3 };
+	double wall[REPS], rss[REPS];
+	char *argv[] = {(char *)binary,
+			"run",
+			"codered-v2",
+			"--set",
+			"population.vulnerable=10000000",
+			"--set",
+			"population.placement=uniform",
+			"--quiet",
+			"--out",
+			"build/bench/codered-v2-10M",
+			NULL};
+	for (int i = 0; i < REPS; i++)
+		if (run_binary(argv, &wall[i], &rss[i]) != 0) {
+			fprintf(stderr, "bench: the 10M-host run failed\n");
+			exit(1);
+		}
+	printf("scale run: codered-v2 day with 10,000,000 vulnerable hosts (uniform), fast "
+	       "engine: %.1f s wall, peak RSS %.0f MB (median of %d)\n",
+	       median(wall, REPS), median(rss, REPS), REPS);
+}
+
+int main(int argc, char **argv)
+{
+	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+	full_day("build/wormcast");
+	if (quick)
+		return 0;
+	same_window((int)sysconf(_SC_NPROCESSORS_ONLN));
+	scale_run("build/wormcast");
+	return 0;
+}

@@ -1,0 +1,234 @@
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "detect/detect.h"
+#include "report/detect_report.h"
+
+static const char detect_usage[] =
+	"usage: wormcast detect FILE... [options]\n"
+	"\n"
+	"Finds Code Red, Code Red II and Nimda requests, .ida scanners, port-80 scanners\n"
+	"and floods in web logs (Apache/nginx, IIS W3C, Apache error logs; plain or\n"
+	"gzip; '-' is stdin) and pcap/pcapng captures. Writes DIR/sources.csv and\n"
+	"DIR/timeline.csv (readable by `wormcast fit`), DIR/timeline-KIND.csv per kind.\n"
+	"\n"
+	"options:\n"
+	"  --format F        auto, apache, iis, error or pcap (default auto: sniff each file)\n"
+	"  --out DIR         output directory (default detect-out)\n"
+	"  --bin SECONDS     timeline bin (default 3600)\n"
+	"  --ports LIST      TCP ports carrying HTTP in captures, e.g. 80,8080 (default 80)\n"
+	"  --flood-rate R    connections/s to one destination that make a flood (default 100)\n"
+	"  --plot FILE       also draw cumulative sources per kind (.png, .svg or .pdf)\n"
+	"  --threads N       threads reading Apache and error logs (default: all cores);\n"
+	"                    does not change results\n"
+	"  --quiet           no summary table\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"kinds: codered (v1/v2), codered2 (Code Red II), nimda, ida-probe (other .ida/.idq\n"
+	"requests), scanner (threshold random walk), flood. Rules: docs/detect.md.\n"
+	"\n"
+	"example:\n"
+	"  wormcast detect access_log access_log.1 access_log.2.gz --bin 600 --plot worms.png\n";
+
+static int mkdir_p(const char *path)
+{
+	char buf[1024];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return cli_fail(WC_EXIT_USAGE, "--out: path too long");
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return cli_fail(WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+					strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return cli_fail(WC_EXIT_RUNTIME, "%s: cannot create: %s", buf, strerror(errno));
+	return 0;
+}
+
+static int parse_ports(const char *s, wc_detect_options *opt)
+{
+	opt->nports = 0;
+	while (*s) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(s, &end, 10);
+		if (end == s || errno || v < 1 || v > 65535 || opt->nports == WC_DETECT_MAX_PORTS ||
+		    (*end != ',' && *end != '\0'))
+			return -1;
+		opt->ports[opt->nports++] = (uint16_t)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return opt->nports > 0 ? 0 : -1;
+}
+
+static int plot_format_ok(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
+		       strcasecmp(dot, ".pdf") == 0);
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"out", required_argument, NULL, 'o'},
+		{"bin", required_argument, NULL, 'b'},
+		{"ports", required_argument, NULL, 'P'},
+		{"flood-rate", required_argument, NULL, 'F'},
+		{"plot", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	opt.threads = ncpu < 1			     ? 1
+		      : ncpu > WC_DETECT_MAX_THREADS ? WC_DETECT_MAX_THREADS
+						     : (int)ncpu;
+	wc_detect_format fmt = WC_FORMAT_AUTO;
+	const char *out_dir = "detect-out", *plot = NULL;
+	int quiet = 0, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'f':
+			if (wc_detect_format_parse(optarg, &fmt) != 0)
+				return cli_fail(
+					WC_EXIT_USAGE,
+					"--format: expected auto, apache, iis, error or pcap, "
+					"got '%s'",
+					optarg);
+			break;
+		case 'o':
+			out_dir = optarg;
+			break;
+		case 'b': {
+			errno = 0;
+			long long v = strtoll(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno || v < 1 || v > 366LL * 86400)
+				return cli_fail(WC_EXIT_USAGE,
+						"--bin: expected 1 to 31622400 seconds, got '%s'",
+						optarg);
+			opt.bin = v;
+			break;
+		}
+		case 'P':
+			if (parse_ports(optarg, &opt) != 0)
+				return cli_fail(
+					WC_EXIT_USAGE,
+					"--ports: expected up to %d ports 1-65535 separated "
+					"by commas, got '%s'",
+					WC_DETECT_MAX_PORTS, optarg);
+			break;
+		case 'F': {
+			errno = 0;
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || errno || !(v > 0) || v > 1e9)
+				return cli_fail(
+					WC_EXIT_USAGE,
+					"--flood-rate: expected connections per second > 0, "
+					"got '%s'",
+					optarg);
+			opt.flood_rate = v;
+			break;
+		}
+		case 'p':
+			plot = optarg;
+			if (!plot_format_ok(plot))
+				return cli_fail(
+					WC_EXIT_USAGE,
+					"--plot: unsupported format '%s' (use .png, .svg or "
+					".pdf)",
+					plot);
+			break;
+		case 't': {
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno || v < 1 ||
+			    v > WC_DETECT_MAX_THREADS)
+				return cli_fail(WC_EXIT_USAGE,
+						"--threads: expected 1 to %d, got '%s'",
+						WC_DETECT_MAX_THREADS, optarg);
+			opt.threads = (int)v;
+			break;
+		}
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(detect_usage, stdout);
+			return WC_EXIT_OK;
+		case ':':
+			return cli_fail(WC_EXIT_USAGE, "detect: option '%s' needs a value",
+					argv[optind - 1]);
+		default:
+			return cli_fail(
+				WC_EXIT_USAGE,
+				"detect: unknown option '%s' (see `wormcast detect --help`)",
+				argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_fail(WC_EXIT_USAGE, "detect: expected at least one log or capture file "
+					       "(see `wormcast detect --help`)");
+	int nstdin = 0;
+	for (int i = optind; i < argc; i++)
+		nstdin += strcmp(argv[i], "-") == 0;
+	if (nstdin > 1)
+		return cli_fail(WC_EXIT_USAGE, "detect: '-' (stdin) may be given only once");
+
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	for (int i = optind; i < argc && err.code == 0; i++)
+		wc_detect_file(d, argv[i], fmt, &err);
+	if (err.code == 0)
+		wc_detect_finish(d, &err);
+	if (err.code != 0) {
+		wc_detect_free(d);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+
+	size_t shown;
+	uint64_t total;
+	const char *const *probs = wc_detect_problems(d, &shown, &total);
+	for (size_t i = 0; i < shown; i++)
+		fprintf(stderr, "wormcast: %s\n", probs[i]);
+	if (total > shown)
+		fprintf(stderr, "wormcast: ... and %" PRIu64 " more unparseable lines or packets\n",
+			total - shown);
+
+	struct stat st;
+	int existed = stat(out_dir, &st) == 0;
+	int rc = mkdir_p(out_dir);
+	if (rc == 0 && wc_report_detect_write(out_dir, d, &err) == 0 && plot)
+		wc_report_detect_plot(plot, d, &err);
+	if (rc == 0 && err.code != 0) {
+		if (!existed)
+			rmdir(out_dir);
+		rc = cli_fail(err.code, "%s", err.msg);
+	}
+	if (rc == 0 && !quiet) {
+		wc_report_detect_print(stdout, d);
+		printf("\nwrote %s/sources.csv, %s/timeline.csv%s%s\n", out_dir, out_dir,
+		       plot ? ", " : "", plot ? plot : "");
+	}
+	wc_detect_free(d);
+	return rc;
+}

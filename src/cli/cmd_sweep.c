@@ -1,0 +1,353 @@
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/progress.h"
+#include "core/xalloc.h"
+#include "report/report.h"
+#include "report/sweep_report.h"
+#include "sim/sim.h"
+#include "sim/sweep.h"
+
+static const char sweep_usage[] =
+	"usage: wormcast sweep SCENARIO|FILE.ini --vary SEC.KEY=VALUES [options]\n"
+	"\n"
+	"Runs every combination of the varied keys' values with R seeds each and writes\n"
+	"DIR/sweep.csv (each outcome's mean and 95% interval per combination) and\n"
+	"DIR/runs.csv (every run's outcomes). See docs/sweep.md.\n"
+	"\n"
+	"options:\n"
+	"  --vary SEC.KEY=V1,V2,...  values as the scenario file takes them (\\, inside one)\n"
+	"  --vary SEC.KEY=A:B:N      N evenly spaced numbers from A to B inclusive\n"
+	"                           repeatable: every combination is run\n"
+	"  --runs R             seeds per combination (default 10)\n"
+	"  --seed S             first seed (default 1): runs use seeds S..S+R-1\n"
+	"  --threads N          runs in parallel, one thread each (default: all cores);\n"
+	"                       does not change results\n"
+	"  --engine E           auto, probe or fast (default auto: fast where exact)\n"
+	"  --set SEC.KEY=VALUE  fixed override, as for run; repeatable\n"
+	"  --until TIME         stop every run at this UTC time\n"
+	"  --out DIR            output directory (default wormcast-out/sweep-SCENARIO)\n"
+	"  --plot FILE          draw an outcome against the first varied key (.png/.svg/.pdf)\n"
+	"  --outcome NAME       outcome to plot and print (default cumulative_infected):\n"
+	"                       cumulative_infected infected peak_active peak_active_hours\n"
+	"                       peak_new_per_minute hours_to_50pct hours_to_90pct probes\n"
+	"                       telescope_sources target_bytes\n"
+	"  --quiet              no progress bar and no table\n"
+	"  -h, --help           this help\n"
+	"\n"
+	"example:\n"
+	"  wormcast sweep codered-v2 --vary class.managed.patch_rate=0:0.2:5 \\\n"
+	"      --vary outbreak.seed_hosts=1,10,100 --runs 20 --plot sweep.png\n";
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-' || *s == '\0')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* As cmd_run.c's: creates path and its parents. */
+static int mkdir_p(const char *path, wc_error *err)
+{
+	char buf[1024];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+					    strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+				    strerror(errno));
+	return 0;
+}
+
+static double monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void sweep_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	wc_progress_update(ctx, (double)done / (double)total);
+}
+
+/* The chosen outcome per combination, as a table for the terminal. */
+static void print_table(const wc_sweep *sw, const double *out, int outcome)
+{
+	enum { MAX_ROWS = 40 };
+	const wc_outcome_def *def = wc_outcome_get(outcome);
+	uint64_t ncomb = wc_sweep_combinations(sw);
+	for (size_t k = 0; k < sw->nkeys; k++)
+		printf("%-*s  ", (int)(strlen(sw->keys[k].key) > 12 ? strlen(sw->keys[k].key) : 12),
+		       sw->keys[k].key);
+	printf("%s: mean [95%% interval]%s\n", def->name, def->can_miss ? " (runs reached)" : "");
+	for (uint64_t c = 0; c < ncomb && c < MAX_ROWS; c++) {
+		for (size_t k = 0; k < sw->nkeys; k++) {
+			int w = (int)(strlen(sw->keys[k].key) > 12 ? strlen(sw->keys[k].key) : 12);
+			printf("%-*s  ", w, sw->keys[k].values[wc_sweep_value_index(sw, c, k)]);
+		}
+		wc_mean_ci ci;
+		wc_mean_ci95(out + (size_t)c * sw->runs * WC_NOUTCOMES + outcome, sw->runs,
+			     WC_NOUTCOMES, &ci);
+		char m[64], lo[64], hi[64];
+		wc_sweep_format_number(ci.mean, m, sizeof m);
+		wc_sweep_format_number(ci.lo, lo, sizeof lo);
+		wc_sweep_format_number(ci.hi, hi, sizeof hi);
+		if (ci.n == 0)
+			printf("never");
+		else if (ci.n == 1)
+			printf("%s [no interval from 1 run]", m);
+		else
+			printf("%s [%s, %s]", m, lo, hi);
+		if (def->can_miss)
+			printf(" (%" PRIu64 "/%" PRIu64 ")", ci.n, sw->runs);
+		putchar('\n');
+	}
+	if (ncomb > MAX_ROWS)
+		printf("... %" PRIu64 " more rows in sweep.csv\n", ncomb - MAX_ROWS);
+}
+
+struct sweep_args {
+	const char **sets, **varies;
+	int nsets, nvaries;
+	uint64_t runs, seed;
+	int threads, quiet, outcome;
+	const char *out_dir, *plot;
+	wc_run_options opt;
+};
+
+static int parse_args(int argc, char **argv, struct sweep_args *a)
+{
+	static const struct option longopts[] = {
+		{"vary", required_argument, NULL, 'v'},
+		{"runs", required_argument, NULL, 'r'},
+		{"seed", required_argument, NULL, 's'},
+		{"engine", required_argument, NULL, 'e'},
+		{"threads", required_argument, NULL, 't'},
+		{"set", required_argument, NULL, 'S'},
+		{"until", required_argument, NULL, 'u'},
+		{"out", required_argument, NULL, 'o'},
+		{"plot", required_argument, NULL, 'p'},
+		{"outcome", required_argument, NULL, 'O'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+		uint64_t v;
+		switch (c) {
+		case 'v':
+			a->varies[a->nvaries++] = optarg;
+			break;
+		case 'r':
+			if (parse_u64(optarg, &a->runs) != 0 || a->runs < 1 ||
+			    a->runs > WC_SWEEP_MAX_RUNS)
+				return cli_fail(WC_EXIT_USAGE, "--runs: expected 1 to %d, got '%s'",
+						WC_SWEEP_MAX_RUNS, optarg);
+			break;
+		case 's':
+			if (parse_u64(optarg, &a->seed) != 0)
+				return cli_fail(WC_EXIT_USAGE,
+						"--seed: expected a non-negative integer, got '%s'",
+						optarg);
+			break;
+		case 'e':
+			if (wc_engine_parse(optarg, &a->opt.engine) != 0)
+				return cli_fail(WC_EXIT_USAGE,
+						"--engine: expected auto, probe or fast, got '%s'",
+						optarg);
+			break;
+		case 't':
+			if (parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
+				return cli_fail(WC_EXIT_USAGE,
+						"--threads: expected 1 to 1024, got '%s'", optarg);
+			a->threads = (int)v;
+			break;
+		case 'S':
+			a->sets[a->nsets++] = optarg;
+			break;
+		case 'u':
+			if (wc_time_parse(optarg, &a->opt.until) != 0)
+				return cli_fail(WC_EXIT_USAGE,
+						"--until: expected a UTC time like "
+						"2001-07-20T00:00:00Z, got '%s'",
+						optarg);
+			break;
+		case 'o':
+			a->out_dir = optarg;
+			break;
+		case 'p':
+			a->plot = optarg;
+			break;
+		case 'O':
+			a->outcome = wc_outcome_find(optarg);
+			if (a->outcome < 0)
+				return cli_fail(
+					WC_EXIT_USAGE,
+					"--outcome: unknown outcome '%s' (see `wormcast sweep "
+					"--help`)",
+					optarg);
+			break;
+		case 'q':
+			a->quiet = 1;
+			break;
+		case 'h':
+			fputs(sweep_usage, stdout);
+			return -1;
+		case ':':
+			return cli_fail(WC_EXIT_USAGE, "sweep: option '%s' needs a value",
+					argv[optind - 1]);
+		default:
+			return cli_fail(WC_EXIT_USAGE,
+					"sweep: unknown option '%s' (see `wormcast sweep --help`)",
+					argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_fail(WC_EXIT_USAGE, "sweep: expected one scenario name or .ini file "
+					       "(see `wormcast sweep --help`)");
+	return WC_EXIT_OK;
+}
+
+/* Writes the files; on failure removes what this call wrote and, if it
+ * created the directory, the directory. */
+static int write_outputs(const char *dir, const wc_sweep *sw, const double *out,
+			 const struct sweep_args *a, wc_error *err)
+{
+	char csv[1100], runs[1100];
+	struct stat st;
+	int existed = stat(dir, &st) == 0;
+	if (mkdir_p(dir, err) != 0)
+		return -1;
+	snprintf(csv, sizeof csv, "%s/sweep.csv", dir);
+	snprintf(runs, sizeof runs, "%s/runs.csv", dir);
+	int wrote = 0;
+	if (wc_report_write_sweep_csv(csv, sw, out, err) == 0 && ++wrote &&
+	    wc_report_write_sweep_runs_csv(runs, sw, out, err) == 0 && ++wrote && a->plot)
+		wc_report_plot_sweep(a->plot, sw, out, a->outcome, err);
+	if (err->code == 0)
+		return 0;
+	if (!existed) {
+		if (wrote >= 1)
+			unlink(csv);
+		if (wrote >= 2)
+			unlink(runs);
+		rmdir(dir);
+	}
+	return -1;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_args a = {0};
+	a.sets = xcalloc((size_t)argc, sizeof *a.sets);
+	a.varies = xcalloc((size_t)argc, sizeof *a.varies);
+	a.runs = 10;
+	a.seed = 1;
+	a.outcome = WC_OUT_CUMULATIVE_INFECTED;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	a.threads = ncpu > 0 ? (int)ncpu : 1;
+	wc_run_options_init(&a.opt);
+
+	int rc = parse_args(argc, argv, &a);
+	if (rc != WC_EXIT_OK) {
+		free(a.sets);
+		free(a.varies);
+		return rc < 0 ? WC_EXIT_OK : rc;
+	}
+
+	/* Everything the user gave is checked before anything runs or is
+	 * written: the scenario, each --set, each --vary value, every
+	 * combination, the size of the sweep and the plot request. */
+	wc_scenario base;
+	wc_error err = {0};
+	wc_scenario_init(&base);
+	if (wc_scenario_load(&base, argv[optind], &err) == 0)
+		for (int i = 0; i < a.nsets && err.code == 0; i++)
+			wc_scenario_set(&base, a.sets[i], &err);
+	wc_sweep sw;
+	wc_sweep_init(&sw, &base);
+	sw.runs = a.runs;
+	sw.seed = a.seed;
+	for (int i = 0; i < a.nvaries && err.code == 0; i++)
+		wc_sweep_add_vary(&sw, a.varies[i], &err);
+	/* A key given to both --set and --vary takes the varied values: they
+	 * are applied after the fixed overrides (sweep.h). */
+	free(a.sets);
+	free(a.varies);
+	if (err.code == 0)
+		wc_sweep_validate(&sw, &a.opt, &err);
+	if (err.code == 0 && a.plot)
+		wc_report_plot_sweep_check(a.plot, &sw, &err);
+	if (err.code != 0) {
+		wc_sweep_free(&sw);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+
+	char default_out[256];
+	if (a.out_dir == NULL) {
+		snprintf(default_out, sizeof default_out, "wormcast-out/sweep-%s", sw.base.name);
+		a.out_dir = default_out;
+	}
+
+	uint64_t ncomb = wc_sweep_combinations(&sw);
+	size_t nvals = (size_t)(ncomb * sw.runs) * WC_NOUTCOMES;
+	double *out = xmallocarray(nvals, sizeof *out);
+	for (size_t i = 0; i < nvals; i++)
+		out[i] = NAN;
+
+	char label[48];
+	snprintf(label, sizeof label, "sweep %.40s", sw.base.name);
+	wc_progress bar;
+	wc_progress_start(&bar, label, a.quiet);
+	double t0 = monotonic();
+	rc = wc_sweep_run(&sw, &a.opt, a.threads, wc_outcomes_measure, NULL, WC_NOUTCOMES, out,
+			  sweep_progress, &bar, &err);
+	double elapsed = monotonic() - t0;
+	wc_progress_finish(&bar);
+	if (rc == 0)
+		write_outputs(a.out_dir, &sw, out, &a, &err);
+	if (err.code != 0) {
+		free(out);
+		wc_sweep_free(&sw);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+	if (!a.quiet) {
+		print_table(&sw, out, a.outcome);
+		printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64
+		       " runs in %.1f s on %d thread%s\n",
+		       ncomb, ncomb == 1 ? "" : "s", sw.runs, sw.runs == 1 ? "" : "s",
+		       ncomb * sw.runs, elapsed, a.threads, a.threads == 1 ? "" : "s");
+		printf("wrote %s/sweep.csv, %s/runs.csv%s%s\n", a.out_dir, a.out_dir,
+		       a.plot ? ", " : "", a.plot ? a.plot : "");
+	}
+	free(out);
+	wc_sweep_free(&sw);
+	return WC_EXIT_OK;
+}

@@ -1,0 +1,75 @@
+#include "core/radixsort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+/* 8-bit digits: the counts stay in L1, and small arrays (placement sorts one
+ * per /16 block) pay little for clearing them. */
+enum { DIGIT = 8, BUCKETS = 1 << DIGIT };
+
+/* Offsets of each digit value's first slot, from the counts. */
+static void prefix_sums(size_t *count)
+{
+	size_t sum = 0;
+	for (size_t d = 0; d < BUCKETS; d++) {
+		size_t c = count[d];
+		count[d] = sum;
+		sum += c;
+	}
+}
+
+void wc_radix_sort_u32(uint32_t *v, size_t n)
+{
+	if (n < 2)
+		return;
+	uint32_t *tmp = xmallocarray(n, sizeof *tmp);
+	size_t *count = xmallocarray(BUCKETS, sizeof *count);
+	uint32_t *src = v, *dst = tmp;
+	for (int shift = 0; shift < 32; shift += DIGIT) {
+		memset(count, 0, BUCKETS * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[src[i] >> shift & (BUCKETS - 1)]++;
+		prefix_sums(count);
+		for (size_t i = 0; i < n; i++)
+			dst[count[src[i] >> shift & (BUCKETS - 1)]++] = src[i];
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	/* an even number of passes leaves the result in v */
+	free(count);
+	free(tmp);
+}
+
+void wc_radix_sort_u64_pairs(uint64_t *keys, uint32_t *vals, size_t n)
+{
+	if (n < 2)
+		return;
+	uint64_t *tk = xmallocarray(n, sizeof *tk);
+	uint32_t *tv = xmallocarray(n, sizeof *tv);
+	size_t *count = xmallocarray(BUCKETS, sizeof *count);
+	uint64_t *sk = keys, *dk = tk;
+	uint32_t *sv = vals, *dv = tv;
+	for (int shift = 0; shift < 64; shift += DIGIT) {
+		memset(count, 0, BUCKETS * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[sk[i] >> shift & (BUCKETS - 1)]++;
+		prefix_sums(count);
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[sk[i] >> shift & (BUCKETS - 1)]++;
+			dk[at] = sk[i];
+			dv[at] = sv[i];
+		}
+		uint64_t *t = sk;
+		sk = dk;
+		dk = t;
+		uint32_t *u = sv;
+		sv = dv;
+		dv = u;
+	}
+	free(count);
+	free(tk);
+	free(tv);
+}

@@ -1,0 +1,126 @@
+/*
+ * internal.h — what the files of src/detect share and nothing outside uses:
+ * the context's layout, the source table, the log and capture readers.
+ *
+ * The context is the only mutable state: every reader, table and detector
+ * lives in it, so two contexts never interfere.
+ */
+#ifndef WC_DETECT_INTERNAL_H
+#define WC_DETECT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "detect/detect.h"
+
+/* Room for any address as text plus a NUL (IPv6 needs 46). */
+#define WC_ADDR_MAX 47
+
+/* A network address in binary: IPv4 as ::ffff:a.b.c.d, so one key type fits both. */
+typedef struct wc_addr {
+	uint8_t b[16];
+} wc_addr;
+
+void wc_detect_addr_format(const wc_addr *a, char *buf);
+
+/* Source table entry: open addressing, linear probing. */
+struct wc_src_slot {
+	uint64_t hash; /* 0 marks an empty slot */
+	wc_detect_source s;
+};
+
+/* A TCP flow (client to an HTTP port) whose first request line is not yet complete. */
+struct wc_flow;
+struct wc_flow_table;
+struct wc_trw;
+struct wc_flood;
+
+struct wc_detect {
+	wc_detect_options opt;
+	wc_detect_stats st;
+
+	struct wc_src_slot *src; /* (address, kind) → first/last/requests */
+	size_t src_cap, src_n;
+
+	/* Requests per bin and kind, bins base .. base+nbins-1 (bin index = t / bin,
+	 * floored). Grows at either end as inputs arrive in any order. */
+	uint64_t (*bins)[WC_KIND_COUNT];
+	int64_t bin_base;
+	size_t nbins;
+
+	char *problems[WC_DETECT_MAX_PROBLEMS];
+	size_t nproblems;
+	uint64_t total_problems;
+	bool bin_overflow; /* a time too far from the others for --bin */
+
+	struct wc_flow_table *flows; /* captures: open HTTP connections */
+	struct wc_trw *trw;	     /* captures: scan detector */
+	struct wc_flood *flood;	     /* captures: flood detector */
+	const char *cur_name;	     /* input being read, for problem messages */
+	uint64_t cur_packet;	     /* packet number within it, from 1 */
+	int64_t last_ts;	     /* latest packet time seen, seconds */
+
+	/* Contexts for the other threads reading a log; merged by finish. */
+	wc_detect *workers[WC_DETECT_MAX_THREADS - 1];
+
+	bool finished;
+	wc_detect_source *sorted; /* after finish */
+	size_t nsorted;
+	wc_detect_timeline tl;
+};
+
+/* Counts one request (or connection) of a kind from addr at t. */
+void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
+		      uint64_t count);
+/* Counts a problem and keeps its message if among the first few. */
+void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Error logs give a file-system path, not the URI: the kinds it can show. */
+wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen);
+
+/* Splits a request line "METHOD TARGET [VERSION]" and classifies the target;
+ * -2 if it does not look like a request line at all. */
+int wc_detect_classify_request_line(const char *line, size_t len);
+
+/* Nimda's canonical form: percent-decoded until stable, overlong UTF-8 for
+ * ASCII folded, '\\' as '/', lower case. Returns the length written, or
+ * (size_t)-1 if it does not fit in cap. Exposed for the tests. */
+size_t wc_detect_canonical(const char *in, size_t n, char *out, size_t cap);
+
+/* Capture side (pcap.c, trw.c). */
+void wc_detect_capture_init(wc_detect *d);
+void wc_detect_capture_free(wc_detect *d);
+void wc_detect_capture_finish(wc_detect *d);
+int wc_detect_pcap_file(wc_detect *d, const char *path, wc_error *err);
+
+/* Threshold random walk: src tried to connect to dst at t (a new connection,
+ * not a retransmitted SYN); later its outcome, once known. */
+struct wc_trw *wc_trw_new(const wc_detect_options *opt);
+void wc_trw_free(struct wc_trw *t);
+void wc_trw_attempt(wc_detect *d, const wc_addr *src, double t);
+void wc_trw_outcome(wc_detect *d, const wc_addr *src, const wc_addr *dst, bool success);
+
+/* Flood detector: a new connection to dst at t. Fixed memory. */
+struct wc_flood *wc_flood_new(const wc_detect_options *opt);
+void wc_flood_free(struct wc_flood *f);
+void wc_flood_connection(wc_detect *d, const wc_addr *dst, double t);
+
+uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed);
+
+/* An address's hash, never 0: two multiplications, since captures hash
+ * several addresses per packet. */
+static inline uint64_t wc_addr_hash(const wc_addr *a, uint64_t seed)
+{
+	uint64_t w0, w1;
+	memcpy(&w0, a->b, 8);
+	memcpy(&w1, a->b + 8, 8);
+	uint64_t h = ((w0 ^ seed) * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full);
+	h ^= h >> 32;
+	h *= 0xD6E8FEB86659FD93ull;
+	h ^= h >> 32;
+	return h | 1;
+}
+
+#endif

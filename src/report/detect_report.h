@@ -1,0 +1,37 @@
+/*
+ * detect_report.h — what `wormcast detect` leaves behind: sources.csv,
+ * timeline.csv (and one timeline-KIND.csv per kind found), a terminal
+ * summary, a plot (docs/detect.md §Outputs).
+ *
+ * Contract: reads a finished wc_detect (after wc_detect_finish) and never
+ * changes it. Files are written atomically (core/atomicfile.h); functions
+ * return 0, or -1 with err set and the path named. Times are ISO 8601 UTC.
+ */
+#ifndef WC_REPORT_DETECT_REPORT_H
+#define WC_REPORT_DETECT_REPORT_H
+
+#include <stdio.h>
+
+#include "core/error.h"
+#include "detect/detect.h"
+
+/* "source,first_seen,last_seen,requests,kind", one row per (source, kind). */
+int wc_report_detect_sources_csv(FILE *out, const wc_detect *d);
+/* timeline.csv: time,requests,new_sources,cumulative_sources over the worm
+ * kinds, then KIND_requests,KIND_new_sources,KIND_cumulative_sources for each
+ * kind (ida-probe as ida_probe). kind < 0 gives that file; kind >= 0 the four
+ * leading columns for that kind alone (timeline-KIND.csv). */
+int wc_report_detect_timeline_csv(FILE *out, const wc_detect *d, int kind);
+
+/* Writes DIR/sources.csv, DIR/timeline.csv and DIR/timeline-KIND.csv for every
+ * kind with at least one source. DIR must exist. */
+int wc_report_detect_write(const char *dir, const wc_detect *d, wc_error *err);
+
+/* Per kind: requests, distinct sources, first and last seen; then the input
+ * totals. (The problems found are the caller's to print, to stderr.) */
+void wc_report_detect_print(FILE *out, const wc_detect *d);
+
+/* Cumulative distinct sources per kind against UTC time (.png, .svg, .pdf). */
+int wc_report_detect_plot(const char *path, const wc_detect *d, wc_error *err);
+
+#endif

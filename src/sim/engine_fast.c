@@ -1,0 +1,892 @@
+/*
+ * The fast engine: the probe engine's model, without drawing the probes.
+ *
+ * The model (probemodel.h, engine_probe.c) is a discrete-time process: in
+ * step s each spreading host sends Poisson(m) probes, m = rate·Δ, to uniform
+ * addresses of the scan space S; a probe that reaches a host susceptible at
+ * the start of the step infects it at the end of the step (unless the host is
+ * patched in that step); everything else a host does (reboot, cleaning,
+ * patching, its calendar) happens at instants fixed when it is infected. This
+ * engine simulates the same law using three properties of Poisson counts.
+ *
+ * Splitting. Poisson(m) probes, each independently of category c with
+ * probability p_c, are independent Poisson(m·p_c) counts per category. So in
+ * step s, with I_s spreading hosts, a given host receives Poisson(ν_s) probes,
+ * ν_s = m·I_s/|S|, independently of every other host and of what the probes
+ * elsewhere did. A susceptible host is therefore infected with probability
+ * q_s = 1 − e^{−ν_s}, independently, and the number infected among the S'_s
+ * eligible hosts is Binomial(S'_s, q_s), a uniform random subset. A step costs
+ * one binomial draw whatever the number of probes.
+ *
+ * Skipping. Between two steps where anything else happens (a host's event, a
+ * patch, an output row) I_s and S'_s are constant, so the steps with at least
+ * one infection are Bernoulli(1 − e^{−ν·S'}) trials: the next one is a
+ * geometric number of steps ahead, and its count is the binomial conditioned
+ * on being positive. Steps in which nothing happens are never visited.
+ *
+ * Superposition. The per-step counts that feed no decision (all probes, the
+ * telescope's probes) are sums of independent Poisson counts: one Poisson
+ * draw per output row, with the mean accumulated over the row's steps, gives
+ * exactly the law of the row's total. What must stay host by host is the
+ * telescope's first sighting of each host: a host's telescope probes are a
+ * Poisson process of rate rate·p_t in its spreading time, so its first one
+ * comes after an Exp(rate·p_t) wait (memoryless: redrawn when the host starts
+ * spreading again). The telescope count of a row is then the first sightings,
+ * plus Poisson(rate·p_t·E) for E the spreading time of hosts already seen
+ * (including the rest of the step after a first sighting), and the probe count
+ * is the telescope count, plus the probes that reached the hosts infected in
+ * the row (each host Poisson(ν) given at least one: zero-truncated), plus
+ * Poisson of m·I_s·(1 − p_t) − ν_s·S'_s summed over the row's steps.
+ *
+ * Rates per class and the rate cap. Host classes may probe at different
+ * rates r_c; with worm.rate_cap every rate is scaled by κ = min(1, cap / R),
+ * R = Σ r_c·(spreading hosts of class c), the same in every step between
+ * events. Everything above holds with m·I replaced by κ·Δ·Σ r_c I_c. A host's
+ * telescope probes then come at rate κ(t)·r_c·p_t, so its first sighting is
+ * where the "scaled time" Λ(t) = ∫κ dt has grown by an Exp(1)/(r_c·p_t) wait;
+ * without a cap Λ is plain time and the sighting is a step event, with one it
+ * waits in a heap ordered by Λ.
+ *
+ * Events. An infected host has at most three pending events: leaving (reboot
+ * or cleaning, at the step drawn at infection as in the probe engine), its next
+ * calendar phase change by its own clock, and its first telescope sighting.
+ * They sit in a bucket queue indexed by step; an event is acted on only if
+ * the host's current schedule still names that step (a reboot, a phase change
+ * or a patch makes older events stale). A bucket is an array, walked in order
+ * with the hosts it names prefetched ahead; events beyond the bucket window
+ * (2^20 steps) wait in an overflow list. Patches come from the population's
+ * sorted patch instants. The cost is O(hosts + events + rows), not probes
+ * or steps, and the run is sequential: the same seed gives the same bytes for
+ * any --threads.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "core/rng.h"
+#include "core/xalloc.h"
+#include "sim/calendar.h"
+#include "sim/engine.h"
+#include "sim/probemodel.h"
+
+#define NEVER	     UINT32_MAX
+#define WINDOW_MAX   (1u << 20) /* steps covered by the bucket array */
+#define EV_HOST_BITS 28		/* an event is kind << 28 | host */
+
+enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
+enum host_flag {
+	FLAG_EVER = 1,	      /* has been infected at least once */
+	FLAG_SEEN = 2,	      /* the telescope has seen it */
+	FLAG_LEAVE_CLEAN = 4, /* at leave_step it is cleaned and patched, not rebooted */
+};
+/* What an infected host is counted as: its calendar phase, or nothing while it
+ * leaves (in its leave step it neither probes nor floods). */
+enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
+enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT };
+enum { STREAM_FAST = 0xfa57 };
+
+/* Everything an event needs about a host, in one 32-byte record: with 10^7
+ * hosts every event is a cache miss, so there should be only one. */
+typedef struct fasthost {
+	int32_t clock_offset; /* copied from the population */
+	uint32_t leave_step;  /* step in which it reboots or is cleaned */
+	uint32_t phase_step;  /* step in which its calendar phase next changes */
+	uint32_t sight_step;  /* step of its first telescope sighting, if pending */
+	uint32_t sus_pos;     /* index in the susceptible array */
+	uint8_t state;	      /* enum host_state */
+	uint8_t flags;	      /* enum host_flag */
+	uint8_t counted;      /* COUNTED_*: which counter holds it */
+	uint8_t class_id;     /* copied from the population */
+	float sight_rest;     /* Λ-seconds of the sighting step left after the sighting */
+	uint32_t sight_gen;   /* capped runs: bumped when a pending sighting is void */
+} fasthost;
+_Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
+
+typedef struct bucket {
+	uint32_t *ev; /* kind << EV_HOST_BITS | host */
+	uint32_t n, cap;
+} bucket;
+
+typedef struct far_event {
+	uint64_t step;
+	uint32_t ev;
+} far_event;
+
+/* When correct clocks change phase: most hosts' clocks are right, so their
+ * calendar is looked up here instead of recomputed from the date. */
+typedef struct calendar0 {
+	uint64_t *at;	/* steps where the phase of an offset-0 clock changes */
+	uint8_t *phase; /* phase[i]: from at[i-1] (or step 0) up to at[i] */
+	int n;
+} calendar0;
+
+/* A pending first sighting in a capped run, due when Λ passes theta. */
+typedef struct sight_entry {
+	double theta;
+	uint32_t host, gen;
+} sight_entry;
+
+typedef struct fast {
+	const wc_scenario *sc;
+	const wc_population *pop;
+	gsl_rng *g;
+	uint32_t n;
+	uint64_t nsteps;
+	double dt;
+
+	uint64_t cur; /* the step being processed */
+	fasthost *host;
+	uint32_t *sus; /* susceptible hosts, any order */
+	uint32_t nsus;
+
+	/* events: bucket i holds step base + i; later ones wait in far[] */
+	bucket *buckets;
+	uint64_t *nonempty; /* one bit per bucket */
+	uint32_t nbuckets;
+	uint64_t base;
+	far_event *far;
+	size_t nfar, far_cap;
+	calendar0 cal0;
+
+	/* the model */
+	double rate[WC_MAX_CLASSES]; /* probes per second of a spreading host, per class */
+	int nclasses;
+	double cap;	  /* aggregate probes/s; 0: none */
+	double space;	  /* |S| */
+	double p_tele;	  /* p_t */
+	double hit_scale; /* 1, except when a test perturbs the model */
+
+	/* state counters */
+	uint64_t infected, patched, cumulative;
+	uint64_t spreading, flooding;
+	uint64_t spread_class[WC_MAX_CLASSES], seen_class[WC_MAX_CLASSES];
+
+	/* scaled time Λ (seconds when there is no cap) */
+	double lambda;	    /* Λ at the start of the step being processed */
+	double lambda_next; /* Λ at its end */
+	sight_entry *heap;  /* capped runs: pending sightings by theta */
+	size_t nheap, heap_cap;
+
+	/* sums over the current output row */
+	uint64_t new_infections, reinfections, target_bytes;
+	uint64_t first_sightings, seen_total;
+	uint64_t hit_probes; /* probes that reached hosts infected in the row */
+	double other_mean;   /* Σ κΔR(1 − p_t) − ν·S' over the row's steps */
+	double tele_mean;    /* expected telescope probes of hosts already seen */
+
+	/* scratch for one step */
+	uint32_t *leaving, nleaving;
+	uint32_t *sights, nsights;
+	uint32_t *chosen;
+	size_t leaving_cap, sights_cap, chosen_cap;
+} fast;
+
+/* ---- random draws ---- */
+
+static double exp_wait(fast *f, double rate)
+{
+	return rate > 0 ? gsl_ran_exponential(f->g, 1 / rate) : INFINITY;
+}
+
+/* Poisson for any mean: GSL's count is an unsigned int, so large means are
+ * drawn as a sum of smaller independent Poisson counts (exact). */
+static uint64_t poisson64(fast *f, double mu)
+{
+	uint64_t k = 0;
+	const double chunk = 1e9;
+	for (; mu > chunk; mu -= chunk)
+		k += gsl_ran_poisson(f->g, chunk);
+	return k + (mu > 0 ? gsl_ran_poisson(f->g, mu) : 0);
+}
+
+/* Poisson(nu) given that it is at least 1, by inversion. */
+static uint64_t poisson_positive(fast *f, double nu)
+{
+	double p = nu / expm1(nu), cum = p, u = gsl_rng_uniform(f->g);
+	uint64_t k = 1;
+	while (u > cum && k < 100000) {
+		k++;
+		p *= nu / (double)k;
+		cum += p;
+		if (p == 0)
+			break;
+	}
+	return k;
+}
+
+/* Binomial(n, q) given that it is at least 1: the first success is at trial
+ * J with P(J <= j) ∝ 1 − (1 − q)^j (inverted), the rest are Binomial(n − J, q). */
+static uint32_t binomial_positive(fast *f, uint32_t n, double q)
+{
+	double l1q = log1p(-q);
+	double total = -expm1((double)n * l1q); /* P(at least one success) */
+	double u = gsl_rng_uniform_pos(f->g);
+	double j = ceil(log1p(-u * total) / l1q);
+	if (!(j >= 1))
+		j = 1;
+	if (j > n)
+		j = n;
+	uint32_t first = (uint32_t)j;
+	return 1 + gsl_ran_binomial(f->g, q, n - first);
+}
+
+/* Number of Bernoulli(p) trials up to and including the first success, as a
+ * double so that tiny p cannot overflow. */
+static double geometric(fast *f, double p)
+{
+	if (!(p > 0))
+		return INFINITY;
+	if (p >= 1)
+		return 1;
+	return 1 + floor(log(gsl_rng_uniform_pos(f->g)) / log1p(-p));
+}
+
+/* ---- the event queue ---- */
+
+static void bucket_push(fast *f, uint32_t i, uint32_t ev)
+{
+	bucket *b = &f->buckets[i];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 8;
+		b->ev = xreallocarray(b->ev, b->cap, sizeof *b->ev);
+	}
+	b->ev[b->n++] = ev;
+	f->nonempty[i / 64] |= 1ull << (i % 64);
+}
+
+static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
+{
+	if (step >= f->nsteps)
+		return;
+	uint32_t ev = (uint32_t)kind << EV_HOST_BITS | h;
+	if (step < f->base + f->nbuckets) {
+		bucket_push(f, (uint32_t)(step - f->base), ev);
+		return;
+	}
+	if (f->nfar == f->far_cap) {
+		f->far_cap = f->far_cap ? f->far_cap * 2 : 1024;
+		f->far = xreallocarray(f->far, f->far_cap, sizeof *f->far);
+	}
+	f->far[f->nfar++] = (far_event){step, ev};
+}
+
+/* Moves the bucket window on to start at step s (all earlier buckets done). */
+static void advance_window(fast *f, uint64_t s)
+{
+	f->base = s;
+	size_t kept = 0;
+	for (size_t i = 0; i < f->nfar; i++) {
+		far_event fe = f->far[i];
+		if (fe.step < f->base + f->nbuckets)
+			bucket_push(f, (uint32_t)(fe.step - f->base), fe.ev);
+		else
+			f->far[kept++] = fe;
+	}
+	f->nfar = kept;
+}
+
+/* The first step after s that has events (or where the window moves on), or
+ * nsteps. */
+static uint64_t next_event_step(const fast *f, uint64_t s)
+{
+	uint64_t end = f->base + f->nbuckets;
+	for (uint64_t t = s + 1; t < end && t < f->nsteps;) {
+		uint32_t i = (uint32_t)(t - f->base);
+		uint64_t word = f->nonempty[i / 64] >> (i % 64);
+		if (word) {
+			uint64_t at = t + (uint64_t)__builtin_ctzll(word);
+			return at < f->nsteps ? at : f->nsteps;
+		}
+		t += 64 - i % 64;
+	}
+	if (f->nfar > 0 && end < f->nsteps)
+		return end;
+	return f->nsteps;
+}
+
+/* ---- scratch vectors ---- */
+
+static void push(uint32_t **v, uint32_t *n, size_t *cap, uint32_t x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = x;
+}
+
+/* ---- host state ---- */
+
+static wc_time step_time(const fast *f, uint64_t s)
+{
+	return f->sc->start + (wc_time)s * f->sc->step;
+}
+
+/* Phase of a clock `offset` seconds ahead of UTC in step s. */
+static enum wc_phase phase_at_offset(const fast *f, wc_time offset, uint64_t s)
+{
+	return wc_phase_at(f->sc, step_time(f, s) + offset);
+}
+
+/* The first step after s in which a clock `offset` seconds ahead leaves phase
+ * ph, or NEVER. A phase can only change at a midnight of that clock. */
+static uint64_t next_change(const fast *f, wc_time offset, uint64_t s, enum wc_phase ph)
+{
+	wc_time clock = step_time(f, s) + offset;
+	for (int days = 0; days < 400; days++) {
+		wc_time midnight = wc_time_next_midnight(clock);
+		wc_time since = midnight - offset - f->sc->start; /* seconds after start */
+		uint64_t step =
+			since <= 0 ? 0 : (uint64_t)((since + f->sc->step - 1) / f->sc->step);
+		if (step <= s)
+			step = s + 1;
+		if (step >= f->nsteps)
+			return NEVER;
+		if (phase_at_offset(f, offset, step) != ph)
+			return step;
+		clock = step_time(f, step) + offset;
+	}
+	return NEVER;
+}
+
+static void calendar0_build(fast *f)
+{
+	calendar0 *c = &f->cal0;
+	size_t cap = 8;
+	c->at = xmallocarray(cap, sizeof *c->at);
+	c->phase = xmallocarray(cap, sizeof *c->phase);
+	uint64_t s = 0;
+	enum wc_phase ph = phase_at_offset(f, 0, 0);
+	for (;;) {
+		uint64_t next = next_change(f, 0, s, ph);
+		if ((size_t)c->n == cap) {
+			cap *= 2;
+			c->at = xreallocarray(c->at, cap, sizeof *c->at);
+			c->phase = xreallocarray(c->phase, cap, sizeof *c->phase);
+		}
+		c->at[c->n] = next == NEVER ? UINT64_MAX : next;
+		c->phase[c->n++] = (uint8_t)ph;
+		if (next == NEVER)
+			break;
+		s = next;
+		ph = phase_at_offset(f, 0, s);
+	}
+}
+
+/* The segment of the offset-0 calendar that holds step s. */
+static int calendar0_segment(const calendar0 *c, uint64_t s)
+{
+	int lo = 0, hi = c->n - 1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (c->at[mid] > s)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
+{
+	int32_t offset = f->host[h].clock_offset;
+	if (offset == 0)
+		return (enum wc_phase)f->cal0.phase[calendar0_segment(&f->cal0, s)];
+	return phase_at_offset(f, offset, s);
+}
+
+/* The first step after s in which host h's phase differs from ph (its phase
+ * in step s), or NEVER. */
+static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
+{
+	int32_t offset = f->host[h].clock_offset;
+	uint64_t next = offset == 0 ? f->cal0.at[calendar0_segment(&f->cal0, s)]
+				    : next_change(f, offset, s, ph);
+	return next < f->nsteps ? (uint32_t)next : NEVER;
+}
+
+static void count_add(fast *f, fasthost *x, int delta)
+{
+	uint64_t d = (uint64_t)(int64_t)delta;
+	if (x->counted == COUNTED_SPREAD) {
+		f->spreading += d;
+		f->spread_class[x->class_id] += d;
+		if (x->flags & FLAG_SEEN)
+			f->seen_class[x->class_id] += d;
+	} else if (x->counted == COUNTED_FLOOD) {
+		f->flooding += d;
+	}
+}
+
+/* Σ r_c over spreading hosts (all, or only those the telescope has seen). */
+static double class_sum(const fast *f, const uint64_t *count)
+{
+	double sum = 0;
+	for (int c = 0; c < f->nclasses; c++)
+		sum += (double)count[c] * f->rate[c];
+	return sum;
+}
+
+/* κ: the rate cap's factor for the current spreading population. */
+static double cap_scale(const fast *f)
+{
+	double r = class_sum(f, f->spread_class);
+	return f->cap > 0 && r > f->cap ? f->cap / r : 1;
+}
+
+static void heap_push(fast *f, sight_entry e)
+{
+	if (f->nheap == f->heap_cap) {
+		f->heap_cap = f->heap_cap ? 2 * f->heap_cap : 1024;
+		f->heap = xreallocarray(f->heap, f->heap_cap, sizeof *f->heap);
+	}
+	size_t i = f->nheap++;
+	while (i > 0 && f->heap[(i - 1) / 2].theta > e.theta) {
+		f->heap[i] = f->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	f->heap[i] = e;
+}
+
+static sight_entry heap_pop(fast *f)
+{
+	sight_entry top = f->heap[0], last = f->heap[--f->nheap];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= f->nheap)
+			break;
+		if (c + 1 < f->nheap && f->heap[c + 1].theta < f->heap[c].theta)
+			c++;
+		if (f->heap[c].theta >= last.theta)
+			break;
+		f->heap[i] = f->heap[c];
+		i = c;
+	}
+	if (f->nheap > 0)
+		f->heap[i] = last;
+	return top;
+}
+
+/* Host h spreads from the start of step s, where Λ = lambda_s: its first
+ * telescope sighting, if it has none yet, comes an Exp(r_c·p_t) wait in Λ later. */
+static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
+{
+	fasthost *x = &f->host[h];
+	x->sight_step = NEVER;
+	x->sight_gen++;
+	if (x->flags & FLAG_SEEN)
+		return;
+	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * f->p_tele);
+	if (!isfinite(theta))
+		return;
+	if (f->cap > 0) {
+		heap_push(f, (sight_entry){theta, h, x->sight_gen});
+		return;
+	}
+	(void)s;
+	double step = floor(theta / f->dt);
+	if (!(step < (double)f->nsteps))
+		return;
+	x->sight_step = (uint32_t)step;
+	x->sight_rest = (float)((step + 1) * f->dt - theta);
+	schedule(f, x->sight_step, h, EV_SIGHT);
+}
+
+/* Host h takes phase ph from step s on. */
+static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
+{
+	fasthost *x = &f->host[h];
+	count_add(f, x, -1);
+	x->counted = (uint8_t)ph;
+	count_add(f, x, +1);
+	if (ph == WC_PHASE_SPREAD) {
+		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next);
+	} else {
+		x->sight_step = NEVER;
+		x->sight_gen++;
+	}
+	x->phase_step = next_phase_step(f, h, s, ph);
+	schedule(f, x->phase_step, h, EV_PHASE);
+}
+
+static void sus_add(fast *f, uint32_t h)
+{
+	f->host[h].sus_pos = f->nsus;
+	f->sus[f->nsus++] = h;
+}
+
+static void sus_remove(fast *f, uint32_t h)
+{
+	uint32_t p = f->host[h].sus_pos, last = f->sus[--f->nsus];
+	f->sus[p] = last;
+	f->host[last].sus_pos = p;
+}
+
+/* Infects h at `now` seconds after start; it acts from step s on. */
+static void infect(fast *f, uint32_t h, double now, uint64_t s)
+{
+	fasthost *x = &f->host[h];
+	const wc_host_class *hc = &f->sc->classes[x->class_id];
+	x->state = HOST_INFECTED;
+	f->infected++;
+	double reboot = exp_wait(f, hc->reboot_rate / 3600);
+	double clean = exp_wait(f, hc->clean_rate / 3600);
+	reboot = fmin(reboot, wc_copy_lifetime(f->sc, x->class_id)); /* its own reboot */
+	double leave = (now + fmin(reboot, clean)) / f->dt;
+	x->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : NEVER;
+	if (clean < reboot)
+		x->flags |= FLAG_LEAVE_CLEAN;
+	else
+		x->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
+	schedule(f, x->leave_step, h, EV_LEAVE);
+	if (x->flags & FLAG_EVER) {
+		f->reinfections++;
+	} else {
+		x->flags |= FLAG_EVER;
+		f->cumulative++;
+		f->new_infections++;
+	}
+	x->counted = COUNTED_NONE;
+	enter_phase(f, h, s, phase_in_step(f, h, s));
+}
+
+/* Patches h: immune from now on, clean if it was infected. */
+static void patch_host(fast *f, uint32_t h)
+{
+	fasthost *x = &f->host[h];
+	if (x->state == HOST_PATCHED)
+		return;
+	if (x->state == HOST_SUSCEPTIBLE) {
+		sus_remove(f, h);
+	} else {
+		count_add(f, x, -1);
+		x->counted = COUNTED_NONE;
+		f->infected--;
+	}
+	x->state = HOST_PATCHED;
+	f->patched++;
+}
+
+/* ---- one step ---- */
+
+/* The events of step s: leaving hosts stop, phases change, sightings happen.
+ * Sightings are only collected here, since a leave or phase change later in
+ * the bucket may still stop the host; phase changes may append sightings for
+ * this very step to the bucket, so its length is re-read as it is walked. */
+static void step_events(fast *f, uint64_t s)
+{
+	f->cur = s;
+	f->nleaving = f->nsights = 0;
+	if (s >= f->base + f->nbuckets)
+		advance_window(f, s);
+	uint32_t i = (uint32_t)(s - f->base);
+	bucket *b = &f->buckets[i];
+	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
+	enum { AHEAD = 8 };
+	for (uint32_t k = 0; k < b->n; k++) {
+		if (k + AHEAD < b->n)
+			__builtin_prefetch(&f->host[b->ev[k + AHEAD] & host_mask]);
+		uint32_t h = b->ev[k] & host_mask, kind = b->ev[k] >> EV_HOST_BITS;
+		fasthost *x = &f->host[h];
+		if (x->state != HOST_INFECTED || x->counted == COUNTED_NONE)
+			continue; /* stale: the host left, was patched or is leaving */
+		if (kind == EV_LEAVE && x->leave_step == s) {
+			count_add(f, x, -1);
+			x->counted = COUNTED_NONE;
+			x->sight_step = NEVER;
+			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
+		} else if (kind == EV_PHASE && x->phase_step == s) {
+			enter_phase(f, h, s, phase_in_step(f, h, s));
+		} else if (kind == EV_SIGHT && x->sight_step == s) {
+			push(&f->sights, &f->nsights, &f->sights_cap, h);
+		}
+	}
+	free(b->ev);
+	memset(b, 0, sizeof *b);
+	f->nonempty[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* What the step's probes did: telescope sightings, flood bytes, infections. */
+static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch_next,
+			uint32_t *patch_end, wc_timeline_row *row)
+{
+	const wc_scenario *sc = f->sc;
+	/* Counts of this step, taken after its events: the row's host counts. */
+	row->spreading = f->spreading;
+	row->flooding = f->flooding;
+	uint64_t reaching = wc_target_reachable(sc, step_time(f, s)) ? f->flooding : 0;
+	row->target_connections = reaching * (uint64_t)sc->flood_connections;
+	f->target_bytes +=
+		(uint64_t)llround((double)reaching * sc->flood_bytes / sc->flood_period * f->dt);
+
+	/* This step's rate factor and scaled time; hosts seen before it send
+	 * telescope probes all through it, hosts first seen in it for the rest. */
+	double kappa = cap_scale(f);
+	f->lambda_next = f->lambda + kappa * f->dt;
+	f->tele_mean += class_sum(f, f->seen_class) * kappa * f->dt * f->p_tele;
+	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
+		sight_entry e = heap_pop(f);
+		fasthost *x = &f->host[e.host];
+		if (e.gen != x->sight_gen || x->counted != COUNTED_SPREAD)
+			continue; /* void: it stopped spreading */
+		x->sight_step = (uint32_t)s;
+		x->sight_rest = (float)(f->lambda_next - e.theta);
+		push(&f->sights, &f->nsights, &f->sights_cap, e.host);
+	}
+	for (uint32_t i = 0; i < f->nsights; i++) {
+		fasthost *x = &f->host[f->sights[i]];
+		/* stale if the host stopped spreading in this step after it was queued */
+		if ((x->flags & FLAG_SEEN) || x->counted != COUNTED_SPREAD || x->sight_step != s)
+			continue;
+		x->flags |= FLAG_SEEN;
+		x->sight_step = NEVER;
+		f->seen_class[x->class_id]++;
+		f->first_sightings++;
+		f->seen_total++;
+		f->tele_mean += f->rate[x->class_id] * f->p_tele * x->sight_rest;
+	}
+
+	double sending = class_sum(f, f->spread_class) * kappa; /* probes/s this step */
+	/* Patches of this step apply before its infections (as in the probe engine). */
+	double next = (double)(s + 1) * f->dt;
+	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next)
+		patch_host(f, *(*patch_next)++);
+
+	double nu = sending * f->dt / f->space * f->hit_scale;
+	f->other_mean += sending * f->dt * (1 - f->p_tele) - nu * (double)f->nsus;
+	uint32_t k = 0;
+	if (nu > 0 && f->nsus > 0) {
+		double q = -expm1(-nu);
+		k = at_least_one ? binomial_positive(f, f->nsus, q)
+				 : gsl_ran_binomial(f->g, q, f->nsus);
+	}
+	if (k > f->chosen_cap) {
+		f->chosen_cap = k;
+		f->chosen = xreallocarray(f->chosen, k, sizeof *f->chosen);
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t h = f->sus[(uint32_t)(gsl_rng_uniform(f->g) * f->nsus)];
+		sus_remove(f, h);
+		f->chosen[i] = h;
+		f->hit_probes += poisson_positive(f, nu);
+	}
+
+	for (uint32_t i = 0; i < f->nleaving; i++) {
+		uint32_t h = f->leaving[i];
+		fasthost *x = &f->host[h];
+		if (x->state != HOST_INFECTED)
+			continue; /* patched in this step */
+		if (x->flags & FLAG_LEAVE_CLEAN) {
+			f->infected--;
+			x->state = HOST_PATCHED;
+			f->patched++;
+		} else {
+			f->infected--;
+			x->state = HOST_SUSCEPTIBLE;
+			sus_add(f, h);
+		}
+	}
+	for (uint32_t i = 0; i < k; i++)
+		infect(f, f->chosen[i], next, s + 1);
+}
+
+/* ---- output rows ---- */
+
+static void fill_counts(const fast *f, wc_timeline_row *row)
+{
+	row->infected = f->infected;
+	row->patched = f->patched;
+	row->susceptible = f->n - f->infected - f->patched;
+	row->cumulative_infected = f->cumulative;
+	row->removed = f->cumulative - f->infected;
+	row->active = row->spreading + row->flooding;
+	row->telescope_sources = f->seen_total;
+}
+
+static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
+{
+	row->time = step_time(f, s + 1);
+	row->new_infections = f->new_infections;
+	row->reinfections = f->reinfections;
+	row->target_bytes = f->target_bytes;
+	row->telescope_probes = f->first_sightings + poisson64(f, f->tele_mean);
+	row->probes = row->telescope_probes + f->hit_probes +
+		      poisson64(f, f->other_mean > 0 ? f->other_mean : 0);
+	fill_counts(f, row);
+	wc_timeline_push(tl, row);
+	f->new_infections = f->reinfections = f->target_bytes = 0;
+	f->first_sightings = f->hit_probes = 0;
+	f->other_mean = f->tele_mean = 0;
+}
+
+/* ---- set-up ---- */
+
+static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
+{
+	const wc_scenario *sc = w->sc;
+	memset(f, 0, sizeof *f);
+	f->sc = sc;
+	f->pop = w->pop;
+	f->n = w->pop->n;
+	f->nsteps = nsteps;
+	f->dt = sc->step;
+	f->g = wc_rng_gsl_alloc();
+	wc_rng_gsl_load(f->g, wc_rng_at(w->opt->seed, STREAM_FAST, 0));
+
+	wc_probe_model model;
+	wc_probe_model_init(&model, sc, f->n);
+	f->nclasses = sc->nclasses;
+	for (int c = 0; c < sc->nclasses; c++)
+		f->rate[c] = model.class_rate[c];
+	f->cap = sc->rate_cap;
+	f->space = model.space;
+	f->p_tele = model.p_telescope;
+	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
+
+	f->host = xcalloc_huge(f->n, sizeof *f->host);
+	f->sus = xmallocarray(f->n, sizeof *f->sus);
+	for (uint32_t h = 0; h < f->n; h++) {
+		f->host[h].counted = COUNTED_NONE;
+		f->host[h].clock_offset = w->pop->clock_offset[h];
+		f->host[h].class_id = w->pop->class_id[h];
+		sus_add(f, h);
+	}
+
+	uint64_t nb = (nsteps + 63) / 64 * 64;
+	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
+	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
+	f->nonempty = xcalloc(f->nbuckets / 64, sizeof *f->nonempty);
+	calendar0_build(f);
+}
+
+static void fast_free(fast *f)
+{
+	gsl_rng_free(f->g);
+	free(f->host);
+	free(f->sus);
+	for (uint32_t i = 0; i < f->nbuckets; i++)
+		free(f->buckets[i].ev);
+	free(f->buckets);
+	free(f->nonempty);
+	free(f->far);
+	free(f->cal0.at);
+	free(f->cal0.phase);
+	free(f->heap);
+	free(f->leaving);
+	free(f->sights);
+	free(f->chosen);
+}
+
+int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
+{
+	(void)err;
+	const wc_scenario *sc = w->sc;
+	uint64_t nsteps = (uint64_t)(w->until - sc->start) / (uint64_t)sc->step;
+	uint64_t per_row = (uint64_t)(sc->interval / sc->step);
+	fast f;
+	fast_init(&f, w, nsteps);
+
+	/* Seed hosts, as the probe engine picks them: uniform, distinct. */
+	wc_rng pick = wc_rng_at(w->opt->seed, 0x5eed, 0);
+	for (int k = 0; k < sc->seed_hosts;) {
+		uint32_t h = (uint32_t)wc_rng_below(&pick, f.n);
+		if (f.host[h].state == HOST_SUSCEPTIBLE) {
+			sus_remove(&f, h);
+			infect(&f, h, 0, 0);
+			k++;
+		}
+	}
+
+	uint32_t npatch;
+	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
+	uint32_t *patch_next = patches, *patch_end = patches + npatch;
+
+	/* The step in which the target stops receiving flood traffic, if any. */
+	uint64_t cutoff = nsteps;
+	if (sc->target_action != WC_TARGET_NONE) {
+		wc_time d = sc->target_at - sc->start;
+		cutoff = d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
+	}
+
+	wc_timeline_row row = {0};
+	row.time = sc->start;
+	row.spreading = f.spreading;
+	row.flooding = f.flooding;
+	fill_counts(&f, &row);
+	f.new_infections = f.reinfections = 0;
+	wc_timeline_push(&res->timeline, &row);
+	memset(&row, 0, sizeof row);
+
+	bool at_least_one = false;
+	for (uint64_t s = 0; s < nsteps;) {
+		step_events(&f, s);
+		step_probes(&f, s, at_least_one, &patch_next, patch_end, &row);
+		if ((s + 1) % per_row == 0 || s + 1 == nsteps) {
+			push_row(&f, s, &row, &res->timeline);
+			if (w->opt->progress)
+				w->opt->progress(w->opt->progress_ctx,
+						 (double)(s + 1) / (double)nsteps);
+		}
+
+		/* The next step where something other than infections may happen. */
+		uint64_t stop = next_event_step(&f, s);
+		uint64_t row_end = (s + 1) / per_row * per_row + per_row - 1;
+		if (row_end < stop)
+			stop = row_end;
+		if (nsteps - 1 < stop)
+			stop = nsteps - 1;
+		if (patch_next < patch_end) {
+			double at = w->pop->patch_at[*patch_next] / f.dt;
+			uint64_t ps = at <= 0 ? s + 1 : (uint64_t)floor(at);
+			if (ps <= s)
+				ps = s + 1;
+			if (ps < stop)
+				stop = ps;
+		}
+		if (cutoff > s && cutoff < stop)
+			stop = cutoff;
+		f.lambda = f.lambda_next;
+		if (s + 1 >= nsteps)
+			break;
+
+		/* Steps s+1 .. stop-1 see the same I and S': the first with an
+		 * infection is a geometric number of steps away. */
+		double kappa = cap_scale(&f);
+		double sending = class_sum(&f, f.spread_class) * kappa;
+		if (f.nheap > 0) {
+			/* a capped run's next sighting: where Λ passes its theta */
+			double ahead = (f.heap[0].theta - f.lambda) / (kappa * f.dt);
+			if (ahead < (double)(stop - s - 1))
+				stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
+		}
+		double nu = sending * f.dt / f.space * f.hit_scale;
+		double gap = (double)(stop - s - 1);
+		double g = gap > 0 ? geometric(&f, -expm1(-nu * (double)f.nsus)) : INFINITY;
+		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
+		at_least_one = next < stop;
+
+		double quiet = (double)(next - s - 1);
+		if (quiet > 0) {
+			uint64_t reaching =
+				wc_target_reachable(sc, step_time(&f, s + 1)) ? f.flooding : 0;
+			f.target_bytes += (next - s - 1) *
+					  (uint64_t)llround((double)reaching * sc->flood_bytes /
+							    sc->flood_period * f.dt);
+			f.tele_mean +=
+				quiet * class_sum(&f, f.seen_class) * kappa * f.dt * f.p_tele;
+			f.other_mean +=
+				quiet * (sending * f.dt * (1 - f.p_tele) - nu * (double)f.nsus);
+			f.lambda += quiet * kappa * f.dt;
+		}
+		s = next;
+	}
+	for (size_t i = 0; i < res->timeline.n; i++)
+		res->probes += res->timeline.rows[i].probes;
+
+	free(patches);
+	fast_free(&f);
+	return 0;
+}

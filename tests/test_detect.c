@@ -1,0 +1,901 @@
+/*
+ * Tests for src/detect: signatures, the three log formats (fixtures in
+ * tests/fixtures/detect/), gzip, the timeline, and captures written here with
+ * libpcap's dump API: reassembly out of order, IPv6, TRW scanners, floods,
+ * malformed and truncated captures. Every count asserted is exact.
+ */
+#include "testutil.h"
+
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "detect/detect.h"
+#include "detect/internal.h"
+#include "report/detect_report.h"
+
+#define FIX "tests/fixtures/detect/"
+
+static const char shellcode_escapes[] =
+	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u9090%"
+	"u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";
+
+/* "GET /default.ida?" + run × c + the worm's %u escapes (the logged request line). */
+static char *codered_target(char c, int run, char *buf, size_t len)
+{
+	int o = snprintf(buf, len, "/default.ida?");
+	for (int i = 0; i < run; i++)
+		buf[o++] = c;
+	snprintf(buf + o, len - (size_t)o, "%s", shellcode_escapes);
+	return buf;
+}
+
+static wc_detect_kind classify_target(const char *t)
+{
+	const char *q = strchr(t, '?');
+	if (q == NULL)
+		return wc_detect_classify(t, strlen(t), "", 0);
+	return wc_detect_classify(t, (size_t)(q - t), q + 1, strlen(q + 1));
+}
+
+static void signatures_tell_worms_from_scanners(void **state)
+{
+	(void)state;
+	char b[1024];
+	assert_int_equal(classify_target(codered_target('N', 224, b, sizeof b)), WC_KIND_CODERED);
+	assert_int_equal(classify_target(codered_target('X', 224, b, sizeof b)), WC_KIND_CODERED2);
+	/* Imitations: wrong run length, wrong path, no run, wrong case. */
+	assert_int_equal(classify_target(codered_target('N', 223, b, sizeof b)), WC_KIND_IDA_PROBE);
+	assert_int_equal(classify_target(codered_target('X', 225, b, sizeof b)), WC_KIND_IDA_PROBE);
+	assert_int_equal(classify_target("/x.ida?xxxx"), WC_KIND_IDA_PROBE);
+	assert_int_equal(classify_target("/NULL.ida"), WC_KIND_IDA_PROBE);
+	assert_int_equal(classify_target("/null.IDQ"), WC_KIND_IDA_PROBE);
+	assert_int_equal(classify_target("/default.ida?NNNNNNNNNN"), WC_KIND_IDA_PROBE);
+	codered_target('N', 224, b, sizeof b);
+	b[1] = 'D'; /* /Default.ida */
+	assert_int_equal(classify_target(b), WC_KIND_IDA_PROBE);
+	/* 224 N and nothing after: not the worm's request. */
+	codered_target('N', 224, b, sizeof b);
+	b[13 + 224] = '\0';
+	assert_int_equal(classify_target(b), WC_KIND_IDA_PROBE);
+	assert_int_equal(classify_target("/index.html"), WC_KIND_NONE);
+	assert_int_equal(classify_target("/"), WC_KIND_NONE);
+	assert_int_equal(classify_target("/scripts/root.exe"), WC_KIND_NONE); /* no ?/c+dir */
+	assert_int_equal(classify_target("/scripts/root.exe?/c+dir+c:\\"), WC_KIND_NONE);
+	assert_int_equal(classify_target("/setup.exe?/c+dir"), WC_KIND_NONE);
+}
+
+/* Nimda's 16 probes (CERT CA-2001-26), as Apache logs them. */
+static const char *const nimda_uris[16] = {
+	"/scripts/root.exe?/c+dir",
+	"/MSADC/root.exe?/c+dir",
+	"/c/winnt/system32/cmd.exe?/c+dir",
+	"/d/winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%255c../winnt/system32/cmd.exe?/c+dir",
+	"/_vti_bin/..%255c../..%255c../..%255c../winnt/system32/cmd.exe?/c+dir",
+	"/_mem_bin/..%255c../..%255c../..%255c../winnt/system32/cmd.exe?/c+dir",
+	"/msadc/..%255c../..%255c../..%255c/..%c1%1c../..%c1%1c../..%c1%1c../winnt/system32/"
+	"cmd.exe?/c+dir",
+	"/scripts/..%c1%1c../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%c0%2f../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%c1%9c../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%%35%63../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%%35c../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%25%35%63../winnt/system32/cmd.exe?/c+dir",
+	"/scripts/..%252f../winnt/system32/cmd.exe?/c+dir",
+};
+
+static void nimda_matches_all_sixteen_in_any_encoding(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(classify_target(nimda_uris[i]), WC_KIND_NIMDA);
+	/* IIS logs the path once decoded. */
+	assert_int_equal(classify_target("/scripts/..%5c../winnt/system32/cmd.exe?/c+dir"),
+			 WC_KIND_NIMDA);
+	assert_int_equal(classify_target("/scripts/..\\../winnt/system32/cmd.exe?/c+dir"),
+			 WC_KIND_NIMDA);
+	/* Same program, another traversal: not one of Nimda's. */
+	assert_int_equal(classify_target("/scripts/../../../winnt/system32/cmd.exe?/c+dir"),
+			 WC_KIND_NONE);
+	assert_int_equal(classify_target("/winnt/system32/cmd.exe?/c+dir"), WC_KIND_NONE);
+	char buf[128];
+	size_t n = wc_detect_canonical("/A%2541%c0%af\\", 14, buf, sizeof buf);
+	assert_int_equal(n, 5);
+	assert_string_equal(buf, "/aa//");
+	assert_int_equal(wc_detect_canonical("abc", 3, buf, 3), (size_t)-1);
+}
+
+static void request_lines_with_and_without_version(void **state)
+{
+	(void)state;
+	char b[1024], line[1100];
+	snprintf(line, sizeof line, "GET %s HTTP/1.0", codered_target('N', 224, b, sizeof b));
+	assert_int_equal(wc_detect_classify_request_line(line, strlen(line)), WC_KIND_CODERED);
+	snprintf(line, sizeof line, "GET %s", codered_target('X', 224, b, sizeof b));
+	assert_int_equal(wc_detect_classify_request_line(line, strlen(line)), WC_KIND_CODERED2);
+	assert_int_equal(wc_detect_classify_request_line("GET / HTTP/1.0", 14), WC_KIND_NONE);
+	assert_int_equal(wc_detect_classify_request_line("-", 1), -2);
+	assert_int_equal(wc_detect_classify_request_line("\x16\x03\x01 x", 5), -2);
+	assert_int_equal(wc_detect_classify_request_line("get / HTTP/1.0", 14), -2);
+}
+
+static wc_detect *run_files(const char *const *files, int n, wc_time bin)
+{
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.bin = bin;
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	for (int i = 0; i < n; i++)
+		assert_int_equal(wc_detect_file(d, files[i], WC_FORMAT_AUTO, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	return d;
+}
+
+struct kind_summary {
+	uint64_t requests, sources;
+	wc_time first, last;
+};
+
+static struct kind_summary summarize(const wc_detect *d, int kind)
+{
+	struct kind_summary s = {0, 0, 0, 0};
+	size_t n;
+	const wc_detect_source *src = wc_detect_sources(d, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (src[i].kind != kind)
+			continue;
+		if (s.sources == 0 || src[i].first < s.first)
+			s.first = src[i].first;
+		if (s.sources == 0 || src[i].last > s.last)
+			s.last = src[i].last;
+		s.sources++;
+		s.requests += src[i].requests;
+	}
+	return s;
+}
+
+static wc_time T(const char *iso)
+{
+	wc_time t;
+	assert_int_equal(wc_time_parse(iso, &t), 0);
+	return t;
+}
+
+static void expect_kind(const wc_detect *d, int kind, uint64_t req, uint64_t src, const char *first,
+			const char *last)
+{
+	struct kind_summary s = summarize(d, kind);
+	assert_int_equal(s.requests, req);
+	assert_int_equal(s.sources, src);
+	assert_int_equal(wc_detect_get_stats(d)->kind_requests[kind], req);
+	if (src > 0) {
+		assert_int_equal(s.first, T(first));
+		assert_int_equal(s.last, T(last));
+	}
+}
+
+static void apache_log_counts_per_kind(void **state)
+{
+	(void)state;
+	const char *f[] = {FIX "access.log"};
+	wc_detect *d = run_files(f, 1, 3600);
+	/* -0700 and +0200 offsets come out in UTC. */
+	expect_kind(d, WC_KIND_CODERED, 4, 3, "2001-07-19T17:05:00Z", "2001-08-04T01:30:00Z");
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T01:00:00Z", "2001-08-04T01:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:00:00Z", "2001-09-18T14:00:00Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 3, 3, "2001-09-18T14:10:00Z", "2001-09-18T14:30:00Z");
+	expect_kind(d, WC_KIND_SCANNER, 0, 0, NULL, NULL);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, 17);
+	assert_int_equal(st->bad_lines, 2);
+	assert_int_equal(st->requests, 14);
+	size_t shown;
+	uint64_t total;
+	const char *const *p = wc_detect_problems(d, &shown, &total);
+	assert_int_equal(total, 2);
+	assert_int_equal(shown, 2);
+	assert_non_null(strstr(p[0], "access.log:15: "));
+	assert_non_null(strstr(p[1], "access.log:16: "));
+	wc_detect_free(d);
+}
+
+static void iis_log_counts_per_kind(void **state)
+{
+	(void)state;
+	const char *f[] = {FIX "iis.log"};
+	wc_detect *d = run_files(f, 1, 3600);
+	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-08-04T05:20:00Z", "2001-08-04T05:20:00Z");
+	/* The last line's #Fields: has no date: #Date: gives it. */
+	expect_kind(d, WC_KIND_CODERED2, 2, 2, "2001-08-04T05:10:00Z", "2001-08-04T06:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-09-18T13:05:00Z", "2001-09-18T13:05:01Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-09-18T13:07:00Z", "2001-09-18T13:07:00Z");
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 1);
+	assert_int_equal(wc_detect_get_stats(d)->requests, 7);
+	size_t shown;
+	uint64_t total;
+	const char *const *p = wc_detect_problems(d, &shown, &total);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(p[0], "iis.log:11: "));
+	wc_detect_free(d);
+}
+
+static void error_log_counts_per_kind(void **state)
+{
+	(void)state;
+	const char *f[] = {FIX "error.log"};
+	wc_detect *d = run_files(f, 1, 3600);
+	expect_kind(d, WC_KIND_CODERED, 3, 3, "2001-07-19T17:05:00Z", "2001-09-18T13:00:03Z");
+	expect_kind(d, WC_KIND_CODERED2, 0, 0, NULL, NULL);
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-09-18T13:00:02Z", "2001-09-18T13:00:02Z");
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->malformed_host, 1);
+	assert_int_equal(st->bad_lines, 1);
+	size_t n;
+	const wc_detect_source *s = wc_detect_sources(d, &n);
+	assert_int_equal(n, 5);
+	/* Apache 2.4's "[client ADDR:PORT]" loses the port. */
+	assert_string_equal(s[2].addr, "203.0.113.7");
+	wc_detect_free(d);
+}
+
+static void timeline_bins_new_and_cumulative_sources(void **state)
+{
+	(void)state;
+	const char *f[] = {FIX "access.log"};
+	wc_detect *d = run_files(f, 1, 3600);
+	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+	/* 2001-07-19T17:00Z .. 2001-09-18T15:00Z in hours: 61 days less 3 h. */
+	assert_int_equal(tl->n, 61 * 24 - 3 + 1);
+	assert_int_equal(tl->time[0], T("2001-07-19T18:00:00Z"));
+	assert_int_equal(tl->time[tl->n - 1], T("2001-09-18T15:00:00Z"));
+	assert_int_equal(tl->all[0].requests, 1);
+	assert_int_equal(tl->all[0].new_sources, 1);
+	assert_int_equal(tl->kind[WC_KIND_CODERED][1].requests, 2);
+	assert_int_equal(tl->kind[WC_KIND_CODERED][1].new_sources, 1);
+	assert_int_equal(tl->kind[WC_KIND_CODERED][1].cumulative_sources, 2);
+	/* Worm sources in all: 192.0.2.10 (Code Red, then Nimda) and
+	 * 198.51.100.7 (II, then v2) count once each. */
+	assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 4);
+	assert_int_equal(tl->kind[WC_KIND_CODERED][tl->n - 1].cumulative_sources, 3);
+	assert_int_equal(tl->kind[WC_KIND_NIMDA][tl->n - 1].cumulative_sources, 2);
+	assert_int_equal(tl->kind[WC_KIND_IDA_PROBE][tl->n - 1].cumulative_sources, 3);
+	uint64_t req = 0, newsrc = 0;
+	for (size_t i = 0; i < tl->n; i++) {
+		req += tl->all[i].requests;
+		newsrc += tl->all[i].new_sources;
+		if (i > 0)
+			assert_true(tl->all[i].cumulative_sources >=
+				    tl->all[i - 1].cumulative_sources);
+	}
+	assert_int_equal(req, 4 + 1 + 4);
+	assert_int_equal(newsrc, 4);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_timeline_csv(m, d, WC_KIND_CODERED), 0);
+	fclose(m);
+	assert_non_null(strstr(buf, "time,requests,new_sources,cumulative_sources\n"
+				    "2001-07-19T18:00:00Z,1,1,1\n"
+				    "2001-07-19T19:00:00Z,2,1,2\n"
+				    "2001-07-19T20:00:00Z,0,0,2\n"));
+	free(buf);
+	wc_detect_free(d);
+}
+
+static char *sources_text(const wc_detect *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_sources_csv(m, d), 0);
+	assert_int_equal(wc_report_detect_timeline_csv(m, d, -1), 0);
+	fclose(m);
+	return buf;
+}
+
+static void results_do_not_depend_on_file_order(void **state)
+{
+	(void)state;
+	const char *ab[] = {FIX "access.log", FIX "iis.log", FIX "error.log"};
+	const char *ba[] = {FIX "error.log", FIX "iis.log", FIX "access.log"};
+	wc_detect *d1 = run_files(ab, 3, 600), *d2 = run_files(ba, 3, 600);
+	char *s1 = sources_text(d1), *s2 = sources_text(d2);
+	assert_string_equal(s1, s2);
+	expect_kind(d1, WC_KIND_CODERED, 4 + 1 + 3, 3 + 1 + 2, "2001-07-19T17:05:00Z",
+		    "2001-09-18T13:00:03Z");
+	free(s1);
+	free(s2);
+	wc_detect_free(d1);
+	wc_detect_free(d2);
+}
+
+static void gzip_reads_like_plain(void **state)
+{
+	(void)state;
+	FILE *in = fopen(FIX "access.log", "rb");
+	assert_non_null(in);
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	gzFile gz = gzdopen(fd, "wb");
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(gzwrite(gz, buf, (unsigned)n), (int)n);
+	fclose(in);
+	assert_int_equal(gzclose(gz), Z_OK);
+	const char *f[] = {path};
+	wc_detect *d = run_files(f, 1, 3600);
+	expect_kind(d, WC_KIND_CODERED, 4, 3, "2001-07-19T17:05:00Z", "2001-08-04T01:30:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:00:00Z", "2001-09-18T14:00:00Z");
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 2);
+	wc_detect_free(d);
+	unlink(path);
+}
+
+static void unreadable_file_is_a_usage_error(void **state)
+{
+	(void)state;
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, "/nonexistent/access_log", WC_FORMAT_AUTO, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "/nonexistent/access_log"));
+	wc_error_clear(&err);
+	assert_int_equal(wc_detect_file(d, FIX "access.log", WC_FORMAT_PCAP, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	wc_detect_free(d);
+}
+
+static void buffer_sniffs_each_format(void **state)
+{
+	(void)state;
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	static const char iis[] = "#Fields: date time c-ip cs-uri-stem cs-uri-query\n"
+				  "2001-09-18 13:05:00 192.0.2.9 /MSADC/root.exe /c+dir\n";
+	static const char errlog[] = "[Tue Sep 18 13:00:00 2001] [error] [client 192.0.2.8] "
+				     "File does not exist: /www/NULL.ida\n";
+	static const char err6[] = "[Tue Sep 18 13:00:00.5 2001] [core:info] [client "
+				   "[2001:db8::7]:4242] AH00128: File does not exist: /www/x.idq\n";
+	static const char apache[] = "192.0.2.7 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				     "/c/winnt/system32/cmd.exe?/c+dir HTTP/1.0\" 404 1";
+	assert_int_equal(wc_detect_log_buffer(d, "iis", WC_FORMAT_AUTO, iis, strlen(iis), &err), 0);
+	assert_int_equal(
+		wc_detect_log_buffer(d, "err", WC_FORMAT_AUTO, errlog, strlen(errlog), &err), 0);
+	assert_int_equal(
+		wc_detect_log_buffer(d, "apa", WC_FORMAT_AUTO, apache, strlen(apache), &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "e6", WC_FORMAT_AUTO, err6, strlen(err6), &err),
+			 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_NIMDA, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:05:00Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	size_t ns;
+	const wc_detect_source *src = wc_detect_sources(d, &ns);
+	assert_int_equal(ns, 4);
+	assert_string_equal(src[3].addr, "2001:db8::7"); /* brackets and port dropped */
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	wc_detect_free(d);
+}
+
+/* A log of ~3 MB per 20,000 lines: ordinary lines, Code Red every 97th, a bad
+ * line every 10007th. */
+static char *big_log(int nlines, size_t *len, int *nbad, int *ncodered)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+	char cr[512];
+	codered_target('N', 224, cr, sizeof cr);
+	*nbad = *ncodered = 0;
+	for (int i = 0; i < nlines; i++) {
+		int sec = i % 60, min = i / 60 % 60, hour = i / 3600 % 24;
+		if (i % 10007 == 5) {
+			fprintf(m, "broken line %d\n", i);
+			++*nbad;
+		} else if (i % 97 == 3) {
+			fprintf(m,
+				"192.0.2.%d - - [19/Jul/2001:%02d:%02d:%02d +0000] \"GET %s "
+				"HTTP/1.0\" 404 276 \"-\" \"-\"\n",
+				i % 250, hour, min, sec, cr);
+			++*ncodered;
+		} else {
+			fprintf(m,
+				"198.51.100.%d - - [19/Jul/2001:%02d:%02d:%02d +0000] \"GET "
+				"/news/index.html HTTP/1.1\" 200 5120 \"http://example.com/\" "
+				"\"Mozilla/4.0 (compatible; MSIE 5.5; Windows 98)\"\n",
+				i % 250, hour, min, sec);
+		}
+	}
+	fclose(m);
+	return buf;
+}
+
+static void threads_do_not_change_results(void **state)
+{
+	(void)state;
+	size_t len;
+	int nbad, ncr;
+	char *log = big_log(20000, &len, &nbad, &ncr);
+	assert_true(len > 3 * 256 * 1024); /* enough to be split */
+	char *text[2];
+	for (int v = 0; v < 2; v++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.threads = v == 0 ? 1 : 3;
+		opt.bin = 600;
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		assert_int_equal(wc_detect_log_buffer(d, "big", WC_FORMAT_APACHE, log, len, &err),
+				 0);
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		const wc_detect_stats *st = wc_detect_get_stats(d);
+		assert_int_equal(st->lines, 20000);
+		assert_int_equal(st->bad_lines, nbad);
+		assert_int_equal(st->kind_requests[WC_KIND_CODERED], ncr);
+		assert_int_equal(ncr, 207); /* i = 3, 100, ... < 20000 */
+		/* 97 and 250 are coprime: every Code Red line has its own client. */
+		assert_int_equal(summarize(d, WC_KIND_CODERED).sources, 207);
+		size_t shown;
+		uint64_t total;
+		const char *const *p = wc_detect_problems(d, &shown, &total);
+		assert_int_equal(total, nbad);
+		/* Line numbers count from the file's start, whichever thread read it. */
+		assert_non_null(strstr(p[0], "big:6: "));
+		assert_non_null(strstr(p[1], "big:10013: "));
+		text[v] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	free(log);
+}
+
+/* A file larger than the 16 MB mapping window, with no line end on the
+ * window's edge: read from the file, it gives what it gives from memory. */
+static void mapped_file_reads_like_memory(void **state)
+{
+	(void)state;
+	size_t len;
+	int nbad, ncr;
+	char *log = big_log(130000, &len, &nbad, &ncr);
+	assert_true(len > (16u << 20) + 4096);
+	assert_int_not_equal(log[16u << 20], '\n');
+	log[len - 1] = ' '; /* and a last line without '\n' */
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, log, len), (ssize_t)len);
+	close(fd);
+	char *text[2];
+	for (int v = 0; v < 2; v++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.threads = 2;
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		if (v == 0)
+			assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), 0);
+		else
+			assert_int_equal(
+				wc_detect_log_buffer(d, path, WC_FORMAT_AUTO, log, len, &err), 0);
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		assert_int_equal(wc_detect_get_stats(d)->lines, 130000);
+		assert_int_equal(wc_detect_get_stats(d)->bad_lines, nbad);
+		assert_int_equal(wc_detect_get_stats(d)->kind_requests[WC_KIND_CODERED], ncr);
+		text[v] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	free(log);
+	unlink(path);
+}
+
+/* ---- captures, written with libpcap's dump API ---- */
+
+struct cap {
+	pcap_t *dead;
+	pcap_dumper_t *dump;
+	int linktype;
+	char path[64];
+};
+
+static void cap_open(struct cap *c, int linktype)
+{
+	snprintf(c->path, sizeof c->path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(c->path);
+	assert_true(fd >= 0);
+	close(fd);
+	c->linktype = linktype;
+	c->dead = pcap_open_dead(linktype, 65535);
+	assert_non_null(c->dead);
+	c->dump = pcap_dump_open(c->dead, c->path);
+	assert_non_null(c->dump);
+}
+
+static void cap_close(struct cap *c)
+{
+	pcap_dump_close(c->dump);
+	pcap_close(c->dead);
+}
+
+enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
+
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xFFFF);
+}
+
+/* One TCP segment in a frame of the link type into pkt (4096 bytes); returns
+ * its length. Addresses are "a.b.c.d" or IPv6 text. */
+static size_t build_frame(uint8_t *pkt, int linktype, const char *src, uint16_t sport,
+			  const char *dst, uint16_t dport, uint32_t seq, uint8_t flags,
+			  const char *data, size_t len)
+{
+	size_t o = 0;
+	bool v6 = strchr(src, ':') != NULL;
+	if (linktype == DLT_EN10MB) {
+		memset(pkt, 0, 12);
+		put16(pkt + 12, v6 ? 0x86DD : 0x0800);
+		o = 14;
+	}
+	size_t tcp_len = 20 + len;
+	if (v6) {
+		memset(pkt + o, 0, 40);
+		pkt[o] = 0x60;
+		put16(pkt + o + 4, (unsigned)tcp_len);
+		pkt[o + 6] = 6;
+		pkt[o + 7] = 64;
+		assert_int_equal(inet_pton(AF_INET6, src, pkt + o + 8), 1);
+		assert_int_equal(inet_pton(AF_INET6, dst, pkt + o + 24), 1);
+		o += 40;
+	} else {
+		memset(pkt + o, 0, 20);
+		pkt[o] = 0x45;
+		put16(pkt + o + 2, (unsigned)(20 + tcp_len));
+		pkt[o + 8] = 64;
+		pkt[o + 9] = 6;
+		assert_int_equal(inet_pton(AF_INET, src, pkt + o + 12), 1);
+		assert_int_equal(inet_pton(AF_INET, dst, pkt + o + 16), 1);
+		o += 20;
+	}
+	memset(pkt + o, 0, 20);
+	put16(pkt + o, sport);
+	put16(pkt + o + 2, dport);
+	put32(pkt + o + 4, seq);
+	pkt[o + 12] = 5 << 4;
+	pkt[o + 13] = flags;
+	put16(pkt + o + 14, 65535);
+	o += 20;
+	assert_true(o + len <= 4096);
+	memcpy(pkt + o, data, len);
+	return o + len;
+}
+
+static void cap_tcp(struct cap *c, double t, const char *src, uint16_t sport, const char *dst,
+		    uint16_t dport, uint32_t seq, uint8_t flags, const char *data, size_t len)
+{
+	uint8_t pkt[4096];
+	size_t o = build_frame(pkt, c->linktype, src, sport, dst, dport, seq, flags, data, len);
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)t;
+	h.ts.tv_usec = (suseconds_t)((t - (double)(time_t)t) * 1e6 + 0.5);
+	h.caplen = h.len = (bpf_u_int32)o;
+	pcap_dump((u_char *)c->dump, &h, pkt);
+}
+
+static void cap_raw(struct cap *c, double t, const uint8_t *data, size_t len)
+{
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)t;
+	h.ts.tv_usec = 0;
+	h.caplen = h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)c->dump, &h, data);
+}
+
+/* A connection: SYN, and SYN-ACK when answered. Returns the client's next seq. */
+static uint32_t cap_connect(struct cap *c, double t, const char *cli, uint16_t cport,
+			    const char *srv, bool answer)
+{
+	cap_tcp(c, t, cli, cport, srv, 80, 1000, SYN, "", 0);
+	if (answer)
+		cap_tcp(c, t + 0.01, srv, 80, cli, cport, 5000, SYN | ACK, "", 0);
+	return 1001;
+}
+
+static char *codered_request(char ch, char *buf, size_t len)
+{
+	char target[512];
+	codered_target(ch, 224, target, sizeof target);
+	assert_true((size_t)snprintf(buf, len,
+				     "GET %.*s HTTP/1.0\r\nContent-type: text/xml\r\n\r\n",
+				     (int)strlen(target), target) < len);
+	return buf;
+}
+
+static wc_detect *run_capture(const char *path, wc_detect_options *opt)
+{
+	wc_detect *d = wc_detect_new(opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	return d;
+}
+
+static void capture_reassembles_and_classifies(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	double t0 = (double)T("2001-07-19T12:00:00Z");
+	char req[1024];
+
+	/* Code Red v1/v2, its request line in three segments out of order, one
+	 * of them retransmitted. */
+	uint32_t s = cap_connect(&c, t0, "192.0.2.1", 1025, "10.0.0.80", true);
+	codered_request('N', req, sizeof req);
+	size_t n = strlen(req);
+	cap_tcp(&c, t0 + 0.1, "192.0.2.1", 1025, "10.0.0.80", 80, s + 100, ACK, req + 100, 100);
+	cap_tcp(&c, t0 + 0.2, "192.0.2.1", 1025, "10.0.0.80", 80, s, ACK, req, 100);
+	cap_tcp(&c, t0 + 0.3, "192.0.2.1", 1025, "10.0.0.80", 80, s + 200, ACK | PSH, req + 200,
+		n - 200);
+	cap_tcp(&c, t0 + 0.4, "192.0.2.1", 1025, "10.0.0.80", 80, s, ACK, req, 100);
+	cap_tcp(&c, t0 + 0.5, "192.0.2.1", 1025, "10.0.0.80", 80, s + (uint32_t)n, FIN | ACK, "",
+		0);
+
+	/* Code Red II over IPv6, one segment. */
+	s = cap_connect(&c, t0 + 3600, "2001:db8::2", 2000, "2001:db8::80", true);
+	codered_request('X', req, sizeof req);
+	cap_tcp(&c, t0 + 3600.1, "2001:db8::2", 2000, "2001:db8::80", 80, s, ACK | PSH, req,
+		strlen(req));
+
+	/* Nimda, the capture joining the connection after its SYN. */
+	snprintf(req, sizeof req,
+		 "GET /scripts/..%%c1%%1c../winnt/system32/cmd.exe?/c+dir HTTP/1.0\r\n\r\n");
+	cap_tcp(&c, t0 + 7200, "192.0.2.3", 3000, "10.0.0.80", 80, 777, ACK | PSH, req,
+		strlen(req));
+
+	/* A scanner's .ida probe and an ordinary request. */
+	s = cap_connect(&c, t0 + 7201, "192.0.2.4", 3001, "10.0.0.80", true);
+	cap_tcp(&c, t0 + 7201.1, "192.0.2.4", 3001, "10.0.0.80", 80, s, ACK | PSH,
+		"GET /NULL.ida HTTP/1.0\r\n\r\n", 26);
+	s = cap_connect(&c, t0 + 7202, "192.0.2.6", 3002, "10.0.0.80", true);
+	cap_tcp(&c, t0 + 7202.1, "192.0.2.6", 3002, "10.0.0.80", 80, s, ACK | PSH,
+		"GET /index.html HTTP/1.0\r\n\r\n", 28);
+	/* Not HTTP's port: ignored. */
+	cap_tcp(&c, t0 + 7203, "192.0.2.7", 3003, "10.0.0.80", 443, 1, ACK | PSH,
+		"GET /NULL.ida HTTP/1.0\r\n", 24);
+	/* An Ethernet frame whose IP header says version 7. */
+	uint8_t bad[54] = {0};
+	bad[12] = 0x08;
+	bad[14] = 0x75;
+	cap_raw(&c, t0 + 7204, bad, sizeof bad);
+	cap_close(&c);
+
+	wc_detect *d = run_capture(c.path, NULL);
+	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:00Z");
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-07-19T13:00:00Z", "2001-07-19T13:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 1, 1, "2001-07-19T14:00:00Z", "2001-07-19T14:00:00Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T14:00:01Z", "2001-07-19T14:00:01Z");
+	expect_kind(d, WC_KIND_SCANNER, 0, 0, NULL, NULL);
+	size_t ns;
+	const wc_detect_source *src = wc_detect_sources(d, &ns);
+	assert_string_equal(src[0].addr, "192.0.2.1");
+	assert_string_equal(src[1].addr, "2001:db8::2");
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->requests, 5);
+	assert_int_equal(st->syns, 4);
+	assert_int_equal(st->bad_packets, 1);
+	assert_int_equal(st->packets, 7 + 3 + 1 + 3 + 3 + 1 + 1);
+	size_t shown;
+	uint64_t total;
+	const char *const *p = wc_detect_problems(d, &shown, &total);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(p[0], ": packet 19: "));
+	wc_detect_free(d);
+	unlink(c.path);
+}
+
+static void capture_finds_scanners_and_floods(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	double t0 = (double)T("2001-07-20T00:00:00Z");
+	char dst[32], cli[32];
+	/* A scanner: 6 first contacts, two refused, four never answered. */
+	for (int i = 0; i < 6; i++) {
+		snprintf(dst, sizeof dst, "10.0.1.%d", i + 1);
+		cap_tcp(&c, t0 + 10 + i, "192.0.2.66", (uint16_t)(4000 + i), dst, 80, 1, SYN, "",
+			0);
+		if (i < 2)
+			cap_tcp(&c, t0 + 10.01 + i, dst, 80, "192.0.2.66", (uint16_t)(4000 + i), 0,
+				RST | ACK, "", 0);
+	}
+	/* A browser: four connections, all answered. */
+	for (int i = 0; i < 4; i++) {
+		snprintf(dst, sizeof dst, "10.0.2.%d", i + 1);
+		cap_connect(&c, t0 + 11 + i, "192.0.2.77", (uint16_t)(5000 + i), dst, true);
+	}
+	/* The flood: 60 connections to one address in 6 s from 60 hosts. */
+	for (int i = 0; i < 60; i++) {
+		snprintf(cli, sizeof cli, "10.9.0.%d", i + 1);
+		cap_tcp(&c, t0 + 20 + i * 0.1, cli, 1024, "198.137.240.91", 80, 1, SYN, "", 0);
+	}
+	/* Time passes so unanswered SYNs time out. */
+	cap_tcp(&c, t0 + 40, "192.0.2.200", 1, "192.0.2.201", 25, 1, ACK, "", 0);
+	cap_close(&c);
+
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.flood_rate = 5; /* 50 connections in a 10 s window */
+	wc_detect *d = run_capture(c.path, &opt);
+	expect_kind(d, WC_KIND_SCANNER, 6, 1, "2001-07-20T00:00:10Z", "2001-07-20T00:00:15Z");
+	expect_kind(d, WC_KIND_FLOOD, 60, 1, "2001-07-20T00:00:20Z", "2001-07-20T00:00:25Z");
+	size_t ns;
+	const wc_detect_source *src = wc_detect_sources(d, &ns);
+	assert_int_equal(ns, 2);
+	assert_string_equal(src[0].addr, "192.0.2.66");
+	assert_string_equal(src[1].addr, "198.137.240.91");
+	assert_int_equal(wc_detect_get_stats(d)->syns, 6 + 4 + 60);
+	wc_detect_free(d);
+
+	/* Raised above 60 in 10 s, the threshold finds no flood. */
+	opt.flood_rate = 6.1;
+	d = run_capture(c.path, &opt);
+	expect_kind(d, WC_KIND_FLOOD, 0, 0, NULL, NULL);
+	expect_kind(d, WC_KIND_SCANNER, 6, 1, "2001-07-20T00:00:10Z", "2001-07-20T00:00:15Z");
+	wc_detect_free(d);
+	unlink(c.path);
+}
+
+static void capture_raw_ip_and_other_ports(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_RAW);
+	double t0 = (double)T("2001-08-04T10:00:00Z");
+	char req[1024];
+	codered_request('X', req, sizeof req);
+	cap_tcp(&c, t0, "192.0.2.30", 1111, "10.0.0.1", 8080, 1, ACK | PSH, req, strlen(req));
+	cap_tcp(&c, t0 + 1, "192.0.2.31", 1111, "10.0.0.1", 80, 1, ACK | PSH, req, strlen(req));
+	cap_close(&c);
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.ports[0] = 8080;
+	wc_detect *d = run_capture(c.path, &opt);
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T10:00:00Z", "2001-08-04T10:00:00Z");
+	size_t ns;
+	assert_string_equal(wc_detect_sources(d, &ns)[0].addr, "192.0.2.30");
+	wc_detect_free(d);
+	unlink(c.path);
+}
+
+static void truncated_capture_keeps_what_came_before(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	double t0 = (double)T("2001-08-04T10:00:00Z");
+	char req[1024];
+	codered_request('N', req, sizeof req);
+	cap_tcp(&c, t0, "192.0.2.40", 1111, "10.0.0.1", 80, 1, ACK | PSH, req, strlen(req));
+	cap_tcp(&c, t0 + 1, "192.0.2.41", 1111, "10.0.0.1", 80, 1, ACK | PSH, req, strlen(req));
+	cap_close(&c);
+	FILE *f = fopen(c.path, "rb");
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	assert_int_equal(truncate(c.path, size - 100), 0);
+	wc_detect *d = run_capture(c.path, NULL);
+	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-08-04T10:00:00Z", "2001-08-04T10:00:00Z");
+	assert_int_equal(wc_detect_get_stats(d)->truncated, 1);
+	assert_int_equal(wc_detect_get_stats(d)->packets, 1);
+	wc_detect_free(d);
+	unlink(c.path);
+}
+
+/* pcapng, written by hand (libpcap writes only pcap): a section header, an
+ * Ethernet interface, two enhanced packet blocks. */
+static void le32(FILE *f, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	assert_int_equal(fwrite(b, 1, 4, f), 4);
+}
+
+static void pcapng_packet(FILE *f, double t, const uint8_t *pkt, size_t n)
+{
+	size_t pad = (4 - n % 4) % 4;
+	uint64_t us = (uint64_t)(t * 1e6 + 0.5);
+	le32(f, 6);
+	le32(f, (uint32_t)(32 + n + pad));
+	le32(f, 0);
+	le32(f, (uint32_t)(us >> 32));
+	le32(f, (uint32_t)us);
+	le32(f, (uint32_t)n);
+	le32(f, (uint32_t)n);
+	assert_int_equal(fwrite(pkt, 1, n, f), n);
+	static const uint8_t zero[3] = {0, 0, 0};
+	assert_int_equal(fwrite(zero, 1, pad, f), pad);
+	le32(f, (uint32_t)(32 + n + pad));
+}
+
+static void pcapng_is_read(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	le32(f, 0x0A0D0D0A); /* section header block */
+	le32(f, 28);
+	le32(f, 0x1A2B3C4D);
+	le32(f, 1); /* version 1.0 */
+	le32(f, 0xFFFFFFFF);
+	le32(f, 0xFFFFFFFF); /* section length unknown */
+	le32(f, 28);
+	le32(f, 1); /* interface description block */
+	le32(f, 20);
+	le32(f, DLT_EN10MB);
+	le32(f, 65535);
+	le32(f, 20);
+	double t0 = (double)T("2001-08-04T10:00:00Z");
+	uint8_t pkt[4096];
+	char req[1024];
+	codered_request('X', req, sizeof req);
+	size_t n = build_frame(pkt, DLT_EN10MB, "192.0.2.60", 1111, "10.0.0.1", 80, 1, ACK | PSH,
+			       req, 150);
+	pcapng_packet(f, t0, pkt, n);
+	n = build_frame(pkt, DLT_EN10MB, "192.0.2.60", 1111, "10.0.0.1", 80, 151, ACK | PSH,
+			req + 150, strlen(req) - 150);
+	pcapng_packet(f, t0 + 1.5, pkt, n);
+	assert_int_equal(fclose(f), 0);
+	wc_detect *d = run_capture(path, NULL);
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T10:00:01Z", "2001-08-04T10:00:01Z");
+	assert_int_equal(wc_detect_get_stats(d)->packets, 2);
+	wc_detect_free(d);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(signatures_tell_worms_from_scanners),
+		cmocka_unit_test(nimda_matches_all_sixteen_in_any_encoding),
+		cmocka_unit_test(request_lines_with_and_without_version),
+		cmocka_unit_test(apache_log_counts_per_kind),
+		cmocka_unit_test(iis_log_counts_per_kind),
+		cmocka_unit_test(error_log_counts_per_kind),
+		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
+		cmocka_unit_test(results_do_not_depend_on_file_order),
+		cmocka_unit_test(gzip_reads_like_plain),
+		cmocka_unit_test(unreadable_file_is_a_usage_error),
+		cmocka_unit_test(buffer_sniffs_each_format),
+		cmocka_unit_test(threads_do_not_change_results),
+		cmocka_unit_test(mapped_file_reads_like_memory),
+		cmocka_unit_test(capture_reassembles_and_classifies),
+		cmocka_unit_test(capture_finds_scanners_and_floods),
+		cmocka_unit_test(capture_raw_ip_and_other_ports),
+		cmocka_unit_test(truncated_capture_keeps_what_came_before),
+		cmocka_unit_test(pcapng_is_read),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
