@@ -21,6 +21,8 @@ fi
 
 # Fixtures for `wormcast detect`, found from the script before it leaves for $T.
 FIX=$(cd "$(dirname "$0")" && pwd)/fixtures/detect
+# The fixtures tests/test_fit.c uses too (fit reads them by absolute path).
+FIXTURES=$(cd "$(dirname "$0")" && pwd)/fixtures
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/wormcast-cli.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
@@ -82,6 +84,7 @@ check_help show --help
 check_help keys --help
 check_help sweep --help
 check_help detect --help
+check_help fit --help
 
 "$WC" --version >version.out 2>&1
 rc=$?
@@ -510,6 +513,158 @@ for args in "--format xml $FIX/access.log" "--bin 0 $FIX/access.log" "--ports 0 
 		fail "detect ${args:-(no file)}" "exit $rc"
 	fi
 done
+
+# ---- fit ----
+
+# json_value FILE KEY: the "value" of the first object named KEY in fit.json.
+json_value() {
+	grep -A1 "\"$2\": {" "$1" | sed -n 's/.*"value": \([-0-9.e+]*\).*/\1/p' | head -n 1
+}
+
+"$WC" fit "$FIXTURES/detect-timeline.csv" --out fit-detect --plot fit-detect.png \
+	>fit-detect.out 2>fit-detect.err
+rc=$?
+if [ $rc -eq 0 ] && [ -s fit-detect/fit.json ] && [ -s fit-detect/forecast.csv ] &&
+	grep -q '"column": "cumulative_sources"' fit-detect/fit.json &&
+	grep -q '"chosen_by": "aicc"' fit-detect/fit.json && grep -q '<- best' fit-detect.out; then
+	pass "fit of a detect timeline (cumulative_sources) compares models, writes fit.json"
+else
+	fail "fit of a detect timeline" "exit $rc: $(cat fit-detect.err)"
+fi
+magic=$(od -An -tx1 -N8 fit-detect.png 2>/dev/null | tr -d ' \n')
+if [ "$magic" = 89504e470d0a1a0a ]; then
+	pass "fit --plot fit-detect.png writes a PNG"
+else
+	fail "fit --plot writes a PNG" "magic '$magic'"
+fi
+k=$(json_value fit-detect/fit.json k)
+if awk -v k="$k" 'BEGIN { exit !(k > 0.665 && k < 0.735) }'; then
+	pass "fit of the detect timeline: K = $k/h (made with 0.7/h)"
+else
+	fail "fit of the detect timeline: K" "got '$k'"
+fi
+"$WC" fit "$FIXTURES/detect-timeline.csv" --out fit-detect2 --quiet >/dev/null 2>&1
+if cmp -s fit-detect/fit.json fit-detect2/fit.json &&
+	cmp -s fit-detect/forecast.csv fit-detect2/forecast.csv; then
+	pass "fit: same input, byte-identical fit.json and forecast.csv"
+else
+	fail "fit: same input, byte-identical fit.json and forecast.csv"
+fi
+
+if "$WC" fit "$FIXTURES/detect-timeline-kinds.csv" --kind codered --column new_sources \
+	--model rcs --out fit-kind --quiet >fit-kind.out 2>fit-kind.err &&
+	grep -q '"counts": "per-interval"' fit-kind/fit.json &&
+	grep -q '"kind": "codered"' fit-kind/fit.json; then
+	pass "fit --kind codered --column new_sources: per-interval counts of one kind"
+else
+	fail "fit --kind codered --column new_sources" "$(cat fit-kind.err)"
+fi
+
+# The simulator's own timeline: K near codered-v2's 1.79/h (1.63/h net of
+# removals; docs/model.md §5).
+if "$WC" fit out-builtin/timeline.csv --model rcs --out fit-run --quiet 2>fit-run.err; then
+	k=$(json_value fit-run/fit.json k)
+	if awk -v k="$k" 'BEGIN { exit !(k > 1.4 && k < 2.0) }'; then
+		pass "fit of a run's timeline.csv: K = $k/h"
+	else
+		fail "fit of a run's timeline.csv: K" "got '$k'"
+	fi
+else
+	fail "fit of a run's timeline.csv" "$(cat fit-run.err)"
+fi
+
+# 19 July 2001 (codered.md §5): three figures fix the logistic exactly.
+if "$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out fit-19jul --quiet 2>f19.err; then
+	k=$(json_value fit-19jul/fit.json k)
+	if awk -v k="$k" 'BEGIN { exit !(k > 1.50 && k < 1.53) }' &&
+		grep -q '"lo95": null' fit-19jul/fit.json &&
+		grep -q 'warning: as many points as parameters' f19.err &&
+		grep -q '"as many points as parameters' fit-19jul/fit.json; then
+		pass "fit of the 19 July figures: K = $k/h, no interval from 3 points, and a warning"
+	else
+		fail "fit of the 19 July figures" "K '$k'"
+	fi
+else
+	fail "fit of the 19 July figures" "$(cat f19.err)"
+fi
+
+# ---- detect → fit, end to end ----
+
+# A synthetic access log of a Code Red re-awakening: 1,000 sources, each sending
+# one Code Red v1/v2 request (the fixture's own request line) at the 1000
+# quantiles of a logistic with K = 0.7/h centred on 2001-08-01T10:00Z. detect
+# bins the first sightings hourly; fit must find K again.
+req=$(sed -n '1s/^[^"]*"\([^"]*\)".*/\1/p' "$FIX/access.log")
+awk -v req="$req" 'BEGIN {
+	split("31/Jul/2001 01/Aug/2001 02/Aug/2001", day, " ")
+	for (i = 0; i < 1000; i++) {
+		u = (i + 0.5) / 1000
+		s = 86400 + int((10 + log(u / (1 - u)) / 0.7) * 3600)
+		d = int(s / 86400); r = s - 86400 * d
+		printf "10.%d.%d.1 - - [%s:%02d:%02d:%02d +0000] \"%s\" 404 276\n", \
+			int(i / 256), i % 256, day[d + 1], int(r / 3600), int(r % 3600 / 60), \
+			r % 60, req
+	}
+}' >reawake.log
+if "$WC" detect reawake.log --out detect-reawake --quiet >/dev/null 2>detect-reawake.err &&
+	"$WC" fit detect-reawake/timeline.csv --model rcs --out fit-reawake --quiet \
+		2>fit-reawake.err; then
+	k=$(json_value fit-reawake/fit.json k)
+	n=$(json_value fit-reawake/fit.json n)
+	if awk -v k="$k" -v n="$n" 'BEGIN { exit !(k > 0.68 && k < 0.72 && n > 990 && n < 1010) }'; then
+		pass "detect → fit: K = $k/h and N = $n from a log made with 0.7/h and 1,000"
+	else
+		fail "detect → fit" "K '$k', N '$n'"
+	fi
+else
+	fail "detect → fit" "$(cat detect-reawake.err fit-reawake.err 2>/dev/null)"
+fi
+
+mkdir fitbad || exit 2
+cd fitbad || exit 2
+printf 'time,cumulative\n1,5\n2,9\n' >few.csv
+printf 'time,cumulative\n1,5\n2,9\n3,7\n4,12\n' >down.csv
+printf 'time,cumulative\n1,0\n2,0\n3,0\n4,0\n' >zeros.csv
+printf 'time,cumulative\n1,7\n2,7\n3,7\n4,7\n' >flat.csv
+printf 'time,new\n1,5\n2,x9\n3,7\n4,2\n' >garbage.csv
+printf 'time,new\n1,5\n2,9\n3,7\n4,2\n' >good.csv
+n_fit=0
+
+# check_fit_bad NAME PATTERN -- FIT-ARGS: exit 2, PATTERN on stderr, and no
+# output directory or plot left behind.
+check_fit_bad() {
+	name=$1
+	pattern=$2
+	shift 3
+	n_fit=$((n_fit + 1))
+	"$WC" fit "$@" --out "fit-$n_fit" --plot "fit-$n_fit.png" >fb.out 2>fb.err
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "fit: $name" "exit status $rc, not 2"
+	elif ! grep -qF -- "$pattern" fb.err; then
+		fail "fit: $name" "stderr lacks '$pattern': $(cat fb.err)"
+	elif [ -e "fit-$n_fit" ] || [ -e "fit-$n_fit.png" ]; then
+		fail "fit: $name" "left output behind"
+	else
+		pass "fit: $name: exit 2, message, no output"
+	fi
+}
+
+check_fit_bad "too few points" "few.csv: column 'cumulative': 2 points" -- few.csv
+check_fit_bad "a cumulative count going down" \
+	"down.csv:4: column 'cumulative': a cumulative count cannot go down" -- down.csv
+check_fit_bad "all zeros" "zeros.csv: column 'cumulative': every count is zero" -- zeros.csv
+check_fit_bad "a cumulative count that never grows" "flat.csv: column 'cumulative': the cumulative count stays at 7" -- flat.csv
+check_fit_bad "an unparseable line" "garbage.csv:3: column 'new': expected a non-negative" \
+	-- garbage.csv
+check_fit_bad "too few points to compare models" "name one with --model" -- good.csv
+check_fit_bad "too few points for the model" "too few for the sir model" -- good.csv --model sir
+check_fit_bad "unknown --model" "--model" -- good.csv --model gompertz
+check_fit_bad "negative --forecast" "--forecast" -- good.csv --model rcs --forecast -3
+check_fit_bad "--plot with .gif" "--plot" -- good.csv --model rcs --plot x.gif
+check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
+check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
+cd .. || exit 2
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,288 @@
+#include "report/fit_report.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/atomicfile.h"
+
+/* Nine significant digits: far more than any interval supports, few enough
+ * that rounding noise in the last bits never reaches the file. */
+static json_t *json_num(double v)
+{
+	if (!isfinite(v))
+		return json_null();
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.9g", v);
+	return json_real(strtod(buf, NULL));
+}
+
+static json_t *json_text(const char *s)
+{
+	json_t *j = s ? json_string(s) : json_null();
+	return j ? j : json_string("?");
+}
+
+/* A time in hours from the series' origin, as the input wrote times. */
+static json_t *json_when(const wc_series *s, double t)
+{
+	if (!isfinite(t))
+		return json_null();
+	if (s->iso) {
+		char buf[32];
+		return json_string(wc_time_format(wc_series_instant(s, t), buf));
+	}
+	return json_num(wc_series_input_hours(s, t));
+}
+
+static json_t *json_estimate(const wc_estimate *e, const wc_series *s, bool is_time)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "value", is_time ? json_when(s, e->value) : json_num(e->value));
+	json_object_set_new(o, "lo95", is_time ? json_when(s, e->lo) : json_num(e->lo));
+	json_object_set_new(o, "hi95", is_time ? json_when(s, e->hi) : json_num(e->hi));
+	return o;
+}
+
+static json_t *json_model(const wc_fit *f)
+{
+	const wc_model_info *mi = wc_model_describe(f->model);
+	json_t *m = json_object();
+	json_object_set_new(m, "model", json_string(mi->name));
+	json_object_set_new(m, "title", json_string(mi->title));
+	json_t *ps = json_object();
+	for (int j = 0; j < mi->nparams; j++) {
+		json_t *p = json_object();
+		json_object_set_new(p, "value", json_num(f->param[j].value));
+		json_object_set_new(p, "lo95", json_num(f->param[j].lo));
+		json_object_set_new(p, "hi95", json_num(f->param[j].hi));
+		json_object_set_new(p, "unit", json_string(mi->params[j].unit));
+		json_object_set_new(p, "meaning", json_string(mi->params[j].meaning));
+		json_object_set_new(ps, mi->params[j].name, p);
+	}
+	json_object_set_new(m, "parameters", ps);
+	json_t *g = json_object();
+	json_object_set_new(g, "points", json_integer((json_int_t)f->n));
+	json_object_set_new(g, "dof", json_integer(f->dof));
+	json_object_set_new(g, "rss", json_num(f->rss));
+	json_object_set_new(g, "sigma", json_num(f->sigma));
+	json_object_set_new(g, "r2", json_num(f->r2));
+	json_object_set_new(g, "aic", json_num(f->aic));
+	json_object_set_new(g, "aicc", json_num(f->aicc));
+	json_object_set_new(g, "iterations", json_integer(f->iterations));
+	json_object_set_new(g, "converged", json_boolean(f->converged));
+	json_object_set_new(g, "intervals", json_boolean(f->cov_ok));
+	json_object_set_new(m, "goodness", g);
+	return m;
+}
+
+int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LEN], int max)
+{
+	const wc_fit *f = &r->fits[r->best];
+	const wc_forecast *fc = r->forecast;
+	int n = 0;
+#define WARN(...)                                                                                  \
+	do {                                                                                       \
+		if (n < max)                                                                       \
+			snprintf(w[n++], WC_REPORT_WARNING_LEN, __VA_ARGS__);                      \
+	} while (0)
+	if (f->dof == 0)
+		WARN("as many points as parameters: the fit is an exact solve, with no intervals");
+	else if (!f->cov_ok)
+		WARN("the data cannot pin down every parameter of the %s model: no intervals",
+		     wc_model_describe(f->model)->name);
+	if (f->cov_ok && isnan(fc->eventual.lo))
+		WARN("only %d of %d parameter draws gave a forecast: no forecast intervals and no "
+		     "band",
+		     fc->draws_used, fc->draws);
+	if (f->r2 < 0.9)
+		WARN("the %s model explains only %.0f%% of the variance of the counts: its "
+		     "forecast "
+		     "is not to be trusted",
+		     wc_model_describe(f->model)->name, 100 * f->r2);
+	if (!f->converged)
+		WARN("the fit stopped after %d iterations without meeting its tolerances",
+		     f->iterations);
+	if (r->series->counts == WC_COUNTS_CUMULATIVE && f->dof > 0)
+		WARN("cumulative counts carry their errors forward from row to row, so these "
+		     "intervals are too narrow; fit per-interval counts where the file has them");
+#undef WARN
+	return n;
+}
+
+static json_t *fit_build(const wc_fit_report *r)
+{
+	const wc_series *s = r->series;
+	const wc_forecast *fc = r->forecast;
+	json_t *root = json_object();
+
+	json_t *in = json_object();
+	json_object_set_new(in, "file", json_text(s->path));
+	json_object_set_new(in, "time_column", json_text(s->time_column));
+	json_object_set_new(in, "column", json_text(s->column));
+	json_object_set_new(in, "kind", json_text(s->kind));
+	json_object_set_new(
+		in, "counts",
+		json_string(s->counts == WC_COUNTS_CUMULATIVE ? "cumulative" : "per-interval"));
+	json_object_set_new(in, "counts_detected", json_boolean(s->detected));
+	json_object_set_new(in, "counts_note", json_text(s->counts_note));
+	json_object_set_new(in, "interval_hours",
+			    s->counts == WC_COUNTS_INTERVAL ? json_num(s->width) : json_null());
+	json_object_set_new(in, "points", json_integer((json_int_t)s->n));
+	json_object_set_new(in, "origin", json_when(s, 0));
+	json_object_set_new(in, "first", json_when(s, s->t[0]));
+	json_object_set_new(in, "last", json_when(s, s->t[s->n - 1]));
+	json_object_set_new(root, "input", in);
+
+	json_object_set_new(root, "model", json_string(wc_model_describe(r->best)->name));
+	json_object_set_new(root, "chosen_by", json_string(r->chosen_by));
+	json_t *models = json_array();
+	for (int k = 0; k < WC_MODEL_COUNT; k++)
+		if (r->ok[k])
+			json_array_append_new(models, json_model(&r->fits[k]));
+	json_object_set_new(root, "models", models);
+
+	json_t *f = json_object();
+	json_object_set_new(f, "horizon_hours", json_num(fc->horizon));
+	json_object_set_new(f, "until", json_when(s, fc->t_end));
+	json_object_set_new(f, "eventual_size", json_estimate(&fc->eventual, s, false));
+	json_object_set_new(f, "peak_rate_per_hour", json_estimate(&fc->peak_rate, s, false));
+	json_object_set_new(f, "peak_time", json_estimate(&fc->peak_time, s, true));
+	json_object_set_new(f, "t50", json_estimate(&fc->t50, s, true));
+	json_object_set_new(f, "t90", json_estimate(&fc->t90, s, true));
+	json_t *b = json_object();
+	json_object_set_new(b, "method",
+			    json_string("parameter sampling from the fit's covariance"));
+	json_object_set_new(b, "draws", json_integer(fc->draws));
+	json_object_set_new(b, "draws_used", json_integer(fc->draws_used));
+	json_object_set_new(b, "seed", json_integer((json_int_t)WC_FORECAST_SEED));
+	json_object_set_new(b, "file", json_string("forecast.csv"));
+	json_object_set_new(f, "band", b);
+	json_object_set_new(root, "forecast", f);
+
+	char w[8][WC_REPORT_WARNING_LEN];
+	int nw = wc_report_fit_warnings(r, w, 8);
+	json_t *wa = json_array();
+	for (int i = 0; i < nw; i++)
+		json_array_append_new(wa, json_string(w[i]));
+	json_object_set_new(root, "warnings", wa);
+	return root;
+}
+
+static int write_fail(wc_atomic_file *f, const char *path, wc_error *err)
+{
+	int e = errno ? errno : EIO;
+	wc_atomic_abort(f);
+	return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path, strerror(e));
+}
+
+int wc_report_write_fit_json(const char *path, const wc_fit_report *r, wc_error *err)
+{
+	wc_atomic_file f;
+	if (wc_atomic_open(&f, path, err) != 0)
+		return -1;
+	json_t *root = fit_build(r);
+	errno = 0;
+	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
+	int rc = json_dumpf(root, f.fp, flags);
+	json_decref(root);
+	if (rc != 0 || fputc('\n', f.fp) == EOF)
+		return write_fail(&f, path, err);
+	return wc_atomic_commit(&f, err);
+}
+
+static void csv_time(FILE *fp, const wc_series *s, double t)
+{
+	char buf[32];
+	if (s->iso)
+		fputs(wc_time_format(wc_series_instant(s, t), buf), fp);
+	else
+		fprintf(fp, "%.6g", wc_series_input_hours(s, t));
+}
+
+static void csv_num(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, "%.9g", v);
+}
+
+int wc_report_write_forecast_csv(const char *path, const wc_fit_report *r, wc_error *err)
+{
+	wc_atomic_file f;
+	if (wc_atomic_open(&f, path, err) != 0)
+		return -1;
+	const wc_forecast *fc = r->forecast;
+	errno = 0;
+	fputs("time,fit,lo95,hi95\n", f.fp);
+	for (size_t i = 0; i < fc->npts; i++) {
+		csv_time(f.fp, r->series, fc->t[i]);
+		fputc(',', f.fp);
+		csv_num(f.fp, fc->fit[i]);
+		fputc(',', f.fp);
+		csv_num(f.fp, fc->lo[i]);
+		fputc(',', f.fp);
+		csv_num(f.fp, fc->hi[i]);
+		fputc('\n', f.fp);
+	}
+	if (ferror(f.fp))
+		return write_fail(&f, path, err);
+	return wc_atomic_commit(&f, err);
+}
+
+static void print_when(FILE *out, const wc_series *s, double t)
+{
+	char buf[32];
+	if (!isfinite(t))
+		fputs("-", out);
+	else if (s->iso)
+		fputs(wc_time_format(wc_series_instant(s, t), buf), out);
+	else
+		fprintf(out, "%.3f h", wc_series_input_hours(s, t));
+}
+
+static void print_estimate(FILE *out, const char *label, const wc_estimate *e, const wc_series *s,
+			   bool is_time, const char *unit)
+{
+	fprintf(out, "  %-22s ", label);
+	if (is_time) {
+		print_when(out, s, e->value);
+		fputs("  [", out);
+		print_when(out, s, e->lo);
+		fputs(", ", out);
+		print_when(out, s, e->hi);
+		fputs("]\n", out);
+	} else {
+		fprintf(out, "%.4g %s  [%.4g, %.4g]\n", e->value, unit, e->lo, e->hi);
+	}
+}
+
+void wc_report_print_fit(FILE *out, const wc_fit_report *r)
+{
+	const wc_series *s = r->series;
+	fprintf(out, "%s: column '%s', %zu points, %s\n", s->path, s->column, s->n, s->counts_note);
+	fputs("\nmodel         params    RSS         AIC        AICc       R^2\n", out);
+	for (int k = 0; k < WC_MODEL_COUNT; k++) {
+		if (!r->ok[k])
+			continue;
+		const wc_fit *f = &r->fits[k];
+		fprintf(out, "%-12s  %-6d  %-10.4g  %-9.2f  %-9.2f  %.5f%s\n",
+			wc_model_describe(f->model)->name, f->np, f->rss, f->aic, f->aicc, f->r2,
+			k == r->best ? "  <- best" : "");
+	}
+	const wc_fit *b = &r->fits[r->best];
+	const wc_model_info *mi = wc_model_describe(b->model);
+	fprintf(out, "\n%s: %s (chosen by %s)\n", mi->name, mi->title, r->chosen_by);
+	for (int j = 0; j < mi->nparams; j++)
+		fprintf(out, "  %-8s %12.5g  95%% [%.5g, %.5g] %s  %s\n", mi->params[j].name,
+			b->param[j].value, b->param[j].lo, b->param[j].hi, mi->params[j].unit,
+			mi->params[j].meaning);
+	const wc_forecast *fc = r->forecast;
+	fprintf(out, "\nforecast (95%% intervals from %d of %d parameter draws):\n", fc->draws_used,
+		fc->draws);
+	print_estimate(out, "eventual size", &fc->eventual, s, false, "hosts");
+	print_estimate(out, "peak rate", &fc->peak_rate, s, false, "hosts/h");
+	print_estimate(out, "peak time", &fc->peak_time, s, true, "");
+	print_estimate(out, "50% of eventual", &fc->t50, s, true, "");
+	print_estimate(out, "90% of eventual", &fc->t90, s, true, "");
+}
