@@ -5,6 +5,11 @@
 #ifndef WC_CLI_CLI_H
 #define WC_CLI_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
 int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
@@ -17,6 +22,13 @@ int cmd_fit(int argc, char **argv);
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True if argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
+
+/* A decimal unsigned 64-bit integer, nothing else; 0 or -1. */
+int cli_parse_u64(const char *s, uint64_t *out);
+/* Creates path and its parents (mkdir -p); 0, or -1 with err set. */
+int cli_mkdir_p(const char *path, wc_error *err);
+/* True for a file name ending in .png, .svg or .pdf (any case). */
+bool cli_plot_format_ok(const char *path);
 
 #define WORMCAST_VERSION "0.1.0-dev"
 

@@ -38,25 +38,6 @@ static const char detect_usage[] =
 	"example:\n"
 	"  wormcast detect access_log access_log.1 access_log.2.gz --bin 600 --plot worms.png\n";
 
-static int mkdir_p(const char *path)
-{
-	char buf[1024];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return cli_fail(WC_EXIT_USAGE, "--out: path too long");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return cli_fail(WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-					strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return cli_fail(WC_EXIT_RUNTIME, "%s: cannot create: %s", buf, strerror(errno));
-	return 0;
-}
-
 static int parse_ports(const char *s, wc_detect_options *opt)
 {
 	opt->nports = 0;
@@ -71,13 +52,6 @@ static int parse_ports(const char *s, wc_detect_options *opt)
 		s = *end == ',' ? end + 1 : end;
 	}
 	return opt->nports > 0 ? 0 : -1;
-}
-
-static int plot_format_ok(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
-		       strcasecmp(dot, ".pdf") == 0);
 }
 
 int cmd_detect(int argc, char **argv)
@@ -151,7 +125,7 @@ int cmd_detect(int argc, char **argv)
 		}
 		case 'p':
 			plot = optarg;
-			if (!plot_format_ok(plot))
+			if (!cli_plot_format_ok(plot))
 				return cli_fail(
 					WC_EXIT_USAGE,
 					"--plot: unsupported format '%s' (use .png, .svg or "
@@ -216,7 +190,7 @@ int cmd_detect(int argc, char **argv)
 
 	struct stat st;
 	int existed = stat(out_dir, &st) == 0;
-	int rc = mkdir_p(out_dir);
+	int rc = cli_mkdir_p(out_dir, &err) == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
 	if (rc == 0 && wc_report_detect_write(out_dir, d, &err) == 0 && plot)
 		wc_report_detect_plot(plot, d, &err);
 	if (rc == 0 && err.code != 0) {

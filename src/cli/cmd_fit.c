@@ -36,33 +36,6 @@ static const char fit_usage[] =
 	"  wormcast fit wormcast-out/codered-v2-seed1/timeline.csv --plot fit.png\n"
 	"  wormcast fit detect-out/timeline.csv --column codered_new_sources --model rcs\n";
 
-static int mkdir_p(const char *path, wc_error *err)
-{
-	char buf[1024];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-					    strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-				    strerror(errno));
-	return 0;
-}
-
-static int plot_format_ok(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
-		       strcasecmp(dot, ".pdf") == 0);
-}
-
 int cmd_fit(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -131,7 +104,7 @@ int cmd_fit(int argc, char **argv)
 			break;
 		case 'p':
 			plot = optarg;
-			if (!plot_format_ok(plot))
+			if (!cli_plot_format_ok(plot))
 				return cli_fail(
 					WC_EXIT_USAGE,
 					"--plot: unsupported format '%s' (use .png, .svg or "
@@ -184,7 +157,7 @@ int cmd_fit(int argc, char **argv)
 	char path[1100];
 	struct stat st;
 	int existed = stat(out_dir, &st) == 0;
-	if (mkdir_p(out_dir, &err) == 0) {
+	if (cli_mkdir_p(out_dir, &err) == 0) {
 		snprintf(path, sizeof path, "%s/fit.json", out_dir);
 		if (wc_report_write_fit_json(path, &rep, &err) == 0) {
 			snprintf(path, sizeof path, "%s/forecast.csv", out_dir);

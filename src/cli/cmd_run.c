@@ -33,46 +33,6 @@ static const char run_usage[] =
 	"  wormcast run codered-v2 --seed 7 --plot codered.png\n"
 	"  wormcast run codered-v2 --set population.vulnerable=180000 --until 2001-07-20T00:00Z\n";
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	if (*s == '-' || *s == '\0')
-		return -1;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int mkdir_p(const char *path, wc_error *err)
-{
-	char buf[1024];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-					    strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-				    strerror(errno));
-	return 0;
-}
-
-static int plot_format_ok(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
-		       strcasecmp(dot, ".pdf") == 0);
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -98,7 +58,7 @@ int cmd_run(int argc, char **argv)
 		uint64_t v;
 		switch (c) {
 		case 's':
-			if (parse_u64(optarg, &opt.seed) != 0)
+			if (cli_parse_u64(optarg, &opt.seed) != 0)
 				rc = cli_fail(WC_EXIT_USAGE,
 					      "--seed: expected a non-negative "
 					      "integer, got '%s'",
@@ -111,7 +71,7 @@ int cmd_run(int argc, char **argv)
 					      optarg);
 			break;
 		case 't':
-			if (parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
+			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
 				rc = cli_fail(WC_EXIT_USAGE,
 					      "--threads: expected 1 to 1024, got '%s'", optarg);
 			else
@@ -132,7 +92,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'p':
 			plot = optarg;
-			if (!plot_format_ok(plot))
+			if (!cli_plot_format_ok(plot))
 				rc = cli_fail(WC_EXIT_USAGE,
 					      "--plot: unsupported format '%s' (use .png, .svg or "
 					      ".pdf)",
@@ -200,7 +160,7 @@ int cmd_run(int argc, char **argv)
 	char path[1100];
 	struct stat st;
 	int existed = stat(out_dir, &st) == 0;
-	if (mkdir_p(out_dir, &err) == 0) {
+	if (cli_mkdir_p(out_dir, &err) == 0) {
 		snprintf(path, sizeof path, "%s/timeline.csv", out_dir);
 		if (wc_report_write_timeline_csv(path, &res.timeline, &err) == 0) {
 			snprintf(path, sizeof path, "%s/summary.json", out_dir);

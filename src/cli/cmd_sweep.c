@@ -48,40 +48,6 @@ static const char sweep_usage[] =
 	"  wormcast sweep codered-v2 --vary class.managed.patch_rate=0:0.2:5 \\\n"
 	"      --vary outbreak.seed_hosts=1,10,100 --runs 20 --plot sweep.png\n";
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	if (*s == '-' || *s == '\0')
-		return -1;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* As cmd_run.c's: creates path and its parents. */
-static int mkdir_p(const char *path, wc_error *err)
-{
-	char buf[1024];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-					    strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-				    strerror(errno));
-	return 0;
-}
-
 static double monotonic(void)
 {
 	struct timespec ts;
@@ -166,13 +132,13 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 			a->varies[a->nvaries++] = optarg;
 			break;
 		case 'r':
-			if (parse_u64(optarg, &a->runs) != 0 || a->runs < 1 ||
+			if (cli_parse_u64(optarg, &a->runs) != 0 || a->runs < 1 ||
 			    a->runs > WC_SWEEP_MAX_RUNS)
 				return cli_fail(WC_EXIT_USAGE, "--runs: expected 1 to %d, got '%s'",
 						WC_SWEEP_MAX_RUNS, optarg);
 			break;
 		case 's':
-			if (parse_u64(optarg, &a->seed) != 0)
+			if (cli_parse_u64(optarg, &a->seed) != 0)
 				return cli_fail(WC_EXIT_USAGE,
 						"--seed: expected a non-negative integer, got '%s'",
 						optarg);
@@ -184,7 +150,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 						optarg);
 			break;
 		case 't':
-			if (parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
+			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
 				return cli_fail(WC_EXIT_USAGE,
 						"--threads: expected 1 to 1024, got '%s'", optarg);
 			a->threads = (int)v;
@@ -243,7 +209,7 @@ static int write_outputs(const char *dir, const wc_sweep *sw, const double *out,
 	char csv[1100], runs[1100];
 	struct stat st;
 	int existed = stat(dir, &st) == 0;
-	if (mkdir_p(dir, err) != 0)
+	if (cli_mkdir_p(dir, err) != 0)
 		return -1;
 	snprintf(csv, sizeof csv, "%s/sweep.csv", dir);
 	snprintf(runs, sizeof runs, "%s/runs.csv", dir);

@@ -11,6 +11,7 @@
 
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
+#include "report/plotkit.h"
 #include "report/report.h"
 
 /* Column-name form of a kind: "ida-probe" → "ida_probe". */
@@ -168,34 +169,6 @@ static const int kind_rgb[WC_KIND_COUNT][3] = {
 	{213, 94, 0}, {0, 114, 178}, {0, 158, 115}, {230, 159, 0}, {204, 121, 167}, {86, 180, 233},
 };
 
-static const char *plot_device(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash : path, '.');
-	if (dot == NULL)
-		return NULL;
-	if (strcasecmp(dot, ".png") == 0)
-		return "pngcairo";
-	if (strcasecmp(dot, ".svg") == 0)
-		return "svgcairo";
-	if (strcasecmp(dot, ".pdf") == 0)
-		return "pdfcairo";
-	return NULL;
-}
-
-/* plinit() would prompt on stdin for a device it lacks: check first. */
-static bool plot_have_device(const char *dev)
-{
-	const char *menu[128], *names[128];
-	const char **pm = menu, **pn = names;
-	int n = 128;
-	plgDevs(&pm, &pn, &n);
-	for (int i = 0; i < n; i++)
-		if (names[i] != NULL && strcmp(names[i], dev) == 0)
-			return true;
-	return false;
-}
-
 static void plot_draw(const wc_detect *d)
 {
 	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
@@ -256,35 +229,16 @@ static void plot_draw(const wc_detect *d)
 	free(y);
 }
 
-int wc_report_detect_plot(const char *path, const wc_detect *d, wc_error *err)
+/* plot_draw for wc_plot_render, with the kinds' colours (set after plinit,
+ * which the shared colour map leaves white and black at 0 and 1). */
+static void draw_detect(void *ctx)
 {
-	const char *dev = plot_device(path);
-	if (dev == NULL)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: unsupported plot format (use .png, .svg or .pdf)", path);
-	if (!plot_have_device(dev))
-		return wc_error_set(err, WC_EXIT_RUNTIME,
-				    "%s: PLplot has no '%s' driver (install PLplot's cairo driver)",
-				    path, dev);
-	wc_atomic_file f;
-	if (wc_atomic_open(&f, path, err) != 0)
-		return -1;
-	plsdev(dev);
-	plsfnam(f.tmp_path);
-	plspage(0, 0, 1000, 650, 0, 0);
-	plscolbg(255, 255, 255);
-	plscol0(0, 255, 255, 255);
-	plscol0(1, 0, 0, 0);
 	for (int k = 0; k < WC_KIND_COUNT; k++)
 		plscol0(2 + k, kind_rgb[k][0], kind_rgb[k][1], kind_rgb[k][2]);
-	plinit();
-	plot_draw(d);
-	plend();
-	struct stat st;
-	if (stat(f.tmp_path, &st) != 0 || st.st_size == 0) {
-		wc_atomic_abort(&f);
-		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': PLplot wrote nothing",
-				    path);
-	}
-	return wc_atomic_commit(&f, err);
+	plot_draw(ctx);
+}
+
+int wc_report_detect_plot(const char *path, const wc_detect *d, wc_error *err)
+{
+	return wc_plot_render(path, draw_detect, (void *)d, err);
 }

@@ -9,6 +9,7 @@
 
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
+#include "report/plotkit.h"
 #include "report/report.h"
 
 /* The run plot's conventions (report/plot.c): white paper, black axes, Okabe
@@ -25,34 +26,6 @@ static void fit_colours(void)
 	plscol0(COL_BAND, 190, 220, 240);
 	plscol0(COL_DATA, 213, 94, 0);
 	plscol0(COL_GRID, 225, 225, 225);
-}
-
-static const char *fit_device(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(slash ? slash : path, '.');
-	if (dot == NULL)
-		return NULL;
-	if (strcasecmp(dot, ".png") == 0)
-		return "pngcairo";
-	if (strcasecmp(dot, ".svg") == 0)
-		return "svgcairo";
-	if (strcasecmp(dot, ".pdf") == 0)
-		return "pdfcairo";
-	return NULL;
-}
-
-/* plinit() prompts on stdin for a device it lacks: check first. */
-static bool fit_have_device(const char *dev)
-{
-	const char *menu[128], *names[128];
-	const char **pm = menu, **pn = names;
-	int n = 128;
-	plgDevs(&pm, &pn, &n);
-	for (int i = 0; i < n; i++)
-		if (names[i] != NULL && strcmp(names[i], dev) == 0)
-			return true;
-	return false;
 }
 
 /* y-axis labels with thousands separators, as the run plot has them. */
@@ -208,31 +181,13 @@ static void fit_draw(const wc_fit_report *r)
 	free(y);
 }
 
+static void draw_fit(void *ctx)
+{
+	fit_colours();
+	fit_draw(ctx);
+}
+
 int wc_report_plot_fit(const char *path, const wc_fit_report *r, wc_error *err)
 {
-	const char *dev = fit_device(path);
-	if (dev == NULL)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: unsupported plot format (use .png, .svg or .pdf)", path);
-	if (!fit_have_device(dev))
-		return wc_error_set(err, WC_EXIT_RUNTIME,
-				    "%s: PLplot has no '%s' driver (install PLplot's cairo driver)",
-				    path, dev);
-	wc_atomic_file f;
-	if (wc_atomic_open(&f, path, err) != 0)
-		return -1;
-	plsdev(dev);
-	plsfnam(f.tmp_path);
-	plspage(0, 0, 1000, 650, 0, 0);
-	fit_colours();
-	plinit();
-	fit_draw(r);
-	plend();
-	struct stat st;
-	if (stat(f.tmp_path, &st) != 0 || st.st_size == 0) {
-		wc_atomic_abort(&f);
-		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': PLplot wrote nothing",
-				    path);
-	}
-	return wc_atomic_commit(&f, err);
+	return wc_plot_render(path, draw_fit, (void *)r, err);
 }

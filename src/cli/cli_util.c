@@ -1,0 +1,49 @@
+/* Small parsing and file-system helpers shared by the subcommands (cli.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-' || *s == '\0')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_mkdir_p(const char *path, wc_error *err)
+{
+	char buf[1024];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+					    strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
+				    strerror(errno));
+	return 0;
+}
+
+bool cli_plot_format_ok(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
+		       strcasecmp(dot, ".pdf") == 0);
+}
