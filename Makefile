@@ -152,7 +152,7 @@ fuzz:
 	   rm -rf $$work $$work.log; done; exit $$fail
 
 # ---- benchmarks and validation ----
-build/bench/%: bench/%.c build/libwormcast.a
+build/bench/%: bench/%.c bench/benchutil.h build/libwormcast.a
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
@@ -183,9 +183,9 @@ quickstart: all
 	build/wormcast run codered-v2 --plot wormcast-out/codered-v2.png
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c validate/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h validate/*.c)
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c validate/*.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h validate/*.c)
 
 clean:
 	rm -rf build

@@ -21,29 +21,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "benchutil.h"
 #include "model/fit.h"
 #include "model/forecast.h"
 #include "model/models.h"
 #include "model/series.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static const double truth[WC_MODEL_COUNT][WC_MODEL_MAX_PARAMS] = {
 	[WC_MODEL_RCS] = {360000, 1.8, 7},

@@ -20,27 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "core/rng.h"
 #include "sim/sim.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Same stream layout as the engine: a stream per (host, step), ~6 draws each. */
 static double baseline_rate(uint64_t draws)
