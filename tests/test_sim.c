@@ -296,6 +296,46 @@ static void calendar_and_flood(void **state)
 	wc_run_result_free(&res);
 }
 
+/*
+ * The rate cap and congestion: 3,000 spreading hosts offering R = 30,000
+ * probes/s against C = 10,000 deliver min(R, C) = 10,000/s (hard) or
+ * R·C/(R + C) = 7,500/s (smooth); over 5 minutes the Poisson total is within
+ * 5 standard deviations, and the traffic columns are probes × 1 packet (a
+ * datagram worm) × packet_bytes.
+ */
+static void rate_cap_and_congestion(void **state)
+{
+	enum wc_engine engine = *(enum wc_engine *)*state;
+	static const char *const shapes[] = {"hard", "smooth"};
+	static const double expect[] = {10000, 7500};
+	for (int k = 0; k < 2; k++) {
+		wc_scenario sc;
+		small_world(&sc, "constant");
+		set(&sc, "population.vulnerable=3000");
+		set(&sc, "outbreak.seed_hosts=3000");
+		set(&sc, "worm.probe_rate=10");
+		set(&sc, "worm.rate_cap=10000");
+		set(&sc, "worm.strategy=uniform-udp");
+		set(&sc, "outbreak.end=2001-07-19T10:05:00Z");
+		char kv[64];
+		snprintf(kv, sizeof kv, "worm.congestion=%s", shapes[k]);
+		set(&sc, kv);
+		finish(&sc);
+		wc_run_result res;
+		run_on(engine, &sc, 11, 1, &res);
+		double probes = 0;
+		for (size_t i = 1; i < res.timeline.n; i++)
+			probes += (double)res.timeline.rows[i].probes;
+		double mean = expect[k] * 300;
+		print_message("%s: %.0f probes, expected %.0f\n", shapes[k], probes, mean);
+		assert_true(fabs(probes - mean) < 5 * sqrt(mean));
+		const wc_timeline_row *r = &res.timeline.rows[2];
+		assert_int_equal(r->probe_pps, (r->probes + 30) / 60);
+		assert_int_equal(r->probe_bps, llround((double)r->probes / 60 * 404 * 8));
+		wc_run_result_free(&res);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +353,8 @@ int main(void)
 		ENGINE_TEST(patching_decays_exponentially, fast),
 		ENGINE_TEST(calendar_and_flood, probe),
 		ENGINE_TEST(calendar_and_flood, fast),
+		ENGINE_TEST(rate_cap_and_congestion, probe),
+		ENGINE_TEST(rate_cap_and_congestion, fast),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@ void wc_run_figures_compute(const wc_timeline *tl, wc_run_figures *f)
 	f->peak_new_infections_time = first->time;
 	f->peak_active_time = first->time;
 	f->peak_probes_time = first->time;
+	f->peak_probe_pps_time = first->time;
 
 	for (size_t i = 0; i < tl->n; i++) {
 		const wc_timeline_row *r = &tl->rows[i];
@@ -38,6 +39,11 @@ void wc_run_figures_compute(const wc_timeline *tl, wc_run_figures *f)
 		if (i == 0 || r->probes > f->peak_probes) {
 			f->peak_probes = r->probes;
 			f->peak_probes_time = r->time;
+		}
+		if (i == 0 || r->probe_pps > f->peak_probe_pps) {
+			f->peak_probe_pps = r->probe_pps;
+			f->peak_probe_bps = r->probe_bps;
+			f->peak_probe_pps_time = r->time;
 		}
 		f->total_probes += r->probes;
 		f->total_telescope_probes += r->telescope_probes;

@@ -47,6 +47,9 @@ typedef struct wc_run_figures {
 	wc_time peak_active_time;
 	uint64_t peak_probes; /* most probes in one interval */
 	wc_time peak_probes_time;
+	uint64_t peak_probe_pps; /* highest interval mean of scanning packets/s */
+	uint64_t peak_probe_bps; /* its bits/s */
+	wc_time peak_probe_pps_time;
 
 	uint64_t total_probes; /* sums over all rows */
 	uint64_t total_telescope_probes;

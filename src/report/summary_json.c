@@ -91,6 +91,8 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 			    json_peak(&fig, fig.peak_active, fig.peak_active_time));
 	json_object_set_new(peaks, "probes_per_interval",
 			    json_peak(&fig, fig.peak_probes, fig.peak_probes_time));
+	json_object_set_new(peaks, "probe_packets_per_second",
+			    json_peak(&fig, fig.peak_probe_pps, fig.peak_probe_pps_time));
 	json_object_set_new(root, "peaks", peaks);
 
 	json_t *totals = json_object();

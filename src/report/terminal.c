@@ -109,6 +109,9 @@ void wc_report_print_summary(FILE *out, const wc_scenario *sc, const wc_run_resu
 	snprintf(label, sizeof label, "peak new infections %s", per);
 	row_count(out, label, fig.peak_new_infections, &fig.peak_new_infections_time);
 	row_count(out, "peak active", fig.peak_active, &fig.peak_active_time);
+	row_count(out, "peak scan packets/s", fig.peak_probe_pps, &fig.peak_probe_pps_time);
+	row_count(out, "peak scan Mbit/s", (uint64_t)((double)fig.peak_probe_bps / 1e6 + 0.5),
+		  &fig.peak_probe_pps_time);
 	char target[16];
 	snprintf(label, sizeof label, "flood bytes at %s",
 		 wc_ipv4_format(sc->flood_target, target));

@@ -39,7 +39,8 @@
  * Poisson of m·I_s·(1 − p_t) − ν_s·S'_s summed over the row's steps.
  *
  * Rates per class and the rate cap. Host classes may probe at different
- * rates r_c; with worm.rate_cap every rate is scaled by κ = min(1, cap / R),
+ * rates r_c; with worm.rate_cap every rate is scaled by κ = min(1, cap / R)
+ * (or cap / (R + cap) with congestion = smooth),
  * R = Σ r_c·(spreading hosts of class c), the same in every step between
  * events. Everything above holds with m·I replaced by κ·Δ·Σ r_c I_c. A host's
  * telescope probes then come at rate κ(t)·r_c·p_t, so its first sighting is
@@ -509,8 +510,7 @@ static double class_sum(const fast *f, const uint64_t *count)
 /* κ: the rate cap's factor for the current spreading population. */
 static double cap_scale(const fast *f)
 {
-	double r = class_sum(f, f->spread_class);
-	return f->cap > 0 && r > f->cap ? f->cap / r : 1;
+	return wc_rate_scale(f->sc, class_sum(f, f->spread_class));
 }
 
 static void heap_push(fast *f, sight_entry e)

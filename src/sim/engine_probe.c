@@ -480,7 +480,7 @@ static double rate_scale(const engine *e, wc_time t, uint64_t step)
 		if (r->leave_step > step && host_phase(e, r, t, global) == WC_PHASE_SPREAD)
 			total += e->class_rate[r->class_id];
 	}
-	return total > e->sc->rate_cap ? e->sc->rate_cap / total : 1;
+	return wc_rate_scale(e->sc, total);
 }
 
 static void engine_free(engine *e)

@@ -59,6 +59,15 @@ void wc_probe_model_init(wc_probe_model *m, const wc_scenario *sc, uint64_t n)
 	m->p_telescope = (double)wc_probe_model_telescope_size(sc) / m->space;
 	m->attempt_mean = sc->timing == WC_TIMING_THREADS ? attempt_mean(m, sc, sc->uplink_bps) : 0;
 	m->rate = host_rate(m, sc, sc->threads, sc->uplink_bps);
+	if (sc->strategy == WC_STRATEGY_UNIFORM_UDP || sc->timing == WC_TIMING_BANDWIDTH) {
+		m->packets_per_probe = 1;
+		m->bytes_per_packet = sc->packet_bytes;
+	} else {
+		double dark = m->p_telescope +
+			      (1 - m->p_vulnerable - m->p_telescope) * (1 - sc->reply_fraction);
+		m->packets_per_probe = 1 + 2 * dark;
+		m->bytes_per_packet = 48;
+	}
 	for (int c = 0; c < sc->nclasses && c < WC_MAX_CLASSES; c++) {
 		const wc_host_class *hc = &sc->classes[c];
 		m->class_rate[c] = host_rate(m, sc, hc->threads ? hc->threads : sc->threads,

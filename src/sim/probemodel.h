@@ -28,6 +28,13 @@
  * then draws every probe; the fast engine uses its splitting and
  * superposition properties to skip the probes (engine_fast.c).
  *
+ * On the wire (the timeline's traffic columns): a datagram worm (uniform-udp,
+ * or timing = bandwidth) sends one
+ * packet of packet_bytes per probe; a TCP worm one 48-byte SYN (20 IP + 20 TCP
+ * + 8 option bytes, as Windows 2000 sent it) to an address that answers, and
+ * three (the SYN and its retries at 3 and 9 s) to one that stays dark, so
+ * packets per probe = 1 + 2·P(dark).
+ *
  * Host classes may set their own threads and uplink, so the rate is per class.
  * With worm.rate_cap C, when the spreading hosts' rates add up to R > C every
  * host's rate is scaled by C/R in that step (backbone saturation).
@@ -46,6 +53,8 @@ typedef struct wc_probe_model {
 	double attempt_mean; /* E[τ], seconds, for the worm's uplink (threads timing) */
 	double rate;	     /* probes per second of a spreading host with the worm's settings */
 	double class_rate[WC_MAX_CLASSES]; /* the same for each host class */
+	double packets_per_probe;	   /* on the wire: SYN retries to dark addresses count */
+	double bytes_per_packet;
 } wc_probe_model;
 
 /* The model for scenario sc with n vulnerable hosts placed in its scan space. */
@@ -54,6 +63,18 @@ void wc_probe_model_init(wc_probe_model *m, const wc_scenario *sc, uint64_t n);
 /* Addresses of the scan space that lie in some telescope block (overlapping
  * blocks counted once). */
 uint64_t wc_probe_model_telescope_size(const wc_scenario *sc);
+
+/* The factor κ every host's rate is scaled by when the spreading hosts would
+ * send `offered` probes/s in all: 1 without a cap; min(1, C/R) (hard) or
+ * C/(R + C) (smooth) against worm.rate_cap C. */
+static inline double wc_rate_scale(const wc_scenario *sc, double offered)
+{
+	if (!(sc->rate_cap > 0))
+		return 1;
+	if (sc->congestion == WC_CONGESTION_SMOOTH)
+		return sc->rate_cap / (offered + sc->rate_cap);
+	return offered > sc->rate_cap ? sc->rate_cap / offered : 1;
+}
 
 /* Seconds a copy on a host of class c spreads before it reboots the host
  * (worm.lifetime, or the class's own); +inf when unlimited. */

@@ -102,6 +102,10 @@ static const struct key_def scenario_keys[] = {
 	{"worm", "rate_cap", KT_DOUBLE, SC(rate_cap), 0, 1e12, "0", "probes/s", NULL,
 	 "Aggregate probes per second the network carries (backbone saturation); when the "
 	 "spreading hosts would send more, each host's rate is scaled down alike. 0: no cap."},
+	{"worm", "congestion", KT_ENUM, SC(congestion), 0, 0, "hard", "", "hard|smooth",
+	 "How the network carries an offered load R against rate_cap C: hard delivers "
+	 "min(R, C) (a saturated backbone, Slammer); smooth delivers R·C/(R + C), a rate that "
+	 "falls gradually as traffic rises (congestion, the two-factor model's falling beta)."},
 	{"worm", "lifetime", KT_DOUBLE, SC(lifetime), 0, 1e6, "0", "h", NULL,
 	 "Hours a copy spreads before it reboots its host (clearing itself; Code Red II: 24). "
 	 "0: no limit. A class may set its own."},
@@ -154,9 +158,10 @@ static const struct key_def scenario_keys[] = {
 	 "Period over which `bytes` are sent."},
 
 	{"defense.target", "action", KT_ENUM, SC(target_action), 0, 0, "none", "",
-	 "none|move|blackhole",
-	 "What the target's owner does at `at`: move (the address no longer answers) or "
-	 "blackhole (upstream drops it); either way no flood byte arrives after it."},
+	 "none|move|blackhole|filter",
+	 "What the target's owner does at `at`: move (the address no longer answers), "
+	 "blackhole (upstream drops it) or filter (upstream drops the worm's port-80 "
+	 "traffic to it); any of them stops the flood, which needs a completed connection."},
 	{"defense.target", "at", KT_TIME, SC(target_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,
 	 "When the target action takes effect."},
 

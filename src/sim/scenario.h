@@ -40,7 +40,8 @@ enum wc_strategy {
 	WC_STRATEGY_SEQUENTIAL,	      /* from a start address upwards (Blaster) */
 };
 #define WC_MAX_STRATEGY_KEYS 8
-enum wc_target_action { WC_TARGET_NONE, WC_TARGET_MOVE, WC_TARGET_BLACKHOLE };
+enum wc_target_action { WC_TARGET_NONE, WC_TARGET_MOVE, WC_TARGET_BLACKHOLE, WC_TARGET_FILTER };
+enum wc_congestion { WC_CONGESTION_HARD, WC_CONGESTION_SMOOTH };
 
 /* A host class: hosts that share reboot and patch behaviour. */
 typedef struct wc_host_class {
@@ -76,15 +77,16 @@ typedef struct wc_scenario {
 	enum wc_strategy strategy;
 	wc_prefix scan_space; /* targets are uniform over this prefix */
 	enum wc_timing timing;
-	int threads;		 /* scanning threads per infection */
-	double probe_rate;	 /* probes per second per host (timing = constant) */
-	double syn_timeout;	 /* seconds a thread waits on an address that never answers */
-	double rtt;		 /* seconds for an answered attempt */
-	double reply_fraction;	 /* share of non-vulnerable addresses that answer at once */
-	double request_bytes;	 /* size of the infecting request */
-	double uplink_bps;	 /* infected host's upstream bandwidth, bits per second */
-	double packet_bytes;	 /* bytes of one probe datagram (timing = bandwidth) */
-	double rate_cap;	 /* aggregate probes/s the network carries; 0: no cap */
+	int threads;		       /* scanning threads per infection */
+	double probe_rate;	       /* probes per second per host (timing = constant) */
+	double syn_timeout;	       /* seconds a thread waits on an address that never answers */
+	double rtt;		       /* seconds for an answered attempt */
+	double reply_fraction;	       /* share of non-vulnerable addresses that answer at once */
+	double request_bytes;	       /* size of the infecting request */
+	double uplink_bps;	       /* infected host's upstream bandwidth, bits per second */
+	double packet_bytes;	       /* bytes of one probe datagram (timing = bandwidth) */
+	double rate_cap;	       /* aggregate probes/s the network carries; 0: no cap */
+	enum wc_congestion congestion; /* how the rate falls against rate_cap */
 	double lifetime;	 /* hours a copy spreads before the host reboots; 0: forever */
 	double local_own8;	 /* local-preference: share of probes in the own /8 */
 	double local_own16;	 /* local-preference: share of probes in the own /16 */

@@ -1,10 +1,12 @@
 #include "sim/sim.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
 #include "sim/addrindex.h"
 #include "sim/engine.h"
+#include "sim/probemodel.h"
 #include "sim/strategy.h"
 #include "sim/population.h"
 
@@ -37,6 +39,20 @@ int wc_engine_parse(const char *s, enum wc_engine *e)
 			return 0;
 		}
 	return -1;
+}
+
+/* The traffic columns: each row's probes as packets and bits per second. */
+static void add_traffic(const wc_scenario *sc, const wc_population *pop, wc_timeline *tl)
+{
+	wc_probe_model m;
+	wc_probe_model_init(&m, sc, pop->n);
+	for (size_t i = 1; i < tl->n; i++) {
+		wc_timeline_row *r = &tl->rows[i];
+		double seconds = (double)(r->time - tl->rows[i - 1].time);
+		double pps = (double)r->probes * m.packets_per_probe / seconds;
+		r->probe_pps = (uint64_t)llround(pps);
+		r->probe_bps = (uint64_t)llround(pps * m.bytes_per_packet * 8);
+	}
 }
 
 static double now_seconds(void)
@@ -101,6 +117,8 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 
 	if (engine == WC_ENGINE_PROBE)
 		wc_addrindex_free(&index);
+	if (rc == 0)
+		add_traffic(sc, &pop, &res->timeline);
 	wc_population_free(&pop);
 	if (rc != 0)
 		wc_run_result_free(res);

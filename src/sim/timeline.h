@@ -35,6 +35,8 @@ typedef struct wc_timeline_row {
 	uint64_t target_connections;  /* connections the flood holds open to the target */
 	uint64_t infected_same16;     /* infections (new or repeat) by a host in the same /16 */
 	uint64_t infected_same8;      /* ... by a host in the same /8 (the /16 ones included) */
+	uint64_t probe_pps;	      /* scanning packets per second, interval mean */
+	uint64_t probe_bps;	      /* the same in bits per second on the wire */
 } wc_timeline_row;
 
 typedef struct wc_timeline {
