@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "report/validation.h"
 #include "sim/sim.h"
 
@@ -336,6 +337,64 @@ static void rate_cap_and_congestion(void **state)
 	}
 }
 
+/*
+ * The night of 31 July (codered-aug1, full scale, fast engine): before 00:00
+ * UTC only wrong-clock copies spread; the dormant copies wake over hours, not
+ * at once (mean delay 2 h: at 00:30 fewer than half of those spreading at
+ * 03:00); by 00:00 UTC 2 August most of the 180,000 are infected; the flood
+ * never reaches the filtered target. And waking later never helps the worm:
+ * mean cumulative infected at 06:00 falls as the wake delay grows.
+ */
+static void codered_aug1_answers_the_interview(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-aug1", &err), 0);
+	finish(&sc);
+	wc_run_result res;
+	run_on(WC_ENGINE_FAST, &sc, 1, 1, &res);
+	wc_time t;
+	wc_time_parse("2001-07-31T23:00:00Z", &t);
+	const wc_timeline_row *before = wc_timeline_row_at(&res.timeline, t);
+	wc_time_parse("2001-08-01T00:30:00Z", &t);
+	const wc_timeline_row *early = wc_timeline_row_at(&res.timeline, t);
+	wc_time_parse("2001-08-01T03:00:00Z", &t);
+	const wc_timeline_row *later = wc_timeline_row_at(&res.timeline, t);
+	const wc_timeline_row *end = &res.timeline.rows[res.timeline.n - 1];
+	assert_true(before->spreading > 0 && before->spreading < 100);
+	assert_true(2 * early->spreading < later->spreading);
+	assert_true(end->cumulative_infected > 100000 && end->cumulative_infected < 180000);
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < res.timeline.n; i++)
+		bytes += res.timeline.rows[i].target_bytes;
+	assert_int_equal(bytes, 0);
+	wc_run_result_free(&res);
+
+	double last = INFINITY;
+	static const char *const delays[] = {"0", "2", "6"};
+	for (int d = 0; d < 3; d++) {
+		char kv[2][64];
+		snprintf(kv[0], sizeof kv[0], "class.home.wake_delay=%s", delays[d]);
+		snprintf(kv[1], sizeof kv[1], "class.managed.wake_delay=%s", delays[d]);
+		set(&sc, kv[0]);
+		set(&sc, kv[1]);
+		set(&sc, "outbreak.end=2001-08-01T06:00:00Z");
+		double mean = 0;
+		int seeds = test_sanitized() ? 2 : 5;
+		for (int seed = 1; seed <= seeds; seed++) {
+			run_on(WC_ENGINE_FAST, &sc, (uint64_t)seed, 1, &res);
+			mean += (double)res.timeline.rows[res.timeline.n - 1].cumulative_infected /
+				seeds;
+			wc_run_result_free(&res);
+		}
+		print_message("wake delay %s h: %.0f infected by 06:00\n", delays[d], mean);
+		assert_true(mean < last);
+		last = mean;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +414,7 @@ int main(void)
 		ENGINE_TEST(calendar_and_flood, fast),
 		ENGINE_TEST(rate_cap_and_congestion, probe),
 		ENGINE_TEST(rate_cap_and_congestion, fast),
+		cmocka_unit_test(codered_aug1_answers_the_interview),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

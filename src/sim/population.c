@@ -251,6 +251,10 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 							 sc->wrong_offset_days * 86400);
 
 		const wc_host_class *hc = &sc->classes[c];
+		/* a copy that wakes d late acts as if its clock were d behind */
+		double late = wc_rng_exponential(&rc, hc->wake_delay > 0 ? 1 / hc->wake_delay : 0);
+		if (isfinite(late))
+			pop->clock_offset[h] -= (int32_t)(late * 3600);
 		wc_rng rp = wc_rng_at(seed ^ PURPOSE_PATCH, h, 0);
 		pop->patch_at[h] = (double)(hc->patch_start - sc->start) +
 				   wc_rng_exponential(&rp, hc->patch_rate / 3600);

@@ -29,7 +29,8 @@
  * superposition properties to skip the probes (engine_fast.c).
  *
  * On the wire (the timeline's traffic columns): a datagram worm (uniform-udp,
- * or timing = bandwidth) sends one packet of packet_bytes per probe; a TCP worm one 48-byte SYN (20 IP + 20 TCP
+ * or timing = bandwidth) sends one packet of packet_bytes per probe; a TCP worm one 48-byte SYN (20
+ * IP + 20 TCP
  * + 8 option bytes, as Windows 2000 sent it) to an address that answers, and
  * three (the SYN and its retries at 3 and 9 s) to one that stays dark, so
  * packets per probe = 1 + 2·P(dark).

@@ -185,6 +185,10 @@ static const struct key_def class_keys[] = {
 	 "systems); 0: worm.threads."},
 	{"class.*", "uplink_bps", KT_DOUBLE, HC(uplink_bps), 0, 1e12, "0", "bit/s", NULL,
 	 "Upstream bandwidth of hosts in this class; 0: worm.uplink_bps."},
+	{"class.*", "wake_delay", KT_DOUBLE, HC(wake_delay), 0, 1e4, "0", "h", NULL,
+	 "Mean of an exponential delay with which the copy on a host of this class acts on "
+	 "each calendar change (dormant copies woke hours after 00:00 UTC on 1 August, CERT); "
+	 "modelled as that host's clock running that much behind. 0: on time."},
 	{"class.*", "lifetime", KT_DOUBLE, HC(lifetime), 0, 1e6, "0", "h", NULL,
 	 "Hours a copy spreads before rebooting its host (Code Red II: 48 on Chinese-language "
 	 "systems); 0: worm.lifetime."},

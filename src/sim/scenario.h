@@ -50,6 +50,7 @@ typedef struct wc_host_class {
 	int threads;		/* scanning threads; 0: the worm's */
 	double uplink_bps;	/* upstream bandwidth, bit/s; 0: the worm's */
 	double lifetime;	/* hours a copy spreads before it reboots; 0: the worm's */
+	double wake_delay;	/* mean hours a dormant copy wakes late (exponential) */
 	double reboot_rate;	/* reboots per hour of an infected host; clears the worm */
 	double patch_rate;	/* patches per hour of any unpatched host; makes it immune */
 	double clean_rate;	/* per hour: an infected host is found, cleaned and patched */
