@@ -395,6 +395,46 @@ static void codered_aug1_answers_the_interview(void **state)
 	}
 }
 
+/*
+ * A patch campaign that changes pace, and a throttled class: with no
+ * infection, patched(t) = N(1 - e^{-H(t)}) for the piecewise hazard H (0.5/h
+ * for the first hour, 2/h after), within 5 binomial standard errors; and a
+ * class throttled to 2 probes/s sends 2·3600 probes per host-hour.
+ */
+static void patch_campaign_and_throttle(void **state)
+{
+	enum wc_engine engine = *(enum wc_engine *)*state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "worm.probe_rate=10");
+	set(&sc, "population.vulnerable=20000");
+	set(&sc, "outbreak.seed_hosts=1000");
+	set(&sc, "worm.scan_space=0.0.0.0/0"); /* 120,000 probes find ~0.6 hosts */
+	set(&sc, "class.all.patch_rate=0.5");
+	set(&sc, "class.all.patch_rate_later=2");
+	set(&sc, "class.all.patch_change=2001-07-19T11:00:00Z");
+	set(&sc, "class.all.throttle=2");
+	set(&sc, "outbreak.end=2001-07-19T12:00:00Z");
+	finish(&sc);
+	wc_run_result res;
+	run_on(engine, &sc, 4, 2, &res);
+	for (size_t i = 30; i < res.timeline.n; i += 30) {
+		const wc_timeline_row *r = &res.timeline.rows[i];
+		double hours = (double)(r->time - sc.start) / 3600;
+		double hazard = hours <= 1 ? 0.5 * hours : 0.5 + 2 * (hours - 1);
+		double p = 1 - exp(-hazard);
+		/* the 1,000 infected seeds are patched alike */
+		double sd = sqrt(20000 * p * (1 - p)) + 1;
+		assert_true(fabs((double)r->patched - 20000 * p) < 5 * sd + 20);
+	}
+	/* first minute: 1,000 spreading hosts (less the ~8 patched) at 2/s */
+	double probes = (double)res.timeline.rows[1].probes;
+	print_message("throttled: %.0f probes in the first minute (at most 120,000)\n", probes);
+	assert_true(probes <= 120000 + 5 * sqrt(120000));
+	assert_true(probes >= 0.98 * 120000 - 5 * sqrt(120000));
+	wc_run_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +454,8 @@ int main(void)
 		ENGINE_TEST(calendar_and_flood, fast),
 		ENGINE_TEST(rate_cap_and_congestion, probe),
 		ENGINE_TEST(rate_cap_and_congestion, fast),
+		ENGINE_TEST(patch_campaign_and_throttle, probe),
+		ENGINE_TEST(patch_campaign_and_throttle, fast),
 		cmocka_unit_test(codered_aug1_answers_the_interview),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);

@@ -258,6 +258,15 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 		wc_rng rp = wc_rng_at(seed ^ PURPOSE_PATCH, h, 0);
 		pop->patch_at[h] = (double)(hc->patch_start - sc->start) +
 				   wc_rng_exponential(&rp, hc->patch_rate / 3600);
+		/* A piecewise-constant hazard: past the change, memorylessness lets a
+		 * fresh wait at the new rate start from the change instant. */
+		double change = (double)(hc->patch_change - sc->start);
+		if (hc->patch_change_set && hc->patch_rate_later >= 0 &&
+		    pop->patch_at[h] > change) {
+			double from = fmax(change, (double)(hc->patch_start - sc->start));
+			pop->patch_at[h] =
+				from + wc_rng_exponential(&rp, hc->patch_rate_later / 3600);
+		}
 		if (pop->patch_at[h] < 0)
 			pop->patch_at[h] = 0;
 	}

@@ -201,6 +201,15 @@ static const struct key_def class_keys[] = {
 	{"class.*", "clean_rate", KT_DOUBLE, HC(clean_rate), 0, 1000, "0", "1/h", NULL,
 	 "Rate at which an infected host is noticed, cleaned and patched (the removal of "
 	 "infected hosts, gamma in the two-factor model); it is then immune."},
+	{"class.*", "patch_rate_later", KT_DOUBLE, HC(patch_rate_later), -1, 1000, "-1", "1/h",
+	 NULL,
+	 "The patch rate from patch_change on (a campaign that speeds up, or fades); -1: "
+	 "patch_rate throughout."},
+	{"class.*", "patch_change", KT_FLAG_TIME, HC(patch_change), 0, 0, "", "UTC", NULL,
+	 "When patch_rate_later takes over (default: never)."},
+	{"class.*", "throttle", KT_DOUBLE, HC(throttle), 0, 1e7, "0", "probes/s", NULL,
+	 "Host rate throttle (Williamson's virus throttle): hosts of this class send at most "
+	 "this many probes per second, whatever the worm would; 0: no throttle."},
 	{"class.*", "patch_start", KT_FLAG_TIME, HC(patch_start), 0, 0, "", "UTC", NULL,
 	 "Patching begins at this instant (default: outbreak start)."},
 };

@@ -45,17 +45,21 @@ enum wc_congestion { WC_CONGESTION_HARD, WC_CONGESTION_SMOOTH };
 
 /* A host class: hosts that share reboot and patch behaviour. */
 typedef struct wc_host_class {
-	char name[WC_NAME_MAX]; /* from the section name [class.NAME] */
-	double share;		/* fraction of the vulnerable population */
-	int threads;		/* scanning threads; 0: the worm's */
-	double uplink_bps;	/* upstream bandwidth, bit/s; 0: the worm's */
-	double lifetime;	/* hours a copy spreads before it reboots; 0: the worm's */
-	double wake_delay;	/* mean hours a dormant copy wakes late (exponential) */
-	double reboot_rate;	/* reboots per hour of an infected host; clears the worm */
-	double patch_rate;	/* patches per hour of any unpatched host; makes it immune */
-	double clean_rate;	/* per hour: an infected host is found, cleaned and patched */
-	wc_time patch_start;	/* patching begins at this instant */
-	bool patch_start_set;	/* false: patching begins at outbreak start */
+	char name[WC_NAME_MAX];	 /* from the section name [class.NAME] */
+	double share;		 /* fraction of the vulnerable population */
+	int threads;		 /* scanning threads; 0: the worm's */
+	double uplink_bps;	 /* upstream bandwidth, bit/s; 0: the worm's */
+	double lifetime;	 /* hours a copy spreads before it reboots; 0: the worm's */
+	double wake_delay;	 /* mean hours a dormant copy wakes late (exponential) */
+	double reboot_rate;	 /* reboots per hour of an infected host; clears the worm */
+	double patch_rate;	 /* patches per hour of any unpatched host; makes it immune */
+	double clean_rate;	 /* per hour: an infected host is found, cleaned and patched */
+	wc_time patch_start;	 /* patching begins at this instant */
+	bool patch_start_set;	 /* false: patching begins at outbreak start */
+	double patch_rate_later; /* the patch rate from patch_change on; < 0: unchanged */
+	wc_time patch_change;	 /* when patch_rate becomes patch_rate_later */
+	bool patch_change_set;
+	double throttle; /* host rate throttle, probes/s; 0: none (Williamson) */
 } wc_host_class;
 
 /* A historical measurement drawn on plots beside the simulated curve. */
