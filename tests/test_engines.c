@@ -5,9 +5,9 @@
  * switched on (reboots, cleaning, patching, wrong clocks, the midnight phase
  * change, the flood and the target move, the telescope), and a Slammer-like one
  * (datagrams at bandwidth-limited rates that differ by class, a binding
- * aggregate rate cap, a copy lifetime), and a Code Red II-like one (local
- * preference, thread counts by class, a telescope inside one /16). For each statistic the two
- * samples are compared with the two-sample Kolmogorov–Smirnov test; the engines agree if no
+ * aggregate rate cap, a copy lifetime, devices a worm request knocks out), and a Code Red II-like
+ * one (local preference, thread counts by class, a telescope inside one /16). For each statistic
+ * the two samples are compared with the two-sample Kolmogorov–Smirnov test; the engines agree if no
  * statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
  *
  * A test that cannot fail proves nothing, so the same comparison is run
@@ -24,7 +24,7 @@
 
 #include "sim/sim.h"
 
-enum { NSTATS = 11 };
+enum { NSTATS = 12 };
 static const char *const stat_names[NSTATS] = {
 	"t50 (s)",
 	"cumulative at +70 s",
@@ -37,6 +37,7 @@ static const char *const stat_names[NSTATS] = {
 	"flood bytes",
 	"infected by same /16",
 	"infected by same /8",
+	"devices failed",
 };
 
 static void apply(wc_scenario *sc, const char *const *sets, size_t n)
@@ -96,7 +97,9 @@ static void datagram_outbreak(wc_scenario *sc)
 		"population.vulnerable=3000",
 		"population.placement=uniform",
 		"telescope.blocks=12.3.240.0/20",
-		"class.slow.share=0.7",
+		"class.slow.share=0.6",
+		"class.dsl.share=0.1",
+		"class.dsl.fails=yes",
 		"class.slow.uplink_bps=400000",
 		"class.fast.share=0.3",
 		"class.fast.uplink_bps=1600000",
@@ -147,7 +150,8 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 			    reinf,
 			    bytes,
 			    same16,
-			    same8};
+			    same8,
+			    (double)end->failed};
 	memcpy(out, v, sizeof v);
 	wc_run_result_free(&res);
 }

@@ -17,6 +17,7 @@ void wc_run_figures_compute(const wc_timeline *tl, wc_run_figures *f)
 	f->final_active = last->active;
 	f->final_patched = last->patched;
 	f->final_telescope_sources = last->telescope_sources;
+	f->final_failed = last->failed;
 
 	/* Seeding the peaks from the first row makes a flat-zero series report the
 	 * first row's time rather than the epoch; '>' keeps the earliest of ties. */

@@ -40,6 +40,7 @@ typedef struct wc_run_figures {
 	uint64_t final_active;		    /* of which sending at the end */
 	uint64_t final_patched;		    /* hosts immune by patch at the end */
 	uint64_t final_telescope_sources;   /* distinct sources the telescope saw in all */
+	uint64_t final_failed;		    /* devices knocked out by worm requests */
 
 	uint64_t peak_new_infections;	  /* most first infections in one interval */
 	wc_time peak_new_infections_time; /* end of that interval */

@@ -82,6 +82,7 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 	json_object_set_new(final, "active", json_u64(fig.final_active));
 	json_object_set_new(final, "patched", json_u64(fig.final_patched));
 	json_object_set_new(final, "telescope_sources", json_u64(fig.final_telescope_sources));
+	json_object_set_new(final, "failed", json_u64(fig.final_failed));
 	json_object_set_new(root, "final", final);
 
 	json_t *peaks = json_object();

@@ -94,7 +94,7 @@
 #define WINDOW_MAX   (1u << 20) /* steps covered by the bucket array */
 #define EV_HOST_BITS 28		/* an event is kind << 28 | host */
 
-enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
+enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED, HOST_FAILED };
 enum host_flag {
 	FLAG_EVER = 1,	      /* has been infected at least once */
 	FLAG_SEEN = 2,	      /* the telescope has seen it */
@@ -205,7 +205,7 @@ typedef struct fast {
 	double hit_scale; /* 1, except when a test perturbs the model */
 
 	/* state counters */
-	uint64_t infected, patched, cumulative;
+	uint64_t infected, patched, cumulative, failed;
 	uint64_t spreading, flooding;
 	uint64_t spread_class[WC_MAX_CLASSES], seen_class[WC_MAX_CLASSES];
 
@@ -708,8 +708,8 @@ static void infect(fast *f, uint32_t h, double now, uint64_t s)
 static void patch_host(fast *f, uint32_t h)
 {
 	fasthost *x = &f->host[h];
-	if (x->state == HOST_PATCHED)
-		return;
+	if (x->state == HOST_PATCHED || x->state == HOST_FAILED)
+		return; /* a failed device stays failed */
 	if (x->state == HOST_SUSCEPTIBLE) {
 		sus_remove(f, h);
 	} else {
@@ -918,8 +918,10 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		double nu = nu_g + scale * (f->w8 * f->r8[a] + f->w16 * f->r16[b]);
 		f->hit_probes += poisson_positive(f, nu);
 		double u = gsl_rng_uniform(f->g) * total;
-		f->same16 += u < in16;
-		f->same8 += u < in16 + in8;
+		if (!f->sc->classes[f->host[h].class_id].fails) { /* infections only */
+			f->same16 += u < in16;
+			f->same8 += u < in16 + in8;
+		}
 		sus_remove(f, h);
 	}
 	for (uint32_t i = 0; i < npatched_infected; i++)
@@ -940,8 +942,15 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			sus_add(f, h);
 		}
 	}
-	for (uint32_t i = 0; i < f->nchosen; i++)
-		infect(f, f->chosen[i], next, s + 1);
+	for (uint32_t i = 0; i < f->nchosen; i++) {
+		uint32_t h = f->chosen[i];
+		if (f->sc->classes[f->host[h].class_id].fails) {
+			f->host[h].state = HOST_FAILED; /* a device the request knocked out */
+			f->failed++;
+		} else {
+			infect(f, h, next, s + 1);
+		}
+	}
 	if (f->local)
 		redraw_components(f, s);
 }
@@ -952,7 +961,8 @@ static void fill_counts(const fast *f, wc_timeline_row *row)
 {
 	row->infected = f->infected;
 	row->patched = f->patched;
-	row->susceptible = f->n - f->infected - f->patched;
+	row->failed = f->failed;
+	row->susceptible = f->n - f->infected - f->patched - f->failed;
 	row->cumulative_infected = f->cumulative;
 	row->removed = f->cumulative - f->infected;
 	row->active = row->spreading + row->flooding;
@@ -1149,7 +1159,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	wc_rng pick = wc_rng_at(w->opt->seed, 0x5eed, 0);
 	for (int k = 0; k < sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&pick, f.n);
-		if (f.host[h].state == HOST_SUSCEPTIBLE) {
+		if (f.host[h].state == HOST_SUSCEPTIBLE && !sc->classes[f.host[h].class_id].fails) {
 			sus_remove(&f, h);
 			infect(&f, h, 0, 0);
 			k++;

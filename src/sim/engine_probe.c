@@ -60,7 +60,7 @@
 #include "sim/probemodel.h"
 #include "sim/strategy.h"
 
-enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED };
+enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED, HOST_FAILED };
 enum host_flag {
 	FLAG_EVER = 1,	      /* has been infected at least once */
 	FLAG_SEEN = 2,	      /* the telescope has seen it */
@@ -134,7 +134,7 @@ typedef struct engine {
 	bool generic;	    /* targets come from strategy.h, not the uniform hot loop */
 	uint8_t tele8[256]; /* 1 if a telescope block meets this /8 */
 
-	uint64_t cumulative, patched;
+	uint64_t cumulative, patched, failed;
 } engine;
 
 static inline hostrec *rec(const engine *e, uint32_t h)
@@ -375,8 +375,8 @@ static void active_remove(engine *e, uint32_t h)
 /* Patches h (cleaning it if infected): immune from now on. */
 static void patch_host(engine *e, uint32_t h)
 {
-	if (e->state[h] == HOST_PATCHED)
-		return;
+	if (e->state[h] == HOST_PATCHED || e->state[h] == HOST_FAILED)
+		return; /* a failed device stays failed */
 	if (e->state[h] == HOST_INFECTED)
 		active_remove(e, h);
 	e->state[h] = HOST_PATCHED;
@@ -454,6 +454,11 @@ static void infect_hits(engine *e, worker *workers, int nthreads, double now, ui
 		if (j - i > 1) {
 			wc_rng pick = wc_rng_at(e->seed ^ STREAM_INFECTOR, h, step);
 			from = all[i + wc_rng_below(&pick, j - i)].from;
+		}
+		if (e->sc->classes[rec(e, h)->class_id].fails) {
+			e->state[h] = HOST_FAILED; /* a device the request knocked out */
+			e->failed++;
+			continue;
 		}
 		if (infect(e, h, now, step, 0, 0))
 			row->new_infections++;
@@ -537,7 +542,7 @@ static void seed_infections(engine *e)
 	wc_rng r = wc_rng_at(e->seed, STREAM_SEEDS, 0);
 	for (int k = 0; k < e->sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
-		if (e->state[h] == HOST_SUSCEPTIBLE) {
+		if (e->state[h] == HOST_SUSCEPTIBLE && !e->sc->classes[rec(e, h)->class_id].fails) {
 			infect(e, h, 0, 0, (uint32_t)k, (uint32_t)e->sc->seed_hosts);
 			k++;
 		}
@@ -559,7 +564,8 @@ static void fill_counts(const engine *e, wc_timeline_row *row)
 {
 	row->infected = e->nactive;
 	row->patched = e->patched;
-	row->susceptible = e->n - e->nactive - e->patched;
+	row->failed = e->failed;
+	row->susceptible = e->n - e->nactive - e->patched - e->failed;
 	row->cumulative_infected = e->cumulative;
 	row->removed = e->cumulative - e->nactive;
 }

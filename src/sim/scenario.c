@@ -207,6 +207,10 @@ static const struct key_def class_keys[] = {
 	 "patch_rate throughout."},
 	{"class.*", "patch_change", KT_FLAG_TIME, HC(patch_change), 0, 0, "", "UTC", NULL,
 	 "When patch_rate_later takes over (default: never)."},
+	{"class.*", "fails", KT_ENUM, HC(fails), 0, 0, "no", "", "no|yes",
+	 "yes: hosts of this class are devices with a web interface that stop working when a "
+	 "worm request reaches them (Cisco 600-series DSL routers, HP print servers): counted "
+	 "in the timeline's failed column, never infected, never seeds."},
 	{"class.*", "throttle", KT_DOUBLE, HC(throttle), 0, 1e7, "0", "probes/s", NULL,
 	 "Host rate throttle (Williamson's virus throttle): hosts of this class send at most "
 	 "this many probes per second, whatever the worm would; 0: no throttle."},
@@ -792,6 +796,14 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'class.*.share': the shares add up to %g, not 1", f,
 				    total);
+	bool some_infectable = false;
+	for (int i = 0; i < sc->nclasses; i++)
+		some_infectable |= !sc->classes[i].fails && sc->classes[i].share > 0;
+	if (!some_infectable && sc->seed_hosts > 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'class.*.fails': every class fails, so no host can "
+				    "carry the worm",
+				    f);
 	for (int i = 0; i < sc->nclasses; i++)
 		if (!sc->classes[i].patch_start_set)
 			sc->classes[i].patch_start = sc->start;

@@ -60,6 +60,7 @@ typedef struct wc_host_class {
 	wc_time patch_change;	 /* when patch_rate becomes patch_rate_later */
 	bool patch_change_set;
 	double throttle; /* host rate throttle, probes/s; 0: none (Williamson) */
+	int fails;	 /* 1: a device that stops working when the request reaches it */
 } wc_host_class;
 
 /* A historical measurement drawn on plots beside the simulated curve. */

@@ -37,6 +37,7 @@ typedef struct wc_timeline_row {
 	uint64_t infected_same8;      /* ... by a host in the same /8 (the /16 ones included) */
 	uint64_t probe_pps;	      /* scanning packets per second, interval mean */
 	uint64_t probe_bps;	      /* the same in bits per second on the wire */
+	uint64_t failed;	      /* devices knocked out by a worm request so far */
 } wc_timeline_row;
 
 typedef struct wc_timeline {
