@@ -145,10 +145,11 @@ fuzz:
 	 fail=0; for f in logline packet; do \
 	   work=$$(mktemp -d); \
 	   if build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=8192 \
+	        -artifact_prefix=$$work.crash- \
 	        -print_final_stats=1 $$work tests/corpus/$$f >$$work.log 2>&1; then \
 	     echo "fuzz_$$f: ok, $$(grep -o 'stat::number_of_executed_units: *[0-9]*' $$work.log | \
 	       grep -o '[0-9]*$$') inputs in $(FUZZ_TIME) s"; \
-	   else echo "fuzz_$$f: FAILED"; tail -n 40 $$work.log; fail=1; fi; \
+	   else echo "fuzz_$$f: FAILED (the input that failed is printed below and kept as $$work.crash-*)"; tail -n 40 $$work.log; fail=1; fi; \
 	   rm -rf $$work $$work.log; done; exit $$fail
 
 # ---- benchmarks and validation ----

@@ -212,7 +212,7 @@ static void iis_directive(struct logr *r, const char *p, size_t n)
 			r->have_fields = false;
 			bad(r, "#Fields: needs time, c-ip and cs-uri-stem");
 		}
-	} else if (n >= 16 && memcmp(p, "#Date: ", 7) == 0) {
+	} else if (n >= 17 && memcmp(p, "#Date: ", 7) == 0) { /* d2(p + 15) reads p[16] */
 		int y = d4(p + 7), mo = d2(p + 12), dd = d2(p + 15);
 		wc_time t;
 		if (p[11] == '-' && p[14] == '-' && civil_to_time(y, mo, dd, 0, 0, 0, &t)) {
