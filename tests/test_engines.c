@@ -2,8 +2,9 @@
  * The two engines simulate one model, so their outputs must agree in
  * distribution (issue 3). Two small worlds where the probe engine is cheap are
  * run with 200 seeds on each engine: a Code Red-like one with every mechanism
- * switched on (reboots, cleaning, patching, wrong clocks, the midnight phase
- * change, the flood and the target move, the telescope), and a Slammer-like one
+ * switched on (reboots, cleaning, patching on a schedule and by awareness,
+ * wrong clocks, the midnight phase change, the flood and the target move, the
+ * telescope), and a Slammer-like one
  * (datagrams at bandwidth-limited rates that differ by class, a binding
  * aggregate rate cap, a copy lifetime, devices a worm request knocks out), and a Code Red II-like
  * one (local preference, thread counts by class, a telescope inside one /16). For each statistic
@@ -64,6 +65,7 @@ static void small_outbreak(wc_scenario *sc)
 		"class.a.share=0.5",
 		"class.a.reboot_rate=36",
 		"class.a.clean_rate=18",
+		"class.a.aware_rate=6",
 		"class.b.share=0.5",
 		"class.b.patch_rate=12",
 		"class.b.clean_rate=18",

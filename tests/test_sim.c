@@ -435,6 +435,35 @@ static void patch_campaign_and_throttle(void **state)
 	wc_run_result_free(&res);
 }
 
+/*
+ * Awareness-driven patching with a fixed number J of hosts ever infected (the
+ * seeds, scanning at rate 0): susceptible hosts decay as e^{−μ(J/N)t}. With
+ * μ = 4/h and J/N = 0.25, S(t)/S(0) = e^{−t/h}; checked every 30 minutes
+ * within 5 binomial standard errors.
+ */
+static void awareness_patching_decays(void **state)
+{
+	enum wc_engine engine = *(enum wc_engine *)*state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "worm.probe_rate=0");
+	set(&sc, "population.vulnerable=20000");
+	set(&sc, "outbreak.seed_hosts=5000");
+	set(&sc, "class.all.aware_rate=4");
+	set(&sc, "outbreak.end=2001-07-19T12:00:00Z");
+	finish(&sc);
+	wc_run_result res;
+	run_on(engine, &sc, 8, 2, &res);
+	for (size_t i = 30; i < res.timeline.n; i += 30) {
+		const wc_timeline_row *r = &res.timeline.rows[i];
+		double hours = (double)(r->time - sc.start) / 3600;
+		double p = exp(-hours);
+		double sd = sqrt(15000 * p * (1 - p)) + 1;
+		assert_true(fabs((double)r->susceptible - 15000 * p) < 5 * sd);
+	}
+	wc_run_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +485,8 @@ int main(void)
 		ENGINE_TEST(rate_cap_and_congestion, fast),
 		ENGINE_TEST(patch_campaign_and_throttle, probe),
 		ENGINE_TEST(patch_campaign_and_throttle, fast),
+		ENGINE_TEST(awareness_patching_decays, probe),
+		ENGINE_TEST(awareness_patching_decays, fast),
 		cmocka_unit_test(codered_aug1_answers_the_interview),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);

@@ -165,6 +165,8 @@ typedef struct fast {
 	 * hosts first; fen is a Fenwick tree over s16. */
 	uint32_t *first16, *slot, *s16, *fen;
 	uint32_t s8[256];
+	uint32_t sus_class[WC_MAX_CLASSES];
+	bool aware; /* some class patches by awareness: every step is visited */
 
 	/* Where probes go: per-address hit weight per unit rate, anywhere in S,
 	 * in the sender's /8 and in its /16 (0 unless local preference). */
@@ -643,6 +645,7 @@ static void sus_add(fast *f, uint32_t h)
 	f->s16[b]++;
 	f->s8[a]++;
 	f->nsus++;
+	f->sus_class[f->host[h].class_id]++;
 	fen_add(f, b, +1);
 	if (f->local) {
 		f->w8sum += f->r8[a];
@@ -659,6 +662,7 @@ static void sus_remove(fast *f, uint32_t h)
 	f->s16[b]--;
 	f->s8[a]--;
 	f->nsus--;
+	f->sus_class[f->host[h].class_id]--;
 	fen_add(f, b, -1);
 	if (f->local) {
 		f->w8sum -= f->r8[a];
@@ -887,6 +891,22 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		else
 			patch_host(f, h);
 	}
+	/* Awareness: each susceptible host of class c is patched with probability
+	 * 1 − e^{−μ_c·J/N·Δ}, J the hosts ever infected; the hosts are a uniform
+	 * pick among the class's susceptible ones (by rejection over all). */
+	for (int c = 0; f->aware && c < f->sc->nclasses; c++) {
+		double mu = f->sc->classes[c].aware_rate / 3600;
+		if (!(mu > 0) || f->sus_class[c] == 0 || f->cumulative == 0)
+			continue;
+		double q = -expm1(-mu * (double)f->cumulative / f->n * f->dt);
+		for (uint32_t k = gsl_ran_binomial(f->g, q, f->sus_class[c]); k > 0;) {
+			uint32_t h = sus_pick(f, 0, NBLOCKS);
+			if (f->host[h].class_id == c) {
+				patch_host(f, h);
+				k--;
+			}
+		}
+	}
 
 	/* Per-address pressures: probes per address in this step. */
 	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
@@ -1004,6 +1024,7 @@ static void blocks_init(fast *f)
 		uint32_t b = block_of(f, h);
 		f->slot[h] = h;
 		f->host[h].sus_pos = h;
+		f->sus_class[f->host[h].class_id]++;
 		f->s16[b]++;
 		f->s8[b >> 8]++;
 	}
@@ -1108,6 +1129,8 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 	}
 	blocks_init(f);
 	targeting_init(f, sc);
+	for (int c = 0; c < sc->nclasses; c++)
+		f->aware |= sc->classes[c].aware_rate > 0;
 
 	uint64_t nb = (nsteps + 63) / 64 * 64;
 	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
@@ -1214,6 +1237,8 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		}
 		if (cutoff > s && cutoff < stop)
 			stop = cutoff;
+		if (f.aware && f.cumulative > 0)
+			stop = s + 1; /* the awareness hazard changes with every infection */
 		f.lambda = f.lambda_next;
 		if (s + 1 >= nsteps)
 			break;

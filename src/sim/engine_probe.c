@@ -66,7 +66,7 @@ enum host_flag {
 	FLAG_SEEN = 2,	      /* the telescope has seen it */
 	FLAG_LEAVE_CLEAN = 8, /* at leave_step the host is cleaned and patched, not rebooted */
 };
-enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed, STREAM_INFECTOR = 0x1f };
+enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed, STREAM_INFECTOR = 0x1f, STREAM_AWARE = 0xa3 };
 enum { PIPE = 8, PIPE_DRAWS = 16 };
 
 /* A host's per-step state: 16 bytes, so the records of 360,000 hosts (5.5 MiB)
@@ -131,10 +131,13 @@ typedef struct engine {
 	double rate_scale;		   /* this step's rate-cap factor (1: no cap) */
 	double class_rate[WC_MAX_CLASSES];
 	wc_strategy_ctx strat;
+	gsl_rng *aware_gsl;
 	bool generic;	    /* targets come from strategy.h, not the uniform hot loop */
 	uint8_t tele8[256]; /* 1 if a telescope block meets this /8 */
 
 	uint64_t cumulative, patched, failed;
+	uint64_t sus_class[WC_MAX_CLASSES]; /* susceptible hosts per class */
+	bool aware;			    /* some class patches by awareness */
 } engine;
 
 static inline hostrec *rec(const engine *e, uint32_t h)
@@ -379,8 +382,37 @@ static void patch_host(engine *e, uint32_t h)
 		return; /* a failed device stays failed */
 	if (e->state[h] == HOST_INFECTED)
 		active_remove(e, h);
+	else
+		e->sus_class[rec(e, h)->class_id]--;
 	e->state[h] = HOST_PATCHED;
 	e->patched++;
+}
+
+/* Awareness-driven patching in step `step`, among the hosts susceptible at its
+ * start: each of class c is patched with probability 1 − e^{−μ_c·J/N·Δ}, J the
+ * hosts ever infected, so the count is binomial and the hosts a uniform pick
+ * (by rejection over host ids, from a stream keyed by class and step). */
+static void aware_patches(engine *e, uint64_t step)
+{
+	const wc_scenario *sc = e->sc;
+	for (int c = 0; c < sc->nclasses; c++) {
+		double mu = sc->classes[c].aware_rate / 3600;
+		if (!(mu > 0) || e->sus_class[c] == 0 || e->cumulative == 0)
+			continue;
+		double q = -expm1(-mu * (double)e->cumulative / e->n * sc->step);
+		wc_rng r = wc_rng_at(e->seed ^ STREAM_AWARE, (uint64_t)c, step);
+		gsl_rng *g = e->aware_gsl;
+		wc_rng_gsl_load(g, r);
+		unsigned k = gsl_ran_binomial(g, q, (unsigned)e->sus_class[c]);
+		r = wc_rng_gsl_state(g);
+		while (k > 0) {
+			uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
+			if (e->state[h] == HOST_SUSCEPTIBLE && rec(e, h)->class_id == c) {
+				patch_host(e, h);
+				k--;
+			}
+		}
+	}
 }
 
 /* Infects h at `now` (seconds after start); returns 1 for a first infection.
@@ -390,6 +422,7 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t see
 {
 	hostrec *r = rec(e, h);
 	e->state[h] = HOST_INFECTED;
+	e->sus_class[r->class_id]--;
 	active_add(e, h);
 	const wc_host_class *hc = &e->sc->classes[r->class_id];
 	wc_rng rng = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
@@ -457,6 +490,7 @@ static void infect_hits(engine *e, worker *workers, int nthreads, double now, ui
 		}
 		if (e->sc->classes[rec(e, h)->class_id].fails) {
 			e->state[h] = HOST_FAILED; /* a device the request knocked out */
+			e->sus_class[rec(e, h)->class_id]--;
 			e->failed++;
 			continue;
 		}
@@ -495,6 +529,7 @@ static void engine_free(engine *e)
 	free(e->active);
 	free(e->pos);
 	wc_strategy_free(&e->strat);
+	gsl_rng_free(e->aware_gsl);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -525,7 +560,11 @@ static void engine_init(engine *e, const wc_world *w)
 	for (uint32_t h = 0; h < e->n; h++) {
 		rec(e, h)->clock_offset = w->pop->clock_offset[h];
 		rec(e, h)->class_id = w->pop->class_id[h];
+		e->sus_class[w->pop->class_id[h]]++;
 	}
+	for (int c = 0; c < sc->nclasses; c++)
+		e->aware |= sc->classes[c].aware_rate > 0;
+	e->aware_gsl = wc_rng_gsl_alloc();
 
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
@@ -617,6 +656,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 				   &workers[id]);
 		}
 
+		if (e.aware)
+			aware_patches(&e, s);
 		/* Merge in worker order; every effect below is order-free. */
 		uint64_t flood_reaching = 0, spreading = 0, flooding = 0;
 		for (int k = 0; k < nthreads; k++) {
@@ -634,6 +675,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 				} else {
 					active_remove(&e, h);
 					e.state[h] = HOST_SUSCEPTIBLE;
+					e.sus_class[rec(&e, h)->class_id]++;
 				}
 			}
 			wk->probes = wk->telescope_probes = wk->telescope_new = 0;

@@ -207,6 +207,9 @@ static const struct key_def class_keys[] = {
 	 "patch_rate throughout."},
 	{"class.*", "patch_change", KT_FLAG_TIME, HC(patch_change), 0, 0, "", "UTC", NULL,
 	 "When patch_rate_later takes over (default: never)."},
+	{"class.*", "aware_rate", KT_DOUBLE, HC(aware_rate), 0, 1000, "0", "1/h", NULL,
+	 "Awareness-driven patching (the two-factor model's mu·S·(I+R)): a susceptible host "
+	 "is patched at aware_rate × (hosts ever infected / population) per hour."},
 	{"class.*", "fails", KT_ENUM, HC(fails), 0, 0, "no", "", "no|yes",
 	 "yes: hosts of this class are devices with a web interface that stop working when a "
 	 "worm request reaches them (Cisco 600-series DSL routers, HP print servers): counted "
