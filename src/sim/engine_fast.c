@@ -675,7 +675,9 @@ static void sus_remove(fast *f, uint32_t h)
 /* A uniform susceptible host of blocks [lo, hi). */
 static uint32_t sus_pick(fast *f, uint32_t lo, uint32_t hi)
 {
-	uint32_t base = fen_prefix(f, lo), total = fen_prefix(f, hi) - base;
+	bool all = lo == 0 && hi == NBLOCKS; /* the common case needs no prefix sums */
+	uint32_t base = all ? 0 : fen_prefix(f, lo);
+	uint32_t total = all ? f->nsus : fen_prefix(f, hi) - base;
 	uint32_t rank, b = fen_find(f, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
 	return f->slot[f->first16[b] + rank];
 }
