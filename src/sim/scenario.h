@@ -89,6 +89,7 @@ typedef struct wc_scenario {
 	double local_own8;	 /* local-preference: share of probes in the own /8 */
 	double local_own16;	 /* local-preference: share of probes in the own /16 */
 	int64_t static_seed;	 /* static-seed: the seed every copy uses */
+	int64_t static_sequences; /* static-seed: distinct sequences, chosen by the copy's address */
 	int64_t hitlist_size;	 /* hitlist: vulnerable addresses the seed copies carry */
 	double sequential_local; /* sequential: share of copies starting near their own address */
 	/* where each strategy-specific key was set ("" if not), for finish()'s check */
