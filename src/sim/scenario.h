@@ -76,22 +76,23 @@ typedef struct wc_scenario {
 	enum wc_strategy strategy;
 	wc_prefix scan_space; /* targets are uniform over this prefix */
 	enum wc_timing timing;
-	int threads;		 /* scanning threads per infection */
-	double probe_rate;	 /* probes per second per host (timing = constant) */
-	double syn_timeout;	 /* seconds a thread waits on an address that never answers */
-	double rtt;		 /* seconds for an answered attempt */
-	double reply_fraction;	 /* share of non-vulnerable addresses that answer at once */
-	double request_bytes;	 /* size of the infecting request */
-	double uplink_bps;	 /* infected host's upstream bandwidth, bits per second */
-	double packet_bytes;	 /* bytes of one probe datagram (timing = bandwidth) */
-	double rate_cap;	 /* aggregate probes/s the network carries; 0: no cap */
-	double lifetime;	 /* hours a copy spreads before the host reboots; 0: forever */
-	double local_own8;	 /* local-preference: share of probes in the own /8 */
-	double local_own16;	 /* local-preference: share of probes in the own /16 */
-	int64_t static_seed;	 /* static-seed: the seed every copy uses */
-	int64_t static_sequences; /* static-seed: distinct sequences, chosen by the copy's address */
-	int64_t hitlist_size;	 /* hitlist: vulnerable addresses the seed copies carry */
-	double sequential_local; /* sequential: share of copies starting near their own address */
+	int threads;		  /* scanning threads per infection */
+	double probe_rate;	  /* probes per second per host (timing = constant) */
+	double syn_timeout;	  /* seconds a thread waits on an address that never answers */
+	double rtt;		  /* seconds for an answered attempt */
+	double reply_fraction;	  /* share of non-vulnerable addresses that answer at once */
+	double request_bytes;	  /* size of the infecting request */
+	double uplink_bps;	  /* infected host's upstream bandwidth, bits per second */
+	double packet_bytes;	  /* bytes of one probe datagram (timing = bandwidth) */
+	double rate_cap;	  /* aggregate probes/s the network carries; 0: no cap */
+	double lifetime;	  /* hours a copy spreads before the host reboots; 0: forever */
+	double local_own8;	  /* local-preference: share of probes in the own /8 */
+	double local_own16;	  /* local-preference: share of probes in the own /16 */
+	int64_t static_seed;	  /* static-seed: the seed every copy uses */
+	int64_t static_sequences; /* static-seed: distinct sequences, chosen by the copy's address
+				   */
+	int64_t hitlist_size;	  /* hitlist: vulnerable addresses the seed copies carry */
+	double sequential_local;  /* sequential: share of copies starting near their own address */
 	/* where each strategy-specific key was set ("" if not), for finish()'s check */
 	char strategy_key_set[WC_MAX_STRATEGY_KEYS][96];
 

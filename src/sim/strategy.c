@@ -148,7 +148,8 @@ uint32_t wc_strategy_next(const wc_strategy_ctx *c, uint32_t h, uint32_t own, wc
 		uint64_t which = c->static_sequences > 1
 					 ? wc_mix64(own ^ c->static_seed) % c->static_sequences
 					 : 0;
-		wc_rng seq = wc_rng_at(c->static_seed, STREAM_STATIC + which * 0x10000ull, st->pos++);
+		wc_rng seq =
+			wc_rng_at(c->static_seed, STREAM_STATIC + which * 0x10000ull, st->pos++);
 		return in_space(c, wc_rng_next(&seq));
 	}
 	case WC_STRATEGY_PERMUTATION: {
