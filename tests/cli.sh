@@ -109,6 +109,21 @@ if "$WC" scenarios >scenarios.out 2>scenarios.err && grep -q '^codered-v2 ' scen
 else
 	fail "scenarios lists codered-v2" "$(cat scenarios.out scenarios.err)"
 fi
+for s in codered-v1 codered-ii slammer; do
+	if grep -q "^$s " scenarios.out; then
+		pass "scenarios lists $s"
+	else
+		fail "scenarios lists $s" "$(cat scenarios.out)"
+	fi
+done
+# The catalogue runs from the command line: Slammer's fifteen minutes at full
+# scale (fast engine), every value sourced in the file.
+if "$WC" run slammer --quiet --out slammer-run >slammer.out 2>slammer.err &&
+	[ "$(tail -n 1 slammer-run/timeline.csv | cut -d, -f8)" -ge 67500 ]; then
+	pass "run slammer: over 90% of 75,000 hosts infected"
+else
+	fail "run slammer" "$(cat slammer.err; tail -n 1 slammer-run/timeline.csv)"
+fi
 
 if "$WC" show codered-v2 >x.ini 2>show.err && grep -q '^\[outbreak\]' x.ini; then
 	pass "show codered-v2 prints an .ini"
@@ -282,6 +297,13 @@ check_bad "unknown option" "--frobnicate" -- codered-v2 --frobnicate
 check_bad "--plot with .gif" "--plot" "x.gif" -- codered-v2 --plot x.gif
 check_bad "--threads 0" "--threads" -- codered-v2 --threads 0
 check_bad "--engine bogus" "--engine" "bogus" -- codered-v2 --engine bogus
+# Target strategies (issue 4): an unknown name, and a parameter that only
+# another strategy takes, both named in the message.
+check_bad "unknown worm.strategy" "'worm.strategy'" "zigzag" -- codered-v2 --set worm.strategy=zigzag
+check_bad "parameter of another strategy" "'worm.local_own8'" "local-preference" \
+	-- codered-v2 --set worm.local_own8=0.4
+check_bad "static-seed parameter on local-preference" "'worm.static_seed'" \
+	-- codered-ii --set worm.static_seed=3
 
 # Nothing at all was written in the working directory either (no default
 # wormcast-out/, no plot file).

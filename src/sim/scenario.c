@@ -115,6 +115,11 @@ static const struct key_def scenario_keys[] = {
 	 "local-preference only: share of probes to the host's own /16; the rest go anywhere."},
 	{"worm", "static_seed", KT_INT64, SC(static_seed), 0, 4611686018427387904.0, "1", "", NULL,
 	 "static-seed only: the seed of the one address sequence every copy walks."},
+	{"worm", "static_sequences", KT_INT64, SC(static_sequences), 1, 1000000, "1", "sequences",
+	 NULL,
+	 "static-seed only: distinct address sequences derived from static_seed; a copy walks the "
+	 "one its own address selects. 1 (the default): every copy walks the same sequence, as "
+	 "Code Red v1 is documented to; more is a what-if (docs/validation.md)."},
 	{"worm", "hitlist_size", KT_INT64, SC(hitlist_size), 0, 100000000, "0", "hosts", NULL,
 	 "hitlist only: vulnerable addresses known in advance; the seed copies share them, and "
 	 "each infection hands half of the infector's remaining list to the new copy."},
@@ -232,6 +237,7 @@ static const struct {
 	{"worm.local_own8", WC_STRATEGY_LOCAL_PREFERENCE},
 	{"worm.local_own16", WC_STRATEGY_LOCAL_PREFERENCE},
 	{"worm.static_seed", WC_STRATEGY_STATIC_SEED},
+	{"worm.static_sequences", WC_STRATEGY_STATIC_SEED},
 	{"worm.hitlist_size", WC_STRATEGY_HITLIST},
 	{"worm.sequential_local", WC_STRATEGY_SEQUENTIAL},
 };

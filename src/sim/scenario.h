@@ -94,12 +94,13 @@ typedef struct wc_scenario {
 	double packet_bytes;	       /* bytes of one probe datagram (timing = bandwidth) */
 	double rate_cap;	       /* aggregate probes/s the network carries; 0: no cap */
 	enum wc_congestion congestion; /* how the rate falls against rate_cap */
-	double lifetime;	 /* hours a copy spreads before the host reboots; 0: forever */
-	double local_own8;	 /* local-preference: share of probes in the own /8 */
-	double local_own16;	 /* local-preference: share of probes in the own /16 */
-	int64_t static_seed;	 /* static-seed: the seed every copy uses */
-	int64_t hitlist_size;	 /* hitlist: vulnerable addresses the seed copies carry */
-	double sequential_local; /* sequential: share of copies starting near their own address */
+	double lifetime;	  /* hours a copy spreads before the host reboots; 0: forever */
+	double local_own8;	  /* local-preference: share of probes in the own /8 */
+	double local_own16;	  /* local-preference: share of probes in the own /16 */
+	int64_t static_seed;	  /* static-seed: the seed every copy uses */
+	int64_t static_sequences; /* static-seed: sequences, one chosen by the copy's address */
+	int64_t hitlist_size;	  /* hitlist: vulnerable addresses the seed copies carry */
+	double sequential_local;  /* sequential: share of copies starting near their own address */
 	/* where each strategy-specific key was set ("" if not), for finish()'s check */
 	char strategy_key_set[WC_MAX_STRATEGY_KEYS][96];
 

@@ -51,6 +51,7 @@ void wc_strategy_init(wc_strategy_ctx *c, const wc_scenario *sc, const wc_popula
 	c->own8 = sc->local_own8;
 	c->own16 = sc->local_own16;
 	c->static_seed = (uint64_t)sc->static_seed;
+	c->static_sequences = sc->static_sequences > 1 ? (uint64_t)sc->static_sequences : 1;
 	c->perm_key = wc_mix64(seed ^ STREAM_PERM);
 	c->perm_half = (c->bits + 1) / 2;
 	c->sequential_local = sc->sequential_local;
@@ -140,7 +141,15 @@ uint32_t wc_strategy_next(const wc_strategy_ctx *c, uint32_t h, uint32_t own, wc
 				return a;
 		}
 	case WC_STRATEGY_STATIC_SEED: {
-		wc_rng seq = wc_rng_at(c->static_seed, STREAM_STATIC, st->pos++);
+		/* Sequence 0 is the one every copy walks when static_sequences = 1;
+		 * with more, the copy's own address picks one, so that copies on
+		 * different hosts may walk different lists but a re-infected host
+		 * walks its old one again. */
+		uint64_t which = c->static_sequences > 1
+					 ? wc_mix64(own ^ c->static_seed) % c->static_sequences
+					 : 0;
+		wc_rng seq =
+			wc_rng_at(c->static_seed, STREAM_STATIC + which * 0x10000ull, st->pos++);
 		return in_space(c, wc_rng_next(&seq));
 	}
 	case WC_STRATEGY_PERMUTATION: {

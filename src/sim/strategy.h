@@ -12,6 +12,9 @@
  *   static-seed       the k-th probe of every copy goes to the same address
  *                     A_k = hash(static_seed, k) in scan_space: a new copy walks
  *                     the addresses older copies probed first (Code Red v1).
+ *                     With static_sequences = m > 1, there are m such
+ *                     sequences and a copy walks the one selected by a hash
+ *                     of its own address (a what-if, not documented CRv1).
  *   permutation       all copies walk one pseudo-random permutation π of
  *                     scan_space (a Feistel network, cycle-walked to its size),
  *                     each from a random point; a copy that hits an infected
@@ -44,14 +47,15 @@ typedef struct wc_scan_state {
 
 typedef struct wc_strategy_ctx {
 	enum wc_strategy kind;
-	uint32_t base, mask;	 /* scan space: base | (x & mask) */
-	unsigned bits;		 /* log2 of the scan space's size */
-	double own8, own16;	 /* local-preference shares */
-	uint64_t static_seed;	 /* static-seed */
-	uint64_t perm_key;	 /* permutation: Feistel round keys derive from it */
-	unsigned perm_half;	 /* permutation: bits per Feistel half */
-	double sequential_local; /* sequential */
-	uint32_t *hitlist;	 /* hitlist: addresses, in probing order */
+	uint32_t base, mask;	   /* scan space: base | (x & mask) */
+	unsigned bits;		   /* log2 of the scan space's size */
+	double own8, own16;	   /* local-preference shares */
+	uint64_t static_seed;	   /* static-seed */
+	uint64_t static_sequences; /* static-seed: distinct sequences (>= 1) */
+	uint64_t perm_key;	   /* permutation: Feistel round keys derive from it */
+	unsigned perm_half;	   /* permutation: bits per Feistel half */
+	double sequential_local;   /* sequential */
+	uint32_t *hitlist;	   /* hitlist: addresses, in probing order */
 	uint32_t nhitlist;
 	uint32_t *hitlist_end; /* hitlist: per host, end of its part of the list */
 } wc_strategy_ctx;
