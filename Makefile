@@ -184,7 +184,7 @@ validate: all build/validate
 	build/validate --engine probe
 	build/validate --scenario slammer --seeds 100
 	build/validate --scenario codered-v1 --seeds 3
-	build/validate --scenario codered-ii --set outbreak.end=2001-08-04T00:30:00Z
+	build/validate --scenario codered-ii --seeds 10
 
 quickstart: all
 	build/wormcast run codered-v2 --plot wormcast-out/codered-v2.png
