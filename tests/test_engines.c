@@ -4,7 +4,7 @@
  * run with 200 seeds on each engine: a Code Red-like one with every mechanism
  * switched on (reboots, cleaning, patching on a schedule and by awareness,
  * wrong clocks, the midnight phase change, the flood and the target move, the
- * telescope), and a Slammer-like one
+ * telescope, content filtering in transit from 30 s after midnight), and a Slammer-like one
  * (datagrams at bandwidth-limited rates that differ by class, a binding
  * aggregate rate cap, a copy lifetime, devices a worm request knocks out), and a Code Red II-like
  * one (local preference, thread counts by class, a telescope inside one /16). For each statistic
@@ -25,7 +25,7 @@
 
 #include "sim/sim.h"
 
-enum { NSTATS = 12 };
+enum { NSTATS = 13 };
 static const char *const stat_names[NSTATS] = {
 	"t50 (s)",
 	"cumulative at +70 s",
@@ -39,6 +39,7 @@ static const char *const stat_names[NSTATS] = {
 	"infected by same /16",
 	"infected by same /8",
 	"devices failed",
+	"blocked probes",
 };
 
 static void apply(wc_scenario *sc, const char *const *sets, size_t n)
@@ -76,6 +77,9 @@ static void small_outbreak(wc_scenario *sc)
 		"flood.period=144",
 		"defense.target.action=move",
 		"defense.target.at=2001-07-20T00:01:00Z",
+		"defense.filter.method=content",
+		"defense.filter.coverage=0.6",
+		"defense.filter.at=2001-07-20T00:00:30Z",
 		"output.interval=1",
 	};
 	apply(sc, sets, sizeof sets / sizeof sets[0]);
@@ -126,7 +130,8 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 	if (wc_simulate(sc, &opt, &res, &err) != 0)
 		fail_msg("wc_simulate: %s", err.msg);
 	const wc_timeline *tl = &res.timeline;
-	double t50 = INFINITY, probes = 0, tele = 0, reinf = 0, bytes = 0, same16 = 0, same8 = 0;
+	double t50 = INFINITY, probes = 0, tele = 0, reinf = 0, bytes = 0, same16 = 0, same8 = 0,
+	       blocked = 0;
 	for (size_t i = 0; i < tl->n; i++) {
 		const wc_timeline_row *r = &tl->rows[i];
 		if (isinf(t50) && 2 * r->cumulative_infected >= res.vulnerable)
@@ -137,6 +142,7 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 		bytes += (double)r->target_bytes;
 		same16 += (double)r->infected_same16;
 		same8 += (double)r->infected_same8;
+		blocked += (double)r->blocked_probes;
 	}
 	const wc_timeline_row *at70 = &tl->rows[70], *end = &tl->rows[tl->n - 1];
 	if (isinf(t50))
@@ -153,7 +159,8 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 			    bytes,
 			    same16,
 			    same8,
-			    (double)end->failed};
+			    (double)end->failed,
+			    blocked};
 	memcpy(out, v, sizeof v);
 	wc_run_result_free(&res);
 }

@@ -50,6 +50,7 @@ void wc_run_figures_compute(const wc_timeline *tl, wc_run_figures *f)
 		f->total_telescope_probes += r->telescope_probes;
 		f->total_target_bytes += r->target_bytes;
 		f->total_reinfections += r->reinfections;
+		f->total_blocked_probes += r->blocked_probes;
 	}
 }
 

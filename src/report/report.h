@@ -56,6 +56,7 @@ typedef struct wc_run_figures {
 	uint64_t total_telescope_probes;
 	uint64_t total_target_bytes;
 	uint64_t total_reinfections;
+	uint64_t total_blocked_probes;
 } wc_run_figures;
 
 /* Fills f from the timeline's rows. An empty timeline gives all zeros. */

@@ -100,6 +100,7 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 	json_object_set_new(totals, "probes", json_u64(fig.total_probes));
 	json_object_set_new(totals, "telescope_probes", json_u64(fig.total_telescope_probes));
 	json_object_set_new(totals, "target_bytes", json_u64(fig.total_target_bytes));
+	json_object_set_new(totals, "blocked_probes", json_u64(fig.total_blocked_probes));
 	char target[16];
 	json_object_set_new(totals, "flood_target",
 			    json_string(wc_ipv4_format(sc->flood_target, target)));

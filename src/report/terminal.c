@@ -105,6 +105,8 @@ void wc_report_print_summary(FILE *out, const wc_scenario *sc, const wc_run_resu
 	row_count(out, "telescope sources", fig.final_telescope_sources, NULL);
 	if (fig.final_failed > 0)
 		row_count(out, "devices failed", fig.final_failed, NULL);
+	if (fig.total_blocked_probes > 0)
+		row_count(out, "probes blocked by filters", fig.total_blocked_probes, NULL);
 
 	char per[32], label[64];
 	interval_phrase(fig.interval, per, sizeof per);

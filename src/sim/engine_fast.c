@@ -175,9 +175,15 @@ typedef struct fast {
 	double *r16, r8[256]; /* spreading rate per block */
 	uint32_t *n16, n8[256];
 	double w8sum, w16sum; /* Σ_a R_a·S_a and Σ_b R_b·S_b */
-	float *tele16;	      /* per /16: p_t of a sender there (local only) */
-	double tele_all;      /* Σ over spreading hosts of r·p_t */
-	double tele_seen;     /* the same over hosts the telescope has seen */
+	float *tele16;	      /* per /16: p_t of a sender there (local or filtered only) */
+	float *tele_own16;    /* per /16: the part of it inside the sender's own /16 */
+	/* content filtering in transit: from filter_step, a probe between /16s is
+	 * dropped with probability filter_c */
+	uint64_t filter_step;
+	double filter_c;
+	double own16_share; /* share of a sender's probes to its own /16 (no filter) */
+	double tele_all;    /* Σ over spreading hosts of r·p_t */
+	double tele_seen;   /* the same over hosts the telescope has seen */
 	/* components (local only): pending infection step, dirty marks */
 	uint32_t *comp_due;
 	uint8_t *comp_dirty;
@@ -222,6 +228,7 @@ typedef struct fast {
 	uint64_t first_sightings, seen_total;
 	uint64_t hit_probes; /* probes that reached hosts infected in the row */
 	double other_mean;   /* Σ κΔR(1 − p_t) − ν·S' over the row's steps */
+	double blocked_mean; /* of which dropped by content filters */
 	double tele_mean;    /* expected telescope probes of hosts already seen */
 
 	/* scratch for one step */
@@ -466,7 +473,7 @@ static uint32_t block_of(const fast *f, uint32_t h)
 /* p_t of a sender in /16 block b. */
 static double host_tele(const fast *f, uint32_t b)
 {
-	return f->local ? (double)f->tele16[b] : f->p_tele;
+	return f->tele16 ? (double)f->tele16[b] : f->p_tele;
 }
 
 static void comp_touch(fast *f, uint32_t k);
@@ -915,6 +922,8 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 	double nu_g = scale * f->wa * rate;
 	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
 			 (nu_g * f->nsus + scale * (f->w8 * f->w8sum + f->w16 * f->w16sum));
+	if (s >= f->filter_step)
+		f->blocked_mean += f->filter_c * kappa * f->dt * rate * (1 - f->own16_share);
 	f->nchosen = 0;
 	f->pick_base = f->pick_id + 1;
 	if (nu_g > 0 && f->nsus > 0)
@@ -1000,14 +1009,17 @@ static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
 	row->infected_same16 = f->same16;
 	row->infected_same8 = f->same8;
 	row->telescope_probes = f->first_sightings + poisson64(f, f->tele_mean);
-	row->probes = row->telescope_probes + f->hit_probes +
-		      poisson64(f, f->other_mean > 0 ? f->other_mean : 0);
+	/* the dropped probes are a Poisson part of the "other" ones */
+	double rest = f->other_mean - f->blocked_mean;
+	row->blocked_probes = poisson64(f, f->blocked_mean);
+	row->probes = row->telescope_probes + f->hit_probes + row->blocked_probes +
+		      poisson64(f, rest > 0 ? rest : 0);
 	fill_counts(f, row);
 	wc_timeline_push(tl, row);
 	f->new_infections = f->reinfections = f->target_bytes = 0;
 	f->same16 = f->same8 = 0;
 	f->first_sightings = f->hit_probes = 0;
-	f->other_mean = f->tele_mean = 0;
+	f->other_mean = f->tele_mean = f->blocked_mean = 0;
 }
 
 /* ---- set-up ---- */
@@ -1068,13 +1080,24 @@ static double valid_in_space(const wc_scenario *sc)
 	return n;
 }
 
+static void components_alloc(fast *f)
+{
+	f->comp_due = xmallocarray(NCOMP, sizeof *f->comp_due);
+	memset(f->comp_due, 0xff, NCOMP * sizeof *f->comp_due);
+	f->comp_dirty = xcalloc(NCOMP, sizeof *f->comp_dirty);
+}
+
+static void filter_init(fast *f, const wc_scenario *sc);
+
 /* The hit weights w(x, y) per unit rate, and for local preference each
  * sender block's telescope share. */
 static void targeting_init(fast *f, const wc_scenario *sc)
 {
 	f->wa = 1 / f->space;
-	if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE)
+	if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE) {
+		filter_init(f, sc);
 		return;
+	}
 	f->local = true;
 	double any = 1 - sc->local_own8 - sc->local_own16;
 	double valid = valid_in_space(sc);
@@ -1096,9 +1119,75 @@ static void targeting_init(fast *f, const wc_scenario *sc)
 				 sc->local_own16 * tele_in(sc, p16) * 0x1p-16 + any * t_any) /
 				z);
 	}
-	f->comp_due = xmallocarray(NCOMP, sizeof *f->comp_due);
-	memset(f->comp_due, 0xff, NCOMP * sizeof *f->comp_due);
-	f->comp_dirty = xcalloc(NCOMP, sizeof *f->comp_dirty);
+	components_alloc(f);
+	filter_init(f, sc);
+}
+
+/* Content filtering in transit (defense.filter): from filter_step on, a probe
+ * between two /16s is dropped with probability c, so the per-address weights
+ * become w'(x, y) = w(x, y) for y in x's /16 and (1 − c)·w(x, y) elsewhere:
+ * wa' = (1 − c)wa, w8' = (1 − c)w8, w16' = w16 + c(wa + w8). The own-/16 term
+ * makes every /16 with senders a component, as local preference does. */
+static void filter_init(fast *f, const wc_scenario *sc)
+{
+	f->filter_step = f->nsteps;
+	f->own16_share = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
+	if (!sc->filter_content || !(sc->filter_coverage > 0))
+		return;
+	wc_time d = sc->filter_at - sc->start;
+	f->filter_step = d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
+	f->filter_c = sc->filter_coverage;
+	if (f->tele16 == NULL) {
+		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
+		for (uint32_t b = 0; b < NBLOCKS; b++)
+			f->tele16[b] = (float)f->p_tele;
+	}
+	f->tele_own16 = xcalloc(NBLOCKS, sizeof *f->tele_own16);
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		if (f->s16[b] > 0) {
+			wc_prefix p16 = {b << 16, 16};
+			f->tele_own16[b] = (float)((f->wa + f->w8 + f->w16) * tele_in(sc, p16));
+		}
+	if (f->comp_due == NULL)
+		components_alloc(f);
+}
+
+/* The filters start, at the start of step s: new weights, every block with
+ * senders a component, new telescope shares and the sightings redrawn. */
+static void filter_switch(fast *f, uint64_t s)
+{
+	double c = f->filter_c;
+	double wa = f->wa, w8 = f->w8;
+	f->wa = (1 - c) * wa;
+	f->w8 = (1 - c) * w8;
+	f->w16 += c * (wa + w8);
+	f->local = true;
+	f->w8sum = f->w16sum = 0;
+	for (uint32_t a = 0; a < 256; a++) {
+		f->w8sum += f->r8[a] * f->s8[a];
+		if (f->r8[a] > 0)
+			comp_touch(f, COMP_8 + a);
+	}
+	for (uint32_t b = 0; b < NBLOCKS; b++) {
+		f->w16sum += f->r16[b] * f->s16[b];
+		if (f->r16[b] > 0)
+			comp_touch(f, COMP_16 + b);
+		if (f->s16[b] > 0)
+			f->tele16[b] = (float)(f->tele_own16[b] +
+					       (1 - c) * (f->tele16[b] - f->tele_own16[b]));
+	}
+	f->tele_all = f->tele_seen = 0;
+	for (uint32_t h = 0; h < f->n; h++) {
+		fasthost *x = &f->host[h];
+		if (x->state != HOST_INFECTED || x->counted != COUNTED_SPREAD)
+			continue;
+		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, h));
+		f->tele_all += tele;
+		if (x->flags & FLAG_SEEN)
+			f->tele_seen += tele;
+		else
+			start_spreading(f, h, s, f->lambda); /* memoryless: a new wait */
+	}
 }
 
 static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
@@ -1152,6 +1241,7 @@ static void fast_free(fast *f)
 	free(f->r16);
 	free(f->n16);
 	free(f->tele16);
+	free(f->tele_own16);
 	free(f->comp_due);
 	free(f->comp_dirty);
 	free(f->dirty);
@@ -1213,6 +1303,8 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 
 	bool at_least_one = false;
 	for (uint64_t s = 0; s < nsteps;) {
+		if (s == f.filter_step)
+			filter_switch(&f, s);
 		step_events(&f, s);
 		step_probes(&f, s, at_least_one, &patch_next, patch_end, &row);
 		if ((s + 1) % per_row == 0 || s + 1 == nsteps) {
@@ -1239,6 +1331,8 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		}
 		if (cutoff > s && cutoff < stop)
 			stop = cutoff;
+		if (f.filter_step > s && f.filter_step < stop)
+			stop = f.filter_step;
 		if (f.aware && f.cumulative > 0)
 			stop = s + 1; /* the awareness hazard changes with every infection */
 		f.lambda = f.lambda_next;
@@ -1272,6 +1366,9 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 							    sc->flood_period * f.dt);
 			f.tele_mean += quiet * f.tele_seen * kappa * f.dt;
 			f.other_mean += quiet * (kappa * f.dt * (rate - f.tele_all) - hits_mean);
+			if (s + 1 >= f.filter_step)
+				f.blocked_mean += quiet * f.filter_c * kappa * f.dt * rate *
+						  (1 - f.own16_share);
 			f.lambda += quiet * kappa * f.dt;
 		}
 		s = next;

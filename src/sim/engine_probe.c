@@ -105,7 +105,7 @@ typedef struct worker {
 	hitpair *pairs; /* probes that reached a susceptible host, and their sender */
 	size_t npairs, pairs_cap;
 	u32vec leaving; /* infected hosts rebooted or cleaned this step */
-	uint64_t probes, telescope_probes, telescope_new;
+	uint64_t probes, telescope_probes, telescope_new, blocked;
 	uint64_t spreading, flooding, flood_reaching;
 	gsl_rng *gsl; /* draws a host's probe count from the host's own stream */
 	char pad[64]; /* keep workers' counters on separate cache lines */
@@ -132,8 +132,10 @@ typedef struct engine {
 	double class_rate[WC_MAX_CLASSES];
 	wc_strategy_ctx strat;
 	gsl_rng *aware_gsl;
-	bool generic;	    /* targets come from strategy.h, not the uniform hot loop */
-	uint8_t tele8[256]; /* 1 if a telescope block meets this /8 */
+	bool filter_on;		  /* this step: content filters drop inter-network probes */
+	uint64_t block_threshold; /* blocked if the draw's top 24 bits are below */
+	bool generic;		  /* targets come from strategy.h, not the uniform hot loop */
+	uint8_t tele8[256];	  /* 1 if a telescope block meets this /8 */
 
 	uint64_t cumulative, patched, failed;
 	uint64_t sus_class[WC_MAX_CLASSES]; /* susceptible hosts per class */
@@ -167,6 +169,17 @@ typedef struct tally {
 	uint64_t probes, telescope_probes;
 } tally;
 
+/* With content filtering on, a probe to another /16 network crosses a
+ * filtering transit network with probability `coverage`: decided by the top
+ * 24 bits of its draw (the address takes the low 32), so it costs no draw. */
+static inline bool blocked(const engine *e, uint64_t x, uint32_t a, uint32_t own, worker *w)
+{
+	if ((a >> 16) == (own >> 16) || (x >> 40) >= e->block_threshold)
+		return false;
+	w->blocked++;
+	return true;
+}
+
 /* A probe from host `from` reached a vulnerable host: a susceptible one is
  * infected at step end. */
 static inline void note_hit(const engine *e, uint32_t target, uint32_t from, worker *w)
@@ -193,11 +206,13 @@ static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 /* The fate of one probe, drawn as x, whose address-index row is known:
  * records a hit in w and a telescope sighting in t and the host's flags. */
 static inline __attribute__((always_inline)) void probe_fate(const engine *e, uint32_t from,
-							     uint64_t x, uint32_t row,
+							     uint32_t own, uint64_t x, uint32_t row,
 							     uint8_t *flags, tally *t, worker *w)
 {
 	uint32_t a = target_address(e, x);
 	t->probes++;
+	if (__builtin_expect(e->filter_on, 0) && blocked(e, x, a, own, w))
+		return;
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0))
 		note_hit(e, target, from, w);
@@ -206,17 +221,18 @@ static inline __attribute__((always_inline)) void probe_fate(const engine *e, ui
 }
 
 /* A probe not drawn ahead: both lookup stages at once. */
-static inline __attribute__((always_inline)) void
-probe_next(const engine *e, uint32_t from, wc_rng *rng, uint8_t *flags, tally *t, worker *w)
+static inline __attribute__((always_inline)) void probe_next(const engine *e, uint32_t from,
+							     uint32_t own, wc_rng *rng,
+							     uint8_t *flags, tally *t, worker *w)
 {
 	uint64_t x = wc_rng_next(rng);
-	probe_fate(e, from, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
+	probe_fate(e, from, own, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
 }
 
 /* A spreading host whose first probes are drawn and being fetched. */
 typedef struct pending {
 	hostrec *r;
-	uint32_t h;
+	uint32_t h, own; /* the host and its address */
 	unsigned probes; /* this step's Poisson count */
 	unsigned drawn;	 /* of which drawn ahead, at most PIPE_DRAWS */
 	wc_rng rng;
@@ -244,6 +260,8 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 	for (unsigned k = 0; k < n; k++) {
 		uint32_t a = wc_strategy_next(&e->strat, h, own, &r->scan, &rng);
 		t.probes++;
+		if (e->filter_on && blocked(e, wc_rng_next(&rng), a, own, w))
+			continue;
 		uint32_t target = wc_addrindex_find(e->index, a);
 		if (target != WC_NO_HOST) {
 			note_hit(e, target, h, w);
@@ -262,6 +280,7 @@ static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, work
 {
 	p->r = r;
 	p->h = h;
+	p->own = e->pop->addr[h];
 	p->probes = probe_count(e, h, r, step, w, &p->rng);
 	p->drawn = p->probes < PIPE_DRAWS ? p->probes : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
@@ -285,6 +304,9 @@ static inline void classify_drawn(const engine *e, const pending *p, uint8_t *fl
 {
 	unsigned cand[PIPE_DRAWS], nc = 0;
 	for (unsigned k = 0; k < p->drawn; k++) {
+		if (__builtin_expect(e->filter_on, 0) &&
+		    blocked(e, p->draws[k], target_address(e, p->draws[k]), p->own, w))
+			continue;
 		cand[nc] = k;
 		nc += p->rows[k] != e->index->n16;
 		/* telescope blocks hold no host, so this test may come first */
@@ -308,7 +330,7 @@ static void execute(const engine *e, pending *p, worker *w)
 	tally t = {0, 0};
 	classify_drawn(e, p, &r->flags, &t, w);
 	for (unsigned k = p->drawn; k < p->probes; k++)
-		probe_next(e, p->h, &p->rng, &r->flags, &t, w);
+		probe_next(e, p->h, p->own, &p->rng, &r->flags, &t, w);
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
@@ -565,6 +587,7 @@ static void engine_init(engine *e, const wc_world *w)
 	for (int c = 0; c < sc->nclasses; c++)
 		e->aware |= sc->classes[c].aware_rate > 0;
 	e->aware_gsl = wc_rng_gsl_alloc();
+	e->block_threshold = (uint64_t)(sc->filter_coverage * 16777216.0);
 
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
@@ -642,6 +665,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		enum wc_phase global = wc_phase_at(sc, t);
 		uint32_t nact = e.nactive;
 		e.rate_scale = rate_scale(&e, t, s);
+		e.filter_on = sc->filter_content && sc->filter_coverage > 0 && t >= sc->filter_at;
 
 		/* A parallel step costs a barrier; below a few hundred hosts per
 		 * thread it costs more than it saves. Results do not depend on it. */
@@ -665,6 +689,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			row.probes += wk->probes;
 			row.telescope_probes += wk->telescope_probes;
 			row.telescope_sources += wk->telescope_new;
+			row.blocked_probes += wk->blocked;
 			spreading += wk->spreading;
 			flooding += wk->flooding;
 			flood_reaching += wk->flood_reaching;
@@ -678,7 +703,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 					e.sus_class[rec(&e, h)->class_id]++;
 				}
 			}
-			wk->probes = wk->telescope_probes = wk->telescope_new = 0;
+			wk->probes = wk->telescope_probes = wk->telescope_new = wk->blocked = 0;
 			wk->spreading = wk->flooding = wk->flood_reaching = 0;
 			wk->leaving.n = 0;
 		}

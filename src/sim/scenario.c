@@ -167,6 +167,15 @@ static const struct key_def scenario_keys[] = {
 	 "What the target's owner does at `at`: move (the address no longer answers), "
 	 "blackhole (upstream drops it) or filter (upstream drops the worm's port-80 "
 	 "traffic to it); any of them stops the flood, which needs a completed connection."},
+	{"defense.filter", "method", KT_ENUM, SC(filter_content), 0, 0, "none", "", "none|content",
+	 "content: from `at`, transit networks drop every worm request whose path crosses them "
+	 "(content filtering, Moore et al. 2003); a probe within its sender's own /16 network "
+	 "crosses none. Blocked probes are counted (timeline blocked_probes)."},
+	{"defense.filter", "coverage", KT_DOUBLE, SC(filter_coverage), 0, 1, "0", "", NULL,
+	 "Share of probes between networks (/16s) whose path crosses a filtering transit "
+	 "network: the deployment (1: every path)."},
+	{"defense.filter", "at", KT_TIME, SC(filter_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,
+	 "When the filters start: the outbreak's start plus the reaction time."},
 	{"defense.target", "at", KT_TIME, SC(target_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,
 	 "When the target action takes effect."},
 

@@ -129,6 +129,11 @@ typedef struct wc_scenario {
 	enum wc_target_action target_action;
 	wc_time target_at;
 
+	/* [defense.filter] */
+	int filter_content;	/* 1: worm requests are filtered in transit from filter_at */
+	double filter_coverage; /* share of inter-network probes crossing a filtering network */
+	wc_time filter_at;	/* when the content signature is deployed */
+
 	/* [telescope] */
 	int ntelescope;
 	wc_prefix telescope[WC_MAX_TELESCOPE];

@@ -127,9 +127,12 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 
 bool wc_engine_fast_supports(const wc_scenario *sc)
 {
-	/* Local preference aggregates per /8 and /16 block; a rate cap there would
-	 * change every block's pressure at each step, which it does not track. */
-	if (sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE)
+	/* Local preference and transit filtering aggregate per /8 and /16 block; a
+	 * rate cap there would change every block's pressure at each step, which
+	 * the fast engine does not track. */
+	bool blocks = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE ||
+		      (sc->filter_content && sc->filter_coverage > 0);
+	if (blocks)
 		return !(sc->rate_cap > 0);
 	return !wc_strategy_stateful(sc->strategy);
 }

@@ -38,6 +38,7 @@ typedef struct wc_timeline_row {
 	uint64_t probe_pps;	      /* scanning packets per second, interval mean */
 	uint64_t probe_bps;	      /* the same in bits per second on the wire */
 	uint64_t failed;	      /* devices knocked out by a worm request so far */
+	uint64_t blocked_probes;      /* probes dropped by filters in the interval */
 } wc_timeline_row;
 
 typedef struct wc_timeline {
