@@ -33,6 +33,14 @@ static inline bool wc_prefix_contains(wc_prefix p, uint32_t addr)
 	return (addr & wc_prefix_mask(p.len)) == p.base;
 }
 
+/* Addresses two prefixes share: they are either nested or disjoint. */
+static inline uint64_t wc_prefix_overlap(wc_prefix a, wc_prefix b)
+{
+	if (a.len >= b.len)
+		return wc_prefix_contains(b, a.base) ? wc_prefix_size(a) : 0;
+	return wc_prefix_contains(a, b.base) ? wc_prefix_size(b) : 0;
+}
+
 /* "a.b.c.d" → 0 on success, -1 if malformed. */
 int wc_ipv4_parse(const char *s, uint32_t *addr);
 /* "a.b.c.d/n" (or a bare address, meaning /32) → 0, or -1 if malformed or if

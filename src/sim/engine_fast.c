@@ -215,7 +215,7 @@ typedef struct fast {
 	/* state counters */
 	uint64_t infected, patched, cumulative, failed;
 	uint64_t spreading, flooding;
-	uint64_t spread_class[WC_MAX_CLASSES], seen_class[WC_MAX_CLASSES];
+	uint64_t spread_class[WC_MAX_CLASSES];
 
 	/* scaled time Λ (seconds when there is no cap) */
 	double lambda;	    /* Λ at the start of the step being processed */
@@ -488,10 +488,8 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		f->spreading += d;
 		f->spread_class[x->class_id] += d;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
-		if (x->flags & FLAG_SEEN) {
-			f->seen_class[x->class_id] += d;
-			f->tele_seen += tele;
-		}
+		if (x->flags & FLAG_SEEN)
+			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		f->n16[b] += (uint32_t)delta;
 		f->n8[a] += (uint32_t)delta;
 		f->r16[b] = f->n16[b] ? f->r16[b] + r : 0;
@@ -880,7 +878,6 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			continue;
 		x->flags |= FLAG_SEEN;
 		x->sight_step = NEVER;
-		f->seen_class[x->class_id]++;
 		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, f->sights[i]));
 		f->tele_seen += tele;
 		f->first_sightings++;
@@ -1057,11 +1054,8 @@ static void blocks_init(fast *f)
 static double tele_in(const wc_scenario *sc, wc_prefix a)
 {
 	double n = 0;
-	for (int i = 0; i < sc->ntelescope; i++) {
-		wc_prefix t = sc->telescope[i];
-		if (t.len >= a.len ? wc_prefix_contains(a, t.base) : wc_prefix_contains(t, a.base))
-			n += (double)wc_prefix_size(t.len >= a.len ? t : a);
-	}
+	for (int i = 0; i < sc->ntelescope; i++)
+		n += (double)wc_prefix_overlap(sc->telescope[i], a);
 	return n;
 }
 
@@ -1069,15 +1063,20 @@ static double tele_in(const wc_scenario *sc, wc_prefix a)
 static double valid_in_space(const wc_scenario *sc)
 {
 	static const char *const excluded[] = {"127.0.0.0/8", "224.0.0.0/3"};
-	wc_prefix s = sc->scan_space;
-	double n = (double)wc_prefix_size(s);
+	double n = (double)wc_prefix_size(sc->scan_space);
 	for (int i = 0; i < 2; i++) {
 		wc_prefix x;
 		wc_prefix_parse(excluded[i], &x);
-		if (x.len >= s.len ? wc_prefix_contains(s, x.base) : wc_prefix_contains(x, s.base))
-			n -= (double)wc_prefix_size(x.len >= s.len ? x : s);
+		n -= (double)wc_prefix_overlap(x, sc->scan_space);
 	}
 	return n;
+}
+
+/* The first step that starts at or after instant t. */
+static uint64_t first_step_at(const wc_scenario *sc, wc_time t)
+{
+	wc_time d = t - sc->start;
+	return d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
 }
 
 static void components_alloc(fast *f)
@@ -1134,8 +1133,7 @@ static void filter_init(fast *f, const wc_scenario *sc)
 	f->own16_share = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
 	if (!sc->filter_content || !(sc->filter_coverage > 0))
 		return;
-	wc_time d = sc->filter_at - sc->start;
-	f->filter_step = d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
+	f->filter_step = first_step_at(sc, sc->filter_at);
 	f->filter_c = sc->filter_coverage;
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
@@ -1286,11 +1284,8 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	uint32_t *patch_next = patches, *patch_end = patches + npatch;
 
 	/* The step in which the target stops receiving flood traffic, if any. */
-	uint64_t cutoff = nsteps;
-	if (sc->target_action != WC_TARGET_NONE) {
-		wc_time d = sc->target_at - sc->start;
-		cutoff = d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
-	}
+	uint64_t cutoff =
+		sc->target_action != WC_TARGET_NONE ? first_step_at(sc, sc->target_at) : nsteps;
 
 	wc_timeline_row row = {0};
 	row.time = sc->start;

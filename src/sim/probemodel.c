@@ -2,30 +2,12 @@
 
 #include <math.h>
 
-/* Two prefixes are either nested or disjoint; returns their intersection's size. */
-static uint64_t overlap(wc_prefix a, wc_prefix b)
-{
-	if (a.len >= b.len)
-		return wc_prefix_contains(b, a.base) ? wc_prefix_size(a) : 0;
-	return wc_prefix_contains(a, b.base) ? wc_prefix_size(b) : 0;
-}
-
 uint64_t wc_probe_model_telescope_size(const wc_scenario *sc)
 {
+	/* telescope blocks never overlap (wc_scenario_finish rejects that) */
 	uint64_t total = 0;
-	for (int i = 0; i < sc->ntelescope; i++) {
-		wc_prefix t = sc->telescope[i];
-		/* a block inside an earlier (or equal, earlier-listed) block adds nothing */
-		bool covered = false;
-		for (int j = 0; j < sc->ntelescope && !covered; j++) {
-			wc_prefix u = sc->telescope[j];
-			if (j != i && u.len <= t.len && wc_prefix_contains(u, t.base) &&
-			    (u.len < t.len || j < i))
-				covered = true;
-		}
-		if (!covered)
-			total += overlap(t, sc->scan_space);
-	}
+	for (int i = 0; i < sc->ntelescope; i++)
+		total += wc_prefix_overlap(sc->telescope[i], sc->scan_space);
 	return total;
 }
 

@@ -60,8 +60,7 @@ typedef struct wc_probe_model {
 /* The model for scenario sc with n vulnerable hosts placed in its scan space. */
 void wc_probe_model_init(wc_probe_model *m, const wc_scenario *sc, uint64_t n);
 
-/* Addresses of the scan space that lie in some telescope block (overlapping
- * blocks counted once). */
+/* Addresses of the scan space that lie in a telescope block. */
 uint64_t wc_probe_model_telescope_size(const wc_scenario *sc);
 
 /* The factor κ every host's rate is scaled by when the spreading hosts would
