@@ -7,7 +7,9 @@
  * telescope, content filtering in transit from 30 s after midnight), and a Slammer-like one
  * (datagrams at bandwidth-limited rates that differ by class, a binding
  * aggregate rate cap, a copy lifetime, devices a worm request knocks out), and a Code Red II-like
- * one (local preference, thread counts by class, a telescope inside one /16). For each statistic
+ * one (local preference, thread counts by class, a telescope inside one /16, blacklisting in
+ * transit), and an Internet Quarantine-like one (blacklisting at the edges of half the networks,
+ * with reboots). For each statistic
  * the two samples are compared with the two-sample Kolmogorov–Smirnov test; the engines agree if no
  * statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
  *
@@ -273,6 +275,37 @@ static void local_outbreak(wc_scenario *sc)
 		"class.zh.lifetime=0.02",
 		"clock.spread_days=1-31",
 		"clock.flood_days=none",
+		"defense.filter.method=blacklist",
+		"defense.filter.coverage=0.7",
+		"defense.filter.blacklist_delay=10",
+		"output.interval=1",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
+/* Internet Quarantine-like: 4,000 hosts in the 16 /16s of a /12, probing at
+ * 50/s, half the networks blacklisting at their edge from 30 s in, each
+ * address listed 20 s after its first infection and staying listed through
+ * reboots. */
+static void quarantine_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2001-07-19T12:00:00Z",
+		"outbreak.end=2001-07-19T12:03:00Z",
+		"outbreak.seed_hosts=20",
+		"worm.timing=constant",
+		"worm.probe_rate=50",
+		"worm.scan_space=12.0.0.0/12",
+		"population.vulnerable=4000",
+		"population.placement=uniform",
+		"telescope.blocks=12.3.240.0/20",
+		"class.a.share=1",
+		"class.a.reboot_rate=60",
+		"defense.filter.method=blacklist",
+		"defense.filter.deployment=edge",
+		"defense.filter.coverage=0.5",
+		"defense.filter.blacklist_delay=20",
+		"defense.filter.at=2001-07-19T12:00:30Z",
 		"output.interval=1",
 	};
 	apply(sc, sets, sizeof sets / sizeof sets[0]);
@@ -296,12 +329,19 @@ static void codered2_like_engines_agree(void **state)
 	engines_agree(local_outbreak, true);
 }
 
+static void quarantine_like_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(quarantine_outbreak, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(codered_like_engines_agree),
 		cmocka_unit_test(slammer_like_engines_agree),
 		cmocka_unit_test(codered2_like_engines_agree),
+		cmocka_unit_test(quarantine_like_engines_agree),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }

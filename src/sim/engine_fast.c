@@ -99,12 +99,17 @@ enum host_flag {
 	FLAG_EVER = 1,	      /* has been infected at least once */
 	FLAG_SEEN = 2,	      /* the telescope has seen it */
 	FLAG_LEAVE_CLEAN = 4, /* at leave_step it is cleaned and patched, not rebooted */
+	FLAG_LISTED = 8,      /* blacklisting: its address is listed */
 };
+/* How the filters treat a spreading host's probes to other /16s: not at all,
+ * or as filterable from a network that does not or does filter at its edge. */
+enum filter_status { ST_OPEN, ST_FILTERABLE, ST_FILTERABLE_EDGE, NSTATUS };
 /* What an infected host is counted as: its calendar phase, or nothing while it
  * leaves (in its leave step it neither probes nor floods). */
 enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
-enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP };
-enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 256, NCOMP = 256 + 65536 };
+enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
+/* Components: one per /8 and /16, and the hosts of edge-filtering networks. */
+enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 256, COMP_POOL_F = 256 + 65536, NCOMP };
 enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
@@ -165,22 +170,33 @@ typedef struct fast {
 	 * hosts first; fen is a Fenwick tree over s16. */
 	uint32_t *first16, *slot, *s16, *fen;
 	uint32_t s8[256];
+	/* Edge filtering splits the susceptible hosts into two pools by whether
+	 * their network filters (pool 1) or not (pool 0), each with its own tree. */
+	uint32_t *fen_pool[2];
+	uint32_t nsus_f; /* in pool 1 */
 	uint32_t sus_class[WC_MAX_CLASSES];
 	bool aware; /* some class patches by awareness: every step is visited */
 
 	/* Where probes go: per-address hit weight per unit rate, anywhere in S,
 	 * in the sender's /8 and in its /16 (0 unless local preference). */
 	double wa, w8, w16;
-	bool local;
-	double *r16, r8[256]; /* spreading rate per block */
+	bool comps;		 /* /8 and /16 components are in use */
+	double *r16, r8[256];	 /* spreading rate per block */
+	double *p16, p8[2][256]; /* the same, passing the filters (see filter_init) */
 	uint32_t *n16, n8[256];
-	double w8sum, w16sum; /* Σ_a R_a·S_a and Σ_b R_b·S_b */
+	double w8sum, w16sum; /* Σ over blocks of their component weight × S */
 	float *tele16;	      /* per /16: p_t of a sender there (local or filtered only) */
 	float *tele_own16;    /* per /16: the part of it inside the sender's own /16 */
-	/* content filtering in transit: from filter_step, a probe between /16s is
-	 * dropped with probability filter_c */
+	/* [defense.filter]: from filter_step on, a probe from a sender of status
+	 * st to another /16 passes with probability pass[st][k], k = 1 if the
+	 * target's network filters at its edge; beta[st] is the share of the
+	 * sender's probes dropped */
 	uint64_t filter_step;
-	double filter_c;
+	bool filter_on, blacklist;
+	uint64_t list_delay; /* blacklisting: steps from infection to listing */
+	uint8_t *edge16;     /* edge deployment: 1 for a /16 that filters */
+	double pass[NSTATUS][2], beta[NSTATUS];
+	uint64_t spread_status[WC_MAX_CLASSES][NSTATUS];
 	double own16_share; /* share of a sender's probes to its own /16 (no filter) */
 	double tele_all;    /* Σ over spreading hosts of r·p_t */
 	double tele_seen;   /* the same over hosts the telescope has seen */
@@ -470,10 +486,43 @@ static uint32_t block_of(const fast *f, uint32_t h)
 	return f->pop->addr[h] >> 16;
 }
 
-/* p_t of a sender in /16 block b. */
-static double host_tele(const fast *f, uint32_t b)
+/* Whether network b filters at its edge: the pool its hosts are in. */
+static int kind16(const fast *f, uint32_t b)
 {
-	return f->tele16 ? (double)f->tele16[b] : f->p_tele;
+	return f->edge16 ? f->edge16[b] : 0;
+}
+
+static enum filter_status filter_status(const fast *f, uint32_t h, const fasthost *x)
+{
+	if (!f->filter_on || (f->blacklist && !(x->flags & FLAG_LISTED)))
+		return ST_OPEN;
+	return kind16(f, block_of(f, h)) ? ST_FILTERABLE_EDGE : ST_FILTERABLE;
+}
+
+/* p_t of a sender of status st in /16 block b: telescope networks never
+ * filter, so its probes there pass as to any open network, except those
+ * inside its own /16, which pass no filter. */
+static double host_tele(const fast *f, uint32_t b, enum filter_status st)
+{
+	if (!f->tele16)
+		return f->p_tele;
+	if (st == ST_OPEN)
+		return (double)f->tele16[b];
+	double own = (double)f->tele_own16[b];
+	return own + f->pass[st][0] * ((double)f->tele16[b] - own);
+}
+
+/* The /16 component's weight per address: probes from senders in b all
+ * reach b, those of the other components only when they pass the filters. */
+static double own16_weight(const fast *f, uint32_t b)
+{
+	double w = f->w16 * f->r16[b] + (f->wa + f->w8) * (f->r16[b] - f->p16[b]);
+	return w > 0 ? w : 0;
+}
+
+static double own8_weight(const fast *f, uint32_t a)
+{
+	return f->w8 * f->p8[0][a]; /* local preference has no edge filters */
 }
 
 static void comp_touch(fast *f, uint32_t k);
@@ -482,27 +531,57 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
+		enum filter_status st = filter_status(f, h, x);
 		double r = f->rate[x->class_id] * delta;
 		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
-		double tele = r * host_tele(f, b);
+		double tele = r * host_tele(f, b, st);
 		f->spreading += d;
 		f->spread_class[x->class_id] += d;
+		f->spread_status[x->class_id][st] += d;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
 		if (x->flags & FLAG_SEEN)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
+		double w16_before = f->comps ? own16_weight(f, b) : 0;
+		double w8_before = f->comps ? own8_weight(f, a) : 0;
 		f->n16[b] += (uint32_t)delta;
 		f->n8[a] += (uint32_t)delta;
 		f->r16[b] = f->n16[b] ? f->r16[b] + r : 0;
 		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
-		if (f->local) {
-			f->w16sum += r * f->s16[b];
-			f->w8sum += r * f->s8[a];
+		f->p16[b] = f->n16[b] ? f->p16[b] + r * f->pass[st][kind16(f, b)] : 0;
+		for (int k = 0; k < 2; k++)
+			f->p8[k][a] = f->n8[a] ? f->p8[k][a] + r * f->pass[st][k] : 0;
+		if (f->comps) {
+			f->w16sum += (own16_weight(f, b) - w16_before) * f->s16[b];
+			f->w8sum += (own8_weight(f, a) - w8_before) * f->s8[a];
 			comp_touch(f, COMP_8 + a);
 			comp_touch(f, COMP_16 + b);
+			if (f->edge16)
+				comp_touch(f, COMP_POOL_F);
 		}
 	} else if (x->counted == COUNTED_FLOOD) {
 		f->flooding += d;
 	}
+}
+
+/* Σ r·pass[st][k] over spreading hosts: the rate that reaches networks of
+ * kind k (0 open, 1 filtering at the edge) from outside their own /16. */
+static double passing_rate(const fast *f, int k)
+{
+	double sum = 0;
+	for (int c = 0; c < f->nclasses; c++)
+		for (int st = 0; st < NSTATUS; st++)
+			sum += f->rate[c] * (double)f->spread_status[c][st] * f->pass[st][k];
+	return sum;
+}
+
+/* The rate of probes the filters drop. */
+static double blocked_rate(const fast *f)
+{
+	double sum = 0;
+	for (int c = 0; c < f->nclasses; c++)
+		for (int st = ST_FILTERABLE; st < NSTATUS; st++)
+			sum += f->rate[c] * (double)f->spread_status[c][st] * f->beta[st];
+	return sum;
 }
 
 /* Σ r_c over spreading hosts (all, or only those the telescope has seen). */
@@ -563,7 +642,8 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	x->sight_gen++;
 	if (x->flags & FLAG_SEEN)
 		return;
-	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * host_tele(f, block_of(f, h)));
+	double tele = host_tele(f, block_of(f, h), filter_status(f, h, x));
+	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * tele);
 	if (!isfinite(theta))
 		return;
 	if (f->cap > 0) {
@@ -598,32 +678,47 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 
 /* ---- susceptible hosts by block ---- */
 
-static void fen_add(fast *f, uint32_t b, int delta)
+static void fen_add(uint32_t *fen, uint32_t b, int delta)
 {
 	for (uint32_t i = b + 1; i <= NBLOCKS; i += i & -i)
-		f->fen[i] += (uint32_t)delta;
+		fen[i] += (uint32_t)delta;
 }
 
-static uint32_t fen_prefix(const fast *f, uint32_t b) /* Σ s16 over blocks < b */
+static uint32_t fen_prefix(const uint32_t *fen, uint32_t b) /* Σ over blocks < b */
 {
 	uint32_t sum = 0;
 	for (uint32_t i = b; i > 0; i -= i & -i)
-		sum += f->fen[i];
+		sum += fen[i];
 	return sum;
 }
 
 /* The block holding the k-th susceptible host (0-based) in block order, and
  * that host's rank inside its block. */
-static uint32_t fen_find(const fast *f, uint32_t k, uint32_t *rank)
+static uint32_t fen_find(const uint32_t *fen, uint32_t k, uint32_t *rank)
 {
 	uint32_t pos = 0;
 	for (uint32_t step = NBLOCKS; step > 0; step >>= 1)
-		if (pos + step <= NBLOCKS && f->fen[pos + step] <= k) {
+		if (pos + step <= NBLOCKS && fen[pos + step] <= k) {
 			pos += step;
-			k -= f->fen[pos];
+			k -= fen[pos];
 		}
 	*rank = k;
 	return pos;
+}
+
+/* A Fenwick tree over the blocks' susceptible counts, those of blocks
+ * outside `only` (if given) taken as 0, in linear time. */
+static uint32_t *fen_build(const uint32_t *s16, const uint8_t *only, uint8_t want)
+{
+	uint32_t *fen = xcalloc(NBLOCKS + 1, sizeof *fen);
+	for (uint32_t i = 1; i <= NBLOCKS; i++) {
+		if (!only || only[i - 1] == want)
+			fen[i] += s16[i - 1];
+		uint32_t up = i + (i & -i);
+		if (up <= NBLOCKS)
+			fen[up] += fen[i];
+	}
+	return fen;
 }
 
 static void comp_touch(fast *f, uint32_t k)
@@ -643,47 +738,69 @@ static void slot_swap(fast *f, uint32_t p, uint32_t q)
 	f->host[a].sus_pos = q;
 }
 
-static void sus_add(fast *f, uint32_t h)
+/* One more (+1) or one fewer (−1) susceptible host in h's block. */
+static void sus_count(fast *f, uint32_t h, int delta)
 {
 	uint32_t b = block_of(f, h), a = b >> 8;
-	slot_swap(f, f->host[h].sus_pos, f->first16[b] + f->s16[b]);
-	f->s16[b]++;
-	f->s8[a]++;
-	f->nsus++;
-	f->sus_class[f->host[h].class_id]++;
-	fen_add(f, b, +1);
-	if (f->local) {
-		f->w8sum += f->r8[a];
-		f->w16sum += f->r16[b];
+	f->s16[b] += (uint32_t)delta;
+	f->s8[a] += (uint32_t)delta;
+	f->nsus += (uint32_t)delta;
+	f->sus_class[f->host[h].class_id] += (uint32_t)delta;
+	fen_add(f->fen, b, delta);
+	if (f->edge16) {
+		int k = f->edge16[b];
+		fen_add(f->fen_pool[k], b, delta);
+		if (k) {
+			f->nsus_f += (uint32_t)delta;
+			comp_touch(f, COMP_POOL_F);
+		}
+	}
+	if (f->comps) {
+		f->w8sum += delta * own8_weight(f, a);
+		f->w16sum += delta * own16_weight(f, b);
 		comp_touch(f, COMP_8 + a);
 		comp_touch(f, COMP_16 + b);
 	}
+}
+
+static void sus_add(fast *f, uint32_t h)
+{
+	uint32_t b = block_of(f, h);
+	slot_swap(f, f->host[h].sus_pos, f->first16[b] + f->s16[b]);
+	sus_count(f, h, +1);
 }
 
 static void sus_remove(fast *f, uint32_t h)
 {
-	uint32_t b = block_of(f, h), a = b >> 8;
+	uint32_t b = block_of(f, h);
 	slot_swap(f, f->host[h].sus_pos, f->first16[b] + f->s16[b] - 1);
-	f->s16[b]--;
-	f->s8[a]--;
-	f->nsus--;
-	f->sus_class[f->host[h].class_id]--;
-	fen_add(f, b, -1);
-	if (f->local) {
-		f->w8sum -= f->r8[a];
-		f->w16sum -= f->r16[b];
-		comp_touch(f, COMP_8 + a);
-		comp_touch(f, COMP_16 + b);
-	}
+	sus_count(f, h, -1);
 }
 
-/* A uniform susceptible host of blocks [lo, hi). */
-static uint32_t sus_pick(fast *f, uint32_t lo, uint32_t hi)
+/* Susceptible hosts of pool k (all of them without edge filters). */
+static uint32_t pool_size(const fast *f, int k)
 {
-	bool all = lo == 0 && hi == NBLOCKS; /* the common case needs no prefix sums */
-	uint32_t base = all ? 0 : fen_prefix(f, lo);
-	uint32_t total = all ? f->nsus : fen_prefix(f, hi) - base;
-	uint32_t rank, b = fen_find(f, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
+	return k ? f->nsus_f : f->nsus - f->nsus_f;
+}
+
+/* A uniform susceptible host of blocks [lo, hi), or of pool `pool` (0 or 1;
+ * −1 for the block range). */
+static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
+{
+	const uint32_t *fen = f->fen;
+	uint32_t base, total;
+	if (pool >= 0) {
+		fen = f->edge16 ? f->fen_pool[pool] : f->fen;
+		base = 0;
+		total = pool_size(f, pool);
+	} else if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
+		base = 0;
+		total = f->nsus;
+	} else {
+		base = fen_prefix(fen, lo);
+		total = fen_prefix(fen, hi) - base;
+	}
+	uint32_t rank, b = fen_find(fen, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
 	return f->slot[f->first16[b] + rank];
 }
 
@@ -710,6 +827,10 @@ static void infect(fast *f, uint32_t h, double now, uint64_t s)
 		x->flags |= FLAG_EVER;
 		f->cumulative++;
 		f->new_infections++;
+		if (f->blacklist && f->list_delay == 0)
+			x->flags |= FLAG_LISTED;
+		else if (f->blacklist)
+			schedule(f, s + f->list_delay, h, EV_LIST);
 	}
 	x->counted = COUNTED_NONE;
 	enter_phase(f, h, s, phase_in_step(f, h, s));
@@ -730,6 +851,19 @@ static void patch_host(fast *f, uint32_t h)
 	}
 	x->state = HOST_PATCHED;
 	f->patched++;
+}
+
+/* Blacklisting: h's address is listed from step s on, for good. Its probes
+ * pass the filters less often from now on, its telescope ones included, so a
+ * pending first sighting is redrawn (memoryless). */
+static void list_host(fast *f, uint32_t h, uint64_t s)
+{
+	fasthost *x = &f->host[h];
+	count_add(f, h, x, -1);
+	x->flags |= FLAG_LISTED;
+	count_add(f, h, x, +1);
+	if (f->filter_on && x->counted == COUNTED_SPREAD && !(x->flags & FLAG_SEEN))
+		start_spreading(f, h, s, f->lambda);
 }
 
 /* ---- one step ---- */
@@ -759,6 +893,10 @@ static void step_events(fast *f, uint64_t s)
 			}
 			continue;
 		}
+		if (kind == EV_LIST) {
+			list_host(f, h, s);
+			continue;
+		}
 		fasthost *x = &f->host[h];
 		if (x->state != HOST_INFECTED || x->counted == COUNTED_NONE)
 			continue; /* stale: the host left, was patched or is leaving */
@@ -778,10 +916,11 @@ static void step_events(fast *f, uint64_t s)
 	f->nonempty[i / 64] &= ~(1ull << (i % 64));
 }
 
-/* k distinct hosts among the nsus susceptible ones of blocks [lo, hi), each
- * hit with probability 1 − e^{−nu} (given at least one if `positive`), added
- * to the step's chosen hosts unless an earlier draw of the step chose them. */
-static void draw_infections(fast *f, uint32_t lo, uint32_t hi, uint32_t nsus, double nu,
+/* k distinct hosts among the nsus susceptible ones of blocks [lo, hi) (or of
+ * pool `pool`, see sus_pick), each hit with probability 1 − e^{−nu} (given at
+ * least one if `positive`), added to the step's chosen hosts unless an
+ * earlier draw of the step chose them. */
+static void draw_infections(fast *f, int pool, uint32_t lo, uint32_t hi, uint32_t nsus, double nu,
 			    bool positive)
 {
 	double q = -expm1(-nu);
@@ -790,7 +929,7 @@ static void draw_infections(fast *f, uint32_t lo, uint32_t hi, uint32_t nsus, do
 	for (uint32_t i = 0; i < k; i++) {
 		uint32_t h;
 		do
-			h = sus_pick(f, lo, hi);
+			h = sus_pick(f, pool, lo, hi);
 		while (f->pick[h] == id);
 		if (f->pick[h] < f->pick_base)
 			push(&f->chosen, &f->nchosen, &f->chosen_cap, h);
@@ -798,17 +937,24 @@ static void draw_infections(fast *f, uint32_t lo, uint32_t hi, uint32_t nsus, do
 	}
 }
 
-/* A /8 or /16 component's pressure and susceptible count in this step. */
+/* A component's pressure, susceptible hosts and where they are (a block
+ * range, or pool 1) in this step. */
 static void comp_state(const fast *f, uint32_t k, double scale, double *nu, uint32_t *nsus,
-		       uint32_t *lo, uint32_t *hi)
+		       int *pool, uint32_t *lo, uint32_t *hi)
 {
-	if (k < COMP_16) {
-		*nu = scale * f->w8 * f->r8[k - COMP_8];
+	*pool = -1;
+	if (k == COMP_POOL_F) {
+		*nu = scale * f->wa * passing_rate(f, 1);
+		*nsus = f->nsus_f;
+		*pool = 1;
+		*lo = *hi = 0;
+	} else if (k < COMP_16) {
+		*nu = scale * own8_weight(f, k - COMP_8);
 		*nsus = f->s8[k - COMP_8];
 		*lo = (k - COMP_8) << 8;
 		*hi = *lo + 256;
 	} else {
-		*nu = scale * f->w16 * f->r16[k - COMP_16];
+		*nu = scale * own16_weight(f, k - COMP_16);
 		*nsus = f->s16[k - COMP_16];
 		*lo = k - COMP_16;
 		*hi = *lo + 1;
@@ -819,9 +965,10 @@ static void draw_component(fast *f, uint32_t k, double scale, bool positive)
 {
 	double nu;
 	uint32_t nsus, lo, hi;
-	comp_state(f, k, scale, &nu, &nsus, &lo, &hi);
+	int pool;
+	comp_state(f, k, scale, &nu, &nsus, &pool, &lo, &hi);
 	if (nu > 0 && nsus > 0)
-		draw_infections(f, lo, hi, nsus, nu, positive);
+		draw_infections(f, pool, lo, hi, nsus, nu, positive);
 }
 
 /* After step s: every component that changed gets its next infection step. */
@@ -833,7 +980,8 @@ static void redraw_components(fast *f, uint64_t s)
 		f->comp_dirty[k] = 0;
 		double nu;
 		uint32_t nsus, lo, hi;
-		comp_state(f, k, scale, &nu, &nsus, &lo, &hi);
+		int pool;
+		comp_state(f, k, scale, &nu, &nsus, &pool, &lo, &hi);
 		double g = geometric(f, -expm1(-nu * nsus));
 		f->comp_due[k] = NEVER;
 		if (g < (double)(f->nsteps - s)) {
@@ -878,7 +1026,8 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			continue;
 		x->flags |= FLAG_SEEN;
 		x->sight_step = NEVER;
-		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, f->sights[i]));
+		double tele = f->rate[x->class_id] *
+			      host_tele(f, block_of(f, f->sights[i]), filter_status(f, f->sights[i], x));
 		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
@@ -906,7 +1055,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			continue;
 		double q = -expm1(-mu * (double)f->cumulative / f->n * f->dt);
 		for (uint32_t k = gsl_ran_binomial(f->g, q, f->sus_class[c]); k > 0;) {
-			uint32_t h = sus_pick(f, 0, NBLOCKS);
+			uint32_t h = sus_pick(f, -1, 0, NBLOCKS);
 			if (f->host[h].class_id == c) {
 				patch_host(f, h);
 				k--;
@@ -914,18 +1063,20 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		}
 	}
 
-	/* Per-address pressures: probes per address in this step. */
+	/* Per-address pressures: probes per address in this step, from outside
+	 * the address's own /16 to each pool, plus the components'. */
 	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
-	double nu_g = scale * f->wa * rate;
+	double reach[2] = {passing_rate(f, 0), f->edge16 ? passing_rate(f, 1) : 0};
+	double nu_g = scale * f->wa * reach[0];
 	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
-			 (nu_g * f->nsus + scale * (f->w8 * f->w8sum + f->w16 * f->w16sum));
-	if (s >= f->filter_step)
-		f->blocked_mean += f->filter_c * kappa * f->dt * rate * (1 - f->own16_share);
+			 (nu_g * pool_size(f, 0) +
+			  scale * (f->wa * reach[1] * f->nsus_f + f->w8sum + f->w16sum));
+	f->blocked_mean += kappa * f->dt * blocked_rate(f);
 	f->nchosen = 0;
 	f->pick_base = f->pick_id + 1;
-	if (nu_g > 0 && f->nsus > 0)
-		draw_infections(f, 0, NBLOCKS, f->nsus, nu_g, at_least_one);
-	if (f->local) {
+	if (nu_g > 0 && pool_size(f, 0) > 0)
+		draw_infections(f, 0, 0, NBLOCKS, pool_size(f, 0), nu_g, at_least_one);
+	if (f->comps) {
 		/* components changed at the start of this step draw afresh; those
 		 * whose geometric step this is draw given at least one */
 		uint32_t changed = f->ndirty;
@@ -938,12 +1089,16 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			comp_touch(f, f->due[i]);
 		f->ndue = 0;
 	}
+	/* Each chosen host's infector is one of the probes that reached it:
+	 * from its own /16 (all pass), its /8 or anywhere (those that pass). */
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
-		double w16 = f->wa + f->w8 + f->w16, w8 = f->wa + f->w8;
-		double in16 = w16 * f->r16[b], in8 = w8 * (f->r8[a] - f->r16[b]);
-		double total = in16 + in8 + f->wa * (rate - f->r8[a]);
-		double nu = nu_g + scale * (f->w8 * f->r8[a] + f->w16 * f->r16[b]);
+		int k = kind16(f, b);
+		double in16 = (f->wa + f->w8 + f->w16) * f->r16[b];
+		double in8 = fmax(0, (f->wa + f->w8) * (f->p8[k][a] - f->p16[b]));
+		double total = in16 + in8 + fmax(0, f->wa * (reach[k] - f->p8[k][a]));
+		double nu = scale * f->wa * reach[k] +
+			    scale * (f->w8 * f->p8[k][a] + own16_weight(f, b));
 		f->hit_probes += poisson_positive(f, nu);
 		double u = gsl_rng_uniform(f->g) * total;
 		if (!f->sc->classes[f->host[h].class_id].fails) { /* infections only */
@@ -979,7 +1134,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			infect(f, h, next, s + 1);
 		}
 	}
-	if (f->local)
+	if (f->comps)
 		redraw_components(f, s);
 }
 
@@ -1030,6 +1185,7 @@ static void blocks_init(fast *f)
 	f->slot = xmallocarray(f->n, sizeof *f->slot);
 	f->pick = xcalloc(f->n, sizeof *f->pick);
 	f->r16 = xcalloc(NBLOCKS, sizeof *f->r16);
+	f->p16 = xcalloc(NBLOCKS, sizeof *f->p16);
 	f->n16 = xcalloc(NBLOCKS, sizeof *f->n16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
@@ -1086,18 +1242,18 @@ static void components_alloc(fast *f)
 	f->comp_dirty = xcalloc(NCOMP, sizeof *f->comp_dirty);
 }
 
-static void filter_init(fast *f, const wc_scenario *sc);
+static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed);
 
 /* The hit weights w(x, y) per unit rate, and for local preference each
  * sender block's telescope share. */
-static void targeting_init(fast *f, const wc_scenario *sc)
+static void targeting_init(fast *f, const wc_scenario *sc, uint64_t seed)
 {
 	f->wa = 1 / f->space;
 	if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE) {
-		filter_init(f, sc);
+		filter_init(f, sc, seed);
 		return;
 	}
-	f->local = true;
+	f->comps = true;
 	double any = 1 - sc->local_own8 - sc->local_own16;
 	double valid = valid_in_space(sc);
 	double z = sc->local_own8 * (1 - 0x1p-24) + sc->local_own16 * (1 - 0x1p-16) +
@@ -1119,22 +1275,67 @@ static void targeting_init(fast *f, const wc_scenario *sc)
 				z);
 	}
 	components_alloc(f);
-	filter_init(f, sc);
+	filter_init(f, sc, seed);
 }
 
-/* Content filtering in transit (defense.filter): from filter_step on, a probe
- * between two /16s is dropped with probability c, so the per-address weights
- * become w'(x, y) = w(x, y) for y in x's /16 and (1 − c)·w(x, y) elsewhere:
- * wa' = (1 − c)wa, w8' = (1 − c)w8, w16' = w16 + c(wa + w8). The own-/16 term
- * makes every /16 with senders a component, as local preference does. */
-static void filter_init(fast *f, const wc_scenario *sc)
+/*
+ * Filtering (defense.filter). From filter_step on, a filterable sender x (every
+ * spreading host under content or port filtering, a listed one under
+ * blacklisting) reaches an address y outside its own /16 only if its probe
+ * passes, with probability π_k(x), k = 1 if y's network filters at its edge:
+ * in transit deployment π = 1 − c whatever k; at the edge, a sender in an open
+ * network passes to open networks (π_0 = 1) but not into filtering ones under
+ * ingress filters (π_1 = 0), and one in a filtering network passes nowhere
+ * under egress filters. Splitting still holds: y in /16 b of /8 a receives
+ *
+ *   ν_y = κΔ·[wa·P_k + w8·P8_k(a) + w16·R_b + (wa + w8)·(R_b − P16_b)]
+ *
+ * with P_k = Σ_x r_x·π_k(x) over all senders, P8_k(a) over those in a, P16_b
+ * over those in b (toward b's own kind): everything that passes, plus what
+ * b's own senders send into b without meeting a filter. The first term is the
+ * global draw over the open pool and a component over the filtering pool;
+ * the /8 and /16 terms are components as for local preference. Under
+ * blacklisting a host's π changes at its listing, an event `list_delay`
+ * steps after its first infection.
+ */
+static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 {
 	f->filter_step = f->nsteps;
 	f->own16_share = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
-	if (!sc->filter_content || !(sc->filter_coverage > 0))
+	f->pass[ST_OPEN][0] = f->pass[ST_OPEN][1] = 1;
+	if (!wc_filter_enabled(sc))
 		return;
 	f->filter_step = first_step_at(sc, sc->filter_at);
-	f->filter_c = sc->filter_coverage;
+	f->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
+	f->list_delay = wc_blacklist_steps(sc);
+	double c = sc->filter_coverage, own = f->own16_share;
+	f->edge16 = wc_filter_networks(sc, seed);
+	if (f->edge16 == NULL) {
+		for (int st = ST_FILTERABLE; st < NSTATUS; st++) {
+			f->pass[st][0] = f->pass[st][1] = 1 - c;
+			f->beta[st] = c * (1 - own);
+		}
+	} else {
+		bool in = sc->filter_direction != WC_DIRECTION_EGRESS;
+		bool out = sc->filter_direction != WC_DIRECTION_INGRESS;
+		double filtering = 0; /* share of a probe's targets in filtering networks */
+		for (uint32_t b = 0; b < NBLOCKS; b++)
+			if (f->edge16[b])
+				filtering += (double)wc_prefix_overlap((wc_prefix){b << 16, 16},
+								       sc->scan_space);
+		filtering *= f->wa;
+		f->pass[ST_FILTERABLE][0] = 1;
+		f->pass[ST_FILTERABLE][1] = in ? 0 : 1;
+		f->pass[ST_FILTERABLE_EDGE][0] = out ? 0 : 1;
+		f->pass[ST_FILTERABLE_EDGE][1] = 0;
+		f->beta[ST_FILTERABLE] = in ? filtering : 0;
+		f->beta[ST_FILTERABLE_EDGE] = out ? 1 - own : fmax(0, filtering - own);
+		f->fen_pool[0] = fen_build(f->s16, f->edge16, 0);
+		f->fen_pool[1] = fen_build(f->s16, f->edge16, 1);
+		for (uint32_t b = 0; b < NBLOCKS; b++)
+			if (f->edge16[b])
+				f->nsus_f += f->s16[b];
+	}
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
 		for (uint32_t b = 0; b < NBLOCKS; b++)
@@ -1148,44 +1349,31 @@ static void filter_init(fast *f, const wc_scenario *sc)
 		}
 	if (f->comp_due == NULL)
 		components_alloc(f);
+	f->comps = true;
 }
 
-/* The filters start, at the start of step s: new weights, every block with
- * senders a component, new telescope shares and the sightings redrawn. */
+/* The filters start, at the start of step s: every spreading host leaves the
+ * sums as it was and comes back as it is now, with its pending first
+ * sighting redrawn (memoryless). */
 static void filter_switch(fast *f, uint64_t s)
 {
-	double c = f->filter_c;
-	double wa = f->wa, w8 = f->w8;
-	f->wa = (1 - c) * wa;
-	f->w8 = (1 - c) * w8;
-	f->w16 += c * (wa + w8);
-	f->local = true;
-	f->w8sum = f->w16sum = 0;
-	for (uint32_t a = 0; a < 256; a++) {
-		f->w8sum += f->r8[a] * f->s8[a];
-		if (f->r8[a] > 0)
-			comp_touch(f, COMP_8 + a);
-	}
-	for (uint32_t b = 0; b < NBLOCKS; b++) {
-		f->w16sum += f->r16[b] * f->s16[b];
-		if (f->r16[b] > 0)
-			comp_touch(f, COMP_16 + b);
-		if (f->s16[b] > 0)
-			f->tele16[b] = (float)(f->tele_own16[b] +
-					       (1 - c) * (f->tele16[b] - f->tele_own16[b]));
-	}
-	f->tele_all = f->tele_seen = 0;
+	for (uint32_t h = 0; h < f->n; h++)
+		if (f->host[h].counted != COUNTED_NONE)
+			count_add(f, h, &f->host[h], -1);
+	f->filter_on = true;
 	for (uint32_t h = 0; h < f->n; h++) {
 		fasthost *x = &f->host[h];
-		if (x->state != HOST_INFECTED || x->counted != COUNTED_SPREAD)
+		if (x->counted == COUNTED_NONE)
 			continue;
-		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, h));
-		f->tele_all += tele;
-		if (x->flags & FLAG_SEEN)
-			f->tele_seen += tele;
-		else
-			start_spreading(f, h, s, f->lambda); /* memoryless: a new wait */
+		count_add(f, h, x, +1);
+		if (x->counted == COUNTED_SPREAD && !(x->flags & FLAG_SEEN))
+			start_spreading(f, h, s, f->lambda);
 	}
+	f->w8sum = f->w16sum = 0; /* afresh, without the updates' rounding */
+	for (uint32_t a = 0; a < 256; a++)
+		f->w8sum += own8_weight(f, a) * f->s8[a];
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		f->w16sum += own16_weight(f, b) * f->s16[b];
 }
 
 static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
@@ -1217,7 +1405,7 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 		f->host[h].class_id = w->pop->class_id[h];
 	}
 	blocks_init(f);
-	targeting_init(f, sc);
+	targeting_init(f, sc, w->opt->seed);
 	for (int c = 0; c < sc->nclasses; c++)
 		f->aware |= sc->classes[c].aware_rate > 0;
 
@@ -1237,7 +1425,11 @@ static void fast_free(fast *f)
 	free(f->s16);
 	free(f->fen);
 	free(f->r16);
+	free(f->p16);
 	free(f->n16);
+	free(f->edge16);
+	free(f->fen_pool[0]);
+	free(f->fen_pool[1]);
 	free(f->tele16);
 	free(f->tele_own16);
 	free(f->comp_due);
@@ -1344,11 +1536,13 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 				stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
 		}
 		double rate = class_sum(&f, f.spread_class);
-		double nu = kappa * f.dt * f.hit_scale * f.wa * rate;
-		double hits_mean = nu * f.nsus +
-				   kappa * f.dt * f.hit_scale * (f.w8 * f.w8sum + f.w16 * f.w16sum);
+		double reach_f = f.edge16 ? passing_rate(&f, 1) : 0;
+		double nu = kappa * f.dt * f.hit_scale * f.wa * passing_rate(&f, 0);
+		double open = (double)pool_size(&f, 0);
+		double hits_mean = nu * open + kappa * f.dt * f.hit_scale *
+						       (f.wa * reach_f * f.nsus_f + f.w8sum + f.w16sum);
 		double gap = (double)(stop - s - 1);
-		double g = gap > 0 ? geometric(&f, -expm1(-nu * (double)f.nsus)) : INFINITY;
+		double g = gap > 0 ? geometric(&f, -expm1(-nu * open)) : INFINITY;
 		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
 		at_least_one = next < stop;
 
@@ -1361,9 +1555,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 							    sc->flood_period * f.dt);
 			f.tele_mean += quiet * f.tele_seen * kappa * f.dt;
 			f.other_mean += quiet * (kappa * f.dt * (rate - f.tele_all) - hits_mean);
-			if (s + 1 >= f.filter_step)
-				f.blocked_mean += quiet * f.filter_c * kappa * f.dt * rate *
-						  (1 - f.own16_share);
+			f.blocked_mean += quiet * kappa * f.dt * blocked_rate(&f);
 			f.lambda += quiet * kappa * f.dt;
 		}
 		s = next;

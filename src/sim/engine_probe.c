@@ -132,8 +132,13 @@ typedef struct engine {
 	double class_rate[WC_MAX_CLASSES];
 	wc_strategy_ctx strat;
 	gsl_rng *aware_gsl;
-	bool filter_on;		  /* this step: content filters drop inter-network probes */
-	uint64_t block_threshold; /* blocked if the draw's top 24 bits are below */
+	bool filter_on;		  /* this step: the filters are deployed */
+	bool blacklist;		  /* only listed senders are filtered */
+	uint32_t *list_step;	  /* blacklist: the step from which host h is listed */
+	uint64_t list_delay;	  /* blacklist: steps from infection to listing */
+	uint64_t block_threshold; /* transit: blocked if the draw's top 24 bits are below */
+	uint8_t *edge;		  /* edge deployment: 1 for a /16 network that filters */
+	bool edge_in, edge_out;	  /* edge deployment: ingress, egress filtered */
 	bool generic;		  /* targets come from strategy.h, not the uniform hot loop */
 	uint8_t tele8[256];	  /* 1 if a telescope block meets this /8 */
 
@@ -169,15 +174,29 @@ typedef struct tally {
 	uint64_t probes, telescope_probes;
 } tally;
 
-/* With content filtering on, a probe to another /16 network crosses a
- * filtering transit network with probability `coverage`: decided by the top
- * 24 bits of its draw (the address takes the low 32), so it costs no draw. */
+/* A filterable sender's probe to another /16 network: in transit deployment
+ * it crosses a filtering network with probability `coverage`, decided by the
+ * top 24 bits of its draw (the address takes the low 32), so it costs no
+ * draw; at the edge, the sender's network may drop it going out and the
+ * target's coming in. */
 static inline bool blocked(const engine *e, uint64_t x, uint32_t a, uint32_t own, worker *w)
 {
-	if ((a >> 16) == (own >> 16) || (x >> 40) >= e->block_threshold)
+	if ((a >> 16) == (own >> 16))
 		return false;
+	if (e->edge) {
+		if (!(e->edge_out && e->edge[own >> 16]) && !(e->edge_in && e->edge[a >> 16]))
+			return false;
+	} else if ((x >> 40) >= e->block_threshold) {
+		return false;
+	}
 	w->blocked++;
 	return true;
+}
+
+/* Whether host h's probes meet the filters in step `step`. */
+static inline bool filterable(const engine *e, uint32_t h, uint64_t step)
+{
+	return e->filter_on && (!e->blacklist || step >= e->list_step[h]);
 }
 
 /* A probe from host `from` reached a vulnerable host: a susceptible one is
@@ -206,12 +225,13 @@ static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 /* The fate of one probe, drawn as x, whose address-index row is known:
  * records a hit in w and a telescope sighting in t and the host's flags. */
 static inline __attribute__((always_inline)) void probe_fate(const engine *e, uint32_t from,
-							     uint32_t own, uint64_t x, uint32_t row,
+							     uint32_t own, bool filtered,
+							     uint64_t x, uint32_t row,
 							     uint8_t *flags, tally *t, worker *w)
 {
 	uint32_t a = target_address(e, x);
 	t->probes++;
-	if (__builtin_expect(e->filter_on, 0) && blocked(e, x, a, own, w))
+	if (__builtin_expect(filtered, 0) && blocked(e, x, a, own, w))
 		return;
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0))
@@ -222,17 +242,20 @@ static inline __attribute__((always_inline)) void probe_fate(const engine *e, ui
 
 /* A probe not drawn ahead: both lookup stages at once. */
 static inline __attribute__((always_inline)) void probe_next(const engine *e, uint32_t from,
-							     uint32_t own, wc_rng *rng,
-							     uint8_t *flags, tally *t, worker *w)
+							     uint32_t own, bool filtered,
+							     wc_rng *rng, uint8_t *flags,
+							     tally *t, worker *w)
 {
 	uint64_t x = wc_rng_next(rng);
-	probe_fate(e, from, own, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t, w);
+	probe_fate(e, from, own, filtered, x, wc_addrindex_row(e->index, target_address(e, x)),
+		   flags, t, w);
 }
 
 /* A spreading host whose first probes are drawn and being fetched. */
 typedef struct pending {
 	hostrec *r;
 	uint32_t h, own; /* the host and its address */
+	bool filtered;	 /* its probes meet the filters in this step */
 	unsigned probes; /* this step's Poisson count */
 	unsigned drawn;	 /* of which drawn ahead, at most PIPE_DRAWS */
 	wc_rng rng;
@@ -257,10 +280,11 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 	unsigned n = probe_count(e, h, r, step, w, &rng);
 	tally t = {0, 0};
 	uint32_t own = e->pop->addr[h];
+	bool filtered = filterable(e, h, step);
 	for (unsigned k = 0; k < n; k++) {
 		uint32_t a = wc_strategy_next(&e->strat, h, own, &r->scan, &rng);
 		t.probes++;
-		if (e->filter_on && blocked(e, wc_rng_next(&rng), a, own, w))
+		if (filtered && blocked(e, wc_rng_next(&rng), a, own, w))
 			continue;
 		uint32_t target = wc_addrindex_find(e->index, a);
 		if (target != WC_NO_HOST) {
@@ -281,6 +305,7 @@ static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, work
 	p->r = r;
 	p->h = h;
 	p->own = e->pop->addr[h];
+	p->filtered = filterable(e, h, step);
 	p->probes = probe_count(e, h, r, step, w, &p->rng);
 	p->drawn = p->probes < PIPE_DRAWS ? p->probes : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
@@ -304,7 +329,7 @@ static inline void classify_drawn(const engine *e, const pending *p, uint8_t *fl
 {
 	unsigned cand[PIPE_DRAWS], nc = 0;
 	for (unsigned k = 0; k < p->drawn; k++) {
-		if (__builtin_expect(e->filter_on, 0) &&
+		if (__builtin_expect(p->filtered, 0) &&
 		    blocked(e, p->draws[k], target_address(e, p->draws[k]), p->own, w))
 			continue;
 		cand[nc] = k;
@@ -330,7 +355,7 @@ static void execute(const engine *e, pending *p, worker *w)
 	tally t = {0, 0};
 	classify_drawn(e, p, &r->flags, &t, w);
 	for (unsigned k = p->drawn; k < p->probes; k++)
-		probe_next(e, p->h, p->own, &p->rng, &r->flags, &t, w);
+		probe_next(e, p->h, p->own, p->filtered, &p->rng, &r->flags, &t, w);
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
@@ -464,6 +489,8 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t see
 	if (r->flags & FLAG_EVER)
 		return 0;
 	r->flags |= FLAG_EVER;
+	if (e->blacklist) /* listed for good, reboots or not */
+		e->list_step[h] = (uint32_t)fmin((double)(step + e->list_delay), UINT32_MAX);
 	e->cumulative++;
 	return 1;
 }
@@ -552,6 +579,8 @@ static void engine_free(engine *e)
 	free(e->pos);
 	wc_strategy_free(&e->strat);
 	gsl_rng_free(e->aware_gsl);
+	free(e->list_step);
+	free(e->edge);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -588,6 +617,15 @@ static void engine_init(engine *e, const wc_world *w)
 		e->aware |= sc->classes[c].aware_rate > 0;
 	e->aware_gsl = wc_rng_gsl_alloc();
 	e->block_threshold = (uint64_t)(sc->filter_coverage * 16777216.0);
+	e->edge = wc_filter_networks(sc, e->seed);
+	e->edge_in = sc->filter_direction != WC_DIRECTION_EGRESS;
+	e->edge_out = sc->filter_direction != WC_DIRECTION_INGRESS;
+	e->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
+	if (e->blacklist) {
+		e->list_delay = wc_blacklist_steps(sc);
+		e->list_step = xmallocarray(e->n, sizeof *e->list_step);
+		memset(e->list_step, 0xff, (size_t)e->n * sizeof *e->list_step);
+	}
 
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
@@ -665,7 +703,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		enum wc_phase global = wc_phase_at(sc, t);
 		uint32_t nact = e.nactive;
 		e.rate_scale = rate_scale(&e, t, s);
-		e.filter_on = sc->filter_content && sc->filter_coverage > 0 && t >= sc->filter_at;
+		e.filter_on = wc_filter_enabled(sc) && t >= sc->filter_at;
 
 		/* A parallel step costs a barrier; below a few hundred hosts per
 		 * thread it costs more than it saves. Results do not depend on it. */

@@ -42,6 +42,7 @@
 #ifndef WC_SIM_PROBEMODEL_H
 #define WC_SIM_PROBEMODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/scenario.h"
@@ -78,5 +79,25 @@ static inline double wc_rate_scale(const wc_scenario *sc, double offered)
 /* Seconds a copy on a host of class c spreads before it reboots the host
  * (worm.lifetime, or the class's own); +inf when unlimited. */
 double wc_copy_lifetime(const wc_scenario *sc, int c);
+
+/* [defense.filter] (Moore et al., "Internet Quarantine", 2003). A probe to an
+ * address outside its sender's /16 network is dropped when its sender is
+ * filterable (every sender once content or port filters are deployed; a
+ * listed one under blacklisting) and, in transit deployment, with probability
+ * `coverage` (the path crosses a filtering network); at the edge, when the
+ * sender's network filters its egress or the target's network its ingress. */
+static inline bool wc_filter_enabled(const wc_scenario *sc)
+{
+	return sc->filter_method != WC_FILTER_NONE && sc->filter_coverage > 0;
+}
+
+/* Edge deployment: which /16 networks filter, one byte each for all 65,536,
+ * drawn from the run's seed with probability `coverage` (a network holding
+ * a telescope block never filters). NULL for transit deployment or no filter. */
+uint8_t *wc_filter_networks(const wc_scenario *sc, uint64_t seed);
+
+/* Blacklisting: steps from the first step a host acts infected in to the first
+ * in which its address is listed. */
+uint64_t wc_blacklist_steps(const wc_scenario *sc);
 
 #endif

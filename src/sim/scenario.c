@@ -167,15 +167,33 @@ static const struct key_def scenario_keys[] = {
 	 "What the target's owner does at `at`: move (the address no longer answers), "
 	 "blackhole (upstream drops it) or filter (upstream drops the worm's port-80 "
 	 "traffic to it); any of them stops the flood, which needs a completed connection."},
-	{"defense.filter", "method", KT_ENUM, SC(filter_content), 0, 0, "none", "", "none|content",
-	 "content: from `at`, transit networks drop every worm request whose path crosses them "
-	 "(content filtering, Moore et al. 2003); a probe within its sender's own /16 network "
-	 "crosses none. Blocked probes are counted (timeline blocked_probes)."},
+	{"defense.filter", "method", KT_ENUM, SC(filter_method), 0, 0, "none", "",
+	 "none|content|blacklist|port",
+	 "What the filters drop from `at` on (Moore et al. 2003): content, every worm request "
+	 "(by its signature); port, everything to the worm's port (the same for the worm's "
+	 "probes); blacklist, the probes of each infected address once it is listed, "
+	 "`blacklist_delay` after its first infection. A probe within its sender's own /16 "
+	 "network passes no filter. Blocked probes are counted (timeline blocked_probes)."},
+	{"defense.filter", "deployment", KT_ENUM, SC(filter_deployment), 0, 0, "transit", "",
+	 "transit|edge",
+	 "transit: filters sit on the paths between networks, and a share `coverage` of the "
+	 "probes between two /16s crosses one; edge: a share `coverage` of the /16 networks "
+	 "filter at their own border (see `direction`). Networks holding a telescope block "
+	 "never filter."},
+	{"defense.filter", "direction", KT_ENUM, SC(filter_direction), 0, 0, "both", "",
+	 "both|ingress|egress",
+	 "Edge filters only: drop what enters the network (ingress), what leaves it (egress) "
+	 "or both."},
 	{"defense.filter", "coverage", KT_DOUBLE, SC(filter_coverage), 0, 1, "0", "", NULL,
-	 "Share of probes between networks (/16s) whose path crosses a filtering transit "
-	 "network: the deployment (1: every path)."},
+	 "The deployment's reach: the share of probes between /16 networks that cross a "
+	 "filtering transit network, or the share of /16 networks filtering at their edge."},
 	{"defense.filter", "at", KT_TIME, SC(filter_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,
-	 "When the filters start: the outbreak's start plus the reaction time."},
+	 "When the filters start: for content and port filtering, the outbreak's start plus "
+	 "the reaction time; blacklists drop listed addresses from then on."},
+	{"defense.filter", "blacklist_delay", KT_DOUBLE, SC(blacklist_delay), 0, 1e7, "0", "s",
+	 NULL,
+	 "Blacklisting's reaction time: an address is listed this long after its first "
+	 "infection (rounded up to whole steps) and stays listed, through reboots."},
 	{"defense.target", "at", KT_TIME, SC(target_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,
 	 "When the target action takes effect."},
 

@@ -41,6 +41,14 @@ enum wc_strategy {
 };
 #define WC_MAX_STRATEGY_KEYS 8
 enum wc_target_action { WC_TARGET_NONE, WC_TARGET_MOVE, WC_TARGET_BLACKHOLE, WC_TARGET_FILTER };
+/* What [defense.filter] drops: every worm probe once deployed (content: by
+ * signature; port: the worm's whole port), or the probes of addresses on a
+ * blacklist, each listed blacklist_delay after its first infection. */
+enum wc_filter_method { WC_FILTER_NONE, WC_FILTER_CONTENT, WC_FILTER_BLACKLIST, WC_FILTER_PORT };
+/* Where the filters sit: on the paths between networks, or at the edges of a
+ * share of the networks themselves. */
+enum wc_filter_deployment { WC_DEPLOY_TRANSIT, WC_DEPLOY_EDGE };
+enum wc_filter_direction { WC_DIRECTION_BOTH, WC_DIRECTION_INGRESS, WC_DIRECTION_EGRESS };
 enum wc_congestion { WC_CONGESTION_HARD, WC_CONGESTION_SMOOTH };
 
 /* A host class: hosts that share reboot and patch behaviour. */
@@ -130,9 +138,12 @@ typedef struct wc_scenario {
 	wc_time target_at;
 
 	/* [defense.filter] */
-	int filter_content;	/* 1: worm requests are filtered in transit from filter_at */
-	double filter_coverage; /* share of inter-network probes crossing a filtering network */
-	wc_time filter_at;	/* when the content signature is deployed */
+	enum wc_filter_method filter_method;
+	enum wc_filter_deployment filter_deployment;
+	enum wc_filter_direction filter_direction; /* edge only */
+	double filter_coverage; /* transit: share of paths filtered; edge: share of /16s */
+	wc_time filter_at;	/* when the filters are deployed */
+	double blacklist_delay; /* seconds from a host's first infection to its listing */
 
 	/* [telescope] */
 	int ntelescope;

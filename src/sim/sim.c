@@ -92,9 +92,12 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (engine == WC_ENGINE_FAST && !fast_ok)
 		return wc_error_set(
 			err, WC_EXIT_USAGE,
-			"--engine fast: strategy %s is not supported by the fast engine "
+			"--engine fast: strategy %s%s is not supported by the fast engine "
 			"(use --engine probe or auto)",
-			wc_strategy_name(sc->strategy));
+			wc_strategy_name(sc->strategy),
+			wc_strategy_stateful(sc->strategy) ? ""
+			: sc->rate_cap > 0		   ? " with worm.rate_cap"
+							   : " with edge filters");
 
 	double t0 = now_seconds();
 	wc_population pop;
@@ -127,13 +130,15 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 
 bool wc_engine_fast_supports(const wc_scenario *sc)
 {
-	/* Local preference and transit filtering aggregate per /8 and /16 block; a
-	 * rate cap there would change every block's pressure at each step, which
-	 * the fast engine does not track. */
-	bool blocks = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE ||
-		      (sc->filter_content && sc->filter_coverage > 0);
-	if (blocks)
-		return !(sc->rate_cap > 0);
+	/* Local preference and filtering aggregate per /8 and /16 block; a rate
+	 * cap there would change every block's pressure at each step, which the
+	 * fast engine does not track, and edge filters under local preference
+	 * would split every /8's pressure by the target network's filters. */
+	bool local = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE;
+	if (local || wc_filter_enabled(sc)) {
+		bool edge = wc_filter_enabled(sc) && sc->filter_deployment == WC_DEPLOY_EDGE;
+		return !(sc->rate_cap > 0) && !(local && edge);
+	}
 	return !wc_strategy_stateful(sc->strategy);
 }
 
