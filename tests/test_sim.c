@@ -6,11 +6,14 @@
  */
 #include "testutil.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
 #include "report/report.h"
 #include "report/validation.h"
+#include "sim/population.h"
+#include "sim/probemodel.h"
 #include "sim/sim.h"
 
 /* Each test runs once per engine; cmocka hands it the engine as its state. */
@@ -514,6 +517,122 @@ static void content_filter_halves_the_rate(void **state)
 	assert_true(fabs(blocked - share * probes) < 5 * sqrt(probes * share * (1 - share)));
 }
 
+/*
+ * Blacklisting with full transit coverage: a host spreads only in its first
+ * L = ⌈delay/step⌉ steps, so each infects Poisson(R0) others, R0 = r·L·N/|S|
+ * while almost all are susceptible, and the outbreak is a branching process.
+ * Below R0 = 1 it dies out, and its total progeny from I0 seeds has mean
+ * I0/(1 − R0) and variance I0·R0/(1 − R0)^3 (the Borel distribution). 225,000
+ * hosts in a /4 probing at 10/s (r·N/|S| = 0.0084/s); delays of 0, 30 and 60 s
+ * give R0 = 0, 0.25 and 0.50. Probes within a host's own /16 pass every
+ * filter, for the whole run T: at most r·T·N·2^16/|S|^2 = 0.0018 more
+ * offspring per host, added to R0 (with delay 0 they are the only ones: a
+ * seed is listed before its first probe). The mean over 4 runs must lie
+ * within 4 of its standard deviations, and a faster reaction never gives
+ * more infections.
+ */
+static void blacklisting_is_a_branching_process(void **state)
+{
+	enum wc_engine engine = *(enum wc_engine *)*state;
+	const int delays[] = {0, 30, 60}, runs = 4, seeds = 500;
+	double previous = 0;
+	for (size_t d = 0; d < sizeof delays / sizeof delays[0]; d++) {
+		wc_scenario sc;
+		small_world(&sc, "constant");
+		set(&sc, "worm.scan_space=16.0.0.0/4");
+		set(&sc, "population.vulnerable=225000");
+		set(&sc, "outbreak.seed_hosts=500");
+		set(&sc, "worm.probe_rate=10");
+		set(&sc, "output.interval=60");
+		set(&sc, "outbreak.end=2001-07-19T10:15:00Z");
+		set(&sc, "defense.filter.method=blacklist");
+		set(&sc, "defense.filter.coverage=1");
+		set(&sc, "defense.filter.at=2001-07-19T10:00:00Z");
+		char kv[64];
+		snprintf(kv, sizeof kv, "defense.filter.blacklist_delay=%d", delays[d]);
+		set(&sc, kv);
+		finish(&sc);
+		double space = 0x1p28, own16 = 10.0 * 900 * 225000 * 0x1p16 / (space * space);
+		double r0 = 10.0 * delays[d] * 225000 / space + own16;
+		double mean = seeds / (1 - r0), var = seeds * r0 / pow(1 - r0, 3);
+		double sum = 0;
+		for (int run = 1; run <= runs; run++) {
+			wc_run_result res;
+			run_on(engine, &sc, (uint64_t)run, 2, &res);
+			sum += (double)res.timeline.rows[res.timeline.n - 1].cumulative_infected;
+			wc_run_result_free(&res);
+		}
+		double got = sum / runs, sd = sqrt(var / runs);
+		print_message("blacklist delay %d s: R0 %.3f, mean infected %.1f, closed form %.1f "
+			      "± %.1f\n",
+			      delays[d], r0, got, mean, sd);
+		assert_true(fabs(got - mean) < 4 * sd);
+		assert_true(got >= previous);
+		previous = got;
+	}
+}
+
+/*
+ * Edge filtering of worm requests from the start, at half the /16 networks of
+ * a /10. With ingress filters (direction both or ingress) no probe enters a
+ * filtering network from outside, so the outbreak ends having infected
+ * exactly the hosts of open networks (all of them, the run being long enough
+ * for the logistic to saturate there) and the seeds that fell in filtering
+ * networks, plus the few those reach in their own /16. With egress filters
+ * only, hosts of filtering networks are infected but infect no one outside,
+ * and everyone ends infected (but for the last few, whose wait grows long).
+ * The open networks' hosts are counted from the run's own population and
+ * filter table.
+ */
+static void edge_filters_close_networks(void **state)
+{
+	enum wc_engine engine = *(enum wc_engine *)*state;
+	const char *const directions[] = {"both", "ingress", "egress"};
+	for (size_t d = 0; d < 3; d++) {
+		wc_scenario sc;
+		small_world(&sc, "constant");
+		set(&sc, "population.vulnerable=1000");
+		set(&sc, "outbreak.seed_hosts=10");
+		set(&sc, "worm.probe_rate=60");
+		set(&sc, "output.interval=60");
+		set(&sc, "outbreak.end=2001-07-19T10:40:00Z");
+		set(&sc, "defense.filter.method=content");
+		set(&sc, "defense.filter.deployment=edge");
+		set(&sc, "defense.filter.coverage=0.5");
+		set(&sc, "defense.filter.at=2001-07-19T10:00:00Z");
+		char kv[64];
+		snprintf(kv, sizeof kv, "defense.filter.direction=%s", directions[d]);
+		set(&sc, kv);
+		finish(&sc);
+		const uint64_t seed = 3;
+		wc_population pop;
+		wc_error err = {0};
+		assert_int_equal(wc_population_build(&pop, &sc, seed, &err), 0);
+		uint8_t *filters = wc_filter_networks(&sc, seed);
+		assert_non_null(filters);
+		uint32_t open = 0;
+		for (uint32_t h = 0; h < pop.n; h++)
+			open += !filters[pop.addr[h] >> 16];
+		free(filters);
+		wc_population_free(&pop);
+
+		wc_run_result res;
+		run_on(engine, &sc, seed, 2, &res);
+		uint64_t got = res.timeline.rows[res.timeline.n - 1].cumulative_infected;
+		wc_run_result_free(&res);
+		print_message("edge filters (%s): %" PRIu64 " infected, %u hosts in open networks "
+			      "of 1000\n",
+			      directions[d], got, open);
+		assert_true(open > 300 && open < 700);
+		if (d < 2) {
+			assert_true(got >= open);
+			assert_true(got <= open + 10 + 5);
+		} else {
+			assert_true(got >= 990);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +658,10 @@ int main(void)
 		ENGINE_TEST(awareness_patching_decays, fast),
 		ENGINE_TEST(content_filter_halves_the_rate, probe),
 		ENGINE_TEST(content_filter_halves_the_rate, fast),
+		ENGINE_TEST(blacklisting_is_a_branching_process, probe),
+		ENGINE_TEST(blacklisting_is_a_branching_process, fast),
+		ENGINE_TEST(edge_filters_close_networks, probe),
+		ENGINE_TEST(edge_filters_close_networks, fast),
 		cmocka_unit_test(codered_aug1_answers_the_interview),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
