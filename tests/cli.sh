@@ -351,7 +351,7 @@ elif [ "$(head -c ${#SWEEP_HEAD} sw1/sweep.csv)" != "$SWEEP_HEAD" ]; then
 	fail "sweep.csv header" "$(head -n 1 sw1/sweep.csv)"
 elif [ "$(wc -l <sw1/sweep.csv)" -ne 5 ] || [ "$(wc -l <sw1/runs.csv)" -ne 9 ]; then
 	fail "sweep row counts" "sweep.csv $(wc -l <sw1/sweep.csv), runs.csv $(wc -l <sw1/runs.csv)"
-elif ! head -n 1 sw1/sweep.csv | grep -q ',hours_to_50pct_reached,.*,target_bytes_hi,runs$'; then
+elif ! head -n 1 sw1/sweep.csv | grep -q ',hours_to_50pct_reached,.*,target_bytes_hi,.*,infected_share_hi,runs$'; then
 	fail "sweep.csv header columns" "$(head -n 1 sw1/sweep.csv)"
 elif ! sed -n 2p sw1/sweep.csv | grep -q '^0,1,.*,2$' || ! sed -n 5p sw1/sweep.csv | grep -q '^0.5,3,'; then
 	fail "sweep.csv rows in combination order" "$(cut -d, -f1,2 sw1/sweep.csv | tr '\n' ' ')"

@@ -308,7 +308,8 @@ static void test_csv_by_hand(void **state)
 	const char *row1 = strchr(csv, '\n') + 1;
 	const char *want = "\"12.44.0.0/16,12.45.0.0/16\",15,-48.53102368,78.53102368,1,1,1,";
 	assert_true(strncmp(row1, want, strlen(want)) == 0);
-	assert_non_null(strstr(row1, ",3.5,,,1,,,,0,7,7,7,8,8,8,9,9,9,2\n12.44.0.0/16,0,0,0,"));
+	assert_non_null(strstr(
+		row1, ",3.5,,,1,,,,0,7,7,7,8,8,8,9,9,9,10,10,10,11,11,11,2\n12.44.0.0/16,0,0,0,"));
 	free(csv);
 	unlink(path);
 	rmdir(dir);
@@ -412,7 +413,8 @@ static void test_real_sweep(void **state)
 			    "cumulative_infected_hi,infected_mean,",
 			    95) == 0);
 	assert_non_null(strstr(csv, ",hours_to_90pct_hi,hours_to_90pct_reached,probes_mean,"));
-	assert_non_null(strstr(csv, ",target_bytes_hi,runs\n0,1406,1406,1406,"));
+	assert_non_null(strstr(csv, ",target_bytes_hi,blocked_probes_mean,"));
+	assert_non_null(strstr(csv, ",infected_share_hi,runs\n0,1406,1406,1406,"));
 	assert_true(strncmp(runs, "combination,class.home.patch_rate,seed,cumulative_infected,",
 			    59) == 0);
 	assert_non_null(strstr(runs, "\n0,0,11,1406,"));

@@ -25,6 +25,9 @@ static const wc_outcome_def outcomes[WC_NOUTCOMES] = {
 	[WC_OUT_PROBES] = {"probes", "probes in all", false},
 	[WC_OUT_TELESCOPE_SOURCES] = {"telescope_sources", "telescope sources at end", false},
 	[WC_OUT_TARGET_BYTES] = {"target_bytes", "flood bytes at the target", false},
+	[WC_OUT_BLOCKED_PROBES] = {"blocked_probes", "probes dropped by filters", false},
+	[WC_OUT_INFECTED_SHARE] = {"infected_share", "share of vulnerable hosts ever infected",
+				   false},
 };
 
 const wc_outcome_def *wc_outcome_get(int i)
@@ -70,6 +73,9 @@ void wc_outcomes_measure(const wc_scenario *sc, const wc_run_result *res, double
 	out[WC_OUT_PROBES] = (double)f.total_probes;
 	out[WC_OUT_TELESCOPE_SOURCES] = (double)f.final_telescope_sources;
 	out[WC_OUT_TARGET_BYTES] = (double)f.total_target_bytes;
+	out[WC_OUT_BLOCKED_PROBES] = (double)f.total_blocked_probes;
+	out[WC_OUT_INFECTED_SHARE] =
+		vulnerable > 0 ? (double)f.final_cumulative_infected / vulnerable : NAN;
 }
 
 void wc_mean_ci95(const double *x, size_t count, size_t stride, wc_mean_ci *out)

@@ -34,6 +34,8 @@ enum wc_outcome {
 	WC_OUT_PROBES,		    /* probes in all rows */
 	WC_OUT_TELESCOPE_SOURCES,   /* distinct sources the telescope saw, at the last row */
 	WC_OUT_TARGET_BYTES,	    /* flood bytes that reached the target, all rows */
+	WC_OUT_BLOCKED_PROBES,	    /* probes the filters dropped, all rows */
+	WC_OUT_INFECTED_SHARE,	    /* cumulative infected / vulnerable hosts */
 	WC_NOUTCOMES
 };
 

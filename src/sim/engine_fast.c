@@ -1026,8 +1026,8 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			continue;
 		x->flags |= FLAG_SEEN;
 		x->sight_step = NEVER;
-		double tele = f->rate[x->class_id] *
-			      host_tele(f, block_of(f, f->sights[i]), filter_status(f, f->sights[i], x));
+		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, f->sights[i]),
+							       filter_status(f, f->sights[i], x));
 		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
@@ -1539,8 +1539,9 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		double reach_f = f.edge16 ? passing_rate(&f, 1) : 0;
 		double nu = kappa * f.dt * f.hit_scale * f.wa * passing_rate(&f, 0);
 		double open = (double)pool_size(&f, 0);
-		double hits_mean = nu * open + kappa * f.dt * f.hit_scale *
-						       (f.wa * reach_f * f.nsus_f + f.w8sum + f.w16sum);
+		double hits_mean =
+			nu * open + kappa * f.dt * f.hit_scale *
+					    (f.wa * reach_f * f.nsus_f + f.w8sum + f.w16sum);
 		double gap = (double)(stop - s - 1);
 		double g = gap > 0 ? geometric(&f, -expm1(-nu * open)) : INFINITY;
 		uint64_t next = g <= gap ? s + (uint64_t)g : stop;

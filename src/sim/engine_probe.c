@@ -243,8 +243,8 @@ static inline __attribute__((always_inline)) void probe_fate(const engine *e, ui
 /* A probe not drawn ahead: both lookup stages at once. */
 static inline __attribute__((always_inline)) void probe_next(const engine *e, uint32_t from,
 							     uint32_t own, bool filtered,
-							     wc_rng *rng, uint8_t *flags,
-							     tally *t, worker *w)
+							     wc_rng *rng, uint8_t *flags, tally *t,
+							     worker *w)
 {
 	uint64_t x = wc_rng_next(rng);
 	probe_fate(e, from, own, filtered, x, wc_addrindex_row(e->index, target_address(e, x)),
