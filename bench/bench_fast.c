@@ -11,6 +11,10 @@
  *    peak. Target: the fast engine at least 100x faster.
  * 3. A scale run: the same worm and day with 10 million vulnerable hosts placed
  *    uniformly (an IoT-sized population): wall time and peak memory.
+ * 4. What filters cost: the codered-v2 day's engine time with no filter (the
+ *    baseline, same run), content filters on 90% of paths from 14:00 UTC, and
+ *    blacklists at the edges of 90% of networks listing 40 minutes after
+ *    infection (the Internet Quarantine thresholds, docs/validation.md).
  *
  * Figures are medians of several repetitions; `--quick` skips the probe
  * engine's window (minutes) and the scale run.
@@ -159,10 +163,44 @@ static void scale_run(const char *binary)
 	       median(wall, REPS), median(rss, REPS), REPS);
 }
 
+static void filters(void)
+{
+	static const char *const none[] = {"defense.filter.method=none"};
+	static const char *const content[] = {"defense.filter.method=content",
+					      "defense.filter.coverage=0.9",
+					      "defense.filter.at=2001-07-19T14:00:00Z"};
+	static const char *const blacklist[] = {
+		"defense.filter.method=blacklist", "defense.filter.deployment=edge",
+		"defense.filter.coverage=0.9", "defense.filter.blacklist_delay=2400"};
+	const char *const *sets[] = {none, content, blacklist};
+	const int nsets[] = {1, 3, 4};
+	const char *names[] = {"no filter (baseline)", "content, transit 0.9, +4 h",
+			       "blacklist, edge 0.9, 40 min"};
+	enum { REPS = 7 };
+	double base = 0;
+	for (int k = 0; k < 3; k++) {
+		wc_scenario sc;
+		load(&sc, sets[k], nsets[k]);
+		double eng[REPS];
+		for (int i = 0; i < REPS; i++) {
+			wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
+			eng[i] = res.engine_seconds;
+			wc_run_result_free(&res);
+		}
+		double m = median(eng, REPS);
+		if (k == 0)
+			base = m;
+		printf("codered-v2 day with filters, fast engine: %-30s engine %.3f s (%.2fx the "
+		       "baseline; median of %d seeds)\n",
+		       names[k], m, m / base, REPS);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	full_day("build/wormcast");
+	filters();
 	if (quick)
 		return 0;
 	same_window((int)sysconf(_SC_NPROCESSORS_ONLN));

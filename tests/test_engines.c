@@ -8,7 +8,7 @@
  * (datagrams at bandwidth-limited rates that differ by class, a binding
  * aggregate rate cap, a copy lifetime, devices a worm request knocks out), and a Code Red II-like
  * one (local preference, thread counts by class, a telescope inside one /16, blacklisting in
- * transit), and an Internet Quarantine-like one (blacklisting at the edges of half the networks,
+ * transit at half coverage), and an Internet Quarantine-like one (blacklisting at the edges of half the networks,
  * with reboots). For each statistic
  * the two samples are compared with the two-sample Kolmogorov–Smirnov test; the engines agree if no
  * statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
@@ -276,8 +276,8 @@ static void local_outbreak(wc_scenario *sc)
 		"clock.spread_days=1-31",
 		"clock.flood_days=none",
 		"defense.filter.method=blacklist",
-		"defense.filter.coverage=0.7",
-		"defense.filter.blacklist_delay=10",
+		"defense.filter.coverage=0.5",
+		"defense.filter.blacklist_delay=30",
 		"output.interval=1",
 	};
 	apply(sc, sets, sizeof sets / sizeof sets[0]);

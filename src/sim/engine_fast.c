@@ -180,10 +180,15 @@ typedef struct fast {
 	/* Where probes go: per-address hit weight per unit rate, anywhere in S,
 	 * in the sender's /8 and in its /16 (0 unless local preference). */
 	double wa, w8, w16;
-	bool comps;		 /* /8 and /16 components are in use */
-	double *r16, r8[256];	 /* spreading rate per block */
-	double *p16, p8[2][256]; /* the same, passing the filters (see filter_init) */
-	uint32_t *n16, n8[256];
+	bool comps; /* /8 and /16 components are in use */
+	/* Per block: spreading rate, the same passing the filters (see
+	 * filter_init), spreading hosts; one record per /16, one line to fetch. */
+	struct block16 {
+		double rate, pass;
+		uint32_t senders;
+	} * b16;
+	double r8[256], p8[2][256];
+	uint32_t n8[256];
 	double w8sum, w16sum; /* Σ over blocks of their component weight × S */
 	float *tele16;	      /* per /16: p_t of a sender there (local or filtered only) */
 	float *tele_own16;    /* per /16: the part of it inside the sender's own /16 */
@@ -192,9 +197,9 @@ typedef struct fast {
 	 * target's network filters at its edge; beta[st] is the share of the
 	 * sender's probes dropped */
 	uint64_t filter_step;
-	bool filter_on, blacklist;
-	uint64_t list_delay; /* blacklisting: steps from infection to listing */
-	uint8_t *edge16;     /* edge deployment: 1 for a /16 that filters */
+	bool filters, filter_on, blacklist; /* configured; deployed; by blacklist */
+	uint64_t list_delay;		    /* blacklisting: steps from infection to listing */
+	uint8_t *edge16;		    /* edge deployment: 1 for a /16 that filters */
 	double pass[NSTATUS][2], beta[NSTATUS];
 	uint64_t spread_status[WC_MAX_CLASSES][NSTATUS];
 	double own16_share; /* share of a sender's probes to its own /16 (no filter) */
@@ -512,17 +517,30 @@ static double host_tele(const fast *f, uint32_t b, enum filter_status st)
 	return own + f->pass[st][0] * ((double)f->tele16[b] - own);
 }
 
+/* The spreading rate of block b (a /16) or a (a /8) that passes the filters
+ * toward networks of kind k; without filters, all of it (and the sums are
+ * not kept). */
+static double pass16(const fast *f, uint32_t b)
+{
+	return f->filters ? f->b16[b].pass : f->b16[b].rate;
+}
+
+static double pass8(const fast *f, int k, uint32_t a)
+{
+	return f->filters ? f->p8[k][a] : f->r8[a];
+}
+
 /* The /16 component's weight per address: probes from senders in b all
  * reach b, those of the other components only when they pass the filters. */
 static double own16_weight(const fast *f, uint32_t b)
 {
-	double w = f->w16 * f->r16[b] + (f->wa + f->w8) * (f->r16[b] - f->p16[b]);
+	double w = f->w16 * f->b16[b].rate + (f->wa + f->w8) * (f->b16[b].rate - pass16(f, b));
 	return w > 0 ? w : 0;
 }
 
 static double own8_weight(const fast *f, uint32_t a)
 {
-	return f->w8 * f->p8[0][a]; /* local preference has no edge filters */
+	return f->w8 * pass8(f, 0, a); /* local preference has no edge filters */
 }
 
 static void comp_touch(fast *f, uint32_t k);
@@ -543,13 +561,16 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
 		double w8_before = f->comps ? own8_weight(f, a) : 0;
-		f->n16[b] += (uint32_t)delta;
+		f->b16[b].senders += (uint32_t)delta;
 		f->n8[a] += (uint32_t)delta;
-		f->r16[b] = f->n16[b] ? f->r16[b] + r : 0;
+		f->b16[b].rate = f->b16[b].senders ? f->b16[b].rate + r : 0;
 		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
-		f->p16[b] = f->n16[b] ? f->p16[b] + r * f->pass[st][kind16(f, b)] : 0;
-		for (int k = 0; k < 2; k++)
-			f->p8[k][a] = f->n8[a] ? f->p8[k][a] + r * f->pass[st][k] : 0;
+		if (f->filters) {
+			struct block16 *blk = &f->b16[b];
+			blk->pass = blk->senders ? blk->pass + r * f->pass[st][kind16(f, b)] : 0;
+			for (int k = 0; k < 2; k++)
+				f->p8[k][a] = f->n8[a] ? f->p8[k][a] + r * f->pass[st][k] : 0;
+		}
 		if (f->comps) {
 			f->w16sum += (own16_weight(f, b) - w16_before) * f->s16[b];
 			f->w8sum += (own8_weight(f, a) - w8_before) * f->s8[a];
@@ -563,10 +584,21 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 	}
 }
 
+/* Σ r_c over spreading hosts (all, or only those the telescope has seen). */
+static double class_sum(const fast *f, const uint64_t *count)
+{
+	double sum = 0;
+	for (int c = 0; c < f->nclasses; c++)
+		sum += (double)count[c] * f->rate[c];
+	return sum;
+}
+
 /* Σ r·pass[st][k] over spreading hosts: the rate that reaches networks of
  * kind k (0 open, 1 filtering at the edge) from outside their own /16. */
 static double passing_rate(const fast *f, int k)
 {
+	if (!f->filters)
+		return class_sum(f, f->spread_class); /* every pass factor is 1 */
 	double sum = 0;
 	for (int c = 0; c < f->nclasses; c++)
 		for (int st = 0; st < NSTATUS; st++)
@@ -577,19 +609,12 @@ static double passing_rate(const fast *f, int k)
 /* The rate of probes the filters drop. */
 static double blocked_rate(const fast *f)
 {
+	if (!f->filters)
+		return 0;
 	double sum = 0;
 	for (int c = 0; c < f->nclasses; c++)
 		for (int st = ST_FILTERABLE; st < NSTATUS; st++)
 			sum += f->rate[c] * (double)f->spread_status[c][st] * f->beta[st];
-	return sum;
-}
-
-/* Σ r_c over spreading hosts (all, or only those the telescope has seen). */
-static double class_sum(const fast *f, const uint64_t *count)
-{
-	double sum = 0;
-	for (int c = 0; c < f->nclasses; c++)
-		sum += (double)count[c] * f->rate[c];
 	return sum;
 }
 
@@ -739,7 +764,7 @@ static void slot_swap(fast *f, uint32_t p, uint32_t q)
 }
 
 /* One more (+1) or one fewer (−1) susceptible host in h's block. */
-static void sus_count(fast *f, uint32_t h, int delta)
+static inline void sus_count(fast *f, uint32_t h, int delta)
 {
 	uint32_t b = block_of(f, h), a = b >> 8;
 	f->s16[b] += (uint32_t)delta;
@@ -1094,11 +1119,11 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
 		int k = kind16(f, b);
-		double in16 = (f->wa + f->w8 + f->w16) * f->r16[b];
-		double in8 = fmax(0, (f->wa + f->w8) * (f->p8[k][a] - f->p16[b]));
-		double total = in16 + in8 + fmax(0, f->wa * (reach[k] - f->p8[k][a]));
+		double in16 = (f->wa + f->w8 + f->w16) * f->b16[b].rate;
+		double in8 = fmax(0, (f->wa + f->w8) * (pass8(f, k, a) - pass16(f, b)));
+		double total = in16 + in8 + fmax(0, f->wa * (reach[k] - pass8(f, k, a)));
 		double nu = scale * f->wa * reach[k] +
-			    scale * (f->w8 * f->p8[k][a] + own16_weight(f, b));
+			    scale * (f->w8 * pass8(f, k, a) + own16_weight(f, b));
 		f->hit_probes += poisson_positive(f, nu);
 		double u = gsl_rng_uniform(f->g) * total;
 		if (!f->sc->classes[f->host[h].class_id].fails) { /* infections only */
@@ -1184,9 +1209,7 @@ static void blocks_init(fast *f)
 	f->fen = xcalloc(NBLOCKS + 1, sizeof *f->fen);
 	f->slot = xmallocarray(f->n, sizeof *f->slot);
 	f->pick = xcalloc(f->n, sizeof *f->pick);
-	f->r16 = xcalloc(NBLOCKS, sizeof *f->r16);
-	f->p16 = xcalloc(NBLOCKS, sizeof *f->p16);
-	f->n16 = xcalloc(NBLOCKS, sizeof *f->n16);
+	f->b16 = xcalloc(NBLOCKS, sizeof *f->b16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
 		f->slot[h] = h;
@@ -1305,6 +1328,7 @@ static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 	f->pass[ST_OPEN][0] = f->pass[ST_OPEN][1] = 1;
 	if (!wc_filter_enabled(sc))
 		return;
+	f->filters = true;
 	f->filter_step = first_step_at(sc, sc->filter_at);
 	f->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
 	f->list_delay = wc_blacklist_steps(sc);
@@ -1424,9 +1448,7 @@ static void fast_free(fast *f)
 	free(f->slot);
 	free(f->s16);
 	free(f->fen);
-	free(f->r16);
-	free(f->p16);
-	free(f->n16);
+	free(f->b16);
 	free(f->edge16);
 	free(f->fen_pool[0]);
 	free(f->fen_pool[1]);

@@ -184,7 +184,7 @@ static const struct key_def scenario_keys[] = {
 	 "both|ingress|egress",
 	 "Edge filters only: drop what enters the network (ingress), what leaves it (egress) "
 	 "or both."},
-	{"defense.filter", "coverage", KT_DOUBLE, SC(filter_coverage), 0, 1, "0", "", NULL,
+	{"defense.filter", "coverage", KT_DOUBLE, SC(filter_coverage), 0, 1, "1", "", NULL,
 	 "The deployment's reach: the share of probes between /16 networks that cross a "
 	 "filtering transit network, or the share of /16 networks filtering at their edge."},
 	{"defense.filter", "at", KT_TIME, SC(filter_at), 0, 0, "2001-07-19T00:00:00Z", "UTC", NULL,

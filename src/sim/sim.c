@@ -90,14 +90,10 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (engine == WC_ENGINE_AUTO)
 		engine = fast_ok ? WC_ENGINE_FAST : WC_ENGINE_PROBE;
 	if (engine == WC_ENGINE_FAST && !fast_ok)
-		return wc_error_set(
-			err, WC_EXIT_USAGE,
-			"--engine fast: strategy %s%s is not supported by the fast engine "
-			"(use --engine probe or auto)",
-			wc_strategy_name(sc->strategy),
-			wc_strategy_stateful(sc->strategy) ? ""
-			: sc->rate_cap > 0		   ? " with worm.rate_cap"
-							   : " with edge filters");
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "--engine fast: the fast engine cannot run strategy %s %s; "
+				    "use --engine probe or auto",
+				    wc_strategy_name(sc->strategy), wc_engine_fast_refusal(sc));
 
 	double t0 = now_seconds();
 	wc_population pop;
@@ -128,18 +124,26 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	return rc;
 }
 
-bool wc_engine_fast_supports(const wc_scenario *sc)
+const char *wc_engine_fast_refusal(const wc_scenario *sc)
 {
 	/* Local preference and filtering aggregate per /8 and /16 block; a rate
 	 * cap there would change every block's pressure at each step, which the
 	 * fast engine does not track, and edge filters under local preference
 	 * would split every /8's pressure by the target network's filters. */
 	bool local = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE;
-	if (local || wc_filter_enabled(sc)) {
-		bool edge = wc_filter_enabled(sc) && sc->filter_deployment == WC_DEPLOY_EDGE;
-		return !(sc->rate_cap > 0) && !(local && edge);
-	}
-	return !wc_strategy_stateful(sc->strategy);
+	bool filter = wc_filter_enabled(sc);
+	if (!local && wc_strategy_stateful(sc->strategy))
+		return "(its targets depend on each copy's state)";
+	if ((local || filter) && sc->rate_cap > 0)
+		return local ? "with worm.rate_cap" : "with filters and worm.rate_cap";
+	if (local && filter && sc->filter_deployment == WC_DEPLOY_EDGE)
+		return "with edge filters";
+	return NULL;
+}
+
+bool wc_engine_fast_supports(const wc_scenario *sc)
+{
+	return wc_engine_fast_refusal(sc) == NULL;
 }
 
 void wc_run_result_free(wc_run_result *res)

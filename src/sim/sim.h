@@ -51,6 +51,8 @@ void wc_run_result_free(wc_run_result *res);
 
 /* True if the fast engine can run sc (auto then picks it). */
 bool wc_engine_fast_supports(const wc_scenario *sc);
+/* Why it cannot, as a phrase to follow "strategy NAME", or NULL if it can. */
+const char *wc_engine_fast_refusal(const wc_scenario *sc);
 
 const char *wc_engine_name(enum wc_engine e);
 /* "auto", "probe", "fast" → 0, or -1 if unknown. */
