@@ -1,17 +1,19 @@
 /*
  * The two engines simulate one model, so their outputs must agree in
- * distribution (issue 3). Two small worlds where the probe engine is cheap are
- * run with 200 seeds on each engine: a Code Red-like one with every mechanism
- * switched on (reboots, cleaning, patching on a schedule and by awareness,
- * wrong clocks, the midnight phase change, the flood and the target move, the
- * telescope, content filtering in transit from 30 s after midnight), and a Slammer-like one
- * (datagrams at bandwidth-limited rates that differ by class, a binding
- * aggregate rate cap, a copy lifetime, devices a worm request knocks out), and a Code Red II-like
- * one (local preference, thread counts by class, a telescope inside one /16, blacklisting in
- * transit at half coverage), and an Internet Quarantine-like one (blacklisting at the edges of half the networks,
- * with reboots). For each statistic
- * the two samples are compared with the two-sample Kolmogorov–Smirnov test; the engines agree if no
- * statistic rejects at the Bonferroni-corrected level α = 0.01 / #stats.
+ * distribution (issue 3). Four small worlds where the probe engine is cheap
+ * are run with 200 seeds on each engine: a Code Red-like one with every
+ * mechanism switched on (reboots, cleaning, patching on a schedule and by
+ * awareness, wrong clocks, the midnight phase change, the flood and the target
+ * move, the telescope, content filtering in transit from 30 s after
+ * midnight); a Slammer-like one (datagrams at bandwidth-limited rates that
+ * differ by class, a binding aggregate rate cap, a copy lifetime, devices a
+ * worm request knocks out); a Code Red II-like one (local preference, thread
+ * counts by class, a telescope inside one /16, blacklisting in transit at
+ * half coverage); and an Internet Quarantine-like one (blacklisting at the
+ * edges of half the networks, with reboots). For each statistic the two
+ * samples are compared with the two-sample Kolmogorov–Smirnov test; the
+ * engines agree if no statistic rejects at the Bonferroni-corrected level
+ * α = 0.01 / #stats.
  *
  * A test that cannot fail proves nothing, so the same comparison is run
  * against a fast engine whose per-probe hit probability is 5% too high

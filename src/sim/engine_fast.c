@@ -68,7 +68,8 @@
  *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
- * calendar phase change by its own clock, and its first telescope sighting.
+ * calendar phase change by its own clock, and its first telescope sighting;
+ * under blacklisting, a fourth when its address is listed (filter_init).
  * They sit in a bucket queue indexed by step; an event is acted on only if
  * the host's current schedule still names that step (a reboot, a phase change
  * or a patch makes older events stale). A bucket is an array, walked in order

@@ -31,6 +31,13 @@
  * and patched; the earlier one happens. Independently, a host is patched at its
  * population patch_at instant (clean and immune whatever its state).
  *
+ * Filters. Once deployed, a filterable host's probe (every host under
+ * content or port filtering; under blacklisting, one whose address was listed
+ * at a fixed number of steps after its first infection) to another /16 is
+ * dropped before its address is looked up: in transit with probability
+ * `coverage`, from the draw's unused high bits; at the edge when its own
+ * network or the target's filters (a per-/16 table drawn from the seed).
+ *
  * Determinism. The random stream of host h in step s is wc_rng_at(seed, h, s);
  * the hosts infected in a step are a set (the union of all threads' hits; a
  * host hit several times is credited to one of its hitters, picked from a
