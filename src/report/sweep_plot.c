@@ -160,42 +160,52 @@ static void sweep_draw(void *ctx)
 	}
 
 	if (p->lines > 1) {
-		const char **text = xmallocarray((size_t)p->lines, sizeof *text);
-		char(*buf)[200] = xmallocarray((size_t)p->lines, sizeof *buf);
-		PLINT *opts = xmallocarray((size_t)p->lines, sizeof *opts);
-		PLINT *colours = xmallocarray((size_t)p->lines, sizeof *colours);
-		PLINT *text_colours = xmallocarray((size_t)p->lines, sizeof *text_colours);
-		PLINT *styles = xmallocarray((size_t)p->lines, sizeof *styles);
-		PLFLT *widths = xmallocarray((size_t)p->lines, sizeof *widths);
-		for (int l = 0; l < p->lines; l++) {
+		/* With one other varied key the legend names it once, in a heading
+		 * entry without a line, and each line by its value alone: long
+		 * values (times, prefix lists) then still fit beside the plot. */
+		bool heading = sw->nkeys == 2;
+		int entries = p->lines + heading;
+		const char **text = xmallocarray((size_t)entries, sizeof *text);
+		char(*buf)[200] = xmallocarray((size_t)entries, sizeof *buf);
+		PLINT *opts = xmallocarray((size_t)entries, sizeof *opts);
+		PLINT *colours = xmallocarray((size_t)entries, sizeof *colours);
+		PLINT *text_colours = xmallocarray((size_t)entries, sizeof *text_colours);
+		PLINT *styles = xmallocarray((size_t)entries, sizeof *styles);
+		PLFLT *widths = xmallocarray((size_t)entries, sizeof *widths);
+		for (int e = 0; e < entries; e++) {
+			int l = e - heading;
 			char raw[200];
 			size_t o = 0;
 			raw[0] = '\0';
-			for (size_t kk = 1; kk < sw->nkeys && o < sizeof raw; kk++) {
-				int w = snprintf(
-					raw + o, sizeof raw - o, "%s%s=%s", kk > 1 ? ", " : "",
-					sw->keys[kk].key,
+			if (l < 0)
+				snprintf(raw, sizeof raw, "%s:", sw->keys[1].key);
+			for (size_t kk = 1; l >= 0 && kk < sw->nkeys && o < sizeof raw; kk++) {
+				const char *value =
 					sw->keys[kk]
-						.values[wc_sweep_value_index(sw, (uint64_t)l, kk)]);
+						.values[wc_sweep_value_index(sw, (uint64_t)l, kk)];
+				int w = heading ? snprintf(raw, sizeof raw, "%s", value)
+						: snprintf(raw + o, sizeof raw - o, "%s%s=%s",
+							   kk > 1 ? ", " : "", sw->keys[kk].key,
+							   value);
 				if (w < 0)
 					break;
 				o += (size_t)w;
 			}
-			wc_plot_escape(raw, buf[l], sizeof buf[l]);
-			text[l] = buf[l];
-			opts[l] = PL_LEGEND_LINE;
-			colours[l] = COL_LINE0 + l;
-			text_colours[l] = COL_FG;
-			styles[l] = 1;
-			widths[l] = 2.0;
+			wc_plot_escape(raw, buf[e], sizeof buf[e]);
+			text[e] = buf[e];
+			opts[e] = l < 0 ? PL_LEGEND_NONE : PL_LEGEND_LINE;
+			colours[e] = l < 0 ? COL_FG : COL_LINE0 + l;
+			text_colours[e] = COL_FG;
+			styles[e] = 1;
+			widths[e] = 2.0;
 		}
 		PLFLT lw, lh;
 		plwidth(1.0);
 		plschr(0, 0.75);
 		pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
 			 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05, COL_BG, COL_FG,
-			 1, 0, 0, p->lines, opts, 1.0, 1.0, 1.8, 0.0, text_colours, text, NULL,
-			 NULL, NULL, NULL, colours, styles, widths, NULL, NULL, NULL, NULL);
+			 1, 0, 0, entries, opts, 1.0, 1.0, 1.8, 0.0, text_colours, text, NULL, NULL,
+			 NULL, NULL, colours, styles, widths, NULL, NULL, NULL, NULL);
 		plschr(0, 1.0);
 		free(text);
 		free(buf);
