@@ -39,8 +39,8 @@ done
 
 # Per deployment and coverage, from runs.csv: the largest reaction time such
 # that it and every faster one keep the share infected under 0.1, judged two
-# ways: on the mean over the runs, and in at least 95% of the runs (Moore et
-# al.'s stricter criterion); with the mean share there.
+# ways: on the mean over the runs, and in at least 95% of the runs (the
+# stricter, percentile criterion).
 table() { # FILE UNIT(h|min)
 	awk -F, -v unit="$2" '
 	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "infected_share") col = i; next }
