@@ -114,8 +114,15 @@ void wc_report_print_summary(FILE *out, const wc_scenario *sc, const wc_run_resu
 	row_count(out, label, fig.peak_new_infections, &fig.peak_new_infections_time);
 	row_count(out, "peak active", fig.peak_active, &fig.peak_active_time);
 	row_count(out, "peak scan packets/s", fig.peak_probe_pps, &fig.peak_probe_pps_time);
-	row_count(out, "peak scan Mbit/s", (uint64_t)((double)fig.peak_probe_bps / 1e6 + 0.5),
-		  &fig.peak_probe_pps_time);
+	double mbit = (double)fig.peak_probe_bps / 1e6;
+	if (mbit < 100) { /* small floods of scans still deserve a figure */
+		snprintf(buf, sizeof buf, "%*.1f  at %s", NUMBER_WIDTH, mbit,
+			 wc_time_format(fig.peak_probe_pps_time, t));
+		row_text(out, "peak scan Mbit/s", buf);
+	} else {
+		row_count(out, "peak scan Mbit/s", (uint64_t)(mbit + 0.5),
+			  &fig.peak_probe_pps_time);
+	}
 	char target[16];
 	snprintf(label, sizeof label, "flood bytes at %s",
 		 wc_ipv4_format(sc->flood_target, target));
