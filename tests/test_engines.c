@@ -7,9 +7,10 @@
  * move, the telescope, content filtering in transit from 30 s after
  * midnight); a Slammer-like one (datagrams at bandwidth-limited rates that
  * differ by class, a binding aggregate rate cap, a copy lifetime, devices a
- * worm request knocks out); a Code Red II-like one (local preference, thread
- * counts by class, a telescope inside one /16, blacklisting in transit at
- * half coverage); and an Internet Quarantine-like one (blacklisting at the
+ * worm request knocks out, port filters at the edges of half the networks
+ * from 20 s in); a Code Red II-like one (local preference, thread counts by
+ * class, a telescope inside one /16, a rate cap that binds late, blacklisting
+ * in transit at half coverage); and an Internet Quarantine-like one (blacklisting at the
  * edges of half the networks, with reboots). For each statistic the two
  * samples are compared with the two-sample Kolmogorov–Smirnov test; the
  * engines agree if no statistic rejects at the Bonferroni-corrected level
@@ -116,6 +117,10 @@ static void datagram_outbreak(wc_scenario *sc)
 		"class.fast.patch_rate=30",
 		"clock.spread_days=1-31",
 		"clock.flood_days=none",
+		"defense.filter.method=port",
+		"defense.filter.deployment=edge",
+		"defense.filter.coverage=0.5",
+		"defense.filter.at=2003-01-25T05:30:20Z",
 		"output.interval=1",
 	};
 	apply(sc, sets, sizeof sets / sizeof sets[0]);
@@ -277,6 +282,7 @@ static void local_outbreak(wc_scenario *sc)
 		"class.zh.lifetime=0.02",
 		"clock.spread_days=1-31",
 		"clock.flood_days=none",
+		"worm.rate_cap=8000",
 		"defense.filter.method=blacklist",
 		"defense.filter.coverage=0.5",
 		"defense.filter.blacklist_delay=30",

@@ -57,7 +57,8 @@
  * independent infection process over its block's susceptible hosts: the
  * global one is drawn as above, and each /8 or /16 with spreading hosts is a
  * component with its own geometric next-infection step, in the event queue,
- * redrawn whenever its R or S changes. A host picked by one component in a
+ * redrawn whenever its R or S changes, or κ (all of them, then: a new
+ * geometric wait is exact by memorylessness). A host picked by one component in a
  * step is no longer eligible for the next (each host is hit independently, so
  * the union is what matters). Hosts are numbered by address, so a /16's hosts
  * are one id range; a Fenwick tree over the /16s' susceptible counts picks a
@@ -206,7 +207,11 @@ typedef struct fast {
 	double own16_share; /* share of a sender's probes to its own /16 (no filter) */
 	double tele_all;    /* Σ over spreading hosts of r·p_t */
 	double tele_seen;   /* the same over hosts the telescope has seen */
-	/* components (local only): pending infection step, dirty marks */
+	/* components: pending infection step, dirty marks; with a rate cap, the
+	 * κ their pending steps were drawn with, and the /16s with senders
+	 * (live16[live_pos[b]] = b), all of which κ's changes make stale */
+	double comp_kappa;
+	uint32_t *live16, *live_pos, nlive;
 	uint32_t *comp_due;
 	uint8_t *comp_dirty;
 	uint32_t *dirty, ndirty;
@@ -546,6 +551,19 @@ static double own8_weight(const fast *f, uint32_t a)
 
 static void comp_touch(fast *f, uint32_t k);
 
+/* Block b gains its first sender (add) or loses its last. */
+static void live_update(fast *f, uint32_t b, bool add)
+{
+	if (add) {
+		f->live_pos[b] = f->nlive;
+		f->live16[f->nlive++] = b;
+	} else {
+		uint32_t last = f->live16[--f->nlive];
+		f->live16[f->live_pos[b]] = last;
+		f->live_pos[last] = f->live_pos[b];
+	}
+}
+
 static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
@@ -563,6 +581,8 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
 		double w8_before = f->comps ? own8_weight(f, a) : 0;
 		f->b16[b].senders += (uint32_t)delta;
+		if (f->live16 && f->b16[b].senders == (delta > 0 ? 1u : 0u))
+			live_update(f, b, delta > 0);
 		f->n8[a] += (uint32_t)delta;
 		f->b16[b].rate = f->b16[b].senders ? f->b16[b].rate + r : 0;
 		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
@@ -997,9 +1017,28 @@ static void draw_component(fast *f, uint32_t k, double scale, bool positive)
 		draw_infections(f, pool, lo, hi, nsus, nu, positive);
 }
 
+/* With a rate cap, κ scales every component's pressure: when it has changed
+ * since their pending steps were drawn, all of them are stale (and redrawn,
+ * which the geometric's memorylessness makes exact). */
+static void kappa_check(fast *f)
+{
+	double kappa = cap_scale(f);
+	if (!f->live16 || kappa == f->comp_kappa)
+		return;
+	f->comp_kappa = kappa;
+	for (uint32_t a = 0; a < 256; a++)
+		if (f->n8[a] > 0)
+			comp_touch(f, COMP_8 + a);
+	for (uint32_t i = 0; i < f->nlive; i++)
+		comp_touch(f, COMP_16 + f->live16[i]);
+	if (f->edge16)
+		comp_touch(f, COMP_POOL_F);
+}
+
 /* After step s: every component that changed gets its next infection step. */
 static void redraw_components(fast *f, uint64_t s)
 {
+	kappa_check(f);
 	double scale = cap_scale(f) * f->dt * f->hit_scale;
 	for (uint32_t i = 0; i < f->ndirty; i++) {
 		uint32_t k = f->dirty[i];
@@ -1034,6 +1073,8 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 	/* This step's rate factor and scaled time; hosts seen before it send
 	 * telescope probes all through it, hosts first seen in it for the rest. */
 	double kappa = cap_scale(f);
+	if (f->comps)
+		kappa_check(f); /* before this step's draws */
 	f->lambda_next = f->lambda + kappa * f->dt;
 	f->tele_mean += f->tele_seen * kappa * f->dt;
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
@@ -1261,6 +1302,11 @@ static uint64_t first_step_at(const wc_scenario *sc, wc_time t)
 
 static void components_alloc(fast *f)
 {
+	if (f->cap > 0) {
+		f->comp_kappa = 1; /* κ with no sender */
+		f->live16 = xmallocarray(NBLOCKS, sizeof *f->live16);
+		f->live_pos = xmallocarray(NBLOCKS, sizeof *f->live_pos);
+	}
 	f->comp_due = xmallocarray(NCOMP, sizeof *f->comp_due);
 	memset(f->comp_due, 0xff, NCOMP * sizeof *f->comp_due);
 	f->comp_dirty = xcalloc(NCOMP, sizeof *f->comp_dirty);
@@ -1456,6 +1502,8 @@ static void fast_free(fast *f)
 	free(f->tele16);
 	free(f->tele_own16);
 	free(f->comp_due);
+	free(f->live16);
+	free(f->live_pos);
 	free(f->comp_dirty);
 	free(f->dirty);
 	free(f->due);

@@ -126,16 +126,12 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 
 const char *wc_engine_fast_refusal(const wc_scenario *sc)
 {
-	/* Local preference and filtering aggregate per /8 and /16 block; a rate
-	 * cap there would change every block's pressure at each step, which the
-	 * fast engine does not track, and edge filters under local preference
+	/* Local preference aggregates per /8 and /16 block; edge filters there
 	 * would split every /8's pressure by the target network's filters. */
 	bool local = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE;
 	bool filter = wc_filter_enabled(sc);
 	if (!local && wc_strategy_stateful(sc->strategy))
 		return "(its targets depend on each copy's state)";
-	if ((local || filter) && sc->rate_cap > 0)
-		return local ? "with worm.rate_cap" : "with filters and worm.rate_cap";
 	if (local && filter && sc->filter_deployment == WC_DEPLOY_EDGE)
 		return "with edge filters";
 	return NULL;
