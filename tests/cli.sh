@@ -304,13 +304,12 @@ check_bad "parameter of another strategy" "'worm.local_own8'" "local-preference"
 	-- codered-v2 --set worm.local_own8=0.4
 check_bad "static-seed parameter on local-preference" "'worm.static_seed'" \
 	-- codered-ii --set worm.static_seed=3
-# Filters (issue 5): an unknown method is named with its choices; the fast
-# engine refuses edge filters under local preference, saying why.
+# Filters (issue 5): an unknown method is named with its choices. The fast
+# engine refuses a strategy whose copies carry state, saying why.
 check_bad "unknown defense.filter.method" "'defense.filter.method'" "blacklist" \
 	-- codered-v2 --set defense.filter.method=firewall
-check_bad "edge filters on local preference, fast engine" "--engine fast" "edge filters" \
-	-- codered-v2 --engine fast --set worm.strategy=local-preference \
-	--set defense.filter.method=content --set defense.filter.deployment=edge
+check_bad "stateful strategy on the fast engine" "--engine fast" "static-seed" \
+	"each copy's state" -- codered-v2 --engine fast --set worm.strategy=static-seed
 
 # Nothing at all was written in the working directory either (no default
 # wormcast-out/, no plot file).

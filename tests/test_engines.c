@@ -10,8 +10,8 @@
  * worm request knocks out, port filters at the edges of half the networks
  * from 20 s in); a Code Red II-like one (local preference, thread counts by
  * class, a telescope inside one /16, a rate cap that binds late, blacklisting
- * in transit at half coverage); and an Internet Quarantine-like one (blacklisting at the
- * edges of half the networks, with reboots). For each statistic the two
+ * at the edges of half the networks); and an Internet Quarantine-like one
+ * (blacklisting in transit at 70% coverage, with reboots). For each statistic the two
  * samples are compared with the two-sample Kolmogorov–Smirnov test; the
  * engines agree if no statistic rejects at the Bonferroni-corrected level
  * α = 0.01 / #stats.
@@ -284,6 +284,7 @@ static void local_outbreak(wc_scenario *sc)
 		"clock.flood_days=none",
 		"worm.rate_cap=8000",
 		"defense.filter.method=blacklist",
+		"defense.filter.deployment=edge",
 		"defense.filter.coverage=0.5",
 		"defense.filter.blacklist_delay=30",
 		"output.interval=1",
@@ -292,7 +293,7 @@ static void local_outbreak(wc_scenario *sc)
 }
 
 /* Internet Quarantine-like: 4,000 hosts in the 16 /16s of a /12, probing at
- * 50/s, half the networks blacklisting at their edge from 30 s in, each
+ * 50/s, blacklists on 70% of the paths between networks from 30 s in, each
  * address listed 20 s after its first infection and staying listed through
  * reboots. */
 static void quarantine_outbreak(wc_scenario *sc)
@@ -310,8 +311,7 @@ static void quarantine_outbreak(wc_scenario *sc)
 		"class.a.share=1",
 		"class.a.reboot_rate=60",
 		"defense.filter.method=blacklist",
-		"defense.filter.deployment=edge",
-		"defense.filter.coverage=0.5",
+		"defense.filter.coverage=0.7",
 		"defense.filter.blacklist_delay=20",
 		"defense.filter.at=2001-07-19T12:00:30Z",
 		"output.interval=1",

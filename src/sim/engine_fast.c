@@ -110,8 +110,9 @@ enum filter_status { ST_OPEN, ST_FILTERABLE, ST_FILTERABLE_EDGE, NSTATUS };
  * leaves (in its leave step it neither probes nor floods). */
 enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
 enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
-/* Components: one per /8 and /16, and the hosts of edge-filtering networks. */
-enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 256, COMP_POOL_F = 256 + 65536, NCOMP };
+/* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
+ * the hosts of edge-filtering networks. */
+enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
 enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
@@ -171,7 +172,7 @@ typedef struct fast {
 	 * positions [first16[b], first16[b + 1]) and keeps its s16[b] susceptible
 	 * hosts first; fen is a Fenwick tree over s16. */
 	uint32_t *first16, *slot, *s16, *fen;
-	uint32_t s8[256];
+	uint32_t s8[2][256]; /* per pool (see below; all in pool 0 without edge filters) */
 	/* Edge filtering splits the susceptible hosts into two pools by whether
 	 * their network filters (pool 1) or not (pool 0), each with its own tree. */
 	uint32_t *fen_pool[2];
@@ -202,7 +203,9 @@ typedef struct fast {
 	bool filters, filter_on, blacklist; /* configured; deployed; by blacklist */
 	uint64_t list_delay;		    /* blacklisting: steps from infection to listing */
 	uint8_t *edge16;		    /* edge deployment: 1 for a /16 that filters */
-	double pass[NSTATUS][2], beta[NSTATUS];
+	double pass[NSTATUS][2];
+	double beta[NSTATUS][256]; /* by the sender's /8 */
+	double blocked_sum;	   /* Σ r·beta over spreading hosts */
 	uint64_t spread_status[WC_MAX_CLASSES][NSTATUS];
 	double own16_share; /* share of a sender's probes to its own /16 (no filter) */
 	double tele_all;    /* Σ over spreading hosts of r·p_t */
@@ -544,9 +547,16 @@ static double own16_weight(const fast *f, uint32_t b)
 	return w > 0 ? w : 0;
 }
 
-static double own8_weight(const fast *f, uint32_t a)
+/* The /8 component's weight per address of pool k. */
+static double own8_weight(const fast *f, int k, uint32_t a)
 {
-	return f->w8 * pass8(f, 0, a); /* local preference has no edge filters */
+	return f->w8 * pass8(f, k, a);
+}
+
+/* Pools in use: two with edge filters. */
+static int npools(const fast *f)
+{
+	return f->edge16 ? 2 : 1;
 }
 
 static void comp_touch(fast *f, uint32_t k);
@@ -575,11 +585,15 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		f->spreading += d;
 		f->spread_class[x->class_id] += d;
 		f->spread_status[x->class_id][st] += d;
+		if (f->filters)
+			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
 		if (x->flags & FLAG_SEEN)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
-		double w8_before = f->comps ? own8_weight(f, a) : 0;
+		double w8_before[2] = {0, 0};
+		for (int k = 0; f->comps && k < npools(f); k++)
+			w8_before[k] = own8_weight(f, k, a);
 		f->b16[b].senders += (uint32_t)delta;
 		if (f->live16 && f->b16[b].senders == (delta > 0 ? 1u : 0u))
 			live_update(f, b, delta > 0);
@@ -594,8 +608,10 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		}
 		if (f->comps) {
 			f->w16sum += (own16_weight(f, b) - w16_before) * f->s16[b];
-			f->w8sum += (own8_weight(f, a) - w8_before) * f->s8[a];
-			comp_touch(f, COMP_8 + a);
+			for (int k = 0; k < npools(f); k++) {
+				f->w8sum += (own8_weight(f, k, a) - w8_before[k]) * f->s8[k][a];
+				comp_touch(f, COMP_8 + 256 * (uint32_t)k + a);
+			}
 			comp_touch(f, COMP_16 + b);
 			if (f->edge16)
 				comp_touch(f, COMP_POOL_F);
@@ -630,13 +646,7 @@ static double passing_rate(const fast *f, int k)
 /* The rate of probes the filters drop. */
 static double blocked_rate(const fast *f)
 {
-	if (!f->filters)
-		return 0;
-	double sum = 0;
-	for (int c = 0; c < f->nclasses; c++)
-		for (int st = ST_FILTERABLE; st < NSTATUS; st++)
-			sum += f->rate[c] * (double)f->spread_status[c][st] * f->beta[st];
-	return sum;
+	return f->filters ? f->blocked_sum : 0;
 }
 
 /* κ: the rate cap's factor for the current spreading population. */
@@ -788,13 +798,13 @@ static void slot_swap(fast *f, uint32_t p, uint32_t q)
 static inline void sus_count(fast *f, uint32_t h, int delta)
 {
 	uint32_t b = block_of(f, h), a = b >> 8;
+	int k = kind16(f, b);
 	f->s16[b] += (uint32_t)delta;
-	f->s8[a] += (uint32_t)delta;
+	f->s8[k][a] += (uint32_t)delta;
 	f->nsus += (uint32_t)delta;
 	f->sus_class[f->host[h].class_id] += (uint32_t)delta;
 	fen_add(f->fen, b, delta);
 	if (f->edge16) {
-		int k = f->edge16[b];
 		fen_add(f->fen_pool[k], b, delta);
 		if (k) {
 			f->nsus_f += (uint32_t)delta;
@@ -802,9 +812,9 @@ static inline void sus_count(fast *f, uint32_t h, int delta)
 		}
 	}
 	if (f->comps) {
-		f->w8sum += delta * own8_weight(f, a);
+		f->w8sum += delta * own8_weight(f, k, a);
 		f->w16sum += delta * own16_weight(f, b);
-		comp_touch(f, COMP_8 + a);
+		comp_touch(f, COMP_8 + 256 * (uint32_t)k + a);
 		comp_touch(f, COMP_16 + b);
 	}
 }
@@ -829,19 +839,15 @@ static uint32_t pool_size(const fast *f, int k)
 	return k ? f->nsus_f : f->nsus - f->nsus_f;
 }
 
-/* A uniform susceptible host of blocks [lo, hi), or of pool `pool` (0 or 1;
- * −1 for the block range). */
+/* A uniform susceptible host of blocks [lo, hi), in pool `pool` (0 or 1) or
+ * in either (−1). */
 static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
 {
-	const uint32_t *fen = f->fen;
+	const uint32_t *fen = pool >= 0 && f->edge16 ? f->fen_pool[pool] : f->fen;
 	uint32_t base, total;
-	if (pool >= 0) {
-		fen = f->edge16 ? f->fen_pool[pool] : f->fen;
+	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
 		base = 0;
-		total = pool_size(f, pool);
-	} else if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
-		base = 0;
-		total = f->nsus;
+		total = pool >= 0 ? pool_size(f, pool) : f->nsus;
 	} else {
 		base = fen_prefix(fen, lo);
 		total = fen_prefix(fen, hi) - base;
@@ -993,11 +999,15 @@ static void comp_state(const fast *f, uint32_t k, double scale, double *nu, uint
 		*nu = scale * f->wa * passing_rate(f, 1);
 		*nsus = f->nsus_f;
 		*pool = 1;
-		*lo = *hi = 0;
+		*lo = 0;
+		*hi = NBLOCKS;
 	} else if (k < COMP_16) {
-		*nu = scale * own8_weight(f, k - COMP_8);
-		*nsus = f->s8[k - COMP_8];
-		*lo = (k - COMP_8) << 8;
+		int p = (int)((k - COMP_8) / 256);
+		uint32_t a = (k - COMP_8) % 256;
+		*nu = scale * own8_weight(f, p, a);
+		*nsus = f->s8[p][a];
+		*pool = f->edge16 ? p : -1;
+		*lo = a << 8;
 		*hi = *lo + 256;
 	} else {
 		*nu = scale * own16_weight(f, k - COMP_16);
@@ -1027,8 +1037,8 @@ static void kappa_check(fast *f)
 		return;
 	f->comp_kappa = kappa;
 	for (uint32_t a = 0; a < 256; a++)
-		if (f->n8[a] > 0)
-			comp_touch(f, COMP_8 + a);
+		for (int k = 0; f->n8[a] > 0 && k < npools(f); k++)
+			comp_touch(f, COMP_8 + 256 * (uint32_t)k + a);
 	for (uint32_t i = 0; i < f->nlive; i++)
 		comp_touch(f, COMP_16 + f->live16[i]);
 	if (f->edge16)
@@ -1258,7 +1268,7 @@ static void blocks_init(fast *f)
 		f->host[h].sus_pos = h;
 		f->sus_class[f->host[h].class_id]++;
 		f->s16[b]++;
-		f->s8[b >> 8]++;
+		f->s8[0][b >> 8]++;
 	}
 	for (uint32_t b = 0; b < NBLOCKS; b++)
 		f->first16[b + 1] = f->first16[b] + f->s16[b];
@@ -1384,28 +1394,41 @@ static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 	if (f->edge16 == NULL) {
 		for (int st = ST_FILTERABLE; st < NSTATUS; st++) {
 			f->pass[st][0] = f->pass[st][1] = 1 - c;
-			f->beta[st] = c * (1 - own);
+			for (uint32_t a = 0; a < 256; a++)
+				f->beta[st][a] = c * (1 - own);
 		}
 	} else {
 		bool in = sc->filter_direction != WC_DIRECTION_EGRESS;
 		bool out = sc->filter_direction != WC_DIRECTION_INGRESS;
-		double filtering = 0; /* share of a probe's targets in filtering networks */
-		for (uint32_t b = 0; b < NBLOCKS; b++)
-			if (f->edge16[b])
-				filtering += (double)wc_prefix_overlap((wc_prefix){b << 16, 16},
-								       sc->scan_space);
-		filtering *= f->wa;
+		bool local = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE;
+		/* Where probes land in filtering networks: "anywhere" draws on their
+		 * addresses in the scan space (local preference rejects 127/8 and
+		 * 224/3), own-/8 draws on those of the sender's /8. */
+		double anywhere = 0, in8[256] = {0};
+		for (uint32_t b = 0; b < NBLOCKS; b++) {
+			if (!f->edge16[b])
+				continue;
+			bool rejected = local && ((b >> 8) == 127 || (b >> 8) >= 224);
+			if (!rejected)
+				anywhere += (double)wc_prefix_overlap((wc_prefix){b << 16, 16},
+								      sc->scan_space);
+			in8[b >> 8] += 65536;
+			f->s8[0][b >> 8] -= f->s16[b]; /* its hosts move to pool 1 */
+			f->s8[1][b >> 8] += f->s16[b];
+			f->nsus_f += f->s16[b];
+		}
+		double own_block = (f->wa + f->w8) * 65536; /* when the sender's /16 filters */
+		for (uint32_t a = 0; a < 256; a++) {
+			double share = f->wa * anywhere + f->w8 * in8[a];
+			f->beta[ST_FILTERABLE][a] = in ? share : 0;
+			f->beta[ST_FILTERABLE_EDGE][a] = out ? 1 - own : fmax(0, share - own_block);
+		}
 		f->pass[ST_FILTERABLE][0] = 1;
 		f->pass[ST_FILTERABLE][1] = in ? 0 : 1;
 		f->pass[ST_FILTERABLE_EDGE][0] = out ? 0 : 1;
 		f->pass[ST_FILTERABLE_EDGE][1] = 0;
-		f->beta[ST_FILTERABLE] = in ? filtering : 0;
-		f->beta[ST_FILTERABLE_EDGE] = out ? 1 - own : fmax(0, filtering - own);
 		f->fen_pool[0] = fen_build(f->s16, f->edge16, 0);
 		f->fen_pool[1] = fen_build(f->s16, f->edge16, 1);
-		for (uint32_t b = 0; b < NBLOCKS; b++)
-			if (f->edge16[b])
-				f->nsus_f += f->s16[b];
 	}
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
@@ -1442,7 +1465,8 @@ static void filter_switch(fast *f, uint64_t s)
 	}
 	f->w8sum = f->w16sum = 0; /* afresh, without the updates' rounding */
 	for (uint32_t a = 0; a < 256; a++)
-		f->w8sum += own8_weight(f, a) * f->s8[a];
+		for (int k = 0; k < npools(f); k++)
+			f->w8sum += own8_weight(f, k, a) * f->s8[k][a];
 	for (uint32_t b = 0; b < NBLOCKS; b++)
 		f->w16sum += own16_weight(f, b) * f->s16[b];
 }

@@ -126,14 +126,8 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 
 const char *wc_engine_fast_refusal(const wc_scenario *sc)
 {
-	/* Local preference aggregates per /8 and /16 block; edge filters there
-	 * would split every /8's pressure by the target network's filters. */
-	bool local = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE;
-	bool filter = wc_filter_enabled(sc);
-	if (!local && wc_strategy_stateful(sc->strategy))
+	if (wc_strategy_stateful(sc->strategy) && sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE)
 		return "(its targets depend on each copy's state)";
-	if (local && filter && sc->filter_deployment == WC_DEPLOY_EDGE)
-		return "with edge filters";
 	return NULL;
 }
 
