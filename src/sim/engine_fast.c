@@ -184,12 +184,13 @@ typedef struct fast {
 	 * in the sender's /8 and in its /16 (0 unless local preference). */
 	double wa, w8, w16;
 	bool comps; /* /8 and /16 components are in use */
-	/* Per block: spreading rate, the same passing the filters (see
-	 * filter_init), spreading hosts; one record per /16, one line to fetch. */
+	/* Per /16: spreading rate and hosts, in one aligned 16-byte record (one
+	 * line to fetch); with filters, the rate that passes them (filter_init). */
 	struct block16 {
-		double rate, pass;
+		double rate;
 		uint32_t senders;
 	} * b16;
+	double *p16;
 	double r8[256], p8[2][256];
 	uint32_t n8[256];
 	double w8sum, w16sum; /* Σ over blocks of their component weight × S */
@@ -531,7 +532,7 @@ static double host_tele(const fast *f, uint32_t b, enum filter_status st)
  * not kept). */
 static double pass16(const fast *f, uint32_t b)
 {
-	return f->filters ? f->b16[b].pass : f->b16[b].rate;
+	return f->filters ? f->p16[b] : f->b16[b].rate;
 }
 
 static double pass8(const fast *f, int k, uint32_t a)
@@ -601,8 +602,8 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		f->b16[b].rate = f->b16[b].senders ? f->b16[b].rate + r : 0;
 		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
 		if (f->filters) {
-			struct block16 *blk = &f->b16[b];
-			blk->pass = blk->senders ? blk->pass + r * f->pass[st][kind16(f, b)] : 0;
+			f->p16[b] =
+				f->b16[b].senders ? f->p16[b] + r * f->pass[st][kind16(f, b)] : 0;
 			for (int k = 0; k < 2; k++)
 				f->p8[k][a] = f->n8[a] ? f->p8[k][a] + r * f->pass[st][k] : 0;
 		}
@@ -1386,6 +1387,7 @@ static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 	if (!wc_filter_enabled(sc))
 		return;
 	f->filters = true;
+	f->p16 = xcalloc(NBLOCKS, sizeof *f->p16);
 	f->filter_step = first_step_at(sc, sc->filter_at);
 	f->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
 	f->list_delay = wc_blacklist_steps(sc);
@@ -1520,6 +1522,7 @@ static void fast_free(fast *f)
 	free(f->s16);
 	free(f->fen);
 	free(f->b16);
+	free(f->p16);
 	free(f->edge16);
 	free(f->fen_pool[0]);
 	free(f->fen_pool[1]);
