@@ -208,9 +208,8 @@ typedef struct fast {
 	double beta[NSTATUS][256]; /* by the sender's /8 */
 	double blocked_sum;	   /* Σ r·beta over spreading hosts */
 	uint64_t spread_status[WC_MAX_CLASSES][NSTATUS];
-	double own16_share; /* share of a sender's probes to its own /16 (no filter) */
-	double tele_all;    /* Σ over spreading hosts of r·p_t */
-	double tele_seen;   /* the same over hosts the telescope has seen */
+	double tele_all;  /* Σ over spreading hosts of r·p_t */
+	double tele_seen; /* the same over hosts the telescope has seen */
 	/* components: pending infection step, dirty marks; with a rate cap, the
 	 * κ their pending steps were drawn with, and the /16s with senders
 	 * (live16[live_pos[b]] = b), all of which κ's changes make stale */
@@ -507,11 +506,12 @@ static int kind16(const fast *f, uint32_t b)
 	return f->edge16 ? f->edge16[b] : 0;
 }
 
-static enum filter_status filter_status(const fast *f, uint32_t h, const fasthost *x)
+/* How the filters treat host x, whose /16 is b. */
+static enum filter_status filter_status(const fast *f, uint32_t b, const fasthost *x)
 {
 	if (!f->filter_on || (f->blacklist && !(x->flags & FLAG_LISTED)))
 		return ST_OPEN;
-	return kind16(f, block_of(f, h)) ? ST_FILTERABLE_EDGE : ST_FILTERABLE;
+	return kind16(f, b) ? ST_FILTERABLE_EDGE : ST_FILTERABLE;
 }
 
 /* p_t of a sender of status st in /16 block b: telescope networks never
@@ -579,9 +579,9 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
-		enum filter_status st = filter_status(f, h, x);
-		double r = f->rate[x->class_id] * delta;
 		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
+		enum filter_status st = filter_status(f, b, x);
+		double r = f->rate[x->class_id] * delta;
 		double tele = r * host_tele(f, b, st);
 		f->spreading += d;
 		f->spread_class[x->class_id] += d;
@@ -699,7 +699,8 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	x->sight_gen++;
 	if (x->flags & FLAG_SEEN)
 		return;
-	double tele = host_tele(f, block_of(f, h), filter_status(f, h, x));
+	uint32_t b = block_of(f, h);
+	double tele = host_tele(f, b, filter_status(f, b, x));
 	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * tele);
 	if (!isfinite(theta))
 		return;
@@ -838,6 +839,15 @@ static void sus_remove(fast *f, uint32_t h)
 static uint32_t pool_size(const fast *f, int k)
 {
 	return k ? f->nsus_f : f->nsus - f->nsus_f;
+}
+
+/* Probes expected to reach susceptible hosts in one step: the open pool's
+ * global pressure nu_open (per address), the filtering pool's from reach_f
+ * (see passing_rate), the components' sums; scale = κΔ·hit_scale. */
+static double expected_hits(const fast *f, double scale, double nu_open, double reach_f)
+{
+	return nu_open * (double)pool_size(f, 0) +
+	       scale * (f->wa * reach_f * f->nsus_f + f->w8sum + f->w16sum);
 }
 
 /* A uniform susceptible host of blocks [lo, hi), in pool `pool` (0 or 1) or
@@ -1104,8 +1114,9 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			continue;
 		x->flags |= FLAG_SEEN;
 		x->sight_step = NEVER;
-		double tele = f->rate[x->class_id] * host_tele(f, block_of(f, f->sights[i]),
-							       filter_status(f, f->sights[i], x));
+		double tele = f->rate[x->class_id] *
+			      host_tele(f, block_of(f, f->sights[i]),
+					filter_status(f, block_of(f, f->sights[i]), x));
 		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
@@ -1146,9 +1157,8 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
 	double reach[2] = {passing_rate(f, 0), f->edge16 ? passing_rate(f, 1) : 0};
 	double nu_g = scale * f->wa * reach[0];
-	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
-			 (nu_g * pool_size(f, 0) +
-			  scale * (f->wa * reach[1] * f->nsus_f + f->w8sum + f->w16sum));
+	f->other_mean +=
+		kappa * f->dt * (rate - f->tele_all) - expected_hits(f, scale, nu_g, reach[1]);
 	f->blocked_mean += kappa * f->dt * blocked_rate(f);
 	f->nchosen = 0;
 	f->pick_base = f->pick_id + 1;
@@ -1382,7 +1392,6 @@ static void targeting_init(fast *f, const wc_scenario *sc, uint64_t seed)
 static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 {
 	f->filter_step = f->nsteps;
-	f->own16_share = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
 	f->pass[ST_OPEN][0] = f->pass[ST_OPEN][1] = 1;
 	if (!wc_filter_enabled(sc))
 		return;
@@ -1391,7 +1400,8 @@ static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 	f->filter_step = first_step_at(sc, sc->filter_at);
 	f->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
 	f->list_delay = wc_blacklist_steps(sc);
-	double c = sc->filter_coverage, own = f->own16_share;
+	/* the share of a sender's probes to its own /16, which no filter sees */
+	double c = sc->filter_coverage, own = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
 	f->edge16 = wc_filter_networks(sc, seed);
 	if (f->edge16 == NULL) {
 		for (int st = ST_FILTERABLE; st < NSTATUS; st++) {
@@ -1634,12 +1644,10 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 				stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
 		}
 		double rate = class_sum(&f, f.spread_class);
-		double reach_f = f.edge16 ? passing_rate(&f, 1) : 0;
-		double nu = kappa * f.dt * f.hit_scale * f.wa * passing_rate(&f, 0);
+		double scale = kappa * f.dt * f.hit_scale;
+		double nu = scale * f.wa * passing_rate(&f, 0);
 		double open = (double)pool_size(&f, 0);
-		double hits_mean =
-			nu * open + kappa * f.dt * f.hit_scale *
-					    (f.wa * reach_f * f.nsus_f + f.w8sum + f.w16sum);
+		double hits_mean = expected_hits(&f, scale, nu, f.edge16 ? passing_rate(&f, 1) : 0);
 		double gap = (double)(stop - s - 1);
 		double g = gap > 0 ? geometric(&f, -expm1(-nu * open)) : INFINITY;
 		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
