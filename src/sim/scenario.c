@@ -206,7 +206,8 @@ static const struct key_def scenario_keys[] = {
 	 "Seconds per timeline row; a multiple of outbreak.step."},
 
 	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "", NULL,
-	 "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run."},
+	 "Measured cumulative infected hosts `TIME COUNT, ...` (`>N`: more than N; `~N`: about N) "
+	 "drawn on the cumulative curve and reported beside the run."},
 };
 
 static const struct key_def class_keys[] = {
@@ -352,9 +353,28 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 		snprintf(buf, len, "comma-separated CIDR blocks (at most %d)", (int)k->max);
 		break;
 	case KT_HISTORY:
-		snprintf(buf, len, "comma-separated `TIME COUNT` pairs (at most %d)", (int)k->max);
+		snprintf(buf, len,
+			 "comma-separated `TIME COUNT` pairs, COUNT `>N` for a lower bound or `~N` "
+			 "for an estimate (at most %d)",
+			 (int)k->max);
 		break;
 	}
+}
+
+/* A leading '>' marks a lower bound and '~' an estimate; *num is moved past
+ * the mark and the blanks after it. */
+static enum wc_history_kind history_kind(char **num)
+{
+	enum wc_history_kind kind = WC_HISTORY_COUNT;
+	if (**num == '>')
+		kind = WC_HISTORY_LOWER_BOUND;
+	else if (**num == '~')
+		kind = WC_HISTORY_ESTIMATE;
+	if (kind != WC_HISTORY_COUNT) {
+		(*num)++;
+		trim(*num);
+	}
+	return kind;
 }
 
 static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
@@ -371,6 +391,8 @@ static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
 		*sp = '\0';
 		char *num = sp + 1;
 		trim(num);
+		pts[count].kind = history_kind(&num);
+		pts[count].curve = WC_CURVE_CUMULATIVE;
 		double value;
 		if (wc_time_parse(tok, &pts[count].time) != 0 || parse_double(num, &value) != 0 ||
 		    value < 0) {
