@@ -190,6 +190,44 @@ run_example() {
 	fi
 }
 
+# ---- the man page's synopsis names every option of every command ----
+# Each command's --help is the reference: an option it lists that the
+# SYNOPSIS lacks (or a command missing there) fails.
+synopsis=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$ROOT/wormcast.1" |
+	sed -e 's/\\-/-/g' -e 's/^\.[A-Za-z]* *//' | tr '\n' ' ')
+for c in run sweep scenarios show keys detect fit; do
+	missing=""
+	case $synopsis in
+	*"wormcast $c "*) ;;
+	*) missing=" (the command itself)" ;;
+	esac
+	# The command's own stretch: up to the next "wormcast ".
+	seg=${synopsis#*"wormcast $c "}
+	seg=${seg%%wormcast *}
+	for o in $("$WC" "$c" --help 2>/dev/null | grep -oE '^ +--[a-z-]+' | sort -u); do
+		[ "$o" = --help ] && continue
+		case $seg in
+		*"$o "* | *"$o"[!a-z-]*) ;;
+		*) missing="$missing $o" ;;
+		esac
+	done
+	if [ -n "$missing" ]; then
+		fail "wormcast.1 SYNOPSIS: wormcast $c" "lacks$missing"
+	else
+		pass "wormcast.1 SYNOPSIS: wormcast $c, every option of its --help"
+	fi
+done
+
+# The default engine the docs name is the one `run --help` states.
+engine=$("$WC" run --help | sed -n 's/.*--engine .*(default \([a-z]*\).*/\1/p')
+wrong=$(grep -nE "default,? \`(auto|probe|fast)\`|\`(auto|probe|fast)\` \(the default\)|engine_[a-z]*\.c\`, the default" \
+	"$ROOT/README.md" "$ROOT"/docs/*.md | grep -v "\`$engine\`" | head -3)
+if [ -z "$engine" ] || [ -n "$wrong" ]; then
+	fail "docs name the default engine, '$engine'" "$wrong"
+else
+	pass "docs name the default engine as run --help does ('$engine')"
+fi
+
 mkdir "$T/bin" && ln -s "$WC" "$T/bin/wormcast" || exit 2
 
 # ---- README.md, in its own directory: build/wormcast, tests/fixtures ----
