@@ -259,8 +259,11 @@ static void plot_curves(const wc_timeline *tl)
 	for (size_t i = 0; i < n; i++)
 		x[i] = (PLFLT)tl->rows[i].time;
 
-	plwidth(2.5);
 	for (int c = 0; c < 3; c++) {
+		/* Cumulative infected is drawn widest, so that it still shows
+		 * where active (before any removal) or the telescope's count
+		 * (dashed) runs along it. */
+		plwidth(c == 0 ? 4.0 : 2.0);
 		for (size_t i = 0; i < n; i++) {
 			const wc_timeline_row *r = &tl->rows[i];
 			y[i] = (PLFLT)(c == 0	? r->cumulative_infected
@@ -268,8 +271,6 @@ static void plot_curves(const wc_timeline *tl)
 						: r->telescope_sources);
 		}
 		plcol0(c == 0 ? COL_CUMULATIVE : c == 1 ? COL_ACTIVE : COL_TELESCOPE);
-		/* The telescope's count runs close to cumulative infected: dashed,
-		 * so the curve beneath still shows. */
 		pllsty(c == 2 ? 2 : 1);
 		plline((PLINT)n, x, y);
 	}
@@ -278,9 +279,29 @@ static void plot_curves(const wc_timeline *tl)
 	free(y);
 }
 
-/* One historical point, and above it what it says ("> 359,000"), so the
- * figure can be read without the scenario file. */
-static void plot_history_point(const wc_history_point *h, const struct run_frame *f)
+/* How close a label centred at (x, y) comes to a curve: the least distance
+ * in hosts to the three curves, sampled at x and a label's half-width either
+ * side. */
+static double plot_clearance(const wc_timeline *tl, const struct run_frame *f, double x, double y)
+{
+	double best = f->ymax, w = 0.05 * (f->x1 - f->x0);
+	for (int k = -1; k <= 1; k++) {
+		const wc_timeline_row *r = wc_timeline_row_at(tl, (wc_time)(x + k * w));
+		if (r == NULL)
+			continue;
+		double v[3] = {(double)r->cumulative_infected, (double)r->active,
+			       (double)r->telescope_sources};
+		for (int c = 0; c < 3; c++)
+			best = fmin(best, fabs(v[c] - y));
+	}
+	return best;
+}
+
+/* One historical point, and beside it what it says ("> 359,000"), so the
+ * figure can be read without the scenario file: above the marker, or below
+ * it where a curve runs through the space above. */
+static void plot_history_point(const wc_history_point *h, const wc_timeline *tl,
+			       const struct run_frame *f)
 {
 	wc_history_style st;
 	wc_history_style_of(h, &st);
@@ -298,9 +319,14 @@ static void plot_history_point(const wc_history_point *h, const struct run_frame
 		 : h->kind == WC_HISTORY_ESTIMATE  ? "~"
 						   : "",
 		 num);
+	double above = y + (st.arrow_up ? 1.35 : 0.45) * f->arrow, below = y - 0.5 * f->arrow;
+	double ly = above;
+	if (below > 0.2 * f->arrow && plot_clearance(tl, f, x, above) < 0.5 * f->arrow &&
+	    plot_clearance(tl, f, x, below) > plot_clearance(tl, f, x, above))
+		ly = below;
 	plschr(0, 0.8);
 	plcol0(COL_FG);
-	plptex(x, y + (st.arrow_up ? 1.35 : 0.45) * f->arrow, 1, 0, 0.5, label);
+	plptex(x, ly, 1, 0, 0.5, label);
 	plschr(0, 1.0);
 }
 
@@ -323,7 +349,7 @@ static void plot_legend(const wc_scenario *sc, const struct run_frame *f)
 	for (int c = 0; c < 3; c++) {
 		PLFLT x0 = 0.34 * c, lx[2] = {x0, x0 + 0.06}, ly[2] = {0.75, 0.75};
 		plcol0(colours[c]);
-		plwidth(2.5);
+		plwidth(c == 0 ? 4.0 : 2.0);
 		pllsty(c == 2 ? 2 : 1);
 		plline(2, lx, ly);
 		pllsty(1);
@@ -357,7 +383,7 @@ static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
 	plot_axes(sc, &f);
 	plot_curves(tl);
 	for (int i = 0; i < sc->nhistory; i++)
-		plot_history_point(&sc->history[i], &f);
+		plot_history_point(&sc->history[i], tl, &f);
 	plot_legend(sc, &f);
 }
 
