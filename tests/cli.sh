@@ -694,5 +694,33 @@ check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 
+# --- issue 13: fit ---
+mkdir fit13 || exit 2
+cd fit13 || exit 2
+# A full day in minutes (1,201 rows, as `wormcast run codered-v2` writes):
+# a logistic of 360,000 hosts, K = 1.8/h, rounded to whole hosts.
+awk 'BEGIN { print "time,cumulative_infected"
+	for (i = 0; i <= 1200; i++) {
+		m = 600 + i; d = 19 + int(m / 1440); m = m % 1440
+		printf "2001-07-%02dT%02d:%02d:00Z,%d\n", d, int(m / 60), m % 60,
+			int(360000 / (1 + exp(-1.8 * (i / 60 - 7))) + 0.5) } }' >day.csv
+if "$WC" fit day.csv --model rcs --out fit-day --plot fit-day.png --quiet 2>day.err &&
+	[ "$(od -An -tx1 -N4 fit-day.png | tr -d ' \n')" = 89504e47 ]; then
+	pass "fit --plot of a 1,201-row day: a PNG, no overflow"
+else
+	fail "fit --plot of a 1,201-row day" "$(tail -n 5 day.err)"
+fi
+# Two-factor through 6 points with a jump: GSL's solver fails on some starts;
+# a message or a fit, never GSL's abort.
+printf 'time,infected\n0,1\n1,2\n2,4\n3,8\n4,12\n5,1000000\n' >jump.csv
+"$WC" fit jump.csv --model two-factor --out fit-jump >jump.out 2>jump.err
+rc=$?
+if { [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q 'gsl:' jump.err; then
+	pass "fit --model two-factor where GSL fails: exit $rc, no abort"
+else
+	fail "fit --model two-factor where GSL fails" "exit $rc: $(head -n 3 jump.err)"
+fi
+cd .. || exit 2
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

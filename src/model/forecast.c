@@ -1,5 +1,6 @@
 #include "model/forecast.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -141,6 +142,7 @@ int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_
 			wc_error *err)
 {
 	memset(fc, 0, sizeof *fc);
+	gsl_set_error_handler_off(); /* as in wc_fit_model: statuses, not aborts */
 	if (!(horizon >= 0 && horizon <= WC_FORECAST_MAX_HOURS / 2))
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "--forecast: expected 0 to %g hours, got %g",
@@ -187,6 +189,11 @@ int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_
 	figs = xmallocarray((size_t)D * F_COUNT, sizeof *figs);
 	double *obs = xmallocarray(G, sizeof *obs);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (rng == NULL) {
+		free(obs);
+		rc = wc_error_set(err, WC_EXIT_RUNTIME, "out of memory for the forecast's draws");
+		goto out;
+	}
 	gsl_rng_set(rng, WC_FORECAST_SEED);
 	int used = 0;
 	for (int d = 0; d < D; d++) {

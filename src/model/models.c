@@ -163,6 +163,8 @@ static int ode_run(gsl_odeiv2_system *sys, double *y, double N, const double *t,
 	if (!(h > 0))
 		return -1;
 	gsl_odeiv2_step *st = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, sys->dimension);
+	if (st == NULL)
+		return -1;
 	double yerr[3], now = 0; /* rk8pd reports an error estimate we do not use */
 	int rc = 0;
 	for (size_t j = 0; j < n && rc == 0; j++) {

@@ -66,7 +66,10 @@ static void fit_draw(const wc_fit_report *r)
 	const wc_series *s = r->series;
 	const wc_forecast *fc = r->forecast;
 	size_t G = fc->npts, n = s->n;
-	PLFLT *x = xmallocarray(2 * G + 1, sizeof *x), *y = xmallocarray(2 * G + 1, sizeof *y);
+	/* One buffer serves the band polygon (2G points) and the data (n points,
+	 * any number of rows): sized for the larger. */
+	size_t cap = (2 * G > n ? 2 * G : n) + 1;
+	PLFLT *x = xmallocarray(cap, sizeof *x), *y = xmallocarray(cap, sizeof *y);
 	double ymax = 0;
 	for (size_t i = 0; i < n; i++)
 		ymax = fmax(ymax, s->y[i]);
