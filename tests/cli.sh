@@ -720,6 +720,15 @@ if { [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q 'gsl:' jump.err; then
 else
 	fail "fit --model two-factor where GSL fails" "exit $rc: $(head -n 3 jump.err)"
 fi
+# AAWP steps once a minute: a series spanning ten years is refused at once.
+printf 'time,infected\n0,1\n1,2\n2,4\n3,8\n4,16\n87600,100\n' >decade.csv
+"$WC" fit decade.csv --model aawp --out fit-decade >decade.out 2>decade.err
+rc=$?
+if [ $rc -eq 2 ] && grep -q "spans 87600 hours" decade.err && [ ! -e fit-decade ]; then
+	pass "fit --model aawp over ten years: exit 2, the span named"
+else
+	fail "fit --model aawp over ten years" "exit $rc: $(cat decade.err)"
+fi
 cd .. || exit 2
 
 echo "$passed passed, $failed failed"

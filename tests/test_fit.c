@@ -576,6 +576,36 @@ static void gsl_failure_is_a_status_not_an_abort(void **state)
 	wc_series_free(&s);
 }
 
+/* Issue 13 item 4: AAWP is stepped once a minute from the origin, so a
+ * six-row series whose last row lies ten years on (87,600 h) cost 5 million
+ * steps per evaluation and ran for minutes, and a time near 1e300 overflowed
+ * the cast to a step count (undefined behaviour). Now the model refuses
+ * times past a year (-1, no work) and the fit refuses a span past 2,000 h
+ * with a message naming the models that can take it. */
+static void aawp_work_is_bounded_by_the_data(void **state)
+{
+	(void)state;
+	const double p[] = {1000, 1.8, 0, 0, 1};
+	double far[] = {1, 1e300}, c[2];
+	assert_int_equal(wc_model_cumulative(WC_MODEL_AAWP, p, far, 2, 0.1, c), -1);
+	far[1] = WC_MODEL_AAWP_MAX_HOURS + 1;
+	assert_int_equal(wc_model_cumulative(WC_MODEL_AAWP, p, far, 2, 0.1, c), -1);
+	far[1] = 2;
+	assert_int_equal(wc_model_cumulative(WC_MODEL_AAWP, p, far, 2, 0.1, c), 0);
+
+	const double t[] = {0, 1, 2, 3, 4, 87600}, y[] = {1, 2, 4, 8, 16, 100};
+	wc_series s;
+	wc_error err = {0};
+	assert_int_equal(wc_series_from_arrays(&s, "decade", t, y, 6, WC_COUNTS_CUMULATIVE, &err),
+			 0);
+	wc_fit f;
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_AAWP, &f, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "spans 87600 hours"));
+	assert_non_null(strstr(err.msg, "use rcs, sir or two-factor"));
+	wc_series_free(&s);
+}
+
 static void model_names(void **state)
 {
 	(void)state;
@@ -614,6 +644,7 @@ int main(void)
 		cmocka_unit_test(bad_series_are_refused),
 		cmocka_unit_test(model_names),
 		cmocka_unit_test(gsl_failure_is_a_status_not_an_abort),
+		cmocka_unit_test(aawp_work_is_bounded_by_the_data),
 	};
 	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }

@@ -466,6 +466,12 @@ int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err)
 				    "%s: column '%s': %zu points are too few for the %s model "
 				    "(%d parameters; at least %d points)",
 				    s->path, s->column, s->n, mi->name, mi->nparams, mi->nparams);
+	if (k == WC_MODEL_AAWP && s->t[s->n - 1] > WC_MODEL_AAWP_MAX_SPAN)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': the series spans %.6g hours; the aawp model "
+				    "steps once a minute and fits series of at most %g hours: "
+				    "use rcs, sir or two-factor",
+				    s->path, s->column, s->t[s->n - 1], WC_MODEL_AAWP_MAX_SPAN);
 	/* GSL reports failure through a handler that aborts by default; a
 	 * library must return it instead, so the handler is off from here on
 	 * and every status is checked. */

@@ -258,7 +258,9 @@ static int aawp(const double *p, const double *t, size_t n, double *c)
 	double u = N - i0, inf = i0, cum = i0, prev = i0;
 	size_t k = 0;
 	for (size_t j = 0; j < n; j++) {
-		if (t[j] < 0)
+		/* Checked before the cast below: a time past the bound (or NaN)
+		 * would make it overflow, and would cost a step per minute. */
+		if (!(t[j] >= 0 && t[j] <= WC_MODEL_AAWP_MAX_HOURS))
 			return -1;
 		double pos = t[j] / dl;
 		size_t want = (size_t)floor(pos);

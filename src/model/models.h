@@ -19,6 +19,9 @@
  * every derivative). Callers pick h from the data (span/200), never from the
  * parameters.
  *
+ * Work is bounded by the times asked for, never by the parameters: AAWP by
+ * WC_MODEL_AAWP_MAX_HOURS below.
+ *
  * Parameters are an array p[] in the order of wc_model_describe(k)->params.
  * Evaluating never allocates more than O(n) and never prints; a parameter set
  * outside the model's domain (a negative rate, N <= I0, ...) returns -1 and
@@ -42,6 +45,13 @@ typedef enum wc_model_kind {
 
 /* The AAWP model's time step, hours (one minute). */
 #define WC_MODEL_AAWP_STEP (1.0 / 60.0)
+
+/* AAWP is stepped minute by minute from the origin, so its cost is the time
+ * reached, not the number of points: it evaluates to at most a year
+ * (525,600 steps; later times return -1), and the fit takes series of at
+ * most WC_MODEL_AAWP_MAX_SPAN hours (fit.h). */
+#define WC_MODEL_AAWP_MAX_HOURS 8760.0
+#define WC_MODEL_AAWP_MAX_SPAN	2000.0
 
 typedef struct wc_model_param {
 	const char *name;    /* snake_case key in fit.json ("k", "gamma") */

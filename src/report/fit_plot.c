@@ -35,8 +35,8 @@ static void fit_label_count(PLINT axis, PLFLT value, char *label, PLINT length, 
 	(void)data;
 	if (value < 0.5)
 		snprintf(label, (size_t)length, "0");
-	else if (value < 100)
-		snprintf(label, (size_t)length, "%.3g", value);
+	else if (value < 100 || !(value < 1e15))
+		snprintf(label, (size_t)length, "%.3g", value); /* no cast of a huge value */
 	else
 		wc_report_thousands((uint64_t)(value + 0.5), label, (size_t)length);
 }
