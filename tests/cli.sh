@@ -729,6 +729,49 @@ if [ $rc -eq 2 ] && grep -q "spans 87600 hours" decade.err && [ ! -e fit-decade 
 else
 	fail "fit --model aawp over ten years" "exit $rc: $(cat decade.err)"
 fi
+# Not a series: exit 2 with the line named (a decreasing time, epoch
+# milliseconds spanning millennia).
+printf 'time,cumulative\n1,5\n3,9\n2,12\n' >backwards.csv
+printf 'time,cumulative\n995536800000,1\n995537400000,3\n995538000000,8\n' >millis.csv
+for f in backwards.csv:"times must increase" millis.csv:"more than a century"; do
+	"$WC" fit "${f%%:*}" --model rcs --out fit-bad >bad.out 2>bad.err
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "${f#*:}" bad.err && [ ! -e fit-bad ]; then
+		pass "fit ${f%%:*}: exit 2, '${f#*:}'"
+	else
+		fail "fit ${f%%:*}" "exit $rc: $(cat bad.err)"
+	fi
+done
+# Epoch seconds are read as UTC times, and the unit read is printed.
+awk 'BEGIN { print "time,cumulative_sources"
+	for (i = 0; i < 40; i++)
+		printf "%.0f,%d\n", 995536800 + i * 600, int(1000 / (1 + exp(-0.9 * (i / 6 - 3))) + 0.5) }' >epoch.csv
+if "$WC" fit epoch.csv --model rcs --out fit-epoch >epoch.out 2>epoch.err &&
+	grep -q "Unix epoch seconds, read as UTC times" epoch.out &&
+	grep -q '"origin": "2001-07-19T10:00:00Z"' fit-epoch/fit.json; then
+	pass "fit of epoch seconds: read as UTC times, the unit printed"
+else
+	fail "fit of epoch seconds" "$(cat epoch.err epoch.out)"
+fi
+# An exact solve is not identified: no forecast unless forced.
+printf 'time,cumulative\n0,1\n1,5\n2,9\n' >three.csv
+if "$WC" fit three.csv --model rcs --out fit-three --quiet 2>three.err &&
+	grep -q '"withheld": ' fit-three/fit.json && ! grep -q eventual_size fit-three/fit.json &&
+	grep -q "no forecast: " three.err &&
+	"$WC" fit three.csv --model rcs --out fit-three-f --quiet --force-forecast 2>/dev/null &&
+	grep -q '"eventual_size"' fit-three-f/fit.json; then
+	pass "fit of an exact solve: not identified, no forecast unless --force-forecast"
+else
+	fail "fit of an exact solve: forecast withheld" "$(cat three.err)"
+fi
+# The prediction band of observations beside the confidence band of the curve.
+if head -n 1 fit-day/forecast.csv | grep -qx 'time,fit,conf_lo95,conf_hi95,pred_lo95,pred_hi95' &&
+	awk -F, 'NR > 1 && $5 != "" { n++; if ($5 > $3 || $6 < $4) bad++ }
+		END { exit !(n > 0 && bad == 0) }' fit-day/forecast.csv; then
+	pass "fit forecast.csv: prediction band (pred_*) around the confidence band (conf_*)"
+else
+	fail "fit forecast.csv: prediction band" "$(head -n 2 fit-day/forecast.csv)"
+fi
 cd .. || exit 2
 
 echo "$passed passed, $failed failed"

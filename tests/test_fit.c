@@ -606,6 +606,116 @@ static void aawp_work_is_bounded_by_the_data(void **state)
 	wc_series_free(&s);
 }
 
+/* Issue 13 item 10: a time column of Unix epoch seconds (`date +%s`) was
+ * read as hours, putting the outbreak 110,000 years on. It is read as UTC
+ * times and says so; a span of more than a century (epoch milliseconds)
+ * is refused with a hint. */
+static void epoch_seconds_are_times(void **state)
+{
+	(void)state;
+	char path[64];
+	wc_series s;
+	wc_error err = {0};
+	wc_series_options so = {NULL, NULL, WC_COUNTS_AUTO};
+	test_write_temp(path, sizeof path,
+			"time,cumulative\n995536800,10\n995540400,30\n995544000,80\n"
+			"995547600,150\n");
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_true(s.iso);
+	assert_non_null(strstr(s.time_unit, "epoch seconds"));
+	char buf[32];
+	assert_string_equal(wc_time_format(s.epoch0, buf), "2001-07-19T10:00:00Z");
+	assert_true(fabs(s.t[3] - 3) < 1e-9);
+	wc_series_free(&s);
+	unlink(path);
+	/* The same numbers in a column named hours are what the name says. */
+	test_write_temp(path, sizeof path,
+			"hours,cumulative\n995536800,10\n995540400,30\n995544000,80\n");
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_false(s.iso);
+	assert_string_equal(s.time_unit, "hours");
+	wc_series_free(&s);
+	unlink(path);
+	expect_bad("time,cumulative\n995536800000,10\n995537400000,30\n995538000000,80\n", &so,
+		   "more than a century");
+	/* Plain hours stay hours. */
+	test_write_temp(path, sizeof path, "time,cumulative\n0,1\n1,3\n2,8\n");
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_false(s.iso);
+	assert_string_equal(s.time_unit, "hours");
+	wc_series_free(&s);
+	unlink(path);
+}
+
+/* Issue 13 item 10: a fit whose parameters the data do not pin down is
+ * marked (identified false, with the reason): an exact solve, and six
+ * points on a straight line fitted by the logistic; a fit with narrow
+ * intervals is identified. */
+static void unidentified_fits_are_marked(void **state)
+{
+	(void)state;
+	wc_series s;
+	wc_error err = {0};
+	wc_fit f;
+	const double t[] = {0, 1, 2}, y[] = {1, 5, 9};
+	assert_int_equal(wc_series_from_arrays(&s, "three", t, y, 3, WC_COUNTS_CUMULATIVE, &err),
+			 0);
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_RCS, &f, &err), 0);
+	assert_false(f.identified);
+	assert_non_null(strstr(f.why_not, "exact solve"));
+	wc_series_free(&s);
+
+	make_series(&s, WC_MODEL_RCS, truth[WC_MODEL_RCS], 84, 1.0 / 6, 1);
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_RCS, &f, &err), 0);
+	assert_true(f.identified);
+	assert_string_equal(f.why_not, "");
+	wc_series_free(&s);
+
+	/* The first two hours of a slow outbreak: N is anywhere above the
+	 * counts, and the interval says so. */
+	const double t2[] = {1, 2, 3, 4, 5, 6, 7, 8}, y2[] = {3, 4, 2, 5, 4, 6, 5, 7};
+	assert_int_equal(wc_series_from_arrays(&s, "early", t2, y2, 8, WC_COUNTS_INTERVAL, &err),
+			 0);
+	if (wc_fit_model(&s, WC_MODEL_RCS, &f, &err) == 0) {
+		assert_false(f.identified);
+		assert_non_null(strstr(f.why_not, "do not pin down"));
+	}
+	wc_series_free(&s);
+}
+
+/* Issue 13 item 21: the prediction band is of observations, the curve plus
+ * the fit's noise, so where the curve is well determined its half-width is
+ * 1.96 sigma sqrt(m) (the weights' variance sigma^2 m); and it contains the
+ * confidence band. Tolerance: 200 draws give 2.5% and 97.5% quantiles within
+ * about 15%, hence [0.8, 1.25]. */
+static void prediction_band_is_of_observations(void **state)
+{
+	(void)state;
+	wc_series s;
+	make_series(&s, WC_MODEL_RCS, truth[WC_MODEL_RCS], 84, 1.0 / 6, 5);
+	wc_fit f;
+	wc_error err = {0};
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_RCS, &f, &err), 0);
+	wc_forecast fc;
+	assert_int_equal(wc_forecast_compute(&s, &f, 6, &fc, &err), 0);
+	assert_null(fc.withheld);
+	int checked = 0;
+	for (size_t i = 0; i < fc.npts; i++) {
+		assert_true(fc.plo[i] <= fc.lo[i] && fc.hi[i] <= fc.phi[i]);
+		double m = fc.fit[i], half = 0.5 * (fc.phi[i] - fc.plo[i]);
+		if (m < 1000 || fc.t[i] > s.t[s.n - 1])
+			continue;
+		double ratio = half / (1.96 * f.sigma * sqrt(m));
+		if (ratio < 0.8 || ratio > 1.25)
+			fail_msg("t = %g: prediction half-width %g, expected %g", fc.t[i], half,
+				 1.96 * f.sigma * sqrt(m));
+		checked++;
+	}
+	assert_true(checked > 50);
+	wc_forecast_free(&fc);
+	wc_series_free(&s);
+}
+
 static void model_names(void **state)
 {
 	(void)state;
@@ -645,6 +755,9 @@ int main(void)
 		cmocka_unit_test(model_names),
 		cmocka_unit_test(gsl_failure_is_a_status_not_an_abort),
 		cmocka_unit_test(aawp_work_is_bounded_by_the_data),
+		cmocka_unit_test(epoch_seconds_are_times),
+		cmocka_unit_test(unidentified_fits_are_marked),
+		cmocka_unit_test(prediction_band_is_of_observations),
 	};
 	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }

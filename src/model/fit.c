@@ -6,6 +6,7 @@
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_vector.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,37 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 	return isfinite(rss) && rss < REJECT ? 0 : -1;
 }
 
+/* Sets f->identified and why_not (fit.h). */
+static void fit_identify(wc_fit *f, const wc_model_info *mi)
+{
+	f->identified = false;
+	if (f->dof <= 0) {
+		snprintf(f->why_not, sizeof f->why_not,
+			 "%zu points for %d parameters: an exact solve, with no intervals", f->n,
+			 mi->nparams);
+		return;
+	}
+	for (int j = 0; j < mi->nparams; j++) {
+		const wc_fit_param *pp = &f->param[j];
+		if (!f->cov_ok || !isfinite(pp->lo) || !isfinite(pp->hi)) {
+			snprintf(f->why_not, sizeof f->why_not,
+				 "the data do not pin down %s (no finite 95%% interval)",
+				 mi->params[j].name);
+			return;
+		}
+		if (mi->params[j].log_scale && pp->hi > WC_FIT_MAX_RATIO * pp->lo) {
+			snprintf(
+				f->why_not, sizeof f->why_not,
+				"the data do not pin down %s: its 95%% interval [%.4g, %.4g] spans "
+				"more than a factor of %g",
+				mi->params[j].name, pp->lo, pp->hi, WC_FIT_MAX_RATIO);
+			return;
+		}
+	}
+	f->identified = true;
+	f->why_not[0] = '\0';
+}
+
 static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 {
 	const wc_model_info *mi = wc_model_describe(f->model);
@@ -352,10 +384,11 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 		double lo = f->theta[j] - tq * pp->se_fit, hi = f->theta[j] + tq * pp->se_fit;
 		pp->lo = mi->params[j].log_scale ? exp(lo) : lo;
 		/* A rate's interval stops at the rate's lower bound. */
-		if (mi->params[j].nonneg)
+		if (mi->params[j].nonneg && isfinite(pp->lo))
 			pp->lo = fmax(pp->lo, 0);
 		pp->hi = mi->params[j].log_scale ? exp(hi) : hi;
 	}
+	fit_identify(f, mi);
 	double mean = 0, sst = 0, sse = 0;
 	wc_fit_observable(s, f->model, f->p, c->h, s->t, n, c->m);
 	for (size_t i = 0; i < n; i++)
