@@ -93,7 +93,8 @@ static int figures(const wc_fit *f, const double *p, double t_end, double out[F_
 	for (int i = 0; i < F_COUNT; i++)
 		if (!isfinite(out[i]))
 			return -1;
-	return 0;
+	/* A curve that ends below zero is no outbreak: no figures from it. */
+	return ev > 0 ? 0 : -1;
 }
 
 /* Cholesky factor L (lower, row-major) of the k×k matrix a; -1 if a is not
