@@ -250,6 +250,15 @@ int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt,
 	if (fp == NULL)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path,
 				    strerror(errno));
+	int rc = wc_series_read_stream(s, fp, path, opt, err);
+	fclose(fp);
+	return rc;
+}
+
+int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_series_options *opt,
+			  wc_error *err)
+{
+	series_zero(s);
 	s->path = xstrdup(path);
 
 	char *line = NULL, *header = NULL;
@@ -407,7 +416,6 @@ out:
 	free(header);
 	free(tin);
 	free(lines);
-	fclose(fp);
 	if (rc != 0)
 		wc_series_free(s);
 	return rc;

@@ -42,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "core/utc.h"
@@ -87,6 +88,11 @@ typedef struct wc_series {
 
 /* Reads path as the contract says. Returns 0, or -1 with err set and s empty. */
 int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt, wc_error *err);
+
+/* The same from an open stream (read to its end, not closed); path names
+ * it in messages. The fuzz target reads memory through fmemopen. */
+int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_series_options *opt,
+			  wc_error *err);
 
 /* Builds a series from arrays (times in hours), as the tests and benchmarks
  * do; same checks as reading, messages name `name`. */
