@@ -23,10 +23,10 @@ static void fit_colours(void)
 	plscol0(COL_BG, 255, 255, 255);
 	plscol0(COL_FG, 0, 0, 0);
 	plscol0(COL_FIT, 0, 114, 178);
-	plscol0(COL_BAND, 190, 220, 240);
+	plscol0(COL_BAND, 165, 202, 230);
 	plscol0(COL_DATA, 213, 94, 0);
 	plscol0(COL_GRID, 225, 225, 225);
-	plscol0(COL_PRED, 228, 240, 248); /* paler than the confidence band */
+	plscol0(COL_PRED, 212, 230, 244); /* paler than the confidence band */
 }
 
 /* y-axis labels with thousands separators, as the run plot has them. */
