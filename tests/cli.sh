@@ -772,6 +772,17 @@ if head -n 1 fit-day/forecast.csv | grep -qx 'time,fit,conf_lo95,conf_hi95,pred_
 else
 	fail "fit forecast.csv: prediction band" "$(head -n 2 fit-day/forecast.csv)"
 fi
+# In the comparison, a model that cannot be fitted is marked, the others
+# compared: AAWP over 6,000 hours.
+printf 'time,new\n' >long.csv
+awk 'BEGIN { for (i = 1; i <= 12; i++) printf "%d,%d\n", i * 500, int(1000 * exp(-((i - 6) ^ 2) / 4)) + 1 }' >>long.csv
+if "$WC" fit long.csv --out fit-long >long.out 2>long.err &&
+	grep -q '^aawp  *not fitted: the series spans 6000 hours' long.out &&
+	grep -q '"model": "aawp"' fit-long/fit.json && grep -q '<- best' long.out; then
+	pass "fit comparison: a model that cannot be fitted is marked 'not fitted', the rest compared"
+else
+	fail "fit comparison with a model that cannot be fitted" "$(cat long.err long.out)"
+fi
 cd .. || exit 2
 
 echo "$passed passed, $failed failed"

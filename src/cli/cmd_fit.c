@@ -143,6 +143,7 @@ int cmd_fit(int argc, char **argv)
 		return cli_fail(err.code, "%s", err.msg);
 
 	wc_fit fits[WC_MODEL_COUNT];
+	memset(fits, 0, sizeof fits);
 	bool ok[WC_MODEL_COUNT] = {false};
 	int best;
 	const char *chosen_by = "given";

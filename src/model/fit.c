@@ -548,10 +548,14 @@ int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL
 	int best = -1;
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
 		ok[k] = false;
+		memset(&fits[k], 0, sizeof fits[k]);
+		fits[k].model = (wc_model_kind)k;
 		/* AICc needs n - k - 2 > 0: a model with fewer points is not
 		 * compared (plain AIC would favour it, overfitted). */
 		int np = wc_model_describe((wc_model_kind)k)->nparams;
 		if (s->n < (size_t)np + 3) {
+			snprintf(fits[k].why_not, sizeof fits[k].why_not,
+				 "%zu points; comparing it needs %d", s->n, np + 3);
 			if (first.code == 0)
 				wc_error_set(
 					&first, WC_EXIT_USAGE,
@@ -563,6 +567,13 @@ int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL
 		}
 		wc_error e = {0};
 		ok[k] = wc_fit_model(s, (wc_model_kind)k, &fits[k], &e) == 0;
+		if (!ok[k]) {
+			/* Kept for the report: the model is marked failed, the
+			 * others compared. The message without its file and column. */
+			const char *why = strstr(e.msg, "': ");
+			snprintf(fits[k].why_not, sizeof fits[k].why_not, "%.150s",
+				 why ? why + 3 : e.msg);
+		}
 		if (!ok[k] && first.code == 0)
 			first = e;
 		if (ok[k] && (best < 0 || fits[k].aicc < fits[best].aicc))

@@ -83,8 +83,9 @@ typedef struct wc_fit {
 int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err);
 
 /* Fits every model with at least k + 3 points (so that AICc exists); ok[i]
- * says which succeeded. Returns the index of the best by AICc, or -1 with err
- * set if none fits (WC_EXIT_USAGE naming the points needed). */
+ * says which succeeded, and where one did not, fits[i].why_not says why (too
+ * few points, or the fit's error without its file and column). Returns the index of the best by
+ * AICc, or -1 with err set if none fits (WC_EXIT_USAGE naming the points needed). */
 int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL_COUNT],
 	       wc_error *err);
 

@@ -189,6 +189,13 @@ static json_t *fit_build(const wc_fit_report *r)
 		if (r->ok[k])
 			json_array_append_new(models, json_model(&r->fits[k]));
 	json_object_set_new(root, "models", models);
+	json_t *failed = json_array();
+	for (int k = 0; k < WC_MODEL_COUNT; k++)
+		if (!r->ok[k] && r->fits[k].why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0)
+			json_array_append_new(failed, json_pack("{s:s, s:s}", "model",
+								wc_model_describe(k)->name,
+								"reason", r->fits[k].why_not));
+	json_object_set_new(root, "not_fitted", failed);
 	const wc_forecast *fc = r->forecast;
 	json_object_set_new(root, "forecast", fc->withheld ? json_withheld(fc) : json_forecast(r));
 
@@ -308,9 +315,12 @@ void wc_report_print_fit(FILE *out, const wc_fit_report *r)
 	fprintf(out, "times: column '%s', %s\n", s->time_column, s->time_unit);
 	fputs("\nmodel         params    RSS         AIC        AICc       R^2\n", out);
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
+		const wc_fit *f = &r->fits[k];
+		if (!r->ok[k] && f->why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0)
+			fprintf(out, "%-12s  not fitted: %s\n", wc_model_describe(k)->name,
+				f->why_not);
 		if (!r->ok[k])
 			continue;
-		const wc_fit *f = &r->fits[k];
 		fprintf(out, "%-12s  %-6d  %-10.4g  %-9.2f  %-9.2f  %.5f%s%s\n",
 			wc_model_describe(f->model)->name, f->np, f->rss, f->aic, f->aicc, f->r2,
 			k == r->best ? "  <- best" : "", f->identified ? "" : "  (not identified)");
