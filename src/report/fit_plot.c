@@ -87,7 +87,8 @@ static size_t fill_band(const wc_series *s, const wc_forecast *fc, const double 
 
 /* The legend says which band is which: users compare data with the
  * prediction band, not the (narrower) confidence band of the curve. */
-static void fit_legend(const wc_series *s, bool bands)
+/* entries: 2 (data, fit), 3 (and the forecast) or 5 (and the two bands). */
+static void fit_legend(const wc_series *s, int entries)
 {
 	static const char marker[] = "#[0x25cf]";
 	const char *text[] = {"data", "fit", "forecast", "95% prediction band (observations)",
@@ -110,7 +111,7 @@ static void fit_legend(const wc_series *s, bool bands)
 	PLINT pos = s->counts == WC_COUNTS_CUMULATIVE ? PL_POSITION_BOTTOM | PL_POSITION_RIGHT
 						      : PL_POSITION_TOP | PL_POSITION_RIGHT;
 	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, pos | PL_POSITION_INSIDE,
-		 0.02, 0.03, 0.07, COL_BG, COL_FG, 1, 0, 0, bands ? 5 : 3, opts, 1.0, 1.0, 1.8, 0.0,
+		 0.02, 0.03, 0.07, COL_BG, COL_FG, 1, 0, 0, entries, opts, 1.0, 1.0, 1.8, 0.0,
 		 text_colours, text, colours, patterns, box_scales, box_widths, colours, styles,
 		 widths, colours, scales, numbers, symbols);
 }
@@ -204,7 +205,7 @@ static void fit_draw(const wc_fit_report *r)
 	plstring((PLINT)n, x, y, marker);
 	plschr(0, 1.0);
 
-	fit_legend(s, m >= 3);
+	fit_legend(s, fc->withheld ? 2 : m >= 3 ? 5 : 3);
 	free(x);
 	free(y);
 }
