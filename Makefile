@@ -127,7 +127,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 # The library sources the targets need are compiled into each target, so
 # libFuzzer's coverage instrumentation reaches them.
 FUZZ_TIME ?= 8
-FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c))
+FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c)) \
+             src/model/series.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
@@ -141,8 +142,9 @@ fuzz:
 	   clang -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1; then \
 	   echo "fuzz: skipped (no clang with libFuzzer; 'make deps' installs clang libclang-rt-dev)"; \
 	   exit 0; fi; \
-	 $(MAKE) --no-print-directory build/fuzz/fuzz_logline build/fuzz/fuzz_packet || exit 1; \
-	 fail=0; for f in logline packet; do \
+	 $(MAKE) --no-print-directory build/fuzz/fuzz_logline build/fuzz/fuzz_packet \
+	   build/fuzz/fuzz_series || exit 1; \
+	 fail=0; for f in logline packet series; do \
 	   work=$$(mktemp -d); \
 	   if build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=8192 \
 	        -artifact_prefix=$$work.crash- \
