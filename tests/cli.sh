@@ -694,5 +694,32 @@ check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 
+# --- issue 13: scenario ---
+# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/i13/w) exits 2,
+# says PATTERN on stderr and leaves no wormcast-out behind.
+mkdir -p "$T/i13/w"
+check_scen_bad() {
+	csb_name=$1
+	csb_pattern=$2
+	shift 2
+	(cd "$T/i13/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/i13/csb.err")"
+	elif ! grep -qF -- "$csb_pattern" "$T/i13/csb.err"; then
+		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/i13/csb.err")"
+	elif [ -e "$T/i13/w/wormcast-out" ] || [ -e "$T/i13/escaped-seed1" ] ||
+		[ -e "$T/i13/sweep-escaped" ]; then
+		fail "scenario: $csb_name" "left output behind"
+	else
+		pass "scenario: $csb_name: exit 2, message, no output"
+	fi
+}
+check_scen_bad "outbreak.name with a path" "--set: key 'outbreak.name': expected a plain name" \
+	run codered-v2 --set outbreak.name=../../escaped --until 2001-07-19T10:01:00Z
+check_scen_bad "outbreak.name with a path (sweep)" "key 'outbreak.name': expected a plain name" \
+	sweep codered-v2 --set outbreak.name=../../escaped --vary worm.threads=10,20 --runs 1 \
+	--until 2001-07-19T10:01:00Z
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

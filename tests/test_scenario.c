@@ -515,6 +515,57 @@ static void set_errors_start_with_set(void **state)
 	assert_string_equal(err.msg, "--set 'worm.threads': expected section.key=value");
 }
 
+/* issue 13 item 11: outbreak.name becomes a directory name (wormcast-out/NAME-seedN,
+ * wormcast-out/sweep-NAME), so it must be a plain name that cannot leave the
+ * output folder. */
+static void outbreak_name_must_be_a_plain_name(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"../../escaped",
+		"a/b",
+		"/etc",
+		".hidden",
+		"..",
+		".",
+		"",
+		"tab\there",
+		"sp ace",
+		"a;b",
+		"x\\y",
+		"\xc3\xa9t\xc3\xa9",
+		"0123456789012345678901234567890123456789012345678901234567890123",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		wc_scenario sc;
+		wc_error err = {0};
+		char set[200];
+		snprintf(set, sizeof set, "outbreak.name=%s", bad[i]);
+		wc_scenario_init(&sc);
+		if (wc_scenario_set(&sc, set, &err) != -1)
+			fail_msg("--set '%s' was accepted", set);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		assert_contains(err.msg, "--set: key 'outbreak.name': expected a plain name");
+		assert_string_equal(sc.name, "unnamed");
+	}
+	static const char *const good[] = {"codered-v2", "a", "run_2.b", "A-1.2.3",
+					   "012345678901234567890123456789012345678901234567890"
+					   "123456789012"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		wc_scenario sc;
+		wc_error err = {0};
+		char set[200];
+		snprintf(set, sizeof set, "outbreak.name=%s", good[i]);
+		wc_scenario_init(&sc);
+		if (wc_scenario_set(&sc, set, &err) != 0)
+			fail_msg("--set '%s' was refused: %s", set, err.msg);
+		assert_string_equal(sc.name, good[i]);
+	}
+	wc_error err;
+	char path[64];
+	expect_file_error("[outbreak]\nname = ../x\n", 2, "outbreak.name", &err, path, sizeof path);
+}
+
 /* ---- documentation ---- */
 
 static char *key_docs(void)
@@ -671,6 +722,7 @@ int main(void)
 		cmocka_unit_test(file_values_override_defaults),
 		cmocka_unit_test(set_overrides_keys),
 		cmocka_unit_test(set_errors_start_with_set),
+		cmocka_unit_test(outbreak_name_must_be_a_plain_name),
 		cmocka_unit_test(key_docs_mention_every_key),
 		cmocka_unit_test(documented_keys_accept_their_defaults),
 		cmocka_unit_test(docs_scenarios_md_is_current),

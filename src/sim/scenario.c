@@ -24,6 +24,7 @@ enum key_type {
 	KT_TIME,     /* wc_time, ISO 8601 UTC */
 	KT_ENUM,     /* int-sized enum, names in key_def.choices */
 	KT_STRING,   /* char array of key_def.max bytes */
+	KT_NAME,     /* KT_STRING that becomes part of a path: a plain name only */
 	KT_PREFIX,   /* wc_prefix */
 	KT_ADDR,     /* uint32_t address */
 	KT_DAYS,     /* "A-B": two ints, days of the month */
@@ -48,7 +49,7 @@ struct key_def {
 #define HC(field) offsetof(wc_host_class, field)
 
 static const struct key_def scenario_keys[] = {
-	{"outbreak", "name", KT_STRING, SC(name), 0, WC_NAME_MAX, "unnamed", "", NULL,
+	{"outbreak", "name", KT_NAME, SC(name), 0, WC_NAME_MAX, "unnamed", "", NULL,
 	 "Short name, used in output directory names and plot titles."},
 	{"outbreak", "description", KT_STRING, SC(description), 0, 200, "", "", NULL,
 	 "One line shown by `wormcast scenarios`."},
@@ -339,6 +340,12 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 	case KT_STRING:
 		snprintf(buf, len, "text of at most %d characters", (int)k->max - 1);
 		break;
+	case KT_NAME:
+		snprintf(buf, len,
+			 "a plain name of 1 to %d letters, digits, '-', '_' or '.', not starting "
+			 "with '.'",
+			 (int)k->max - 1);
+		break;
 	case KT_PREFIX:
 		snprintf(buf, len, "a CIDR block like 44.0.0.0/8");
 		break;
@@ -405,6 +412,23 @@ static int parse_prefixes(const char *v, wc_prefix *out, int max, int *n)
 	return rc;
 }
 
+/* Whether s may become one component of a path: no separator, no "." or
+ * "..", nothing hidden, nothing a shell would need quoted. */
+static bool plain_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= max || s[0] == '.')
+		return false;
+	for (; *s; s++) {
+		char c = *s; /* ASCII only, whatever the locale */
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /* Parses value v into the field of key k at base. */
 static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, const char *v)
 {
@@ -455,6 +479,11 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 	}
 	case KT_STRING:
 		if (strlen(v) >= (size_t)k->max)
+			return -1;
+		strcpy(field, v);
+		return 0;
+	case KT_NAME:
+		if (!plain_name(v, (size_t)k->max))
 			return -1;
 		strcpy(field, v);
 		return 0;
