@@ -721,5 +721,14 @@ check_scen_bad "outbreak.name with a path (sweep)" "key 'outbreak.name': expecte
 	sweep codered-v2 --set outbreak.name=../../escaped --vary worm.threads=10,20 --runs 1 \
 	--until 2001-07-19T10:01:00Z
 
+check_scen_bad "--until 1970-01-01 (instant 0) is checked, not ignored" \
+	"--until: 1970-01-01T00:00:00Z must lie after outbreak.start" run codered-v2 --until 1970-01-01
+check_scen_bad "--until 1970-01-01 in a sweep" "--until: must lie after outbreak.start" \
+	sweep codered-v2 --vary worm.threads=10,20 --runs 1 --until 1970-01-01
+printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/i13/years.ini"
+check_scen_bad "an outbreak spanning 10,000 years" \
+	"years.ini: key 'outbreak.end': the outbreak spans 3652424.0 days, more than the 366" \
+	run ../years.ini
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,6 +9,7 @@
 #include "core/ipv4.h"
 #include "core/utc.h"
 #include "sim/scenario.h"
+#include "sim/sim.h"
 
 /* ---- helpers ---- */
 
@@ -566,6 +567,55 @@ static void outbreak_name_must_be_a_plain_name(void **state)
 	expect_file_error("[outbreak]\nname = ../x\n", 2, "outbreak.name", &err, path, sizeof path);
 }
 
+/* issue 13 item 12: a scenario spanning years 0 to 9999 ran until memory ran
+ * out; the span and the timeline's rows are capped, naming the key. */
+static void outbreak_span_and_rows_are_capped(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n", 0, "outbreak.end",
+			  &err, path, sizeof path);
+	assert_contains(err.msg, "spans 3652424.0 days, more than the 366");
+	expect_file_error("[outbreak]\nstart = 2001-01-01\nend = 2002-01-02T00:00:01Z\n", 0,
+			  "outbreak.end", &err, path, sizeof path);
+	/* 366 days at 1 s a row: 31,622,400 rows, 5.8 GB of timeline. */
+	expect_file_error("[outbreak]\nstart = 2001-01-01\nend = 2002-01-02\n[output]\n"
+			  "interval = 1\n",
+			  0, "output.interval", &err, path, sizeof path);
+	assert_contains(err.msg, "31622400 rows of 1 s, more than the 527040");
+	/* The limits themselves are accepted: 366 days at 60 s is 527,040 rows. */
+	wc_scenario sc;
+	err = (wc_error){0};
+	assert_int_equal(load_text_file("[outbreak]\nstart = 2001-01-01\nend = 2002-01-02\n", path,
+					sizeof path, &sc, &err),
+			 0);
+	assert_int_equal((sc.end - sc.start) / sc.interval, WC_MAX_ROWS);
+}
+
+/* issue 13 item 12: --until 1970-01-01 is instant 0, which meant "not given";
+ * it must be checked against the window like any other instant. */
+static void until_at_the_epoch_is_checked(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	wc_run_options opt;
+	wc_run_options_init(&opt);
+	opt.until_set = true;
+	assert_int_equal(wc_time_parse("1970-01-01", &opt.until), 0);
+	assert_int_equal(opt.until, 0);
+	wc_run_result res;
+	assert_int_equal(wc_simulate(&sc, &opt, &res, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_string_equal(err.msg, "--until: 1970-01-01T00:00:00Z must lie after outbreak.start "
+				     "(2001-07-19T10:00:00Z) and no later than outbreak.end "
+				     "(2001-07-20T06:00:00Z)");
+}
+
 /* ---- documentation ---- */
 
 static char *key_docs(void)
@@ -723,6 +773,8 @@ int main(void)
 		cmocka_unit_test(set_overrides_keys),
 		cmocka_unit_test(set_errors_start_with_set),
 		cmocka_unit_test(outbreak_name_must_be_a_plain_name),
+		cmocka_unit_test(outbreak_span_and_rows_are_capped),
+		cmocka_unit_test(until_at_the_epoch_is_checked),
 		cmocka_unit_test(key_docs_mention_every_key),
 		cmocka_unit_test(documented_keys_accept_their_defaults),
 		cmocka_unit_test(docs_scenarios_md_is_current),

@@ -807,6 +807,17 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 				    "%s: key 'outbreak.end': must be after "
 				    "outbreak.start",
 				    f);
+	if (sc->end - sc->start > (wc_time)WC_MAX_SPAN_DAYS * 86400)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'outbreak.end': the outbreak spans %.1f days, more "
+				    "than the %d a run simulates",
+				    f, (double)(sc->end - sc->start) / 86400, WC_MAX_SPAN_DAYS);
+	if ((sc->end - sc->start) / sc->interval > WC_MAX_ROWS)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'output.interval': %lld rows of %d s, more than the "
+				    "%d a timeline holds (%d days at 60 s): raise output.interval",
+				    f, (long long)((sc->end - sc->start) / sc->interval),
+				    sc->interval, WC_MAX_ROWS, WC_MAX_ROWS / 1440);
 	if (sc->interval % sc->step != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'output.interval': %d s is not a multiple of "

@@ -26,6 +26,12 @@
 #define WC_MAX_TELESCOPE 16
 #define WC_MAX_HISTORY	 16
 #define WC_NAME_MAX	 64
+/* The longest outbreak a run simulates, and the most timeline rows it keeps
+ * (366 days at the default 60 s interval: ~97 MB of rows). No real outbreak
+ * comes near either; without them a scenario spanning years 0 to 9999 grew
+ * until memory ran out. */
+#define WC_MAX_SPAN_DAYS 366
+#define WC_MAX_ROWS	 527040
 
 enum wc_placement { WC_PLACE_UNIFORM, WC_PLACE_CLUSTERED, WC_PLACE_FILE };
 enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT, WC_TIMING_BANDWIDTH };
