@@ -730,5 +730,12 @@ check_scen_bad "an outbreak spanning 10,000 years" \
 	"years.ini: key 'outbreak.end': the outbreak spans 3652424.0 days, more than the 366" \
 	run ../years.ini
 
+mkdir -p "$T/i13/adir.ini"
+check_scen_bad "a directory given as a scenario" "adir.ini: is a directory, not a scenario file" \
+	run ../adir.ini
+printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/i13/hdr.ini"
+check_scen_bad "a key on a header line" "hdr.ini:3: text after the section header [worm]" \
+	run ../hdr.ini
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -616,6 +616,109 @@ static void until_at_the_epoch_is_checked(void **state)
 				     "(2001-07-20T06:00:00Z)");
 }
 
+/* issue 13 item 13: nothing on a header line after its ']' is ignored, and an
+ * unclosed header is blamed on its own line. */
+static void header_lines_hold_only_the_header(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[300];
+	expect_file_error("[outbreak]\nname = x\n[worm] threads = 3\n", 3, NULL, &err, path,
+			  sizeof path);
+	snprintf(want, sizeof want,
+		 "%s:3: text after the section header [worm]: 'threads = 3' (put each key on a "
+		 "line of its own)",
+		 path);
+	assert_string_equal(err.msg, want);
+	expect_file_error("[outbreak]\nname = x\n[worm\nthreads = 5\n", 3, NULL, &err, path,
+			  sizeof path);
+	snprintf(want, sizeof want, "%s:3: section header '[worm' has no closing ']'", path);
+	assert_string_equal(err.msg, want);
+	/* A comment may follow the header. */
+	wc_scenario sc;
+	err = (wc_error){0};
+	assert_int_equal(load_text_file("[worm]   ; the worm\nthreads = 3\n[outbreak] # x\n"
+					"name = y\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.threads, 3);
+	assert_string_equal(sc.name, "y");
+}
+
+/* issue 13 item 13: a lone CR ends a line (old Mac files), as LF and CRLF do. */
+static void cr_only_line_ends_are_read(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("; old Mac\r[worm]\rthreads = 7\r\r[population]\r"
+					"vulnerable = 1406 ; a comment\r",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.threads, 7);
+	assert_int_equal(sc.vulnerable, 1406);
+	expect_file_error("[worm]\rthreads = 7\r\rrtt = x\r", 4, "worm.rtt", &err, path,
+			  sizeof path);
+	/* Mixed ends: CRLF counts once, LF and CR once each. */
+	expect_file_error("[worm]\r\nthreads = 7\nrtt = 0.2\r\rsyn_timeout = 0\r\n", 5,
+			  "worm.syn_timeout", &err, path, sizeof path);
+}
+
+/* issue 13 item 13: a directory given as a scenario is an input error (2). */
+static void a_directory_is_not_a_scenario(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wc_test_dir_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load(&sc, dir, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	char want[200];
+	snprintf(want, sizeof want, "%s: is a directory, not a scenario file", dir);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Indented lines continue a value (joined with a space) unless they are keys;
+ * lines have no length limit; a blank line ends a value. */
+static void continuation_lines_and_long_lines(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("\xef\xbb\xbf[telescope]\nblocks = 44.0.0.0/8,\n"
+					"   ; a comment inside the value\n\t45.0.0.0/8\n"
+					"[worm]\n  threads = 9\n  rtt = 0.5\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.ntelescope, 2);
+	assert_int_equal(sc.telescope[1].base, 45u << 24);
+	assert_int_equal(sc.threads, 9);
+	assert_true(sc.rtt == 0.5);
+	/* A continuation of a number is part of the value, and so an error. */
+	expect_file_error("[worm]\nthreads = 7\n  8\n", 2, "worm.threads", &err, path, sizeof path);
+	assert_contains(err.msg, "got '7 8'");
+	/* After a blank line an indented line continues nothing. */
+	expect_file_error("[worm]\nthreads = 7\n\n  8\n", 4, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "cannot parse this line");
+	/* A 5,000-character line. */
+	size_t n = 5000;
+	char *text = malloc(n + 100);
+	assert_non_null(text);
+	int k = snprintf(text, n + 100, "[outbreak]\nname = long ; ");
+	memset(text + k, 'c', n);
+	strcpy(text + k + n, "\ndescription = d\n");
+	err = (wc_error){0};
+	assert_int_equal(load_text_file(text, path, sizeof path, &sc, &err), 0);
+	assert_string_equal(sc.name, "long");
+	assert_string_equal(sc.description, "d");
+	free(text);
+}
+
 /* ---- documentation ---- */
 
 static char *key_docs(void)
@@ -775,6 +878,10 @@ int main(void)
 		cmocka_unit_test(outbreak_name_must_be_a_plain_name),
 		cmocka_unit_test(outbreak_span_and_rows_are_capped),
 		cmocka_unit_test(until_at_the_epoch_is_checked),
+		cmocka_unit_test(header_lines_hold_only_the_header),
+		cmocka_unit_test(cr_only_line_ends_are_read),
+		cmocka_unit_test(a_directory_is_not_a_scenario),
+		cmocka_unit_test(continuation_lines_and_long_lines),
 		cmocka_unit_test(key_docs_mention_every_key),
 		cmocka_unit_test(documented_keys_accept_their_defaults),
 		cmocka_unit_test(docs_scenarios_md_is_current),

@@ -9,11 +9,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/xalloc.h"
 
@@ -554,15 +554,10 @@ static wc_host_class *find_or_add_class(wc_scenario *sc, const char *name)
 	return hc;
 }
 
-static int set_key(wc_scenario *sc, const char *where, const char *section, const char *name,
-		   const char *value, wc_error *err)
+/* set_key with v trimmed. */
+static int set_key_value(wc_scenario *sc, const char *where, const char *section, const char *name,
+			 const char *v, wc_error *err)
 {
-	char v[512];
-	if (snprintf(v, sizeof v, "%s", value) >= (int)sizeof v)
-		return wc_error_set(err, WC_EXIT_USAGE, "%s: key '%s.%s': value too long", where,
-				    section, name);
-	trim(v);
-
 	const struct key_def *table = scenario_keys;
 	size_t nkeys = NKEYS(scenario_keys);
 	void *base = sc;
@@ -615,92 +610,223 @@ static int set_key(wc_scenario *sc, const char *where, const char *section, cons
 			    where, section, name);
 }
 
-/* inih passes no line numbers to the handler in Debian's build, so the reader
- * hands over one physical line per call and counts them: the handler always
- * runs on the last line read. */
-struct ini_ctx {
+static int set_key(wc_scenario *sc, const char *where, const char *section, const char *name,
+		   const char *value, wc_error *err)
+{
+	char *v = xstrdup(value);
+	trim(v);
+	int rc = set_key_value(sc, where, section, name, v, err);
+	free(v);
+	return rc;
+}
+
+/* ---- the INI reader ----
+ *
+ * A scenario file, line by line (a line ends at LF, CRLF or a lone CR):
+ *   blank                    ends the value of the key above it
+ *   ';' or '#' first         a comment
+ *   [section]                a header; only a comment may follow its ']'
+ *   name = value             a key ('=' or ':'; the name starts with a letter);
+ *                            a ';' at the value's start or after a blank
+ *                            starts a comment
+ *   indented other text      continues the value of the key above it, joined
+ *                            to it with one space (long history lists)
+ * Written here rather than taken from inih because Debian's inih passes no
+ * line numbers, stops at 199 characters a line, takes a lone CR for no line
+ * end, ignores text after a header's ']', and hands each continuation line
+ * over as a new value of the same key, so a list kept only its last line.
+ */
+struct ini_reader {
 	wc_scenario *sc;
 	wc_error *err;
 	const char *file;
-	const char *text; /* remaining input */
-	int line;
+	char section[128]; /* the current section; "" before the first header */
+	char *key;	   /* the key whose value is being read, or NULL */
+	char *value;	   /* its value so far */
+	size_t vlen, vcap;
+	int key_line; /* where that key was */
 };
 
-static char *ini_reader_fn(char *str, int num, void *stream)
+/* Cuts s at an inline comment and trims it. */
+static void strip_comment(char *s)
 {
-	struct ini_ctx *ctx = stream;
-	if (*ctx->text == '\0')
-		return NULL;
-	/* One call per physical line, so inih's line numbers are ours too. */
-	const char *nl = strchr(ctx->text, '\n');
-	size_t len = nl ? (size_t)(nl - ctx->text) : strlen(ctx->text);
-	size_t keep = len < (size_t)num - 2 ? len : (size_t)num - 2;
-	ctx->line++;
-	memcpy(str, ctx->text, keep);
-	str[keep] = '\n';
-	str[keep + 1] = '\0';
-	if (keep < len) {
-		size_t i = strspn(str, " \t");
-		if (str[i] != ';' && str[i] != '#') /* a long comment is harmless */
-			wc_error_set(ctx->err, WC_EXIT_USAGE,
-				     "%s:%d: line longer than %d characters", ctx->file, ctx->line,
-				     num - 2);
-	}
-	ctx->text += len + (nl != NULL);
-	return str;
+	for (char *c = s; *c; c++)
+		if (*c == ';' && (c == s || *(c - 1) == ' ' || *(c - 1) == '\t')) {
+			*c = '\0';
+			break;
+		}
+	trim(s);
 }
 
-static int ini_handler_fn(void *user, const char *section, const char *name, const char *value)
+/* Whether s (not indented) starts "name =" or "name :", name as defined above. */
+static size_t key_name_length(const char *s)
 {
-	struct ini_ctx *ctx = user;
-	if (ctx->err->code != 0)
-		return 1; /* report only the first error */
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return 0;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+	size_t sp = strspn(s + n, " \t");
+	return s[n + sp] == '=' || s[n + sp] == ':' ? n : 0;
+}
+
+static void value_append(struct ini_reader *r, const char *s)
+{
+	size_t n = strlen(s), need = r->vlen + n + 2;
+	if (need > r->vcap) {
+		r->vcap = need * 2;
+		r->value = xrealloc(r->value, r->vcap);
+	}
+	if (r->vlen > 0 && n > 0)
+		r->value[r->vlen++] = ' ';
+	memcpy(r->value + r->vlen, s, n + 1);
+	r->vlen += n;
+}
+
+/* Applies the pending key, if any. */
+static int ini_flush(struct ini_reader *r)
+{
+	if (r->key == NULL)
+		return 0;
 	char where[300];
-	snprintf(where, sizeof where, "%s:%d", ctx->file, ctx->line);
-	if (*section == '\0')
-		return wc_error_set(ctx->err, WC_EXIT_USAGE,
-				    "%s: key '%s' is outside any [section] (see docs/scenarios.md)",
-				    where, name) == 0;
-	return set_key(ctx->sc, where, section, name, value, ctx->err) == 0;
+	snprintf(where, sizeof where, "%s:%d", r->file, r->key_line);
+	int rc = set_key(r->sc, where, r->section, r->key, r->value ? r->value : "", r->err);
+	free(r->key);
+	r->key = NULL;
+	r->vlen = 0;
+	if (r->value)
+		r->value[0] = '\0';
+	return rc;
+}
+
+static int ini_header(struct ini_reader *r, char *s, int line)
+{
+	char *close = strchr(s, ']');
+	if (close == NULL)
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: section header '%.80s' has no closing ']'", r->file,
+				    line, s);
+	const char *rest = close + 1 + strspn(close + 1, " \t");
+	if (*rest != '\0' && *rest != ';' && *rest != '#')
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: text after the section header %.*s: '%.80s' (put "
+				    "each key on a line of its own)",
+				    r->file, line, (int)(close + 1 - s), s, rest);
+	*close = '\0';
+	char *name = s + 1;
+	trim(name);
+	size_t n = strlen(name);
+	/* Other checks of the name wait for its first key, which says what is
+	 * wrong with it (an unknown section, a bad class name). */
+	if (n == 0 || n >= sizeof r->section)
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: section name '%.80s': expected 1 to %d characters",
+				    r->file, line, name, (int)sizeof r->section - 1);
+	memcpy(r->section, name, n + 1);
+	return 0;
+}
+
+static int ini_key(struct ini_reader *r, char *s, int line)
+{
+	size_t n = key_name_length(s);
+	if (n == 0)
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: cannot parse this line (expected `[section]`, `key = "
+				    "value`, or an indented continuation of a value)",
+				    r->file, line);
+	char *value = s + n + strspn(s + n, " \t") + 1;
+	s[n] = '\0';
+	if (r->section[0] == '\0')
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: key '%s' is outside any [section] (see "
+				    "docs/scenarios.md)",
+				    r->file, line, s);
+	strip_comment(value);
+	r->key = xstrdup(s);
+	r->key_line = line;
+	value_append(r, value);
+	return 0;
+}
+
+/* One line, NUL-terminated and writable. */
+static int ini_line(struct ini_reader *r, char *line, int lineno)
+{
+	size_t indent = strspn(line, " \t");
+	char *s = line + indent;
+	trim(s);
+	if (*s == '\0')
+		return ini_flush(r);
+	if (*s == ';' || *s == '#')
+		return 0;
+	if (indent > 0 && r->key != NULL && *s != '[' && key_name_length(s) == 0) {
+		strip_comment(s);
+		value_append(r, s);
+		return 0;
+	}
+	if (ini_flush(r) != 0)
+		return -1;
+	return *s == '[' ? ini_header(r, s, lineno) : ini_key(r, s, lineno);
 }
 
 static int load_text(wc_scenario *sc, const char *text, const char *file, wc_error *err)
 {
-	struct ini_ctx ctx = {sc, err, file, text, 0};
-	int rc = ini_parse_stream(ini_reader_fn, &ctx, ini_handler_fn, &ctx);
-	if (err->code != 0)
+	struct ini_reader r = {.sc = sc, .err = err, .file = file};
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte-order mark */
+		text += 3;
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	for (int lineno = 1; rc == 0 && *text != '\0'; lineno++) {
+		size_t len = strcspn(text, "\r\n");
+		if (len + 1 > cap)
+			buf = xrealloc(buf, cap = len + 1);
+		memcpy(buf, text, len);
+		buf[len] = '\0';
+		text += len;
+		text += text[0] == '\r' && text[1] == '\n' ? 2 : text[0] != '\0';
+		rc = ini_line(&r, buf, lineno);
+	}
+	if (rc == 0)
+		rc = ini_flush(&r);
+	free(buf);
+	free(r.key);
+	free(r.value);
+	if (rc != 0)
 		return -1;
-	if (rc > 0)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s:%d: cannot parse this line (expected `[section]` or "
-				    "`key = value`, at most 199 characters)",
-				    file, rc);
-	if (rc < 0)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot read", file);
 	snprintf(sc->source, sizeof sc->source, "%s", file);
 	return 0;
 }
 
-static char *read_whole_file(const char *path, wc_error *err)
+/* Reads a whole text file of at most max bytes. A directory, a bigger file or
+ * a file with NUL bytes is an input error, as a missing one is. */
+static char *read_whole_file(const char *path, size_t max, const char *what, wc_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
 		wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		wc_error_set(err, WC_EXIT_USAGE, "%s: is a directory, not %s", path, what);
+		return NULL;
+	}
 	size_t cap = 4096, n = 0;
 	char *buf = xmalloc(cap);
 	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	while (n <= max && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
 		if (cap - n - 1 == 0)
 			buf = xrealloc(buf, cap *= 2);
 	}
 	int failed = ferror(f);
 	fclose(f);
-	if (failed) {
+	if (failed || n > max) {
 		free(buf);
-		wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", path);
+		if (failed)
+			wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", path);
+		else
+			wc_error_set(err, WC_EXIT_USAGE, "%s: larger than %zu bytes, not %s", path,
+				     max, what);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -714,7 +840,7 @@ static char *read_whole_file(const char *path, wc_error *err)
 
 int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err)
 {
-	char *text = read_whole_file(path, err);
+	char *text = read_whole_file(path, WC_MAX_FILE_BYTES, "a scenario file", err);
 	if (text == NULL)
 		return -1;
 	int rc = load_text(sc, text, path, err);

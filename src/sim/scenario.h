@@ -32,6 +32,8 @@
  * until memory ran out. */
 #define WC_MAX_SPAN_DAYS 366
 #define WC_MAX_ROWS	 527040
+/* The largest scenario or history file read (a scenario is a few kB). */
+#define WC_MAX_FILE_BYTES (1 << 20)
 
 enum wc_placement { WC_PLACE_UNIFORM, WC_PLACE_CLUSTERED, WC_PLACE_FILE };
 enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT, WC_TIMING_BANDWIDTH };
