@@ -737,5 +737,34 @@ printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/i13/hdr.ini"
 check_scen_bad "a key on a header line" "hdr.ini:3: text after the section header [worm]" \
 	run ../hdr.ini
 
+# history.file: from a scenario file, relative to its directory; from --set,
+# relative to the current directory. Each point appears in summary.json.
+mkdir -p "$T/i13/sc"
+printf 'time,cumulative_infected\n2001-07-19T12:00:00Z,100\n2001-07-19T13:00:00Z 200\n' \
+	>"$T/i13/sc/pts.csv"
+printf '2001-07-19T12:30:00Z,150\n' >"$T/i13/here.csv"
+"$WC" show codered-v2 >"$T/i13/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/i13/sc/h.ini"
+run_small "$T/i13/hf" "$T/i13/sc/h.ini"
+rc=$?
+n=$(grep -c '"measured"' "$T/i13/hf/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/i13/hf/summary.json"; then
+	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/i13/hf.err")"
+else
+	pass "scenario: history.file is read beside the scenario file"
+fi
+(cd "$T/i13" && run_small "$T/i13/hs" codered-v2 --set history.file=here.csv)
+rc=$?
+n=$(grep -c '"measured"' "$T/i13/hs/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/i13/hs/summary.json"; then
+	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/i13/hs.err")"
+else
+	pass "scenario: --set history.file is read from the current directory"
+fi
+printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/i13/w/bad.csv"
+check_scen_bad "a bad line in a history file" \
+	"bad.csv:2: key 'history.file': expected \`TIME,COUNT\`" \
+	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
+rm -f "$T/i13/w/bad.csv"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -719,6 +719,165 @@ static void continuation_lines_and_long_lines(void **state)
 	free(text);
 }
 
+/* issue 13 item 14: an inline history list may span lines and be long; a
+ * continuation line used to replace the points before it. */
+static void history_points_span_lines(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("[history]\ncumulative_infected = 2001-07-19T12:00Z 1000,\n"
+					"    2001-07-19T13:00Z 2000,\n"
+					"    2001-07-19T14:00Z 3000\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_true(sc.history[0].value == 1000 && sc.history[2].value == 3000);
+	assert_int_equal(sc.history[2].time - sc.history[0].time, 7200);
+	/* 100 points on one line of ~2,900 characters. */
+	size_t cap = 8000, k = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	k += (size_t)snprintf(text, cap, "[history]\ncumulative_infected =");
+	for (int i = 0; i < 100; i++)
+		k += (size_t)snprintf(text + k, cap - k, "%s 2001-07-19T%02d:%02d:00Z %d",
+				      i ? "," : "", 10 + i / 60, i % 60, 10 * i);
+	snprintf(text + k, cap - k, "\n");
+	err = (wc_error){0};
+	assert_int_equal(load_text_file(text, path, sizeof path, &sc, &err), 0);
+	assert_int_equal(sc.nhistory, 100);
+	assert_true(sc.history[99].value == 990);
+	free(text);
+}
+
+/* Writes text to dir/name. */
+static void write_in(const char *dir, const char *name, const char *text)
+{
+	char p[300];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Loads dir/s.ini holding text; returns the load's result. */
+static int load_in(const char *dir, const char *text, wc_scenario *sc, wc_error *err)
+{
+	write_in(dir, "s.ini", text);
+	char p[300];
+	snprintf(p, sizeof p, "%s/s.ini", dir);
+	wc_scenario_init(sc);
+	*err = (wc_error){0};
+	return wc_scenario_load_file(sc, p, err);
+}
+
+/* issue 13 item 14: history.file, relative to the scenario file's directory. */
+static void history_file_is_read_beside_the_scenario(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wc_test_hist_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	write_in(dir, "pts.csv",
+		 "# CAIDA\r\ntime,cumulative_infected\r\n2001-07-19T12:00:00Z,1000\r\n\r\n"
+		 "2001-07-19T13:00Z  2500.5\r\n2001-07-19T14:00:00Z , 3000\r\n");
+	wc_scenario sc;
+	wc_error err;
+	/* Inline points first, then the file replaces them. */
+	assert_int_equal(load_in(dir,
+				 "[history]\ncumulative_infected = 2001-07-19T11:00Z 5\n"
+				 "file = pts.csv\n",
+				 &sc, &err),
+			 0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_true(sc.history[0].value == 1000 && sc.history[1].value == 2500.5);
+	assert_true(sc.history[2].value == 3000);
+	wc_time t;
+	assert_int_equal(wc_time_parse("2001-07-19T13:00Z", &t), 0);
+	assert_int_equal(sc.history[1].time, t);
+	char want[300];
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	assert_string_equal(sc.history_file, want);
+	/* ... and inline points after the file replace those. */
+	assert_int_equal(
+		wc_scenario_set(&sc, "history.cumulative_infected=2001-07-19T11:00Z 5", &err), 0);
+	assert_int_equal(sc.nhistory, 1);
+	assert_string_equal(sc.history_file, "");
+	/* --set takes an absolute path as it is. */
+	char set[400];
+	snprintf(set, sizeof set, "history.file=%s/pts.csv", dir);
+	assert_int_equal(wc_scenario_set(&sc, set, &err), 0);
+	assert_int_equal(sc.nhistory, 3);
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	unlink(want);
+	snprintf(want, sizeof want, "%s/s.ini", dir);
+	unlink(want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* issue 13 item 14: every line of a history file is a point, a comment, a
+ * blank or the header, or the file is refused at that line. */
+static void history_file_errors_name_file_and_line(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wc_test_hist_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	static const struct {
+		const char *csv, *msg; /* msg follows "DIR/pts.csv" */
+	} bad[] = {
+		{"2001-07-19T12:00Z,1\n2001-07-19T13:00Z,2\n\n2001-07-19T14:00Z,3 4\n",
+		 ":4: key 'history.file': expected `TIME,COUNT` (a UTC time like "
+		 "2001-07-19T10:00:00Z, a count >= 0), got '2001-07-19T14:00Z,3 4'"},
+		{"2001-07-19T12:00Z,1\ntime,count\n", ":2: key 'history.file': expected"},
+		{"2001-07-19T12:00Z,-1\n", ":1: key 'history.file': expected"},
+		{"2001-07-19T25:00Z,1\n", ":1: key 'history.file': expected"},
+		{"2001-07-19T12:00Z\n", ":1: key 'history.file': expected"},
+		{"2001-07-19T12:00Z,1 # note\n", ":1: key 'history.file': expected"},
+		{"# only a comment\ntime,cumulative_infected\n",
+		 ": key 'history.file': no points (expected lines of `TIME,COUNT`)"},
+	};
+	wc_scenario sc;
+	wc_error err;
+	char want[600];
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		write_in(dir, "pts.csv", bad[i].csv);
+		assert_int_equal(load_in(dir, "[history]\nfile = pts.csv\n", &sc, &err), -1);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		snprintf(want, sizeof want, "%s/pts.csv%s", dir, bad[i].msg);
+		if (strncmp(err.msg, want, strlen(want)) != 0)
+			fail_msg("case %zu: \"%s\" does not start with \"%s\"", i, err.msg, want);
+		assert_int_equal(sc.nhistory, 0); /* nothing kept from a refused file */
+	}
+	/* 2049 points: one too many. */
+	FILE *f;
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	assert_non_null(f = fopen(want, "w"));
+	for (int i = 0; i <= WC_MAX_HISTORY; i++)
+		fprintf(f, "2001-07-19T10:00:00Z,%d\n", i);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(load_in(dir, "[history]\nfile = pts.csv\n", &sc, &err), -1);
+	snprintf(want, sizeof want, "%s/pts.csv:2049: key 'history.file': more than 2048 points",
+		 dir);
+	assert_string_equal(err.msg, want);
+	/* A missing file and a directory are named with the scenario's line. */
+	assert_int_equal(load_in(dir, "[history]\n\nfile = nope.csv\n", &sc, &err), -1);
+	snprintf(want, sizeof want,
+		 "%s/s.ini:3: key 'history.file': %s/nope.csv: cannot open: No such file or "
+		 "directory",
+		 dir, dir);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(load_in(dir, "[history]\nfile = .\n", &sc, &err), -1);
+	snprintf(want, sizeof want, "%s/s.ini:2: key 'history.file': %s/.: not a regular file", dir,
+		 dir);
+	assert_string_equal(err.msg, want);
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	unlink(want);
+	snprintf(want, sizeof want, "%s/s.ini", dir);
+	unlink(want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- documentation ---- */
 
 static char *key_docs(void)
@@ -824,7 +983,7 @@ static void documented_keys_accept_their_defaults(void **state)
 			fail_msg("documented default rejected: %s: %s", assignment, err.msg);
 		rows++;
 	}
-	assert_int_equal(rows, 64);
+	assert_int_equal(rows, 65);
 	free(docs);
 }
 
@@ -882,6 +1041,9 @@ int main(void)
 		cmocka_unit_test(cr_only_line_ends_are_read),
 		cmocka_unit_test(a_directory_is_not_a_scenario),
 		cmocka_unit_test(continuation_lines_and_long_lines),
+		cmocka_unit_test(history_points_span_lines),
+		cmocka_unit_test(history_file_is_read_beside_the_scenario),
+		cmocka_unit_test(history_file_errors_name_file_and_line),
 		cmocka_unit_test(key_docs_mention_every_key),
 		cmocka_unit_test(documented_keys_accept_their_defaults),
 		cmocka_unit_test(docs_scenarios_md_is_current),

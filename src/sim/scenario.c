@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/xalloc.h"
@@ -30,6 +31,7 @@ enum key_type {
 	KT_DAYS,     /* "A-B": two ints, days of the month */
 	KT_PREFIXES, /* comma-separated prefixes into telescope[] */
 	KT_HISTORY,  /* "TIME VALUE, TIME VALUE, ..." into history[] */
+	KT_HISTFILE, /* KT_STRING naming a file of history points, read on arrival */
 	KT_FLAG_TIME /* wc_time, and sets the bool that follows it in the struct */
 };
 
@@ -207,7 +209,13 @@ static const struct key_def scenario_keys[] = {
 	 "Seconds per timeline row; a multiple of outbreak.step."},
 
 	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "", NULL,
-	 "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run."},
+	 "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run; "
+	 "indented lines continue the list."},
+	{"history", "file", KT_HISTFILE, SC(history_file), 0, 256, "", "path", NULL,
+	 "A file of measured points, one `TIME,COUNT` a line (see History files); replaces "
+	 "cumulative_infected, as that replaces it. A relative path is taken from the "
+	 "scenario file's directory; given with --set or in a built-in scenario, from the "
+	 "current directory."},
 };
 
 static const struct key_def class_keys[] = {
@@ -361,6 +369,9 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 	case KT_HISTORY:
 		snprintf(buf, len, "comma-separated `TIME COUNT` pairs (at most %d)", (int)k->max);
 		break;
+	case KT_HISTFILE:
+		snprintf(buf, len, "a file name of at most %d characters", (int)k->max - 1);
+		break;
 	}
 }
 
@@ -507,7 +518,15 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 	case KT_PREFIXES:
 		return parse_prefixes(v, (wc_prefix *)field, (int)k->max, &sc->ntelescope);
 	case KT_HISTORY:
-		return parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory);
+		if (parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory) != 0)
+			return -1;
+		sc->history_file[0] = '\0'; /* the points are inline now */
+		return 0;
+	case KT_HISTFILE:
+		if (strlen(v) >= (size_t)k->max)
+			return -1;
+		strcpy(field, v); /* read by set_key, which knows where v came from */
+		return 0;
 	}
 	return -1;
 }
@@ -555,8 +574,10 @@ static wc_host_class *find_or_add_class(wc_scenario *sc, const char *name)
 }
 
 /* set_key with v trimmed. */
-static int set_key_value(wc_scenario *sc, const char *where, const char *section, const char *name,
-			 const char *v, wc_error *err)
+static int history_from_file(wc_scenario *sc, const char *file, const char *where, wc_error *err);
+
+static int set_key_value(wc_scenario *sc, const char *file, const char *where, const char *section,
+			 const char *name, const char *v, wc_error *err)
 {
 	const struct key_def *table = scenario_keys;
 	size_t nkeys = NKEYS(scenario_keys);
@@ -592,6 +613,8 @@ static int set_key_value(wc_scenario *sc, const char *where, const char *section
 					    "%s: key '%s.%s': expected %s, got '%s'", where,
 					    section, name, expect, v);
 		}
+		if (k->type == KT_HISTFILE)
+			return history_from_file(sc, file, where, err);
 		for (size_t j = 0; base == (void *)sc && j < NKEYS(strategy_keys); j++) {
 			size_t sl = strlen(section);
 			const char *key = strategy_keys[j].key;
@@ -610,12 +633,14 @@ static int set_key_value(wc_scenario *sc, const char *where, const char *section
 			    where, section, name);
 }
 
-static int set_key(wc_scenario *sc, const char *where, const char *section, const char *name,
-		   const char *value, wc_error *err)
+/* Applies one key; file is the scenario file it is written in (NULL: --set),
+ * where its location for messages. */
+static int set_key(wc_scenario *sc, const char *file, const char *where, const char *section,
+		   const char *name, const char *value, wc_error *err)
 {
 	char *v = xstrdup(value);
 	trim(v);
-	int rc = set_key_value(sc, where, section, name, v, err);
+	int rc = set_key_value(sc, file, where, section, name, v, err);
 	free(v);
 	return rc;
 }
@@ -646,6 +671,21 @@ struct ini_reader {
 	size_t vlen, vcap;
 	int key_line; /* where that key was */
 };
+
+/* Copies the line at text into *buf (grown as needed) and returns the start of
+ * the next one. LF, CRLF and a lone CR each end a line. */
+static const char *next_line(const char *text, char **buf, size_t *cap)
+{
+	size_t len = strcspn(text, "\r\n");
+	if (len + 1 > *cap) {
+		*cap = len + 1;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf, text, len);
+	(*buf)[len] = '\0';
+	text += len;
+	return text + (text[0] == '\r' && text[1] == '\n' ? 2 : text[0] != '\0');
+}
 
 /* Cuts s at an inline comment and trims it. */
 static void strip_comment(char *s)
@@ -688,7 +728,8 @@ static int ini_flush(struct ini_reader *r)
 		return 0;
 	char where[300];
 	snprintf(where, sizeof where, "%s:%d", r->file, r->key_line);
-	int rc = set_key(r->sc, where, r->section, r->key, r->value ? r->value : "", r->err);
+	int rc = set_key(r->sc, r->file, where, r->section, r->key, r->value ? r->value : "",
+			 r->err);
 	free(r->key);
 	r->key = NULL;
 	r->vlen = 0;
@@ -775,13 +816,7 @@ static int load_text(wc_scenario *sc, const char *text, const char *file, wc_err
 	size_t cap = 0;
 	int rc = 0;
 	for (int lineno = 1; rc == 0 && *text != '\0'; lineno++) {
-		size_t len = strcspn(text, "\r\n");
-		if (len + 1 > cap)
-			buf = xrealloc(buf, cap = len + 1);
-		memcpy(buf, text, len);
-		buf[len] = '\0';
-		text += len;
-		text += text[0] == '\r' && text[1] == '\n' ? 2 : text[0] != '\0';
+		text = next_line(text, &buf, &cap);
 		rc = ini_line(&r, buf, lineno);
 	}
 	if (rc == 0)
@@ -836,6 +871,127 @@ static char *read_whole_file(const char *path, size_t max, const char *what, wc_
 		return NULL;
 	}
 	return buf;
+}
+
+/* ---- history files ----
+ *
+ * One point a line: TIME,COUNT (or TIME COUNT), TIME as the scenario's times
+ * and COUNT a number >= 0. Blank lines and lines starting with '#' are skipped,
+ * and the first other line may be a header whose first field is `time`.
+ * Anything else is an error at its line: no point is dropped unread.
+ */
+
+/* One line of a history file into pts[*n]; *header says whether a header may
+ * still come. */
+static int history_line(char *s, const char *file, int line, wc_history_point *pts, int *n,
+			bool *header, wc_error *err)
+{
+	trim(s);
+	if (*s == '\0' || *s == '#')
+		return 0;
+	size_t tl = strcspn(s, ", \t");
+	bool may_be_header = *header;
+	*header = false;
+	if (may_be_header && ((tl == 4 && strncasecmp(s, "time", 4) == 0) ||
+			      (tl == 6 && strncasecmp(s, "\"time\"", 6) == 0)))
+		return 0;
+	char when[64];
+	const char *count = s + tl + strspn(s + tl, " \t");
+	count += *count == ',';
+	wc_time t;
+	double v;
+	if (tl >= sizeof when)
+		tl = 0; /* too long to be a time: refused below */
+	memcpy(when, s, tl);
+	when[tl] = '\0';
+	if (wc_time_parse(when, &t) != 0 || parse_double(count, &v) != 0 || v < 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: key 'history.file': expected `TIME,COUNT` (a UTC time "
+				    "like 2001-07-19T10:00:00Z, a count >= 0), got '%.100s'",
+				    file, line, s);
+	if (*n == WC_MAX_HISTORY)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: key 'history.file': more than %d points", file, line,
+				    WC_MAX_HISTORY);
+	pts[*n] = (wc_history_point){t, v};
+	(*n)++;
+	return 0;
+}
+
+int wc_scenario_history_text(wc_scenario *sc, const char *text, const char *file, wc_error *err)
+{
+	wc_history_point *pts = xmallocarray(WC_MAX_HISTORY, sizeof *pts);
+	char *buf = NULL;
+	size_t cap = 0;
+	int n = 0, rc = 0;
+	bool header = true;
+	for (int line = 1; rc == 0 && *text != '\0'; line++) {
+		text = next_line(text, &buf, &cap);
+		rc = history_line(buf, file, line, pts, &n, &header, err);
+	}
+	if (rc == 0 && n == 0)
+		rc = wc_error_set(err, WC_EXIT_USAGE,
+				  "%s: key 'history.file': no points (expected lines of "
+				  "`TIME,COUNT`)",
+				  file);
+	if (rc == 0) { /* all or nothing */
+		memcpy(sc->history, pts, (size_t)n * sizeof *pts);
+		sc->nhistory = n;
+	}
+	free(buf);
+	free(pts);
+	return rc;
+}
+
+/* Reads history.file, whose value is in sc->history_file: relative to the
+ * directory of the scenario file it is written in; given with --set (file
+ * NULL) or in a built-in scenario, relative to the current directory. */
+static int history_from_file(wc_scenario *sc, const char *file, const char *where, wc_error *err)
+{
+	if (sc->history_file[0] == '\0') {
+		sc->nhistory = 0;
+		return 0;
+	}
+	char path[sizeof sc->history_file];
+	const char *slash = file && strncmp(file, "builtin:", 8) != 0 ? strrchr(file, '/') : NULL;
+	int n = slash && sc->history_file[0] != '/'
+			? snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file,
+				   sc->history_file)
+			: snprintf(path, sizeof path, "%s", sc->history_file);
+	if (n >= (int)sizeof path)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: key 'history.file': path too long",
+				    where);
+	/* stat first: opening a FIFO would wait for a writer. */
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'history.file': %s: cannot open: %s", where, path,
+				    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'history.file': %s: not a regular file", where, path);
+	char *text = read_whole_file(path, WC_MAX_FILE_BYTES, "a history file", err);
+	if (text == NULL)
+		return -1;
+	int rc = wc_scenario_history_text(sc, text, path, err);
+	free(text);
+	if (rc == 0)
+		memcpy(sc->history_file, path, (size_t)n + 1);
+	return rc;
+}
+
+int wc_scenario_load_buffer(wc_scenario *sc, const char *file, const char *text, size_t len,
+			    wc_error *err)
+{
+	if (memchr(text, '\0', len) != NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: not a text file (contains NUL bytes)",
+				    file);
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = load_text(sc, copy, file, err);
+	free(copy);
+	return rc;
 }
 
 int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err)
@@ -901,7 +1057,7 @@ int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err)
 		return wc_error_set(err, WC_EXIT_USAGE, "--set '%s': expected section.key=value",
 				    assignment);
 	*dot = '\0';
-	return set_key(sc, "--set", lhs, dot + 1, eq + 1, err);
+	return set_key(sc, NULL, "--set", lhs, dot + 1, eq + 1, err);
 }
 
 int wc_scenario_key_is_integer(const char *key)
