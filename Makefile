@@ -21,7 +21,8 @@ CC      ?= cc
 OPT     ?= -O2 -march=native
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Ibuild/gen $(WARN)
-SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN     := -O1 -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
 PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot libpcap zlib 2>/dev/null)
