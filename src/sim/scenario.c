@@ -489,12 +489,9 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 		return -1;
 	}
 	case KT_STRING:
-		if (strlen(v) >= (size_t)k->max)
-			return -1;
-		strcpy(field, v);
-		return 0;
 	case KT_NAME:
-		if (!plain_name(v, (size_t)k->max))
+	case KT_HISTFILE: /* the file is read by set_key, which knows where v came from */
+		if (strlen(v) >= (size_t)k->max || (k->type == KT_NAME && !plain_name(v, k->max)))
 			return -1;
 		strcpy(field, v);
 		return 0;
@@ -521,11 +518,6 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 		if (parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory) != 0)
 			return -1;
 		sc->history_file[0] = '\0'; /* the points are inline now */
-		return 0;
-	case KT_HISTFILE:
-		if (strlen(v) >= (size_t)k->max)
-			return -1;
-		strcpy(field, v); /* read by set_key, which knows where v came from */
 		return 0;
 	}
 	return -1;
@@ -1081,7 +1073,8 @@ int wc_scenario_key_is_integer(const char *key)
 	return 0;
 }
 
-int wc_scenario_finish(wc_scenario *sc, wc_error *err)
+/* The simulated window: after the start, and short enough to run. */
+static int check_window(const wc_scenario *sc, wc_error *err)
 {
 	const char *f = sc->source;
 	if (sc->end <= sc->start)
@@ -1100,6 +1093,14 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 				    "%d a timeline holds (%d days at 60 s): raise output.interval",
 				    f, (long long)((sc->end - sc->start) / sc->interval),
 				    sc->interval, WC_MAX_ROWS, WC_MAX_ROWS / 1440);
+	return 0;
+}
+
+int wc_scenario_finish(wc_scenario *sc, wc_error *err)
+{
+	const char *f = sc->source;
+	if (check_window(sc, err) != 0)
+		return -1;
 	if (sc->interval % sc->step != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'output.interval': %d s is not a multiple of "
