@@ -565,9 +565,9 @@ static wc_host_class *find_or_add_class(wc_scenario *sc, const char *name)
 	return hc;
 }
 
-/* set_key with v trimmed. */
 static int history_from_file(wc_scenario *sc, const char *file, const char *where, wc_error *err);
 
+/* set_key with v trimmed. */
 static int set_key_value(wc_scenario *sc, const char *file, const char *where, const char *section,
 			 const char *name, const char *v, wc_error *err)
 {
@@ -690,7 +690,8 @@ static void strip_comment(char *s)
 	trim(s);
 }
 
-/* Whether s (not indented) starts "name =" or "name :", name as defined above. */
+/* The length of the key name s starts with when s is "name = ..." or
+ * "name : ..." (name as above), else 0. */
 static size_t key_name_length(const char *s)
 {
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
