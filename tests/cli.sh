@@ -785,5 +785,77 @@ else
 fi
 cd .. || exit 2
 
+# --- issue 13: scenario ---
+# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/i13/w) exits 2,
+# says PATTERN on stderr and leaves no wormcast-out behind.
+mkdir -p "$T/i13/w"
+check_scen_bad() {
+	csb_name=$1
+	csb_pattern=$2
+	shift 2
+	(cd "$T/i13/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/i13/csb.err")"
+	elif ! grep -qF -- "$csb_pattern" "$T/i13/csb.err"; then
+		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/i13/csb.err")"
+	elif [ -e "$T/i13/w/wormcast-out" ] || [ -e "$T/i13/escaped-seed1" ] ||
+		[ -e "$T/i13/sweep-escaped" ]; then
+		fail "scenario: $csb_name" "left output behind"
+	else
+		pass "scenario: $csb_name: exit 2, message, no output"
+	fi
+}
+check_scen_bad "outbreak.name with a path" "--set: key 'outbreak.name': expected a plain name" \
+	run codered-v2 --set outbreak.name=../../escaped --until 2001-07-19T10:01:00Z
+check_scen_bad "outbreak.name with a path (sweep)" "key 'outbreak.name': expected a plain name" \
+	sweep codered-v2 --set outbreak.name=../../escaped --vary worm.threads=10,20 --runs 1 \
+	--until 2001-07-19T10:01:00Z
+
+check_scen_bad "--until 1970-01-01 (instant 0) is checked, not ignored" \
+	"--until: 1970-01-01T00:00:00Z must lie after outbreak.start" run codered-v2 --until 1970-01-01
+check_scen_bad "--until 1970-01-01 in a sweep" "--until: must lie after outbreak.start" \
+	sweep codered-v2 --vary worm.threads=10,20 --runs 1 --until 1970-01-01
+printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/i13/years.ini"
+check_scen_bad "an outbreak spanning 10,000 years" \
+	"years.ini: key 'outbreak.end': the outbreak spans 3652424.0 days, more than the 366" \
+	run ../years.ini
+
+mkdir -p "$T/i13/adir.ini"
+check_scen_bad "a directory given as a scenario" "adir.ini: is a directory, not a scenario file" \
+	run ../adir.ini
+printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/i13/hdr.ini"
+check_scen_bad "a key on a header line" "hdr.ini:3: text after the section header [worm]" \
+	run ../hdr.ini
+
+# history.file: from a scenario file, relative to its directory; from --set,
+# relative to the current directory. Each point appears in summary.json.
+mkdir -p "$T/i13/sc"
+printf 'time,cumulative_infected\n2001-07-19T12:00:00Z,100\n2001-07-19T13:00:00Z 200\n' \
+	>"$T/i13/sc/pts.csv"
+printf '2001-07-19T12:30:00Z,150\n' >"$T/i13/here.csv"
+"$WC" show codered-v2 >"$T/i13/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/i13/sc/h.ini"
+run_small "$T/i13/hf" "$T/i13/sc/h.ini"
+rc=$?
+n=$(grep -c '"measured"' "$T/i13/hf/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/i13/hf/summary.json"; then
+	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/i13/hf.err")"
+else
+	pass "scenario: history.file is read beside the scenario file"
+fi
+(cd "$T/i13" && run_small "$T/i13/hs" codered-v2 --set history.file=here.csv)
+rc=$?
+n=$(grep -c '"measured"' "$T/i13/hs/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/i13/hs/summary.json"; then
+	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/i13/hs.err")"
+else
+	pass "scenario: --set history.file is read from the current directory"
+fi
+printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/i13/w/bad.csv"
+check_scen_bad "a bad line in a history file" \
+	"bad.csv:2: key 'history.file': expected \`TIME,COUNT\`" \
+	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
+rm -f "$T/i13/w/bad.csv"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
