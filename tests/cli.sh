@@ -691,6 +691,8 @@ check_fit_bad "unknown --model" "--model" -- good.csv --model gompertz
 check_fit_bad "negative --forecast" "--forecast" -- good.csv --model rcs --forecast -3
 check_fit_bad "--plot with .gif" "--plot" -- good.csv --model rcs --plot x.gif
 check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
+mkdir -p adir
+check_fit_bad "a directory given as the series" "adir: is a directory, not a series" -- adir
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/xalloc.h"
 
@@ -250,6 +251,13 @@ int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt,
 	if (fp == NULL)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path,
 				    strerror(errno));
+	/* fopen() succeeds on a directory and the first read fails, which would
+	 * read as an I/O fault (exit 1) rather than the user's mistake it is. */
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: is a directory, not a series", path);
+	}
 	int rc = wc_series_read_stream(s, fp, path, opt, err);
 	fclose(fp);
 	return rc;
