@@ -21,7 +21,8 @@ CC      ?= cc
 OPT     ?= -O2 -march=native
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Ibuild/gen $(WARN)
-SAN     := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN     := -O1 -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
 PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot libpcap zlib 2>/dev/null)
@@ -129,12 +130,23 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 # The library sources the targets need are compiled into each target, so
 # libFuzzer's coverage instrumentation reaches them.
 FUZZ_TIME ?= 8
-FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c))
+FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c)) \
+             src/model/series.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib) -lm -o $@
+
+# The scenario reader and history points: the reader and what it calls.
+FUZZ_SCEN_SRC := src/core/xalloc.c src/core/error.c src/core/utc.c src/core/ipv4.c \
+                 src/sim/scenario.c $(GEN)
+build/fuzz/fuzz_scenario build/fuzz/fuzz_history: build/fuzz/%: tests/%.c $(FUZZ_SCEN_SRC) \
+                                                   $(wildcard src/*/*.h)
+	@mkdir -p $(@D)
+	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
+	  -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+	  $< $(FUZZ_SCEN_SRC) -lm -o $@
 
 # Each target starts from its corpus in tests/corpus/ (kept read-only: new
 # inputs go to a scratch directory) and runs FUZZ_TIME seconds.
@@ -143,8 +155,9 @@ fuzz:
 	   clang -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1; then \
 	   echo "fuzz: skipped (no clang with libFuzzer; 'make deps' installs clang libclang-rt-dev)"; \
 	   exit 0; fi; \
-	 $(MAKE) --no-print-directory build/fuzz/fuzz_logline build/fuzz/fuzz_packet || exit 1; \
-	 fail=0; for f in logline packet; do \
+	 $(MAKE) --no-print-directory build/fuzz/fuzz_logline build/fuzz/fuzz_packet \
+	   build/fuzz/fuzz_series build/fuzz/fuzz_scenario build/fuzz/fuzz_history || exit 1; \
+	 fail=0; for f in logline packet series scenario history; do \
 	   work=$$(mktemp -d); \
 	   if build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=8192 \
 	        -artifact_prefix=$$work.crash- \

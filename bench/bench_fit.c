@@ -10,9 +10,14 @@
  *    Poisson-sized noise, seed 1): fits per second, with every starting
  *    point and the reweighting passes; and the forecast with its 200-draw
  *    band.
- * Each figure is the median of several repetitions. Target: a fit in
- * milliseconds; the two-factor model, with six parameters and a stiff
- * congestion term, is the slowest.
+ * 3. Fits per second per model on the sizes a user brings (issue 13): a
+ *    day of one-minute rows (1,201, the timeline `wormcast run codered-v2`
+ *    writes) and 10^5 rows (ten-second rows over 278 hours), cumulative
+ *    counts from each model with Poisson-sized noise. Target: a day's fit of
+ *    any model well under a second.
+ * Each figure is the median of several repetitions. The two-factor model,
+ * with six parameters and a congestion term (a pow per right-hand side), is
+ * the slowest.
  */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -85,6 +90,84 @@ static double evals_per_s(int which)
 	return median(v, REPS);
 }
 
+/* n cumulative rows of model k, w hours apart, from the origin, with
+ * Poisson-sized noise on each interval's count (seed 1). */
+static void make_long_series(wc_series *s, wc_model_kind k, size_t n, double w)
+{
+	double *t = malloc(n * sizeof *t), *y = malloc(n * sizeof *y);
+	if (t == NULL || y == NULL)
+		exit(1);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (double)i * w;
+	double p[WC_MODEL_MAX_PARAMS];
+	for (int j = 0; j < WC_MODEL_MAX_PARAMS; j++)
+		p[j] = truth[k][j];
+	if (k == WC_MODEL_RCS)
+		p[2] = 0.4 * t[n - 1]; /* the midpoint inside the series */
+	else
+		p[1] = 15 / t[n - 1]; /* the outbreak takes most of the series */
+	wc_model_cumulative(k, p, t, n, t[n - 1] / 2000, y);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 1);
+	double acc = y[0], prev = y[0];
+	for (size_t i = 1; i < n; i++) {
+		double m = fmax(y[i] - prev, 0);
+		prev = y[i];
+		acc += fmax(0, m + gsl_ran_gaussian(r, sqrt(fmax(m, 1))));
+		y[i] = acc;
+	}
+	gsl_rng_free(r);
+	wc_error err = {0};
+	if (wc_series_from_arrays(s, "bench", t, y, n, WC_COUNTS_CUMULATIVE, &err) != 0) {
+		fprintf(stderr, "bench_fit: %s\n", err.msg);
+		exit(1);
+	}
+	free(t);
+	free(y);
+}
+
+/* CPU seconds of this process: a fit is single-threaded, so on a machine
+ * shared with other jobs this is what it takes on a core of its own, where
+ * the wall clock also counts the waits for one. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Fits per second of each model on n rows, the median of reps fits, by
+ * CPU time (wall time beside it). */
+static void fits_per_second(size_t n, double w, int reps)
+{
+	printf("\nfits of %zu cumulative rows (%g h apart), medians of %d, CPU time\n", n, w, reps);
+	for (int k = 0; k < WC_MODEL_COUNT; k++) {
+		wc_series s;
+		make_long_series(&s, (wc_model_kind)k, n, w);
+		double v[REPS], vw[REPS];
+		wc_fit f;
+		int ok = 1;
+		for (int r = 0; r < reps && ok; r++) {
+			wc_error err = {0};
+			double t0 = now(), c0 = cpu_now();
+			ok = wc_fit_model(&s, (wc_model_kind)k, &f, &err) == 0;
+			v[r] = cpu_now() - c0;
+			vw[r] = now() - t0;
+			if (!ok)
+				printf("  %-12s %s\n", wc_model_describe((wc_model_kind)k)->name,
+				       err.msg);
+		}
+		if (ok) {
+			double m = median(v, reps), mw = median(vw, reps);
+			printf("  %-12s fit %9.3f s   %8.2f fits/s   (wall %.3f s, %3d "
+			       "iterations)\n",
+			       wc_model_describe((wc_model_kind)k)->name, m, 1 / m, mw,
+			       f.iterations);
+		}
+		wc_series_free(&s);
+	}
+}
+
 int main(void)
 {
 	for (int i = 0; i < BINS; i++) {
@@ -132,5 +215,7 @@ int main(void)
 		       mc * 1e3);
 		wc_series_free(&s);
 	}
+	fits_per_second(1201, 1.0 / 60, 5);
+	fits_per_second(100000, 1.0 / 360, 1);
 	return 0;
 }

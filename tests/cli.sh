@@ -691,8 +691,173 @@ check_fit_bad "unknown --model" "--model" -- good.csv --model gompertz
 check_fit_bad "negative --forecast" "--forecast" -- good.csv --model rcs --forecast -3
 check_fit_bad "--plot with .gif" "--plot" -- good.csv --model rcs --plot x.gif
 check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
+mkdir -p adir
+check_fit_bad "a directory given as the series" "adir: is a directory, not a series" -- adir
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
+
+# --- issue 13: fit ---
+mkdir fit13 || exit 2
+cd fit13 || exit 2
+# A full day in minutes (1,201 rows, as `wormcast run codered-v2` writes):
+# a logistic of 360,000 hosts, K = 1.8/h, rounded to whole hosts.
+awk 'BEGIN { print "time,cumulative_infected"
+	for (i = 0; i <= 1200; i++) {
+		m = 600 + i; d = 19 + int(m / 1440); m = m % 1440
+		printf "2001-07-%02dT%02d:%02d:00Z,%d\n", d, int(m / 60), m % 60,
+			int(360000 / (1 + exp(-1.8 * (i / 60 - 7))) + 0.5) } }' >day.csv
+if "$WC" fit day.csv --model rcs --out fit-day --plot fit-day.png --quiet 2>day.err &&
+	[ "$(od -An -tx1 -N4 fit-day.png | tr -d ' \n')" = 89504e47 ]; then
+	pass "fit --plot of a 1,201-row day: a PNG, no overflow"
+else
+	fail "fit --plot of a 1,201-row day" "$(tail -n 5 day.err)"
+fi
+# Two-factor through 6 points with a jump: GSL's solver fails on some starts;
+# a message or a fit, never GSL's abort.
+printf 'time,infected\n0,1\n1,2\n2,4\n3,8\n4,12\n5,1000000\n' >jump.csv
+"$WC" fit jump.csv --model two-factor --out fit-jump >jump.out 2>jump.err
+rc=$?
+if { [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q 'gsl:' jump.err; then
+	pass "fit --model two-factor where GSL fails: exit $rc, no abort"
+else
+	fail "fit --model two-factor where GSL fails" "exit $rc: $(head -n 3 jump.err)"
+fi
+# AAWP steps once a minute: a series spanning ten years is refused at once.
+printf 'time,infected\n0,1\n1,2\n2,4\n3,8\n4,16\n87600,100\n' >decade.csv
+"$WC" fit decade.csv --model aawp --out fit-decade >decade.out 2>decade.err
+rc=$?
+if [ $rc -eq 2 ] && grep -q "spans 87600 hours" decade.err && [ ! -e fit-decade ]; then
+	pass "fit --model aawp over ten years: exit 2, the span named"
+else
+	fail "fit --model aawp over ten years" "exit $rc: $(cat decade.err)"
+fi
+# Not a series: exit 2 with the line named (a decreasing time, epoch
+# milliseconds spanning millennia).
+printf 'time,cumulative\n1,5\n3,9\n2,12\n' >backwards.csv
+printf 'time,cumulative\n995536800000,1\n995537400000,3\n995538000000,8\n' >millis.csv
+for f in backwards.csv:"times must increase" millis.csv:"more than a century"; do
+	"$WC" fit "${f%%:*}" --model rcs --out fit-bad >bad.out 2>bad.err
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "${f#*:}" bad.err && [ ! -e fit-bad ]; then
+		pass "fit ${f%%:*}: exit 2, '${f#*:}'"
+	else
+		fail "fit ${f%%:*}" "exit $rc: $(cat bad.err)"
+	fi
+done
+# Epoch seconds are read as UTC times, and the unit read is printed.
+awk 'BEGIN { print "time,cumulative_sources"
+	for (i = 0; i < 40; i++)
+		printf "%.0f,%d\n", 995536800 + i * 600, int(1000 / (1 + exp(-0.9 * (i / 6 - 3))) + 0.5) }' >epoch.csv
+if "$WC" fit epoch.csv --model rcs --out fit-epoch >epoch.out 2>epoch.err &&
+	grep -q "Unix epoch seconds, read as UTC times" epoch.out &&
+	grep -q '"origin": "2001-07-19T10:00:00Z"' fit-epoch/fit.json; then
+	pass "fit of epoch seconds: read as UTC times, the unit printed"
+else
+	fail "fit of epoch seconds" "$(cat epoch.err epoch.out)"
+fi
+# An exact solve is not identified: no forecast unless forced.
+printf 'time,cumulative\n0,1\n1,5\n2,9\n' >three.csv
+if "$WC" fit three.csv --model rcs --out fit-three --quiet 2>three.err &&
+	grep -q '"withheld": ' fit-three/fit.json && ! grep -q eventual_size fit-three/fit.json &&
+	grep -q "no forecast: " three.err &&
+	"$WC" fit three.csv --model rcs --out fit-three-f --quiet --force-forecast 2>/dev/null &&
+	grep -q '"eventual_size"' fit-three-f/fit.json; then
+	pass "fit of an exact solve: not identified, no forecast unless --force-forecast"
+else
+	fail "fit of an exact solve: forecast withheld" "$(cat three.err)"
+fi
+# The prediction band of observations beside the confidence band of the curve.
+if head -n 1 fit-day/forecast.csv | grep -qx 'time,fit,conf_lo95,conf_hi95,pred_lo95,pred_hi95' &&
+	awk -F, 'NR > 1 && $5 != "" { n++; if ($5 > $3 || $6 < $4) bad++ }
+		END { exit !(n > 0 && bad == 0) }' fit-day/forecast.csv; then
+	pass "fit forecast.csv: prediction band (pred_*) around the confidence band (conf_*)"
+else
+	fail "fit forecast.csv: prediction band" "$(head -n 2 fit-day/forecast.csv)"
+fi
+# In the comparison, a model that cannot be fitted is marked, the others
+# compared: AAWP over 6,000 hours.
+printf 'time,new\n' >long.csv
+awk 'BEGIN { for (i = 1; i <= 12; i++) printf "%d,%d\n", i * 500, int(1000 * exp(-((i - 6) ^ 2) / 4)) + 1 }' >>long.csv
+if "$WC" fit long.csv --out fit-long >long.out 2>long.err &&
+	grep -q '^aawp  *not fitted: the series spans 6000 hours' long.out &&
+	grep -q '"model": "aawp"' fit-long/fit.json && grep -q '<- best' long.out; then
+	pass "fit comparison: a model that cannot be fitted is marked 'not fitted', the rest compared"
+else
+	fail "fit comparison with a model that cannot be fitted" "$(cat long.err long.out)"
+fi
+cd .. || exit 2
+
+# --- issue 13: scenario ---
+# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/i13/w) exits 2,
+# says PATTERN on stderr and leaves no wormcast-out behind.
+mkdir -p "$T/i13/w"
+check_scen_bad() {
+	csb_name=$1
+	csb_pattern=$2
+	shift 2
+	(cd "$T/i13/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/i13/csb.err")"
+	elif ! grep -qF -- "$csb_pattern" "$T/i13/csb.err"; then
+		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/i13/csb.err")"
+	elif [ -e "$T/i13/w/wormcast-out" ] || [ -e "$T/i13/escaped-seed1" ] ||
+		[ -e "$T/i13/sweep-escaped" ]; then
+		fail "scenario: $csb_name" "left output behind"
+	else
+		pass "scenario: $csb_name: exit 2, message, no output"
+	fi
+}
+check_scen_bad "outbreak.name with a path" "--set: key 'outbreak.name': expected a plain name" \
+	run codered-v2 --set outbreak.name=../../escaped --until 2001-07-19T10:01:00Z
+check_scen_bad "outbreak.name with a path (sweep)" "key 'outbreak.name': expected a plain name" \
+	sweep codered-v2 --set outbreak.name=../../escaped --vary worm.threads=10,20 --runs 1 \
+	--until 2001-07-19T10:01:00Z
+
+check_scen_bad "--until 1970-01-01 (instant 0) is checked, not ignored" \
+	"--until: 1970-01-01T00:00:00Z must lie after outbreak.start" run codered-v2 --until 1970-01-01
+check_scen_bad "--until 1970-01-01 in a sweep" "--until: must lie after outbreak.start" \
+	sweep codered-v2 --vary worm.threads=10,20 --runs 1 --until 1970-01-01
+printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/i13/years.ini"
+check_scen_bad "an outbreak spanning 10,000 years" \
+	"years.ini: key 'outbreak.end': the outbreak spans 3652424.0 days, more than the 366" \
+	run ../years.ini
+
+mkdir -p "$T/i13/adir.ini"
+check_scen_bad "a directory given as a scenario" "adir.ini: is a directory, not a scenario file" \
+	run ../adir.ini
+printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/i13/hdr.ini"
+check_scen_bad "a key on a header line" "hdr.ini:3: text after the section header [worm]" \
+	run ../hdr.ini
+
+# history.file: from a scenario file, relative to its directory; from --set,
+# relative to the current directory. Each point appears in summary.json.
+mkdir -p "$T/i13/sc"
+printf 'time,cumulative_infected\n2001-07-19T12:00:00Z,100\n2001-07-19T13:00:00Z 200\n' \
+	>"$T/i13/sc/pts.csv"
+printf '2001-07-19T12:30:00Z,150\n' >"$T/i13/here.csv"
+"$WC" show codered-v2 >"$T/i13/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/i13/sc/h.ini"
+run_small "$T/i13/hf" "$T/i13/sc/h.ini"
+rc=$?
+n=$(grep -c '"measured"' "$T/i13/hf/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/i13/hf/summary.json"; then
+	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/i13/hf.err")"
+else
+	pass "scenario: history.file is read beside the scenario file"
+fi
+(cd "$T/i13" && run_small "$T/i13/hs" codered-v2 --set history.file=here.csv)
+rc=$?
+n=$(grep -c '"measured"' "$T/i13/hs/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/i13/hs/summary.json"; then
+	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/i13/hs.err")"
+else
+	pass "scenario: --set history.file is read from the current directory"
+fi
+printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/i13/w/bad.csv"
+check_scen_bad "a bad line in a history file" \
+	"bad.csv:2: key 'history.file': expected \`TIME,COUNT\`" \
+	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
+rm -f "$T/i13/w/bad.csv"
 
 # --- issue 13: plots ---
 # A whole day (10:00 to 06:00 the next day, 1,201 rows) at reduced scale, with

@@ -553,6 +553,201 @@ static void bad_series_are_refused(void **state)
 	unlink(path);
 }
 
+/* Issue 13 item 2: two-factor through six points, the last a jump of five
+ * orders. GSL's QR solver refuses a rank-deficient step on some starts;
+ * with its default handler that aborted the process. Now a start that
+ * fails is dropped: the fit returns (an exact solve, 6 points for 6
+ * parameters, so no intervals) or says why it cannot, never aborts. */
+static void gsl_failure_is_a_status_not_an_abort(void **state)
+{
+	(void)state;
+	const double t[] = {0, 1, 2, 3, 4, 5}, y[] = {1, 2, 4, 8, 12, 1000000};
+	wc_series s;
+	wc_error err = {0};
+	assert_int_equal(wc_series_from_arrays(&s, "jump", t, y, 6, WC_COUNTS_CUMULATIVE, &err), 0);
+	wc_fit f;
+	if (wc_fit_model(&s, WC_MODEL_TWO_FACTOR, &f, &err) == 0) {
+		assert_int_equal(f.dof, 0);
+		assert_false(f.cov_ok);
+	} else {
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		assert_non_null(strstr(err.msg, "two-factor model cannot be fitted"));
+	}
+	wc_series_free(&s);
+}
+
+/* Issue 13 item 4: AAWP is stepped once a minute from the origin, so a
+ * six-row series whose last row lies ten years on (87,600 h) cost 5 million
+ * steps per evaluation and ran for minutes, and a time near 1e300 overflowed
+ * the cast to a step count (undefined behaviour). Now the model refuses
+ * times past a year (-1, no work) and the fit refuses a span past 2,000 h
+ * with a message naming the models that can take it. */
+static void aawp_work_is_bounded_by_the_data(void **state)
+{
+	(void)state;
+	const double p[] = {1000, 1.8, 0, 0, 1};
+	double far[] = {1, 1e300}, c[2];
+	assert_int_equal(wc_model_cumulative(WC_MODEL_AAWP, p, far, 2, 0.1, c), -1);
+	far[1] = WC_MODEL_AAWP_MAX_HOURS + 1;
+	assert_int_equal(wc_model_cumulative(WC_MODEL_AAWP, p, far, 2, 0.1, c), -1);
+	far[1] = 2;
+	assert_int_equal(wc_model_cumulative(WC_MODEL_AAWP, p, far, 2, 0.1, c), 0);
+
+	const double t[] = {0, 1, 2, 3, 4, 87600}, y[] = {1, 2, 4, 8, 16, 100};
+	wc_series s;
+	wc_error err = {0};
+	assert_int_equal(wc_series_from_arrays(&s, "decade", t, y, 6, WC_COUNTS_CUMULATIVE, &err),
+			 0);
+	wc_fit f;
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_AAWP, &f, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "spans 87600 hours"));
+	assert_non_null(strstr(err.msg, "use rcs, sir or two-factor"));
+	wc_series_free(&s);
+}
+
+/* Issue 13 item 10: a time column of Unix epoch seconds (`date +%s`) was
+ * read as hours, putting the outbreak 110,000 years on. It is read as UTC
+ * times and says so; a span of more than a century (epoch milliseconds)
+ * is refused with a hint. */
+static void epoch_seconds_are_times(void **state)
+{
+	(void)state;
+	char path[64];
+	wc_series s;
+	wc_error err = {0};
+	wc_series_options so = {NULL, NULL, WC_COUNTS_AUTO};
+	test_write_temp(path, sizeof path,
+			"time,cumulative\n995536800,10\n995540400,30\n995544000,80\n"
+			"995547600,150\n");
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_true(s.iso);
+	assert_non_null(strstr(s.time_unit, "epoch seconds"));
+	char buf[32];
+	assert_string_equal(wc_time_format(s.epoch0, buf), "2001-07-19T10:00:00Z");
+	assert_true(fabs(s.t[3] - 3) < 1e-9);
+	wc_series_free(&s);
+	unlink(path);
+	/* The same numbers in a column named hours are what the name says. */
+	test_write_temp(path, sizeof path,
+			"hours,cumulative\n995536800,10\n995540400,30\n995544000,80\n");
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_false(s.iso);
+	assert_string_equal(s.time_unit, "hours");
+	wc_series_free(&s);
+	unlink(path);
+	expect_bad("time,cumulative\n995536800000,10\n995537400000,30\n995538000000,80\n", &so,
+		   "more than a century");
+	/* Plain hours stay hours. */
+	test_write_temp(path, sizeof path, "time,cumulative\n0,1\n1,3\n2,8\n");
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_false(s.iso);
+	assert_string_equal(s.time_unit, "hours");
+	wc_series_free(&s);
+	unlink(path);
+}
+
+/* Issue 13 item 10: a fit whose parameters the data do not pin down is
+ * marked (identified false, with the reason): an exact solve, and six
+ * points on a straight line fitted by the logistic; a fit with narrow
+ * intervals is identified. */
+static void unidentified_fits_are_marked(void **state)
+{
+	(void)state;
+	wc_series s;
+	wc_error err = {0};
+	wc_fit f;
+	const double t[] = {0, 1, 2}, y[] = {1, 5, 9};
+	assert_int_equal(wc_series_from_arrays(&s, "three", t, y, 3, WC_COUNTS_CUMULATIVE, &err),
+			 0);
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_RCS, &f, &err), 0);
+	assert_false(f.identified);
+	assert_non_null(strstr(f.why_not, "exact solve"));
+	wc_series_free(&s);
+
+	make_series(&s, WC_MODEL_RCS, truth[WC_MODEL_RCS], 84, 1.0 / 6, 1);
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_RCS, &f, &err), 0);
+	assert_true(f.identified);
+	assert_string_equal(f.why_not, "");
+	wc_series_free(&s);
+
+	/* The first two hours of a slow outbreak: N is anywhere above the
+	 * counts, and the interval says so. */
+	const double t2[] = {1, 2, 3, 4, 5, 6, 7, 8}, y2[] = {3, 4, 2, 5, 4, 6, 5, 7};
+	assert_int_equal(wc_series_from_arrays(&s, "early", t2, y2, 8, WC_COUNTS_INTERVAL, &err),
+			 0);
+	if (wc_fit_model(&s, WC_MODEL_RCS, &f, &err) == 0) {
+		assert_false(f.identified);
+		assert_non_null(strstr(f.why_not, "do not pin down"));
+	}
+	wc_series_free(&s);
+}
+
+/* Issue 13 item 21: the prediction band is of observations, the curve plus
+ * the fit's noise, so where the curve is well determined its half-width is
+ * 1.96 sigma sqrt(m) (the weights' variance sigma^2 m); and it contains the
+ * confidence band. Tolerance: 200 draws give 2.5% and 97.5% quantiles within
+ * about 15%, hence [0.8, 1.25]. */
+static void prediction_band_is_of_observations(void **state)
+{
+	(void)state;
+	wc_series s;
+	make_series(&s, WC_MODEL_RCS, truth[WC_MODEL_RCS], 84, 1.0 / 6, 5);
+	wc_fit f;
+	wc_error err = {0};
+	assert_int_equal(wc_fit_model(&s, WC_MODEL_RCS, &f, &err), 0);
+	wc_forecast fc;
+	assert_int_equal(wc_forecast_compute(&s, &f, 6, &fc, &err), 0);
+	assert_null(fc.withheld);
+	int checked = 0;
+	for (size_t i = 0; i < fc.npts; i++) {
+		assert_true(fc.plo[i] <= fc.lo[i] && fc.hi[i] <= fc.phi[i]);
+		double m = fc.fit[i], half = 0.5 * (fc.phi[i] - fc.plo[i]);
+		if (m < 1000 || fc.t[i] > s.t[s.n - 1])
+			continue;
+		double ratio = half / (1.96 * f.sigma * sqrt(m));
+		if (ratio < 0.8 || ratio > 1.25)
+			fail_msg("t = %g: prediction half-width %g, expected %g", fc.t[i], half,
+				 1.96 * f.sigma * sqrt(m));
+		checked++;
+	}
+	assert_true(checked > 50);
+	wc_forecast_free(&fc);
+	wc_series_free(&s);
+}
+
+/* Issue 13 item 19: the ODE models integrate on a grid fixed by the span
+ * and h and read each time off it by cubic Hermite interpolation, so 10^5
+ * rows cost the grid's steps, not 10^5 steps. The curve read between nodes
+ * must still be the model's: the integrated logistic on 100,001 times (a
+ * node every 0.05 h, a time every 0.00014 h) agrees with the closed form
+ * to 1e-6 of N, as the stepping on every time did before. */
+static void ode_curves_between_grid_nodes(void **state)
+{
+	(void)state;
+	const size_t n = 100001;
+	const double p[] = {360000, 1.8, 7};
+	double *t = malloc(n * sizeof *t), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+	assert_non_null(t);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++)
+		t[i] = 14.0 * (double)i / (double)(n - 1);
+	assert_int_equal(wc_model_cumulative(WC_MODEL_RCS, p, t, n, 0.05, a), 0);
+	assert_int_equal(wc_model_rcs_ode(p, t, n, 0.05, b), 0);
+	double worst = 0;
+	for (size_t i = 0; i < n; i++)
+		worst = fmax(worst, fabs(a[i] - b[i]));
+	print_message("ODE logistic between nodes: worst error %.3g hosts of 360,000\n", worst);
+	assert_true(worst < 1e-6 * 360000);
+	/* Unsorted times are refused, not misread. */
+	t[5] = 100;
+	assert_int_equal(wc_model_rcs_ode(p, t, n, 0.05, b), -1);
+	free(t);
+	free(a);
+	free(b);
+}
+
 static void model_names(void **state)
 {
 	(void)state;
@@ -590,6 +785,12 @@ int main(void)
 		cmocka_unit_test(reads_hours_and_detects_counts),
 		cmocka_unit_test(bad_series_are_refused),
 		cmocka_unit_test(model_names),
+		cmocka_unit_test(gsl_failure_is_a_status_not_an_abort),
+		cmocka_unit_test(aawp_work_is_bounded_by_the_data),
+		cmocka_unit_test(epoch_seconds_are_times),
+		cmocka_unit_test(unidentified_fits_are_marked),
+		cmocka_unit_test(prediction_band_is_of_observations),
+		cmocka_unit_test(ode_curves_between_grid_nodes),
 	};
 	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }

@@ -714,6 +714,18 @@ static void test_history_kinds_read(void **state)
 	assert_int_equal(
 		wc_scenario_set(&sc, "history.cumulative_infected=2001-07-19T12:00:00Z >", &err),
 		-1);
+	/* The same marks in a history file. */
+	assert_int_equal(
+		wc_scenario_history_text(&sc,
+					 "time,count\n2001-07-19T12:00:00Z,>500\n"
+					 "2001-07-19T13:00:00Z ~600\n2001-07-19T14:00:00Z,700\n",
+					 "pts.csv", &err),
+		0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_int_equal(sc.history[0].kind, WC_HISTORY_LOWER_BOUND);
+	assert_true(sc.history[0].value == 500);
+	assert_int_equal(sc.history[1].kind, WC_HISTORY_ESTIMATE);
+	assert_int_equal(sc.history[2].kind, WC_HISTORY_COUNT);
 }
 
 static void test_plot_empty(void **state)

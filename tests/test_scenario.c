@@ -9,6 +9,7 @@
 #include "core/ipv4.h"
 #include "core/utc.h"
 #include "sim/scenario.h"
+#include "sim/sim.h"
 
 /* ---- helpers ---- */
 
@@ -515,6 +516,368 @@ static void set_errors_start_with_set(void **state)
 	assert_string_equal(err.msg, "--set 'worm.threads': expected section.key=value");
 }
 
+/* issue 13 item 11: outbreak.name becomes a directory name (wormcast-out/NAME-seedN,
+ * wormcast-out/sweep-NAME), so it must be a plain name that cannot leave the
+ * output folder. */
+static void outbreak_name_must_be_a_plain_name(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"../../escaped",
+		"a/b",
+		"/etc",
+		".hidden",
+		"..",
+		".",
+		"",
+		"tab\there",
+		"sp ace",
+		"a;b",
+		"x\\y",
+		"\xc3\xa9t\xc3\xa9",
+		"0123456789012345678901234567890123456789012345678901234567890123",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		wc_scenario sc;
+		wc_error err = {0};
+		char set[200];
+		snprintf(set, sizeof set, "outbreak.name=%s", bad[i]);
+		wc_scenario_init(&sc);
+		if (wc_scenario_set(&sc, set, &err) != -1)
+			fail_msg("--set '%s' was accepted", set);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		assert_contains(err.msg, "--set: key 'outbreak.name': expected a plain name");
+		assert_string_equal(sc.name, "unnamed");
+	}
+	static const char *const good[] = {"codered-v2", "a", "run_2.b", "A-1.2.3",
+					   "012345678901234567890123456789012345678901234567890"
+					   "123456789012"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		wc_scenario sc;
+		wc_error err = {0};
+		char set[200];
+		snprintf(set, sizeof set, "outbreak.name=%s", good[i]);
+		wc_scenario_init(&sc);
+		if (wc_scenario_set(&sc, set, &err) != 0)
+			fail_msg("--set '%s' was refused: %s", set, err.msg);
+		assert_string_equal(sc.name, good[i]);
+	}
+	wc_error err;
+	char path[64];
+	expect_file_error("[outbreak]\nname = ../x\n", 2, "outbreak.name", &err, path, sizeof path);
+}
+
+/* issue 13 item 12: a scenario spanning years 0 to 9999 ran until memory ran
+ * out; the span and the timeline's rows are capped, naming the key. */
+static void outbreak_span_and_rows_are_capped(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n", 0, "outbreak.end",
+			  &err, path, sizeof path);
+	assert_contains(err.msg, "spans 3652424.0 days, more than the 366");
+	expect_file_error("[outbreak]\nstart = 2001-01-01\nend = 2002-01-02T00:00:01Z\n", 0,
+			  "outbreak.end", &err, path, sizeof path);
+	/* 366 days at 1 s a row: 31,622,400 rows, 5.8 GB of timeline. */
+	expect_file_error("[outbreak]\nstart = 2001-01-01\nend = 2002-01-02\n[output]\n"
+			  "interval = 1\n",
+			  0, "output.interval", &err, path, sizeof path);
+	assert_contains(err.msg, "31622400 rows of 1 s, more than the 527040");
+	/* The limits themselves are accepted: 366 days at 60 s is 527,040 rows. */
+	wc_scenario sc;
+	err = (wc_error){0};
+	assert_int_equal(load_text_file("[outbreak]\nstart = 2001-01-01\nend = 2002-01-02\n", path,
+					sizeof path, &sc, &err),
+			 0);
+	assert_int_equal((sc.end - sc.start) / sc.interval, WC_MAX_ROWS);
+}
+
+/* issue 13 item 12: --until 1970-01-01 is instant 0, which meant "not given";
+ * it must be checked against the window like any other instant. */
+static void until_at_the_epoch_is_checked(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	wc_run_options opt;
+	wc_run_options_init(&opt);
+	opt.until_set = true;
+	assert_int_equal(wc_time_parse("1970-01-01", &opt.until), 0);
+	assert_int_equal(opt.until, 0);
+	wc_run_result res;
+	assert_int_equal(wc_simulate(&sc, &opt, &res, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_string_equal(err.msg, "--until: 1970-01-01T00:00:00Z must lie after outbreak.start "
+				     "(2001-07-19T10:00:00Z) and no later than outbreak.end "
+				     "(2001-07-20T06:00:00Z)");
+}
+
+/* issue 13 item 13: nothing on a header line after its ']' is ignored, and an
+ * unclosed header is blamed on its own line. */
+static void header_lines_hold_only_the_header(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64], want[300];
+	expect_file_error("[outbreak]\nname = x\n[worm] threads = 3\n", 3, NULL, &err, path,
+			  sizeof path);
+	snprintf(want, sizeof want,
+		 "%s:3: text after the section header [worm]: 'threads = 3' (put each key on a "
+		 "line of its own)",
+		 path);
+	assert_string_equal(err.msg, want);
+	expect_file_error("[outbreak]\nname = x\n[worm\nthreads = 5\n", 3, NULL, &err, path,
+			  sizeof path);
+	snprintf(want, sizeof want, "%s:3: section header '[worm' has no closing ']'", path);
+	assert_string_equal(err.msg, want);
+	/* A comment may follow the header. */
+	wc_scenario sc;
+	err = (wc_error){0};
+	assert_int_equal(load_text_file("[worm]   ; the worm\nthreads = 3\n[outbreak] # x\n"
+					"name = y\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.threads, 3);
+	assert_string_equal(sc.name, "y");
+}
+
+/* issue 13 item 13: a lone CR ends a line (old Mac files), as LF and CRLF do. */
+static void cr_only_line_ends_are_read(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("; old Mac\r[worm]\rthreads = 7\r\r[population]\r"
+					"vulnerable = 1406 ; a comment\r",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.threads, 7);
+	assert_int_equal(sc.vulnerable, 1406);
+	expect_file_error("[worm]\rthreads = 7\r\rrtt = x\r", 4, "worm.rtt", &err, path,
+			  sizeof path);
+	/* Mixed ends: CRLF counts once, LF and CR once each. */
+	expect_file_error("[worm]\r\nthreads = 7\nrtt = 0.2\r\rsyn_timeout = 0\r\n", 5,
+			  "worm.syn_timeout", &err, path, sizeof path);
+}
+
+/* issue 13 item 13: a directory given as a scenario is an input error (2). */
+static void a_directory_is_not_a_scenario(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wc_test_dir_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load(&sc, dir, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	char want[200];
+	snprintf(want, sizeof want, "%s: is a directory, not a scenario file", dir);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Indented lines continue a value (joined with a space) unless they are keys;
+ * lines have no length limit; a blank line ends a value. */
+static void continuation_lines_and_long_lines(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("\xef\xbb\xbf[telescope]\nblocks = 44.0.0.0/8,\n"
+					"   ; a comment inside the value\n\t45.0.0.0/8\n"
+					"[worm]\n  threads = 9\n  rtt = 0.5\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.ntelescope, 2);
+	assert_int_equal(sc.telescope[1].base, 45u << 24);
+	assert_int_equal(sc.threads, 9);
+	assert_true(sc.rtt == 0.5);
+	/* A continuation of a number is part of the value, and so an error. */
+	expect_file_error("[worm]\nthreads = 7\n  8\n", 2, "worm.threads", &err, path, sizeof path);
+	assert_contains(err.msg, "got '7 8'");
+	/* After a blank line an indented line continues nothing. */
+	expect_file_error("[worm]\nthreads = 7\n\n  8\n", 4, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "cannot parse this line");
+	/* A 5,000-character line. */
+	size_t n = 5000;
+	char *text = malloc(n + 100);
+	assert_non_null(text);
+	int k = snprintf(text, n + 100, "[outbreak]\nname = long ; ");
+	memset(text + k, 'c', n);
+	strcpy(text + k + n, "\ndescription = d\n");
+	err = (wc_error){0};
+	assert_int_equal(load_text_file(text, path, sizeof path, &sc, &err), 0);
+	assert_string_equal(sc.name, "long");
+	assert_string_equal(sc.description, "d");
+	free(text);
+}
+
+/* issue 13 item 14: an inline history list may span lines and be long; a
+ * continuation line used to replace the points before it. */
+static void history_points_span_lines(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	char path[64];
+	assert_int_equal(load_text_file("[history]\ncumulative_infected = 2001-07-19T12:00Z 1000,\n"
+					"    2001-07-19T13:00Z 2000,\n"
+					"    2001-07-19T14:00Z 3000\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_true(sc.history[0].value == 1000 && sc.history[2].value == 3000);
+	assert_int_equal(sc.history[2].time - sc.history[0].time, 7200);
+	/* 100 points on one line of ~2,900 characters. */
+	size_t cap = 8000, k = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	k += (size_t)snprintf(text, cap, "[history]\ncumulative_infected =");
+	for (int i = 0; i < 100; i++)
+		k += (size_t)snprintf(text + k, cap - k, "%s 2001-07-19T%02d:%02d:00Z %d",
+				      i ? "," : "", 10 + i / 60, i % 60, 10 * i);
+	snprintf(text + k, cap - k, "\n");
+	err = (wc_error){0};
+	assert_int_equal(load_text_file(text, path, sizeof path, &sc, &err), 0);
+	assert_int_equal(sc.nhistory, 100);
+	assert_true(sc.history[99].value == 990);
+	free(text);
+}
+
+/* Writes text to dir/name. */
+static void write_in(const char *dir, const char *name, const char *text)
+{
+	char p[300];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Loads dir/s.ini holding text; returns the load's result. */
+static int load_in(const char *dir, const char *text, wc_scenario *sc, wc_error *err)
+{
+	write_in(dir, "s.ini", text);
+	char p[300];
+	snprintf(p, sizeof p, "%s/s.ini", dir);
+	wc_scenario_init(sc);
+	*err = (wc_error){0};
+	return wc_scenario_load_file(sc, p, err);
+}
+
+/* issue 13 item 14: history.file, relative to the scenario file's directory. */
+static void history_file_is_read_beside_the_scenario(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wc_test_hist_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	write_in(dir, "pts.csv",
+		 "# CAIDA\r\ntime,cumulative_infected\r\n2001-07-19T12:00:00Z,1000\r\n\r\n"
+		 "2001-07-19T13:00Z  2500.5\r\n2001-07-19T14:00:00Z , 3000\r\n");
+	wc_scenario sc;
+	wc_error err;
+	/* Inline points first, then the file replaces them. */
+	assert_int_equal(load_in(dir,
+				 "[history]\ncumulative_infected = 2001-07-19T11:00Z 5\n"
+				 "file = pts.csv\n",
+				 &sc, &err),
+			 0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_true(sc.history[0].value == 1000 && sc.history[1].value == 2500.5);
+	assert_true(sc.history[2].value == 3000);
+	wc_time t;
+	assert_int_equal(wc_time_parse("2001-07-19T13:00Z", &t), 0);
+	assert_int_equal(sc.history[1].time, t);
+	char want[300];
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	assert_string_equal(sc.history_file, want);
+	/* ... and inline points after the file replace those. */
+	assert_int_equal(
+		wc_scenario_set(&sc, "history.cumulative_infected=2001-07-19T11:00Z 5", &err), 0);
+	assert_int_equal(sc.nhistory, 1);
+	assert_string_equal(sc.history_file, "");
+	/* --set takes an absolute path as it is. */
+	char set[400];
+	snprintf(set, sizeof set, "history.file=%s/pts.csv", dir);
+	assert_int_equal(wc_scenario_set(&sc, set, &err), 0);
+	assert_int_equal(sc.nhistory, 3);
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	unlink(want);
+	snprintf(want, sizeof want, "%s/s.ini", dir);
+	unlink(want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* issue 13 item 14: every line of a history file is a point, a comment, a
+ * blank or the header, or the file is refused at that line. */
+static void history_file_errors_name_file_and_line(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wc_test_hist_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	static const struct {
+		const char *csv, *msg; /* msg follows "DIR/pts.csv" */
+	} bad[] = {
+		{"2001-07-19T12:00Z,1\n2001-07-19T13:00Z,2\n\n2001-07-19T14:00Z,3 4\n",
+		 ":4: key 'history.file': expected `TIME,COUNT` (a UTC time like "
+		 "2001-07-19T10:00:00Z, a count >= 0), got '2001-07-19T14:00Z,3 4'"},
+		{"2001-07-19T12:00Z,1\ntime,count\n", ":2: key 'history.file': expected"},
+		{"2001-07-19T12:00Z,-1\n", ":1: key 'history.file': expected"},
+		{"2001-07-19T25:00Z,1\n", ":1: key 'history.file': expected"},
+		{"2001-07-19T12:00Z\n", ":1: key 'history.file': expected"},
+		{"2001-07-19T12:00Z,1 # note\n", ":1: key 'history.file': expected"},
+		{"# only a comment\ntime,cumulative_infected\n",
+		 ": key 'history.file': no points (expected lines of `TIME,COUNT`)"},
+	};
+	wc_scenario sc;
+	wc_error err;
+	char want[600];
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		write_in(dir, "pts.csv", bad[i].csv);
+		assert_int_equal(load_in(dir, "[history]\nfile = pts.csv\n", &sc, &err), -1);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		snprintf(want, sizeof want, "%s/pts.csv%s", dir, bad[i].msg);
+		if (strncmp(err.msg, want, strlen(want)) != 0)
+			fail_msg("case %zu: \"%s\" does not start with \"%s\"", i, err.msg, want);
+		assert_int_equal(sc.nhistory, 0); /* nothing kept from a refused file */
+	}
+	/* 2049 points: one too many. */
+	FILE *f;
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	assert_non_null(f = fopen(want, "w"));
+	for (int i = 0; i <= WC_MAX_HISTORY; i++)
+		fprintf(f, "2001-07-19T10:00:00Z,%d\n", i);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(load_in(dir, "[history]\nfile = pts.csv\n", &sc, &err), -1);
+	snprintf(want, sizeof want, "%s/pts.csv:2049: key 'history.file': more than 2048 points",
+		 dir);
+	assert_string_equal(err.msg, want);
+	/* A missing file and a directory are named with the scenario's line. */
+	assert_int_equal(load_in(dir, "[history]\n\nfile = nope.csv\n", &sc, &err), -1);
+	snprintf(want, sizeof want,
+		 "%s/s.ini:3: key 'history.file': %s/nope.csv: cannot open: No such file or "
+		 "directory",
+		 dir, dir);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(load_in(dir, "[history]\nfile = .\n", &sc, &err), -1);
+	snprintf(want, sizeof want, "%s/s.ini:2: key 'history.file': %s/.: not a regular file", dir,
+		 dir);
+	assert_string_equal(err.msg, want);
+	snprintf(want, sizeof want, "%s/pts.csv", dir);
+	unlink(want);
+	snprintf(want, sizeof want, "%s/s.ini", dir);
+	unlink(want);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- documentation ---- */
 
 static char *key_docs(void)
@@ -620,7 +983,7 @@ static void documented_keys_accept_their_defaults(void **state)
 			fail_msg("documented default rejected: %s: %s", assignment, err.msg);
 		rows++;
 	}
-	assert_int_equal(rows, 64);
+	assert_int_equal(rows, 65);
 	free(docs);
 }
 
@@ -671,6 +1034,16 @@ int main(void)
 		cmocka_unit_test(file_values_override_defaults),
 		cmocka_unit_test(set_overrides_keys),
 		cmocka_unit_test(set_errors_start_with_set),
+		cmocka_unit_test(outbreak_name_must_be_a_plain_name),
+		cmocka_unit_test(outbreak_span_and_rows_are_capped),
+		cmocka_unit_test(until_at_the_epoch_is_checked),
+		cmocka_unit_test(header_lines_hold_only_the_header),
+		cmocka_unit_test(cr_only_line_ends_are_read),
+		cmocka_unit_test(a_directory_is_not_a_scenario),
+		cmocka_unit_test(continuation_lines_and_long_lines),
+		cmocka_unit_test(history_points_span_lines),
+		cmocka_unit_test(history_file_is_read_beside_the_scenario),
+		cmocka_unit_test(history_file_errors_name_file_and_line),
 		cmocka_unit_test(key_docs_mention_every_key),
 		cmocka_unit_test(documented_keys_accept_their_defaults),
 		cmocka_unit_test(docs_scenarios_md_is_current),

@@ -27,6 +27,9 @@ static const char fit_usage[] =
 	"  --kind NAME      rows of this kind only, where the file has a 'kind' column\n"
 	"  --counts C       auto, cumulative or interval (default auto: detected, and said)\n"
 	"  --forecast HOURS how far past the last point to forecast (default 24)\n"
+	"  --force-forecast forecast even from a fit whose parameters are not\n"
+	"                   identified (an exact solve, an interval that is missing or\n"
+	"                   spans more than a factor of 100)\n"
 	"  --out DIR        output directory (default fit-out)\n"
 	"  --plot FILE      also draw FILE (.png, .svg or .pdf)\n"
 	"  --quiet          no summary table\n"
@@ -44,6 +47,7 @@ int cmd_fit(int argc, char **argv)
 		{"kind", required_argument, NULL, 'k'},
 		{"counts", required_argument, NULL, 'C'},
 		{"forecast", required_argument, NULL, 'f'},
+		{"force-forecast", no_argument, NULL, 'F'},
 		{"out", required_argument, NULL, 'o'},
 		{"plot", required_argument, NULL, 'p'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -53,7 +57,7 @@ int cmd_fit(int argc, char **argv)
 	wc_series_options so = {NULL, NULL, WC_COUNTS_AUTO};
 	const char *out_dir = "fit-out", *plot = NULL;
 	double horizon = 24;
-	int model = -1, quiet = 0, c;
+	int model = -1, quiet = 0, force = 0, c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
@@ -114,6 +118,9 @@ int cmd_fit(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'F':
+			force = 1;
+			break;
 		case 'h':
 			fputs(fit_usage, stdout);
 			return WC_EXIT_OK;
@@ -136,6 +143,7 @@ int cmd_fit(int argc, char **argv)
 		return cli_fail(err.code, "%s", err.msg);
 
 	wc_fit fits[WC_MODEL_COUNT];
+	memset(fits, 0, sizeof fits);
 	bool ok[WC_MODEL_COUNT] = {false};
 	int best;
 	const char *chosen_by = "given";
@@ -146,8 +154,13 @@ int cmd_fit(int argc, char **argv)
 		best = wc_fit_all(&s, fits, ok, &err);
 		chosen_by = "aicc";
 	}
+	/* A fit whose parameters the data do not pin down forecasts nothing
+	 * unless the user insists (fit.h: identification). */
 	wc_forecast fc;
-	if (best < 0 || wc_forecast_compute(&s, &fits[best], horizon, &fc, &err) != 0) {
+	if (best < 0 ||
+	    (fits[best].identified || force
+		     ? wc_forecast_compute(&s, &fits[best], horizon, &fc, &err)
+		     : wc_forecast_withheld(&s, &fits[best], fits[best].why_not, &fc, &err)) != 0) {
 		wc_series_free(&s);
 		return cli_fail(err.code ? err.code : WC_EXIT_USAGE, "%s", err.msg);
 	}

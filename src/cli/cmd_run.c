@@ -81,6 +81,7 @@ int cmd_run(int argc, char **argv)
 			sets[nsets++] = optarg;
 			break;
 		case 'u':
+			opt.until_set = true;
 			if (wc_time_parse(optarg, &opt.until) != 0)
 				rc = cli_fail(WC_EXIT_USAGE,
 					      "--until: expected a UTC time like "

@@ -162,6 +162,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 			a->sets[a->nsets++] = optarg;
 			break;
 		case 'u':
+			a->opt.until_set = true;
 			if (wc_time_parse(optarg, &a->opt.until) != 0)
 				return cli_fail(WC_EXIT_USAGE,
 						"--until: expected a UTC time like "

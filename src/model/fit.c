@@ -2,9 +2,11 @@
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_vector.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +16,13 @@
  * large, so the trust region refuses the step and shrinks. */
 #define REJECT 1e12
 
-#define MAX_STARTS	16
+#define MAX_STARTS 16
+/* Every start runs SCREEN_ITER iterations; only the best goes on, to
+ * POLISH_ITER. Starts that lose after SCREEN_ITER iterations almost never win
+ * later, and running each to the end cost most of a fit's time (profile of
+ * a two-factor day: three of five starts ran 200 iterations). */
+#define SCREEN_ITER	40
+#define POLISH_ITER	200
 #define REWEIGHT_PASSES 2
 
 void wc_fit_theta_to_params(wc_model_kind k, const double *theta, double *p)
@@ -75,8 +83,11 @@ struct fit_ctx {
 	double *m;  /* model values, n */
 	double *sd; /* each point's standard deviation up to a common factor */
 	double *f0; /* residuals at x0, the last point fit_residuals saw */
+	double *fx; /* scratch for the Jacobian: residuals at a shifted point */
+	double *fb; /* scratch for the Jacobian: residuals at the base point */
 	double x0[WC_MODEL_MAX_PARAMS];
 	bool have_f0;
+	int gsl_status; /* the last GSL failure of a start, for the message */
 };
 
 static int fit_residuals(const gsl_vector *x, void *data, gsl_vector *f)
@@ -123,29 +134,24 @@ static int fit_jacobian(const gsl_vector *x, void *data, gsl_matrix *J)
 {
 	struct fit_ctx *c = data;
 	size_t n = c->s->n, np = x->size;
-	gsl_vector *fx = gsl_vector_alloc(n);
+	gsl_vector_view fx = gsl_vector_view_array(c->fx, n);
 	if (!c->have_f0 || memcmp(c->x0, x->data, np * sizeof(double)) != 0)
-		fit_residuals(x, c, fx);
-	double base[WC_MODEL_MAX_PARAMS];
+		fit_residuals(x, c, &fx.vector);
+	double base[WC_MODEL_MAX_PARAMS], shifted[WC_MODEL_MAX_PARAMS];
 	memcpy(base, x->data, np * sizeof(double));
-	double *f0 = xmallocarray(n, sizeof *f0);
-	memcpy(f0, c->f0, n * sizeof *f0);
-	gsl_vector *xs = gsl_vector_alloc(np);
+	memcpy(c->fb, c->f0, n * sizeof *c->fb);
+	gsl_vector_view xs = gsl_vector_view_array(shifted, np);
 	for (size_t j = 0; j < np; j++) {
 		double hj = 1.49e-8 * fmax(fabs(base[j]), coord_scale(c->k, (int)j, base));
-		for (size_t a = 0; a < np; a++)
-			gsl_vector_set(xs, a, base[a]);
-		gsl_vector_set(xs, j, base[j] + hj);
-		fit_residuals(xs, c, fx);
+		memcpy(shifted, base, np * sizeof(double));
+		shifted[j] = base[j] + hj;
+		fit_residuals(&xs.vector, c, &fx.vector);
 		for (size_t i = 0; i < n; i++)
-			gsl_matrix_set(J, i, j, (gsl_vector_get(fx, i) - f0[i]) / hj);
+			gsl_matrix_set(J, i, j, (c->fx[i] - c->fb[i]) / hj);
 	}
 	/* Leave the cache describing x, where GSL stands. */
-	memcpy(c->f0, f0, n * sizeof *f0);
+	memcpy(c->f0, c->fb, n * sizeof *c->f0);
 	memcpy(c->x0, base, np * sizeof(double));
-	free(f0);
-	gsl_vector_free(xs);
-	gsl_vector_free(fx);
 	return GSL_SUCCESS;
 }
 
@@ -251,9 +257,9 @@ static int starts_from_rcs(wc_model_kind k, const double *rcs, double starts[][W
 	return ns;
 }
 
-/* One Levenberg-Marquardt run from theta0; fills f's estimate, rss,
+/* One Levenberg-Marquardt run of at most max_iter iterations from theta0; fills f's estimate, rss,
  * iterations, converged and (from the final Jacobian) cov. */
-static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
+static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f, int max_iter)
 {
 	const wc_series *s = c->s;
 	size_t n = s->n, np = (size_t)wc_model_describe(c->k)->nparams;
@@ -262,14 +268,26 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 
 	gsl_multifit_nlinear_workspace *w =
 		gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, n, np);
-	if (w == NULL)
+	if (w == NULL) {
+		c->gsl_status = GSL_ENOMEM;
 		return -1;
+	}
 	gsl_multifit_nlinear_fdf fdf = {fit_residuals, fit_jacobian, NULL, n, np, c, 0, 0, 0};
 	c->have_f0 = false;
 	gsl_vector_const_view x0 = gsl_vector_const_view_array(theta0, np);
-	gsl_multifit_nlinear_init(&x0.vector, &fdf, w);
 	int info = 0;
-	int st = gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
+	int st = gsl_multifit_nlinear_init(&x0.vector, &fdf, w);
+	if (st == GSL_SUCCESS)
+		st = gsl_multifit_nlinear_driver((size_t)max_iter, 1e-10, 1e-10, 0.0, NULL, NULL,
+						 &info, w);
+	/* Running out of iterations or of progress leaves a usable (if
+	 * unconverged) point; anything else (a rank-deficient step the QR solver
+	 * refuses, a singular matrix) ends this start. */
+	if (st != GSL_SUCCESS && st != GSL_EMAXITER && st != GSL_ENOPROG) {
+		c->gsl_status = st;
+		gsl_multifit_nlinear_free(w);
+		return -1;
+	}
 	gsl_vector *r = gsl_multifit_nlinear_residual(w);
 	double rss;
 	gsl_blas_ddot(r, r, &rss);
@@ -285,9 +303,14 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 	f->converged = st == GSL_SUCCESS ||
 		       (f->iterations <= 1 &&
 			gsl_multifit_nlinear_test(1e-8, 1e-8, 0.0, &info, w) == GSL_SUCCESS);
-	gsl_matrix *cov = gsl_matrix_alloc(np, np);
-	gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, cov);
-	f->cov_ok = true;
+	gsl_matrix *cov = gsl_matrix_calloc(np, np);
+	if (cov == NULL) {
+		c->gsl_status = GSL_ENOMEM;
+		gsl_multifit_nlinear_free(w);
+		return -1;
+	}
+	f->cov_ok =
+		gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, cov) == GSL_SUCCESS;
 	for (size_t a = 0; a < np; a++)
 		for (size_t b = 0; b < np; b++) {
 			double v = gsl_matrix_get(cov, a, b);
@@ -298,6 +321,37 @@ static int fit_once(struct fit_ctx *c, const double *theta0, wc_fit *f)
 	gsl_matrix_free(cov);
 	gsl_multifit_nlinear_free(w);
 	return isfinite(rss) && rss < REJECT ? 0 : -1;
+}
+
+/* Sets f->identified and why_not (fit.h). */
+static void fit_identify(wc_fit *f, const wc_model_info *mi)
+{
+	f->identified = false;
+	if (f->dof <= 0) {
+		snprintf(f->why_not, sizeof f->why_not,
+			 "%zu points for %d parameters: an exact solve, with no intervals", f->n,
+			 mi->nparams);
+		return;
+	}
+	for (int j = 0; j < mi->nparams; j++) {
+		const wc_fit_param *pp = &f->param[j];
+		if (!f->cov_ok || !isfinite(pp->lo) || !isfinite(pp->hi)) {
+			snprintf(f->why_not, sizeof f->why_not,
+				 "the data do not pin down %s (no finite 95%% interval)",
+				 mi->params[j].name);
+			return;
+		}
+		if (mi->params[j].log_scale && pp->hi > WC_FIT_MAX_RATIO * pp->lo) {
+			snprintf(
+				f->why_not, sizeof f->why_not,
+				"the data do not pin down %s: its 95%% interval [%.4g, %.4g] spans "
+				"more than a factor of %g",
+				mi->params[j].name, pp->lo, pp->hi, WC_FIT_MAX_RATIO);
+			return;
+		}
+	}
+	f->identified = true;
+	f->why_not[0] = '\0';
 }
 
 static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
@@ -337,10 +391,11 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 		double lo = f->theta[j] - tq * pp->se_fit, hi = f->theta[j] + tq * pp->se_fit;
 		pp->lo = mi->params[j].log_scale ? exp(lo) : lo;
 		/* A rate's interval stops at the rate's lower bound. */
-		if (mi->params[j].nonneg)
+		if (mi->params[j].nonneg && isfinite(pp->lo))
 			pp->lo = fmax(pp->lo, 0);
 		pp->hi = mi->params[j].log_scale ? exp(hi) : hi;
 	}
+	fit_identify(f, mi);
 	double mean = 0, sst = 0, sse = 0;
 	wc_fit_observable(s, f->model, f->p, c->h, s->t, n, c->m);
 	for (size_t i = 0; i < n; i++)
@@ -356,16 +411,16 @@ static void fit_summarise(const wc_series *s, struct fit_ctx *c, wc_fit *f)
 }
 
 static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MODEL_MAX_PARAMS],
-		      int ns, wc_fit *best)
+		      int ns, wc_fit *best, int *gsl_status)
 {
-	struct fit_ctx c = {s,
-			    k,
-			    s->t[s->n - 1] / 200.0,
-			    xmallocarray(s->n, sizeof(double)),
-			    xmallocarray(s->n, sizeof(double)),
-			    xmallocarray(s->n, sizeof(double)),
-			    {0},
-			    false};
+	struct fit_ctx c = {.s = s,
+			    .k = k,
+			    .h = s->t[s->n - 1] / 200.0,
+			    .m = xmallocarray(s->n, sizeof(double)),
+			    .sd = xmallocarray(s->n, sizeof(double)),
+			    .f0 = xmallocarray(s->n, sizeof(double)),
+			    .fx = xmallocarray(s->n, sizeof(double)),
+			    .fb = xmallocarray(s->n, sizeof(double))};
 	for (size_t i = 0; i < s->n; i++)
 		c.sd[i] = sqrt(fmax(s->y[i], 1));
 	bool have = false;
@@ -379,7 +434,7 @@ static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MO
 		/* A start outside the domain would never move: skip it. */
 		if (wc_fit_observable(s, k, starts[i], c.h, s->t, s->n, c.m) != 0)
 			continue;
-		if (fit_once(&c, theta0, &trial) != 0)
+		if (fit_once(&c, theta0, &trial, SCREEN_ITER) != 0)
 			continue;
 
 		/* Prefer a lower RSS; among near-equal ones, one with intervals. */
@@ -388,6 +443,13 @@ static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MO
 			*best = trial;
 			have = true;
 		}
+	}
+	if (have && !best->converged) {
+		wc_fit trial = *best;
+		double theta0[WC_MODEL_MAX_PARAMS];
+		memcpy(theta0, best->theta, sizeof theta0);
+		if (fit_once(&c, theta0, &trial, POLISH_ITER) == 0 && trial.rss <= best->rss)
+			*best = trial;
 	}
 	/*
 	 * Weights from the observed counts favour points that came out low (a
@@ -407,7 +469,7 @@ static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MO
 		wc_fit trial = *best;
 		double theta0[WC_MODEL_MAX_PARAMS];
 		memcpy(theta0, best->theta, sizeof theta0);
-		if (fit_once(&c, theta0, &trial) != 0)
+		if (fit_once(&c, theta0, &trial, POLISH_ITER) != 0)
 			break;
 		*best = trial;
 	}
@@ -418,7 +480,26 @@ static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MO
 	free(c.m);
 	free(c.sd);
 	free(c.f0);
+	free(c.fx);
+	free(c.fb);
+	*gsl_status = c.gsl_status;
 	return have ? 0 : -1;
+}
+
+/* A model that cannot be fitted to the data is an input error: the data do
+ * not determine it (too few points, rank-deficient steps). */
+static int fit_failed(const wc_series *s, const wc_model_info *mi, const char *why, int gst,
+		      wc_error *err)
+{
+	if (gst != 0)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"%s: column '%s': the %s model cannot be fitted to these counts: "
+			"%s (GSL: %s)",
+			s->path, s->column, mi->name, why, gsl_strerror(gst));
+	return wc_error_set(err, WC_EXIT_USAGE,
+			    "%s: column '%s': the %s model cannot be fitted to these counts: %s",
+			    s->path, s->column, mi->name, why);
 }
 
 int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err)
@@ -432,24 +513,31 @@ int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err)
 				    "%s: column '%s': %zu points are too few for the %s model "
 				    "(%d parameters; at least %d points)",
 				    s->path, s->column, s->n, mi->name, mi->nparams, mi->nparams);
+	if (k == WC_MODEL_AAWP && s->t[s->n - 1] > WC_MODEL_AAWP_MAX_SPAN)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': the series spans %.6g hours; the aawp model "
+				    "steps once a minute and fits series of at most %g hours: "
+				    "use rcs, sir or two-factor",
+				    s->path, s->column, s->t[s->n - 1], WC_MODEL_AAWP_MAX_SPAN);
+	/* GSL reports failure through a handler that aborts by default; a
+	 * library must return it instead, so the handler is off from here on
+	 * and every status is checked. */
+	gsl_set_error_handler_off();
 	double starts[MAX_STARTS][WC_MODEL_MAX_PARAMS];
 	wc_fit rcs;
 	memset(&rcs, 0, sizeof rcs);
-	int ns = starts_rcs(s, starts);
-	if (fit_starts(s, WC_MODEL_RCS, starts, ns, &rcs) != 0)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: column '%s': no logistic curve fits these counts; is this "
-				    "an outbreak?",
-				    s->path, s->column);
+	int ns = starts_rcs(s, starts), gst = 0;
+	if (fit_starts(s, WC_MODEL_RCS, starts, ns, &rcs, &gst) != 0)
+		return fit_failed(s, mi,
+				  "no logistic curve fits these counts; is this an outbreak?", gst,
+				  err);
 	if (k == WC_MODEL_RCS) {
 		*f = rcs;
 		return 0;
 	}
 	ns = starts_from_rcs(k, rcs.p, starts);
-	if (fit_starts(s, k, starts, ns, f) != 0)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: column '%s': the %s model found no finite fit", s->path,
-				    s->column, mi->name);
+	if (fit_starts(s, k, starts, ns, f, &gst) != 0)
+		return fit_failed(s, mi, "no start of the search reached a finite fit", gst, err);
 	return 0;
 }
 
@@ -460,10 +548,14 @@ int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL
 	int best = -1;
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
 		ok[k] = false;
+		memset(&fits[k], 0, sizeof fits[k]);
+		fits[k].model = (wc_model_kind)k;
 		/* AICc needs n - k - 2 > 0: a model with fewer points is not
 		 * compared (plain AIC would favour it, overfitted). */
 		int np = wc_model_describe((wc_model_kind)k)->nparams;
 		if (s->n < (size_t)np + 3) {
+			snprintf(fits[k].why_not, sizeof fits[k].why_not,
+				 "%zu points; comparing it needs %d", s->n, np + 3);
 			if (first.code == 0)
 				wc_error_set(
 					&first, WC_EXIT_USAGE,
@@ -475,6 +567,13 @@ int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL
 		}
 		wc_error e = {0};
 		ok[k] = wc_fit_model(s, (wc_model_kind)k, &fits[k], &e) == 0;
+		if (!ok[k]) {
+			/* Kept for the report: the model is marked failed, the
+			 * others compared. The message without its file and column. */
+			const char *why = strstr(e.msg, "': ");
+			snprintf(fits[k].why_not, sizeof fits[k].why_not, "%.150s",
+				 why ? why + 3 : e.msg);
+		}
 		if (!ok[k] && first.code == 0)
 			first = e;
 		if (ok[k] && (best < 0 || fits[k].aicc < fits[best].aicc))

@@ -50,17 +50,31 @@ typedef struct wc_fit {
 	double cov[WC_MODEL_MAX_PARAMS * WC_MODEL_MAX_PARAMS]; /* of theta, row-major */
 	bool cov_ok; /* cov is finite and positive definite */
 	wc_fit_param param[WC_MODEL_MAX_PARAMS];
-	size_t n;	/* points fitted */
-	int dof;	/* n - k */
-	double rss;	/* weighted residual sum of squares */
-	double sigma;	/* sqrt(rss / dof): residual scale, 1 for Poisson counts */
-	double r2;	/* 1 - SSE/SST of the unweighted counts */
-	double aic;	/* n ln(rss/n) + 2(k+1); NaN where dof = 0 */
-	double aicc;	/* NaN where n - k - 2 <= 0 */
-	int iterations; /* of the start that won */
-	bool converged; /* the winning start met the tolerances */
-	double h;	/* ODE step used, hours (series span / 200) */
+	size_t n;	   /* points fitted */
+	int dof;	   /* n - k */
+	double rss;	   /* weighted residual sum of squares */
+	double sigma;	   /* sqrt(rss / dof): residual scale, 1 for Poisson counts */
+	double r2;	   /* 1 - SSE/SST of the unweighted counts */
+	double aic;	   /* n ln(rss/n) + 2(k+1); NaN where dof = 0 */
+	double aicc;	   /* NaN where n - k - 2 <= 0 */
+	int iterations;	   /* of the start that won */
+	bool converged;	   /* the winning start met the tolerances */
+	double h;	   /* ODE step used, hours (series span / 200) */
+	bool identified;   /* the data pin down every parameter (below) */
+	char why_not[160]; /* when not identified: why, one sentence */
 } wc_fit;
+
+/*
+ * Identification. A fit is identified when every parameter has a finite 95%
+ * interval (dof > 0, a positive definite covariance) and no log-scaled
+ * parameter's interval spans more than a factor of WC_FIT_MAX_RATIO: the
+ * data then say where each parameter lies, and a forecast from it means
+ * something. Otherwise why_not says which parameter is not pinned down;
+ * the CLI reports the fit but forecasts nothing unless asked
+ * (--force-forecast). A careful R user does the same with nls: a fit
+ * whose standard errors are NaN or span decades is not extrapolated.
+ */
+#define WC_FIT_MAX_RATIO 100.0
 
 /* Fits model k to s. Returns 0, or -1 with err set: WC_EXIT_USAGE when the
  * series has fewer points than the model has parameters, or no start gives a
@@ -69,8 +83,9 @@ typedef struct wc_fit {
 int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err);
 
 /* Fits every model with at least k + 3 points (so that AICc exists); ok[i]
- * says which succeeded. Returns the index of the best by AICc, or -1 with err
- * set if none fits (WC_EXIT_USAGE naming the points needed). */
+ * says which succeeded, and where one did not, fits[i].why_not says why (too
+ * few points, or the fit's error without its file and column). Returns the index of the best by
+ * AICc, or -1 with err set if none fits (WC_EXIT_USAGE naming the points needed). */
 int wc_fit_all(const wc_series *s, wc_fit fits[WC_MODEL_COUNT], bool ok[WC_MODEL_COUNT],
 	       wc_error *err);
 

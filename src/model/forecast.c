@@ -1,5 +1,6 @@
 #include "model/forecast.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -92,7 +93,8 @@ static int figures(const wc_fit *f, const double *p, double t_end, double out[F_
 	for (int i = 0; i < F_COUNT; i++)
 		if (!isfinite(out[i]))
 			return -1;
-	return 0;
+	/* A curve that ends below zero is no outbreak: no figures from it. */
+	return ev > 0 ? 0 : -1;
 }
 
 /* Cholesky factor L (lower, row-major) of the k×k matrix a; -1 if a is not
@@ -134,60 +136,68 @@ void wc_forecast_free(wc_forecast *fc)
 	free(fc->fit);
 	free(fc->lo);
 	free(fc->hi);
+	free(fc->plo);
+	free(fc->phi);
 	memset(fc, 0, sizeof *fc);
 }
 
-int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_forecast *fc,
-			wc_error *err)
+/* The grid from the origin (per-interval: one width) to t_end, the fitted
+ * curve on it, every band and figure NaN. */
+static int forecast_grid(const wc_series *s, const wc_fit *f, double t_end, wc_forecast *fc)
 {
-	memset(fc, 0, sizeof *fc);
-	if (!(horizon >= 0 && horizon <= WC_FORECAST_MAX_HOURS / 2))
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "--forecast: expected 0 to %g hours, got %g",
-				    WC_FORECAST_MAX_HOURS / 2, horizon);
-	int k = f->np;
 	size_t G = WC_FORECAST_GRID;
-	fc->horizon = horizon;
-	fc->t_end = s->t[s->n - 1] + horizon;
+	fc->t_end = t_end;
 	fc->npts = G;
 	fc->t = xmallocarray(G, sizeof *fc->t);
 	fc->fit = xmallocarray(G, sizeof *fc->fit);
 	fc->lo = xmallocarray(G, sizeof *fc->lo);
 	fc->hi = xmallocarray(G, sizeof *fc->hi);
+	fc->plo = xmallocarray(G, sizeof *fc->plo);
+	fc->phi = xmallocarray(G, sizeof *fc->phi);
 	double t0 = s->counts == WC_COUNTS_INTERVAL ? s->width : 0;
-	for (size_t i = 0; i < G; i++)
+	for (size_t i = 0; i < G; i++) {
 		fc->t[i] = t0 + (fc->t_end - t0) * (double)i / (double)(G - 1);
-
-	double *tg = xmallocarray(SCAN_STEPS + 1, sizeof *tg);
-	double *cg = xmallocarray(SCAN_STEPS + 1, sizeof *cg);
-	double fig[F_COUNT];
-	int rc = -1;
-	double *band = NULL, *figs = NULL;
-	gsl_rng *rng = NULL;
-	if (figures(f, f->p, fc->t_end, fig, tg, cg) != 0 ||
-	    wc_fit_observable(s, f->model, f->p, f->h, fc->t, G, fc->fit) != 0) {
-		wc_error_set(err, WC_EXIT_USAGE,
-			     "%s: the fitted %s model cannot be evaluated for a forecast", s->path,
-			     wc_model_describe(f->model)->name);
-		goto out;
+		fc->lo[i] = fc->hi[i] = fc->plo[i] = fc->phi[i] = NAN;
 	}
 	wc_estimate *est[F_COUNT] = {&fc->eventual, &fc->peak_rate, &fc->peak_time, &fc->t50,
 				     &fc->t90};
 	for (int i = 0; i < F_COUNT; i++)
-		*est[i] = (wc_estimate){fig[i], NAN, NAN};
-	for (size_t i = 0; i < G; i++)
-		fc->lo[i] = fc->hi[i] = NAN;
-	double L[WC_MODEL_MAX_PARAMS * WC_MODEL_MAX_PARAMS];
-	rc = 0;
-	if (!f->cov_ok || cholesky(f->cov, k, L) != 0)
-		goto out;
+		*est[i] = (wc_estimate){NAN, NAN, NAN};
+	return wc_fit_observable(s, f->model, f->p, f->h, fc->t, G, fc->fit);
+}
 
-	int D = WC_FORECAST_DRAWS;
-	band = xmallocarray((size_t)D * G, sizeof *band);
-	figs = xmallocarray((size_t)D * F_COUNT, sizeof *figs);
+int wc_forecast_withheld(const wc_series *s, const wc_fit *f, const char *why, wc_forecast *fc,
+			 wc_error *err)
+{
+	memset(fc, 0, sizeof *fc);
+	gsl_set_error_handler_off();
+	fc->withheld = why;
+	if (forecast_grid(s, f, s->t[s->n - 1], fc) != 0) {
+		wc_forecast_free(fc);
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: the fitted %s model cannot be evaluated", s->path,
+				    wc_model_describe(f->model)->name);
+	}
+	return 0;
+}
+
+/*
+ * The draws: D parameter vectors from N(theta, cov) through the Cholesky
+ * factor L; each kept draw's figures and curve (the confidence band), and the
+ * curve plus one observation's noise (the prediction band). The noise is
+ * the fit's own: normal, variance sigma^2 max(m, 1) for a curve value m, as
+ * the weights assumed; drawn from a second stream so that the confidence
+ * band does not depend on it.
+ */
+static void forecast_draws(const wc_series *s, const wc_fit *f, const double *L, wc_forecast *fc,
+			   double *tg, double *cg, gsl_rng *rng, gsl_rng *noise)
+{
+	int k = f->np, D = WC_FORECAST_DRAWS;
+	size_t G = fc->npts;
+	double *band = xmallocarray((size_t)D * G, sizeof *band);
+	double *pred = xmallocarray((size_t)D * G, sizeof *pred);
+	double *figs = xmallocarray((size_t)D * F_COUNT, sizeof *figs);
 	double *obs = xmallocarray(G, sizeof *obs);
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(rng, WC_FORECAST_SEED);
 	int used = 0;
 	for (int d = 0; d < D; d++) {
 		double z[WC_MODEL_MAX_PARAMS], th[WC_MODEL_MAX_PARAMS], p[WC_MODEL_MAX_PARAMS];
@@ -204,29 +214,77 @@ int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_
 		    wc_fit_observable(s, f->model, p, f->h, fc->t, G, obs) != 0)
 			continue;
 		/* Stored point-major, so each grid time's draws are contiguous. */
-		for (size_t i = 0; i < G; i++)
+		for (size_t i = 0; i < G; i++) {
+			double e =
+				gsl_ran_gaussian_ziggurat(noise, f->sigma * sqrt(fmax(obs[i], 1)));
 			band[i * (size_t)D + (size_t)used] = obs[i];
+			pred[i * (size_t)D + (size_t)used] = fmax(obs[i] + e, 0);
+		}
 		for (int i = 0; i < F_COUNT; i++)
 			figs[i * D + used] = fd[i];
 		used++;
 	}
-	free(obs);
 	fc->draws = D;
 	fc->draws_used = used;
 	/* Draws that do not evaluate (an outbreak that never reaches 90% within
 	 * WC_FORECAST_MAX_HOURS, say) are not a random subset: quantiles of the
 	 * rest would be biased, so with many of them there is no band at all. */
-	if (used < WC_FORECAST_MIN_USED * D)
+	if (used >= WC_FORECAST_MIN_USED * D) {
+		wc_estimate *est[F_COUNT] = {&fc->eventual, &fc->peak_rate, &fc->peak_time,
+					     &fc->t50, &fc->t90};
+		for (size_t i = 0; i < G; i++) {
+			quantiles(band + i * (size_t)D, (size_t)used, &fc->lo[i], &fc->hi[i]);
+			quantiles(pred + i * (size_t)D, (size_t)used, &fc->plo[i], &fc->phi[i]);
+		}
+		for (int i = 0; i < F_COUNT; i++)
+			quantiles(figs + i * D, (size_t)used, &est[i]->lo, &est[i]->hi);
+	}
+	free(obs);
+	free(band);
+	free(pred);
+	free(figs);
+}
+
+int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_forecast *fc,
+			wc_error *err)
+{
+	memset(fc, 0, sizeof *fc);
+	gsl_set_error_handler_off(); /* as in wc_fit_model: statuses, not aborts */
+	if (!(horizon >= 0 && horizon <= WC_FORECAST_MAX_HOURS / 2))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "--forecast: expected 0 to %g hours, got %g",
+				    WC_FORECAST_MAX_HOURS / 2, horizon);
+	fc->horizon = horizon;
+	double *tg = xmallocarray(SCAN_STEPS + 1, sizeof *tg);
+	double *cg = xmallocarray(SCAN_STEPS + 1, sizeof *cg);
+	double fig[F_COUNT], L[WC_MODEL_MAX_PARAMS * WC_MODEL_MAX_PARAMS];
+	int rc = 0;
+	if (forecast_grid(s, f, s->t[s->n - 1] + horizon, fc) != 0 ||
+	    figures(f, f->p, fc->t_end, fig, tg, cg) != 0) {
+		rc = wc_error_set(err, WC_EXIT_USAGE,
+				  "%s: the fitted %s model cannot be evaluated for a forecast",
+				  s->path, wc_model_describe(f->model)->name);
 		goto out;
-	for (size_t i = 0; i < G; i++)
-		quantiles(band + i * (size_t)D, (size_t)used, &fc->lo[i], &fc->hi[i]);
+	}
+	wc_estimate *est[F_COUNT] = {&fc->eventual, &fc->peak_rate, &fc->peak_time, &fc->t50,
+				     &fc->t90};
 	for (int i = 0; i < F_COUNT; i++)
-		quantiles(figs + i * D, (size_t)used, &est[i]->lo, &est[i]->hi);
-out:
+		est[i]->value = fig[i];
+	if (!f->cov_ok || cholesky(f->cov, f->np, L) != 0)
+		goto out;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937), *noise = gsl_rng_alloc(gsl_rng_mt19937);
+	if (rng != NULL && noise != NULL) {
+		gsl_rng_set(rng, WC_FORECAST_SEED);
+		gsl_rng_set(noise, WC_FORECAST_SEED + 1);
+		forecast_draws(s, f, L, fc, tg, cg, rng, noise);
+	} else {
+		rc = wc_error_set(err, WC_EXIT_RUNTIME, "out of memory for the forecast's draws");
+	}
 	if (rng)
 		gsl_rng_free(rng);
-	free(band);
-	free(figs);
+	if (noise)
+		gsl_rng_free(noise);
+out:
 	free(tg);
 	free(cg);
 	if (rc != 0)

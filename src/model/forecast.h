@@ -23,7 +23,15 @@
  * the draws were kept: the dropped ones are not a random subset, and
  * quantiles of the rest would be biased.
  *
- * The band is of the observable the series holds (cumulative, or counts per
+ * Two bands. The confidence band (lo, hi) is where the model's curve lies:
+ * the quantiles of the drawn curves. The prediction band (plo, phi) is
+ * where an observation (a row of the series) would fall: each drawn curve
+ * plus one draw of the fit's noise, normal with variance sigma^2 max(m, 1)
+ * (the weights' assumption, sigma the fit's residual scale), cut at 0,
+ * from its own generator seeded WC_FORECAST_SEED + 1. The prediction band
+ * is the one to compare data with; the confidence band is narrower.
+ *
+ * The bands are of the observable the series holds (cumulative, or counts per
  * interval of the series' width), on WC_FORECAST_GRID times from the origin
  * (per-interval: from one width) to the last data time plus the horizon.
  * Times are hours from the series' origin.
@@ -58,7 +66,9 @@ typedef struct wc_forecast {
 	size_t npts;	       /* band grid */
 	double *t;	       /* grid times */
 	double *fit;	       /* observable of the fitted parameters */
-	double *lo, *hi;       /* 95% band; NaN without one */
+	double *lo, *hi;       /* 95% confidence band of the curve; NaN without one */
+	double *plo, *phi;     /* 95% prediction band of observations; NaN likewise */
+	const char *withheld;  /* NULL, or why there is no forecast (the fit's why_not) */
 	int draws;	       /* parameter vectors drawn */
 	int draws_used;	       /* of which inside the model's domain */
 } wc_forecast;
@@ -68,6 +78,13 @@ typedef struct wc_forecast {
  * fitted parameters that do not evaluate). Free with wc_forecast_free. */
 int wc_forecast_compute(const wc_series *s, const wc_fit *f, double horizon, wc_forecast *fc,
 			wc_error *err);
+
+/* No forecast, for a fit that is not identified (fit.h): the fitted curve
+ * over the data only (grid to the last data time), every figure and band
+ * NaN, withheld = why (kept as a pointer: it must outlive fc). Returns 0, or
+ * -1 with err if the fitted parameters do not evaluate. */
+int wc_forecast_withheld(const wc_series *s, const wc_fit *f, const char *why, wc_forecast *fc,
+			 wc_error *err);
 
 void wc_forecast_free(wc_forecast *fc);
 

@@ -153,39 +153,73 @@ static int rhs_sir(double t, const double y[], double dydt[], void *params)
 }
 
 /*
- * Integrates sys from 0 through the sorted times t[], in steps no longer than
- * h: each gap between output times is cut into equal steps, a number fixed
- * by the times and h alone. cfrac(y) gives the cumulative fraction.
+ * Integrates sys from 0 to the last of the sorted times t[] on a grid of M
+ * equal steps, M = ceil(t_max / h) (at most WC_MODEL_MAX_STEPS), and reads
+ * each t[j] off the grid by cubic Hermite interpolation between the nodes
+ * around it, from the states and derivatives there:
+ *     y(ta + u dt) = h00(u) ya + h10(u) dt fa + h01(u) yb + h11(u) dt fb,
+ *     h00 = (1 + 2u)(1 - u)^2, h10 = u (1 - u)^2, h01 = u^2 (3 - 2u),
+ *     h11 = u^2 (u - 1),
+ * whose error is O(dt^4) (about 1e-7 N for a logistic at K dt = 0.2), far
+ * below any count's noise. The grid depends on t_max and h alone, never on
+ * the parameters, so C stays a smooth function of them; and the cost is M
+ * steps plus O(n), not a step per row. rk8pd returns the derivative at the
+ * end of each step, which is the next step's derivative at its start.
+ * cfrac(y), the cumulative fraction, is linear in y, so interpolating y is
+ * interpolating it.
  */
+static void hermite(const double *ya, const double *fa, const double *yb, const double *fb,
+		    size_t dim, double dt, double u, double *y)
+{
+	double v = 1 - u;
+	double h00 = (1 + 2 * u) * v * v, h10 = u * v * v, h01 = u * u * (3 - 2 * u),
+	       h11 = u * u * (u - 1);
+	for (size_t i = 0; i < dim; i++)
+		y[i] = h00 * ya[i] + h10 * dt * fa[i] + h01 * yb[i] + h11 * dt * fb[i];
+}
+
 static int ode_run(gsl_odeiv2_system *sys, double *y, double N, const double *t, size_t n, double h,
 		   double (*cfrac)(const double *y), double *c)
 {
-	if (!(h > 0))
+	if (!(h > 0) || n == 0 || !(t[0] >= 0) || !isfinite(t[n - 1]))
 		return -1;
-	gsl_odeiv2_step *st = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, sys->dimension);
-	double yerr[3], now = 0; /* rk8pd reports an error estimate we do not use */
+	size_t dim = sys->dimension;
+	double tmax = t[n - 1], ratio = ceil(tmax / h - 1e-9);
+	size_t M = ratio < 1 ? 1 : ratio > WC_MODEL_MAX_STEPS ? WC_MODEL_MAX_STEPS : (size_t)ratio;
+	double fa[3], fb[3], yb[3], yi[3], yerr[3];
+	if (sys->function(0, y, fa, sys->params) != GSL_SUCCESS)
+		return -1;
+	size_t j = 0;
+	for (; j < n && t[j] <= 0; j++)
+		c[j] = N * cfrac(y);
+	gsl_odeiv2_step *st = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim);
+	if (st == NULL)
+		return -1;
 	int rc = 0;
-	for (size_t j = 0; j < n && rc == 0; j++) {
-		double gap = t[j] - now;
-		if (gap < 0) {
+	double ta = 0;
+	for (size_t k = 0; k < M && j < n && rc == 0; k++) {
+		double tb = k + 1 == M ? tmax : tmax * (double)(k + 1) / (double)M;
+		memcpy(yb, y, dim * sizeof *y);
+		if (gsl_odeiv2_step_apply(st, ta, tb - ta, yb, yerr, fa, fb, sys) != GSL_SUCCESS) {
 			rc = -1;
 			break;
 		}
-		size_t m = (size_t)ceil(gap / h - 1e-9);
-		double dt = m > 0 ? gap / (double)m : 0;
-		for (size_t k = 0; k < m; k++)
-			if (gsl_odeiv2_step_apply(st, now + (double)k * dt, dt, y, yerr, NULL, NULL,
-						  sys) != GSL_SUCCESS) {
-				rc = -1;
+		for (; j < n && t[j] <= tb; j++) {
+			if (t[j] < (j > 0 ? t[j - 1] : 0)) {
+				rc = -1; /* not sorted */
 				break;
 			}
-		now = t[j];
-		c[j] = N * cfrac(y);
-		if (!isfinite(c[j]))
-			rc = -1;
+			hermite(y, fa, yb, fb, dim, tb - ta, (t[j] - ta) / (tb - ta), yi);
+			c[j] = N * cfrac(yi);
+			if (!isfinite(c[j]))
+				rc = -1;
+		}
+		memcpy(y, yb, dim * sizeof *y);
+		memcpy(fa, fb, dim * sizeof *fa);
+		ta = tb;
 	}
 	gsl_odeiv2_step_free(st);
-	return rc;
+	return rc == 0 && j == n ? 0 : -1;
 }
 
 static double cfrac_rcs(const double *y)
@@ -256,7 +290,9 @@ static int aawp(const double *p, const double *t, size_t n, double *c)
 	double u = N - i0, inf = i0, cum = i0, prev = i0;
 	size_t k = 0;
 	for (size_t j = 0; j < n; j++) {
-		if (t[j] < 0)
+		/* Checked before the cast below: a time past the bound (or NaN)
+		 * would make it overflow, and would cost a step per minute. */
+		if (!(t[j] >= 0 && t[j] <= WC_MODEL_AAWP_MAX_HOURS))
 			return -1;
 		double pos = t[j] / dl;
 		size_t want = (size_t)floor(pos);

@@ -12,12 +12,18 @@
  *   aawp        Chen, Gao and Kwiat's discrete-time AAWP recursion, one step
  *               per minute.
  * The continuous models (two-factor, sir) are integrated with GSL's odeiv2
- * Runge-Kutta Prager-Dormand 8(9) stepper (rk8pd) in *fixed* steps of at most the caller's
- * size h: a fixed discretisation makes C a smooth function of the parameters,
- * which the fit's finite-difference Jacobian needs (an adaptive step would
- * change with the parameters and put noise of the size of its tolerance into
- * every derivative). Callers pick h from the data (span/200), never from the
- * parameters.
+ * Runge-Kutta Prager-Dormand 8(9) stepper (rk8pd) in *fixed* steps of at most
+ * the caller's size h (at most WC_MODEL_MAX_STEPS of them) from 0 to the last
+ * time, and the times asked for are read off that grid by cubic Hermite
+ * interpolation: a fixed discretisation makes C a smooth function of the
+ * parameters, which the fit's finite-difference Jacobian needs (an adaptive
+ * step would change with the parameters and put noise of the size of its
+ * tolerance into every derivative), and the cost is the grid's, not a step
+ * per time asked for. Callers pick h from the data (span/200), never from
+ * the parameters.
+ *
+ * Work is bounded by the times asked for, never by the parameters: AAWP by
+ * WC_MODEL_AAWP_MAX_HOURS below.
  *
  * Parameters are an array p[] in the order of wc_model_describe(k)->params.
  * Evaluating never allocates more than O(n) and never prints; a parameter set
@@ -40,8 +46,20 @@ typedef enum wc_model_kind {
 
 #define WC_MODEL_MAX_PARAMS 6
 
+/* The most steps one evaluation of an ODE model takes: a finer h is
+ * coarsened to this many steps over the span, so that work stays bounded
+ * whatever the times' scale. */
+#define WC_MODEL_MAX_STEPS 20000
+
 /* The AAWP model's time step, hours (one minute). */
 #define WC_MODEL_AAWP_STEP (1.0 / 60.0)
+
+/* AAWP is stepped minute by minute from the origin, so its cost is the time
+ * reached, not the number of points: it evaluates to at most a year
+ * (525,600 steps; later times return -1), and the fit takes series of at
+ * most WC_MODEL_AAWP_MAX_SPAN hours (fit.h). */
+#define WC_MODEL_AAWP_MAX_HOURS 8760.0
+#define WC_MODEL_AAWP_MAX_SPAN	2000.0
 
 typedef struct wc_model_param {
 	const char *name;    /* snake_case key in fit.json ("k", "gamma") */

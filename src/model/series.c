@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "core/xalloc.h"
 
@@ -160,6 +161,13 @@ static int series_finish(wc_series *s, const double *tin, const int *lines, wc_c
 				    "no outbreak to fit",
 				    file, col, s->y[0]);
 
+	double span = tin[s->n - 1] - tin[0];
+	if (span > WC_SERIES_MAX_SPAN)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: column '%s': the times span %.6g %s, more than a "
+				    "century; give hours, ISO 8601 UTC times or Unix epoch seconds "
+				    "(in a column not named 'hours')",
+				    file, lines[s->n - 1], s->time_column, span, "hours");
 	double width = INFINITY;
 	for (size_t i = 1; i < s->n; i++)
 		width = fmin(width, tin[i] - tin[i - 1]);
@@ -180,6 +188,7 @@ int wc_series_from_arrays(wc_series *s, const char *name, const double *t_hours,
 	series_zero(s);
 	s->path = xstrdup(name);
 	s->time_column = xstrdup("hours");
+	s->time_unit = "hours";
 	s->column = xstrdup("count");
 	s->n = n;
 	s->t = xmallocarray(n + 1, sizeof *s->t);
@@ -213,6 +222,28 @@ static int find_column(char **names, int n, const char *want)
 	return -1;
 }
 
+/* Decides how the time column was written (series.h): ISO instants, Unix
+ * epoch seconds, or hours; epoch seconds become instants (tin in hours since
+ * the epoch, as ISO times are kept). */
+static void read_time_unit(wc_series *s, double *tin)
+{
+	if (s->iso) {
+		s->time_unit = "ISO 8601 UTC times";
+		return;
+	}
+	bool epoch = s->n > 0 && !name_is(s->time_column, "hours");
+	for (size_t i = 0; i < s->n && epoch; i++)
+		epoch = tin[i] >= WC_SERIES_EPOCH_MIN && tin[i] <= WC_SERIES_EPOCH_MAX;
+	if (!epoch) {
+		s->time_unit = "hours";
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		tin[i] /= 3600.0;
+	s->iso = true;
+	s->time_unit = "Unix epoch seconds, read as UTC times";
+}
+
 int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt, wc_error *err)
 {
 	series_zero(s);
@@ -220,6 +251,22 @@ int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt,
 	if (fp == NULL)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path,
 				    strerror(errno));
+	/* fopen() succeeds on a directory and the first read fails, which would
+	 * read as an I/O fault (exit 1) rather than the user's mistake it is. */
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: is a directory, not a series", path);
+	}
+	int rc = wc_series_read_stream(s, fp, path, opt, err);
+	fclose(fp);
+	return rc;
+}
+
+int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_series_options *opt,
+			  wc_error *err)
+{
+	series_zero(s);
 	s->path = xstrdup(path);
 
 	char *line = NULL, *header = NULL;
@@ -370,13 +417,13 @@ int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt,
 	}
 	s->iso = iso == 1;
 	s->n = npts;
+	read_time_unit(s, tin);
 	rc = series_finish(s, tin, lines, opt->counts, err);
 out:
 	free(line);
 	free(header);
 	free(tin);
 	free(lines);
-	fclose(fp);
 	if (rc != 0)
 		wc_series_free(s);
 	return rc;

@@ -6,7 +6,14 @@
  * start with '#' are skipped anywhere (a fixture can cite its source), and a
  * field may be wrapped in double quotes (no commas inside); at most 64
  * columns. The time column is the one named time, hours or t (any case),
- * else the first; its values are all ISO 8601 UTC instants (core/utc.h) or all numbers of hours.
+ * else the first; its values are all ISO 8601 UTC instants (core/utc.h) or all
+ * numbers. Numbers are hours, except that a column not named `hours` whose
+ * values all lie in [WC_SERIES_EPOCH_MIN, WC_SERIES_EPOCH_MAX] holds Unix
+ * epoch seconds (1973 to 2286: `date +%s`, pcap and log tools write them;
+ * as hours they would put the outbreak 100,000 years on) and is read as
+ * instants. time_unit says which rule read the column. A series spanning more
+ * than WC_SERIES_MAX_SPAN hours (a century) is refused with a hint: its times
+ * are in some other unit (milliseconds, seconds in an `hours` column).
  * The count column is the one the caller names, else the first of cumulative_infected,
  * cumulative_sources, cumulative, else the first column that is neither the
  * time nor `kind`. Where a `kind` column exists (detect's timeline), only rows
@@ -26,7 +33,8 @@
  * Bad input gives -1 and err (WC_EXIT_USAGE) as "FILE:LINE: column 'x': ...":
  * fewer than WC_SERIES_MIN_POINTS rows, a count that is not a non-negative
  * number, a cumulative count that goes down or never grows, all counts zero,
- * unparseable times, rows with the wrong number of fields. Nothing is fitted
+ * unparseable times, rows with the wrong number of fields, a span of more
+ * than a century. Nothing is fitted
  * to such input.
  */
 #ifndef WC_MODEL_SERIES_H
@@ -34,11 +42,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "core/utc.h"
 
 #define WC_SERIES_MIN_POINTS 3
+#define WC_SERIES_EPOCH_MIN  1e8
+#define WC_SERIES_EPOCH_MAX  1e10
+#define WC_SERIES_MAX_SPAN   876600.0 /* hours: 100 years */
 
 typedef enum wc_counts {
 	WC_COUNTS_AUTO = 0,
@@ -58,7 +70,8 @@ typedef struct wc_series {
 	char *column;
 	char *kind; /* the kind filtered on, or NULL */
 
-	bool iso;	       /* times were ISO 8601 instants (else hours) */
+	bool iso;	       /* times are instants: ISO 8601, or epoch seconds */
+	const char *time_unit; /* how the times were read, for people (static) */
 	wc_time epoch0;	       /* iso: the instant of t = 0 */
 	double origin_h;       /* input hours (non-iso) of t = 0 */
 	size_t n;	       /* points */
@@ -75,6 +88,11 @@ typedef struct wc_series {
 
 /* Reads path as the contract says. Returns 0, or -1 with err set and s empty. */
 int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt, wc_error *err);
+
+/* The same from an open stream (read to its end, not closed); path names
+ * it in messages. The fuzz target reads memory through fmemopen. */
+int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_series_options *opt,
+			  wc_error *err);
 
 /* Builds a series from arrays (times in hours), as the tests and benchmarks
  * do; same checks as reading, messages name `name`. */

@@ -73,6 +73,9 @@ static json_t *json_model(const wc_fit *f)
 	json_object_set_new(g, "iterations", json_integer(f->iterations));
 	json_object_set_new(g, "converged", json_boolean(f->converged));
 	json_object_set_new(g, "intervals", json_boolean(f->cov_ok));
+	json_object_set_new(g, "identified", json_boolean(f->identified));
+	json_object_set_new(g, "not_identified_because",
+			    f->identified ? json_null() : json_text(f->why_not));
 	json_object_set_new(m, "goodness", g);
 	return m;
 }
@@ -92,7 +95,12 @@ int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LE
 	else if (!f->cov_ok)
 		WARN("the data cannot pin down every parameter of the %s model: no intervals",
 		     wc_model_describe(f->model)->name);
-	if (f->cov_ok && isnan(fc->eventual.lo))
+	if (fc->withheld)
+		WARN("no forecast: %s (--force-forecast computes one anyway)", fc->withheld);
+	else if (!f->identified)
+		WARN("forecast forced from a fit whose parameters are not identified: %s",
+		     f->why_not);
+	if (!fc->withheld && f->cov_ok && isnan(fc->eventual.lo))
 		WARN("only %d of %d parameter draws gave a forecast: no forecast intervals and no "
 		     "band",
 		     fc->draws_used, fc->draws);
@@ -111,15 +119,12 @@ int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LE
 	return n;
 }
 
-static json_t *fit_build(const wc_fit_report *r)
+static json_t *json_input(const wc_series *s)
 {
-	const wc_series *s = r->series;
-	const wc_forecast *fc = r->forecast;
-	json_t *root = json_object();
-
 	json_t *in = json_object();
 	json_object_set_new(in, "file", json_text(s->path));
 	json_object_set_new(in, "time_column", json_text(s->time_column));
+	json_object_set_new(in, "time_unit", json_text(s->time_unit));
 	json_object_set_new(in, "column", json_text(s->column));
 	json_object_set_new(in, "kind", json_text(s->kind));
 	json_object_set_new(
@@ -133,16 +138,21 @@ static json_t *fit_build(const wc_fit_report *r)
 	json_object_set_new(in, "origin", json_when(s, 0));
 	json_object_set_new(in, "first", json_when(s, s->t[0]));
 	json_object_set_new(in, "last", json_when(s, s->t[s->n - 1]));
-	json_object_set_new(root, "input", in);
+	return in;
+}
 
-	json_object_set_new(root, "model", json_string(wc_model_describe(r->best)->name));
-	json_object_set_new(root, "chosen_by", json_string(r->chosen_by));
-	json_t *models = json_array();
-	for (int k = 0; k < WC_MODEL_COUNT; k++)
-		if (r->ok[k])
-			json_array_append_new(models, json_model(&r->fits[k]));
-	json_object_set_new(root, "models", models);
+static json_t *json_withheld(const wc_forecast *fc)
+{
+	json_t *f = json_object();
+	json_object_set_new(f, "withheld", json_text(fc->withheld));
+	json_object_set_new(f, "force_with", json_string("--force-forecast"));
+	return f;
+}
 
+static json_t *json_forecast(const wc_fit_report *r)
+{
+	const wc_series *s = r->series;
+	const wc_forecast *fc = r->forecast;
 	json_t *f = json_object();
 	json_object_set_new(f, "horizon_hours", json_num(fc->horizon));
 	json_object_set_new(f, "until", json_when(s, fc->t_end));
@@ -154,12 +164,40 @@ static json_t *fit_build(const wc_fit_report *r)
 	json_t *b = json_object();
 	json_object_set_new(b, "method",
 			    json_string("parameter sampling from the fit's covariance"));
+	json_object_set_new(b, "confidence",
+			    json_string("conf_lo95, conf_hi95: where the model's curve lies"));
+	json_object_set_new(b, "prediction",
+			    json_string("pred_lo95, pred_hi95: where an observation would fall "
+					"(curve plus the fit's noise)"));
 	json_object_set_new(b, "draws", json_integer(fc->draws));
 	json_object_set_new(b, "draws_used", json_integer(fc->draws_used));
 	json_object_set_new(b, "seed", json_integer((json_int_t)WC_FORECAST_SEED));
 	json_object_set_new(b, "file", json_string("forecast.csv"));
 	json_object_set_new(f, "band", b);
-	json_object_set_new(root, "forecast", f);
+	return f;
+}
+
+static json_t *fit_build(const wc_fit_report *r)
+{
+	const wc_series *s = r->series;
+	json_t *root = json_object();
+	json_object_set_new(root, "input", json_input(s));
+	json_object_set_new(root, "model", json_string(wc_model_describe(r->best)->name));
+	json_object_set_new(root, "chosen_by", json_string(r->chosen_by));
+	json_t *models = json_array();
+	for (int k = 0; k < WC_MODEL_COUNT; k++)
+		if (r->ok[k])
+			json_array_append_new(models, json_model(&r->fits[k]));
+	json_object_set_new(root, "models", models);
+	json_t *failed = json_array();
+	for (int k = 0; k < WC_MODEL_COUNT; k++)
+		if (!r->ok[k] && r->fits[k].why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0)
+			json_array_append_new(failed, json_pack("{s:s, s:s}", "model",
+								wc_model_describe(k)->name,
+								"reason", r->fits[k].why_not));
+	json_object_set_new(root, "not_fitted", failed);
+	const wc_forecast *fc = r->forecast;
+	json_object_set_new(root, "forecast", fc->withheld ? json_withheld(fc) : json_forecast(r));
 
 	char w[8][WC_REPORT_WARNING_LEN];
 	int nw = wc_report_fit_warnings(r, w, 8);
@@ -214,15 +252,14 @@ int wc_report_write_forecast_csv(const char *path, const wc_fit_report *r, wc_er
 		return -1;
 	const wc_forecast *fc = r->forecast;
 	errno = 0;
-	fputs("time,fit,lo95,hi95\n", f.fp);
+	fputs("time,fit,conf_lo95,conf_hi95,pred_lo95,pred_hi95\n", f.fp);
 	for (size_t i = 0; i < fc->npts; i++) {
 		csv_time(f.fp, r->series, fc->t[i]);
-		fputc(',', f.fp);
-		csv_num(f.fp, fc->fit[i]);
-		fputc(',', f.fp);
-		csv_num(f.fp, fc->lo[i]);
-		fputc(',', f.fp);
-		csv_num(f.fp, fc->hi[i]);
+		const double v[] = {fc->fit[i], fc->lo[i], fc->hi[i], fc->plo[i], fc->phi[i]};
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+			fputc(',', f.fp);
+			csv_num(f.fp, v[j]);
+		}
 		fputc('\n', f.fp);
 	}
 	if (ferror(f.fp))
@@ -241,6 +278,15 @@ static void print_when(FILE *out, const wc_series *s, double t)
 		fprintf(out, "%.3f h", wc_series_input_hours(s, t));
 }
 
+/* A number, or "-" where there is none (an interval the data cannot give). */
+static void print_num(FILE *out, const char *fmt, double v)
+{
+	if (isfinite(v))
+		fprintf(out, fmt, v);
+	else
+		fputs("-", out);
+}
+
 static void print_estimate(FILE *out, const char *label, const wc_estimate *e, const wc_series *s,
 			   bool is_time, const char *unit)
 {
@@ -253,7 +299,12 @@ static void print_estimate(FILE *out, const char *label, const wc_estimate *e, c
 		print_when(out, s, e->hi);
 		fputs("]\n", out);
 	} else {
-		fprintf(out, "%.4g %s  [%.4g, %.4g]\n", e->value, unit, e->lo, e->hi);
+		print_num(out, "%.4g", e->value);
+		fprintf(out, " %s  [", unit);
+		print_num(out, "%.4g", e->lo);
+		fputs(", ", out);
+		print_num(out, "%.4g", e->hi);
+		fputs("]\n", out);
 	}
 }
 
@@ -261,23 +312,37 @@ void wc_report_print_fit(FILE *out, const wc_fit_report *r)
 {
 	const wc_series *s = r->series;
 	fprintf(out, "%s: column '%s', %zu points, %s\n", s->path, s->column, s->n, s->counts_note);
+	fprintf(out, "times: column '%s', %s\n", s->time_column, s->time_unit);
 	fputs("\nmodel         params    RSS         AIC        AICc       R^2\n", out);
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
+		const wc_fit *f = &r->fits[k];
+		if (!r->ok[k] && f->why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0)
+			fprintf(out, "%-12s  not fitted: %s\n", wc_model_describe(k)->name,
+				f->why_not);
 		if (!r->ok[k])
 			continue;
-		const wc_fit *f = &r->fits[k];
-		fprintf(out, "%-12s  %-6d  %-10.4g  %-9.2f  %-9.2f  %.5f%s\n",
+		fprintf(out, "%-12s  %-6d  %-10.4g  %-9.2f  %-9.2f  %.5f%s%s\n",
 			wc_model_describe(f->model)->name, f->np, f->rss, f->aic, f->aicc, f->r2,
-			k == r->best ? "  <- best" : "");
+			k == r->best ? "  <- best" : "", f->identified ? "" : "  (not identified)");
 	}
 	const wc_fit *b = &r->fits[r->best];
 	const wc_model_info *mi = wc_model_describe(b->model);
 	fprintf(out, "\n%s: %s (chosen by %s)\n", mi->name, mi->title, r->chosen_by);
-	for (int j = 0; j < mi->nparams; j++)
-		fprintf(out, "  %-8s %12.5g  95%% [%.5g, %.5g] %s  %s\n", mi->params[j].name,
-			b->param[j].value, b->param[j].lo, b->param[j].hi, mi->params[j].unit,
-			mi->params[j].meaning);
+	for (int j = 0; j < mi->nparams; j++) {
+		fprintf(out, "  %-8s %12.5g  95%% [", mi->params[j].name, b->param[j].value);
+		print_num(out, "%.5g", b->param[j].lo);
+		fputs(", ", out);
+		print_num(out, "%.5g", b->param[j].hi);
+		fprintf(out, "] %s  %s\n", mi->params[j].unit, mi->params[j].meaning);
+	}
+	if (!b->identified)
+		fprintf(out, "  not identified: %s\n", b->why_not);
 	const wc_forecast *fc = r->forecast;
+	if (fc->withheld) {
+		fprintf(out, "\nforecast: none, the parameters are not identified "
+			     "(--force-forecast computes one anyway)\n");
+		return;
+	}
 	fprintf(out, "\nforecast (95%% intervals from %d of %d parameter draws):\n", fc->draws_used,
 		fc->draws);
 	print_estimate(out, "eventual size", &fc->eventual, s, false, "hosts");

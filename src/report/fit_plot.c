@@ -15,7 +15,7 @@
 /* The run plot's conventions (report/plot.c): white paper, black axes, Okabe
  * and Ito's colour-blind-safe palette; the band is a pale shade of the
  * curve's blue. */
-enum { COL_BG = 0, COL_FG, COL_FIT, COL_BAND, COL_DATA, COL_GRID };
+enum { COL_BG = 0, COL_FG, COL_FIT, COL_BAND, COL_DATA, COL_GRID, COL_PRED };
 
 static void fit_colours(void)
 {
@@ -23,9 +23,10 @@ static void fit_colours(void)
 	plscol0(COL_BG, 255, 255, 255);
 	plscol0(COL_FG, 0, 0, 0);
 	plscol0(COL_FIT, 0, 114, 178);
-	plscol0(COL_BAND, 190, 220, 240);
+	plscol0(COL_BAND, 165, 202, 230);
 	plscol0(COL_DATA, 213, 94, 0);
 	plscol0(COL_GRID, 225, 225, 225);
+	plscol0(COL_PRED, 212, 230, 244); /* paler than the confidence band */
 }
 
 /* y-axis labels with thousands separators, as the run plot has them. */
@@ -35,8 +36,8 @@ static void fit_label_count(PLINT axis, PLFLT value, char *label, PLINT length, 
 	(void)data;
 	if (value < 0.5)
 		snprintf(label, (size_t)length, "0");
-	else if (value < 100)
-		snprintf(label, (size_t)length, "%.3g", value);
+	else if (value < 100 || !(value < 1e15))
+		snprintf(label, (size_t)length, "%.3g", value); /* no cast of a huge value */
 	else
 		wc_report_thousands((uint64_t)(value + 0.5), label, (size_t)length);
 }
@@ -61,17 +62,74 @@ static double xval(const wc_series *s, double t)
 	return s->iso ? (double)wc_series_instant(s, t) : wc_series_input_hours(s, t);
 }
 
+/* A band as one polygon, upper edge forward, lower edge back; returns its
+ * points (fewer than 3: nothing drawn). x and y hold 2G points. */
+static size_t fill_band(const wc_series *s, const wc_forecast *fc, const double *lo,
+			const double *hi, PLINT colour, PLFLT *x, PLFLT *y)
+{
+	size_t m = 0, G = fc->npts;
+	for (size_t i = 0; i < G; i++)
+		if (isfinite(hi[i])) {
+			x[m] = xval(s, fc->t[i]);
+			y[m++] = hi[i];
+		}
+	for (size_t i = G; i-- > 0;)
+		if (isfinite(lo[i])) {
+			x[m] = xval(s, fc->t[i]);
+			y[m++] = lo[i];
+		}
+	if (m >= 3) {
+		plcol0(colour);
+		plfill((PLINT)m, x, y);
+	}
+	return m;
+}
+
+/* The legend says which band is which: users compare data with the
+ * prediction band, not the (narrower) confidence band of the curve. */
+/* entries: 2 (data, fit), 3 (and the forecast) or 5 (and the two bands). */
+static void fit_legend(const wc_series *s, int entries)
+{
+	static const char marker[] = "#[0x25cf]";
+	const char *text[] = {"data", "fit", "forecast", "95% prediction band (observations)",
+			      "95% confidence band (curve)"};
+	PLINT opts[] = {PL_LEGEND_SYMBOL, PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_COLOR_BOX,
+			PL_LEGEND_COLOR_BOX};
+	PLINT colours[] = {COL_DATA, COL_FIT, COL_FIT, COL_PRED, COL_BAND};
+	PLINT text_colours[] = {COL_FG, COL_FG, COL_FG, COL_FG, COL_FG};
+	PLINT styles[] = {1, 1, 3, 1, 1};
+	PLFLT widths[] = {1.0, 2.5, 2.5, 1.0, 1.0};
+	PLFLT scales[] = {1, 1, 1, 1, 1};
+	PLINT numbers[] = {1, 1, 1, 1, 1};
+	const char *symbols[] = {marker, "", "", "", ""};
+	PLINT patterns[] = {0, 0, 0, 0, 0};
+	PLFLT box_scales[] = {0.8, 0.8, 0.8, 0.8, 0.8};
+	PLFLT box_widths[] = {1, 1, 1, 1, 1};
+	PLFLT lw, lh;
+	/* Cumulative curves rise to the top right, per-interval ones peak in
+	 * the middle: the legend goes where the curve is not. */
+	PLINT pos = s->counts == WC_COUNTS_CUMULATIVE ? PL_POSITION_BOTTOM | PL_POSITION_RIGHT
+						      : PL_POSITION_TOP | PL_POSITION_RIGHT;
+	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, pos | PL_POSITION_INSIDE,
+		 0.02, 0.03, 0.07, COL_BG, COL_FG, 1, 0, 0, entries, opts, 1.0, 1.0, 1.8, 0.0,
+		 text_colours, text, colours, patterns, box_scales, box_widths, colours, styles,
+		 widths, colours, scales, numbers, symbols);
+}
+
 static void fit_draw(const wc_fit_report *r)
 {
 	const wc_series *s = r->series;
 	const wc_forecast *fc = r->forecast;
 	size_t G = fc->npts, n = s->n;
-	PLFLT *x = xmallocarray(2 * G + 1, sizeof *x), *y = xmallocarray(2 * G + 1, sizeof *y);
+	/* One buffer serves the band polygon (2G points) and the data (n points,
+	 * any number of rows): sized for the larger. */
+	size_t cap = (2 * G > n ? 2 * G : n) + 1;
+	PLFLT *x = xmallocarray(cap, sizeof *x), *y = xmallocarray(cap, sizeof *y);
 	double ymax = 0;
 	for (size_t i = 0; i < n; i++)
 		ymax = fmax(ymax, s->y[i]);
 	for (size_t i = 0; i < G; i++)
-		ymax = fmax(ymax, fmax(fc->fit[i], isfinite(fc->hi[i]) ? fc->hi[i] : 0));
+		ymax = fmax(ymax, fmax(fc->fit[i], isfinite(fc->phi[i]) ? fc->phi[i] : 0));
 	ymax = ymax > 0 ? ymax * 1.05 : 1;
 	double x0 = xval(s, 0), x1 = xval(s, fc->t_end);
 	if (x1 <= x0)
@@ -104,27 +162,18 @@ static void fit_draw(const wc_fit_report *r)
 	plmtex("l", 7.0, 0.5, 0.5,
 	       s->counts == WC_COUNTS_CUMULATIVE ? "hosts (cumulative)" : "new hosts per interval");
 	char title[160];
-	snprintf(title, sizeof title, "fit: %s, with 95%% band", wc_model_describe(r->best)->title);
+	snprintf(title, sizeof title,
+		 fc->withheld ? "fit: %s; no forecast (not identified)"
+			      : "fit: %s, with 95%% bands",
+		 wc_model_describe(r->best)->title);
 	plschr(0, 1.1);
 	plmtex("t", 1.5, 0.5, 0.5, title);
 	plschr(0, 1.0);
 
-	/* The band as one polygon: upper edge forward, lower edge back. */
-	size_t m = 0;
-	for (size_t i = 0; i < G; i++)
-		if (isfinite(fc->hi[i])) {
-			x[m] = xval(s, fc->t[i]);
-			y[m++] = fc->hi[i];
-		}
-	for (size_t i = G; i-- > 0;)
-		if (isfinite(fc->lo[i])) {
-			x[m] = xval(s, fc->t[i]);
-			y[m++] = fc->lo[i];
-		}
-	if (m >= 3) {
-		plcol0(COL_BAND);
-		plfill((PLINT)m, x, y);
-	}
+	/* The prediction band under the confidence band: observations scatter
+	 * more widely than the curve is uncertain. */
+	size_t m = fill_band(s, fc, fc->plo, fc->phi, COL_PRED, x, y);
+	fill_band(s, fc, fc->lo, fc->hi, COL_BAND, x, y);
 	/* The fit solid over the data, dashed where it is forecast. */
 	double tlast = s->t[n - 1];
 	size_t a = 0, b = 0;
@@ -156,27 +205,7 @@ static void fit_draw(const wc_fit_report *r)
 	plstring((PLINT)n, x, y, marker);
 	plschr(0, 1.0);
 
-	const char *text[] = {"data", "fit", "forecast", "95% band"};
-	PLINT opts[] = {PL_LEGEND_SYMBOL, PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_COLOR_BOX};
-	PLINT colours[] = {COL_DATA, COL_FIT, COL_FIT, COL_BAND};
-	PLINT text_colours[] = {COL_FG, COL_FG, COL_FG, COL_FG};
-	PLINT styles[] = {1, 1, 3, 1};
-	PLFLT widths[] = {1.0, 2.5, 2.5, 1.0};
-	PLFLT scales[] = {1, 1, 1, 1};
-	PLINT numbers[] = {1, 1, 1, 1};
-	const char *symbols[] = {marker, "", "", ""};
-	PLINT patterns[] = {0, 0, 0, 0};
-	PLFLT box_scales[] = {0.8, 0.8, 0.8, 0.8};
-	PLFLT box_widths[] = {1, 1, 1, 1};
-	PLFLT lw, lh;
-	/* Cumulative curves rise to the top right, per-interval ones peak in
-	 * the middle: the legend goes where the curve is not. */
-	PLINT pos = s->counts == WC_COUNTS_CUMULATIVE ? PL_POSITION_BOTTOM | PL_POSITION_RIGHT
-						      : PL_POSITION_TOP | PL_POSITION_RIGHT;
-	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, pos | PL_POSITION_INSIDE,
-		 0.02, 0.03, 0.07, COL_BG, COL_FG, 1, 0, 0, m >= 3 ? 4 : 3, opts, 1.0, 1.0, 1.8,
-		 0.0, text_colours, text, colours, patterns, box_scales, box_widths, colours,
-		 styles, widths, colours, scales, numbers, symbols);
+	fit_legend(s, fc->withheld ? 2 : m >= 3 ? 5 : 3);
 	free(x);
 	free(y);
 }

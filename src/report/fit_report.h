@@ -37,12 +37,15 @@ typedef struct wc_fit_report {
 
 int wc_report_write_fit_json(const char *path, const wc_fit_report *r, wc_error *err);
 
-/* forecast.csv: time,fit,lo95,hi95 on the forecast grid, in the series'
- * terms (cumulative, or per interval of the series' width). */
+/* forecast.csv: time,fit,conf_lo95,conf_hi95,pred_lo95,pred_hi95 on the
+ * forecast grid, in the series' terms (cumulative, or per interval of the
+ * series' width): the 95% confidence band of the curve and the 95%
+ * prediction band of observations (model/forecast.h). A withheld forecast
+ * has the fitted curve over the data only, every band empty. */
 int wc_report_write_forecast_csv(const char *path, const wc_fit_report *r, wc_error *err);
 
 /* The data as points, the fitted curve through the data, its continuation
- * to the forecast's end and the 95% band, against time (UTC clock times for
+ * to the forecast's end and the two 95% bands, labelled, against time (UTC clock times for
  * ISO input). Format by extension: .png, .svg, .pdf. Not thread-safe
  * (PLplot's state is process-wide). */
 int wc_report_plot_fit(const char *path, const wc_fit_report *r, wc_error *err);
@@ -57,7 +60,7 @@ void wc_report_print_fit(FILE *out, const wc_fit_report *r);
  * 0.9), a fit that stopped before converging, and the optimism of intervals
  * from cumulative counts. Writes up to max sentences into w, returns how
  * many. fit.json lists them as "warnings"; the CLI prints them to stderr. */
-#define WC_REPORT_WARNING_LEN 200
+#define WC_REPORT_WARNING_LEN 320
 int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LEN], int max);
 
 #endif

@@ -180,6 +180,9 @@ static void plot_marker(const wc_history_style *st, PLFLT x, PLFLT y, double hal
 	plwidth(1.0);
 }
 
+/* At most this many historical points carry their value as a label. */
+#define WC_PLOT_LABELLED_POINTS 12
+
 /* The plot's extent and time axis, shared by the steps that draw it. */
 struct run_frame {
 	double x0, x1, ymax;
@@ -301,12 +304,14 @@ static double plot_clearance(const wc_timeline *tl, const struct run_frame *f, d
  * figure can be read without the scenario file: above the marker, or below
  * it where a curve runs through the space above. */
 static void plot_history_point(const wc_history_point *h, const wc_timeline *tl,
-			       const struct run_frame *f)
+			       const struct run_frame *f, bool label_it)
 {
 	wc_history_style st;
 	wc_history_style_of(h, &st);
 	PLFLT x = (PLFLT)h->time, y = h->value;
 	plot_marker(&st, x, y, 0.006 * (f->x1 - f->x0), f->arrow);
+	if (!label_it)
+		return;
 
 	char num[32], label[48];
 	/* The scenario reader bounds a value below only: keep the cast defined. */
@@ -382,8 +387,11 @@ static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
 	plot_frame(sc, tl, &f);
 	plot_axes(sc, &f);
 	plot_curves(tl);
+	/* A handful of quoted figures are labelled; a measured series (a
+	 * history file) would bury the curves under its labels. */
 	for (int i = 0; i < sc->nhistory; i++)
-		plot_history_point(&sc->history[i], tl, &f);
+		plot_history_point(&sc->history[i], tl, &f,
+				   sc->nhistory <= WC_PLOT_LABELLED_POINTS);
 	plot_legend(sc, &f);
 }
 

@@ -67,7 +67,7 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 	json_object_set_new(root, "engine", json_string(wc_engine_name(res->engine)));
 	json_object_set_new(root, "threads", json_integer(opt->threads));
 	json_object_set_new(root, "start", json_time(sc->start));
-	wc_time end = opt->until != 0 && opt->until < sc->end ? opt->until : sc->end;
+	wc_time end = wc_run_until_given(opt) && opt->until < sc->end ? opt->until : sc->end;
 	json_object_set_new(root, "end", json_time(end));
 	json_object_set_new(root, "interval_seconds", json_integer(fig.interval));
 	json_object_set_new(root, "rows", json_u64(fig.rows));

@@ -9,11 +9,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "core/xalloc.h"
 
@@ -24,11 +25,13 @@ enum key_type {
 	KT_TIME,     /* wc_time, ISO 8601 UTC */
 	KT_ENUM,     /* int-sized enum, names in key_def.choices */
 	KT_STRING,   /* char array of key_def.max bytes */
+	KT_NAME,     /* KT_STRING that becomes part of a path: a plain name only */
 	KT_PREFIX,   /* wc_prefix */
 	KT_ADDR,     /* uint32_t address */
 	KT_DAYS,     /* "A-B": two ints, days of the month */
 	KT_PREFIXES, /* comma-separated prefixes into telescope[] */
 	KT_HISTORY,  /* "TIME VALUE, TIME VALUE, ..." into history[] */
+	KT_HISTFILE, /* KT_STRING naming a file of history points, read on arrival */
 	KT_FLAG_TIME /* wc_time, and sets the bool that follows it in the struct */
 };
 
@@ -48,7 +51,7 @@ struct key_def {
 #define HC(field) offsetof(wc_host_class, field)
 
 static const struct key_def scenario_keys[] = {
-	{"outbreak", "name", KT_STRING, SC(name), 0, WC_NAME_MAX, "unnamed", "", NULL,
+	{"outbreak", "name", KT_NAME, SC(name), 0, WC_NAME_MAX, "unnamed", "", NULL,
 	 "Short name, used in output directory names and plot titles."},
 	{"outbreak", "description", KT_STRING, SC(description), 0, 200, "", "", NULL,
 	 "One line shown by `wormcast scenarios`."},
@@ -206,8 +209,15 @@ static const struct key_def scenario_keys[] = {
 	 "Seconds per timeline row; a multiple of outbreak.step."},
 
 	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "", NULL,
-	 "Measured cumulative infected hosts `TIME COUNT, ...` (`>N`: more than N; `~N`: about N) "
-	 "drawn on the cumulative curve and reported beside the run."},
+	 "Measured cumulative infected hosts `TIME COUNT, ...` (`>N`: more than N; `~N`: about "
+	 "N) drawn on the cumulative curve and reported beside the run; indented lines "
+	 "continue the list."},
+	{"history", "file", KT_HISTFILE, SC(history_file), 0, 256, "", "path", NULL,
+	 "A file of measured points, one `TIME,COUNT` a line (COUNT as in cumulative_infected; "
+	 "see History files); replaces "
+	 "cumulative_infected, as that replaces it. A relative path is taken from the "
+	 "scenario file's directory; given with --set or in a built-in scenario, from the "
+	 "current directory."},
 };
 
 static const struct key_def class_keys[] = {
@@ -340,6 +350,12 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 	case KT_STRING:
 		snprintf(buf, len, "text of at most %d characters", (int)k->max - 1);
 		break;
+	case KT_NAME:
+		snprintf(buf, len,
+			 "a plain name of 1 to %d letters, digits, '-', '_' or '.', not starting "
+			 "with '.'",
+			 (int)k->max - 1);
+		break;
 	case KT_PREFIX:
 		snprintf(buf, len, "a CIDR block like 44.0.0.0/8");
 		break;
@@ -357,6 +373,9 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 			 "comma-separated `TIME COUNT` pairs, COUNT `>N` for a lower bound or `~N` "
 			 "for an estimate (at most %d)",
 			 (int)k->max);
+		break;
+	case KT_HISTFILE:
+		snprintf(buf, len, "a file name of at most %d characters", (int)k->max - 1);
 		break;
 	}
 }
@@ -427,6 +446,23 @@ static int parse_prefixes(const char *v, wc_prefix *out, int max, int *n)
 	return rc;
 }
 
+/* Whether s may become one component of a path: no separator, no "." or
+ * "..", nothing hidden, nothing a shell would need quoted. */
+static bool plain_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= max || s[0] == '.')
+		return false;
+	for (; *s; s++) {
+		char c = *s; /* ASCII only, whatever the locale */
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /* Parses value v into the field of key k at base. */
 static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, const char *v)
 {
@@ -476,7 +512,9 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 		return -1;
 	}
 	case KT_STRING:
-		if (strlen(v) >= (size_t)k->max)
+	case KT_NAME:
+	case KT_HISTFILE: /* the file is read by set_key, which knows where v came from */
+		if (strlen(v) >= (size_t)k->max || (k->type == KT_NAME && !plain_name(v, k->max)))
 			return -1;
 		strcpy(field, v);
 		return 0;
@@ -500,7 +538,10 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 	case KT_PREFIXES:
 		return parse_prefixes(v, (wc_prefix *)field, (int)k->max, &sc->ntelescope);
 	case KT_HISTORY:
-		return parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory);
+		if (parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory) != 0)
+			return -1;
+		sc->history_file[0] = '\0'; /* the points are inline now */
+		return 0;
 	}
 	return -1;
 }
@@ -547,15 +588,12 @@ static wc_host_class *find_or_add_class(wc_scenario *sc, const char *name)
 	return hc;
 }
 
-static int set_key(wc_scenario *sc, const char *where, const char *section, const char *name,
-		   const char *value, wc_error *err)
-{
-	char v[512];
-	if (snprintf(v, sizeof v, "%s", value) >= (int)sizeof v)
-		return wc_error_set(err, WC_EXIT_USAGE, "%s: key '%s.%s': value too long", where,
-				    section, name);
-	trim(v);
+static int history_from_file(wc_scenario *sc, const char *file, const char *where, wc_error *err);
 
+/* set_key with v trimmed. */
+static int set_key_value(wc_scenario *sc, const char *file, const char *where, const char *section,
+			 const char *name, const char *v, wc_error *err)
+{
 	const struct key_def *table = scenario_keys;
 	size_t nkeys = NKEYS(scenario_keys);
 	void *base = sc;
@@ -590,6 +628,8 @@ static int set_key(wc_scenario *sc, const char *where, const char *section, cons
 					    "%s: key '%s.%s': expected %s, got '%s'", where,
 					    section, name, expect, v);
 		}
+		if (k->type == KT_HISTFILE)
+			return history_from_file(sc, file, where, err);
 		for (size_t j = 0; base == (void *)sc && j < NKEYS(strategy_keys); j++) {
 			size_t sl = strlen(section);
 			const char *key = strategy_keys[j].key;
@@ -608,92 +648,236 @@ static int set_key(wc_scenario *sc, const char *where, const char *section, cons
 			    where, section, name);
 }
 
-/* inih passes no line numbers to the handler in Debian's build, so the reader
- * hands over one physical line per call and counts them: the handler always
- * runs on the last line read. */
-struct ini_ctx {
+/* Applies one key; file is the scenario file it is written in (NULL: --set),
+ * where its location for messages. */
+static int set_key(wc_scenario *sc, const char *file, const char *where, const char *section,
+		   const char *name, const char *value, wc_error *err)
+{
+	char *v = xstrdup(value);
+	trim(v);
+	int rc = set_key_value(sc, file, where, section, name, v, err);
+	free(v);
+	return rc;
+}
+
+/* ---- the INI reader ----
+ *
+ * A scenario file, line by line (a line ends at LF, CRLF or a lone CR):
+ *   blank                    ends the value of the key above it
+ *   ';' or '#' first         a comment
+ *   [section]                a header; only a comment may follow its ']'
+ *   name = value             a key ('=' or ':'; the name starts with a letter);
+ *                            a ';' at the value's start or after a blank
+ *                            starts a comment
+ *   indented other text      continues the value of the key above it, joined
+ *                            to it with one space (long history lists)
+ * Written here rather than taken from inih because Debian's inih passes no
+ * line numbers, stops at 199 characters a line, takes a lone CR for no line
+ * end, ignores text after a header's ']', and hands each continuation line
+ * over as a new value of the same key, so a list kept only its last line.
+ */
+struct ini_reader {
 	wc_scenario *sc;
 	wc_error *err;
 	const char *file;
-	const char *text; /* remaining input */
-	int line;
+	char section[128]; /* the current section; "" before the first header */
+	char *key;	   /* the key whose value is being read, or NULL */
+	char *value;	   /* its value so far */
+	size_t vlen, vcap;
+	int key_line; /* where that key was */
 };
 
-static char *ini_reader_fn(char *str, int num, void *stream)
+/* Copies the line at text into *buf (grown as needed) and returns the start of
+ * the next one. LF, CRLF and a lone CR each end a line. */
+static const char *next_line(const char *text, char **buf, size_t *cap)
 {
-	struct ini_ctx *ctx = stream;
-	if (*ctx->text == '\0')
-		return NULL;
-	/* One call per physical line, so inih's line numbers are ours too. */
-	const char *nl = strchr(ctx->text, '\n');
-	size_t len = nl ? (size_t)(nl - ctx->text) : strlen(ctx->text);
-	size_t keep = len < (size_t)num - 2 ? len : (size_t)num - 2;
-	ctx->line++;
-	memcpy(str, ctx->text, keep);
-	str[keep] = '\n';
-	str[keep + 1] = '\0';
-	if (keep < len) {
-		size_t i = strspn(str, " \t");
-		if (str[i] != ';' && str[i] != '#') /* a long comment is harmless */
-			wc_error_set(ctx->err, WC_EXIT_USAGE,
-				     "%s:%d: line longer than %d characters", ctx->file, ctx->line,
-				     num - 2);
+	size_t len = strcspn(text, "\r\n");
+	if (len + 1 > *cap) {
+		*cap = len + 1;
+		*buf = xrealloc(*buf, *cap);
 	}
-	ctx->text += len + (nl != NULL);
-	return str;
+	memcpy(*buf, text, len);
+	(*buf)[len] = '\0';
+	text += len;
+	return text + (text[0] == '\r' && text[1] == '\n' ? 2 : text[0] != '\0');
 }
 
-static int ini_handler_fn(void *user, const char *section, const char *name, const char *value)
+/* Cuts s at an inline comment and trims it. */
+static void strip_comment(char *s)
 {
-	struct ini_ctx *ctx = user;
-	if (ctx->err->code != 0)
-		return 1; /* report only the first error */
+	for (char *c = s; *c; c++)
+		if (*c == ';' && (c == s || *(c - 1) == ' ' || *(c - 1) == '\t')) {
+			*c = '\0';
+			break;
+		}
+	trim(s);
+}
+
+/* The length of the key name s starts with when s is "name = ..." or
+ * "name : ..." (name as above), else 0. */
+static size_t key_name_length(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return 0;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+	size_t sp = strspn(s + n, " \t");
+	return s[n + sp] == '=' || s[n + sp] == ':' ? n : 0;
+}
+
+static void value_append(struct ini_reader *r, const char *s)
+{
+	size_t n = strlen(s), need = r->vlen + n + 2;
+	if (need > r->vcap) {
+		r->vcap = need * 2;
+		r->value = xrealloc(r->value, r->vcap);
+	}
+	if (r->vlen > 0 && n > 0)
+		r->value[r->vlen++] = ' ';
+	memcpy(r->value + r->vlen, s, n + 1);
+	r->vlen += n;
+}
+
+/* Applies the pending key, if any. */
+static int ini_flush(struct ini_reader *r)
+{
+	if (r->key == NULL)
+		return 0;
 	char where[300];
-	snprintf(where, sizeof where, "%s:%d", ctx->file, ctx->line);
-	if (*section == '\0')
-		return wc_error_set(ctx->err, WC_EXIT_USAGE,
-				    "%s: key '%s' is outside any [section] (see docs/scenarios.md)",
-				    where, name) == 0;
-	return set_key(ctx->sc, where, section, name, value, ctx->err) == 0;
+	snprintf(where, sizeof where, "%s:%d", r->file, r->key_line);
+	int rc = set_key(r->sc, r->file, where, r->section, r->key, r->value ? r->value : "",
+			 r->err);
+	free(r->key);
+	r->key = NULL;
+	r->vlen = 0;
+	if (r->value)
+		r->value[0] = '\0';
+	return rc;
+}
+
+static int ini_header(struct ini_reader *r, char *s, int line)
+{
+	char *close = strchr(s, ']');
+	if (close == NULL)
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: section header '%.80s' has no closing ']'", r->file,
+				    line, s);
+	const char *rest = close + 1 + strspn(close + 1, " \t");
+	if (*rest != '\0' && *rest != ';' && *rest != '#')
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: text after the section header %.*s: '%.80s' (put "
+				    "each key on a line of its own)",
+				    r->file, line, (int)(close + 1 - s), s, rest);
+	*close = '\0';
+	char *name = s + 1;
+	trim(name);
+	size_t n = strlen(name);
+	/* Other checks of the name wait for its first key, which says what is
+	 * wrong with it (an unknown section, a bad class name). */
+	if (n == 0 || n >= sizeof r->section)
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: section name '%.80s': expected 1 to %d characters",
+				    r->file, line, name, (int)sizeof r->section - 1);
+	memcpy(r->section, name, n + 1);
+	return 0;
+}
+
+static int ini_key(struct ini_reader *r, char *s, int line)
+{
+	size_t n = key_name_length(s);
+	if (n == 0)
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: cannot parse this line (expected `[section]`, `key = "
+				    "value`, or an indented continuation of a value)",
+				    r->file, line);
+	char *value = s + n + strspn(s + n, " \t") + 1;
+	s[n] = '\0';
+	if (r->section[0] == '\0')
+		return wc_error_set(r->err, WC_EXIT_USAGE,
+				    "%s:%d: key '%s' is outside any [section] (see "
+				    "docs/scenarios.md)",
+				    r->file, line, s);
+	strip_comment(value);
+	r->key = xstrdup(s);
+	r->key_line = line;
+	value_append(r, value);
+	return 0;
+}
+
+/* One line, NUL-terminated and writable. */
+static int ini_line(struct ini_reader *r, char *line, int lineno)
+{
+	size_t indent = strspn(line, " \t");
+	char *s = line + indent;
+	trim(s);
+	if (*s == '\0')
+		return ini_flush(r);
+	if (*s == ';' || *s == '#')
+		return 0;
+	if (indent > 0 && r->key != NULL && *s != '[' && key_name_length(s) == 0) {
+		strip_comment(s);
+		value_append(r, s);
+		return 0;
+	}
+	if (ini_flush(r) != 0)
+		return -1;
+	return *s == '[' ? ini_header(r, s, lineno) : ini_key(r, s, lineno);
 }
 
 static int load_text(wc_scenario *sc, const char *text, const char *file, wc_error *err)
 {
-	struct ini_ctx ctx = {sc, err, file, text, 0};
-	int rc = ini_parse_stream(ini_reader_fn, &ctx, ini_handler_fn, &ctx);
-	if (err->code != 0)
+	struct ini_reader r = {.sc = sc, .err = err, .file = file};
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0) /* a UTF-8 byte-order mark */
+		text += 3;
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	for (int lineno = 1; rc == 0 && *text != '\0'; lineno++) {
+		text = next_line(text, &buf, &cap);
+		rc = ini_line(&r, buf, lineno);
+	}
+	if (rc == 0)
+		rc = ini_flush(&r);
+	free(buf);
+	free(r.key);
+	free(r.value);
+	if (rc != 0)
 		return -1;
-	if (rc > 0)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s:%d: cannot parse this line (expected `[section]` or "
-				    "`key = value`, at most 199 characters)",
-				    file, rc);
-	if (rc < 0)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot read", file);
 	snprintf(sc->source, sizeof sc->source, "%s", file);
 	return 0;
 }
 
-static char *read_whole_file(const char *path, wc_error *err)
+/* Reads a whole text file of at most max bytes. A directory, a bigger file or
+ * a file with NUL bytes is an input error, as a missing one is. */
+static char *read_whole_file(const char *path, size_t max, const char *what, wc_error *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
 		wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		wc_error_set(err, WC_EXIT_USAGE, "%s: is a directory, not %s", path, what);
+		return NULL;
+	}
 	size_t cap = 4096, n = 0;
 	char *buf = xmalloc(cap);
 	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	while (n <= max && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
 		if (cap - n - 1 == 0)
 			buf = xrealloc(buf, cap *= 2);
 	}
 	int failed = ferror(f);
 	fclose(f);
-	if (failed) {
+	if (failed || n > max) {
 		free(buf);
-		wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", path);
+		if (failed)
+			wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", path);
+		else
+			wc_error_set(err, WC_EXIT_USAGE, "%s: larger than %zu bytes, not %s", path,
+				     max, what);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -705,9 +889,133 @@ static char *read_whole_file(const char *path, wc_error *err)
 	return buf;
 }
 
+/* ---- history files ----
+ *
+ * One point a line: TIME,COUNT (or TIME COUNT), TIME as the scenario's times
+ * and COUNT a number >= 0, `>N` for a lower bound or `~N` for an estimate. Blank lines and lines
+ * starting with '#' are skipped, and the first other line may be a header whose first field is
+ * `time`. Anything else is an error at its line: no point is dropped unread.
+ */
+
+/* One line of a history file into pts[*n]; *header says whether a header may
+ * still come. */
+static int history_line(char *s, const char *file, int line, wc_history_point *pts, int *n,
+			bool *header, wc_error *err)
+{
+	trim(s);
+	if (*s == '\0' || *s == '#')
+		return 0;
+	size_t tl = strcspn(s, ", \t");
+	bool may_be_header = *header;
+	*header = false;
+	if (may_be_header && ((tl == 4 && strncasecmp(s, "time", 4) == 0) ||
+			      (tl == 6 && strncasecmp(s, "\"time\"", 6) == 0)))
+		return 0;
+	char when[64];
+	char *count = s + tl + strspn(s + tl, " \t");
+	count += *count == ',';
+	trim(count);
+	enum wc_history_kind kind = history_kind(&count);
+	wc_time t;
+	double v;
+	if (tl >= sizeof when)
+		tl = 0; /* too long to be a time: refused below */
+	memcpy(when, s, tl);
+	when[tl] = '\0';
+	if (wc_time_parse(when, &t) != 0 || parse_double(count, &v) != 0 || v < 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: key 'history.file': expected `TIME,COUNT` (a UTC time "
+				    "like 2001-07-19T10:00:00Z, a count >= 0), got '%.100s'",
+				    file, line, s);
+	if (*n == WC_MAX_HISTORY)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: key 'history.file': more than %d points", file, line,
+				    WC_MAX_HISTORY);
+	pts[*n] = (wc_history_point){
+		.time = t, .value = v, .kind = kind, .curve = WC_CURVE_CUMULATIVE};
+	(*n)++;
+	return 0;
+}
+
+int wc_scenario_history_text(wc_scenario *sc, const char *text, const char *file, wc_error *err)
+{
+	wc_history_point *pts = xmallocarray(WC_MAX_HISTORY, sizeof *pts);
+	char *buf = NULL;
+	size_t cap = 0;
+	int n = 0, rc = 0;
+	bool header = true;
+	for (int line = 1; rc == 0 && *text != '\0'; line++) {
+		text = next_line(text, &buf, &cap);
+		rc = history_line(buf, file, line, pts, &n, &header, err);
+	}
+	if (rc == 0 && n == 0)
+		rc = wc_error_set(err, WC_EXIT_USAGE,
+				  "%s: key 'history.file': no points (expected lines of "
+				  "`TIME,COUNT`)",
+				  file);
+	if (rc == 0) { /* all or nothing */
+		memcpy(sc->history, pts, (size_t)n * sizeof *pts);
+		sc->nhistory = n;
+	}
+	free(buf);
+	free(pts);
+	return rc;
+}
+
+/* Reads history.file, whose value is in sc->history_file: relative to the
+ * directory of the scenario file it is written in; given with --set (file
+ * NULL) or in a built-in scenario, relative to the current directory. */
+static int history_from_file(wc_scenario *sc, const char *file, const char *where, wc_error *err)
+{
+	if (sc->history_file[0] == '\0') {
+		sc->nhistory = 0;
+		return 0;
+	}
+	char path[sizeof sc->history_file];
+	const char *slash = file && strncmp(file, "builtin:", 8) != 0 ? strrchr(file, '/') : NULL;
+	int n = slash && sc->history_file[0] != '/'
+			? snprintf(path, sizeof path, "%.*s/%s", (int)(slash - file), file,
+				   sc->history_file)
+			: snprintf(path, sizeof path, "%s", sc->history_file);
+	if (n >= (int)sizeof path)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: key 'history.file': path too long",
+				    where);
+	/* stat first: opening a FIFO would wait for a writer. */
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'history.file': %s: cannot open: %s", where, path,
+				    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'history.file': %s: not a regular file", where, path);
+	char *text = read_whole_file(path, WC_MAX_FILE_BYTES, "a history file", err);
+	if (text == NULL)
+		return -1;
+	int rc = wc_scenario_history_text(sc, text, path, err);
+	free(text);
+	if (rc == 0)
+		memcpy(sc->history_file, path, (size_t)n + 1);
+	return rc;
+}
+
+int wc_scenario_load_buffer(wc_scenario *sc, const char *file, const char *text, size_t len,
+			    wc_error *err)
+{
+	if (memchr(text, '\0', len) != NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: not a text file (contains NUL bytes)",
+				    file);
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = load_text(sc, copy, file, err);
+	free(copy);
+	return rc;
+}
+
 int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err)
 {
-	char *text = read_whole_file(path, err);
+	char *text = read_whole_file(path, WC_MAX_FILE_BYTES, "a scenario file", err);
 	if (text == NULL)
 		return -1;
 	int rc = load_text(sc, text, path, err);
@@ -768,7 +1076,7 @@ int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err)
 		return wc_error_set(err, WC_EXIT_USAGE, "--set '%s': expected section.key=value",
 				    assignment);
 	*dot = '\0';
-	return set_key(sc, "--set", lhs, dot + 1, eq + 1, err);
+	return set_key(sc, NULL, "--set", lhs, dot + 1, eq + 1, err);
 }
 
 int wc_scenario_key_is_integer(const char *key)
@@ -792,7 +1100,8 @@ int wc_scenario_key_is_integer(const char *key)
 	return 0;
 }
 
-int wc_scenario_finish(wc_scenario *sc, wc_error *err)
+/* The simulated window: after the start, and short enough to run. */
+static int check_window(const wc_scenario *sc, wc_error *err)
 {
 	const char *f = sc->source;
 	if (sc->end <= sc->start)
@@ -800,6 +1109,25 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 				    "%s: key 'outbreak.end': must be after "
 				    "outbreak.start",
 				    f);
+	if (sc->end - sc->start > (wc_time)WC_MAX_SPAN_DAYS * 86400)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'outbreak.end': the outbreak spans %.1f days, more "
+				    "than the %d a run simulates",
+				    f, (double)(sc->end - sc->start) / 86400, WC_MAX_SPAN_DAYS);
+	if ((sc->end - sc->start) / sc->interval > WC_MAX_ROWS)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'output.interval': %lld rows of %d s, more than the "
+				    "%d a timeline holds (%d days at 60 s): raise output.interval",
+				    f, (long long)((sc->end - sc->start) / sc->interval),
+				    sc->interval, WC_MAX_ROWS, WC_MAX_ROWS / 1440);
+	return 0;
+}
+
+int wc_scenario_finish(wc_scenario *sc, wc_error *err)
+{
+	const char *f = sc->source;
+	if (check_window(sc, err) != 0)
+		return -1;
 	if (sc->interval % sc->step != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'output.interval': %d s is not a multiple of "

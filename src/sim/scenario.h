@@ -24,8 +24,16 @@
 
 #define WC_MAX_CLASSES	 8
 #define WC_MAX_TELESCOPE 16
-#define WC_MAX_HISTORY	 16
+#define WC_MAX_HISTORY	 2048
 #define WC_NAME_MAX	 64
+/* The longest outbreak a run simulates, and the most timeline rows it keeps
+ * (366 days at the default 60 s interval: ~97 MB of rows). No real outbreak
+ * comes near either; without them a scenario spanning years 0 to 9999 grew
+ * until memory ran out. */
+#define WC_MAX_SPAN_DAYS 366
+#define WC_MAX_ROWS	 527040
+/* The largest scenario or history file read (a scenario is a few kB). */
+#define WC_MAX_FILE_BYTES (1 << 20)
 
 enum wc_placement { WC_PLACE_UNIFORM, WC_PLACE_CLUSTERED, WC_PLACE_FILE };
 enum wc_timing { WC_TIMING_THREADS, WC_TIMING_CONSTANT, WC_TIMING_BANDWIDTH };
@@ -172,6 +180,7 @@ typedef struct wc_scenario {
 	/* [history] */
 	int nhistory;
 	wc_history_point history[WC_MAX_HISTORY]; /* cumulative infected, measured */
+	char history_file[256]; /* where they were read from, resolved; "" if inline */
 } wc_scenario;
 
 void wc_scenario_init(wc_scenario *sc);
@@ -182,6 +191,13 @@ int wc_scenario_load_file(wc_scenario *sc, const char *path, wc_error *err);
 int wc_scenario_load_builtin(wc_scenario *sc, const char *name, wc_error *err);
 /* Loads NAME if it is built in, else treats it as a file path. */
 int wc_scenario_load(wc_scenario *sc, const char *name_or_path, wc_error *err);
+/* Loads a scenario from len bytes of INI text (no NUL byte among them); file
+ * names it in messages and is the base of relative paths in it. */
+int wc_scenario_load_buffer(wc_scenario *sc, const char *file, const char *text, size_t len,
+			    wc_error *err);
+/* Replaces sc's history points with those of a history file's text (lines of
+ * TIME,COUNT; docs/scenarios.md), read as file. */
+int wc_scenario_history_text(wc_scenario *sc, const char *text, const char *file, wc_error *err);
 /* Applies one "section.key=value" override (from --set). */
 int wc_scenario_set(wc_scenario *sc, const char *assignment, wc_error *err);
 /* Whether "section.key" (or "class.NAME.key") names a key that takes an

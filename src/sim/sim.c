@@ -70,11 +70,15 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 		return wc_error_set(err, WC_EXIT_USAGE, "--threads: expected 1 to 1024, got %d",
 				    opt->threads);
 	wc_time until = sc->end;
-	if (opt->until != 0) {
+	if (wc_run_until_given(opt)) {
+		char t[3][32];
 		if (opt->until <= sc->start || opt->until > sc->end)
 			return wc_error_set(err, WC_EXIT_USAGE,
-					    "--until: must lie after outbreak.start and no later "
-					    "than outbreak.end");
+					    "--until: %s must lie after outbreak.start (%s) and no "
+					    "later than outbreak.end (%s)",
+					    wc_time_format(opt->until, t[0]),
+					    wc_time_format(sc->start, t[1]),
+					    wc_time_format(sc->end, t[2]));
 		until = opt->until;
 	}
 	/* Whole steps only: the last partial step would bias the final row. */

@@ -26,7 +26,8 @@ typedef struct wc_run_options {
 	uint64_t seed;		 /* run seed */
 	enum wc_engine engine;	 /* WC_ENGINE_AUTO picks the fastest exact engine */
 	int threads;		 /* worker threads, >= 1 */
-	wc_time until;		 /* stop early at this instant; 0 = scenario end */
+	wc_time until;		 /* stop early at this instant (see wc_run_until_given) */
+	bool until_set;		 /* until was given, even as 0 (1970-01-01T00:00:00Z) */
 	wc_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
 	/* Testing only: multiplies the fast engine's per-probe hit probability, so
@@ -45,6 +46,13 @@ typedef struct wc_run_result {
 } wc_run_result;
 
 void wc_run_options_init(wc_run_options *opt);
+/* Whether opt asks to stop early: until_set, or an until other than 0 (callers
+ * that zero the options and set only until). The CLI sets until_set, so that
+ * --until 1970-01-01 is checked against the window rather than ignored. */
+static inline bool wc_run_until_given(const wc_run_options *opt)
+{
+	return opt->until_set || opt->until != 0;
+}
 int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res,
 		wc_error *err);
 void wc_run_result_free(wc_run_result *res);

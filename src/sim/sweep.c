@@ -414,7 +414,7 @@ int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *e
 	for (uint64_t c = 0; c < ncomb; c++) {
 		if (wc_sweep_scenario(sw, c, &sc, err) != 0)
 			return -1;
-		if (opt->until != 0 && (opt->until <= sc.start || opt->until > sc.end)) {
+		if (wc_run_until_given(opt) && (opt->until <= sc.start || opt->until > sc.end)) {
 			char what[512];
 			describe_combination(sw, c, what, sizeof what);
 			return wc_error_set(err, WC_EXIT_USAGE,
@@ -422,7 +422,7 @@ int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *e
 					    "than outbreak.end%s%s",
 					    sw->nkeys ? ", in combination " : "", what);
 		}
-		if (opt->until != 0 && (opt->until - sc.start) < sc.step)
+		if (wc_run_until_given(opt) && (opt->until - sc.start) < sc.step)
 			return wc_error_set(err, WC_EXIT_USAGE, "--until: shorter than one step");
 	}
 	return 0;
