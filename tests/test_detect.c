@@ -458,8 +458,8 @@ static void threads_do_not_change_results(void **state)
 	free(log);
 }
 
-/* A file larger than the 16 MB mapping window, with no line end on the
- * window's edge: read from the file, it gives what it gives from memory. */
+/* A file larger than two 8 MB read chunks, with no line end on a chunk's
+ * edge: read from the file, it gives what it gives from memory. */
 static void mapped_file_reads_like_memory(void **state)
 {
 	(void)state;
@@ -497,6 +497,145 @@ static void mapped_file_reads_like_memory(void **state)
 	assert_string_equal(text[0], text[1]);
 	free(text[0]);
 	free(text[1]);
+	free(log);
+	unlink(path);
+}
+
+/* 4000 Code Red lines of 19 July 2001, all of one length; the first line of
+ * the second thread's part (feed_chunk cuts after the line holding the
+ * middle byte) is dated 19 July 1990 instead. */
+static char *stray_log(size_t *len)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+	char cr[512];
+	codered_target('N', 224, cr, sizeof cr);
+	for (int i = 0; i < 4000; i++)
+		fprintf(m,
+			"192.0.2.%03d - - [19/Jul/2001:%02d:%02d:%02d +0000] \"GET %s HTTP/1.0\" "
+			"404 1\n",
+			i % 250, i / 3600, i / 60 % 60, i % 60, cr);
+	fclose(m);
+	char *cut = memchr(buf + *len / 2, '\n', *len / 2) + 1;
+	char *year = strstr(cut, "/2001:");
+	assert_non_null(year);
+	memcpy(year, "/1990:", 6);
+	assert_true(strncmp(cut, "192.0.2.", 8) == 0);
+	return buf;
+}
+
+/* One line dated 1990 among 2001 lines: kept when the timeline fits 2^18
+ * bins, refused with a message naming it when not; never a crash (0.1 read
+ * the source's first bin outside the bins it kept), never a dropped line. */
+static void stray_old_line_is_kept_or_refused(void **state)
+{
+	(void)state;
+	size_t len;
+	char *log = stray_log(&len);
+	char *text[2];
+	char msg[2][1024];
+	for (int threads = 1; threads <= 2; threads++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.threads = threads;
+		opt.bin = 600; /* 11 years of 10 minutes: 578,000 rows */
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		assert_int_equal(
+			wc_detect_log_buffer(d, "stray.log", WC_FORMAT_APACHE, log, len, &err), 0);
+		assert_int_equal(wc_detect_finish(d, &err), -1);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		/* 1325 s bins: (hi - lo)/1325 + 2 = 262,007 rows at most. */
+		assert_string_equal(err.msg,
+				    "requests from 1990-07-19T00:33:21Z (stray.log) to "
+				    "2001-07-19T01:06:39Z (stray.log) make 578596 timeline rows of "
+				    "--bin 600 s, more than 262144: give --bin 1325 or more, or "
+				    "leave out the lines far from the rest");
+		snprintf(msg[threads - 1], sizeof msg[0], "%s", err.msg);
+		wc_detect_free(d);
+
+		opt.bin = 3600; /* 100,000 hourly rows: kept */
+		d = wc_detect_new(&opt);
+		assert_int_equal(
+			wc_detect_log_buffer(d, "stray.log", WC_FORMAT_APACHE, log, len, &err), 0);
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		assert_int_equal(wc_detect_get_stats(d)->kind_requests[WC_KIND_CODERED], 4000);
+		struct kind_summary k = summarize(d, WC_KIND_CODERED);
+		assert_int_equal(k.sources, 250);
+		assert_int_equal(k.last, T("2001-07-19T01:06:39Z"));
+		const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+		assert_int_equal(tl->time[0], (k.first / 3600 + 1) * 3600);
+		assert_int_equal(tl->time[tl->n - 1], T("2001-07-19T02:00:00Z"));
+		assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 250);
+		text[threads - 1] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(msg[0], msg[1]);
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	free(log);
+}
+
+struct truncate_at {
+	const char *path;
+	off_t size;
+	int calls;
+};
+
+/* after_chunk hook: the first time, cut the file as copytruncate would. */
+static void truncate_once(void *arg)
+{
+	struct truncate_at *ta = arg;
+	if (ta->calls++ == 0)
+		assert_int_equal(truncate(ta->path, ta->size), 0);
+}
+
+/* A log truncated while it is read (logrotate's copytruncate): the lines
+ * before the cut are read, the file is named in a warning, no SIGBUS (0.1
+ * mapped the file and died on the first page past the new end). */
+static void file_truncated_while_read(void **state)
+{
+	(void)state;
+	size_t len;
+	int nbad, ncr;
+	char *log = big_log(130000, &len, &nbad, &ncr);
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, log, len), (ssize_t)len);
+	close(fd);
+	/* Cut at the first line end after 12 MB: past the first chunk read. */
+	const char *cut = memchr(log + (12u << 20), '\n', len - (12u << 20)) + 1;
+	uint64_t lines = 0, codered = 0;
+	for (const char *p = log; p < cut; p = strchr(p, '\n') + 1) {
+		lines++;
+		codered += strncmp(p, "192.0.2.", 8) == 0;
+	}
+	struct truncate_at ta = {path, (off_t)(cut - log), 0};
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.threads = 2;
+	wc_detect *d = wc_detect_new(&opt);
+	d->after_chunk = truncate_once;
+	d->after_chunk_arg = &ta;
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	assert_true(ta.calls >= 1);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, lines);
+	assert_int_equal(st->kind_requests[WC_KIND_CODERED], codered);
+	assert_int_equal(st->truncated, 1);
+	size_t nw;
+	const char *const *w = wc_detect_warnings(d, &nw);
+	assert_int_equal(nw, 1);
+	char want[256];
+	snprintf(want, sizeof want, "%s: the file shrank from %zu to %td bytes while it was read",
+		 path, len, cut - log);
+	assert_non_null(strstr(w[0], want));
+	wc_detect_free(d);
 	free(log);
 	unlink(path);
 }
@@ -891,6 +1030,8 @@ int main(void)
 		cmocka_unit_test(buffer_sniffs_each_format),
 		cmocka_unit_test(threads_do_not_change_results),
 		cmocka_unit_test(mapped_file_reads_like_memory),
+		cmocka_unit_test(stray_old_line_is_kept_or_refused),
+		cmocka_unit_test(file_truncated_while_read),
 		cmocka_unit_test(capture_reassembles_and_classifies),
 		cmocka_unit_test(capture_finds_scanners_and_floods),
 		cmocka_unit_test(capture_raw_ip_and_other_ports),

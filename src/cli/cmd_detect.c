@@ -187,6 +187,10 @@ int cmd_detect(int argc, char **argv)
 	if (total > shown)
 		fprintf(stderr, "wormcast: ... and %" PRIu64 " more unparseable lines or packets\n",
 			total - shown);
+	size_t nwarn;
+	const char *const *warn = wc_detect_warnings(d, &nwarn);
+	for (size_t i = 0; i < nwarn; i++)
+		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
 
 	struct stat st;
 	int existed = stat(out_dir, &st) == 0;

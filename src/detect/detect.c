@@ -107,12 +107,26 @@ void wc_detect_free(wc_detect *d)
 	free(d->bins);
 	for (size_t i = 0; i < d->nproblems; i++)
 		free(d->problems[i]);
+	for (size_t i = 0; i < d->nwarnings; i++)
+		free(d->warnings[i]);
+	free(d->warnings);
 	free(d->sorted);
 	free(d->tl.time);
 	free(d->tl.all);
 	for (int k = 0; k < WC_KIND_COUNT; k++)
 		free(d->tl.kind[k]);
 	free(d);
+}
+
+void wc_detect_warning(wc_detect *d, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	d->warnings = xreallocarray(d->warnings, d->nwarnings + 1, sizeof *d->warnings);
+	d->warnings[d->nwarnings++] = xstrdup(buf);
 }
 
 void wc_detect_problem(wc_detect *d, const char *fmt, ...)
@@ -185,20 +199,37 @@ static void src_grow(wc_detect *d)
 	d->src_cap = cap;
 }
 
+/* Widens the span of recorded times to t, seen in input name. On equal times
+ * the smaller name wins, so the span's names do not depend on input order. */
+static void span_note(wc_detect *d, wc_time t, const char *name)
+{
+	if (name == NULL)
+		name = "input";
+	if (!d->have_span || t < d->span_lo ||
+	    (t == d->span_lo && strcmp(name, d->span_lo_name) < 0)) {
+		d->span_lo = t;
+		snprintf(d->span_lo_name, sizeof d->span_lo_name, "%s", name);
+	}
+	if (!d->have_span || t > d->span_hi ||
+	    (t == d->span_hi && strcmp(name, d->span_hi_name) < 0)) {
+		d->span_hi = t;
+		snprintf(d->span_hi_name, sizeof d->span_hi_name, "%s", name);
+	}
+	d->have_span = true;
+}
+
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
 		      uint64_t count)
 {
 	if (alen > WC_ADDR_MAX - 1)
 		alen = WC_ADDR_MAX - 1;
+	/* Only a new extreme costs a name copy: in a log in time order, the
+	 * latest time moves, the name rarely does. */
+	if (!d->have_span || t <= d->span_lo || t >= d->span_hi)
+		span_note(d, t, d->cur_name);
 	size_t slot;
 	if (!bin_reserve(d, floordiv(t, d->opt.bin), &slot)) {
-		if (!d->bin_overflow)
-			wc_detect_problem(
-				d,
-				"%s: time %lld lies too far from the rest for a %lld s bin; "
-				"such requests are left out",
-				d->cur_name ? d->cur_name : "input", (long long)t,
-				(long long)d->opt.bin);
+		/* finish refuses the run: nothing recorded from here is shown. */
 		d->bin_overflow = true;
 		return;
 	}
@@ -275,6 +306,11 @@ static void merge_worker(wc_detect *d, const wc_detect *w)
 			}
 			j = (j + 1) & (d->src_cap - 1);
 		}
+	}
+	d->bin_overflow |= w->bin_overflow;
+	if (w->have_span) {
+		span_note(d, w->span_lo, w->span_lo_name);
+		span_note(d, w->span_hi, w->span_hi_name);
 	}
 	const wc_detect_stats *ws = &w->st;
 	d->st.lines += ws->lines;
@@ -355,9 +391,28 @@ static void build_timeline(wc_detect *d)
 	}
 }
 
+/*
+ * More than MAX_BINS bins between the earliest and the latest request: a
+ * wrong --bin or a stray timestamp. Refused as a whole, never trimmed: which
+ * requests a trim would keep depends on which arrived first.
+ */
+static int refuse_span(const wc_detect *d, wc_error *err)
+{
+	char lo[24], hi[24];
+	int64_t nbins = floordiv(d->span_hi, d->opt.bin) - floordiv(d->span_lo, d->opt.bin) + 1;
+	/* floor(hi/B) - floor(lo/B) + 1 <= (hi - lo)/B + 2 bins for any B. */
+	int64_t need = (d->span_hi - d->span_lo + (MAX_BINS - 3)) / (MAX_BINS - 2);
+	return wc_error_set(err, WC_EXIT_USAGE,
+			    "requests from %s (%s) to %s (%s) make %lld timeline rows of "
+			    "--bin %lld s, more than %u: give --bin %lld or more, or leave out "
+			    "the lines far from the rest",
+			    wc_time_format(d->span_lo, lo), d->span_lo_name,
+			    wc_time_format(d->span_hi, hi), d->span_hi_name, (long long)nbins,
+			    (long long)d->opt.bin, MAX_BINS, (long long)(need > 1 ? need : 1));
+}
+
 int wc_detect_finish(wc_detect *d, wc_error *err)
 {
-	(void)err;
 	if (d->finished)
 		return 0;
 	d->finished = true;
@@ -365,6 +420,8 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		if (d->workers[i] != NULL)
 			merge_worker(d, d->workers[i]);
+	if (d->bin_overflow)
+		return refuse_span(d, err);
 	d->sorted = xmallocarray(d->src_n + 1, sizeof *d->sorted);
 	d->nsorted = 0;
 	for (size_t i = 0; i < d->src_cap; i++)
@@ -389,6 +446,12 @@ const wc_detect_source *wc_detect_sources(const wc_detect *d, size_t *n)
 const wc_detect_timeline *wc_detect_get_timeline(const wc_detect *d)
 {
 	return &d->tl;
+}
+
+const char *const *wc_detect_warnings(const wc_detect *d, size_t *n)
+{
+	*n = d->nwarnings;
+	return (const char *const *)d->warnings;
 }
 
 const char *const *wc_detect_problems(const wc_detect *d, size_t *shown, uint64_t *total)

@@ -143,7 +143,10 @@ wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *que
 
 /* Ends the run: open connections and scan state are settled, sources sorted
  * (by kind, then first seen, then address), the timeline built. Returns 0, or
- * -1 with err set when the timeline would be absurdly long for --bin. */
+ * -1 with err set (WC_EXIT_USAGE) when the earliest and latest requests lie
+ * more than 2^18 bins apart: the message names both times and their inputs
+ * and the smallest --bin that would do. Nothing is dropped silently, so the
+ * answer never depends on the threads or the order of the inputs. */
 int wc_detect_finish(wc_detect *d, wc_error *err);
 
 const wc_detect_stats *wc_detect_get_stats(const wc_detect *d);
@@ -151,6 +154,9 @@ const wc_detect_stats *wc_detect_get_stats(const wc_detect *d);
 const wc_detect_source *wc_detect_sources(const wc_detect *d, size_t *n);
 /* After finish. Empty (n == 0) when nothing was found. */
 const wc_detect_timeline *wc_detect_get_timeline(const wc_detect *d);
+/* Problems with whole inputs ("FILE: why": a file that shrank while it was
+ * read), every one, in the order found. */
+const char *const *wc_detect_warnings(const wc_detect *d, size_t *n);
 /* The first problems found, "FILE:LINE: why", and how many in all. */
 const char *const *wc_detect_problems(const wc_detect *d, size_t *shown, uint64_t *total);
 

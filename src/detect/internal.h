@@ -53,7 +53,16 @@ struct wc_detect {
 	char *problems[WC_DETECT_MAX_PROBLEMS];
 	size_t nproblems;
 	uint64_t total_problems;
-	bool bin_overflow; /* a time too far from the others for --bin */
+	char **warnings; /* whole-file problems, every one kept */
+	size_t nwarnings;
+
+	/* The earliest and latest request recorded and the input each came
+	 * from: when they lie more than MAX_BINS bins apart, finish refuses the
+	 * run with them in the message, whatever the order or the threads. */
+	bool bin_overflow;
+	bool have_span;
+	wc_time span_lo, span_hi;
+	char span_lo_name[128], span_hi_name[128];
 
 	struct wc_flow_table *flows; /* captures: open HTTP connections */
 	struct wc_trw *trw;	     /* captures: scan detector */
@@ -64,6 +73,11 @@ struct wc_detect {
 
 	/* Contexts for the other threads reading a log; merged by finish. */
 	wc_detect *workers[WC_DETECT_MAX_THREADS - 1];
+
+	/* Tests only: called after each chunk of a file is read, to change the
+	 * file under the reader (truncate it, as logrotate's copytruncate does). */
+	void (*after_chunk)(void *arg);
+	void *after_chunk_arg;
 
 	bool finished;
 	wc_detect_source *sorted; /* after finish */
@@ -76,6 +90,8 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 		      uint64_t count);
 /* Counts a problem and keeps its message if among the first few. */
 void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A problem with a whole input (cut short, mostly unparseable): always kept. */
+void wc_detect_warning(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Error logs give a file-system path, not the URI: the kinds it can show. */
 wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen);

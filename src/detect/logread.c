@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -25,7 +24,6 @@
 #define CHUNK	       (8u << 20)
 #define MAX_LINE       (1u << 26) /* a longer "line" is not a log */
 #define IIS_MAX_FIELDS 40
-#define MAP_WINDOW     (16u << 20)  /* bytes of a file mapped at once */
 #define PARALLEL_MIN   (256u << 10) /* smaller chunks are not worth a thread */
 
 struct logr {
@@ -456,6 +454,7 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 			o.threads = 1;
 			d->workers[i - 1] = wc_detect_new(&o);
 		}
+		d->workers[i - 1]->cur_name = d->cur_name;
 		part[i] = *r;
 		part[i].d = d->workers[i - 1];
 		part[i].lineno = 0;
@@ -521,164 +520,131 @@ static void gz_cut_short(wc_detect *d, const char *name, const char *msg)
 }
 
 /*
- * A plain regular file is mapped a window at a time instead of read: read(2)
- * copies every byte from the page cache, which costs about a fifth of the
- * time the lines take. MAP_POPULATE maps a window's pages in one go, and each
- * window is unmapped once read, so memory stays at one window. Returns 1 if
- * the file is not for this path (compressed, not regular, cannot be mapped),
- * so the caller reads it through zlib.
+ * An input being read: zlib over a descriptor, plain files passed through.
+ * Files are read, not mapped: a file truncated while it is read (logrotate's
+ * copytruncate does this to live logs) makes a mapping fault with SIGBUS on
+ * the first page past the new end, while read(2) just returns less. The size
+ * at open tells afterwards that the file shrank.
  */
-static int map_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+struct input {
+	gzFile gz;
+	const char *name;
+	bool is_stdin;
+	bool regular;	/* a regular file, whose size at open is known */
+	uint64_t size0; /* that size */
+	uint64_t got;	/* bytes that came out of zlib */
+};
+
+static int input_open(struct input *in, const char *path, wc_error *err)
 {
-	int fd = open(path, O_RDONLY);
+	memset(in, 0, sizeof *in);
+	in->is_stdin = strcmp(path, "-") == 0;
+	in->name = in->is_stdin ? "stdin" : path;
+	int fd = in->is_stdin ? dup(0) : open(path, O_RDONLY);
 	if (fd < 0)
-		return 1;
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", in->name,
+				    strerror(errno));
 	struct stat st;
-	unsigned char magic[2];
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
-	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		in->regular = true;
+		in->size0 = (uint64_t)st.st_size;
+	}
+	in->gz = gzdopen(fd, "rb");
+	if (in->gz == NULL) {
 		close(fd);
-		return 1;
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot open: out of memory",
+				    in->name);
 	}
-	const uint64_t size = (uint64_t)st.st_size;
-	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t done = 0; /* bytes of the file fed so far */
-	uint64_t win = MAP_WINDOW;
-	struct logr r;
-	bool started = false;
-	int rc = 0;
-	d->cur_name = path;
-	while (done < size) {
-		uint64_t base = done / page * page;
-		uint64_t len = size - base < win ? size - base : win;
-		char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)base);
-		if (m == MAP_FAILED) {
-			if (!started) {
-				close(fd);
-				d->cur_name = NULL;
-				return 1;
-			}
-			rc = wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot map: %s", path,
-					  strerror(errno));
-			break;
-		}
-		const char *p = m + (done - base);
-		size_t n = (size_t)(base + len - done);
-		if (!started) {
-			started = true;
-			if (fmt == WC_FORMAT_AUTO)
-				fmt = sniff(p, n);
-			if (fmt == WC_FORMAT_PCAP) {
-				munmap(m, len);
-				close(fd);
-				d->cur_name = NULL;
-				return wc_detect_pcap_file(d, path, err);
-			}
-			logr_init(&r, d, path, fmt);
-		}
-		const char *last = memrchr(p, '\n', n);
-		size_t used = last ? (size_t)(last + 1 - p) : 0;
-		if (base + len == size && used < n) {
-			feed_chunk(&r, p, used);
-			log_line(&r, p + used, n - used); /* the last line, without '\n' */
-			used = n;
-		} else if (used == 0) {
-			/* A line longer than the window: map a larger one. */
-			munmap(m, len);
-			if (win >= MAX_LINE) {
-				rc = wc_error_set(err, WC_EXIT_USAGE,
-						  "%s: a line longer than %u bytes: not a log",
-						  path, MAX_LINE);
-				break;
-			}
-			win *= 2;
-			continue;
-		} else {
-			feed_chunk(&r, p, used);
-		}
-		d->st.bytes += used;
-		done += used;
-		munmap(m, len);
-	}
-	close(fd);
-	d->cur_name = NULL;
-	return rc != 0 ? -1 : 0;
+	gzbuffer(in->gz, 1u << 18);
+	return 0;
 }
 
-int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+/* Reads up to n bytes; 0 at the end (or where a .gz is cut short, which is
+ * noted), -1 with err set when the file cannot be read at all. */
+static int input_read(wc_detect *d, struct input *in, char *buf, size_t n, wc_error *err)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? "stdin" : path;
-	if (fmt == WC_FORMAT_PCAP)
-		return wc_detect_pcap_file(d, path, err);
-	if (!is_stdin) {
-		int m = map_file(d, path, fmt, err);
-		if (m <= 0)
-			return m;
+	int got = gzread(in->gz, buf, (unsigned)n);
+	int zerr;
+	if (got < 0) {
+		const char *msg = gzerror(in->gz, &zerr);
+		if (zerr == Z_ERRNO)
+			return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", in->name,
+					    strerror(errno));
+		gz_cut_short(d, in->name, msg);
+		return 0;
 	}
-	gzFile gz = is_stdin ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
-	if (gz == NULL)
-		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", name,
-				    errno ? strerror(errno) : "out of memory");
-	gzbuffer(gz, 1u << 18);
+	if (got == 0) {
+		/* zlib reports a stream cut short only through gzerror. */
+		const char *msg = gzerror(in->gz, &zerr);
+		if (zerr == Z_BUF_ERROR)
+			gz_cut_short(d, in->name, msg);
+	}
+	in->got += (uint64_t)got;
+	return got;
+}
+
+/* A plain file that gave fewer bytes than it had when opened was cut while
+ * read: what came before the cut is kept, and the user told. */
+static void input_check_shrunk(wc_detect *d, const struct input *in)
+{
+	if (!in->regular || !gzdirect(in->gz) || in->got >= in->size0)
+		return;
+	d->st.truncated++;
+	wc_detect_warning(d,
+			  "%s: the file shrank from %llu to %llu bytes while it was read "
+			  "(truncated by log rotation?); the lines before the cut are kept",
+			  in->name, (unsigned long long)in->size0, (unsigned long long)in->got);
+}
+
+/* The first bytes read were a capture's: hand the file to libpcap. */
+static int input_is_capture(wc_detect *d, struct input *in, const char *path, wc_error *err)
+{
+	bool gzipped = !gzdirect(in->gz);
+	if (gzipped)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: a capture compressed with gzip: libpcap reads it only "
+				    "uncompressed (gunzip it first)",
+				    in->name);
+	if (in->is_stdin) /* the sniffed bytes are gone from the pipe */
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: a capture on stdin needs --format pcap", in->name);
+	return wc_detect_pcap_file(d, path, err);
+}
+
+/* Reads lines chunk by chunk; a chunk is cut at its last line end and the
+ * rest carried into the next. Returns 0, 1 for a capture, or -1. */
+static int read_lines(wc_detect *d, struct input *in, wc_detect_format fmt, wc_error *err)
+{
 	size_t cap = CHUNK, have = 0;
 	char *buf = xmalloc(cap + 1);
 	struct logr r;
 	bool started = false;
 	int rc = 0;
-	d->cur_name = name;
 	for (;;) {
 		if (have == cap) {
 			if (cap >= MAX_LINE) {
 				rc = wc_error_set(err, WC_EXIT_USAGE,
 						  "%s: a line longer than %u bytes: not a log",
-						  name, MAX_LINE);
+						  in->name, MAX_LINE);
 				break;
 			}
 			cap *= 2;
 			buf = xrealloc(buf, cap + 1);
 		}
-		int got = gzread(gz, buf + have, (unsigned)(cap - have));
+		int got = input_read(d, in, buf + have, cap - have, err);
 		if (got < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-			if (zerr == Z_ERRNO) {
-				rc = wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", name,
-						  strerror(errno));
-				break;
-			}
-			gz_cut_short(d, name, msg);
-			got = 0;
-		} else if (got == 0) {
-			/* zlib reports a stream cut short only through gzerror. */
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-			if (zerr == Z_BUF_ERROR)
-				gz_cut_short(d, name, msg);
+			rc = -1;
+			break;
 		}
 		if (!started) {
 			started = true;
 			if (fmt == WC_FORMAT_AUTO)
 				fmt = sniff(buf, (size_t)got);
 			if (fmt == WC_FORMAT_PCAP) {
-				bool gzipped = !gzdirect(gz);
-				gzclose(gz);
-				free(buf);
-				d->cur_name = NULL;
-				if (gzipped)
-					return wc_error_set(err, WC_EXIT_USAGE,
-							    "%s: a capture compressed with gzip: "
-							    "libpcap reads it only uncompressed "
-							    "(gunzip it first)",
-							    name);
-				if (is_stdin) /* the sniffed bytes are gone from the pipe */
-					return wc_error_set(err, WC_EXIT_USAGE,
-							    "%s: a capture on stdin needs "
-							    "--format pcap",
-							    name);
-				return wc_detect_pcap_file(d, path, err);
+				rc = 1;
+				break;
 			}
-			logr_init(&r, d, name, fmt);
+			logr_init(&r, d, in->name, fmt);
 		}
 		d->st.bytes += (uint64_t)got;
 		if (got == 0) {
@@ -692,9 +658,27 @@ int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_erro
 		feed_chunk(&r, buf, used);
 		memmove(buf, buf + used, have - used);
 		have -= used;
+		if (d->after_chunk)
+			d->after_chunk(d->after_chunk_arg);
 	}
 	free(buf);
-	gzclose(gz);
+	return rc;
+}
+
+int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+{
+	if (fmt == WC_FORMAT_PCAP)
+		return wc_detect_pcap_file(d, path, err);
+	struct input in;
+	if (input_open(&in, path, err) != 0)
+		return -1;
+	d->cur_name = in.name;
+	int rc = read_lines(d, &in, fmt, err);
 	d->cur_name = NULL;
+	if (rc == 1)
+		rc = input_is_capture(d, &in, path, err);
+	else if (rc == 0)
+		input_check_shrunk(d, &in);
+	gzclose(in.gz);
 	return rc;
 }
