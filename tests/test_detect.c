@@ -385,6 +385,79 @@ static void buffer_sniffs_each_format(void **state)
 	wc_detect_free(d);
 }
 
+/* Apache lines after '#' comments: 0.1 took the file for a W3C log (every
+ * line "unparseable", 0 requests, exit 0). The first data line decides. */
+static void commented_apache_log_is_not_w3c(void **state)
+{
+	(void)state;
+	char cr[512], log[2048];
+	codered_target('N', 224, cr, sizeof cr);
+	snprintf(log, sizeof log,
+		 "# access log exported by the load balancer\n#\n"
+		 "192.0.2.7 - - [19/Jul/2001:13:00:00 +0000] \"GET %s HTTP/1.0\" 404 1\n"
+		 "192.0.2.8 - - [19/Jul/2001:13:05:00 +0000] \"GET / HTTP/1.0\" 200 1\n",
+		 cr);
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "c.log", WC_FORMAT_AUTO, log, strlen(log), &err),
+			 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, 4);
+	assert_int_equal(st->bad_lines, 0);
+	assert_int_equal(st->requests, 2);
+	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-07-19T13:00:00Z", "2001-07-19T13:00:00Z");
+	wc_detect_free(d);
+	/* A W3C log whose #Fields: comes after other directives is still one. */
+	static const char w3c[] = "#Software: Microsoft IIS 5.0\n#Version: 1.0\n"
+				  "#Fields: date time c-ip cs-uri-stem cs-uri-query\n"
+				  "2001-09-18 13:05:00 192.0.2.9 /x.ida -\n";
+	d = wc_detect_new(NULL);
+	assert_int_equal(wc_detect_log_buffer(d, "w", WC_FORMAT_AUTO, w3c, strlen(w3c), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-09-18T13:05:00Z", "2001-09-18T13:05:00Z");
+	wc_detect_free(d);
+}
+
+/* Most data lines unparseable: refused with the file, the counts and the
+ * first bad line, unless keep_going, which reads it and warns. */
+static void mostly_unparseable_log_is_refused(void **state)
+{
+	(void)state;
+	static const char log[] =
+		"# header\n"
+		"2001-07-19 13:00:00 192.0.2.7 GET /x.ida\n"
+		"2001-07-19 13:00:01 192.0.2.7 GET /y.ida\n"
+		"192.0.2.8 - - [19/Jul/2001:13:05:00 +0000] \"GET /NULL.ida HTTP/1.0\" 404 1\n"
+		"2001-07-19 13:00:02 192.0.2.7 GET /z.ida\n";
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "m.log", WC_FORMAT_APACHE, log, strlen(log), &err),
+			 -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_string_equal(err.msg,
+			    "m.log: 3 of 4 lines are not Apache/nginx access log lines (line 2: "
+			    "expected a time like [19/Jul/2001:12:34:56 -0700]): name the format "
+			    "with --format or --log-format, or give --keep-going to count what can "
+			    "be read");
+	wc_detect_free(d);
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.keep_going = true;
+	d = wc_detect_new(&opt);
+	wc_error_clear(&err);
+	assert_int_equal(wc_detect_log_buffer(d, "m.log", WC_FORMAT_APACHE, log, strlen(log), &err),
+			 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T13:05:00Z", "2001-07-19T13:05:00Z");
+	size_t nw;
+	const char *const *w = wc_detect_warnings(d, &nw);
+	assert_int_equal(nw, 1);
+	assert_string_equal(w[0], "m.log: 3 of 4 lines are not Apache/nginx access log lines; "
+				  "counting the rest (--keep-going)");
+	wc_detect_free(d);
+}
+
 /* A log of ~3 MB per 20,000 lines: ordinary lines, Code Red every 97th, a bad
  * line every 10007th. */
 static char *big_log(int nlines, size_t *len, int *nbad, int *ncodered)
@@ -1028,6 +1101,8 @@ int main(void)
 		cmocka_unit_test(gzip_reads_like_plain),
 		cmocka_unit_test(unreadable_file_is_a_usage_error),
 		cmocka_unit_test(buffer_sniffs_each_format),
+		cmocka_unit_test(commented_apache_log_is_not_w3c),
+		cmocka_unit_test(mostly_unparseable_log_is_refused),
 		cmocka_unit_test(threads_do_not_change_results),
 		cmocka_unit_test(mapped_file_reads_like_memory),
 		cmocka_unit_test(stray_old_line_is_kept_or_refused),

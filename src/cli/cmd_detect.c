@@ -29,6 +29,8 @@ static const char detect_usage[] =
 	"  --plot FILE       also draw cumulative sources per kind (.png, .svg or .pdf)\n"
 	"  --threads N       threads reading Apache and error logs (default: all cores);\n"
 	"                    does not change results\n"
+	"  --keep-going      read a log even when most of its lines cannot be parsed\n"
+	"                    (default: exit 2 naming it; a wrong format is likely)\n"
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
@@ -64,6 +66,7 @@ int cmd_detect(int argc, char **argv)
 		{"flood-rate", required_argument, NULL, 'F'},
 		{"plot", required_argument, NULL, 'p'},
 		{"threads", required_argument, NULL, 't'},
+		{"keep-going", no_argument, NULL, 'k'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -143,6 +146,9 @@ int cmd_detect(int argc, char **argv)
 			opt.threads = (int)v;
 			break;
 		}
+		case 'k':
+			opt.keep_going = true;
+			break;
 		case 'q':
 			quiet = 1;
 			break;

@@ -11,13 +11,15 @@
  *
  * Input that cannot be parsed (a line, a packet) is counted, the first
  * WC_DETECT_MAX_PROBLEMS are kept as "FILE:LINE: why" messages, and reading
- * goes on; only an unreadable file or a wrong format fails a call. Memory
+ * goes on; an unreadable file, a wrong format, or a log most of whose lines
+ * cannot be parsed (unless keep_going) fails a call. Memory
  * grows with distinct sources and the time span of the input, never with its
  * length. Exact rules: docs/detect.md.
  */
 #ifndef WC_DETECT_DETECT_H
 #define WC_DETECT_DETECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +69,9 @@ typedef struct wc_detect_options {
 	/* Threads reading Apache and error logs (IIS logs and captures are read
 	 * by one); results do not depend on it. */
 	int threads;
+	/* A log more than half of whose data lines cannot be parsed is refused
+	 * (WC_EXIT_USAGE) unless this is set: then it is read and warned about. */
+	bool keep_going;
 } wc_detect_options;
 
 /* Defaults: bin 3600, port 80, θ0 0.8, θ1 0.2, α 0.01, β 0.99, timeout 3 s,

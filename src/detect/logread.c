@@ -51,11 +51,20 @@ struct logr {
 	} deferred[WC_DETECT_MAX_PROBLEMS];
 	const char *part; /* a worker's part of the chunk */
 	size_t part_len;
+	/* This file's data lines (not empty, not '#' comments or directives),
+	 * those that could not be parsed, and the first of them. */
+	uint64_t ndata, nbad;
+	uint64_t first_bad;
+	const char *first_bad_why;
 };
 
 static void bad(struct logr *r, const char *why)
 {
 	r->d->st.bad_lines++;
+	if (r->nbad++ == 0) {
+		r->first_bad = r->lineno;
+		r->first_bad_why = why;
+	}
 	if (r->defer) {
 		if (r->ndeferred < WC_DETECT_MAX_PROBLEMS) {
 			r->deferred[r->ndeferred].line = r->lineno;
@@ -222,8 +231,6 @@ static void iis_directive(struct logr *r, const char *p, size_t n)
 
 static void iis_line(struct logr *r, const char *p, size_t n)
 {
-	if (p[0] == '#')
-		return iis_directive(r, p, n);
 	if (!r->have_fields)
 		return bad(r, "a W3C log line before any #Fields: header");
 	const char *f[IIS_MAX_FIELDS];
@@ -352,6 +359,14 @@ static void log_line(struct logr *r, const char *p, size_t n)
 		n--;
 	if (n == 0)
 		return;
+	/* '#' starts a W3C directive, and a comment in the other formats (no
+	 * server writes one, but people and tools prepend them). */
+	if (p[0] == '#') {
+		if (r->fmt == WC_FORMAT_IIS)
+			iis_directive(r, p, n);
+		return;
+	}
+	r->ndata++;
 	switch (r->fmt) {
 	case WC_FORMAT_IIS:
 		iis_line(r, p, n);
@@ -377,21 +392,39 @@ static bool is_pcap_magic(const unsigned char *b, size_t n)
 	return false;
 }
 
-/* The format of a log from its first bytes. */
+/* "2001-08-04 05:10:00 ": how a W3C data line starts. */
+static bool w3c_data_line(const char *b, size_t l)
+{
+	return l > 20 && d4(b) >= 0 && b[4] == '-' && d2(b + 5) >= 0 && b[7] == '-' &&
+	       d2(b + 8) >= 0 && b[10] == ' ' && d2(b + 11) >= 0 && b[13] == ':';
+}
+
+/*
+ * The format of a log from its first bytes. Leading '#' lines are W3C
+ * directives only if one of them is #Fields: (without it no W3C line can be
+ * read); otherwise they are comments and the first data line decides.
+ */
 static wc_detect_format sniff(const char *b, size_t n)
 {
 	if (is_pcap_magic((const unsigned char *)b, n))
 		return WC_FORMAT_PCAP;
-	while (n > 0 && (*b == '\n' || *b == '\r')) {
-		b++;
-		n--;
+	const char *end = b + n;
+	while (b < end) {
+		const char *nl = memchr(b, '\n', (size_t)(end - b));
+		size_t l = (size_t)((nl ? nl : end) - b);
+		if (l > 0 && b[l - 1] == '\r')
+			l--;
+		if (l >= 8 && memcmp(b, "#Fields:", 8) == 0)
+			return WC_FORMAT_IIS;
+		if (l > 0 && b[0] != '#') {
+			if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
+				return WC_FORMAT_ERROR;
+			return w3c_data_line(b, l) ? WC_FORMAT_IIS : WC_FORMAT_APACHE;
+		}
+		if (nl == NULL)
+			break;
+		b = nl + 1;
 	}
-	if (n > 0 && b[0] == '#')
-		return WC_FORMAT_IIS;
-	const char *nl = memchr(b, '\n', n);
-	size_t l = nl ? (size_t)(nl - b) : n;
-	if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
-		return WC_FORMAT_ERROR;
 	return WC_FORMAT_APACHE;
 }
 
@@ -461,6 +494,7 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 		part[i].defer = true;
 		part[i].ndeferred = 0;
 		part[i].deferred_total = 0;
+		part[i].ndata = part[i].nbad = part[i].first_bad = 0;
 	}
 	/* Plain threads, not OpenMP: a waiting OpenMP thread spins, and on a
 	 * machine with other work that spinning costs more than the split gains. */
@@ -485,8 +519,42 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 				(unsigned long long)(r->lineno + part[i].deferred[j].line),
 				part[i].deferred[j].why);
 		d->total_problems += part[i].deferred_total - part[i].ndeferred;
+		if (r->nbad == 0 && part[i].nbad > 0) {
+			r->first_bad = r->lineno + part[i].first_bad;
+			r->first_bad_why = part[i].first_bad_why;
+		}
+		r->ndata += part[i].ndata;
+		r->nbad += part[i].nbad;
 		r->lineno += part[i].lineno;
 	}
+}
+
+/*
+ * A file most of whose data lines cannot be parsed is not in the format it
+ * was read as (a W3C log read as Apache's, a custom LogFormat): its counts
+ * would be a silent wrong answer. Refused unless the user asked to go on.
+ */
+static int check_unparseable(struct logr *r, wc_error *err)
+{
+	if (r->nbad == 0 || r->nbad * 2 <= r->ndata)
+		return 0;
+	const char *what = r->fmt == WC_FORMAT_IIS     ? "IIS W3C"
+			   : r->fmt == WC_FORMAT_ERROR ? "Apache error log"
+						       : "Apache/nginx access log";
+	unsigned long long nbad = r->nbad, ndata = r->ndata;
+	if (r->d->opt.keep_going) {
+		wc_detect_warning(r->d,
+				  "%s: %llu of %llu lines are not %s lines; counting the rest "
+				  "(--keep-going)",
+				  r->name, nbad, ndata, what);
+		return 0;
+	}
+	return wc_error_set(err, WC_EXIT_USAGE,
+			    "%s: %llu of %llu lines are not %s lines (line %llu: %s): name the "
+			    "format with --format or --log-format, or give --keep-going to count "
+			    "what can be read",
+			    r->name, nbad, ndata, what, (unsigned long long)r->first_bad,
+			    r->first_bad_why);
 }
 
 int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, const char *buf,
@@ -506,7 +574,7 @@ int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, c
 	if (used < len)
 		log_line(&r, buf + used, len - used);
 	d->cur_name = NULL;
-	return 0;
+	return check_unparseable(&r, err);
 }
 
 /* A .gz cut short (rotated while being written, a partial copy): what came
@@ -662,6 +730,8 @@ static int read_lines(wc_detect *d, struct input *in, wc_detect_format fmt, wc_e
 			d->after_chunk(d->after_chunk_arg);
 	}
 	free(buf);
+	if (rc == 0 && started)
+		rc = check_unparseable(&r, err);
 	return rc;
 }
 
