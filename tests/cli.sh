@@ -430,8 +430,11 @@ if [ "$line" = "codered 8 6 2001-07-19T17:05:00Z 2001-09-18T13:00:03Z" ]; then
 else
 	fail "detect summary codered line" "'$line'"
 fi
-if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 3 ]; then
-	pass "detect finds Nimda in all three formats"
+# Nimda: 203.0.113.5 (access and error logs) and 192.0.2.52 (IIS); 192.0.2.10
+# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (issue 13).
+if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 2 ] &&
+	grep -q '^192\.0\.2\.10,.*,exe-probe$' det/sources.csv; then
+	pass "detect finds Nimda in all three formats, a lone root.exe probe is an exe-probe"
 else
 	fail "detect nimda rows" "$(grep -c ',nimda$' det/sources.csv)"
 fi

@@ -112,14 +112,18 @@ static void request_lines_with_and_without_version(void **state)
 {
 	(void)state;
 	char b[1024], line[1100];
+	int probe;
 	snprintf(line, sizeof line, "GET %s HTTP/1.0", codered_target('N', 224, b, sizeof b));
-	assert_int_equal(wc_detect_classify_request_line(line, strlen(line)), WC_KIND_CODERED);
+	assert_int_equal(wc_detect_classify_request_line(line, strlen(line), &probe),
+			 WC_KIND_CODERED);
 	snprintf(line, sizeof line, "GET %s", codered_target('X', 224, b, sizeof b));
-	assert_int_equal(wc_detect_classify_request_line(line, strlen(line)), WC_KIND_CODERED2);
-	assert_int_equal(wc_detect_classify_request_line("GET / HTTP/1.0", 14), WC_KIND_NONE);
-	assert_int_equal(wc_detect_classify_request_line("-", 1), -2);
-	assert_int_equal(wc_detect_classify_request_line("\x16\x03\x01 x", 5), -2);
-	assert_int_equal(wc_detect_classify_request_line("get / HTTP/1.0", 14), -2);
+	assert_int_equal(wc_detect_classify_request_line(line, strlen(line), &probe),
+			 WC_KIND_CODERED2);
+	assert_int_equal(wc_detect_classify_request_line("GET / HTTP/1.0", 14, &probe),
+			 WC_KIND_NONE);
+	assert_int_equal(wc_detect_classify_request_line("-", 1, &probe), -2);
+	assert_int_equal(wc_detect_classify_request_line("\x16\x03\x01 x", 5, &probe), -2);
+	assert_int_equal(wc_detect_classify_request_line("get / HTTP/1.0", 14, &probe), -2);
 }
 
 static wc_detect *run_files(const char *const *files, int n, wc_time bin)
@@ -186,7 +190,10 @@ static void apache_log_counts_per_kind(void **state)
 	/* -0700 and +0200 offsets come out in UTC. */
 	expect_kind(d, WC_KIND_CODERED, 4, 3, "2001-07-19T17:05:00Z", "2001-08-04T01:30:00Z");
 	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T01:00:00Z", "2001-08-04T01:00:00Z");
-	expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:00:00Z", "2001-09-18T14:00:00Z");
+	/* 203.0.113.5 sent three of Nimda's probes (two paths); 192.0.2.10
+	 * asked for /MSADC/root.exe alone: Code Red II's backdoor, a probe. */
+	expect_kind(d, WC_KIND_NIMDA, 3, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
+	expect_kind(d, WC_KIND_EXE_PROBE, 1, 1, "2001-09-18T14:00:00Z", "2001-09-18T14:00:00Z");
 	expect_kind(d, WC_KIND_IDA_PROBE, 3, 3, "2001-09-18T14:10:00Z", "2001-09-18T14:30:00Z");
 	expect_kind(d, WC_KIND_SCANNER, 0, 0, NULL, NULL);
 	const wc_detect_stats *st = wc_detect_get_stats(d);
@@ -262,7 +269,9 @@ static void timeline_bins_new_and_cumulative_sources(void **state)
 	 * 198.51.100.7 (II, then v2) count once each. */
 	assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 4);
 	assert_int_equal(tl->kind[WC_KIND_CODERED][tl->n - 1].cumulative_sources, 3);
-	assert_int_equal(tl->kind[WC_KIND_NIMDA][tl->n - 1].cumulative_sources, 2);
+	assert_int_equal(tl->kind[WC_KIND_NIMDA][tl->n - 1].cumulative_sources, 1);
+	assert_int_equal(tl->kind[WC_KIND_EXE_PROBE][tl->n - 1].cumulative_sources, 1);
+	assert_int_equal(tl->kind[WC_KIND_EXE_PROBE][tl->n - 1].requests, 1);
 	assert_int_equal(tl->kind[WC_KIND_IDA_PROBE][tl->n - 1].cumulative_sources, 3);
 	uint64_t req = 0, newsrc = 0;
 	for (size_t i = 0; i < tl->n; i++) {
@@ -272,7 +281,7 @@ static void timeline_bins_new_and_cumulative_sources(void **state)
 			assert_true(tl->all[i].cumulative_sources >=
 				    tl->all[i - 1].cumulative_sources);
 	}
-	assert_int_equal(req, 4 + 1 + 4);
+	assert_int_equal(req, 4 + 1 + 3);
 	assert_int_equal(newsrc, 4);
 
 	char *buf = NULL;
@@ -297,6 +306,62 @@ static char *sources_text(const wc_detect *d)
 	assert_int_equal(wc_report_detect_timeline_csv(m, d, -1), 0);
 	fclose(m);
 	return buf;
+}
+
+/* One request for Code Red II's backdoor (/scripts/root.exe?/c+dir) is a
+ * scanner's probe, not Nimda (0.1 counted it as Nimda); Nimda is two or more
+ * of its distinct paths from one source, wherever in the input they are. */
+static void single_backdoor_probe_is_not_nimda(void **state)
+{
+	(void)state;
+	static const char a[] =
+		"192.0.2.1 - - [18/Sep/2001:13:00:00 +0000] \"GET /scripts/root.exe?/c+dir\" 404 "
+		"1\n"
+		"192.0.2.2 - - [18/Sep/2001:13:10:00 +0000] \"GET /MSADC/root.exe?/c+dir\" 404 1\n"
+		"192.0.2.2 - - [18/Sep/2001:14:10:00 +0000] \"GET /MSADC/root.exe?/c+dir\" 404 1\n"
+		"192.0.2.3 - - [18/Sep/2001:13:20:00 +0000] \"GET /scripts/root.exe?/c+dir\" 404 "
+		"1\n"
+		"192.0.2.3 - - [18/Sep/2001:13:20:01 +0000] \"GET /MSADC/root.exe?/c+dir\" 404 1\n";
+	/* 192.0.2.4's second probe is in another log. */
+	static const char b1[] = "192.0.2.4 - - [18/Sep/2001:15:00:00 +0000] \"GET "
+				 "/c/winnt/system32/cmd.exe?/c+dir\" 404 1\n";
+	static const char b2[] = "192.0.2.4 - - [18/Sep/2001:15:00:01 +0000] \"GET "
+				 "/d/winnt/system32/cmd.exe?/c+dir\" 404 1\n";
+	char *text[2];
+	for (int order = 0; order < 2; order++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		const char *logs[3] = {a, b1, b2};
+		for (int i = 0; i < 3; i++) {
+			const char *l = logs[order ? 2 - i : i];
+			assert_int_equal(
+				wc_detect_log_buffer(d, "x", WC_FORMAT_AUTO, l, strlen(l), &err),
+				0);
+		}
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:20:00Z", "2001-09-18T15:00:01Z");
+		expect_kind(d, WC_KIND_EXE_PROBE, 3, 2, "2001-09-18T13:00:00Z",
+			    "2001-09-18T14:10:00Z");
+		/* Requests land in the bins of the kind their source turned out. */
+		const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+		assert_int_equal(tl->n, 3);
+		uint64_t want_nimda[3] = {2, 0, 2}, want_exe[3] = {2, 1, 0};
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(tl->kind[WC_KIND_NIMDA][i].requests, want_nimda[i]);
+			assert_int_equal(tl->kind[WC_KIND_EXE_PROBE][i].requests, want_exe[i]);
+			assert_int_equal(tl->all[i].requests, want_nimda[i]);
+		}
+		assert_int_equal(tl->all[2].cumulative_sources, 2);
+		text[order] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(text[0], text[1]);
+	assert_non_null(strstr(text[0], "192.0.2.1,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,"
+					"exe-probe\n"));
+	free(text[0]);
+	free(text[1]);
 }
 
 static void results_do_not_depend_on_file_order(void **state)
@@ -334,7 +399,7 @@ static void gzip_reads_like_plain(void **state)
 	const char *f[] = {path};
 	wc_detect *d = run_files(f, 1, 3600);
 	expect_kind(d, WC_KIND_CODERED, 4, 3, "2001-07-19T17:05:00Z", "2001-08-04T01:30:00Z");
-	expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:00:00Z", "2001-09-18T14:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 3, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
 	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 2);
 	wc_detect_free(d);
 	unlink(path);
@@ -375,12 +440,14 @@ static void buffer_sniffs_each_format(void **state)
 	assert_int_equal(wc_detect_log_buffer(d, "e6", WC_FORMAT_AUTO, err6, strlen(err6), &err),
 			 0);
 	assert_int_equal(wc_detect_finish(d, &err), 0);
-	expect_kind(d, WC_KIND_NIMDA, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:05:00Z");
+	/* One Nimda probe per source: exe-probe, not Nimda. */
+	expect_kind(d, WC_KIND_NIMDA, 0, 0, NULL, NULL);
+	expect_kind(d, WC_KIND_EXE_PROBE, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:05:00Z");
 	expect_kind(d, WC_KIND_IDA_PROBE, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
 	size_t ns;
 	const wc_detect_source *src = wc_detect_sources(d, &ns);
 	assert_int_equal(ns, 4);
-	assert_string_equal(src[3].addr, "2001:db8::7"); /* brackets and port dropped */
+	assert_string_equal(src[1].addr, "2001:db8::7"); /* brackets and port dropped */
 	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
 	wc_detect_free(d);
 }
@@ -899,12 +966,16 @@ static void capture_reassembles_and_classifies(void **state)
 	bad[12] = 0x08;
 	bad[14] = 0x75;
 	cap_raw(&c, t0 + 7204, bad, sizeof bad);
+	/* Nimda's next probe from the same source, on its own connection. */
+	snprintf(req, sizeof req, "GET /scripts/root.exe?/c+dir HTTP/1.0\r\n\r\n");
+	cap_tcp(&c, t0 + 7205, "192.0.2.3", 3004, "10.0.0.80", 80, 999, ACK | PSH, req,
+		strlen(req));
 	cap_close(&c);
 
 	wc_detect *d = run_capture(c.path, NULL);
 	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:00Z");
 	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-07-19T13:00:00Z", "2001-07-19T13:00:00Z");
-	expect_kind(d, WC_KIND_NIMDA, 1, 1, "2001-07-19T14:00:00Z", "2001-07-19T14:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-07-19T14:00:00Z", "2001-07-19T14:00:05Z");
 	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T14:00:01Z", "2001-07-19T14:00:01Z");
 	expect_kind(d, WC_KIND_SCANNER, 0, 0, NULL, NULL);
 	size_t ns;
@@ -912,10 +983,10 @@ static void capture_reassembles_and_classifies(void **state)
 	assert_string_equal(src[0].addr, "192.0.2.1");
 	assert_string_equal(src[1].addr, "2001:db8::2");
 	const wc_detect_stats *st = wc_detect_get_stats(d);
-	assert_int_equal(st->requests, 5);
+	assert_int_equal(st->requests, 6);
 	assert_int_equal(st->syns, 4);
 	assert_int_equal(st->bad_packets, 1);
-	assert_int_equal(st->packets, 7 + 3 + 1 + 3 + 3 + 1 + 1);
+	assert_int_equal(st->packets, 7 + 3 + 1 + 3 + 3 + 1 + 1 + 1);
 	size_t shown;
 	uint64_t total;
 	const char *const *p = wc_detect_problems(d, &shown, &total);
@@ -1098,6 +1169,7 @@ int main(void)
 		cmocka_unit_test(error_log_counts_per_kind),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
+		cmocka_unit_test(single_backdoor_probe_is_not_nimda),
 		cmocka_unit_test(gzip_reads_like_plain),
 		cmocka_unit_test(unreadable_file_is_a_usage_error),
 		cmocka_unit_test(buffer_sniffs_each_format),

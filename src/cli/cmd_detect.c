@@ -34,8 +34,10 @@ static const char detect_usage[] =
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
-	"kinds: codered (v1/v2), codered2 (Code Red II), nimda, ida-probe (other .ida/.idq\n"
-	"requests), scanner (threshold random walk), flood. Rules: docs/detect.md.\n"
+	"kinds: codered (v1/v2), codered2 (Code Red II), nimda (2+ of its probe paths),\n"
+	"ida-probe (other .ida/.idq requests), scanner (threshold random walk), flood,\n"
+	"exe-probe (one of Nimda's paths alone: a root.exe backdoor check). Rules:\n"
+	"docs/detect.md.\n"
 	"\n"
 	"example:\n"
 	"  wormcast detect access_log access_log.1 access_log.2.gz --bin 600 --plot worms.png\n";

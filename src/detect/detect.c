@@ -19,7 +19,7 @@
 #define MAX_BINS (1u << 18)
 
 static const char *const kind_names[WC_KIND_COUNT] = {
-	"codered", "codered2", "nimda", "ida-probe", "scanner", "flood",
+	"codered", "codered2", "nimda", "ida-probe", "scanner", "flood", "exe-probe",
 };
 
 const char *wc_detect_kind_name(int kind)
@@ -103,6 +103,8 @@ void wc_detect_free(wc_detect *d)
 	wc_detect_capture_free(d);
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		wc_detect_free(d->workers[i]);
+	for (size_t i = 0; i < d->src_cap; i++)
+		free(d->src[i].bc);
 	free(d->src);
 	free(d->bins);
 	for (size_t i = 0; i < d->nproblems; i++)
@@ -218,8 +220,29 @@ static void span_note(wc_detect *d, wc_time t, const char *name)
 	d->have_span = true;
 }
 
+/* Adds count requests in bin to a Nimda-list source's own bin counts. */
+static void bc_add(struct wc_src_slot *e, int64_t bin, uint64_t count)
+{
+	if (e->nbc > 0 && e->bc[e->nbc - 1].bin == bin) {
+		e->bc[e->nbc - 1].count += count;
+		return;
+	}
+	if (e->nbc == e->bc_cap) {
+		e->bc_cap = e->bc_cap ? 2 * e->bc_cap : 2;
+		e->bc = xreallocarray(e->bc, e->bc_cap, sizeof *e->bc);
+	}
+	e->bc[e->nbc].bin = bin;
+	e->bc[e->nbc++].count = count;
+}
+
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
 		      uint64_t count)
+{
+	wc_detect_record_probe(d, addr, alen, kind, -1, t, count);
+}
+
+void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			    wc_time t, uint64_t count)
 {
 	if (alen > WC_ADDR_MAX - 1)
 		alen = WC_ADDR_MAX - 1;
@@ -233,13 +256,17 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 		d->bin_overflow = true;
 		return;
 	}
-	d->bins[slot][kind] += count;
+	/* A Nimda-list request's bin waits in its source until finish knows
+	 * the source's kind. */
+	if (kind != WC_KIND_NIMDA)
+		d->bins[slot][kind] += count;
 	d->st.kind_requests[kind] += count;
 
 	uint64_t h = wc_hash_bytes(addr, alen, (uint64_t)kind);
 	size_t i = h & (d->src_cap - 1);
+	struct wc_src_slot *e;
 	for (;;) {
-		struct wc_src_slot *e = &d->src[i];
+		e = &d->src[i];
 		if (e->hash == 0) {
 			e->hash = h;
 			memcpy(e->s.addr, addr, alen);
@@ -247,9 +274,8 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 			e->s.kind = kind;
 			e->s.first = e->s.last = t;
 			e->s.requests = count;
-			if (++d->src_n * 2 > d->src_cap)
-				src_grow(d);
-			return;
+			d->src_n++;
+			break;
 		}
 		if (e->hash == h && addr_eq(&e->s, addr, alen, kind)) {
 			if (t < e->s.first)
@@ -257,10 +283,17 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 			if (t > e->s.last)
 				e->s.last = t;
 			e->s.requests += count;
-			return;
+			break;
 		}
 		i = (i + 1) & (d->src_cap - 1);
 	}
+	if (kind == WC_KIND_NIMDA) {
+		if (probe >= 0 && probe < WC_NIMDA_PATHS)
+			e->probes |= 1u << probe;
+		bc_add(e, d->bin_base + (int64_t)slot, count);
+	}
+	if (d->src_n * 2 > d->src_cap)
+		src_grow(d);
 }
 
 /* Adds a worker's sources, bins and counts to d. */
@@ -292,8 +325,7 @@ static void merge_worker(wc_detect *d, const wc_detect *w)
 			if (e->hash == 0) {
 				e->hash = h;
 				e->s = *s;
-				if (++d->src_n * 2 > d->src_cap)
-					src_grow(d);
+				d->src_n++;
 				break;
 			}
 			if (e->hash == h && addr_eq(&e->s, s->addr, alen, s->kind)) {
@@ -306,6 +338,12 @@ static void merge_worker(wc_detect *d, const wc_detect *w)
 			}
 			j = (j + 1) & (d->src_cap - 1);
 		}
+		struct wc_src_slot *e = &d->src[j];
+		e->probes |= w->src[i].probes;
+		for (uint32_t b = 0; b < w->src[i].nbc; b++)
+			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
+		if (d->src_n * 2 > d->src_cap)
+			src_grow(d);
 	}
 	d->bin_overflow |= w->bin_overflow;
 	if (w->have_span) {
@@ -392,6 +430,32 @@ static void build_timeline(wc_detect *d)
 }
 
 /*
+ * Nimda asks for all 16 of its URIs (8 distinct paths once decoded) within
+ * seconds; a scanner checking for Code Red II's root.exe backdoor, or for one
+ * traversal, asks for one. So a source is nimda when it asked for at least 2
+ * distinct paths over all the input, and exe-probe otherwise. Its requests
+ * go into the bins of the kind it turned out to be.
+ */
+static void settle_nimda(wc_detect *d)
+{
+	for (size_t i = 0; i < d->src_cap; i++) {
+		struct wc_src_slot *e = &d->src[i];
+		if (e->hash == 0 || e->s.kind != WC_KIND_NIMDA)
+			continue;
+		if (__builtin_popcount(e->probes) < 2) {
+			e->s.kind = WC_KIND_EXE_PROBE;
+			d->st.kind_requests[WC_KIND_NIMDA] -= e->s.requests;
+			d->st.kind_requests[WC_KIND_EXE_PROBE] += e->s.requests;
+		}
+		for (uint32_t b = 0; b < e->nbc; b++)
+			d->bins[e->bc[b].bin - d->bin_base][e->s.kind] += e->bc[b].count;
+		free(e->bc);
+		e->bc = NULL;
+		e->nbc = e->bc_cap = 0;
+	}
+}
+
+/*
  * More than MAX_BINS bins between the earliest and the latest request: a
  * wrong --bin or a stray timestamp. Refused as a whole, never trimmed: which
  * requests a trim would keep depends on which arrived first.
@@ -422,6 +486,7 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 			merge_worker(d, d->workers[i]);
 	if (d->bin_overflow)
 		return refuse_span(d, err);
+	settle_nimda(d);
 	d->sorted = xmallocarray(d->src_n + 1, sizeof *d->sorted);
 	d->nsorted = 0;
 	for (size_t i = 0; i < d->src_cap; i++)

@@ -30,10 +30,13 @@
 typedef enum wc_detect_kind {
 	WC_KIND_CODERED,   /* Code Red v1/v2: /default.ida? + 224 'N' + %u escapes */
 	WC_KIND_CODERED2,  /* Code Red II: the same with 224 'X' */
-	WC_KIND_NIMDA,	   /* one of Nimda's 16 probe URIs, in any logged encoding */
+	WC_KIND_NIMDA,	   /* a source that sent 2 or more distinct of Nimda's 16 probe
+			      URIs (8 distinct paths once decoded), in any encoding */
 	WC_KIND_IDA_PROBE, /* any other .ida/.idq request: a scanner, not a worm */
 	WC_KIND_SCANNER,   /* captures: failed port-80 connections, by TRW */
 	WC_KIND_FLOOD,	   /* captures: a destination above the connection-rate threshold */
+	WC_KIND_EXE_PROBE, /* a source that sent only one of Nimda's paths (root.exe:
+			      Code Red II's backdoor; one cmd.exe traversal): a scanner */
 	WC_KIND_COUNT,
 	WC_KIND_NONE = -1 /* an ordinary request */
 } wc_detect_kind;
@@ -143,6 +146,8 @@ void wc_detect_packet(wc_detect *d, int linktype, int64_t ts_sec, int64_t ts_use
 /*
  * Classifies one request target as logged (path and query, "?"-separated, or
  * query passed apart as IIS logs it; qlen 0 when none). Pure: no context.
+ * WC_KIND_NIMDA here means "one of Nimda's probes": whether its source is
+ * Nimda or an exe-probe scanner depends on its other requests (finish).
  */
 wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *query, size_t qlen);
 

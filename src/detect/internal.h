@@ -25,10 +25,23 @@ typedef struct wc_addr {
 
 void wc_detect_addr_format(const wc_addr *a, char *buf);
 
+/* Nimda's probe paths in canonical form: 16 URIs, 8 distinct paths. */
+#define WC_NIMDA_PATHS 8
+
+/* A Nimda-list source's requests in one bin, kept until the source's kind is
+ * known (finish): nimda, or exe-probe if it sent fewer than 2 distinct paths. */
+struct wc_bin_count {
+	int64_t bin;
+	uint64_t count;
+};
+
 /* Source table entry: open addressing, linear probing. */
 struct wc_src_slot {
 	uint64_t hash; /* 0 marks an empty slot */
 	wc_detect_source s;
+	uint32_t probes;      /* Nimda: bit i set when canonical path i was asked */
+	uint32_t nbc, bc_cap; /* Nimda: requests per bin, in bc */
+	struct wc_bin_count *bc;
 };
 
 /* A TCP flow (client to an HTTP port) whose first request line is not yet complete. */
@@ -88,17 +101,25 @@ struct wc_detect {
 /* Counts one request (or connection) of a kind from addr at t. */
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
 		      uint64_t count);
+/* The same for a request whose classification gave a Nimda probe index
+ * (0 .. WC_NIMDA_PATHS-1; -1 for other kinds). */
+void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			    wc_time t, uint64_t count);
 /* Counts a problem and keeps its message if among the first few. */
 void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A problem with a whole input (cut short, mostly unparseable): always kept. */
 void wc_detect_warning(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* wc_detect_classify, also giving the Nimda probe index (-1 if none). */
+wc_detect_kind wc_detect_classify_probe(const char *path, size_t plen, const char *query,
+					size_t qlen, int *probe);
+
 /* Error logs give a file-system path, not the URI: the kinds it can show. */
-wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen);
+wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen, int *probe);
 
 /* Splits a request line "METHOD TARGET [VERSION]" and classifies the target;
  * -2 if it does not look like a request line at all. */
-int wc_detect_classify_request_line(const char *line, size_t len);
+int wc_detect_classify_request_line(const char *line, size_t len, int *probe);
 
 /* Nimda's canonical form: percent-decoded until stable, overlong UTF-8 for
  * ASCII folded, '\\' as '/', lower case. Returns the length written, or

@@ -180,10 +180,12 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 	const char *pe = q ? q : te;
 	if ((size_t)(pe - tgt) < 4)
 		return;
-	int k = q ? wc_detect_classify(tgt, (size_t)(pe - tgt), q + 1, (size_t)(te - q - 1))
-		  : wc_detect_classify(tgt, (size_t)(pe - tgt), "", 0);
+	int probe;
+	int k = q ? wc_detect_classify_probe(tgt, (size_t)(pe - tgt), q + 1, (size_t)(te - q - 1),
+					     &probe)
+		  : wc_detect_classify_probe(tgt, (size_t)(pe - tgt), "", 0, &probe);
 	if (k >= 0)
-		wc_detect_record(r->d, p, (size_t)(sp - p), k, t, 1);
+		wc_detect_record_probe(r->d, p, (size_t)(sp - p), k, probe, t, 1);
 }
 
 /* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
@@ -293,9 +295,10 @@ static void iis_line(struct logr *r, const char *p, size_t n)
 		}
 	}
 	r->d->st.requests++;
-	int k = wc_detect_classify(path, plen, query, qlen);
+	int probe;
+	int k = wc_detect_classify_probe(path, plen, query, qlen, &probe);
 	if (k >= 0)
-		wc_detect_record(r->d, f[r->f_cip], fl[r->f_cip], k, t, 1);
+		wc_detect_record_probe(r->d, f[r->f_cip], fl[r->f_cip], k, probe, t, 1);
 }
 
 /* "[Thu Jul 19 12:34:56 2001]" or, Apache 2.4, "[Thu Jul 19 12:34:56.123456 2001]".
@@ -343,9 +346,10 @@ static void error_line(struct logr *r, const char *p, size_t n)
 		size_t plen = (size_t)(end - path);
 		while (plen > 0 && (path[plen - 1] == ' ' || path[plen - 1] == '\r'))
 			plen--;
-		int k = wc_detect_classify_fspath(path, plen);
+		int probe;
+		int k = wc_detect_classify_fspath(path, plen, &probe);
 		if (k >= 0)
-			wc_detect_record(r->d, a, alen, k, t, 1);
+			wc_detect_record_probe(r->d, a, alen, k, probe, t, 1);
 	} else if (memmem(ae, (size_t)(end - ae), "Client sent malformed Host header", 33)) {
 		r->d->st.malformed_host++;
 	}
