@@ -921,6 +921,22 @@ else
 	fail "detect order/threads" "$(head -n 1 ord1-1-a.log.err)"
 fi
 
+# The plot of a full day, in minutes and in seconds (00:00 to 23:59: 1,440 and
+# 86,341 rows; under ASan when make test runs this with build/san/wormcast).
+for b in 60 1; do
+	want=$((b == 60 ? 1440 : 86341))
+	"$WC" detect a.log --bin $b --plot "day$b.png" --out "day$b" --quiet >/dev/null 2>"day$b.err"
+	rc=$?
+	magic=$(od -An -tx1 -N8 "day$b.png" 2>/dev/null | tr -d ' \n')
+	rows=$(($(wc -l <"day$b/timeline.csv") - 1))
+	if [ $rc -eq 0 ] && [ "$magic" = "89504e470d0a1a0a" ] &&
+		[ $rows -eq $want ]; then
+		pass "detect --plot on a full day of --bin $b rows ($rows) writes a PNG"
+	else
+		fail "detect --plot, a full day of --bin $b" "exit $rc, $rows rows: $(head -n 3 "day$b.err")"
+	fi
+done
+
 # Apache lines after '#' comments are Apache lines, not a W3C log.
 {
 	echo "# exported from the load balancer"

@@ -106,7 +106,7 @@ void wc_detect_free(wc_detect *d)
 	for (size_t i = 0; i < d->src_cap; i++)
 		free(d->src[i].bc);
 	free(d->src);
-	free(d->bins);
+	free(d->bins_mem);
 	for (size_t i = 0; i < d->nproblems; i++)
 		free(d->problems[i]);
 	for (size_t i = 0; i < d->nwarnings; i++)
@@ -150,29 +150,50 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Makes bin idx exist; false if that would make the timeline absurdly long. */
+/* Moves the bins into a fresh zeroed allocation of cap rows, leaving head
+ * free rows before them. */
+static void bins_move(wc_detect *d, size_t cap, size_t head)
+{
+	uint64_t(*mem)[WC_KIND_COUNT] = xcalloc(cap, sizeof *mem);
+	if (d->nbins > 0)
+		memcpy(mem + head, d->bins, d->nbins * sizeof *mem);
+	free(d->bins_mem);
+	d->bins_mem = mem;
+	d->bins_cap = cap;
+	d->bins_head = head;
+	d->bins = mem + head;
+}
+
+/* Makes bin idx exist; false if that would make the timeline absurdly long.
+ * Capacity doubles, so n bins cost O(n) copying whatever the order. */
 static bool bin_reserve(wc_detect *d, int64_t idx, size_t *slot)
 {
 	if (d->nbins == 0) {
-		d->bins = xcalloc(1, sizeof *d->bins);
+		if (d->bins_mem == NULL)
+			bins_move(d, 64, 32);
 		d->bin_base = idx;
 		d->nbins = 1;
 	} else if (idx < d->bin_base) {
 		uint64_t grow = (uint64_t)(d->bin_base - idx);
 		if (grow + d->nbins > MAX_BINS)
 			return false;
-		size_t n = d->nbins + (size_t)grow;
-		d->bins = xreallocarray(d->bins, n, sizeof *d->bins);
-		memmove(d->bins + grow, d->bins, d->nbins * sizeof *d->bins);
-		memset(d->bins, 0, (size_t)grow * sizeof *d->bins);
+		if (grow > d->bins_head) {
+			size_t need = d->nbins + (size_t)grow;
+			size_t cap = 2 * d->bins_cap > need ? 2 * d->bins_cap : 2 * need;
+			bins_move(d, cap, cap - d->nbins - (cap - need) / 2);
+		}
+		d->bins_head -= (size_t)grow;
+		d->bins -= grow;
 		d->bin_base = idx;
-		d->nbins = n;
+		d->nbins += (size_t)grow;
 	} else if ((uint64_t)(idx - d->bin_base) >= d->nbins) {
 		uint64_t n = (uint64_t)(idx - d->bin_base) + 1;
 		if (n > MAX_BINS)
 			return false;
-		d->bins = xreallocarray(d->bins, (size_t)n, sizeof *d->bins);
-		memset(d->bins + d->nbins, 0, ((size_t)n - d->nbins) * sizeof *d->bins);
+		if (d->bins_head + n > d->bins_cap) {
+			size_t cap = 2 * d->bins_cap > n ? 2 * d->bins_cap : 2 * (size_t)n;
+			bins_move(d, cap, (cap - (size_t)n) / 2);
+		}
 		d->nbins = (size_t)n;
 	}
 	*slot = (size_t)(idx - d->bin_base);

@@ -62,6 +62,11 @@ struct wc_detect {
 	uint64_t (*bins)[WC_KIND_COUNT];
 	int64_t bin_base;
 	size_t nbins;
+	/* bins lies in bins_mem (bins_cap rows, all zero outside bins) at row
+	 * bins_head, so growing at either end is amortised: a log read with
+	 * --bin 1 adds a row per request. */
+	uint64_t (*bins_mem)[WC_KIND_COUNT];
+	size_t bins_cap, bins_head;
 
 	char *problems[WC_DETECT_MAX_PROBLEMS];
 	size_t nproblems;
