@@ -971,6 +971,35 @@ if [ $rc -eq 0 ] && [ "$(wc -l <junkk/sources.csv)" -eq 2 ] &&
 else
 	fail "detect --keep-going" "exit $rc: $(head -n 3 junkk.err)"
 fi
+# vhost_combined: the client is the word after HOST:PORT.
+sed 's/^/www.example.com:80 /' a.log | head -n 3 >vhost.log
+"$WC" detect vhost.log --out vhost --quiet >/dev/null 2>vhost.err
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cut -d, -f1 vhost/sources.csv | sed -n 2,4p | tr '\n' ' ')" = "192.0.2.0 192.0.2.1 192.0.2.2 " ]; then
+	pass "detect reads Apache's vhost_combined, the client after HOST:PORT"
+else
+	fail "detect vhost_combined" "exit $rc: $(sed -n 2p vhost/sources.csv)"
+fi
+# --log-format: an nginx log_format with $request_time after the agent, and an
+# unknown Apache directive.
+sed 's/$/ "-" "curl" 0.003/' a.log | head -n 3 >nginx.log
+"$WC" detect nginx.log --out nginx --quiet --log-format \
+	'$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time' \
+	>/dev/null 2>nginx.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s nginx/sources.csv vhost/sources.csv && [ ! -s nginx.err ]; then
+	pass "detect --log-format reads an nginx log_format"
+else
+	fail "detect --log-format nginx" "exit $rc: $(head -n 2 nginx.err)"
+fi
+"$WC" detect a.log --out lfbad --log-format '%h %Z %t "%r"' >/dev/null 2>lfbad.err
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e lfbad ] &&
+	grep -qF "wormcast: --log-format: unknown directive '%Z' at character 4 of '%h %Z %t \"%r\"'" lfbad.err; then
+	pass "detect --log-format with an unknown directive exits 2 naming it"
+else
+	fail "detect --log-format unknown directive" "exit $rc: $(head -n 1 lfbad.err)"
+fi
 cd .. || exit 2
 
 echo "$passed passed, $failed failed"

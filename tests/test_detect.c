@@ -364,6 +364,119 @@ static void single_backdoor_probe_is_not_nimda(void **state)
 	free(text[1]);
 }
 
+/* Reads log (one of Nimda's pairs of probes, Code Red, ...) with fmt as the
+ * --log-format (NULL: sniffed) and returns sources.csv's text. */
+static char *read_with_format(const char *spec, const char *log)
+{
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	if (spec != NULL)
+		assert_int_equal(wc_detect_set_log_format(d, spec, &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "f", WC_FORMAT_AUTO, log, strlen(log), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_sources_csv(m, d), 0);
+	fclose(m);
+	wc_detect_free(d);
+	return buf;
+}
+
+static const char nimda_pair_sources[] =
+	"source,first_seen,last_seen,requests,kind\n"
+	"192.0.2.4,2001-09-18T13:00:00Z,2001-09-18T13:00:01Z,2,nimda\n";
+
+/* Apache's vhost_combined ("%v:%p %h %l %u %t ..."): 0.1 took the virtual
+ * host for the client. The client is the word after HOST:PORT. */
+static void vhost_combined_is_recognised(void **state)
+{
+	(void)state;
+	static const char log[] =
+		"www.example.com:80 192.0.2.4 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+		"/scripts/root.exe?/c+dir HTTP/1.0\" 404 274 \"-\" \"-\"\n"
+		"www.example.com:443 192.0.2.4 - frank [18/Sep/2001:13:00:01 +0000] \"GET "
+		"/MSADC/root.exe?/c+dir HTTP/1.0\" 404 274 \"-\" \"-\"\n"
+		"shop.example.com:80 2001:db8::9 - - [18/Sep/2001:13:00:02 +0000] \"GET "
+		"/index.html HTTP/1.1\" 200 1 \"-\" \"Mozilla/5.0\"\n";
+	char *got = read_with_format(NULL, log);
+	assert_string_equal(got, nimda_pair_sources);
+	free(got);
+	/* An IPv6 client without a vhost is still a client, not a HOST:PORT. */
+	static const char v6[] = "2001:db8::4 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				 "/NULL.ida HTTP/1.0\" 404 1\n";
+	got = read_with_format(NULL, v6);
+	assert_string_equal(got, "source,first_seen,last_seen,requests,kind\n"
+				 "2001:db8::4,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,"
+				 "ida-probe\n");
+	free(got);
+}
+
+/* --log-format: Apache LogFormat and nginx log_format strings, each read to
+ * the exact sources.csv; unknown directives refused by name. */
+static void log_format_apache_and_nginx(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *log;
+	} cases[] = {
+		/* Apache: a quoted agent with \" inside, a field after it. */
+		{"%h %t \\\"%r\\\" %>s \"%{User-agent}i\" %D",
+		 "192.0.2.4 [18/Sep/2001:15:00:00 +0200] \"GET /scripts/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 \"Mo \\\"z\\\" illa\" 1234\n"
+		 "192.0.2.4 [18/Sep/2001:15:00:01 +0200] \"GET /MSADC/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 \"-\" 99\n"},
+		/* Apache: path and query apart, the vhost and port first. */
+		{"%v:%p %a %l %u %t %m %U%q %H %>s %b %T",
+		 "www:80 192.0.2.4 - - [18/Sep/2001:13:00:00 +0000] GET /scripts/root.exe"
+		 "?/c+dir HTTP/1.0 404 1 0\n"
+		 "www:80 192.0.2.4 - - [18/Sep/2001:13:00:01 +0000] GET /MSADC/root.exe?/c+dir "
+		 "HTTP/1.0 404 1 0\n"},
+		/* nginx's combined plus $request_time. */
+		{"$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+		 "\"$http_referer\" \"$http_user_agent\" $request_time",
+		 "192.0.2.4 - - [18/Sep/2001:06:00:00 -0700] \"GET /scripts/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 1 \"-\" \"-\" 0.001\n"
+		 "192.0.2.4 - - [18/Sep/2001:06:00:01 -0700] \"GET /MSADC/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 1 \"-\" \"-\" 0.002\n"},
+		/* nginx: ISO time, $uri and $args, $msec. */
+		{"$time_iso8601 $remote_addr $uri $args $msec",
+		 "2001-09-18T15:00:00+02:00 192.0.2.4 /scripts/root.exe /c+dir 1000818000.5\n"
+		 "2001-09-18T13:00:01+00:00 192.0.2.4 /MSADC/root.exe /c+dir 1000818001.0\n"},
+		{"$msec $remote_addr \"$request_uri\"",
+		 "1000818000.123 192.0.2.4 \"/scripts/root.exe?/c+dir\"\n"
+		 "1000818001.999 192.0.2.4 \"/MSADC/root.exe?/c+dir\"\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = read_with_format(cases[i].spec, cases[i].log);
+		assert_string_equal(got, nimda_pair_sources);
+		free(got);
+	}
+	static const struct {
+		const char *spec, *msg;
+	} bad[] = {
+		{"%h %Z %t \"%r\"",
+		 "--log-format: unknown directive '%Z' at character 4 of '%h %Z %t \"%r\"'"},
+		{"$remote_addr $foo [$time_local] \"$request\"",
+		 "--log-format: unknown variable '$foo' at character 14 of '$remote_addr $foo "
+		 "[$time_local] \"$request\"'"},
+		{"%h %l %u %>s", "--log-format: '%h %l %u %>s' needs the client (%h or "
+				 "$remote_addr), the time (%t or $time_local) and the request "
+				 "(%r or $request)"},
+		{"%h%u %t %r", "--log-format: two fields with nothing between them cannot be "
+			       "told apart in '%h%u %t %r'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		wc_detect *d = wc_detect_new(NULL);
+		wc_error err = {0};
+		assert_int_equal(wc_detect_set_log_format(d, bad[i].spec, &err), -1);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		assert_string_equal(err.msg, bad[i].msg);
+		wc_detect_free(d);
+	}
+}
+
 static void results_do_not_depend_on_file_order(void **state)
 {
 	(void)state;
@@ -1170,6 +1283,8 @@ int main(void)
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
 		cmocka_unit_test(single_backdoor_probe_is_not_nimda),
+		cmocka_unit_test(vhost_combined_is_recognised),
+		cmocka_unit_test(log_format_apache_and_nginx),
 		cmocka_unit_test(gzip_reads_like_plain),
 		cmocka_unit_test(unreadable_file_is_a_usage_error),
 		cmocka_unit_test(buffer_sniffs_each_format),

@@ -22,6 +22,8 @@ static const char detect_usage[] =
 	"\n"
 	"options:\n"
 	"  --format F        auto, apache, iis, error or pcap (default auto: sniff each file)\n"
+	"  --log-format S    read logs with Apache's LogFormat string S ('%h %l %u %t\n"
+	"                    \"%r\" %>s %b') or nginx's log_format ('$remote_addr - ...')\n"
 	"  --out DIR         output directory (default detect-out)\n"
 	"  --bin SECONDS     timeline bin (default 3600)\n"
 	"  --ports LIST      TCP ports carrying HTTP in captures, e.g. 80,8080 (default 80)\n"
@@ -69,6 +71,7 @@ int cmd_detect(int argc, char **argv)
 		{"plot", required_argument, NULL, 'p'},
 		{"threads", required_argument, NULL, 't'},
 		{"keep-going", no_argument, NULL, 'k'},
+		{"log-format", required_argument, NULL, 'L'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -80,7 +83,7 @@ int cmd_detect(int argc, char **argv)
 		      : ncpu > WC_DETECT_MAX_THREADS ? WC_DETECT_MAX_THREADS
 						     : (int)ncpu;
 	wc_detect_format fmt = WC_FORMAT_AUTO;
-	const char *out_dir = "detect-out", *plot = NULL;
+	const char *out_dir = "detect-out", *plot = NULL, *log_format = NULL;
 	int quiet = 0, c;
 	optind = 1;
 	opterr = 0;
@@ -151,6 +154,9 @@ int cmd_detect(int argc, char **argv)
 		case 'k':
 			opt.keep_going = true;
 			break;
+		case 'L':
+			log_format = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -178,6 +184,8 @@ int cmd_detect(int argc, char **argv)
 
 	wc_detect *d = wc_detect_new(&opt);
 	wc_error err = {0};
+	if (log_format != NULL)
+		wc_detect_set_log_format(d, log_format, &err);
 	for (int i = optind; i < argc && err.code == 0; i++)
 		wc_detect_file(d, argv[i], fmt, &err);
 	if (err.code == 0)

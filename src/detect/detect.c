@@ -96,10 +96,21 @@ wc_detect *wc_detect_new(const wc_detect_options *opt)
 	return d;
 }
 
+int wc_detect_set_log_format(wc_detect *d, const char *spec, wc_error *err)
+{
+	struct wc_logfmt *f;
+	if (wc_logfmt_compile(spec, &f, err) != 0)
+		return -1;
+	wc_logfmt_free(d->logfmt);
+	d->logfmt = f;
+	return 0;
+}
+
 void wc_detect_free(wc_detect *d)
 {
 	if (d == NULL)
 		return;
+	wc_logfmt_free(d->logfmt);
 	wc_detect_capture_free(d);
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		wc_detect_free(d->workers[i]);

@@ -129,6 +129,15 @@ const char *wc_detect_kind_name(int kind);
 int wc_detect_format_parse(const char *s, wc_detect_format *f);
 const char *wc_detect_format_name(wc_detect_format f);
 
+/*
+ * Reads every later log (not captures) with a custom line format: an Apache
+ * LogFormat string ("%h %l %u %t \"%r\" %>s %b"; a string with a '%') or an
+ * nginx log_format one ("$remote_addr - $remote_user [$time_local] ...").
+ * It must name the client, the time and the request. An unknown directive
+ * or variable is WC_EXIT_USAGE naming it. Directives: docs/detect.md.
+ */
+int wc_detect_set_log_format(wc_detect *d, const char *spec, wc_error *err);
+
 /* Reads one input ("-" is stdin), plain or gzip. AUTO sniffs the file. A file
  * that cannot be opened, or a capture libpcap rejects, is WC_EXIT_USAGE. */
 int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err);

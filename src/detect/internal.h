@@ -92,6 +92,8 @@ struct wc_detect {
 	/* Contexts for the other threads reading a log; merged by finish. */
 	wc_detect *workers[WC_DETECT_MAX_THREADS - 1];
 
+	struct wc_logfmt *logfmt; /* --log-format, or NULL */
+
 	/* Tests only: called after each chunk of a file is read, to change the
 	 * file under the reader (truncate it, as logrotate's copytruncate does). */
 	void (*after_chunk)(void *arg);
@@ -102,6 +104,52 @@ struct wc_detect {
 	size_t nsorted;
 	wc_detect_timeline tl;
 };
+
+/* --log-format (logformat.c): what a field of a custom log line holds. */
+enum wc_lf_role {
+	WC_LF_LITERAL,	   /* text that must be there */
+	WC_LF_SKIP,	   /* a field not needed */
+	WC_LF_CLIENT,	   /* %h %a $remote_addr */
+	WC_LF_REQUEST,	   /* %r $request: "GET /x HTTP/1.0" */
+	WC_LF_PATH,	   /* %U $uri */
+	WC_LF_QUERY,	   /* %q: "?a=b" or "" */
+	WC_LF_ARGS,	   /* $args: "a=b" or "-" */
+	WC_LF_REQUEST_URI, /* $request_uri: "/x?a=b" */
+	WC_LF_TIME_APACHE, /* %t: "[19/Jul/2001:12:34:56 -0700]" */
+	WC_LF_TIME_LOCAL,  /* $time_local: the same without brackets */
+	WC_LF_TIME_ISO,	   /* $time_iso8601: "2001-07-19T12:34:56+00:00" */
+	WC_LF_TIME_MSEC,   /* $msec: "995544896.123" */
+	WC_LF_ROLES
+};
+#define WC_LF_MAX_TOKENS 96
+
+struct wc_lf_token {
+	enum wc_lf_role role;
+	const char *lit; /* WC_LF_LITERAL: the text (owned) */
+	size_t len;
+};
+
+/* A compiled --log-format. */
+struct wc_logfmt {
+	bool nginx;
+	int n;
+	struct wc_lf_token tok[WC_LF_MAX_TOKENS];
+};
+
+/* Where a line's field of each role lies (set false when absent). */
+struct wc_lf_span {
+	const char *p;
+	size_t n;
+	bool set;
+};
+
+/* Compiles an Apache LogFormat (it has a '%') or nginx log_format string;
+ * WC_EXIT_USAGE naming the unknown directive or missing field. */
+int wc_logfmt_compile(const char *spec, struct wc_logfmt **out, wc_error *err);
+void wc_logfmt_free(struct wc_logfmt *f);
+/* Cuts a line into fields; -1 with *why when it does not match. */
+int wc_logfmt_split(const struct wc_logfmt *f, const char *p, size_t n,
+		    struct wc_lf_span span[WC_LF_ROLES], const char **why);
 
 /* Counts one request (or connection) of a kind from addr at t. */
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,

@@ -30,6 +30,7 @@ struct logr {
 	wc_detect *d;
 	const char *name;
 	wc_detect_format fmt;
+	const struct wc_logfmt *lf; /* --log-format: read every line with it */
 	uint64_t lineno;
 	char dcache[11]; /* the last Apache date text ("19/Jul/2001") and its day */
 	wc_time day;
@@ -116,7 +117,7 @@ static bool civil_to_time(int y, int mo, int dd, int h, int mi, int s, wc_time *
 static bool apache_time(struct logr *r, const char *p, wc_time *t)
 {
 	if (p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':' ||
-	    p[20] != ' ' || (p[21] != '+' && p[21] != '-') || p[26] != ']')
+	    p[20] != ' ' || (p[21] != '+' && p[21] != '-'))
 		return false;
 	if (!r->dvalid || memcmp(r->dcache, p, 11) != 0) {
 		int dd = d2(p), mo = month3(p + 3), y = d4(p + 7);
@@ -138,6 +139,33 @@ static bool apache_time(struct logr *r, const char *p, wc_time *t)
 }
 
 /*
+ * Apache's vhost_combined puts "HOST:PORT " before the client: four words
+ * before the time where common and combined have three. Then the client is
+ * the second word.
+ */
+static void vhost_client(const char *p, const char *br, const char **cli, size_t *clen)
+{
+	const char *w[5];
+	int nw = 0;
+	for (const char *q = p; q < br && nw < 5;) {
+		w[nw++] = q;
+		const char *sp = memchr(q, ' ', (size_t)(br - q));
+		if (sp == NULL)
+			return;
+		q = sp + 1;
+	}
+	if (nw != 4 || w[1] - w[0] < 3)
+		return;
+	const char *port = w[1] - 2; /* the first word's last character */
+	while (port > w[0] && *port >= '0' && *port <= '9')
+		port--;
+	if (*port != ':' || port == w[1] - 2 || w[2] - w[1] < 2)
+		return;
+	*cli = w[1];
+	*clen = (size_t)(w[2] - w[1] - 1);
+}
+
+/*
  * One line of the common or combined format:
  *   CLIENT IDENT USER [TIME] "METHOD TARGET VERSION" STATUS BYTES ["REFERER" "AGENT"]
  * Only what classification needs is read: the client, the time, and the
@@ -150,11 +178,16 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 	if (sp == NULL || sp == p)
 		return bad(r, "expected 'CLIENT IDENT USER [TIME] \"REQUEST\" ...'");
 	const char *br = sp + 1;
+	const char *cli = p;
+	size_t clen = (size_t)(sp - p);
 	if (!(end - br > 5 && br[0] == '-' && br[1] == ' ' && br[2] == '-' && br[3] == ' ' &&
-	      br[4] == '[' && (br += 4))) /* "- - [" is by far the commonest */
+	      br[4] == '[' && (br += 4))) { /* "- - [" is by far the commonest */
 		br = memchr(sp, '[', (size_t)(end - sp));
+		if (br != NULL)
+			vhost_client(p, br, &cli, &clen);
+	}
 	wc_time t;
-	if (br == NULL || end - br < 31 || !apache_time(r, br + 1, &t))
+	if (br == NULL || end - br < 31 || br[27] != ']' || !apache_time(r, br + 1, &t))
 		return bad(r, "expected a time like [19/Jul/2001:12:34:56 -0700]");
 	if (br[28] != ' ' || br[29] != '"')
 		return bad(r, "expected a quoted request after the time");
@@ -185,7 +218,101 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 					     &probe)
 		  : wc_detect_classify_probe(tgt, (size_t)(pe - tgt), "", 0, &probe);
 	if (k >= 0)
-		wc_detect_record_probe(r->d, p, (size_t)(sp - p), k, probe, t, 1);
+		wc_detect_record_probe(r->d, cli, clen, k, probe, t, 1);
+}
+
+/* "2001-07-19T12:34:56+00:00" (nginx's $time_iso8601). */
+static bool iso_time(const char *p, size_t n, wc_time *t)
+{
+	if (n != 25 || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':' ||
+	    (p[19] != '+' && p[19] != '-') || p[22] != ':')
+		return false;
+	int oh = d2(p + 20), om = d2(p + 23);
+	if (oh < 0 || om < 0 || om > 59 ||
+	    !civil_to_time(d4(p), d2(p + 5), d2(p + 8), d2(p + 11), d2(p + 14), d2(p + 17), t))
+		return false;
+	int64_t off = (int64_t)oh * 3600 + om * 60;
+	*t -= p[19] == '+' ? off : -off;
+	return true;
+}
+
+/* "995544896.123" (nginx's $msec): whole seconds since the epoch. */
+static bool msec_time(const char *p, size_t n, wc_time *t)
+{
+	wc_time v = 0;
+	size_t i = 0;
+	for (; i < n && p[i] >= '0' && p[i] <= '9' && i < 12; i++)
+		v = v * 10 + (p[i] - '0');
+	if (i == 0 || (i < n && p[i] != '.'))
+		return false;
+	*t = v;
+	return true;
+}
+
+static bool custom_time(struct logr *r, const struct wc_lf_span *sp, wc_time *t)
+{
+	if (sp[WC_LF_TIME_APACHE].set)
+		return sp[WC_LF_TIME_APACHE].p[0] == '[' && sp[WC_LF_TIME_APACHE].p[27] == ']' &&
+		       apache_time(r, sp[WC_LF_TIME_APACHE].p + 1, t);
+	if (sp[WC_LF_TIME_LOCAL].set)
+		return apache_time(r, sp[WC_LF_TIME_LOCAL].p, t);
+	if (sp[WC_LF_TIME_ISO].set)
+		return iso_time(sp[WC_LF_TIME_ISO].p, sp[WC_LF_TIME_ISO].n, t);
+	return msec_time(sp[WC_LF_TIME_MSEC].p, sp[WC_LF_TIME_MSEC].n, t);
+}
+
+/* The request's kind from whichever fields the format has; -2 for none. */
+static int custom_kind(const struct wc_lf_span *sp, int *probe)
+{
+	if (sp[WC_LF_REQUEST].set)
+		return wc_detect_classify_request_line(sp[WC_LF_REQUEST].p, sp[WC_LF_REQUEST].n,
+						       probe);
+	const char *path, *q = "";
+	size_t plen, qlen = 0;
+	if (sp[WC_LF_REQUEST_URI].set) {
+		path = sp[WC_LF_REQUEST_URI].p;
+		plen = sp[WC_LF_REQUEST_URI].n;
+		const char *qm = memchr(path, '?', plen);
+		if (qm) {
+			q = qm + 1;
+			qlen = plen - (size_t)(qm + 1 - path);
+			plen = (size_t)(qm - path);
+		}
+	} else {
+		path = sp[WC_LF_PATH].p;
+		plen = sp[WC_LF_PATH].n;
+		const struct wc_lf_span *a =
+			sp[WC_LF_QUERY].set ? &sp[WC_LF_QUERY] : &sp[WC_LF_ARGS];
+		if (a->set && a->n > 0 && !(a->n == 1 && a->p[0] == '-')) {
+			q = a->p + (a->p[0] == '?');
+			qlen = a->n - (a->p[0] == '?');
+		}
+	}
+	if (plen == 0 || (plen == 1 && path[0] == '-'))
+		return -2;
+	return wc_detect_classify_probe(path, plen, q, qlen, probe);
+}
+
+/* A line in the user's --log-format. */
+static void custom_line(struct logr *r, const char *p, size_t n)
+{
+	struct wc_lf_span sp[WC_LF_ROLES];
+	const char *why;
+	if (wc_logfmt_split(r->lf, p, n, sp, &why) != 0)
+		return bad(r, why);
+	wc_time t;
+	if (!custom_time(r, sp, &t))
+		return bad(r, "expected a time in the shape --log-format gives");
+	if (sp[WC_LF_CLIENT].n == 0)
+		return bad(r, "an empty client address");
+	int probe;
+	int k = custom_kind(sp, &probe);
+	if (k == -2)
+		return;
+	r->d->st.requests++;
+	if (k >= 0)
+		wc_detect_record_probe(r->d, sp[WC_LF_CLIENT].p, sp[WC_LF_CLIENT].n, k, probe, t,
+				       1);
 }
 
 /* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
@@ -371,6 +498,8 @@ static void log_line(struct logr *r, const char *p, size_t n)
 		return;
 	}
 	r->ndata++;
+	if (r->lf != NULL)
+		return custom_line(r, p, n);
 	switch (r->fmt) {
 	case WC_FORMAT_IIS:
 		iis_line(r, p, n);
@@ -437,7 +566,8 @@ static void logr_init(struct logr *r, wc_detect *d, const char *name, wc_detect_
 	memset(r, 0, sizeof *r);
 	r->d = d;
 	r->name = name;
-	r->fmt = fmt;
+	r->lf = d->logfmt;
+	r->fmt = r->lf ? WC_FORMAT_APACHE : fmt; /* no state between lines */
 	r->f_date = r->f_time = r->f_cip = r->f_stem = r->f_query = r->f_uri = -1;
 }
 
@@ -542,7 +672,8 @@ static int check_unparseable(struct logr *r, wc_error *err)
 {
 	if (r->nbad == 0 || r->nbad * 2 <= r->ndata)
 		return 0;
-	const char *what = r->fmt == WC_FORMAT_IIS     ? "IIS W3C"
+	const char *what = r->lf		       ? "--log-format"
+			   : r->fmt == WC_FORMAT_IIS   ? "IIS W3C"
 			   : r->fmt == WC_FORMAT_ERROR ? "Apache error log"
 						       : "Apache/nginx access log";
 	unsigned long long nbad = r->nbad, ndata = r->ndata;
