@@ -749,8 +749,10 @@ static int input_open(struct input *in, const char *path, wc_error *err)
 				    strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* stdin may be a file already partly read: count from here. */
+		off_t at = lseek(fd, 0, SEEK_CUR);
 		in->regular = true;
-		in->size0 = (uint64_t)st.st_size;
+		in->size0 = (uint64_t)st.st_size - (at > 0 && at <= st.st_size ? (uint64_t)at : 0);
 	}
 	in->gz = gzdopen(fd, "rb");
 	if (in->gz == NULL) {
