@@ -7,10 +7,9 @@
 #   make deps       apt-get only the packages whose pkg-config check fails
 #   make fuzz       libFuzzer targets for detect, FUZZ_TIME seconds each (make test runs it)
 
-PKGS      := gsl inih jansson plplot cmocka libpcap zlib
+PKGS      := gsl jansson plplot cmocka libpcap zlib
 # pkg-config name → Debian package
 DEB_gsl     := libgsl-dev
-DEB_inih    := libinih-dev
 DEB_jansson := libjansson-dev
 DEB_plplot  := libplplot-dev plplot-driver-cairo
 DEB_cmocka  := libcmocka-dev
@@ -25,8 +24,8 @@ SAN     := -O1 -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-re
            -fno-omit-frame-pointer
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
-PCFLAGS = $(shell pkg-config --cflags gsl inih jansson plplot libpcap zlib 2>/dev/null)
-PCLIBS  = $(shell pkg-config --libs gsl inih jansson plplot libpcap zlib 2>/dev/null) -lm
+PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib 2>/dev/null)
+PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib 2>/dev/null) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
@@ -48,7 +47,7 @@ build: build/wormcast
 deps:
 	@missing=""; for p in $(PKGS); do \
 	  pkg-config --exists $$p 2>/dev/null || case $$p in \
-	    gsl) missing="$$missing $(DEB_gsl)";; inih) missing="$$missing $(DEB_inih)";; \
+	    gsl) missing="$$missing $(DEB_gsl)";; \
 	    jansson) missing="$$missing $(DEB_jansson)";; plplot) missing="$$missing $(DEB_plplot)";; \
 	    cmocka) missing="$$missing $(DEB_cmocka)";; libpcap) missing="$$missing $(DEB_libpcap)";; \
 	    zlib) missing="$$missing $(DEB_zlib)";; esac; done; \

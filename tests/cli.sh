@@ -430,8 +430,11 @@ if [ "$line" = "codered 8 6 2001-07-19T17:05:00Z 2001-09-18T13:00:03Z" ]; then
 else
 	fail "detect summary codered line" "'$line'"
 fi
-if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 3 ]; then
-	pass "detect finds Nimda in all three formats"
+# Nimda: 203.0.113.5 (access and error logs) and 192.0.2.52 (IIS); 192.0.2.10
+# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (issue 13).
+if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 2 ] &&
+	grep -q '^192\.0\.2\.10,.*,exe-probe$' det/sources.csv; then
+	pass "detect finds Nimda in all three formats, a lone root.exe probe is an exe-probe"
 else
 	fail "detect nimda rows" "$(grep -c ',nimda$' det/sources.csv)"
 fi
@@ -859,12 +862,152 @@ check_scen_bad "a bad line in a history file" \
 	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
 rm -f "$T/i13/w/bad.csv"
 
+# --- issue 13: detect ---
+cd "$T" || exit 2
+mkdir det13 || exit 2
+cd det13 || exit 2
+# One Code Red request line: /default.ida? + 224 N + %u escapes.
+CR="/default.ida?$(printf 'N%.0s' $(seq 224))%u9090%u6858%ucbd3%u7801=a"
+# a.log: 2,000 Code Red lines of 19 July 2001 (660 kB: split among threads);
+# b.log: the same day, with one line dated 19 July 1990 in its middle.
+awk -v cr="$CR" 'BEGIN { for (i = 0; i < 2000; i++)
+	printf "192.0.2.%d - - [19/Jul/2001:%02d:%02d:00 +0000] \"GET %s HTTP/1.0\" 404 1\n",
+		i % 250, int(i / 60) % 24, i % 60, cr }' >a.log
+awk -v cr="$CR" 'BEGIN { for (i = 0; i < 2000; i++) {
+	y = i == 1500 ? 1990 : 2001
+	printf "198.51.100.%d - - [19/Jul/%d:%02d:%02d:00 +0000] \"GET %s HTTP/1.0\" 404 1\n",
+		i % 250, y, int(i / 60) % 24, i % 60, cr } }' >b.log
+"$WC" detect b.log --bin 600 --threads 2 --out stray600 >stray600.out 2>stray600.err
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e stray600 ] &&
+	grep -qF "wormcast: requests from 1990-07-19T01:00:00Z (b.log) to 2001-07-19T23:59:00Z (b.log) make" stray600.err &&
+	grep -qF "give --bin 1325 or more" stray600.err; then
+	pass "detect: a 1990 line among 2001 lines with --bin 600 exits 2 naming it, no crash"
+else
+	fail "detect stray 1990 line, --bin 600" "exit $rc: $(head -n 2 stray600.err)"
+fi
+"$WC" detect b.log --threads 2 --out stray --quiet >/dev/null 2>stray.err
+rc=$?
+if [ $rc -eq 0 ] && [ "$(sed -n 2p stray/timeline.csv | cut -d, -f1-4)" = "1990-07-19T02:00:00Z,1,1,1" ] &&
+	[ "$(tail -n 1 stray/timeline.csv | cut -d, -f1,4)" = "2001-07-20T00:00:00Z,250" ]; then
+	pass "detect: the same 1990 line with hourly bins is counted, timeline from 1990"
+else
+	fail "detect stray 1990 line, hourly" "exit $rc: $(head -n 2 stray.err)"
+fi
+# The same inputs in both orders on 1 and 2 threads: byte-identical outputs,
+# and the same refusal when the bins do not fit.
+same=1
+for v in "1 a.log b.log" "2 a.log b.log" "1 b.log a.log" "2 b.log a.log"; do
+	set -- $v
+	n=$1
+	shift
+	"$WC" detect "$@" --threads "$n" --out "ord-$n-$1" 2>/dev/null | grep -v '^wrote ' \
+		>"ord-$n-$1.out" || same=0
+	"$WC" detect "$@" --threads "$n" --bin 1 --out "ord1-$n-$1" >/dev/null 2>"ord1-$n-$1.err"
+	[ $? -eq 2 ] || same=0
+done
+for f in sources.csv timeline.csv timeline-codered.csv; do
+	for o in ord-2-a.log ord-1-b.log ord-2-b.log; do
+		cmp -s "ord-1-a.log/$f" "$o/$f" || same=0
+	done
+done
+for o in 2-a.log 1-b.log 2-b.log; do
+	cmp -s ord-1-a.log.out "ord-$o.out" || same=0
+	cmp -s ord1-1-a.log.err "ord1-$o.err" || same=0
+done
+if [ $same -eq 1 ] && [ "$(tail -n 1 ord-1-a.log/timeline.csv | cut -d, -f4)" = 500 ]; then
+	pass "detect: files in either order, 1 or 2 threads: identical outputs and refusals"
+else
+	fail "detect order/threads" "$(head -n 1 ord1-1-a.log.err)"
+fi
+
+# The plot of a full day, in minutes and in seconds (00:00 to 23:59: 1,440 and
+# 86,341 rows; under ASan when make test runs this with build/san/wormcast).
+for b in 60 1; do
+	want=$((b == 60 ? 1440 : 86341))
+	"$WC" detect a.log --bin $b --plot "day$b.png" --out "day$b" --quiet >/dev/null 2>"day$b.err"
+	rc=$?
+	magic=$(od -An -tx1 -N8 "day$b.png" 2>/dev/null | tr -d ' \n')
+	rows=$(($(wc -l <"day$b/timeline.csv") - 1))
+	if [ $rc -eq 0 ] && [ "$magic" = "89504e470d0a1a0a" ] &&
+		[ $rows -eq $want ]; then
+		pass "detect --plot on a full day of --bin $b rows ($rows) writes a PNG"
+	else
+		fail "detect --plot, a full day of --bin $b" "exit $rc, $rows rows: $(head -n 3 "day$b.err")"
+	fi
+done
+
+# Apache lines after '#' comments are Apache lines, not a W3C log.
+{
+	echo "# exported from the load balancer"
+	head -n 3 a.log
+} >commented.log
+"$WC" detect commented.log --out commented >commented.out 2>commented.err
+rc=$?
+line=$(grep -E '^codered ' commented.out | tr -s ' ' | cut -d' ' -f1-3)
+if [ $rc -eq 0 ] && [ "$line" = "codered 3 3" ] && [ ! -s commented.err ]; then
+	pass "detect: an Apache log starting with # comments is read as Apache"
+else
+	fail "detect commented Apache log" "exit $rc: '$line' $(head -n 1 commented.err)"
+fi
+# A file most of whose lines cannot be read: exit 2 naming it, unless --keep-going.
+{
+	head -n 1 a.log
+	printf 'not a log line\nnor this\n'
+} >junk.log
+"$WC" detect junk.log --out junk >junk.out 2>junk.err
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e junk ] &&
+	grep -qF "wormcast: junk.log: 2 of 3 lines are not Apache/nginx access log lines (line 2: " junk.err; then
+	pass "detect: a file most of whose lines are unparseable exits 2 naming it"
+else
+	fail "detect mostly unparseable" "exit $rc: $(head -n 1 junk.err)"
+fi
+"$WC" detect junk.log --keep-going --out junkk >junkk.out 2>junkk.err
+rc=$?
+if [ $rc -eq 0 ] && [ "$(wc -l <junkk/sources.csv)" -eq 2 ] &&
+	grep -qF "wormcast: warning: junk.log: 2 of 3 lines are not Apache/nginx access log lines; counting the rest (--keep-going)" junkk.err; then
+	pass "detect --keep-going reads it and warns"
+else
+	fail "detect --keep-going" "exit $rc: $(head -n 3 junkk.err)"
+fi
+# vhost_combined: the client is the word after HOST:PORT.
+sed 's/^/www.example.com:80 /' a.log | head -n 3 >vhost.log
+"$WC" detect vhost.log --out vhost --quiet >/dev/null 2>vhost.err
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cut -d, -f1 vhost/sources.csv | sed -n 2,4p | tr '\n' ' ')" = "192.0.2.0 192.0.2.1 192.0.2.2 " ]; then
+	pass "detect reads Apache's vhost_combined, the client after HOST:PORT"
+else
+	fail "detect vhost_combined" "exit $rc: $(sed -n 2p vhost/sources.csv)"
+fi
+# --log-format: an nginx log_format with $request_time after the agent, and an
+# unknown Apache directive.
+sed 's/$/ "-" "curl" 0.003/' a.log | head -n 3 >nginx.log
+"$WC" detect nginx.log --out nginx --quiet --log-format \
+	'$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time' \
+	>/dev/null 2>nginx.err
+rc=$?
+if [ $rc -eq 0 ] && cmp -s nginx/sources.csv vhost/sources.csv && [ ! -s nginx.err ]; then
+	pass "detect --log-format reads an nginx log_format"
+else
+	fail "detect --log-format nginx" "exit $rc: $(head -n 2 nginx.err)"
+fi
+"$WC" detect a.log --out lfbad --log-format '%h %Z %t "%r"' >/dev/null 2>lfbad.err
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e lfbad ] &&
+	grep -qF "wormcast: --log-format: unknown directive '%Z' at character 4 of '%h %Z %t \"%r\"'" lfbad.err; then
+	pass "detect --log-format with an unknown directive exits 2 naming it"
+else
+	fail "detect --log-format unknown directive" "exit $rc: $(head -n 1 lfbad.err)"
+fi
+cd .. || exit 2
+
 # --- issue 13: plots ---
 # A whole day (10:00 to 06:00 the next day, 1,201 rows) at reduced scale, with
 # the plot, so the sanitized binary draws every row and every history point;
 # a warning from the sanitizers or PLplot/Pango on stderr fails the check.
 # The historical points say what they are: Code Red v2's are lower bounds.
-mkdir plots && cd plots || exit 2
+cd "$T" && mkdir plots && cd plots || exit 2
 "$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
 	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --out day \
 	--plot day.png >day.out 2>day.err

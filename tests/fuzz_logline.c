@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: the log-line parsers and the request classifier.
- * The first byte picks the format (auto, apache, iis, error); the rest is a
- * whole log. Every input must be read without a crash, a leak or undefined
- * behaviour, and every line must be counted as parsed or unparseable.
+ * The first byte picks the format (auto, apache, iis, error) and, in its
+ * top two bits, a --log-format layout or none; the rest is a whole log.
+ * Every input must be read without a crash, a leak or undefined behaviour,
+ * and every line must be counted as parsed or unparseable.
  * Corpus: tests/corpus/logline (make fuzz runs it for a bounded time).
  */
 #include <stdint.h>
@@ -24,6 +25,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.bin = 3600 * (1 + (data[0] >> 2));
 	wc_detect *d = wc_detect_new(&opt);
 	wc_error err = {0};
+	/* The top two bits of the first byte: read with one of three --log-format
+	 * layouts (Apache, nginx, nginx with times and the URI apart). */
+	static const char *const layouts[3] = {
+		"%v:%p %h %l %u %t \\\"%r\\\" %>s %b \"%{Referer}i\" \"%{User-agent}i\" %D",
+		"$remote_addr - $remote_user [$time_local] \"$request\" $status $http_x",
+		"$time_iso8601 $remote_addr $uri $args $msec \"$request_uri\"",
+	};
+	if ((data[0] >> 6) != 0 &&
+	    wc_detect_set_log_format(d, layouts[(data[0] >> 6) - 1], &err) != 0)
+		abort();
 	/* A copy of exactly size-1 bytes, so reading past the end is caught. */
 	size_t n = size - 1;
 	char *buf = malloc(n ? n : 1);

@@ -112,14 +112,18 @@ static void request_lines_with_and_without_version(void **state)
 {
 	(void)state;
 	char b[1024], line[1100];
+	int probe;
 	snprintf(line, sizeof line, "GET %s HTTP/1.0", codered_target('N', 224, b, sizeof b));
-	assert_int_equal(wc_detect_classify_request_line(line, strlen(line)), WC_KIND_CODERED);
+	assert_int_equal(wc_detect_classify_request_line(line, strlen(line), &probe),
+			 WC_KIND_CODERED);
 	snprintf(line, sizeof line, "GET %s", codered_target('X', 224, b, sizeof b));
-	assert_int_equal(wc_detect_classify_request_line(line, strlen(line)), WC_KIND_CODERED2);
-	assert_int_equal(wc_detect_classify_request_line("GET / HTTP/1.0", 14), WC_KIND_NONE);
-	assert_int_equal(wc_detect_classify_request_line("-", 1), -2);
-	assert_int_equal(wc_detect_classify_request_line("\x16\x03\x01 x", 5), -2);
-	assert_int_equal(wc_detect_classify_request_line("get / HTTP/1.0", 14), -2);
+	assert_int_equal(wc_detect_classify_request_line(line, strlen(line), &probe),
+			 WC_KIND_CODERED2);
+	assert_int_equal(wc_detect_classify_request_line("GET / HTTP/1.0", 14, &probe),
+			 WC_KIND_NONE);
+	assert_int_equal(wc_detect_classify_request_line("-", 1, &probe), -2);
+	assert_int_equal(wc_detect_classify_request_line("\x16\x03\x01 x", 5, &probe), -2);
+	assert_int_equal(wc_detect_classify_request_line("get / HTTP/1.0", 14, &probe), -2);
 }
 
 static wc_detect *run_files(const char *const *files, int n, wc_time bin)
@@ -186,7 +190,10 @@ static void apache_log_counts_per_kind(void **state)
 	/* -0700 and +0200 offsets come out in UTC. */
 	expect_kind(d, WC_KIND_CODERED, 4, 3, "2001-07-19T17:05:00Z", "2001-08-04T01:30:00Z");
 	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T01:00:00Z", "2001-08-04T01:00:00Z");
-	expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:00:00Z", "2001-09-18T14:00:00Z");
+	/* 203.0.113.5 sent three of Nimda's probes (two paths); 192.0.2.10
+	 * asked for /MSADC/root.exe alone: Code Red II's backdoor, a probe. */
+	expect_kind(d, WC_KIND_NIMDA, 3, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
+	expect_kind(d, WC_KIND_EXE_PROBE, 1, 1, "2001-09-18T14:00:00Z", "2001-09-18T14:00:00Z");
 	expect_kind(d, WC_KIND_IDA_PROBE, 3, 3, "2001-09-18T14:10:00Z", "2001-09-18T14:30:00Z");
 	expect_kind(d, WC_KIND_SCANNER, 0, 0, NULL, NULL);
 	const wc_detect_stats *st = wc_detect_get_stats(d);
@@ -262,7 +269,9 @@ static void timeline_bins_new_and_cumulative_sources(void **state)
 	 * 198.51.100.7 (II, then v2) count once each. */
 	assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 4);
 	assert_int_equal(tl->kind[WC_KIND_CODERED][tl->n - 1].cumulative_sources, 3);
-	assert_int_equal(tl->kind[WC_KIND_NIMDA][tl->n - 1].cumulative_sources, 2);
+	assert_int_equal(tl->kind[WC_KIND_NIMDA][tl->n - 1].cumulative_sources, 1);
+	assert_int_equal(tl->kind[WC_KIND_EXE_PROBE][tl->n - 1].cumulative_sources, 1);
+	assert_int_equal(tl->kind[WC_KIND_EXE_PROBE][tl->n - 1].requests, 1);
 	assert_int_equal(tl->kind[WC_KIND_IDA_PROBE][tl->n - 1].cumulative_sources, 3);
 	uint64_t req = 0, newsrc = 0;
 	for (size_t i = 0; i < tl->n; i++) {
@@ -272,7 +281,7 @@ static void timeline_bins_new_and_cumulative_sources(void **state)
 			assert_true(tl->all[i].cumulative_sources >=
 				    tl->all[i - 1].cumulative_sources);
 	}
-	assert_int_equal(req, 4 + 1 + 4);
+	assert_int_equal(req, 4 + 1 + 3);
 	assert_int_equal(newsrc, 4);
 
 	char *buf = NULL;
@@ -297,6 +306,175 @@ static char *sources_text(const wc_detect *d)
 	assert_int_equal(wc_report_detect_timeline_csv(m, d, -1), 0);
 	fclose(m);
 	return buf;
+}
+
+/* One request for Code Red II's backdoor (/scripts/root.exe?/c+dir) is a
+ * scanner's probe, not Nimda (0.1 counted it as Nimda); Nimda is two or more
+ * of its distinct paths from one source, wherever in the input they are. */
+static void single_backdoor_probe_is_not_nimda(void **state)
+{
+	(void)state;
+	static const char a[] =
+		"192.0.2.1 - - [18/Sep/2001:13:00:00 +0000] \"GET /scripts/root.exe?/c+dir\" 404 "
+		"1\n"
+		"192.0.2.2 - - [18/Sep/2001:13:10:00 +0000] \"GET /MSADC/root.exe?/c+dir\" 404 1\n"
+		"192.0.2.2 - - [18/Sep/2001:14:10:00 +0000] \"GET /MSADC/root.exe?/c+dir\" 404 1\n"
+		"192.0.2.3 - - [18/Sep/2001:13:20:00 +0000] \"GET /scripts/root.exe?/c+dir\" 404 "
+		"1\n"
+		"192.0.2.3 - - [18/Sep/2001:13:20:01 +0000] \"GET /MSADC/root.exe?/c+dir\" 404 1\n";
+	/* 192.0.2.4's second probe is in another log. */
+	static const char b1[] = "192.0.2.4 - - [18/Sep/2001:15:00:00 +0000] \"GET "
+				 "/c/winnt/system32/cmd.exe?/c+dir\" 404 1\n";
+	static const char b2[] = "192.0.2.4 - - [18/Sep/2001:15:00:01 +0000] \"GET "
+				 "/d/winnt/system32/cmd.exe?/c+dir\" 404 1\n";
+	char *text[2];
+	for (int order = 0; order < 2; order++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		const char *logs[3] = {a, b1, b2};
+		for (int i = 0; i < 3; i++) {
+			const char *l = logs[order ? 2 - i : i];
+			assert_int_equal(
+				wc_detect_log_buffer(d, "x", WC_FORMAT_AUTO, l, strlen(l), &err),
+				0);
+		}
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:20:00Z", "2001-09-18T15:00:01Z");
+		expect_kind(d, WC_KIND_EXE_PROBE, 3, 2, "2001-09-18T13:00:00Z",
+			    "2001-09-18T14:10:00Z");
+		/* Requests land in the bins of the kind their source turned out. */
+		const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+		assert_int_equal(tl->n, 3);
+		uint64_t want_nimda[3] = {2, 0, 2}, want_exe[3] = {2, 1, 0};
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(tl->kind[WC_KIND_NIMDA][i].requests, want_nimda[i]);
+			assert_int_equal(tl->kind[WC_KIND_EXE_PROBE][i].requests, want_exe[i]);
+			assert_int_equal(tl->all[i].requests, want_nimda[i]);
+		}
+		assert_int_equal(tl->all[2].cumulative_sources, 2);
+		text[order] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(text[0], text[1]);
+	assert_non_null(strstr(text[0], "192.0.2.1,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,"
+					"exe-probe\n"));
+	free(text[0]);
+	free(text[1]);
+}
+
+/* Reads log (one of Nimda's pairs of probes, Code Red, ...) with fmt as the
+ * --log-format (NULL: sniffed) and returns sources.csv's text. */
+static char *read_with_format(const char *spec, const char *log)
+{
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	if (spec != NULL)
+		assert_int_equal(wc_detect_set_log_format(d, spec, &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "f", WC_FORMAT_AUTO, log, strlen(log), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_sources_csv(m, d), 0);
+	fclose(m);
+	wc_detect_free(d);
+	return buf;
+}
+
+static const char nimda_pair_sources[] =
+	"source,first_seen,last_seen,requests,kind\n"
+	"192.0.2.4,2001-09-18T13:00:00Z,2001-09-18T13:00:01Z,2,nimda\n";
+
+/* Apache's vhost_combined ("%v:%p %h %l %u %t ..."): 0.1 took the virtual
+ * host for the client. The client is the word after HOST:PORT. */
+static void vhost_combined_is_recognised(void **state)
+{
+	(void)state;
+	static const char log[] =
+		"www.example.com:80 192.0.2.4 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+		"/scripts/root.exe?/c+dir HTTP/1.0\" 404 274 \"-\" \"-\"\n"
+		"www.example.com:443 192.0.2.4 - frank [18/Sep/2001:13:00:01 +0000] \"GET "
+		"/MSADC/root.exe?/c+dir HTTP/1.0\" 404 274 \"-\" \"-\"\n"
+		"shop.example.com:80 2001:db8::9 - - [18/Sep/2001:13:00:02 +0000] \"GET "
+		"/index.html HTTP/1.1\" 200 1 \"-\" \"Mozilla/5.0\"\n";
+	char *got = read_with_format(NULL, log);
+	assert_string_equal(got, nimda_pair_sources);
+	free(got);
+	/* An IPv6 client without a vhost is still a client, not a HOST:PORT. */
+	static const char v6[] = "2001:db8::4 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				 "/NULL.ida HTTP/1.0\" 404 1\n";
+	got = read_with_format(NULL, v6);
+	assert_string_equal(got, "source,first_seen,last_seen,requests,kind\n"
+				 "2001:db8::4,2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,"
+				 "ida-probe\n");
+	free(got);
+}
+
+/* --log-format: Apache LogFormat and nginx log_format strings, each read to
+ * the exact sources.csv; unknown directives refused by name. */
+static void log_format_apache_and_nginx(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *log;
+	} cases[] = {
+		/* Apache: a quoted agent with \" inside, a field after it. */
+		{"%h %t \\\"%r\\\" %>s \"%{User-agent}i\" %D",
+		 "192.0.2.4 [18/Sep/2001:15:00:00 +0200] \"GET /scripts/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 \"Mo \\\"z\\\" illa\" 1234\n"
+		 "192.0.2.4 [18/Sep/2001:15:00:01 +0200] \"GET /MSADC/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 \"-\" 99\n"},
+		/* Apache: path and query apart, the vhost and port first. */
+		{"%v:%p %a %l %u %t %m %U%q %H %>s %b %T",
+		 "www:80 192.0.2.4 - - [18/Sep/2001:13:00:00 +0000] GET /scripts/root.exe"
+		 "?/c+dir HTTP/1.0 404 1 0\n"
+		 "www:80 192.0.2.4 - - [18/Sep/2001:13:00:01 +0000] GET /MSADC/root.exe?/c+dir "
+		 "HTTP/1.0 404 1 0\n"},
+		/* nginx's combined plus $request_time. */
+		{"$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+		 "\"$http_referer\" \"$http_user_agent\" $request_time",
+		 "192.0.2.4 - - [18/Sep/2001:06:00:00 -0700] \"GET /scripts/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 1 \"-\" \"-\" 0.001\n"
+		 "192.0.2.4 - - [18/Sep/2001:06:00:01 -0700] \"GET /MSADC/root.exe?/c+dir "
+		 "HTTP/1.0\" 404 1 \"-\" \"-\" 0.002\n"},
+		/* nginx: ISO time, $uri and $args, $msec. */
+		{"$time_iso8601 $remote_addr $uri $args $msec",
+		 "2001-09-18T15:00:00+02:00 192.0.2.4 /scripts/root.exe /c+dir 1000818000.5\n"
+		 "2001-09-18T13:00:01+00:00 192.0.2.4 /MSADC/root.exe /c+dir 1000818001.0\n"},
+		{"$msec $remote_addr \"$request_uri\"",
+		 "1000818000.123 192.0.2.4 \"/scripts/root.exe?/c+dir\"\n"
+		 "1000818001.999 192.0.2.4 \"/MSADC/root.exe?/c+dir\"\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = read_with_format(cases[i].spec, cases[i].log);
+		assert_string_equal(got, nimda_pair_sources);
+		free(got);
+	}
+	static const struct {
+		const char *spec, *msg;
+	} bad[] = {
+		{"%h %Z %t \"%r\"",
+		 "--log-format: unknown directive '%Z' at character 4 of '%h %Z %t \"%r\"'"},
+		{"$remote_addr $foo [$time_local] \"$request\"",
+		 "--log-format: unknown variable '$foo' at character 14 of '$remote_addr $foo "
+		 "[$time_local] \"$request\"'"},
+		{"%h %l %u %>s", "--log-format: '%h %l %u %>s' needs the client (%h or "
+				 "$remote_addr), the time (%t or $time_local) and the request "
+				 "(%r or $request)"},
+		{"%h%u %t %r", "--log-format: two fields with nothing between them cannot be "
+			       "told apart in '%h%u %t %r'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		wc_detect *d = wc_detect_new(NULL);
+		wc_error err = {0};
+		assert_int_equal(wc_detect_set_log_format(d, bad[i].spec, &err), -1);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		assert_string_equal(err.msg, bad[i].msg);
+		wc_detect_free(d);
+	}
 }
 
 static void results_do_not_depend_on_file_order(void **state)
@@ -334,7 +512,7 @@ static void gzip_reads_like_plain(void **state)
 	const char *f[] = {path};
 	wc_detect *d = run_files(f, 1, 3600);
 	expect_kind(d, WC_KIND_CODERED, 4, 3, "2001-07-19T17:05:00Z", "2001-08-04T01:30:00Z");
-	expect_kind(d, WC_KIND_NIMDA, 4, 2, "2001-09-18T13:00:00Z", "2001-09-18T14:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 3, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
 	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 2);
 	wc_detect_free(d);
 	unlink(path);
@@ -375,13 +553,88 @@ static void buffer_sniffs_each_format(void **state)
 	assert_int_equal(wc_detect_log_buffer(d, "e6", WC_FORMAT_AUTO, err6, strlen(err6), &err),
 			 0);
 	assert_int_equal(wc_detect_finish(d, &err), 0);
-	expect_kind(d, WC_KIND_NIMDA, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:05:00Z");
+	/* One Nimda probe per source: exe-probe, not Nimda. */
+	expect_kind(d, WC_KIND_NIMDA, 0, 0, NULL, NULL);
+	expect_kind(d, WC_KIND_EXE_PROBE, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:05:00Z");
 	expect_kind(d, WC_KIND_IDA_PROBE, 2, 2, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
 	size_t ns;
 	const wc_detect_source *src = wc_detect_sources(d, &ns);
 	assert_int_equal(ns, 4);
-	assert_string_equal(src[3].addr, "2001:db8::7"); /* brackets and port dropped */
+	assert_string_equal(src[1].addr, "2001:db8::7"); /* brackets and port dropped */
 	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	wc_detect_free(d);
+}
+
+/* Apache lines after '#' comments: 0.1 took the file for a W3C log (every
+ * line "unparseable", 0 requests, exit 0). The first data line decides. */
+static void commented_apache_log_is_not_w3c(void **state)
+{
+	(void)state;
+	char cr[512], log[2048];
+	codered_target('N', 224, cr, sizeof cr);
+	snprintf(log, sizeof log,
+		 "# access log exported by the load balancer\n#\n"
+		 "192.0.2.7 - - [19/Jul/2001:13:00:00 +0000] \"GET %s HTTP/1.0\" 404 1\n"
+		 "192.0.2.8 - - [19/Jul/2001:13:05:00 +0000] \"GET / HTTP/1.0\" 200 1\n",
+		 cr);
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "c.log", WC_FORMAT_AUTO, log, strlen(log), &err),
+			 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, 4);
+	assert_int_equal(st->bad_lines, 0);
+	assert_int_equal(st->requests, 2);
+	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-07-19T13:00:00Z", "2001-07-19T13:00:00Z");
+	wc_detect_free(d);
+	/* A W3C log whose #Fields: comes after other directives is still one. */
+	static const char w3c[] = "#Software: Microsoft IIS 5.0\n#Version: 1.0\n"
+				  "#Fields: date time c-ip cs-uri-stem cs-uri-query\n"
+				  "2001-09-18 13:05:00 192.0.2.9 /x.ida -\n";
+	d = wc_detect_new(NULL);
+	assert_int_equal(wc_detect_log_buffer(d, "w", WC_FORMAT_AUTO, w3c, strlen(w3c), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-09-18T13:05:00Z", "2001-09-18T13:05:00Z");
+	wc_detect_free(d);
+}
+
+/* Most data lines unparseable: refused with the file, the counts and the
+ * first bad line, unless keep_going, which reads it and warns. */
+static void mostly_unparseable_log_is_refused(void **state)
+{
+	(void)state;
+	static const char log[] =
+		"# header\n"
+		"2001-07-19 13:00:00 192.0.2.7 GET /x.ida\n"
+		"2001-07-19 13:00:01 192.0.2.7 GET /y.ida\n"
+		"192.0.2.8 - - [19/Jul/2001:13:05:00 +0000] \"GET /NULL.ida HTTP/1.0\" 404 1\n"
+		"2001-07-19 13:00:02 192.0.2.7 GET /z.ida\n";
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "m.log", WC_FORMAT_APACHE, log, strlen(log), &err),
+			 -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_string_equal(err.msg,
+			    "m.log: 3 of 4 lines are not Apache/nginx access log lines (line 2: "
+			    "expected a time like [19/Jul/2001:12:34:56 -0700]): name the format "
+			    "with --format or --log-format, or give --keep-going to count what can "
+			    "be read");
+	wc_detect_free(d);
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.keep_going = true;
+	d = wc_detect_new(&opt);
+	wc_error_clear(&err);
+	assert_int_equal(wc_detect_log_buffer(d, "m.log", WC_FORMAT_APACHE, log, strlen(log), &err),
+			 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T13:05:00Z", "2001-07-19T13:05:00Z");
+	size_t nw;
+	const char *const *w = wc_detect_warnings(d, &nw);
+	assert_int_equal(nw, 1);
+	assert_string_equal(w[0], "m.log: 3 of 4 lines are not Apache/nginx access log lines; "
+				  "counting the rest (--keep-going)");
 	wc_detect_free(d);
 }
 
@@ -458,8 +711,8 @@ static void threads_do_not_change_results(void **state)
 	free(log);
 }
 
-/* A file larger than the 16 MB mapping window, with no line end on the
- * window's edge: read from the file, it gives what it gives from memory. */
+/* A file larger than two 8 MB read chunks, with no line end on a chunk's
+ * edge: read from the file, it gives what it gives from memory. */
 static void mapped_file_reads_like_memory(void **state)
 {
 	(void)state;
@@ -497,6 +750,145 @@ static void mapped_file_reads_like_memory(void **state)
 	assert_string_equal(text[0], text[1]);
 	free(text[0]);
 	free(text[1]);
+	free(log);
+	unlink(path);
+}
+
+/* 4000 Code Red lines of 19 July 2001, all of one length; the first line of
+ * the second thread's part (feed_chunk cuts after the line holding the
+ * middle byte) is dated 19 July 1990 instead. */
+static char *stray_log(size_t *len)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+	char cr[512];
+	codered_target('N', 224, cr, sizeof cr);
+	for (int i = 0; i < 4000; i++)
+		fprintf(m,
+			"192.0.2.%03d - - [19/Jul/2001:%02d:%02d:%02d +0000] \"GET %s HTTP/1.0\" "
+			"404 1\n",
+			i % 250, i / 3600, i / 60 % 60, i % 60, cr);
+	fclose(m);
+	char *cut = memchr(buf + *len / 2, '\n', *len / 2) + 1;
+	char *year = strstr(cut, "/2001:");
+	assert_non_null(year);
+	memcpy(year, "/1990:", 6);
+	assert_true(strncmp(cut, "192.0.2.", 8) == 0);
+	return buf;
+}
+
+/* One line dated 1990 among 2001 lines: kept when the timeline fits 2^18
+ * bins, refused with a message naming it when not; never a crash (0.1 read
+ * the source's first bin outside the bins it kept), never a dropped line. */
+static void stray_old_line_is_kept_or_refused(void **state)
+{
+	(void)state;
+	size_t len;
+	char *log = stray_log(&len);
+	char *text[2];
+	char msg[2][1024];
+	for (int threads = 2; threads >= 1; threads--) { /* 2 first: 0.1 crashed there */
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.threads = threads;
+		opt.bin = 600; /* 11 years of 10 minutes: 578,000 rows */
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		assert_int_equal(
+			wc_detect_log_buffer(d, "stray.log", WC_FORMAT_APACHE, log, len, &err), 0);
+		assert_int_equal(wc_detect_finish(d, &err), -1);
+		assert_int_equal(err.code, WC_EXIT_USAGE);
+		/* 1325 s bins: (hi - lo)/1325 + 2 = 262,007 rows at most. */
+		assert_string_equal(err.msg,
+				    "requests from 1990-07-19T00:33:21Z (stray.log) to "
+				    "2001-07-19T01:06:39Z (stray.log) make 578596 timeline rows of "
+				    "--bin 600 s, more than 262144: give --bin 1325 or more, or "
+				    "leave out the lines far from the rest");
+		snprintf(msg[threads - 1], sizeof msg[0], "%s", err.msg);
+		wc_detect_free(d);
+
+		opt.bin = 3600; /* 100,000 hourly rows: kept */
+		d = wc_detect_new(&opt);
+		assert_int_equal(
+			wc_detect_log_buffer(d, "stray.log", WC_FORMAT_APACHE, log, len, &err), 0);
+		assert_int_equal(wc_detect_finish(d, &err), 0);
+		assert_int_equal(wc_detect_get_stats(d)->kind_requests[WC_KIND_CODERED], 4000);
+		struct kind_summary k = summarize(d, WC_KIND_CODERED);
+		assert_int_equal(k.sources, 250);
+		assert_int_equal(k.last, T("2001-07-19T01:06:39Z"));
+		const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+		assert_int_equal(tl->time[0], (k.first / 3600 + 1) * 3600);
+		assert_int_equal(tl->time[tl->n - 1], T("2001-07-19T02:00:00Z"));
+		assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 250);
+		text[threads - 1] = sources_text(d);
+		wc_detect_free(d);
+	}
+	assert_string_equal(msg[0], msg[1]);
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	free(log);
+}
+
+struct truncate_at {
+	const char *path;
+	off_t size;
+	int calls;
+};
+
+/* after_chunk hook: the first time, cut the file as copytruncate would. */
+static void truncate_once(void *arg)
+{
+	struct truncate_at *ta = arg;
+	if (ta->calls++ == 0)
+		assert_int_equal(truncate(ta->path, ta->size), 0);
+}
+
+/* A log truncated while it is read (logrotate's copytruncate): the lines
+ * before the cut are read, the file is named in a warning, no SIGBUS (0.1
+ * mapped the file and died on the first page past the new end). */
+static void file_truncated_while_read(void **state)
+{
+	(void)state;
+	size_t len;
+	int nbad, ncr;
+	char *log = big_log(130000, &len, &nbad, &ncr);
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, log, len), (ssize_t)len);
+	close(fd);
+	/* Cut at the first line end after 12 MB: past the first chunk read. */
+	const char *cut = memchr(log + (12u << 20), '\n', len - (12u << 20)) + 1;
+	uint64_t lines = 0, codered = 0;
+	for (const char *p = log; p < cut; p = strchr(p, '\n') + 1) {
+		lines++;
+		codered += strncmp(p, "192.0.2.", 8) == 0;
+	}
+	struct truncate_at ta = {path, (off_t)(cut - log), 0};
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.threads = 2;
+	wc_detect *d = wc_detect_new(&opt);
+	d->after_chunk = truncate_once;
+	d->after_chunk_arg = &ta;
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	assert_true(ta.calls >= 1);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, lines);
+	assert_int_equal(st->kind_requests[WC_KIND_CODERED], codered);
+	assert_int_equal(st->truncated, 1);
+	size_t nw;
+	const char *const *w = wc_detect_warnings(d, &nw);
+	assert_int_equal(nw, 1);
+	char want[256];
+	snprintf(want, sizeof want, "%s: the file shrank from %zu to %td bytes while it was read",
+		 path, len, cut - log);
+	assert_non_null(strstr(w[0], want));
+	wc_detect_free(d);
 	free(log);
 	unlink(path);
 }
@@ -687,12 +1079,16 @@ static void capture_reassembles_and_classifies(void **state)
 	bad[12] = 0x08;
 	bad[14] = 0x75;
 	cap_raw(&c, t0 + 7204, bad, sizeof bad);
+	/* Nimda's next probe from the same source, on its own connection. */
+	snprintf(req, sizeof req, "GET /scripts/root.exe?/c+dir HTTP/1.0\r\n\r\n");
+	cap_tcp(&c, t0 + 7205, "192.0.2.3", 3004, "10.0.0.80", 80, 999, ACK | PSH, req,
+		strlen(req));
 	cap_close(&c);
 
 	wc_detect *d = run_capture(c.path, NULL);
 	expect_kind(d, WC_KIND_CODERED, 1, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:00Z");
 	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-07-19T13:00:00Z", "2001-07-19T13:00:00Z");
-	expect_kind(d, WC_KIND_NIMDA, 1, 1, "2001-07-19T14:00:00Z", "2001-07-19T14:00:00Z");
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-07-19T14:00:00Z", "2001-07-19T14:00:05Z");
 	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T14:00:01Z", "2001-07-19T14:00:01Z");
 	expect_kind(d, WC_KIND_SCANNER, 0, 0, NULL, NULL);
 	size_t ns;
@@ -700,10 +1096,10 @@ static void capture_reassembles_and_classifies(void **state)
 	assert_string_equal(src[0].addr, "192.0.2.1");
 	assert_string_equal(src[1].addr, "2001:db8::2");
 	const wc_detect_stats *st = wc_detect_get_stats(d);
-	assert_int_equal(st->requests, 5);
+	assert_int_equal(st->requests, 6);
 	assert_int_equal(st->syns, 4);
 	assert_int_equal(st->bad_packets, 1);
-	assert_int_equal(st->packets, 7 + 3 + 1 + 3 + 3 + 1 + 1);
+	assert_int_equal(st->packets, 7 + 3 + 1 + 3 + 3 + 1 + 1 + 1);
 	size_t shown;
 	uint64_t total;
 	const char *const *p = wc_detect_problems(d, &shown, &total);
@@ -886,11 +1282,18 @@ int main(void)
 		cmocka_unit_test(error_log_counts_per_kind),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
+		cmocka_unit_test(single_backdoor_probe_is_not_nimda),
+		cmocka_unit_test(vhost_combined_is_recognised),
+		cmocka_unit_test(log_format_apache_and_nginx),
 		cmocka_unit_test(gzip_reads_like_plain),
 		cmocka_unit_test(unreadable_file_is_a_usage_error),
 		cmocka_unit_test(buffer_sniffs_each_format),
+		cmocka_unit_test(commented_apache_log_is_not_w3c),
+		cmocka_unit_test(mostly_unparseable_log_is_refused),
 		cmocka_unit_test(threads_do_not_change_results),
 		cmocka_unit_test(mapped_file_reads_like_memory),
+		cmocka_unit_test(stray_old_line_is_kept_or_refused),
+		cmocka_unit_test(file_truncated_while_read),
 		cmocka_unit_test(capture_reassembles_and_classifies),
 		cmocka_unit_test(capture_finds_scanners_and_floods),
 		cmocka_unit_test(capture_raw_ip_and_other_ports),

@@ -22,6 +22,8 @@ static const char detect_usage[] =
 	"\n"
 	"options:\n"
 	"  --format F        auto, apache, iis, error or pcap (default auto: sniff each file)\n"
+	"  --log-format S    read logs with Apache's LogFormat string S ('%h %l %u %t\n"
+	"                    \"%r\" %>s %b') or nginx's log_format ('$remote_addr - ...')\n"
 	"  --out DIR         output directory (default detect-out)\n"
 	"  --bin SECONDS     timeline bin (default 3600)\n"
 	"  --ports LIST      TCP ports carrying HTTP in captures, e.g. 80,8080 (default 80)\n"
@@ -29,11 +31,15 @@ static const char detect_usage[] =
 	"  --plot FILE       also draw cumulative sources per kind (.png, .svg or .pdf)\n"
 	"  --threads N       threads reading Apache and error logs (default: all cores);\n"
 	"                    does not change results\n"
+	"  --keep-going      read a log even when most of its lines cannot be parsed\n"
+	"                    (default: exit 2 naming it; a wrong format is likely)\n"
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
-	"kinds: codered (v1/v2), codered2 (Code Red II), nimda, ida-probe (other .ida/.idq\n"
-	"requests), scanner (threshold random walk), flood. Rules: docs/detect.md.\n"
+	"kinds: codered (v1/v2), codered2 (Code Red II), nimda (2+ of its probe paths),\n"
+	"ida-probe (other .ida/.idq requests), scanner (threshold random walk), flood,\n"
+	"exe-probe (one of Nimda's paths alone: a root.exe backdoor check). Rules:\n"
+	"docs/detect.md.\n"
 	"\n"
 	"example:\n"
 	"  wormcast detect access_log access_log.1 access_log.2.gz --bin 600 --plot worms.png\n";
@@ -64,6 +70,8 @@ int cmd_detect(int argc, char **argv)
 		{"flood-rate", required_argument, NULL, 'F'},
 		{"plot", required_argument, NULL, 'p'},
 		{"threads", required_argument, NULL, 't'},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"log-format", required_argument, NULL, 'L'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -75,7 +83,7 @@ int cmd_detect(int argc, char **argv)
 		      : ncpu > WC_DETECT_MAX_THREADS ? WC_DETECT_MAX_THREADS
 						     : (int)ncpu;
 	wc_detect_format fmt = WC_FORMAT_AUTO;
-	const char *out_dir = "detect-out", *plot = NULL;
+	const char *out_dir = "detect-out", *plot = NULL, *log_format = NULL;
 	int quiet = 0, c;
 	optind = 1;
 	opterr = 0;
@@ -143,6 +151,12 @@ int cmd_detect(int argc, char **argv)
 			opt.threads = (int)v;
 			break;
 		}
+		case 'k':
+			opt.keep_going = true;
+			break;
+		case 'L':
+			log_format = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -170,6 +184,8 @@ int cmd_detect(int argc, char **argv)
 
 	wc_detect *d = wc_detect_new(&opt);
 	wc_error err = {0};
+	if (log_format != NULL)
+		wc_detect_set_log_format(d, log_format, &err);
 	for (int i = optind; i < argc && err.code == 0; i++)
 		wc_detect_file(d, argv[i], fmt, &err);
 	if (err.code == 0)
@@ -187,6 +203,10 @@ int cmd_detect(int argc, char **argv)
 	if (total > shown)
 		fprintf(stderr, "wormcast: ... and %" PRIu64 " more unparseable lines or packets\n",
 			total - shown);
+	size_t nwarn;
+	const char *const *warn = wc_detect_warnings(d, &nwarn);
+	for (size_t i = 0; i < nwarn; i++)
+		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
 
 	struct stat st;
 	int existed = stat(out_dir, &st) == 0;

@@ -19,7 +19,7 @@
 #define MAX_BINS (1u << 18)
 
 static const char *const kind_names[WC_KIND_COUNT] = {
-	"codered", "codered2", "nimda", "ida-probe", "scanner", "flood",
+	"codered", "codered2", "nimda", "ida-probe", "scanner", "flood", "exe-probe",
 };
 
 const char *wc_detect_kind_name(int kind)
@@ -96,23 +96,50 @@ wc_detect *wc_detect_new(const wc_detect_options *opt)
 	return d;
 }
 
+int wc_detect_set_log_format(wc_detect *d, const char *spec, wc_error *err)
+{
+	struct wc_logfmt *f;
+	if (wc_logfmt_compile(spec, &f, err) != 0)
+		return -1;
+	wc_logfmt_free(d->logfmt);
+	d->logfmt = f;
+	return 0;
+}
+
 void wc_detect_free(wc_detect *d)
 {
 	if (d == NULL)
 		return;
+	wc_logfmt_free(d->logfmt);
 	wc_detect_capture_free(d);
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		wc_detect_free(d->workers[i]);
+	for (size_t i = 0; i < d->src_cap; i++)
+		free(d->src[i].bc);
 	free(d->src);
-	free(d->bins);
+	free(d->bins_mem);
 	for (size_t i = 0; i < d->nproblems; i++)
 		free(d->problems[i]);
+	for (size_t i = 0; i < d->nwarnings; i++)
+		free(d->warnings[i]);
+	free(d->warnings);
 	free(d->sorted);
 	free(d->tl.time);
 	free(d->tl.all);
 	for (int k = 0; k < WC_KIND_COUNT; k++)
 		free(d->tl.kind[k]);
 	free(d);
+}
+
+void wc_detect_warning(wc_detect *d, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	d->warnings = xreallocarray(d->warnings, d->nwarnings + 1, sizeof *d->warnings);
+	d->warnings[d->nwarnings++] = xstrdup(buf);
 }
 
 void wc_detect_problem(wc_detect *d, const char *fmt, ...)
@@ -134,29 +161,50 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Makes bin idx exist; false if that would make the timeline absurdly long. */
+/* Moves the bins into a fresh zeroed allocation of cap rows, leaving head
+ * free rows before them. */
+static void bins_move(wc_detect *d, size_t cap, size_t head)
+{
+	uint64_t(*mem)[WC_KIND_COUNT] = xcalloc(cap, sizeof *mem);
+	if (d->nbins > 0)
+		memcpy(mem + head, d->bins, d->nbins * sizeof *mem);
+	free(d->bins_mem);
+	d->bins_mem = mem;
+	d->bins_cap = cap;
+	d->bins_head = head;
+	d->bins = mem + head;
+}
+
+/* Makes bin idx exist; false if that would make the timeline absurdly long.
+ * Capacity doubles, so n bins cost O(n) copying whatever the order. */
 static bool bin_reserve(wc_detect *d, int64_t idx, size_t *slot)
 {
 	if (d->nbins == 0) {
-		d->bins = xcalloc(1, sizeof *d->bins);
+		if (d->bins_mem == NULL)
+			bins_move(d, 64, 32);
 		d->bin_base = idx;
 		d->nbins = 1;
 	} else if (idx < d->bin_base) {
 		uint64_t grow = (uint64_t)(d->bin_base - idx);
 		if (grow + d->nbins > MAX_BINS)
 			return false;
-		size_t n = d->nbins + (size_t)grow;
-		d->bins = xreallocarray(d->bins, n, sizeof *d->bins);
-		memmove(d->bins + grow, d->bins, d->nbins * sizeof *d->bins);
-		memset(d->bins, 0, (size_t)grow * sizeof *d->bins);
+		if (grow > d->bins_head) {
+			size_t need = d->nbins + (size_t)grow;
+			size_t cap = 2 * d->bins_cap > need ? 2 * d->bins_cap : 2 * need;
+			bins_move(d, cap, cap - d->nbins - (cap - need) / 2);
+		}
+		d->bins_head -= (size_t)grow;
+		d->bins -= grow;
 		d->bin_base = idx;
-		d->nbins = n;
+		d->nbins += (size_t)grow;
 	} else if ((uint64_t)(idx - d->bin_base) >= d->nbins) {
 		uint64_t n = (uint64_t)(idx - d->bin_base) + 1;
 		if (n > MAX_BINS)
 			return false;
-		d->bins = xreallocarray(d->bins, (size_t)n, sizeof *d->bins);
-		memset(d->bins + d->nbins, 0, ((size_t)n - d->nbins) * sizeof *d->bins);
+		if (d->bins_head + n > d->bins_cap) {
+			size_t cap = 2 * d->bins_cap > n ? 2 * d->bins_cap : 2 * (size_t)n;
+			bins_move(d, cap, (cap - (size_t)n) / 2);
+		}
 		d->nbins = (size_t)n;
 	}
 	*slot = (size_t)(idx - d->bin_base);
@@ -185,30 +233,72 @@ static void src_grow(wc_detect *d)
 	d->src_cap = cap;
 }
 
+/* Widens the span of recorded times to t, seen in input name. On equal times
+ * the smaller name wins, so the span's names do not depend on input order. */
+static void span_note(wc_detect *d, wc_time t, const char *name)
+{
+	if (name == NULL)
+		name = "input";
+	if (!d->have_span || t < d->span_lo ||
+	    (t == d->span_lo && strcmp(name, d->span_lo_name) < 0)) {
+		d->span_lo = t;
+		snprintf(d->span_lo_name, sizeof d->span_lo_name, "%s", name);
+	}
+	if (!d->have_span || t > d->span_hi ||
+	    (t == d->span_hi && strcmp(name, d->span_hi_name) < 0)) {
+		d->span_hi = t;
+		snprintf(d->span_hi_name, sizeof d->span_hi_name, "%s", name);
+	}
+	d->have_span = true;
+}
+
+/* Adds count requests in bin to a Nimda-list source's own bin counts. */
+static void bc_add(struct wc_src_slot *e, int64_t bin, uint64_t count)
+{
+	if (e->nbc > 0 && e->bc[e->nbc - 1].bin == bin) {
+		e->bc[e->nbc - 1].count += count;
+		return;
+	}
+	if (e->nbc == e->bc_cap) {
+		e->bc_cap = e->bc_cap ? 2 * e->bc_cap : 2;
+		e->bc = xreallocarray(e->bc, e->bc_cap, sizeof *e->bc);
+	}
+	e->bc[e->nbc].bin = bin;
+	e->bc[e->nbc++].count = count;
+}
+
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
 		      uint64_t count)
 {
+	wc_detect_record_probe(d, addr, alen, kind, -1, t, count);
+}
+
+void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			    wc_time t, uint64_t count)
+{
 	if (alen > WC_ADDR_MAX - 1)
 		alen = WC_ADDR_MAX - 1;
+	/* Only a new extreme costs a name copy: in a log in time order, the
+	 * latest time moves, the name rarely does. */
+	if (!d->have_span || t <= d->span_lo || t >= d->span_hi)
+		span_note(d, t, d->cur_name);
 	size_t slot;
 	if (!bin_reserve(d, floordiv(t, d->opt.bin), &slot)) {
-		if (!d->bin_overflow)
-			wc_detect_problem(
-				d,
-				"%s: time %lld lies too far from the rest for a %lld s bin; "
-				"such requests are left out",
-				d->cur_name ? d->cur_name : "input", (long long)t,
-				(long long)d->opt.bin);
+		/* finish refuses the run: nothing recorded from here is shown. */
 		d->bin_overflow = true;
 		return;
 	}
-	d->bins[slot][kind] += count;
+	/* A Nimda-list request's bin waits in its source until finish knows
+	 * the source's kind. */
+	if (kind != WC_KIND_NIMDA)
+		d->bins[slot][kind] += count;
 	d->st.kind_requests[kind] += count;
 
 	uint64_t h = wc_hash_bytes(addr, alen, (uint64_t)kind);
 	size_t i = h & (d->src_cap - 1);
+	struct wc_src_slot *e;
 	for (;;) {
-		struct wc_src_slot *e = &d->src[i];
+		e = &d->src[i];
 		if (e->hash == 0) {
 			e->hash = h;
 			memcpy(e->s.addr, addr, alen);
@@ -216,9 +306,8 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 			e->s.kind = kind;
 			e->s.first = e->s.last = t;
 			e->s.requests = count;
-			if (++d->src_n * 2 > d->src_cap)
-				src_grow(d);
-			return;
+			d->src_n++;
+			break;
 		}
 		if (e->hash == h && addr_eq(&e->s, addr, alen, kind)) {
 			if (t < e->s.first)
@@ -226,10 +315,17 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 			if (t > e->s.last)
 				e->s.last = t;
 			e->s.requests += count;
-			return;
+			break;
 		}
 		i = (i + 1) & (d->src_cap - 1);
 	}
+	if (kind == WC_KIND_NIMDA) {
+		if (probe >= 0 && probe < WC_NIMDA_PATHS)
+			e->probes |= 1u << probe;
+		bc_add(e, d->bin_base + (int64_t)slot, count);
+	}
+	if (d->src_n * 2 > d->src_cap)
+		src_grow(d);
 }
 
 /* Adds a worker's sources, bins and counts to d. */
@@ -261,8 +357,7 @@ static void merge_worker(wc_detect *d, const wc_detect *w)
 			if (e->hash == 0) {
 				e->hash = h;
 				e->s = *s;
-				if (++d->src_n * 2 > d->src_cap)
-					src_grow(d);
+				d->src_n++;
 				break;
 			}
 			if (e->hash == h && addr_eq(&e->s, s->addr, alen, s->kind)) {
@@ -275,6 +370,17 @@ static void merge_worker(wc_detect *d, const wc_detect *w)
 			}
 			j = (j + 1) & (d->src_cap - 1);
 		}
+		struct wc_src_slot *e = &d->src[j];
+		e->probes |= w->src[i].probes;
+		for (uint32_t b = 0; b < w->src[i].nbc; b++)
+			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
+		if (d->src_n * 2 > d->src_cap)
+			src_grow(d);
+	}
+	d->bin_overflow |= w->bin_overflow;
+	if (w->have_span) {
+		span_note(d, w->span_lo, w->span_lo_name);
+		span_note(d, w->span_hi, w->span_hi_name);
 	}
 	const wc_detect_stats *ws = &w->st;
 	d->st.lines += ws->lines;
@@ -355,9 +461,54 @@ static void build_timeline(wc_detect *d)
 	}
 }
 
+/*
+ * Nimda asks for all 16 of its URIs (8 distinct paths once decoded) within
+ * seconds; a scanner checking for Code Red II's root.exe backdoor, or for one
+ * traversal, asks for one. So a source is nimda when it asked for at least 2
+ * distinct paths over all the input, and exe-probe otherwise. Its requests
+ * go into the bins of the kind it turned out to be.
+ */
+static void settle_nimda(wc_detect *d)
+{
+	for (size_t i = 0; i < d->src_cap; i++) {
+		struct wc_src_slot *e = &d->src[i];
+		if (e->hash == 0 || e->s.kind != WC_KIND_NIMDA)
+			continue;
+		if (__builtin_popcount(e->probes) < 2) {
+			e->s.kind = WC_KIND_EXE_PROBE;
+			d->st.kind_requests[WC_KIND_NIMDA] -= e->s.requests;
+			d->st.kind_requests[WC_KIND_EXE_PROBE] += e->s.requests;
+		}
+		for (uint32_t b = 0; b < e->nbc; b++)
+			d->bins[e->bc[b].bin - d->bin_base][e->s.kind] += e->bc[b].count;
+		free(e->bc);
+		e->bc = NULL;
+		e->nbc = e->bc_cap = 0;
+	}
+}
+
+/*
+ * More than MAX_BINS bins between the earliest and the latest request: a
+ * wrong --bin or a stray timestamp. Refused as a whole, never trimmed: which
+ * requests a trim would keep depends on which arrived first.
+ */
+static int refuse_span(const wc_detect *d, wc_error *err)
+{
+	char lo[24], hi[24];
+	int64_t nbins = floordiv(d->span_hi, d->opt.bin) - floordiv(d->span_lo, d->opt.bin) + 1;
+	/* floor(hi/B) - floor(lo/B) + 1 <= (hi - lo)/B + 2 bins for any B. */
+	int64_t need = (d->span_hi - d->span_lo + (MAX_BINS - 3)) / (MAX_BINS - 2);
+	return wc_error_set(err, WC_EXIT_USAGE,
+			    "requests from %s (%s) to %s (%s) make %lld timeline rows of "
+			    "--bin %lld s, more than %u: give --bin %lld or more, or leave out "
+			    "the lines far from the rest",
+			    wc_time_format(d->span_lo, lo), d->span_lo_name,
+			    wc_time_format(d->span_hi, hi), d->span_hi_name, (long long)nbins,
+			    (long long)d->opt.bin, MAX_BINS, (long long)(need > 1 ? need : 1));
+}
+
 int wc_detect_finish(wc_detect *d, wc_error *err)
 {
-	(void)err;
 	if (d->finished)
 		return 0;
 	d->finished = true;
@@ -365,6 +516,9 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		if (d->workers[i] != NULL)
 			merge_worker(d, d->workers[i]);
+	if (d->bin_overflow)
+		return refuse_span(d, err);
+	settle_nimda(d);
 	d->sorted = xmallocarray(d->src_n + 1, sizeof *d->sorted);
 	d->nsorted = 0;
 	for (size_t i = 0; i < d->src_cap; i++)
@@ -389,6 +543,12 @@ const wc_detect_source *wc_detect_sources(const wc_detect *d, size_t *n)
 const wc_detect_timeline *wc_detect_get_timeline(const wc_detect *d)
 {
 	return &d->tl;
+}
+
+const char *const *wc_detect_warnings(const wc_detect *d, size_t *n)
+{
+	*n = d->nwarnings;
+	return (const char *const *)d->warnings;
 }
 
 const char *const *wc_detect_problems(const wc_detect *d, size_t *shown, uint64_t *total)

@@ -11,13 +11,15 @@
  *
  * Input that cannot be parsed (a line, a packet) is counted, the first
  * WC_DETECT_MAX_PROBLEMS are kept as "FILE:LINE: why" messages, and reading
- * goes on; only an unreadable file or a wrong format fails a call. Memory
+ * goes on; an unreadable file, a wrong format, or a log most of whose lines
+ * cannot be parsed (unless keep_going) fails a call. Memory
  * grows with distinct sources and the time span of the input, never with its
  * length. Exact rules: docs/detect.md.
  */
 #ifndef WC_DETECT_DETECT_H
 #define WC_DETECT_DETECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,10 +30,13 @@
 typedef enum wc_detect_kind {
 	WC_KIND_CODERED,   /* Code Red v1/v2: /default.ida? + 224 'N' + %u escapes */
 	WC_KIND_CODERED2,  /* Code Red II: the same with 224 'X' */
-	WC_KIND_NIMDA,	   /* one of Nimda's 16 probe URIs, in any logged encoding */
+	WC_KIND_NIMDA,	   /* a source that sent 2 or more distinct of Nimda's 16 probe
+			      URIs (8 distinct paths once decoded), in any encoding */
 	WC_KIND_IDA_PROBE, /* any other .ida/.idq request: a scanner, not a worm */
 	WC_KIND_SCANNER,   /* captures: failed port-80 connections, by TRW */
 	WC_KIND_FLOOD,	   /* captures: a destination above the connection-rate threshold */
+	WC_KIND_EXE_PROBE, /* a source that sent only one of Nimda's paths (root.exe:
+			      Code Red II's backdoor; one cmd.exe traversal): a scanner */
 	WC_KIND_COUNT,
 	WC_KIND_NONE = -1 /* an ordinary request */
 } wc_detect_kind;
@@ -67,6 +72,9 @@ typedef struct wc_detect_options {
 	/* Threads reading Apache and error logs (IIS logs and captures are read
 	 * by one); results do not depend on it. */
 	int threads;
+	/* A log more than half of whose data lines cannot be parsed is refused
+	 * (WC_EXIT_USAGE) unless this is set: then it is read and warned about. */
+	bool keep_going;
 } wc_detect_options;
 
 /* Defaults: bin 3600, port 80, θ0 0.8, θ1 0.2, α 0.01, β 0.99, timeout 3 s,
@@ -121,6 +129,15 @@ const char *wc_detect_kind_name(int kind);
 int wc_detect_format_parse(const char *s, wc_detect_format *f);
 const char *wc_detect_format_name(wc_detect_format f);
 
+/*
+ * Reads every later log (not captures) with a custom line format: an Apache
+ * LogFormat string ("%h %l %u %t \"%r\" %>s %b"; a string with a '%') or an
+ * nginx log_format one ("$remote_addr - $remote_user [$time_local] ...").
+ * It must name the client, the time and the request. An unknown directive
+ * or variable is WC_EXIT_USAGE naming it. Directives: docs/detect.md.
+ */
+int wc_detect_set_log_format(wc_detect *d, const char *spec, wc_error *err);
+
 /* Reads one input ("-" is stdin), plain or gzip. AUTO sniffs the file. A file
  * that cannot be opened, or a capture libpcap rejects, is WC_EXIT_USAGE. */
 int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err);
@@ -138,12 +155,17 @@ void wc_detect_packet(wc_detect *d, int linktype, int64_t ts_sec, int64_t ts_use
 /*
  * Classifies one request target as logged (path and query, "?"-separated, or
  * query passed apart as IIS logs it; qlen 0 when none). Pure: no context.
+ * WC_KIND_NIMDA here means "one of Nimda's probes": whether its source is
+ * Nimda or an exe-probe scanner depends on its other requests (finish).
  */
 wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *query, size_t qlen);
 
 /* Ends the run: open connections and scan state are settled, sources sorted
  * (by kind, then first seen, then address), the timeline built. Returns 0, or
- * -1 with err set when the timeline would be absurdly long for --bin. */
+ * -1 with err set (WC_EXIT_USAGE) when the earliest and latest requests lie
+ * more than 2^18 bins apart: the message names both times and their inputs
+ * and the smallest --bin that would do. Nothing is dropped silently, so the
+ * answer never depends on the threads or the order of the inputs. */
 int wc_detect_finish(wc_detect *d, wc_error *err);
 
 const wc_detect_stats *wc_detect_get_stats(const wc_detect *d);
@@ -151,6 +173,9 @@ const wc_detect_stats *wc_detect_get_stats(const wc_detect *d);
 const wc_detect_source *wc_detect_sources(const wc_detect *d, size_t *n);
 /* After finish. Empty (n == 0) when nothing was found. */
 const wc_detect_timeline *wc_detect_get_timeline(const wc_detect *d);
+/* Problems with whole inputs ("FILE: why": a file that shrank while it was
+ * read), every one, in the order found. */
+const char *const *wc_detect_warnings(const wc_detect *d, size_t *n);
 /* The first problems found, "FILE:LINE: why", and how many in all. */
 const char *const *wc_detect_problems(const wc_detect *d, size_t *shown, uint64_t *total);
 

@@ -25,10 +25,23 @@ typedef struct wc_addr {
 
 void wc_detect_addr_format(const wc_addr *a, char *buf);
 
+/* Nimda's probe paths in canonical form: 16 URIs, 8 distinct paths. */
+#define WC_NIMDA_PATHS 8
+
+/* A Nimda-list source's requests in one bin, kept until the source's kind is
+ * known (finish): nimda, or exe-probe if it sent fewer than 2 distinct paths. */
+struct wc_bin_count {
+	int64_t bin;
+	uint64_t count;
+};
+
 /* Source table entry: open addressing, linear probing. */
 struct wc_src_slot {
 	uint64_t hash; /* 0 marks an empty slot */
 	wc_detect_source s;
+	uint32_t probes;      /* Nimda: bit i set when canonical path i was asked */
+	uint32_t nbc, bc_cap; /* Nimda: requests per bin, in bc */
+	struct wc_bin_count *bc;
 };
 
 /* A TCP flow (client to an HTTP port) whose first request line is not yet complete. */
@@ -49,11 +62,25 @@ struct wc_detect {
 	uint64_t (*bins)[WC_KIND_COUNT];
 	int64_t bin_base;
 	size_t nbins;
+	/* bins lies in bins_mem (bins_cap rows, all zero outside bins) at row
+	 * bins_head, so growing at either end is amortised: a log read with
+	 * --bin 1 adds a row per request. */
+	uint64_t (*bins_mem)[WC_KIND_COUNT];
+	size_t bins_cap, bins_head;
 
 	char *problems[WC_DETECT_MAX_PROBLEMS];
 	size_t nproblems;
 	uint64_t total_problems;
-	bool bin_overflow; /* a time too far from the others for --bin */
+	char **warnings; /* whole-file problems, every one kept */
+	size_t nwarnings;
+
+	/* The earliest and latest request recorded and the input each came
+	 * from: when they lie more than MAX_BINS bins apart, finish refuses the
+	 * run with them in the message, whatever the order or the threads. */
+	bool bin_overflow;
+	bool have_span;
+	wc_time span_lo, span_hi;
+	char span_lo_name[128], span_hi_name[128];
 
 	struct wc_flow_table *flows; /* captures: open HTTP connections */
 	struct wc_trw *trw;	     /* captures: scan detector */
@@ -65,24 +92,87 @@ struct wc_detect {
 	/* Contexts for the other threads reading a log; merged by finish. */
 	wc_detect *workers[WC_DETECT_MAX_THREADS - 1];
 
+	struct wc_logfmt *logfmt; /* --log-format, or NULL */
+
+	/* Tests only: called after each chunk of a file is read, to change the
+	 * file under the reader (truncate it, as logrotate's copytruncate does). */
+	void (*after_chunk)(void *arg);
+	void *after_chunk_arg;
+
 	bool finished;
 	wc_detect_source *sorted; /* after finish */
 	size_t nsorted;
 	wc_detect_timeline tl;
 };
 
+/* --log-format (logformat.c): what a field of a custom log line holds. */
+enum wc_lf_role {
+	WC_LF_LITERAL,	   /* text that must be there */
+	WC_LF_SKIP,	   /* a field not needed */
+	WC_LF_CLIENT,	   /* %h %a $remote_addr */
+	WC_LF_REQUEST,	   /* %r $request: "GET /x HTTP/1.0" */
+	WC_LF_PATH,	   /* %U $uri */
+	WC_LF_QUERY,	   /* %q: "?a=b" or "" */
+	WC_LF_ARGS,	   /* $args: "a=b" or "-" */
+	WC_LF_REQUEST_URI, /* $request_uri: "/x?a=b" */
+	WC_LF_TIME_APACHE, /* %t: "[19/Jul/2001:12:34:56 -0700]" */
+	WC_LF_TIME_LOCAL,  /* $time_local: the same without brackets */
+	WC_LF_TIME_ISO,	   /* $time_iso8601: "2001-07-19T12:34:56+00:00" */
+	WC_LF_TIME_MSEC,   /* $msec: "995544896.123" */
+	WC_LF_ROLES
+};
+#define WC_LF_MAX_TOKENS 96
+
+struct wc_lf_token {
+	enum wc_lf_role role;
+	const char *lit; /* WC_LF_LITERAL: the text (owned) */
+	size_t len;
+};
+
+/* A compiled --log-format. */
+struct wc_logfmt {
+	bool nginx;
+	int n;
+	struct wc_lf_token tok[WC_LF_MAX_TOKENS];
+};
+
+/* Where a line's field of each role lies (set false when absent). */
+struct wc_lf_span {
+	const char *p;
+	size_t n;
+	bool set;
+};
+
+/* Compiles an Apache LogFormat (it has a '%') or nginx log_format string;
+ * WC_EXIT_USAGE naming the unknown directive or missing field. */
+int wc_logfmt_compile(const char *spec, struct wc_logfmt **out, wc_error *err);
+void wc_logfmt_free(struct wc_logfmt *f);
+/* Cuts a line into fields; -1 with *why when it does not match. */
+int wc_logfmt_split(const struct wc_logfmt *f, const char *p, size_t n,
+		    struct wc_lf_span span[WC_LF_ROLES], const char **why);
+
 /* Counts one request (or connection) of a kind from addr at t. */
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
 		      uint64_t count);
+/* The same for a request whose classification gave a Nimda probe index
+ * (0 .. WC_NIMDA_PATHS-1; -1 for other kinds). */
+void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			    wc_time t, uint64_t count);
 /* Counts a problem and keeps its message if among the first few. */
 void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A problem with a whole input (cut short, mostly unparseable): always kept. */
+void wc_detect_warning(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* wc_detect_classify, also giving the Nimda probe index (-1 if none). */
+wc_detect_kind wc_detect_classify_probe(const char *path, size_t plen, const char *query,
+					size_t qlen, int *probe);
 
 /* Error logs give a file-system path, not the URI: the kinds it can show. */
-wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen);
+wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen, int *probe);
 
 /* Splits a request line "METHOD TARGET [VERSION]" and classifies the target;
  * -2 if it does not look like a request line at all. */
-int wc_detect_classify_request_line(const char *line, size_t len);
+int wc_detect_classify_request_line(const char *line, size_t len, int *probe);
 
 /* Nimda's canonical form: percent-decoded until stable, overlong UTF-8 for
  * ASCII folded, '\\' as '/', lower case. Returns the length written, or

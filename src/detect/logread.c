@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -25,13 +24,13 @@
 #define CHUNK	       (8u << 20)
 #define MAX_LINE       (1u << 26) /* a longer "line" is not a log */
 #define IIS_MAX_FIELDS 40
-#define MAP_WINDOW     (16u << 20)  /* bytes of a file mapped at once */
 #define PARALLEL_MIN   (256u << 10) /* smaller chunks are not worth a thread */
 
 struct logr {
 	wc_detect *d;
 	const char *name;
 	wc_detect_format fmt;
+	const struct wc_logfmt *lf; /* --log-format: read every line with it */
 	uint64_t lineno;
 	char dcache[11]; /* the last Apache date text ("19/Jul/2001") and its day */
 	wc_time day;
@@ -53,11 +52,20 @@ struct logr {
 	} deferred[WC_DETECT_MAX_PROBLEMS];
 	const char *part; /* a worker's part of the chunk */
 	size_t part_len;
+	/* This file's data lines (not empty, not '#' comments or directives),
+	 * those that could not be parsed, and the first of them. */
+	uint64_t ndata, nbad;
+	uint64_t first_bad;
+	const char *first_bad_why;
 };
 
 static void bad(struct logr *r, const char *why)
 {
 	r->d->st.bad_lines++;
+	if (r->nbad++ == 0) {
+		r->first_bad = r->lineno;
+		r->first_bad_why = why;
+	}
 	if (r->defer) {
 		if (r->ndeferred < WC_DETECT_MAX_PROBLEMS) {
 			r->deferred[r->ndeferred].line = r->lineno;
@@ -109,7 +117,7 @@ static bool civil_to_time(int y, int mo, int dd, int h, int mi, int s, wc_time *
 static bool apache_time(struct logr *r, const char *p, wc_time *t)
 {
 	if (p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':' || p[17] != ':' ||
-	    p[20] != ' ' || (p[21] != '+' && p[21] != '-') || p[26] != ']')
+	    p[20] != ' ' || (p[21] != '+' && p[21] != '-'))
 		return false;
 	if (!r->dvalid || memcmp(r->dcache, p, 11) != 0) {
 		int dd = d2(p), mo = month3(p + 3), y = d4(p + 7);
@@ -131,6 +139,33 @@ static bool apache_time(struct logr *r, const char *p, wc_time *t)
 }
 
 /*
+ * Apache's vhost_combined puts "HOST:PORT " before the client: four words
+ * before the time where common and combined have three. Then the client is
+ * the second word.
+ */
+static void vhost_client(const char *p, const char *br, const char **cli, size_t *clen)
+{
+	const char *w[5];
+	int nw = 0;
+	for (const char *q = p; q < br && nw < 5;) {
+		w[nw++] = q;
+		const char *sp = memchr(q, ' ', (size_t)(br - q));
+		if (sp == NULL)
+			return;
+		q = sp + 1;
+	}
+	if (nw != 4 || w[1] - w[0] < 3)
+		return;
+	const char *port = w[1] - 2; /* the first word's last character */
+	while (port > w[0] && *port >= '0' && *port <= '9')
+		port--;
+	if (*port != ':' || port == w[1] - 2 || w[2] - w[1] < 2)
+		return;
+	*cli = w[1];
+	*clen = (size_t)(w[2] - w[1] - 1);
+}
+
+/*
  * One line of the common or combined format:
  *   CLIENT IDENT USER [TIME] "METHOD TARGET VERSION" STATUS BYTES ["REFERER" "AGENT"]
  * Only what classification needs is read: the client, the time, and the
@@ -143,11 +178,16 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 	if (sp == NULL || sp == p)
 		return bad(r, "expected 'CLIENT IDENT USER [TIME] \"REQUEST\" ...'");
 	const char *br = sp + 1;
+	const char *cli = p;
+	size_t clen = (size_t)(sp - p);
 	if (!(end - br > 5 && br[0] == '-' && br[1] == ' ' && br[2] == '-' && br[3] == ' ' &&
-	      br[4] == '[' && (br += 4))) /* "- - [" is by far the commonest */
+	      br[4] == '[' && (br += 4))) { /* "- - [" is by far the commonest */
 		br = memchr(sp, '[', (size_t)(end - sp));
+		if (br != NULL)
+			vhost_client(p, br, &cli, &clen);
+	}
 	wc_time t;
-	if (br == NULL || end - br < 31 || !apache_time(r, br + 1, &t))
+	if (br == NULL || end - br < 31 || br[27] != ']' || !apache_time(r, br + 1, &t))
 		return bad(r, "expected a time like [19/Jul/2001:12:34:56 -0700]");
 	if (br[28] != ' ' || br[29] != '"')
 		return bad(r, "expected a quoted request after the time");
@@ -173,10 +213,106 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 	const char *pe = q ? q : te;
 	if ((size_t)(pe - tgt) < 4)
 		return;
-	int k = q ? wc_detect_classify(tgt, (size_t)(pe - tgt), q + 1, (size_t)(te - q - 1))
-		  : wc_detect_classify(tgt, (size_t)(pe - tgt), "", 0);
+	int probe;
+	int k = q ? wc_detect_classify_probe(tgt, (size_t)(pe - tgt), q + 1, (size_t)(te - q - 1),
+					     &probe)
+		  : wc_detect_classify_probe(tgt, (size_t)(pe - tgt), "", 0, &probe);
 	if (k >= 0)
-		wc_detect_record(r->d, p, (size_t)(sp - p), k, t, 1);
+		wc_detect_record_probe(r->d, cli, clen, k, probe, t, 1);
+}
+
+/* "2001-07-19T12:34:56+00:00" (nginx's $time_iso8601). */
+static bool iso_time(const char *p, size_t n, wc_time *t)
+{
+	if (n != 25 || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':' ||
+	    (p[19] != '+' && p[19] != '-') || p[22] != ':')
+		return false;
+	int oh = d2(p + 20), om = d2(p + 23);
+	if (oh < 0 || om < 0 || om > 59 ||
+	    !civil_to_time(d4(p), d2(p + 5), d2(p + 8), d2(p + 11), d2(p + 14), d2(p + 17), t))
+		return false;
+	int64_t off = (int64_t)oh * 3600 + om * 60;
+	*t -= p[19] == '+' ? off : -off;
+	return true;
+}
+
+/* "995544896.123" (nginx's $msec): whole seconds since the epoch. */
+static bool msec_time(const char *p, size_t n, wc_time *t)
+{
+	wc_time v = 0;
+	size_t i = 0;
+	for (; i < n && p[i] >= '0' && p[i] <= '9' && i < 12; i++)
+		v = v * 10 + (p[i] - '0');
+	if (i == 0 || (i < n && p[i] != '.'))
+		return false;
+	*t = v;
+	return true;
+}
+
+static bool custom_time(struct logr *r, const struct wc_lf_span *sp, wc_time *t)
+{
+	if (sp[WC_LF_TIME_APACHE].set)
+		return sp[WC_LF_TIME_APACHE].p[0] == '[' && sp[WC_LF_TIME_APACHE].p[27] == ']' &&
+		       apache_time(r, sp[WC_LF_TIME_APACHE].p + 1, t);
+	if (sp[WC_LF_TIME_LOCAL].set)
+		return apache_time(r, sp[WC_LF_TIME_LOCAL].p, t);
+	if (sp[WC_LF_TIME_ISO].set)
+		return iso_time(sp[WC_LF_TIME_ISO].p, sp[WC_LF_TIME_ISO].n, t);
+	return msec_time(sp[WC_LF_TIME_MSEC].p, sp[WC_LF_TIME_MSEC].n, t);
+}
+
+/* The request's kind from whichever fields the format has; -2 for none. */
+static int custom_kind(const struct wc_lf_span *sp, int *probe)
+{
+	if (sp[WC_LF_REQUEST].set)
+		return wc_detect_classify_request_line(sp[WC_LF_REQUEST].p, sp[WC_LF_REQUEST].n,
+						       probe);
+	const char *path, *q = "";
+	size_t plen, qlen = 0;
+	if (sp[WC_LF_REQUEST_URI].set) {
+		path = sp[WC_LF_REQUEST_URI].p;
+		plen = sp[WC_LF_REQUEST_URI].n;
+		const char *qm = memchr(path, '?', plen);
+		if (qm) {
+			q = qm + 1;
+			qlen = plen - (size_t)(qm + 1 - path);
+			plen = (size_t)(qm - path);
+		}
+	} else {
+		path = sp[WC_LF_PATH].p;
+		plen = sp[WC_LF_PATH].n;
+		const struct wc_lf_span *a =
+			sp[WC_LF_QUERY].set ? &sp[WC_LF_QUERY] : &sp[WC_LF_ARGS];
+		if (a->set && a->n > 0 && !(a->n == 1 && a->p[0] == '-')) {
+			q = a->p + (a->p[0] == '?');
+			qlen = a->n - (a->p[0] == '?');
+		}
+	}
+	if (plen == 0 || (plen == 1 && path[0] == '-'))
+		return -2;
+	return wc_detect_classify_probe(path, plen, q, qlen, probe);
+}
+
+/* A line in the user's --log-format. */
+static void custom_line(struct logr *r, const char *p, size_t n)
+{
+	struct wc_lf_span sp[WC_LF_ROLES];
+	const char *why;
+	if (wc_logfmt_split(r->lf, p, n, sp, &why) != 0)
+		return bad(r, why);
+	wc_time t;
+	if (!custom_time(r, sp, &t))
+		return bad(r, "expected a time in the shape --log-format gives");
+	if (sp[WC_LF_CLIENT].n == 0)
+		return bad(r, "an empty client address");
+	int probe;
+	int k = custom_kind(sp, &probe);
+	if (k == -2)
+		return;
+	r->d->st.requests++;
+	if (k >= 0)
+		wc_detect_record_probe(r->d, sp[WC_LF_CLIENT].p, sp[WC_LF_CLIENT].n, k, probe, t,
+				       1);
 }
 
 /* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
@@ -224,8 +360,6 @@ static void iis_directive(struct logr *r, const char *p, size_t n)
 
 static void iis_line(struct logr *r, const char *p, size_t n)
 {
-	if (p[0] == '#')
-		return iis_directive(r, p, n);
 	if (!r->have_fields)
 		return bad(r, "a W3C log line before any #Fields: header");
 	const char *f[IIS_MAX_FIELDS];
@@ -288,9 +422,10 @@ static void iis_line(struct logr *r, const char *p, size_t n)
 		}
 	}
 	r->d->st.requests++;
-	int k = wc_detect_classify(path, plen, query, qlen);
+	int probe;
+	int k = wc_detect_classify_probe(path, plen, query, qlen, &probe);
 	if (k >= 0)
-		wc_detect_record(r->d, f[r->f_cip], fl[r->f_cip], k, t, 1);
+		wc_detect_record_probe(r->d, f[r->f_cip], fl[r->f_cip], k, probe, t, 1);
 }
 
 /* "[Thu Jul 19 12:34:56 2001]" or, Apache 2.4, "[Thu Jul 19 12:34:56.123456 2001]".
@@ -338,9 +473,10 @@ static void error_line(struct logr *r, const char *p, size_t n)
 		size_t plen = (size_t)(end - path);
 		while (plen > 0 && (path[plen - 1] == ' ' || path[plen - 1] == '\r'))
 			plen--;
-		int k = wc_detect_classify_fspath(path, plen);
+		int probe;
+		int k = wc_detect_classify_fspath(path, plen, &probe);
 		if (k >= 0)
-			wc_detect_record(r->d, a, alen, k, t, 1);
+			wc_detect_record_probe(r->d, a, alen, k, probe, t, 1);
 	} else if (memmem(ae, (size_t)(end - ae), "Client sent malformed Host header", 33)) {
 		r->d->st.malformed_host++;
 	}
@@ -354,6 +490,16 @@ static void log_line(struct logr *r, const char *p, size_t n)
 		n--;
 	if (n == 0)
 		return;
+	/* '#' starts a W3C directive, and a comment in the other formats (no
+	 * server writes one, but people and tools prepend them). */
+	if (p[0] == '#') {
+		if (r->fmt == WC_FORMAT_IIS)
+			iis_directive(r, p, n);
+		return;
+	}
+	r->ndata++;
+	if (r->lf != NULL)
+		return custom_line(r, p, n);
 	switch (r->fmt) {
 	case WC_FORMAT_IIS:
 		iis_line(r, p, n);
@@ -379,21 +525,39 @@ static bool is_pcap_magic(const unsigned char *b, size_t n)
 	return false;
 }
 
-/* The format of a log from its first bytes. */
+/* "2001-08-04 05:10:00 ": how a W3C data line starts. */
+static bool w3c_data_line(const char *b, size_t l)
+{
+	return l > 20 && d4(b) >= 0 && b[4] == '-' && d2(b + 5) >= 0 && b[7] == '-' &&
+	       d2(b + 8) >= 0 && b[10] == ' ' && d2(b + 11) >= 0 && b[13] == ':';
+}
+
+/*
+ * The format of a log from its first bytes. Leading '#' lines are W3C
+ * directives only if one of them is #Fields: (without it no W3C line can be
+ * read); otherwise they are comments and the first data line decides.
+ */
 static wc_detect_format sniff(const char *b, size_t n)
 {
 	if (is_pcap_magic((const unsigned char *)b, n))
 		return WC_FORMAT_PCAP;
-	while (n > 0 && (*b == '\n' || *b == '\r')) {
-		b++;
-		n--;
+	const char *end = b + n;
+	while (b < end) {
+		const char *nl = memchr(b, '\n', (size_t)(end - b));
+		size_t l = (size_t)((nl ? nl : end) - b);
+		if (l > 0 && b[l - 1] == '\r')
+			l--;
+		if (l >= 8 && memcmp(b, "#Fields:", 8) == 0)
+			return WC_FORMAT_IIS;
+		if (l > 0 && b[0] != '#') {
+			if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
+				return WC_FORMAT_ERROR;
+			return w3c_data_line(b, l) ? WC_FORMAT_IIS : WC_FORMAT_APACHE;
+		}
+		if (nl == NULL)
+			break;
+		b = nl + 1;
 	}
-	if (n > 0 && b[0] == '#')
-		return WC_FORMAT_IIS;
-	const char *nl = memchr(b, '\n', n);
-	size_t l = nl ? (size_t)(nl - b) : n;
-	if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
-		return WC_FORMAT_ERROR;
 	return WC_FORMAT_APACHE;
 }
 
@@ -402,7 +566,8 @@ static void logr_init(struct logr *r, wc_detect *d, const char *name, wc_detect_
 	memset(r, 0, sizeof *r);
 	r->d = d;
 	r->name = name;
-	r->fmt = fmt;
+	r->lf = d->logfmt;
+	r->fmt = r->lf ? WC_FORMAT_APACHE : fmt; /* no state between lines */
 	r->f_date = r->f_time = r->f_cip = r->f_stem = r->f_query = r->f_uri = -1;
 }
 
@@ -456,12 +621,14 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 			o.threads = 1;
 			d->workers[i - 1] = wc_detect_new(&o);
 		}
+		d->workers[i - 1]->cur_name = d->cur_name;
 		part[i] = *r;
 		part[i].d = d->workers[i - 1];
 		part[i].lineno = 0;
 		part[i].defer = true;
 		part[i].ndeferred = 0;
 		part[i].deferred_total = 0;
+		part[i].ndata = part[i].nbad = part[i].first_bad = 0;
 	}
 	/* Plain threads, not OpenMP: a waiting OpenMP thread spins, and on a
 	 * machine with other work that spinning costs more than the split gains. */
@@ -486,8 +653,43 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 				(unsigned long long)(r->lineno + part[i].deferred[j].line),
 				part[i].deferred[j].why);
 		d->total_problems += part[i].deferred_total - part[i].ndeferred;
+		if (r->nbad == 0 && part[i].nbad > 0) {
+			r->first_bad = r->lineno + part[i].first_bad;
+			r->first_bad_why = part[i].first_bad_why;
+		}
+		r->ndata += part[i].ndata;
+		r->nbad += part[i].nbad;
 		r->lineno += part[i].lineno;
 	}
+}
+
+/*
+ * A file most of whose data lines cannot be parsed is not in the format it
+ * was read as (a W3C log read as Apache's, a custom LogFormat): its counts
+ * would be a silent wrong answer. Refused unless the user asked to go on.
+ */
+static int check_unparseable(struct logr *r, wc_error *err)
+{
+	if (r->nbad == 0 || r->nbad * 2 <= r->ndata)
+		return 0;
+	const char *what = r->lf		       ? "--log-format"
+			   : r->fmt == WC_FORMAT_IIS   ? "IIS W3C"
+			   : r->fmt == WC_FORMAT_ERROR ? "Apache error log"
+						       : "Apache/nginx access log";
+	unsigned long long nbad = r->nbad, ndata = r->ndata;
+	if (r->d->opt.keep_going) {
+		wc_detect_warning(r->d,
+				  "%s: %llu of %llu lines are not %s lines; counting the rest "
+				  "(--keep-going)",
+				  r->name, nbad, ndata, what);
+		return 0;
+	}
+	return wc_error_set(err, WC_EXIT_USAGE,
+			    "%s: %llu of %llu lines are not %s lines (line %llu: %s): name the "
+			    "format with --format or --log-format, or give --keep-going to count "
+			    "what can be read",
+			    r->name, nbad, ndata, what, (unsigned long long)r->first_bad,
+			    r->first_bad_why);
 }
 
 int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, const char *buf,
@@ -507,7 +709,7 @@ int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, c
 	if (used < len)
 		log_line(&r, buf + used, len - used);
 	d->cur_name = NULL;
-	return 0;
+	return check_unparseable(&r, err);
 }
 
 /* A .gz cut short (rotated while being written, a partial copy): what came
@@ -521,164 +723,133 @@ static void gz_cut_short(wc_detect *d, const char *name, const char *msg)
 }
 
 /*
- * A plain regular file is mapped a window at a time instead of read: read(2)
- * copies every byte from the page cache, which costs about a fifth of the
- * time the lines take. MAP_POPULATE maps a window's pages in one go, and each
- * window is unmapped once read, so memory stays at one window. Returns 1 if
- * the file is not for this path (compressed, not regular, cannot be mapped),
- * so the caller reads it through zlib.
+ * An input being read: zlib over a descriptor, plain files passed through.
+ * Files are read, not mapped: a file truncated while it is read (logrotate's
+ * copytruncate does this to live logs) makes a mapping fault with SIGBUS on
+ * the first page past the new end, while read(2) just returns less. The size
+ * at open tells afterwards that the file shrank.
  */
-static int map_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+struct input {
+	gzFile gz;
+	const char *name;
+	bool is_stdin;
+	bool regular;	/* a regular file, whose size at open is known */
+	uint64_t size0; /* that size */
+	uint64_t got;	/* bytes that came out of zlib */
+};
+
+static int input_open(struct input *in, const char *path, wc_error *err)
 {
-	int fd = open(path, O_RDONLY);
+	memset(in, 0, sizeof *in);
+	in->is_stdin = strcmp(path, "-") == 0;
+	in->name = in->is_stdin ? "stdin" : path;
+	int fd = in->is_stdin ? dup(0) : open(path, O_RDONLY);
 	if (fd < 0)
-		return 1;
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", in->name,
+				    strerror(errno));
 	struct stat st;
-	unsigned char magic[2];
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
-	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* stdin may be a file already partly read: count from here. */
+		off_t at = lseek(fd, 0, SEEK_CUR);
+		in->regular = true;
+		in->size0 = (uint64_t)st.st_size - (at > 0 && at <= st.st_size ? (uint64_t)at : 0);
+	}
+	in->gz = gzdopen(fd, "rb");
+	if (in->gz == NULL) {
 		close(fd);
-		return 1;
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot open: out of memory",
+				    in->name);
 	}
-	const uint64_t size = (uint64_t)st.st_size;
-	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t done = 0; /* bytes of the file fed so far */
-	uint64_t win = MAP_WINDOW;
-	struct logr r;
-	bool started = false;
-	int rc = 0;
-	d->cur_name = path;
-	while (done < size) {
-		uint64_t base = done / page * page;
-		uint64_t len = size - base < win ? size - base : win;
-		char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)base);
-		if (m == MAP_FAILED) {
-			if (!started) {
-				close(fd);
-				d->cur_name = NULL;
-				return 1;
-			}
-			rc = wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot map: %s", path,
-					  strerror(errno));
-			break;
-		}
-		const char *p = m + (done - base);
-		size_t n = (size_t)(base + len - done);
-		if (!started) {
-			started = true;
-			if (fmt == WC_FORMAT_AUTO)
-				fmt = sniff(p, n);
-			if (fmt == WC_FORMAT_PCAP) {
-				munmap(m, len);
-				close(fd);
-				d->cur_name = NULL;
-				return wc_detect_pcap_file(d, path, err);
-			}
-			logr_init(&r, d, path, fmt);
-		}
-		const char *last = memrchr(p, '\n', n);
-		size_t used = last ? (size_t)(last + 1 - p) : 0;
-		if (base + len == size && used < n) {
-			feed_chunk(&r, p, used);
-			log_line(&r, p + used, n - used); /* the last line, without '\n' */
-			used = n;
-		} else if (used == 0) {
-			/* A line longer than the window: map a larger one. */
-			munmap(m, len);
-			if (win >= MAX_LINE) {
-				rc = wc_error_set(err, WC_EXIT_USAGE,
-						  "%s: a line longer than %u bytes: not a log",
-						  path, MAX_LINE);
-				break;
-			}
-			win *= 2;
-			continue;
-		} else {
-			feed_chunk(&r, p, used);
-		}
-		d->st.bytes += used;
-		done += used;
-		munmap(m, len);
-	}
-	close(fd);
-	d->cur_name = NULL;
-	return rc != 0 ? -1 : 0;
+	gzbuffer(in->gz, 1u << 18);
+	return 0;
 }
 
-int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+/* Reads up to n bytes; 0 at the end (or where a .gz is cut short, which is
+ * noted), -1 with err set when the file cannot be read at all. */
+static int input_read(wc_detect *d, struct input *in, char *buf, size_t n, wc_error *err)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	const char *name = is_stdin ? "stdin" : path;
-	if (fmt == WC_FORMAT_PCAP)
-		return wc_detect_pcap_file(d, path, err);
-	if (!is_stdin) {
-		int m = map_file(d, path, fmt, err);
-		if (m <= 0)
-			return m;
+	int got = gzread(in->gz, buf, (unsigned)n);
+	int zerr;
+	if (got < 0) {
+		const char *msg = gzerror(in->gz, &zerr);
+		if (zerr == Z_ERRNO)
+			return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", in->name,
+					    strerror(errno));
+		gz_cut_short(d, in->name, msg);
+		return 0;
 	}
-	gzFile gz = is_stdin ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
-	if (gz == NULL)
-		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", name,
-				    errno ? strerror(errno) : "out of memory");
-	gzbuffer(gz, 1u << 18);
+	if (got == 0) {
+		/* zlib reports a stream cut short only through gzerror. */
+		const char *msg = gzerror(in->gz, &zerr);
+		if (zerr == Z_BUF_ERROR)
+			gz_cut_short(d, in->name, msg);
+	}
+	in->got += (uint64_t)got;
+	return got;
+}
+
+/* A plain file that gave fewer bytes than it had when opened was cut while
+ * read: what came before the cut is kept, and the user told. */
+static void input_check_shrunk(wc_detect *d, const struct input *in)
+{
+	if (!in->regular || !gzdirect(in->gz) || in->got >= in->size0)
+		return;
+	d->st.truncated++;
+	wc_detect_warning(d,
+			  "%s: the file shrank from %llu to %llu bytes while it was read "
+			  "(truncated by log rotation?); the lines before the cut are kept",
+			  in->name, (unsigned long long)in->size0, (unsigned long long)in->got);
+}
+
+/* The first bytes read were a capture's: hand the file to libpcap. */
+static int input_is_capture(wc_detect *d, struct input *in, const char *path, wc_error *err)
+{
+	bool gzipped = !gzdirect(in->gz);
+	if (gzipped)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: a capture compressed with gzip: libpcap reads it only "
+				    "uncompressed (gunzip it first)",
+				    in->name);
+	if (in->is_stdin) /* the sniffed bytes are gone from the pipe */
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: a capture on stdin needs --format pcap", in->name);
+	return wc_detect_pcap_file(d, path, err);
+}
+
+/* Reads lines chunk by chunk; a chunk is cut at its last line end and the
+ * rest carried into the next. Returns 0, 1 for a capture, or -1. */
+static int read_lines(wc_detect *d, struct input *in, wc_detect_format fmt, wc_error *err)
+{
 	size_t cap = CHUNK, have = 0;
 	char *buf = xmalloc(cap + 1);
 	struct logr r;
 	bool started = false;
 	int rc = 0;
-	d->cur_name = name;
 	for (;;) {
 		if (have == cap) {
 			if (cap >= MAX_LINE) {
 				rc = wc_error_set(err, WC_EXIT_USAGE,
 						  "%s: a line longer than %u bytes: not a log",
-						  name, MAX_LINE);
+						  in->name, MAX_LINE);
 				break;
 			}
 			cap *= 2;
 			buf = xrealloc(buf, cap + 1);
 		}
-		int got = gzread(gz, buf + have, (unsigned)(cap - have));
+		int got = input_read(d, in, buf + have, cap - have, err);
 		if (got < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-			if (zerr == Z_ERRNO) {
-				rc = wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", name,
-						  strerror(errno));
-				break;
-			}
-			gz_cut_short(d, name, msg);
-			got = 0;
-		} else if (got == 0) {
-			/* zlib reports a stream cut short only through gzerror. */
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-			if (zerr == Z_BUF_ERROR)
-				gz_cut_short(d, name, msg);
+			rc = -1;
+			break;
 		}
 		if (!started) {
 			started = true;
 			if (fmt == WC_FORMAT_AUTO)
 				fmt = sniff(buf, (size_t)got);
 			if (fmt == WC_FORMAT_PCAP) {
-				bool gzipped = !gzdirect(gz);
-				gzclose(gz);
-				free(buf);
-				d->cur_name = NULL;
-				if (gzipped)
-					return wc_error_set(err, WC_EXIT_USAGE,
-							    "%s: a capture compressed with gzip: "
-							    "libpcap reads it only uncompressed "
-							    "(gunzip it first)",
-							    name);
-				if (is_stdin) /* the sniffed bytes are gone from the pipe */
-					return wc_error_set(err, WC_EXIT_USAGE,
-							    "%s: a capture on stdin needs "
-							    "--format pcap",
-							    name);
-				return wc_detect_pcap_file(d, path, err);
+				rc = 1;
+				break;
 			}
-			logr_init(&r, d, name, fmt);
+			logr_init(&r, d, in->name, fmt);
 		}
 		d->st.bytes += (uint64_t)got;
 		if (got == 0) {
@@ -692,9 +863,29 @@ int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_erro
 		feed_chunk(&r, buf, used);
 		memmove(buf, buf + used, have - used);
 		have -= used;
+		if (d->after_chunk)
+			d->after_chunk(d->after_chunk_arg);
 	}
 	free(buf);
-	gzclose(gz);
+	if (rc == 0 && started)
+		rc = check_unparseable(&r, err);
+	return rc;
+}
+
+int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_error *err)
+{
+	if (fmt == WC_FORMAT_PCAP)
+		return wc_detect_pcap_file(d, path, err);
+	struct input in;
+	if (input_open(&in, path, err) != 0)
+		return -1;
+	d->cur_name = in.name;
+	int rc = read_lines(d, &in, fmt, err);
 	d->cur_name = NULL;
+	if (rc == 1)
+		rc = input_is_capture(d, &in, path, err);
+	else if (rc == 0)
+		input_check_shrunk(d, &in);
+	gzclose(in.gz);
 	return rc;
 }

@@ -171,14 +171,15 @@ static void request_line(wc_detect *d, const struct wc_flow *f, const char *line
 {
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
-	int k = wc_detect_classify_request_line(line, n);
+	int probe;
+	int k = wc_detect_classify_request_line(line, n, &probe);
 	if (k == -2)
 		return;
 	d->st.requests++;
 	if (k >= 0) {
 		char text[WC_ADDR_MAX + 1];
 		wc_detect_addr_format(&f->k.cli, text);
-		wc_detect_record(d, text, strlen(text), k, (wc_time)floor(t), 1);
+		wc_detect_record_probe(d, text, strlen(text), k, probe, (wc_time)floor(t), 1);
 	}
 }
 

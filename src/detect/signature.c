@@ -10,7 +10,10 @@
  *
  * Nimda probes 16 fixed URIs (CERT CA-2001-26). Servers log them in different
  * encodings (Apache the raw request, IIS once decoded), so both the logged
- * path and Nimda's list are reduced to one canonical form and compared.
+ * path and Nimda's list are reduced to one canonical form and compared. One
+ * such request is not yet Nimda (scanners ask for Code Red II's root.exe
+ * backdoor alone): the request carries the index of its canonical path, and
+ * detect.c decides per source once all input is read.
  *
  * Only the last four bytes of the path are looked at for an ordinary
  * request, so classifying every line of a log costs next to nothing.
@@ -102,19 +105,20 @@ static bool nimda_query(const char *q, size_t qlen)
 	       (qlen == 8 && memcmp(q, "/c%20dir", 8) == 0);
 }
 
-static bool nimda_path(const char *path, size_t plen, bool suffix)
+/* Which of Nimda's canonical paths this is (0 .. NIMDA_N-1), or -1. */
+static int nimda_path(const char *path, size_t plen, bool suffix)
 {
 	char buf[512];
 	size_t n = wc_detect_canonical(path, plen, buf, sizeof buf);
 	if (n == (size_t)-1)
-		return false;
+		return -1;
 	for (size_t i = 0; i < NIMDA_N; i++) {
 		size_t m = strlen(nimda_canonical[i]);
 		if (suffix ? (n >= m && memcmp(buf + n - m, nimda_canonical[i], m) == 0)
 			   : (n == m && memcmp(buf, nimda_canonical[i], m) == 0))
-			return true;
+			return (int)i;
 	}
-	return false;
+	return -1;
 }
 
 /* Last four bytes of the path, lower-cased, as one word. */
@@ -131,6 +135,14 @@ static uint32_t tail4(const char *p, size_t n)
 
 wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *query, size_t qlen)
 {
+	int probe;
+	return wc_detect_classify_probe(path, plen, query, qlen, &probe);
+}
+
+wc_detect_kind wc_detect_classify_probe(const char *path, size_t plen, const char *query,
+					size_t qlen, int *probe)
+{
+	*probe = -1;
 	if (plen < 4)
 		return WC_KIND_NONE;
 	uint32_t t = tail4(path, plen);
@@ -148,13 +160,14 @@ wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *que
 		return WC_KIND_IDA_PROBE;
 	}
 	if (t == TAIL('.', 'e', 'x', 'e') && nimda_query(query, qlen) &&
-	    nimda_path(path, plen, false))
+	    (*probe = nimda_path(path, plen, false)) >= 0)
 		return WC_KIND_NIMDA;
 	return WC_KIND_NONE;
 }
 
-wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen)
+wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen, int *probe)
 {
+	*probe = -1;
 	if (plen < 4)
 		return WC_KIND_NONE;
 	uint32_t t = tail4(path, plen);
@@ -165,13 +178,14 @@ wc_detect_kind wc_detect_classify_fspath(const char *path, size_t plen)
 			return WC_KIND_CODERED;
 		return WC_KIND_IDA_PROBE;
 	}
-	if (t == TAIL('.', 'e', 'x', 'e') && nimda_path(path, plen, true))
+	if (t == TAIL('.', 'e', 'x', 'e') && (*probe = nimda_path(path, plen, true)) >= 0)
 		return WC_KIND_NIMDA;
 	return WC_KIND_NONE;
 }
 
-int wc_detect_classify_request_line(const char *line, size_t len)
+int wc_detect_classify_request_line(const char *line, size_t len, int *probe)
 {
+	*probe = -1;
 	const char *end = line + len;
 	const char *sp = memchr(line, ' ', len);
 	if (sp == NULL || sp == line)
@@ -187,6 +201,7 @@ int wc_detect_classify_request_line(const char *line, size_t len)
 		return -2;
 	const char *q = memchr(target, '?', (size_t)(tend - target));
 	if (q == NULL)
-		return wc_detect_classify(target, (size_t)(tend - target), "", 0);
-	return wc_detect_classify(target, (size_t)(q - target), q + 1, (size_t)(tend - q - 1));
+		return wc_detect_classify_probe(target, (size_t)(tend - target), "", 0, probe);
+	return wc_detect_classify_probe(target, (size_t)(q - target), q + 1, (size_t)(tend - q - 1),
+					probe);
 }

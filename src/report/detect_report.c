@@ -166,7 +166,8 @@ void wc_report_detect_print(FILE *out, const wc_detect *d)
 
 /* Okabe–Ito colours, one per kind; 0 is the background, 1 the axes. */
 static const int kind_rgb[WC_KIND_COUNT][3] = {
-	{213, 94, 0}, {0, 114, 178}, {0, 158, 115}, {230, 159, 0}, {204, 121, 167}, {86, 180, 233},
+	{213, 94, 0},	 {0, 114, 178},	 {0, 158, 115},	  {230, 159, 0},
+	{204, 121, 167}, {86, 180, 233}, {110, 110, 110},
 };
 
 static void plot_draw(const wc_detect *d)
