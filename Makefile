@@ -115,6 +115,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (release build)"; \
 	 tests/cli.sh build/wormcast || fail=1; \
+	 echo "== README and man-page examples (release build)"; \
+	 tests/examples.sh build/wormcast || fail=1; \
 	 echo "== unit tests (ASan + UBSan)"; \
 	 for t in $(TESTS); do WORMCAST_SANITIZED=1 WORMCAST=build/san/wormcast build/san/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (ASan + UBSan)"; \

@@ -357,7 +357,7 @@ elif [ "$(head -c ${#SWEEP_HEAD} sw1/sweep.csv)" != "$SWEEP_HEAD" ]; then
 	fail "sweep.csv header" "$(head -n 1 sw1/sweep.csv)"
 elif [ "$(wc -l <sw1/sweep.csv)" -ne 5 ] || [ "$(wc -l <sw1/runs.csv)" -ne 9 ]; then
 	fail "sweep row counts" "sweep.csv $(wc -l <sw1/sweep.csv), runs.csv $(wc -l <sw1/runs.csv)"
-elif ! head -n 1 sw1/sweep.csv | grep -q ',hours_to_50pct_reached,.*,target_bytes_hi,.*,infected_share_hi,runs$'; then
+elif ! head -n 1 sw1/sweep.csv | grep -q ',hours_to_50pct_reached,.*,target_bytes_hi,.*,infected_share_p95,runs$'; then
 	fail "sweep.csv header columns" "$(head -n 1 sw1/sweep.csv)"
 elif ! sed -n 2p sw1/sweep.csv | grep -q '^0,1,.*,2$' || ! sed -n 5p sw1/sweep.csv | grep -q '^0.5,3,'; then
 	fail "sweep.csv rows in combination order" "$(cut -d, -f1,2 sw1/sweep.csv | tr '\n' ' ')"
@@ -999,6 +999,51 @@ if [ $rc -eq 2 ] && [ ! -e lfbad ] &&
 	pass "detect --log-format with an unknown directive exits 2 naming it"
 else
 	fail "detect --log-format unknown directive" "exit $rc: $(head -n 1 lfbad.err)"
+fi
+cd .. || exit 2
+
+# --- issue 13: plots ---
+# A whole day (10:00 to 06:00 the next day, 1,201 rows) at reduced scale, with
+# the plot, so the sanitized binary draws every row and every history point;
+# a warning from the sanitizers or PLplot/Pango on stderr fails the check.
+# The historical points say what they are: Code Red v2's are lower bounds.
+cd "$T" && mkdir plots && cd plots || exit 2
+"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
+	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --out day \
+	--plot day.png >day.out 2>day.err
+rc=$?
+if [ $rc -ne 0 ] || grep -qE 'CRITICAL|ERROR|runtime error' day.err; then
+	fail "run --plot over a whole day" "exit $rc: $(head -c 400 day.err)"
+elif [ "$(head -c 4 day.png | od -An -c | tr -d ' \n')" != '211PNG' ] ||
+	[ "$(wc -l <day/timeline.csv)" -ne 1202 ]; then
+	fail "run --plot over a whole day" "no PNG, or $(wc -l <day/timeline.csv) timeline lines"
+elif ! grep -q '> 250,000 vs ' day.out ||
+	[ "$(grep -c '"kind": "lower_bound"' day/summary.json)" -ne 2 ]; then
+	fail "history points say they are lower bounds" "$(grep -A2 measured day.out)"
+else
+	pass "run --plot over a whole day; history shown as lower bounds ('> 250,000')"
+fi
+
+"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
+	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --quiet --out sw \
+	--vary class.home.patch_rate=0,0.5 --vary outbreak.seed_hosts=1,3 --runs 3 \
+	--plot sweep.svg >sw.out 2>sw.err
+rc=$?
+# The spread columns, and on every row p5 <= p95 and p5 <= the mean <= p95.
+spread_bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	{ m = $col["cumulative_infected_mean"]; a = $col["cumulative_infected_p5"];
+	  b = $col["cumulative_infected_p95"]
+	  if (a == "" || b == "" || a + 0 > b + 0 || m + 0 < a + 0 || m + 0 > b + 0) print NR }' \
+	sw/sweep.csv 2>&1)
+if [ $rc -ne 0 ] || grep -qE 'CRITICAL|ERROR|runtime error' sw.err; then
+	fail "sweep --plot over a whole day" "exit $rc: $(head -c 400 sw.err)"
+elif ! grep -q '<svg' sweep.svg; then
+	fail "sweep --plot over a whole day" "no SVG"
+elif ! head -n 1 sw/sweep.csv | grep -q ',cumulative_infected_p5,cumulative_infected_p95,' ||
+	[ -n "$spread_bad" ]; then
+	fail "sweep.csv: the runs' 5-95% spread" "bad rows: $spread_bad"
+else
+	pass "sweep --plot over a whole day; sweep.csv has the runs' 5-95% spread"
 fi
 cd .. || exit 2
 

@@ -137,9 +137,9 @@ static void small_scenario(wc_scenario *sc)
 	sc->interval = 60;
 	sc->nhistory = 3;
 	/* Before the first row, between rows, after the last. */
-	sc->history[0] = (wc_history_point){at("2001-07-19T10:00:30Z"), 2};
-	sc->history[1] = (wc_history_point){at("2001-07-19T10:03:30Z"), 80};
-	sc->history[2] = (wc_history_point){at("2001-07-19T11:00:00Z"), 1500000};
+	sc->history[0] = (wc_history_point){.time = at("2001-07-19T10:00:30Z"), .value = 2};
+	sc->history[1] = (wc_history_point){.time = at("2001-07-19T10:03:30Z"), .value = 80};
+	sc->history[2] = (wc_history_point){.time = at("2001-07-19T11:00:00Z"), .value = 1500000};
 }
 
 static void small_result(wc_run_result *res)
@@ -593,7 +593,9 @@ static void outbreak_timeline(wc_timeline *tl, wc_scenario *sc)
 	sc->nhistory = 6;
 	for (int i = 0; i < 6; i++) {
 		wc_time t = at(htimes[i]);
-		sc->history[i] = (wc_history_point){t, 0.97 * n / (1 + exp(-k * (t - mid)))};
+		sc->history[i] =
+			(wc_history_point){t, 0.97 * n / (1 + exp(-k * (t - mid))),
+					   (enum wc_history_kind)(i % 3), WC_CURVE_CUMULATIVE};
 	}
 
 	wc_timeline_init(tl);
@@ -646,6 +648,84 @@ static void test_plot_formats(void **state)
 	if (keep != NULL)
 		assert_int_equal(rename(in_dir("run.png"), keep), 0);
 	wc_timeline_free(&tl);
+}
+
+/* Issue 13 item 21: each historical point is drawn against the curve it
+ * measures, in that curve's colour (plotkit.h: 2 cumulative, 3 active, 4
+ * telescope), with a marker for its kind: a lower bound is an arrow up, an
+ * estimate a hollow disc, a count a disc. */
+static void test_history_style(void **state)
+{
+	(void)state;
+	static const struct {
+		enum wc_history_curve curve;
+		enum wc_history_kind kind;
+		int colour;
+		const char *name;
+		bool arrow, hollow;
+		const char *legend;
+	} cases[] = {
+		{WC_CURVE_CUMULATIVE, WC_HISTORY_LOWER_BOUND, 2, "cumulative infected", true, false,
+		 "lower bound"},
+		{WC_CURVE_CUMULATIVE, WC_HISTORY_COUNT, 2, "cumulative infected", false, false,
+		 "count"},
+		{WC_CURVE_ACTIVE, WC_HISTORY_ESTIMATE, 3, "active", false, true, "estimate"},
+		{WC_CURVE_TELESCOPE, WC_HISTORY_COUNT, 4, "telescope sources", false, false,
+		 "count"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		wc_history_point h = {0, 1000, cases[i].kind, cases[i].curve};
+		wc_history_style st;
+		wc_history_style_of(&h, &st);
+		assert_int_equal(st.colour, cases[i].colour);
+		assert_string_equal(st.curve, cases[i].name);
+		assert_int_equal(st.arrow_up, cases[i].arrow);
+		assert_int_equal(st.hollow, cases[i].hollow);
+		assert_non_null(strstr(st.legend, cases[i].legend));
+	}
+}
+
+/* The figures the scenarios quote say what they are: Code Red v2's 250,000
+ * at 19:00 and CAIDA's 359,000 are lower bounds on cumulative infected
+ * ("more than"), and '~' marks an estimate. */
+static void test_history_kinds_read(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+	assert_int_equal(sc.nhistory, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(sc.history[i].kind, WC_HISTORY_LOWER_BOUND);
+		assert_int_equal(sc.history[i].curve, WC_CURVE_CUMULATIVE);
+	}
+	assert_true(sc.history[0].value == 250000);
+	assert_int_equal(wc_scenario_set(&sc,
+					 "history.cumulative_infected=2001-07-19T12:00:00Z ~ 5000, "
+					 "2001-07-19T13:00:00Z 7000, 2001-07-19T14:00:00Z >9000",
+					 &err),
+			 0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_int_equal(sc.history[0].kind, WC_HISTORY_ESTIMATE);
+	assert_true(sc.history[0].value == 5000);
+	assert_int_equal(sc.history[1].kind, WC_HISTORY_COUNT);
+	assert_int_equal(sc.history[2].kind, WC_HISTORY_LOWER_BOUND);
+	assert_true(sc.history[2].value == 9000);
+	assert_int_equal(
+		wc_scenario_set(&sc, "history.cumulative_infected=2001-07-19T12:00:00Z >", &err),
+		-1);
+	/* The same marks in a history file. */
+	assert_int_equal(
+		wc_scenario_history_text(&sc,
+					 "time,count\n2001-07-19T12:00:00Z,>500\n"
+					 "2001-07-19T13:00:00Z ~600\n2001-07-19T14:00:00Z,700\n",
+					 "pts.csv", &err),
+		0);
+	assert_int_equal(sc.nhistory, 3);
+	assert_int_equal(sc.history[0].kind, WC_HISTORY_LOWER_BOUND);
+	assert_true(sc.history[0].value == 500);
+	assert_int_equal(sc.history[1].kind, WC_HISTORY_ESTIMATE);
+	assert_int_equal(sc.history[2].kind, WC_HISTORY_COUNT);
 }
 
 static void test_plot_empty(void **state)
@@ -734,6 +814,8 @@ int main(void)
 		cmocka_unit_test(test_atomic_errors),
 		cmocka_unit_test(test_plot_formats),
 		cmocka_unit_test(test_plot_empty),
+		cmocka_unit_test(test_history_style),
+		cmocka_unit_test(test_history_kinds_read),
 		cmocka_unit_test(test_plot_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -234,6 +234,37 @@ static void test_validate(void **state)
 	wc_sweep_free(&sw);
 }
 
+/* Issue 13 item 21: the plot's bars are the spread of the runs, their 5% and
+ * 95% quantiles (type 7: order statistics interpolated at (n−1)·p), not the
+ * mean's interval, which narrows as runs are added. */
+static void test_spread(void **state)
+{
+	(void)state;
+	/* 20 runs 1..20 (shuffled, NaN between): (n−1)·p = 0.95 and 18.05, so
+	 * p5 = 1 + 0.95 = 1.95 and p95 = 19 + 0.05 = 19.05. */
+	double x[40];
+	for (int i = 0; i < 20; i++) {
+		x[2 * i] = (double)((i * 7) % 20 + 1);
+		x[2 * i + 1] = NAN;
+	}
+	wc_spread90 sp;
+	wc_spread90_of(x, 20, 2, &sp);
+	assert_int_equal(sp.n, 20);
+	assert_true(fabs(sp.p5 - 1.95) < 1e-12);
+	assert_true(fabs(sp.p95 - 19.05) < 1e-12);
+	/* The spread holds most runs; the mean's 95% interval does not. */
+	wc_mean_ci ci;
+	wc_mean_ci95(x, 20, 2, &ci);
+	assert_true(ci.hi - ci.lo < 0.5 * (sp.p95 - sp.p5));
+
+	wc_spread90_of(x + 1, 20, 2, &sp); /* all NaN */
+	assert_int_equal(sp.n, 0);
+	assert_true(isnan(sp.p5) && isnan(sp.p95));
+	double one[] = {7};
+	wc_spread90_of(one, 1, 1, &sp);
+	assert_true(sp.n == 1 && sp.p5 == 7 && sp.p95 == 7);
+}
+
 static void test_interval(void **state)
 {
 	(void)state;
@@ -306,10 +337,13 @@ static void test_csv_by_hand(void **state)
 	char *csv = slurp(path);
 	assert_int_equal(count_lines(csv), 3);
 	const char *row1 = strchr(csv, '\n') + 1;
-	const char *want = "\"12.44.0.0/16,12.45.0.0/16\",15,-48.53102368,78.53102368,1,1,1,";
+	/* The spread of 10 and 20: p5 = 10 + 0.05 × 10, p95 = 10 + 0.95 × 10. */
+	const char *want =
+		"\"12.44.0.0/16,12.45.0.0/16\",15,-48.53102368,78.53102368,10.5,19.5,1,1,1,1,1,";
 	assert_true(strncmp(row1, want, strlen(want)) == 0);
 	assert_non_null(strstr(
-		row1, ",3.5,,,1,,,,0,7,7,7,8,8,8,9,9,9,10,10,10,11,11,11,2\n12.44.0.0/16,0,0,0,"));
+		row1, ",3.5,,,3.5,3.5,1,,,,,,0,7,7,7,7,7,8,8,8,8,8,9,9,9,9,9,10,10,10,10,10,11,11,"
+		      "11,11,11,2\n12.44.0.0/16,0,0,0,0,0,"));
 	free(csv);
 	unlink(path);
 	rmdir(dir);
@@ -410,11 +444,15 @@ static void test_real_sweep(void **state)
 	assert_int_equal(count_lines(runs), 1 + 3 * (int)sw.runs);
 	assert_true(strncmp(csv,
 			    "class.home.patch_rate,cumulative_infected_mean,cumulative_infected_lo,"
-			    "cumulative_infected_hi,infected_mean,",
-			    95) == 0);
-	assert_non_null(strstr(csv, ",hours_to_90pct_hi,hours_to_90pct_reached,probes_mean,"));
-	assert_non_null(strstr(csv, ",target_bytes_hi,blocked_probes_mean,"));
-	assert_non_null(strstr(csv, ",infected_share_hi,runs\n0,1406,1406,1406,"));
+			    "cumulative_infected_hi,cumulative_infected_p5,cumulative_infected_p95,"
+			    "infected_mean,",
+			    147) == 0);
+	assert_non_null(strstr(
+		csv,
+		",hours_to_90pct_hi,hours_to_90pct_p5,hours_to_90pct_p95,hours_to_90pct_reached,"
+		"probes_mean,"));
+	assert_non_null(strstr(csv, ",target_bytes_p95,blocked_probes_mean,"));
+	assert_non_null(strstr(csv, ",infected_share_p95,runs\n0,1406,1406,1406,1406,1406,"));
 	assert_true(strncmp(runs, "combination,class.home.patch_rate,seed,cumulative_infected,",
 			    59) == 0);
 	assert_non_null(strstr(runs, "\n0,0,11,1406,"));
@@ -469,11 +507,11 @@ static void test_threads_identical(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_lists),	  cmocka_unit_test(test_parse_ranges),
-		cmocka_unit_test(test_parse_bad),	  cmocka_unit_test(test_combinations),
-		cmocka_unit_test(test_validate),	  cmocka_unit_test(test_interval),
-		cmocka_unit_test(test_csv_by_hand),	  cmocka_unit_test(test_real_sweep),
-		cmocka_unit_test(test_threads_identical),
+		cmocka_unit_test(test_parse_lists), cmocka_unit_test(test_parse_ranges),
+		cmocka_unit_test(test_parse_bad),   cmocka_unit_test(test_combinations),
+		cmocka_unit_test(test_validate),    cmocka_unit_test(test_interval),
+		cmocka_unit_test(test_spread),	    cmocka_unit_test(test_csv_by_hand),
+		cmocka_unit_test(test_real_sweep),  cmocka_unit_test(test_threads_identical),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

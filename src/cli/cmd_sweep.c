@@ -21,8 +21,9 @@ static const char sweep_usage[] =
 	"usage: wormcast sweep SCENARIO|FILE.ini --vary SEC.KEY=VALUES [options]\n"
 	"\n"
 	"Runs every combination of the varied keys' values with R seeds each and writes\n"
-	"DIR/sweep.csv (each outcome's mean and 95% interval per combination) and\n"
-	"DIR/runs.csv (every run's outcomes). See docs/sweep.md.\n"
+	"DIR/sweep.csv (each outcome's mean, its 95% interval and the runs' 5-95%\n"
+	"spread per combination) and DIR/runs.csv (every run's outcomes). See\n"
+	"docs/sweep.md.\n"
 	"\n"
 	"options:\n"
 	"  --vary SEC.KEY=V1,V2,...  values as the scenario file takes them (\\, inside one)\n"
@@ -70,7 +71,8 @@ static void print_table(const wc_sweep *sw, const double *out, int outcome)
 	for (size_t k = 0; k < sw->nkeys; k++)
 		printf("%-*s  ", (int)(strlen(sw->keys[k].key) > 12 ? strlen(sw->keys[k].key) : 12),
 		       sw->keys[k].key);
-	printf("%s: mean [95%% interval]%s\n", def->name, def->can_miss ? " (runs reached)" : "");
+	printf("%s: mean [95%% interval of the mean; sweep.csv has the runs' 5-95%% spread]%s\n",
+	       def->name, def->can_miss ? " (runs reached)" : "");
 	for (uint64_t c = 0; c < ncomb && c < MAX_ROWS; c++) {
 		for (size_t k = 0; k < sw->nkeys; k++) {
 			int w = (int)(strlen(sw->keys[k].key) > 12 ? strlen(sw->keys[k].key) : 12);

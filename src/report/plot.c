@@ -116,113 +116,283 @@ static struct time_ticks plot_time_ticks(double span, int max_labels)
 	return steps[n - 1];
 }
 
-static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
+/* A filled circle (U+25CF) and a triangle (U+25B2), drawn from the font: the
+ * cairo drivers render Unicode, where Hershey's symbol set has no filled
+ * circle of a useful size. */
+static const char glyph_disc[] = "#[0x25cf]";
+static const char glyph_head[] = "#[0x25b2]";
+
+void wc_history_style_of(const wc_history_point *h, wc_history_style *out)
+{
+	switch (h->curve) {
+	case WC_CURVE_ACTIVE:
+		out->colour = COL_ACTIVE;
+		out->curve = "active";
+		break;
+	case WC_CURVE_TELESCOPE:
+		out->colour = COL_TELESCOPE;
+		out->curve = "telescope sources";
+		break;
+	case WC_CURVE_CUMULATIVE:
+	default:
+		out->colour = COL_CUMULATIVE;
+		out->curve = "cumulative infected";
+		break;
+	}
+	out->arrow_up = h->kind == WC_HISTORY_LOWER_BOUND;
+	out->hollow = h->kind == WC_HISTORY_ESTIMATE;
+	out->legend = h->kind == WC_HISTORY_LOWER_BOUND ? "lower bound (>)"
+		      : h->kind == WC_HISTORY_ESTIMATE	? "estimate (~)"
+							: "count";
+}
+
+/* A historical point's marker at (x, y) in world coordinates, outlined in
+ * black so that it shows on a curve of its own colour. A lower bound is a bar
+ * of half-width half at y and an arrow of length len above it. */
+static void plot_marker(const wc_history_style *st, PLFLT x, PLFLT y, double half, double len)
+{
+	if (st->arrow_up) {
+		PLFLT top = y + len;
+		PLFLT bx[2] = {x - half, x + half}, by[2] = {y, y};
+		PLFLT sx[2] = {x, x}, sy[2] = {y, top};
+		for (int pass = 0; pass < 2; pass++) {
+			plcol0(pass == 0 ? COL_FG : st->colour);
+			plwidth(pass == 0 ? 4.5 : 2.0);
+			plline(2, bx, by);
+			plline(2, sx, sy);
+			plschr(0, pass == 0 ? 0.8 : 0.6);
+			plstring(1, &x, &top, glyph_head);
+		}
+	} else {
+		plschr(0, 1.0);
+		plcol0(COL_FG);
+		plstring(1, &x, &y, glyph_disc);
+		plschr(0, 0.75);
+		plcol0(st->colour);
+		plstring(1, &x, &y, glyph_disc);
+		if (st->hollow) {
+			plschr(0, 0.4);
+			plcol0(COL_BG);
+			plstring(1, &x, &y, glyph_disc);
+		}
+	}
+	plschr(0, 1.0);
+	plwidth(1.0);
+}
+
+/* At most this many historical points carry their value as a label. */
+#define WC_PLOT_LABELLED_POINTS 12
+
+/* The plot's extent and time axis, shared by the steps that draw it. */
+struct run_frame {
+	double x0, x1, ymax;
+	double arrow; /* a lower bound's arrow length, in hosts */
+	bool one_day;
+	struct time_ticks ticks;
+};
+
+static void plot_frame(const wc_scenario *sc, const wc_timeline *tl, struct run_frame *f)
 {
 	size_t n = tl->n;
-	PLFLT *x = xmallocarray(n + 1, sizeof *x);
-	PLFLT *cum = xmallocarray(n + 1, sizeof *cum);
-	PLFLT *act = xmallocarray(n + 1, sizeof *act);
-	PLFLT *tel = xmallocarray(n + 1, sizeof *tel);
-	double ymax = 0;
-
+	double ymax = 0, hmax = 0;
 	for (size_t i = 0; i < n; i++) {
 		const wc_timeline_row *r = &tl->rows[i];
-		x[i] = (PLFLT)r->time;
-		cum[i] = (PLFLT)r->cumulative_infected;
-		act[i] = (PLFLT)r->active;
-		tel[i] = (PLFLT)r->telescope_sources;
-		ymax = fmax(ymax, fmax(cum[i], fmax(act[i], tel[i])));
+		ymax = fmax(ymax, fmax((double)r->cumulative_infected,
+				       fmax((double)r->active, (double)r->telescope_sources)));
 	}
 	for (int i = 0; i < sc->nhistory; i++)
-		ymax = fmax(ymax, sc->history[i].value);
-	ymax = ymax > 0 ? ymax * 1.05 : 1;
+		hmax = fmax(hmax, sc->history[i].value);
+	ymax = fmax(ymax, hmax);
+	ymax = ymax > 0 ? ymax : 1;
+	/* Room above the highest point for its arrow and its label. */
+	f->arrow = 0.08 * ymax;
+	f->ymax = fmax(ymax * 1.05, hmax > 0 ? hmax + 2.6 * f->arrow : 0);
 
-	double x0 = (double)sc->start;
-	double x1 = n > 0 ? (double)tl->rows[n - 1].time : (double)sc->end;
-	if (x1 <= x0)
-		x1 = x0 + 3600;
+	f->x0 = (double)sc->start;
+	f->x1 = n > 0 ? (double)tl->rows[n - 1].time : (double)sc->end;
+	if (f->x1 <= f->x0)
+		f->x1 = f->x0 + 3600;
+	f->one_day = f->x1 - f->x0 <= 86400;
+	f->ticks = plot_time_ticks(f->x1 - f->x0, f->one_day ? 12 : 5);
+}
 
+static void plot_axes(const wc_scenario *sc, const struct run_frame *f)
+{
 	/* Within a day the date goes once into the axis label; longer runs need
 	 * it on every tick. */
-	char day[32], xlabel[64], title[2 * WC_NAME_MAX + 32];
+	char day[32], xlabel[64], title[2 * WC_NAME_MAX + 32], name[2 * WC_NAME_MAX];
 	wc_time_format(sc->start, day);
 	day[10] = '\0';
-	bool one_day = x1 - x0 <= 86400;
-	struct time_ticks ticks = plot_time_ticks(x1 - x0, one_day ? 12 : 5);
-	if (one_day) {
+	if (f->one_day) {
 		pltimefmt("%H:%M");
 		snprintf(xlabel, sizeof xlabel, "UTC, %s", day);
 	} else {
-		pltimefmt(ticks.step >= 86400 ? "%m-%d" : "%m-%d %H:%M");
+		pltimefmt(f->ticks.step >= 86400 ? "%m-%d" : "%m-%d %H:%M");
 		snprintf(xlabel, sizeof xlabel, "UTC, from %s", day);
 	}
-	char name[2 * WC_NAME_MAX];
 	wc_plot_escape(sc->name, name, sizeof name);
 	snprintf(title, sizeof title, "%s: simulated outbreak", name);
 
 	pladv(0);
-	/* The right margin holds half of the last tick label. */
-	plvpor(0.15, one_day ? 0.955 : 0.935, 0.12, 0.91);
-	plwind(x0, x1, 0, ymax);
+	/* The right margin holds half of the last tick label; the band above
+	 * the axes holds the legend, so it never covers a curve. */
+	plvpor(0.15, f->one_day ? 0.955 : 0.935, 0.12, 0.80);
+	plwind(f->x0, f->x1, 0, f->ymax);
 	plslabelfunc(plot_label_hosts, NULL);
 
 	plwidth(1.0);
 	plcol0(COL_GRID);
-	plbox("g", ticks.step, 0, "g", 0, 0);
+	plbox("g", f->ticks.step, 0, "g", 0, 0);
 	plcol0(COL_FG);
-	plbox("bcnstd", ticks.step, ticks.nsub, "bcnstvo", 0, 0);
+	plbox("bcnstd", f->ticks.step, f->ticks.nsub, "bcnstvo", 0, 0);
 	plmtex("b", 3.0, 0.5, 0.5, xlabel);
 	plmtex("l", 7.0, 0.5, 0.5, "hosts");
 	plschr(0, 1.25);
-	plmtex("t", 1.5, 0.5, 0.5, title);
+	plmtex("t", 5.0, 0.5, 0.5, title);
 	plschr(0, 1.0);
+}
 
-	plwidth(2.5);
-	if (n > 0) {
-		plcol0(COL_CUMULATIVE);
-		plline((PLINT)n, x, cum);
-		plcol0(COL_ACTIVE);
-		plline((PLINT)n, x, act);
-		plcol0(COL_TELESCOPE);
-		plline((PLINT)n, x, tel);
-	}
+static void plot_curves(const wc_timeline *tl)
+{
+	size_t n = tl->n;
+	if (n == 0)
+		return;
+	PLFLT *x = xmallocarray(n, sizeof *x);
+	PLFLT *y = xmallocarray(n, sizeof *y);
+	for (size_t i = 0; i < n; i++)
+		x[i] = (PLFLT)tl->rows[i].time;
 
-	/* A filled circle (U+25CF): the cairo drivers draw it from the font, where
-	 * Hershey's symbol set has no filled circle of a useful size. */
-	static const char marker[] = "#[0x25cf]";
-	if (sc->nhistory > 0) {
-		PLFLT hx[WC_MAX_HISTORY], hy[WC_MAX_HISTORY];
-		for (int i = 0; i < sc->nhistory; i++) {
-			hx[i] = (PLFLT)sc->history[i].time;
-			hy[i] = sc->history[i].value;
+	for (int c = 0; c < 3; c++) {
+		/* Cumulative infected is drawn widest, so that it still shows
+		 * where active (before any removal) or the telescope's count
+		 * (dashed) runs along it. */
+		plwidth(c == 0 ? 4.0 : 2.0);
+		for (size_t i = 0; i < n; i++) {
+			const wc_timeline_row *r = &tl->rows[i];
+			y[i] = (PLFLT)(c == 0	? r->cumulative_infected
+				       : c == 1 ? r->active
+						: r->telescope_sources);
 		}
-		plcol0(COL_FG);
-		plschr(0, 1.0);
-		plstring(sc->nhistory, hx, hy, marker);
-		plschr(0, 1.0);
+		plcol0(c == 0 ? COL_CUMULATIVE : c == 1 ? COL_ACTIVE : COL_TELESCOPE);
+		pllsty(c == 2 ? 2 : 1);
+		plline((PLINT)n, x, y);
 	}
-
-	const char *text[] = {"cumulative infected", "active", "telescope sources", "measured"};
-	PLINT opts[] = {PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_LINE, PL_LEGEND_SYMBOL};
-	PLINT colours[] = {COL_CUMULATIVE, COL_ACTIVE, COL_TELESCOPE, COL_FG};
-	PLINT text_colours[] = {COL_FG, COL_FG, COL_FG, COL_FG};
-	PLINT styles[] = {1, 1, 1, 1};
-	PLFLT widths[] = {2.5, 2.5, 2.5, 1.0};
-	PLFLT sym_scales[] = {1, 1, 1, 1};
-	PLINT sym_numbers[] = {1, 1, 1, 1};
-	const char *symbols[] = {"", "", "", marker};
-	PLFLT lw, lh;
-	plwidth(1.0);
-	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-		 PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE, 0.02, 0.03, 0.07, COL_BG,
-		 COL_FG, 1, 0, 0, sc->nhistory > 0 ? 4 : 3, opts, 1.0, 1.0, 1.8, 0.0, text_colours,
-		 text, NULL, NULL, NULL, NULL, colours, styles, widths, colours, sym_scales,
-		 sym_numbers, symbols);
-
+	pllsty(1);
 	free(x);
-	free(cum);
-	free(act);
-	free(tel);
+	free(y);
+}
+
+/* How close a label centred at (x, y) comes to a curve: the least distance
+ * in hosts to the three curves, sampled at x and a label's half-width either
+ * side. */
+static double plot_clearance(const wc_timeline *tl, const struct run_frame *f, double x, double y)
+{
+	double best = f->ymax, w = 0.05 * (f->x1 - f->x0);
+	for (int k = -1; k <= 1; k++) {
+		const wc_timeline_row *r = wc_timeline_row_at(tl, (wc_time)(x + k * w));
+		if (r == NULL)
+			continue;
+		double v[3] = {(double)r->cumulative_infected, (double)r->active,
+			       (double)r->telescope_sources};
+		for (int c = 0; c < 3; c++)
+			best = fmin(best, fabs(v[c] - y));
+	}
+	return best;
+}
+
+/* One historical point, and beside it what it says ("> 359,000"), so the
+ * figure can be read without the scenario file: above the marker, or below
+ * it where a curve runs through the space above. */
+static void plot_history_point(const wc_history_point *h, const wc_timeline *tl,
+			       const struct run_frame *f, bool label_it)
+{
+	wc_history_style st;
+	wc_history_style_of(h, &st);
+	PLFLT x = (PLFLT)h->time, y = h->value;
+	plot_marker(&st, x, y, 0.006 * (f->x1 - f->x0), f->arrow);
+	if (!label_it)
+		return;
+
+	char num[32], label[48];
+	/* The scenario reader bounds a value below only: keep the cast defined. */
+	if (h->value < 1e15)
+		wc_report_thousands((uint64_t)(h->value + 0.5), num, sizeof num);
+	else
+		snprintf(num, sizeof num, "%.3g", h->value);
+	snprintf(label, sizeof label, "%s%s",
+		 h->kind == WC_HISTORY_LOWER_BOUND ? "> "
+		 : h->kind == WC_HISTORY_ESTIMATE  ? "~"
+						   : "",
+		 num);
+	double above = y + (st.arrow_up ? 1.35 : 0.45) * f->arrow, below = y - 0.5 * f->arrow;
+	double ly = above;
+	if (below > 0.2 * f->arrow && plot_clearance(tl, f, x, above) < 0.5 * f->arrow &&
+	    plot_clearance(tl, f, x, below) > plot_clearance(tl, f, x, above))
+		ly = below;
+	plschr(0, 0.8);
+	plcol0(COL_FG);
+	plptex(x, ly, 1, 0, 0.5, label);
+	plschr(0, 1.0);
+}
+
+/*
+ * The legend, drawn by hand in the band between the title and the axes, so it
+ * never covers a curve: the three curves on the first row, one entry per kind
+ * of historical point present on the second, in fixed columns (PLplot's own
+ * legend sizes its columns from text widths the cairo drivers overstate).
+ */
+static void plot_legend(const wc_scenario *sc, const struct run_frame *f)
+{
+	static const char *curves[] = {"cumulative infected", "active", "telescope sources"};
+	static const int colours[] = {COL_CUMULATIVE, COL_ACTIVE, COL_TELESCOPE};
+	static const enum wc_history_kind kinds[] = {WC_HISTORY_COUNT, WC_HISTORY_ESTIMATE,
+						     WC_HISTORY_LOWER_BOUND};
+
+	plvpor(0.15, f->one_day ? 0.955 : 0.935, 0.82, 0.92);
+	plwind(0, 1, 0, 1);
+	plschr(0, 0.85);
+	for (int c = 0; c < 3; c++) {
+		PLFLT x0 = 0.34 * c, lx[2] = {x0, x0 + 0.06}, ly[2] = {0.75, 0.75};
+		plcol0(colours[c]);
+		plwidth(c == 0 ? 4.0 : 2.0);
+		pllsty(c == 2 ? 2 : 1);
+		plline(2, lx, ly);
+		pllsty(1);
+		plcol0(COL_FG);
+		plptex(x0 + 0.075, 0.75, 1, 0, 0, curves[c]);
+	}
+	if (sc->nhistory > 0)
+		plptex(0, 0.25, 1, 0, 0, "measured:");
+	int col = 0;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		for (int i = 0; i < sc->nhistory; i++) {
+			if (sc->history[i].kind != kinds[k])
+				continue;
+			wc_history_style st;
+			wc_history_style_of(&sc->history[i], &st);
+			PLFLT x0 = 0.14 + 0.29 * col++;
+			plot_marker(&st, x0 + 0.03, st.arrow_up ? 0.05 : 0.25, 0.01, 0.28);
+			plschr(0, 0.85);
+			plcol0(COL_FG);
+			plptex(x0 + 0.075, 0.25, 1, 0, 0, st.legend);
+			break;
+		}
+	plschr(0, 1.0);
+	plwidth(1.0);
+}
+
+static void plot_draw(const wc_scenario *sc, const wc_timeline *tl)
+{
+	struct run_frame f;
+	plot_frame(sc, tl, &f);
+	plot_axes(sc, &f);
+	plot_curves(tl);
+	/* A handful of quoted figures are labelled; a measured series (a
+	 * history file) would bury the curves under its labels. */
+	for (int i = 0; i < sc->nhistory; i++)
+		plot_history_point(&sc->history[i], tl, &f,
+				   sc->nhistory <= WC_PLOT_LABELLED_POINTS);
+	plot_legend(sc, &f);
 }
 
 struct run_plot {

@@ -17,6 +17,7 @@
 #ifndef WC_REPORT_REPORT_H
 #define WC_REPORT_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -89,7 +90,8 @@ int wc_report_write_timeline_csv(const char *path, const wc_timeline *tl, wc_err
  *   peaks  {new_infections_per_interval, active, probes_per_interval}, each
  *          {value, time},
  *   totals {probes, telescope_probes, target_bytes, reinfections},
- *   history [{time, measured, simulated_cumulative_infected}].
+ *   history [{time, measured, kind (count, lower_bound, estimate),
+ *   simulated_cumulative_infected}].
  * Times are ISO strings, or null where the timeline has no row to give one
  * (empty timeline; a history point before the first row). Counts are JSON
  * integers; a count above 2^63-1 (only a seed can be) is written as a decimal
@@ -114,5 +116,21 @@ void wc_report_print_summary(FILE *out, const wc_scenario *sc, const wc_run_resu
  */
 int wc_report_plot_run(const char *path, const wc_scenario *sc, const wc_timeline *tl,
 		       wc_error *err);
+
+/*
+ * How the run plot draws a historical point: in the colour of the curve it
+ * measures (colour-map index, plotkit.h), with a marker that says what kind
+ * of figure it is: a disc for a count, a hollow disc for an estimate, a bar
+ * at the value with an arrow pointing up for a lower bound.
+ */
+typedef struct wc_history_style {
+	int colour;	    /* the measured curve's colour index */
+	const char *curve;  /* that curve's legend name */
+	bool arrow_up;	    /* a lower bound: bar, shaft and head */
+	bool hollow;	    /* an estimate: a ring instead of a disc */
+	const char *legend; /* legend text for the kind */
+} wc_history_style;
+
+void wc_history_style_of(const wc_history_point *h, wc_history_style *out);
 
 #endif

@@ -114,6 +114,10 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 		json_t *p = json_object();
 		json_object_set_new(p, "time", json_time(h->time));
 		json_object_set_new(p, "measured", json_real(h->value));
+		json_object_set_new(p, "kind",
+				    json_string(h->kind == WC_HISTORY_LOWER_BOUND ? "lower_bound"
+						: h->kind == WC_HISTORY_ESTIMATE  ? "estimate"
+										  : "count"));
 		json_object_set_new(p, "simulated_cumulative_infected",
 				    r ? json_u64(r->cumulative_infected) : json_null());
 		json_array_append_new(history, p);

@@ -1,7 +1,7 @@
 /*
  * The sweep figure (sweep_report.h): one outcome's mean against the first
- * varied key, 95% intervals as error bars, one line per combination of the
- * other varied keys.
+ * varied key, the runs' 5–95% spread as error bars, one line per combination
+ * of the other varied keys.
  */
 #include "report/sweep_report.h"
 
@@ -62,7 +62,7 @@ static void sweep_draw(void *ctx)
 	const wc_sweep_key *k0 = &sw->keys[0];
 	size_t n = k0->nvalues;
 	size_t npts = n * (size_t)p->lines;
-	wc_mean_ci *ci = xmallocarray(npts, sizeof *ci);
+	wc_mean_ci *ci = xmallocarray(npts, sizeof *ci); /* lo, hi: the spread */
 	PLFLT *x = xmallocarray(n, sizeof *x), *y = xmallocarray(n, sizeof *y);
 	PLFLT *ylo = xmallocarray(n, sizeof *ylo), *yhi = xmallocarray(n, sizeof *yhi);
 	PLFLT *ex = xmallocarray(n, sizeof *ex);
@@ -74,6 +74,13 @@ static void sweep_draw(void *ctx)
 			const double *base = p->out + (size_t)c * sw->runs * WC_NOUTCOMES;
 			wc_mean_ci *m = &ci[(size_t)l * n + i];
 			wc_mean_ci95(base + p->outcome, sw->runs, WC_NOUTCOMES, m);
+			/* The bars show where single runs fall, not the mean's
+			 * confidence interval: a reader asks what one outbreak
+			 * may do. One run gives no bar. */
+			wc_spread90 sp;
+			wc_spread90_of(base + p->outcome, sw->runs, WC_NOUTCOMES, &sp);
+			m->lo = sp.n > 1 ? sp.p5 : NAN;
+			m->hi = sp.n > 1 ? sp.p95 : NAN;
 			double hi = isnan(m->hi) ? m->mean : m->hi;
 			double lo = isnan(m->lo) ? m->mean : m->lo;
 			if (!isnan(hi))
@@ -107,7 +114,7 @@ static void sweep_draw(void *ctx)
 	wc_plot_escape(k0->key, key, sizeof key);
 	wc_plot_escape(p->scenario, name, sizeof name);
 	const wc_outcome_def *def = wc_outcome_get(p->outcome);
-	snprintf(title, sizeof title, "%s: mean, 95%% interval, %llu run%s each", name,
+	snprintf(title, sizeof title, "%s: mean, bars: 5#[0x2013]95%% of %llu run%s", name,
 		 (unsigned long long)sw->runs, sw->runs == 1 ? "" : "s");
 
 	pladv(0);

@@ -4,12 +4,16 @@
 #include "report/sweep_report.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/atomicfile.h"
+#include "core/xalloc.h"
 #include "report/report.h"
 
 static const wc_outcome_def outcomes[WC_NOUTCOMES] = {
@@ -111,6 +115,23 @@ void wc_mean_ci95(const double *x, size_t count, size_t stride, wc_mean_ci *out)
 	out->hi = mean + half;
 }
 
+void wc_spread90_of(const double *x, size_t count, size_t stride, wc_spread90 *out)
+{
+	double *v = xmallocarray(count > 0 ? count : 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (!isnan(x[i * stride]))
+			v[n++] = x[i * stride];
+	out->n = n;
+	out->p5 = out->p95 = NAN;
+	if (n > 0) {
+		gsl_sort(v, 1, n);
+		out->p5 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.05);
+		out->p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
+	}
+	free(v);
+}
+
 char *wc_sweep_format_number(double v, char *buf, size_t len)
 {
 	if (isnan(v)) {
@@ -185,7 +206,7 @@ int wc_report_write_sweep_csv(const char *path, const wc_sweep *sw, const double
 	csv_key_header(fp, sw);
 	for (int o = 0; o < WC_NOUTCOMES; o++) {
 		const char *n = outcomes[o].name;
-		fprintf(fp, "%s_mean,%s_lo,%s_hi,", n, n, n);
+		fprintf(fp, "%s_mean,%s_lo,%s_hi,%s_p5,%s_p95,", n, n, n, n, n);
 		if (outcomes[o].can_miss)
 			fprintf(fp, "%s_reached,", n);
 	}
@@ -203,6 +224,12 @@ int wc_report_write_sweep_csv(const char *path, const wc_sweep *sw, const double
 			csv_number(fp, ci.lo);
 			fputc(',', fp);
 			csv_number(fp, ci.hi);
+			fputc(',', fp);
+			wc_spread90 sp;
+			wc_spread90_of(base + o, sw->runs, WC_NOUTCOMES, &sp);
+			csv_number(fp, sp.p5);
+			fputc(',', fp);
+			csv_number(fp, sp.p95);
 			fputc(',', fp);
 			if (outcomes[o].can_miss)
 				fprintf(fp, "%" PRIu64 ",", ci.n);

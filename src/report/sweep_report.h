@@ -1,6 +1,6 @@
 /*
  * sweep_report.h — what a sweep (sim/sweep.h) leaves behind: the outcomes of
- * each run, their means with 95% intervals, sweep.csv, runs.csv and a plot.
+ * each run, their means with 95% intervals and 5–95% spreads, sweep.csv, runs.csv and a plot.
  *
  * Contract: the outcomes of a run are computed from its timeline by
  * wc_run_figures_compute() (report.h), the same figures `run` reports, plus
@@ -68,6 +68,19 @@ typedef struct wc_mean_ci {
 /* Over x[0], x[stride], ..., x[(count−1)·stride]. */
 void wc_mean_ci95(const double *x, size_t count, size_t stride, wc_mean_ci *out);
 
+/* The spread of the runs themselves, which the mean's interval is not: the
+ * 5% and 95% quantiles of the non-NaN values, interpolated linearly between
+ * order statistics at (n−1)·p (R's default, type 7; GSL's
+ * gsl_stats_quantile_from_sorted_data). With n = 0 both are NaN; with n = 1
+ * both are the value. */
+typedef struct wc_spread90 {
+	double p5, p95;
+	uint64_t n; /* values that were not NaN */
+} wc_spread90;
+
+/* Over x[0], x[stride], ..., x[(count−1)·stride]. */
+void wc_spread90_of(const double *x, size_t count, size_t stride, wc_spread90 *out);
+
 /* Formats v for the CSV files: "" for NaN, else fixed-point with at least 10
  * significant digits and no trailing zeros ("1406", "2.5", "0.1234567891"). */
 char *wc_sweep_format_number(double v, char *buf, size_t len);
@@ -75,7 +88,8 @@ char *wc_sweep_format_number(double v, char *buf, size_t len);
 /*
  * sweep.csv: a header, then one row per combination in combination order:
  * the varied keys' values (header: the key names), then for each outcome
- * NAME_mean,NAME_lo,NAME_hi (and NAME_reached, the runs it happened in, for
+ * NAME_mean,NAME_lo,NAME_hi (the mean and its 95% interval), NAME_p5,NAME_p95
+ * (the runs' 5–95% spread; and NAME_reached, the runs it happened in, for
  * outcomes that can miss), then runs. out is laid out as wc_sweep_run makes it
  * with nout = WC_NOUTCOMES.
  */
@@ -88,8 +102,8 @@ int wc_report_write_sweep_runs_csv(const char *path, const wc_sweep *sw, const d
 				   wc_error *err);
 
 /*
- * Draws one outcome's mean against the first varied key, with the 95%
- * interval as error bars; one line per combination of the other varied keys
+ * Draws one outcome's mean against the first varied key, with the runs'
+ * 5–95% spread (wc_spread90_of) as error bars; one line per combination of the other varied keys
  * (at most WC_SWEEP_PLOT_MAX_LINES). A numeric first key gets a numeric axis;
  * otherwise its values are evenly spaced and labelled. Format by extension,
  * as wc_report_plot_run. wc_report_plot_sweep_check tells, before any run,

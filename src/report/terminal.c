@@ -139,7 +139,13 @@ void wc_report_print_summary(FILE *out, const wc_scenario *sc, const wc_run_resu
 			wc_report_thousands(r->cumulative_infected, sim, sizeof sim);
 		else
 			snprintf(sim, sizeof sim, "-");
-		wc_report_thousands(measured_count(h->value), num, sizeof num);
+		/* A lower bound or an estimate says so, as on the plot. */
+		const char *mark = h->kind == WC_HISTORY_LOWER_BOUND ? "> "
+				   : h->kind == WC_HISTORY_ESTIMATE  ? "~"
+								     : "";
+		size_t m = strlen(mark);
+		snprintf(num, sizeof num, "%s", mark);
+		wc_report_thousands(measured_count(h->value), num + m, sizeof num - m);
 		fprintf(out, "    %-*s %*s vs %s\n", LABEL_WIDTH - 2, wc_time_format(h->time, t),
 			NUMBER_WIDTH, num, sim);
 	}

@@ -209,10 +209,12 @@ static const struct key_def scenario_keys[] = {
 	 "Seconds per timeline row; a multiple of outbreak.step."},
 
 	{"history", "cumulative_infected", KT_HISTORY, SC(history), 0, WC_MAX_HISTORY, "", "", NULL,
-	 "Measured points `TIME COUNT, ...` drawn on plots and reported beside the run; "
-	 "indented lines continue the list."},
+	 "Measured cumulative infected hosts `TIME COUNT, ...` (`>N`: more than N; `~N`: about "
+	 "N) drawn on the cumulative curve and reported beside the run; indented lines "
+	 "continue the list."},
 	{"history", "file", KT_HISTFILE, SC(history_file), 0, 256, "", "path", NULL,
-	 "A file of measured points, one `TIME,COUNT` a line (see History files); replaces "
+	 "A file of measured points, one `TIME,COUNT` a line (COUNT as in cumulative_infected; "
+	 "see History files); replaces "
 	 "cumulative_infected, as that replaces it. A relative path is taken from the "
 	 "scenario file's directory; given with --set or in a built-in scenario, from the "
 	 "current directory."},
@@ -367,12 +369,31 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 		snprintf(buf, len, "comma-separated CIDR blocks (at most %d)", (int)k->max);
 		break;
 	case KT_HISTORY:
-		snprintf(buf, len, "comma-separated `TIME COUNT` pairs (at most %d)", (int)k->max);
+		snprintf(buf, len,
+			 "comma-separated `TIME COUNT` pairs, COUNT `>N` for a lower bound or `~N` "
+			 "for an estimate (at most %d)",
+			 (int)k->max);
 		break;
 	case KT_HISTFILE:
 		snprintf(buf, len, "a file name of at most %d characters", (int)k->max - 1);
 		break;
 	}
+}
+
+/* A leading '>' marks a lower bound and '~' an estimate; *num is moved past
+ * the mark and the blanks after it. */
+static enum wc_history_kind history_kind(char **num)
+{
+	enum wc_history_kind kind = WC_HISTORY_COUNT;
+	if (**num == '>')
+		kind = WC_HISTORY_LOWER_BOUND;
+	else if (**num == '~')
+		kind = WC_HISTORY_ESTIMATE;
+	if (kind != WC_HISTORY_COUNT) {
+		(*num)++;
+		trim(*num);
+	}
+	return kind;
 }
 
 static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
@@ -389,6 +410,8 @@ static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
 		*sp = '\0';
 		char *num = sp + 1;
 		trim(num);
+		pts[count].kind = history_kind(&num);
+		pts[count].curve = WC_CURVE_CUMULATIVE;
 		double value;
 		if (wc_time_parse(tok, &pts[count].time) != 0 || parse_double(num, &value) != 0 ||
 		    value < 0) {
@@ -869,9 +892,9 @@ static char *read_whole_file(const char *path, size_t max, const char *what, wc_
 /* ---- history files ----
  *
  * One point a line: TIME,COUNT (or TIME COUNT), TIME as the scenario's times
- * and COUNT a number >= 0. Blank lines and lines starting with '#' are skipped,
- * and the first other line may be a header whose first field is `time`.
- * Anything else is an error at its line: no point is dropped unread.
+ * and COUNT a number >= 0, `>N` for a lower bound or `~N` for an estimate. Blank lines and lines
+ * starting with '#' are skipped, and the first other line may be a header whose first field is
+ * `time`. Anything else is an error at its line: no point is dropped unread.
  */
 
 /* One line of a history file into pts[*n]; *header says whether a header may
@@ -889,8 +912,10 @@ static int history_line(char *s, const char *file, int line, wc_history_point *p
 			      (tl == 6 && strncasecmp(s, "\"time\"", 6) == 0)))
 		return 0;
 	char when[64];
-	const char *count = s + tl + strspn(s + tl, " \t");
+	char *count = s + tl + strspn(s + tl, " \t");
 	count += *count == ',';
+	trim(count);
+	enum wc_history_kind kind = history_kind(&count);
 	wc_time t;
 	double v;
 	if (tl >= sizeof when)
@@ -906,7 +931,8 @@ static int history_line(char *s, const char *file, int line, wc_history_point *p
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s:%d: key 'history.file': more than %d points", file, line,
 				    WC_MAX_HISTORY);
-	pts[*n] = (wc_history_point){t, v};
+	pts[*n] = (wc_history_point){
+		.time = t, .value = v, .kind = kind, .curve = WC_CURVE_CUMULATIVE};
 	(*n)++;
 	return 0;
 }

@@ -80,10 +80,27 @@ typedef struct wc_host_class {
 	double aware_rate; /* patches/h of a susceptible host when all have been infected */
 } wc_host_class;
 
+/* What a historical figure claims: the value itself, or only that the true
+ * one was larger ("more than 359,000"), or a rough figure ("~67,500"). */
+enum wc_history_kind {
+	WC_HISTORY_COUNT,	/* written as a plain number */
+	WC_HISTORY_LOWER_BOUND, /* written ">N" */
+	WC_HISTORY_ESTIMATE,	/* written "~N" */
+};
+
+/* The simulated curve a historical figure measures, so plots draw it there. */
+enum wc_history_curve {
+	WC_CURVE_CUMULATIVE, /* [history] cumulative_infected */
+	WC_CURVE_ACTIVE,
+	WC_CURVE_TELESCOPE,
+};
+
 /* A historical measurement drawn on plots beside the simulated curve. */
 typedef struct wc_history_point {
 	wc_time time;
 	double value;
+	enum wc_history_kind kind;
+	enum wc_history_curve curve;
 } wc_history_point;
 
 typedef struct wc_scenario {
