@@ -34,29 +34,6 @@
 #include "benchutil.h"
 #include "sim/sim.h"
 
-/* Runs the real binary; returns wall seconds and peak RSS (MB) of the child. */
-static int run_binary(char *const argv[], double *wall, double *rss_mb)
-{
-	/* Unflushed output would be written again by the child's stdio when
-	 * stdout is a pipe or a file (once per child). */
-	fflush(NULL);
-	double t0 = now();
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (freopen("/dev/null", "w", stdout) == NULL)
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	int status;
-	struct rusage ru;
-	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
-		return -1;
-	*wall = now() - t0;
-	*rss_mb = (double)ru.ru_maxrss / 1024;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 static void load(wc_scenario *sc, const char *const *sets, int nsets)
 {
 	wc_error err = {0};
@@ -120,7 +97,7 @@ static void full_day(const char *binary)
 	wc_scenario sc;
 	load(&sc, NULL, 0);
 	for (int i = 0; i < REPS; i++) {
-		if (run_binary(argv, &wall[i], &rss[i]) != 0) {
+		if (bench_run(argv, NULL, &wall[i], &rss[i]) != 0) {
 			fprintf(stderr, "bench: %s run codered-v2 failed\n", binary);
 			exit(1);
 		}
@@ -177,7 +154,7 @@ static void scale_run(const char *binary)
 			"build/bench/codered-v2-10M",
 			NULL};
 	for (int i = 0; i < REPS; i++)
-		if (run_binary(argv, &wall[i], &rss[i]) != 0) {
+		if (bench_run(argv, NULL, &wall[i], &rss[i]) != 0) {
 			fprintf(stderr, "bench: the 10M-host run failed\n");
 			exit(1);
 		}
@@ -245,6 +222,37 @@ static double an_model(double n, double s_max, double scan_rate, double gamma, d
 	return t;
 }
 
+/* ns-2 itself, when installed (make bench-deps): bench/ns2_worm_an.tcl to
+ * `end` seconds, REPS runs; the median wall time of the whole process (start,
+ * Tcl, the model and its per-step output line), and the model's infected
+ * count at the end from its last "A t s i r ..." line. 0 if ns is missing or
+ * fails. */
+static double ns2_an(double end, double *infected)
+{
+	enum { REPS = 5 };
+	if (system("command -v ns >/dev/null 2>&1") != 0)
+		return 0;
+	char e[32];
+	snprintf(e, sizeof e, "%.1f", end);
+	char *argv[] = {"ns", "bench/ns2_worm_an.tcl", "6", "360000", e, NULL};
+	const char *out = "build/bench/ns2-worm-an.out";
+	double wall[REPS], rss;
+	for (int k = 0; k < REPS; k++)
+		if (bench_run(argv, out, &wall[k], &rss) != 0)
+			return 0;
+	FILE *f = fopen(out, "r");
+	char line[256];
+	*infected = -1;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		double t, s, i;
+		if (sscanf(line, "A %lf %lf %lf", &t, &s, &i) == 3)
+			*infected = i;
+	}
+	if (f != NULL)
+		fclose(f);
+	return *infected >= 0 ? median(wall, REPS) : 0;
+}
+
 /* The AN recurrence and the fast engine on one configuration: 360,000
  * vulnerable hosts placed uniformly in IPv4, 6 probes/s each, no removal, one
  * seed host, 1-s steps, to the time the recurrence reaches 90%. */
@@ -295,7 +303,16 @@ static void mean_field(void)
 	       "probes/s, "
 	       "no removal, 1 seed, 1-s steps), to 90%% infected (%.0f s simulated):\n",
 	       t90);
-	printf("  ns-2's AN recurrence (apps/worm.cc), re-implemented here, in process: %.3g s "
+	double ns_i = 0, ns_wall = ns2_an(t90 + 0.5, &ns_i);
+	if (ns_wall > 0)
+		printf("  ns-2 2.35 itself, Application/Worm/An (bench/ns2_worm_an.tcl), run here: "
+		       "%.3f s wall (median of 5; the process, Tcl and a line per step); its "
+		       "infected at the end: %.1f%%\n",
+		       ns_wall, 100 * ns_i / vuln);
+	else
+		printf("  ns-2: baseline unavailable (ns not installed or failed; make bench-deps "
+		       "installs ns2)\n");
+	printf("  the same recurrence re-implemented here, in process (no Tcl, no output): %.3g s "
 	       "(median of %d)\n",
 	       median(an, REPS), REPS);
 	printf("  fast engine, every host: %.3f s in all, engine %.3f s (medians of %d seeds; "
