@@ -186,7 +186,7 @@ static void format_value(char *buf, size_t size, double v, const char *unit)
 		snprintf(buf, size, "%02lld:%02lld UTC", day / 3600, day % 3600 / 60);
 	} else if (strcmp(unit, "%") == 0) {
 		snprintf(buf, size, "%.1f%%", v);
-	} else if (fabs(v) >= 1e4 && fabs(v) < 1e7) {
+	} else if (fabs(v) >= 1e3 && fabs(v) < 1e7) {
 		snprintf(buf, size, "%.0f%s%s", v, *unit ? " " : "", unit);
 	} else {
 		snprintf(buf, size, "%.3g%s%s", v, *unit ? " " : "", unit);
