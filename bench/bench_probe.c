@@ -8,7 +8,11 @@
  *    draws the same addresses from the same per-(host, step) streams and does
  *    nothing with them. Targets: at least half the baseline, at least 1.5e8/s.
  *    For scale, the naive design: a 2^32-bit bitmap looked up per probe.
- * 2. the full codered-v2 day with the probe engine, all cores: wall time and
+ * 2. The same run on 2 threads beside the 1-thread one, repetitions
+ *    alternating so both meet the same load: the speed-up (target >= 1.8 on
+ *    2 idle cores; issue 13). The load average is printed with it: on a
+ *    machine others are using, 2 threads cannot get 2 cores.
+ * 3. the full codered-v2 day with the probe engine, all cores: wall time and
  *    peak memory (target: peak RSS under 200 MB), by running the real binary.
  * Each figure is the median of several repetitions.
  */
@@ -72,7 +76,7 @@ static double bitmap_rate(uint64_t probes)
 	return (double)probes / dt;
 }
 
-static double engine_rate(uint64_t *probes)
+static double engine_rate(int threads, uint64_t *probes)
 {
 	wc_scenario sc;
 	wc_error err = {0};
@@ -86,7 +90,7 @@ static double engine_rate(uint64_t *probes)
 	wc_run_options opt;
 	wc_run_options_init(&opt);
 	opt.engine = WC_ENGINE_PROBE;
-	opt.threads = 1;
+	opt.threads = threads;
 	opt.until = sc.start + 180;
 	wc_run_result res;
 	if (wc_simulate(&sc, &opt, &res, &err) != 0) {
@@ -101,6 +105,7 @@ static double engine_rate(uint64_t *probes)
 
 static void full_day(const char *binary)
 {
+	fflush(NULL); /* so the child's copy of the buffer is empty */
 	double t0 = now();
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -118,19 +123,34 @@ static void full_day(const char *binary)
 	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : "  [RUN FAILED]");
 }
 
+static void print_load(const char *when)
+{
+	double load[1];
+	if (getloadavg(load, 1) == 1)
+		printf("load average %s: %.2f on %ld cores\n", when, load[0],
+		       sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 int main(int argc, char **argv)
 {
 	enum { REPS = 5 };
-	double base[REPS], eng[REPS], flat[REPS];
-	uint64_t probes = 0;
+	double base[REPS], eng[REPS], eng2[REPS], flat[REPS];
+	uint64_t probes = 0, probes2 = 0;
+	print_load("before");
 	for (int i = 0; i < REPS; i++) {
-		eng[i] = engine_rate(&probes);
+		eng[i] = engine_rate(1, &probes);
+		eng2[i] = engine_rate(2, &probes2);
 		base[i] = baseline_rate(probes);
 		flat[i] = bitmap_rate(probes / 4);
 	}
+	print_load("after");
 	double b = median(base, REPS), e = median(eng, REPS), f = median(flat, REPS);
+	double e2 = median(eng2, REPS);
 	printf("probe engine, 1 core: %.3g probes/s (median of %d runs of %.3g probes)\n", e, REPS,
 	       (double)probes);
+	printf("probe engine, 1 thread %.3g probes/s | 2 threads %.3g probes/s | speed-up %.2fx "
+	       "(target >= 1.8 on 2 idle cores)%s\n",
+	       e, e2, e2 / e, probes == probes2 ? "" : "  [THE RUNS DIFFER: NOT DETERMINISTIC]");
 	printf("baseline (draw addresses only), 1 core: %.3g draws/s\n", b);
 	printf("for scale: a lookup in a 2^32-bit bitmap per probe, 1 core: %.3g probes/s\n", f);
 	printf("engine / baseline = %.2f (target >= 0.5); engine / 1.5e8 = %.2f (target >= 1); "

@@ -12,6 +12,7 @@
 
 #include "report/report.h"
 #include "report/validation.h"
+#include "sim/engine.h"
 #include "sim/population.h"
 #include "sim/probemodel.h"
 #include "sim/sim.h"
@@ -102,6 +103,30 @@ static void threads_do_not_change_results(void **state)
 	wc_run_result_free(&a);
 	wc_run_result_free(&b);
 	wc_run_result_free(&c);
+}
+
+/* Issue 13: the probe engine's threads ran no faster than one, because their
+ * generator states shared a cache line. What each thread writes during a step
+ * (its record, generator state and buffers, grown past their first size) must
+ * start on a line and share no line with another thread's. */
+static void probe_threads_share_no_cache_line(void **state)
+{
+	(void)state;
+	enum { LINE = WC_PROBE_CACHE_LINE, MAXT = 4 };
+	wc_probe_span sp[4 * MAXT];
+	for (int nt = 2; nt <= MAXT; nt++) {
+		int n = wc_engine_probe_spans(nt, 3000, sp);
+		assert_int_equal(n, 4 * nt);
+		for (int i = 0; i < n; i++) {
+			assert_true(sp[i].hi > sp[i].lo);
+			if (i % 4 != 1) /* allocations; the generator state may sit inside one */
+				assert_int_equal(sp[i].lo % LINE, 0);
+			for (int j = 0; j < n; j++)
+				if (sp[i].owner != sp[j].owner)
+					assert_true((sp[i].hi - 1) / LINE < sp[j].lo / LINE ||
+						    (sp[j].hi - 1) / LINE < sp[i].lo / LINE);
+		}
+	}
 }
 
 /* A small world for closed-form checks: a /10, no removals, no telescope. */
@@ -692,6 +717,7 @@ int main(void)
 		ENGINE_TEST(codered_v2_matches_history, fast),
 		ENGINE_TEST(threads_do_not_change_results, probe),
 		ENGINE_TEST(threads_do_not_change_results, fast),
+		cmocka_unit_test(probe_threads_share_no_cache_line),
 		ENGINE_TEST(thread_timing_gives_closed_form_rate, probe),
 		ENGINE_TEST(thread_timing_gives_closed_form_rate, fast),
 		ENGINE_TEST(constant_rate_and_telescope_share, probe),

@@ -47,3 +47,9 @@ gsl_rng *wc_rng_gsl_alloc(void)
 		xalloc_die(sizeof(wc_rng));
 	return g;
 }
+
+void wc_rng_gsl_bind(gsl_rng *g, wc_rng *state)
+{
+	g->type = &gsl_wc_type;
+	g->state = state;
+}

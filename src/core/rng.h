@@ -78,6 +78,13 @@ unsigned long wc_rng_gsl_seed(uint64_t seed, uint64_t purpose);
  * used again. Free with gsl_rng_free(); NULL never returned (dies on OOM). */
 gsl_rng *wc_rng_gsl_alloc(void);
 
+/* The same generator without an allocation: g and *state both belong to the
+ * caller, who decides where they sit in memory (the probe engine puts each
+ * thread's on cache lines of its own, so that one thread's draws do not evict
+ * the other's line). g draws from *state until state is released; nothing to
+ * free. */
+void wc_rng_gsl_bind(gsl_rng *g, wc_rng *state);
+
 static inline void wc_rng_gsl_load(gsl_rng *g, wc_rng r)
 {
 	*(wc_rng *)g->state = r;

@@ -98,25 +98,114 @@ typedef struct hitpair {
 	uint32_t target, from;
 } hitpair;
 
+/*
+ * False sharing. Everything a worker writes during a step (its record: the
+ * counters and the generator state it loads for every host; its two buffers)
+ * starts on a cache line of its own and fills whole lines, so no line is
+ * written by two threads. With the generator states side by side (two small
+ * mallocs) every host's draw evicted the other core's line, and two threads
+ * ran no faster than one (issue 13).
+ */
+enum { LINE = WC_PROBE_CACHE_LINE };
+
+/* count elements of `size` bytes, starting on a cache line and rounded up to
+ * whole lines; dies on overflow or out of memory. */
+static void *line_alloc(size_t count, size_t size)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(count, size, &bytes) || bytes > SIZE_MAX - LINE)
+		xalloc_die(SIZE_MAX);
+	bytes = (bytes + LINE - 1) / LINE * LINE;
+	void *p = aligned_alloc(LINE, bytes ? bytes : LINE);
+	if (p == NULL)
+		xalloc_die(bytes);
+	return p;
+}
+
+/* A buffer of `used` elements grown to `cap`, still on lines of its own. */
+static void *line_grow(void *old, size_t used, size_t cap, size_t size)
+{
+	void *p = line_alloc(cap, size);
+	if (used > 0)
+		memcpy(p, old, used * size);
+	free(old);
+	return p;
+}
+
 static void u32vec_push(u32vec *a, uint32_t x)
 {
 	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 1024;
-		a->v = xreallocarray(a->v, a->cap, sizeof *a->v);
+		size_t cap = a->cap ? a->cap * 2 : 1024;
+		a->v = line_grow(a->v, a->n, cap, sizeof *a->v);
+		a->cap = cap;
 	}
 	a->v[a->n++] = x;
 }
 
-/* What one worker thread found in one step; merged in a fixed order. */
+/* What one worker thread found in one step; merged in a fixed order. The
+ * alignment rounds the record up to whole lines, and the array of them is
+ * allocated on a line boundary (workers_alloc). */
 typedef struct worker {
-	hitpair *pairs; /* probes that reached a susceptible host, and their sender */
+	/* probes that reached a susceptible host, and their sender */
+	_Alignas(LINE) hitpair *pairs;
 	size_t npairs, pairs_cap;
 	u32vec leaving; /* infected hosts rebooted or cleaned this step */
 	uint64_t probes, telescope_probes, telescope_new, blocked;
 	uint64_t spreading, flooding, flood_reaching;
-	gsl_rng *gsl; /* draws a host's probe count from the host's own stream */
-	char pad[64]; /* keep workers' counters on separate cache lines */
+	gsl_rng gsl;	      /* draws a host's probe count from the host's own stream, */
+	wc_rng gsl_rng_state; /* held here, in the worker's own lines */
 } worker;
+_Static_assert(sizeof(worker) % LINE == 0, "a worker fills whole cache lines");
+
+static void pairs_push(worker *w, hitpair p)
+{
+	if (w->npairs == w->pairs_cap) {
+		size_t cap = w->pairs_cap ? 2 * w->pairs_cap : 256;
+		w->pairs = line_grow(w->pairs, w->npairs, cap, sizeof *w->pairs);
+		w->pairs_cap = cap;
+	}
+	w->pairs[w->npairs++] = p;
+}
+
+static worker *workers_alloc(int n)
+{
+	worker *w = line_alloc((size_t)n, sizeof *w);
+	memset(w, 0, (size_t)n * sizeof *w);
+	for (int k = 0; k < n; k++)
+		wc_rng_gsl_bind(&w[k].gsl, &w[k].gsl_rng_state);
+	return w;
+}
+
+static void workers_free(worker *w, int n)
+{
+	for (int k = 0; k < n; k++) {
+		free(w[k].leaving.v);
+		free(w[k].pairs);
+	}
+	free(w);
+}
+
+int wc_engine_probe_spans(int nthreads, size_t items, wc_probe_span *spans)
+{
+	worker *w = workers_alloc(nthreads);
+	int n = 0;
+	for (int k = 0; k < nthreads; k++) {
+		for (size_t i = 0; i < items; i++) {
+			u32vec_push(&w[k].leaving, (uint32_t)i);
+			pairs_push(&w[k], (hitpair){(uint32_t)i, 0});
+		}
+		const void *state = w[k].gsl.state;
+		spans[n++] = (wc_probe_span){(uintptr_t)&w[k], (uintptr_t)(&w[k] + 1), k};
+		spans[n++] =
+			(wc_probe_span){(uintptr_t)state, (uintptr_t)state + sizeof(wc_rng), k};
+		spans[n++] = (wc_probe_span){(uintptr_t)w[k].pairs,
+					     (uintptr_t)(w[k].pairs + w[k].pairs_cap), k};
+		spans[n++] = (wc_probe_span){(uintptr_t)w[k].leaving.v,
+					     (uintptr_t)(w[k].leaving.v + w[k].leaving.cap), k};
+	}
+	workers_free(w, nthreads);
+	return n;
+}
 
 typedef struct engine {
 	const wc_scenario *sc;
@@ -212,11 +301,7 @@ static inline void note_hit(const engine *e, uint32_t target, uint32_t from, wor
 {
 	if (e->state[target] != HOST_SUSCEPTIBLE)
 		return;
-	if (w->npairs == w->pairs_cap) {
-		w->pairs_cap = w->pairs_cap ? 2 * w->pairs_cap : 256;
-		w->pairs = xreallocarray(w->pairs, w->pairs_cap, sizeof *w->pairs);
-	}
-	w->pairs[w->npairs++] = (hitpair){target, from};
+	pairs_push(w, (hitpair){target, from});
 }
 
 /* A probe landed in the telescope; its source counts once. */
@@ -274,9 +359,9 @@ typedef struct pending {
 static unsigned probe_count(const engine *e, uint32_t h, const hostrec *r, uint64_t step, worker *w,
 			    wc_rng *rng)
 {
-	wc_rng_gsl_load(w->gsl, wc_rng_at(e->seed, h, step));
-	unsigned n = gsl_ran_poisson(w->gsl, e->class_mean[r->class_id] * e->rate_scale);
-	*rng = wc_rng_gsl_state(w->gsl);
+	wc_rng_gsl_load(&w->gsl, wc_rng_at(e->seed, h, step));
+	unsigned n = gsl_ran_poisson(&w->gsl, e->class_mean[r->class_id] * e->rate_scale);
+	*rng = wc_rng_gsl_state(&w->gsl);
 	return n;
 }
 
@@ -288,8 +373,11 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 	tally t = {0, 0};
 	uint32_t own = e->pop->addr[h];
 	bool filtered = filterable(e, h, step);
+	/* Advanced in a local copy and stored once: the records beside h's in
+	 * memory belong to hosts other threads run. */
+	wc_scan_state scan = r->scan;
 	for (unsigned k = 0; k < n; k++) {
-		uint32_t a = wc_strategy_next(&e->strat, h, own, &r->scan, &rng);
+		uint32_t a = wc_strategy_next(&e->strat, h, own, &scan, &rng);
 		t.probes++;
 		if (filtered && blocked(e, wc_rng_next(&rng), a, own, w))
 			continue;
@@ -297,11 +385,12 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 		if (target != WC_NO_HOST) {
 			note_hit(e, target, h, w);
 			if (e->state[target] == HOST_INFECTED)
-				wc_strategy_found_infected(&e->strat, &r->scan, &rng);
+				wc_strategy_found_infected(&e->strat, &scan, &rng);
 		} else if (in_telescope(e, a)) {
 			note_telescope(&r->flags, &t, w);
 		}
 	}
+	r->scan = scan;
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
@@ -686,9 +775,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	seed_infections(&e);
 
 	int nthreads = w->opt->threads;
-	worker *workers = xcalloc((size_t)nthreads, sizeof *workers);
-	for (int k = 0; k < nthreads; k++)
-		workers[k].gsl = wc_rng_gsl_alloc();
+	worker *workers = workers_alloc(nthreads);
 	uint32_t npatch, next_patch = 0;
 	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
 
@@ -776,12 +863,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	for (size_t i = 0; i < res->timeline.n; i++)
 		res->probes += res->timeline.rows[i].probes;
 
-	for (int k = 0; k < nthreads; k++) {
-		free(workers[k].leaving.v);
-		free(workers[k].pairs);
-		gsl_rng_free(workers[k].gsl);
-	}
-	free(workers);
+	workers_free(workers, nthreads);
 	free(patches);
 	engine_free(&e);
 	return 0;
