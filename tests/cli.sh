@@ -694,5 +694,145 @@ check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 
+# --- issue 13: outputs ---
+# Every command writes its folder as one unit (all or none), under a lock,
+# and removes its temporary files on SIGTERM and when out of memory.
+mkdir "$T/outputs" || exit 2
+cd "$T/outputs" || exit 2
+out_clean() { # out_clean DIR: nothing named DIR, DIR.lock or DIR.tmp.* here
+	[ ! -e "$1" ] && [ ! -e "$1.lock" ] && [ -z "$(ls -d "$1".tmp.* 2>/dev/null)" ]
+}
+
+# A plot that fails late leaves no data folder behind, for every command.
+run_small o-plot codered-v2 --plot no-such-dir/x.png
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "no-such-dir/x.png" o-plot.err && out_clean o-plot; then
+	pass "outputs: run whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: run with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+"$WC" detect "$FIX/access.log" --out d-plot --plot no-such-dir/x.png --quiet 2>d-plot.err
+rc=$?
+if [ $rc -eq 1 ] && out_clean d-plot; then
+	pass "outputs: detect whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: detect with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+"$WC" fit "$FIXTURES/detect-timeline.csv" --out f-plot --plot no-such-dir/x.png --quiet \
+	2>f-plot.err
+rc=$?
+if [ $rc -eq 1 ] && out_clean f-plot; then
+	pass "outputs: fit whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: fit with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+
+# A failed re-run leaves the previous run whole: both files of seed 1.
+run_small o-keep codered-v2
+cp o-keep/timeline.csv keep-timeline.csv
+cp o-keep/summary.json keep-summary.json
+run_small o-keep codered-v2 --seed 2 --plot no-such-dir/x.png
+rc=$?
+if [ $rc -eq 1 ] && cmp -s o-keep/timeline.csv keep-timeline.csv &&
+	cmp -s o-keep/summary.json keep-summary.json && [ ! -e o-keep.lock ]; then
+	pass "outputs: a failed re-run leaves the previous run's files as they were"
+else
+	fail "outputs: a failed re-run" "exit $rc, $(ls -A o-keep | tr '\n' ' ')"
+fi
+
+# A folder holding files wormcast does not write is refused, not emptied.
+mkdir mine && echo precious >mine/notes.txt
+run_small mine codered-v2
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "'notes.txt'" mine.err && [ "$(ls -A mine)" = notes.txt ]; then
+	pass "outputs: --out naming a folder of the user's files exits 2, touches nothing"
+else
+	fail "outputs: --out naming a user's folder" "exit $rc, $(ls -A mine | tr '\n' ' ')"
+fi
+
+# While another process holds the folder's lock, a run fails at once.
+if command -v flock >/dev/null; then
+	flock o-keep.lock sleep 30 &
+	holder=$!
+	i=0
+	while flock -n o-keep.lock true 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1 # until the holder has the lock
+		i=$((i + 1))
+	done
+	run_small o-keep codered-v2 --seed 3
+	rc=$?
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	if [ $rc -eq 1 ] && grep -qF "is being written by another wormcast" o-keep.err &&
+		cmp -s o-keep/timeline.csv keep-timeline.csv; then
+		pass "outputs: a locked --out is refused with exit 1 and left as it was"
+	else
+		fail "outputs: a locked --out" "exit $rc: $(cat o-keep.err)"
+	fi
+else
+	pass "outputs: a locked --out (skipped: no flock(1))"
+fi
+
+# Two runs to one --out at once: each succeeds or is refused by the lock, and
+# the folder holds one run's pair of files, never a mix.
+run_small o-s2 codered-v2 --seed 2
+run_small o-both codered-v2 --seed 1 &
+first=$!
+"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
+	--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet --seed 2 --out o-both \
+	>o-both2.stdout 2>o-both2.err
+rc2=$?
+wait $first
+rc1=$?
+seed=$(sed -n 's/^  "seed": \([0-9]*\),$/\1/p' o-both/summary.json 2>/dev/null)
+ref=o-keep/timeline.csv
+[ "$seed" = 2 ] && ref=o-s2/timeline.csv
+if { [ $rc1 -eq 0 ] || grep -qF "being written" o-both.err; } &&
+	{ [ $rc2 -eq 0 ] || grep -qF "being written" o-both2.err; } &&
+	[ $((rc1 * rc2)) -eq 0 ] && cmp -s o-both/timeline.csv "$ref" && [ ! -e o-both.lock ]; then
+	pass "outputs: two runs to one --out: one run's files, whole (exits $rc1, $rc2)"
+else
+	fail "outputs: two runs to one --out" "exits $rc1/$rc2, seed '$seed'"
+fi
+
+# SIGTERM in the middle of a long run (the probe engine's full day): the
+# process dies of the signal (143) and leaves no folder, lock or temp file.
+"$WC" run codered-v2 --engine probe --threads 1 --out o-sig --plot o-sig.png --quiet \
+	2>o-sig.err &
+pid=$!
+i=0
+while [ ! -e o-sig.lock ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc -eq 143 ] && out_clean o-sig && [ -z "$(ls o-sig.png* 2>/dev/null)" ]; then
+	pass "outputs: SIGTERM mid-run exits 143 and leaves no file behind"
+else
+	fail "outputs: SIGTERM mid-run" "exit $rc, left $(ls -A | grep o-sig | tr '\n' ' ')"
+fi
+
+# Out of memory: exit 1 with a message, nothing written. Not under ASan,
+# which reserves terabytes of address space and cannot run under ulimit -v.
+if grep -qa __asan_init "$WC"; then
+	pass "outputs: out of memory (skipped under ASan)"
+else
+	(
+		ulimit -v 300000
+		exec "$WC" run codered-v2 --set population.vulnerable=100000000 \
+			--set population.placement=uniform --threads 1 --quiet --out o-oom
+	) 2>o-oom.err
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF "out of memory" o-oom.err && out_clean o-oom; then
+		pass "outputs: out of memory exits 1 with a message, writes nothing"
+	else
+		fail "outputs: out of memory" "exit $rc: $(cat o-oom.err)"
+	fi
+fi
+cd "$T" || exit 2
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

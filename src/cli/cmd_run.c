@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/outdir.h"
 #include "core/progress.h"
 #include "report/report.h"
 #include "sim/sim.h"
@@ -32,6 +33,28 @@ static const char run_usage[] =
 	"example:\n"
 	"  wormcast run codered-v2 --seed 7 --plot codered.png\n"
 	"  wormcast run codered-v2 --set population.vulnerable=180000 --until 2001-07-20T00:00Z\n";
+
+/* What a run writes into its folder (core/outdir.h replaces only such a folder). */
+static const char *const run_outputs[] = {"timeline.csv", "summary.json", NULL};
+
+/* Writes the files into the staging folder, draws the plot, and puts them all
+ * in place together; on any failure nothing is left and err says why. */
+static int write_outputs(wc_outdir *od, const wc_scenario *sc, const wc_run_options *opt,
+			 const wc_run_result *res, wc_error *err)
+{
+	char path[WC_OUTDIR_PATH_MAX];
+	if (wc_report_write_timeline_csv(wc_outdir_file(od, "timeline.csv", path, sizeof path),
+					 &res->timeline, err) == 0 &&
+	    wc_report_write_summary_json(wc_outdir_file(od, "summary.json", path, sizeof path), sc,
+					 opt, res, err) == 0 &&
+	    wc_outdir_plot_path(od) != NULL)
+		wc_report_plot_run(wc_outdir_plot_path(od), sc, &res->timeline, err);
+	if (err->code != 0) {
+		wc_outdir_abort(od);
+		return -1;
+	}
+	return wc_outdir_commit(od, err);
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -147,6 +170,12 @@ int cmd_run(int argc, char **argv)
 		out_dir = default_out;
 	}
 
+	/* The folder is locked and staged before the run, so that a clash with
+	 * another writer is reported now rather than after minutes of work. */
+	wc_outdir od;
+	if (wc_outdir_begin(&od, out_dir, run_outputs, plot, &err) != 0)
+		return cli_fail(err.code, "%s", err.msg);
+
 	wc_progress bar;
 	wc_progress_start(&bar, sc.name, quiet);
 	opt.progress = wc_progress_update;
@@ -154,24 +183,11 @@ int cmd_run(int argc, char **argv)
 	wc_run_result res;
 	int sim_rc = wc_simulate(&sc, &opt, &res, &err);
 	wc_progress_finish(&bar);
-	if (sim_rc != 0)
+	if (sim_rc != 0) {
+		wc_outdir_abort(&od);
 		return cli_fail(err.code ? err.code : WC_EXIT_RUNTIME, "%s", err.msg);
-
-	char path[1100];
-	struct stat st;
-	int existed = stat(out_dir, &st) == 0;
-	if (cli_mkdir_p(out_dir, &err) == 0) {
-		snprintf(path, sizeof path, "%s/timeline.csv", out_dir);
-		if (wc_report_write_timeline_csv(path, &res.timeline, &err) == 0) {
-			snprintf(path, sizeof path, "%s/summary.json", out_dir);
-			wc_report_write_summary_json(path, &sc, &opt, &res, &err);
-		}
-		if (err.code == 0 && plot)
-			wc_report_plot_run(plot, &sc, &res.timeline, &err);
 	}
-	if (err.code != 0) {
-		if (!existed)
-			rmdir(out_dir); /* succeeds only if nothing was written into it */
+	if (write_outputs(&od, &sc, &opt, &res, &err) != 0) {
 		wc_run_result_free(&res);
 		return cli_fail(err.code, "%s", err.msg);
 	}
