@@ -35,9 +35,12 @@ TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
 SCENARIOS := $(sort $(wildcard scenarios/*.ini))
 GEN     := build/gen/scenarios_builtin.c
+# The version and git commit recorded in summary.json (src/core/provenance.c).
+VERSION   := 0.1.0-dev
+VERSION_H := build/gen/version.h
 
 .PHONY: all build deps test test-run bench bench-deps validate clean format format-check quickstart \
-	fuzz
+	fuzz FORCE
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -62,6 +65,13 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
 	    pkg-config $$missing >/dev/null; \
 	fi
+
+# Regenerated on every make, but rewritten only when the text changes.
+$(VERSION_H): FORCE
+	@mkdir -p $(@D)
+	@tools/gen-version.sh $@ $(VERSION)
+build/obj/core/provenance.o build/san/obj/core/provenance.o: $(VERSION_H)
+FORCE:
 
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh
 	@mkdir -p $(@D)

@@ -832,6 +832,68 @@ else
 		fail "outputs: out of memory" "exit $rc: $(cat o-oom.err)"
 	fi
 fi
+
+# Default folders: the README's path for a built-in as shipped; a run with a
+# --set goes to a folder of its own, and the first run is left as it was.
+Q="--until 2001-07-19T11:00:00Z --quiet"
+# shellcheck disable=SC2086 # $Q is two options
+"$WC" run codered-v2 $Q 2>plain.err
+rc1=$?
+cp wormcast-out/codered-v2-seed1/timeline.csv plain-timeline.csv 2>/dev/null
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 2>set.err
+rc2=$?
+set_dir=$(ls -d wormcast-out/codered-v2-????????-seed1 2>/dev/null)
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -n "$set_dir" ] && [ -s "$set_dir/timeline.csv" ] &&
+	cmp -s wormcast-out/codered-v2-seed1/timeline.csv plain-timeline.csv &&
+	! cmp -s "$set_dir/timeline.csv" plain-timeline.csv; then
+	pass "outputs: runs with and without --set get default folders of their own"
+else
+	fail "outputs: default folders" "exits $rc1/$rc2: $(ls wormcast-out | tr '\n' ' ')"
+fi
+
+# An --out holding another scenario's run is refused without --force.
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 \
+	--out wormcast-out/codered-v2-seed1 2>other.err
+rc1=$?
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 --force \
+	--out wormcast-out/codered-v2-seed1 2>force.err
+rc2=$?
+if [ $rc1 -eq 2 ] && grep -qF "holds a run of another scenario" other.err &&
+	grep -qF -- "--force" other.err && [ $rc2 -eq 0 ] &&
+	cmp -s wormcast-out/codered-v2-seed1/timeline.csv "$set_dir/timeline.csv"; then
+	pass "outputs: --out with another scenario's run: exit 2 without --force, replaced with it"
+else
+	fail "outputs: --out with another scenario's run" "exits $rc1/$rc2: $(cat other.err)"
+fi
+
+# Provenance in summary.json: version, commit, command line, start time, the
+# resolved scenario and its hash; the same run on 1 and 2 threads differs
+# only in the fields that describe the machine and the invocation.
+S2=$set_dir/summary.json
+version=$("$WC" --version | cut -d' ' -f2)
+h8=${set_dir#wormcast-out/codered-v2-}
+h8=${h8%-seed1}
+if grep -qF "\"wormcast_version\": \"$version\"" "$S2" && grep -q '"git_commit": "[0-9a-f]' "$S2" &&
+	grep -qF '"command_line": "wormcast run codered-v2 --until 2001-07-19T11:00:00Z --quiet --set population.vulnerable=180000"' "$S2" &&
+	grep -q '"started_at": "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z"' "$S2" &&
+	grep -q "\"scenario_hash\": \"$h8[0-9a-f]\{8\}\"" "$S2" &&
+	grep -qF '\n[population]\nvulnerable = 180000\n' "$S2"; then
+	pass "outputs: summary.json records version, commit, command line, start, scenario and hash"
+else
+	fail "outputs: summary.json provenance" "$(grep -A7 provenance "$S2" | cut -c1-100)"
+fi
+run_small o-t1 codered-v2 --threads 1
+run_small o-t2 codered-v2 --threads 2
+strip='"threads"|"wall_seconds"|"command_line"|"started_at"'
+if grep -q '"scenario_hash"' o-t1/summary.json &&
+	[ "$(grep -Ev "$strip" o-t1/summary.json)" = "$(grep -Ev "$strip" o-t2/summary.json)" ]; then
+	pass "outputs: summary.json on 1 and 2 threads differs only in threads, time and command"
+else
+	fail "outputs: summary.json across threads" "$(diff o-t1/summary.json o-t2/summary.json | head -n 6)"
+fi
 cd "$T" || exit 2
 
 echo "$passed passed, $failed failed"

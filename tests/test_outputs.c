@@ -1,8 +1,9 @@
 /*
  * Tests for how commands leave their outputs (issue 13, items 15 and 5):
  * core/outdir (one unit, all or none; a lock; a user's folder never emptied),
- * core/cleanup (temporary paths removed on a signal) and the out-of-memory
- * exit of core/xalloc.
+ * core/cleanup (temporary paths removed on a signal), the out-of-memory
+ * exit of core/xalloc; and provenance (item 16): the resolved scenario's
+ * text and hash, FNV-1a, the command line.
  */
 #include "testutil.h"
 
@@ -15,7 +16,9 @@
 
 #include "core/cleanup.h"
 #include "core/outdir.h"
+#include "core/provenance.h"
 #include "core/xalloc.h"
+#include "report/report.h"
 
 static const char *const owned[] = {"timeline.csv", "summary.json", NULL};
 
@@ -283,6 +286,66 @@ static void xalloc_die_exits_1_and_cleans_up(void **state)
 	remove_tree(base);
 }
 
+/* FNV-1a 64 against the published test vectors (Fowler/Noll/Vo). */
+static void fnv1a64_matches_reference_vectors(void **state)
+{
+	(void)state;
+	assert_true(wc_fnv1a64("", 0) == 0xcbf29ce484222325u);
+	assert_true(wc_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cu);
+	assert_true(wc_fnv1a64("foobar", 6) == 0x85944171f73967e8u);
+}
+
+static void command_line_quotes_for_a_shell(void **state)
+{
+	(void)state;
+	char *argv[] = {
+		"run", "my scenario.ini", "--set", "outbreak.description=it's", "--seed", "7", ""};
+	char *line = wc_command_line(7, argv);
+	assert_string_equal(line, "run 'my scenario.ini' --set 'outbreak.description=it'\\''s' "
+				  "--seed 7 ''");
+	free(line);
+}
+
+static void load_or_fail(wc_scenario *sc, const char *name, const char *set)
+{
+	wc_error err = {0};
+	wc_scenario_init(sc);
+	if (wc_scenario_load(sc, name, &err) != 0 || (set && wc_scenario_set(sc, set, &err) != 0) ||
+	    wc_scenario_finish(sc, &err) != 0)
+		fail_msg("%s: %s", name, err.msg);
+}
+
+/* Every built-in's resolved text loads back to the same text (so the text in
+ * summary.json re-runs the scenario), the same scenario from a file has the
+ * same hash, and any --set that changes a value changes it. */
+static void resolved_scenario_round_trips(void **state)
+{
+	(void)state;
+	for (int i = 0; i < wc_scenario_builtin_count(); i++) {
+		const char *name = wc_scenario_builtin_name(i);
+		wc_scenario sc, back;
+		char h1[17], h2[17], path[64];
+		load_or_fail(&sc, name, NULL);
+		char *text = wc_report_resolved_scenario(&sc, h1);
+		test_write_temp(path, sizeof path, text);
+		load_or_fail(&back, path, NULL);
+		unlink(path);
+		char *again = wc_report_resolved_scenario(&back, h2);
+		assert_string_equal(again, text);
+		assert_string_equal(h1, h2);
+		free(again);
+		test_write_temp(path, sizeof path, wc_scenario_builtin_text(name));
+		load_or_fail(&back, path, NULL);
+		unlink(path);
+		free(wc_report_resolved_scenario(&back, h2));
+		assert_string_equal(h1, h2);
+		load_or_fail(&back, name, "population.vulnerable=12345");
+		free(wc_report_resolved_scenario(&back, h2));
+		assert_string_not_equal(h1, h2);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +356,9 @@ int main(void)
 		cmocka_unit_test(outdir_plot_inside_folder_lands_with_it),
 		cmocka_unit_test(cleanup_removes_registered_paths_on_signal),
 		cmocka_unit_test(xalloc_die_exits_1_and_cleans_up),
+		cmocka_unit_test(fnv1a64_matches_reference_vectors),
+		cmocka_unit_test(command_line_quotes_for_a_shell),
+		cmocka_unit_test(resolved_scenario_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/xalloc.h"
 
 int cli_parse_u64(const char *s, uint64_t *out)
 {
@@ -46,4 +47,15 @@ bool cli_plot_format_ok(const char *path)
 	const char *dot = strrchr(path, '.');
 	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
 		       strcasecmp(dot, ".pdf") == 0);
+}
+
+char *cli_command_line(int argc, char **argv)
+{
+	char *args = wc_command_line(argc, argv);
+	size_t n = strlen(args);
+	char *line = xmalloc(n + sizeof "wormcast ");
+	memcpy(line, "wormcast ", sizeof "wormcast " - 1);
+	memcpy(line + sizeof "wormcast " - 1, args, n + 1);
+	free(args);
+	return line;
 }
