@@ -40,12 +40,24 @@ VERSION   := 0.1.0-dev
 VERSION_H := build/gen/version.h
 
 .PHONY: all build deps test test-run bench bench-deps validate clean format format-check quickstart \
-	fuzz FORCE
+	fuzz FORCE install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory build
 
 build: build/wormcast
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program and its
+# manual page; the built-in scenarios are compiled in.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+install: build/wormcast
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
+	install -m 755 build/wormcast "$(DESTDIR)$(BINDIR)/wormcast"
+	install -m 644 wormcast.1 "$(DESTDIR)$(MAN1DIR)/wormcast.1"
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/wormcast" "$(DESTDIR)$(MAN1DIR)/wormcast.1"
 
 deps:
 	@missing=""; for p in $(PKGS); do \
@@ -125,6 +137,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (release build)"; \
 	 tests/cli.sh build/wormcast || fail=1; \
+	 echo "== make install (DESTDIR)"; \
+	 MAKE="$(MAKE)" tests/install.sh || fail=1; \
 	 echo "== unit tests (ASan + UBSan)"; \
 	 for t in $(TESTS); do WORMCAST_SANITIZED=1 WORMCAST=build/san/wormcast build/san/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (ASan + UBSan)"; \

@@ -894,6 +894,21 @@ if grep -q '"scenario_hash"' o-t1/summary.json &&
 else
 	fail "outputs: summary.json across threads" "$(diff o-t1/summary.json o-t2/summary.json | head -n 6)"
 fi
+
+# When stderr is not a terminal, a run says when it starts and ends (one line
+# each) instead of drawing a bar; --quiet says nothing.
+"$WC" run codered-v2 --until 2001-07-19T11:00:00Z --out o-lines >o-lines.out 2>o-lines.err
+rc=$?
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --out o-lines >/dev/null 2>o-quiet.err
+if [ $rc -eq 0 ] && [ "$(wc -l <o-lines.err)" -eq 2 ] &&
+	[ "$(sed -n 1p o-lines.err)" = "wormcast: run codered-v2: started" ] &&
+	sed -n 2p o-lines.err | grep -q '^wormcast: run codered-v2: done in [0-9.]* s$' &&
+	[ ! -s o-quiet.err ]; then
+	pass "outputs: a run into a log prints one line at its start and one at its end"
+else
+	fail "outputs: start and end lines" "exit $rc: '$(cat o-lines.err o-quiet.err)'"
+fi
 cd "$T" || exit 2
 
 echo "$passed passed, $failed failed"

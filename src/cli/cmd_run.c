@@ -229,8 +229,10 @@ static int run_command(int argc, char **argv, wc_provenance *prov)
 		wc_outdir_abort(&od);
 		return cli_fail(err.code, "%s", err.msg);
 	}
+	char label[48];
+	snprintf(label, sizeof label, "run %.40s", sc.name);
 	wc_progress bar;
-	wc_progress_start(&bar, sc.name, quiet);
+	wc_progress_start(&bar, label, quiet);
 	opt.progress = wc_progress_update;
 	opt.progress_ctx = &bar;
 	wc_run_result res;
