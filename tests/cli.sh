@@ -909,6 +909,14 @@ if [ $rc -eq 0 ] && [ "$(wc -l <o-lines.err)" -eq 2 ] &&
 else
 	fail "outputs: start and end lines" "exit $rc: '$(cat o-lines.err o-quiet.err)'"
 fi
+
+"$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out f-prov --quiet 2>/dev/null
+if grep -qF '"command_line": "wormcast fit ' f-prov/fit.json &&
+	grep -q '"git_commit": "' f-prov/fit.json && grep -q '"started_at": "20' f-prov/fit.json; then
+	pass "outputs: fit.json records version, commit, command line and start"
+else
+	fail "outputs: fit.json provenance" "$(tail -n 7 f-prov/fit.json)"
+fi
 cd "$T" || exit 2
 
 echo "$passed passed, $failed failed"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -60,7 +61,9 @@ static int write_outputs(const char *dir, const char *plot, const wc_fit_report 
 	return wc_outdir_commit(&od, err);
 }
 
-int cmd_fit(int argc, char **argv)
+/* cmd_fit less the command line, which is taken before getopt_long permutes
+ * argv. */
+static int fit_command(int argc, char **argv, const wc_provenance *prov)
 {
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
@@ -175,7 +178,7 @@ int cmd_fit(int argc, char **argv)
 		wc_series_free(&s);
 		return cli_fail(err.code ? err.code : WC_EXIT_USAGE, "%s", err.msg);
 	}
-	wc_fit_report rep = {&s, fits, ok, best, chosen_by, &fc};
+	wc_fit_report rep = {&s, fits, ok, best, chosen_by, &fc, prov};
 
 	/* The folder is made only now that there is a fit to put in it. */
 	if (write_outputs(out_dir, plot, &rep, &err) != 0) {
@@ -195,4 +198,13 @@ int cmd_fit(int argc, char **argv)
 	wc_forecast_free(&fc);
 	wc_series_free(&s);
 	return WC_EXIT_OK;
+}
+
+int cmd_fit(int argc, char **argv)
+{
+	char *line = cli_command_line(argc, argv);
+	wc_provenance prov = {line, time(NULL)};
+	int rc = fit_command(argc, argv, &prov);
+	free(line);
+	return rc;
 }
