@@ -9,7 +9,7 @@
  * UTC instants when the series had them, else hours on the input's own
  * scale. A NaN (an interval the data cannot give) is JSON null and an empty
  * CSV field. Numbers are printed with a fixed precision, so the same input
- * gives the same bytes.
+ * gives the same bytes (but for the provenance's command line and start).
  *
  * fits[] holds WC_MODEL_COUNT entries indexed by model, ok[] says which were
  * fitted; best is the index of the chosen model, chosen_by "aicc" or "given"
