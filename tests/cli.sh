@@ -729,6 +729,20 @@ else
 	fail "outputs: fit with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
 fi
 
+# A disk that fills up between the two files (a 1 KiB file size limit here:
+# timeline.csv fits, summary.json does not) leaves neither, not half a pair.
+(
+	trap '' XFSZ
+	ulimit -f 2 # 512-byte blocks in dash, 1 KiB in bash: summary.json is larger still
+	exec "$WC" run codered-v2 --until 2001-07-19T10:05:00Z --quiet --out o-full
+) 2>o-full.err
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "cannot write 'o-full/summary.json'" o-full.err && out_clean o-full; then
+	pass "outputs: a full disk after one of two files exits 1 and leaves neither"
+else
+	fail "outputs: a full disk after one file" "exit $rc, $(ls -A o-full 2>&1 | tr '\n' ' ')"
+fi
+
 # A failed re-run leaves the previous run whole: both files of seed 1.
 run_small o-keep codered-v2
 cp o-keep/timeline.csv keep-timeline.csv

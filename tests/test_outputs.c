@@ -124,7 +124,15 @@ static void outdir_abort_leaves_nothing(void **state)
 	assert_int_equal(wc_outdir_begin(&od, dir, owned, plot, &err), 0);
 	assert_non_null(strstr(wc_outdir_plot_path(&od), ".png"));
 	put_file(wc_outdir_stage(&od), "timeline.csv", "half\n");
-	wc_outdir_abort(&od);
+	/* A writer's message names the paths the user gave, not the staging ones. */
+	wc_error_set(&err, WC_EXIT_RUNTIME, "cannot write '%s': disk full; '%s' neither",
+		     wc_outdir_file(&od, "timeline.csv", path, sizeof path),
+		     wc_outdir_plot_path(&od));
+	char want[512];
+	snprintf(want, sizeof want, "cannot write '%s/timeline.csv': disk full; '%s' neither", dir,
+		 plot);
+	assert_int_equal(wc_outdir_fail(&od, &err), -1);
+	assert_string_equal(err.msg, want);
 	list_dir(base, got, sizeof got);
 	assert_string_equal(got, "out");
 	list_dir(dir, got, sizeof got);
@@ -223,11 +231,33 @@ static void outdir_plot_inside_folder_lands_with_it(void **state)
 	remove_tree(base);
 }
 
-/* A registered file and a registered folder of files are gone after SIGTERM,
- * and the process still dies of the signal (a shell's status 143). */
-static void cleanup_removes_registered_paths_on_signal(void **state)
+/* A staging folder that a killed writer left beside DIR is removed by the
+ * next writer, which holds the lock and so knows no one else is using it. */
+static void outdir_removes_stale_staging_folders(void **state)
 {
 	(void)state;
+	char base[64], dir[128], stale[160], got[256];
+	fresh_parent(base, sizeof base);
+	snprintf(dir, sizeof dir, "%s/out", base);
+	snprintf(stale, sizeof stale, "%s/out.tmp.AbC123", base);
+	assert_int_equal(mkdir(stale, 0777), 0);
+	put_file(stale, "timeline.csv", "half\n");
+	assert_int_equal(mkdir(dir, 0777), 0);
+	snprintf(stale, sizeof stale, "%s/other.tmp.AbC123", base); /* another folder's */
+	assert_int_equal(mkdir(stale, 0777), 0);
+
+	wc_outdir od;
+	wc_error err = {0};
+	assert_int_equal(wc_outdir_begin(&od, dir, owned, NULL, &err), 0);
+	put_file(wc_outdir_stage(&od), "timeline.csv", "x\n");
+	assert_int_equal(wc_outdir_commit(&od, &err), 0);
+	list_dir(base, got, sizeof got);
+	assert_string_equal(got, "other.tmp.AbC123 out");
+	remove_tree(base);
+}
+
+static void cleanup_on_one_signal(int sig)
+{
 	char base[64], file[128], dir[128], got[256];
 	fresh_parent(base, sizeof base);
 	snprintf(file, sizeof file, "%s/x.tmp.ABCDEF", base);
@@ -247,16 +277,27 @@ static void cleanup_removes_registered_paths_on_signal(void **state)
 		wc_cleanup_install();
 		int a = wc_cleanup_register(file, WC_CLEANUP_FILE);
 		int b = wc_cleanup_register(dir, WC_CLEANUP_DIR);
-		raise(a >= 0 && b >= 0 ? SIGTERM : SIGKILL);
+		raise(a >= 0 && b >= 0 ? sig : SIGKILL);
 		_exit(0);
 	}
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGTERM);
+	assert_int_equal(WTERMSIG(status), sig);
 	list_dir(base, got, sizeof got);
 	assert_string_equal(got, "kept");
 	remove_tree(base);
+}
+
+/* A registered file and a registered folder of files are gone after SIGINT,
+ * SIGTERM or SIGHUP, and the process still dies of the signal (a shell's
+ * status 130, 143, 129). */
+static void cleanup_removes_registered_paths_on_signal(void **state)
+{
+	(void)state;
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+	for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+		cleanup_on_one_signal(sigs[k]);
 }
 
 /* Out of memory: the registered temporary files go, a message, exit 1 (not
@@ -354,6 +395,7 @@ int main(void)
 		cmocka_unit_test(outdir_refuses_a_users_folder),
 		cmocka_unit_test(outdir_second_writer_is_refused),
 		cmocka_unit_test(outdir_plot_inside_folder_lands_with_it),
+		cmocka_unit_test(outdir_removes_stale_staging_folders),
 		cmocka_unit_test(cleanup_removes_registered_paths_on_signal),
 		cmocka_unit_test(xalloc_die_exits_1_and_cleans_up),
 		cmocka_unit_test(fnv1a64_matches_reference_vectors),

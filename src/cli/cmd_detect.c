@@ -66,10 +66,8 @@ static int write_outputs(const char *dir, const char *plot, const wc_detect *d, 
 		return -1;
 	if (wc_report_detect_write(wc_outdir_stage(&od), d, err) == 0 && plot != NULL)
 		wc_report_detect_plot(wc_outdir_plot_path(&od), d, err);
-	if (err->code != 0) {
-		wc_outdir_abort(&od);
-		return -1;
-	}
+	if (err->code != 0)
+		return wc_outdir_fail(&od, err);
 	return wc_outdir_commit(&od, err);
 }
 

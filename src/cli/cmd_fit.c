@@ -54,10 +54,8 @@ static int write_outputs(const char *dir, const char *plot, const wc_fit_report 
 					 rep, err) == 0 &&
 	    plot != NULL)
 		wc_report_plot_fit(wc_outdir_plot_path(&od), rep, err);
-	if (err->code != 0) {
-		wc_outdir_abort(&od);
-		return -1;
-	}
+	if (err->code != 0)
+		return wc_outdir_fail(&od, err);
 	return wc_outdir_commit(&od, err);
 }
 

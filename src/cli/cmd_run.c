@@ -52,10 +52,8 @@ static int write_outputs(wc_outdir *od, const wc_scenario *sc, const wc_run_opti
 					 opt, res, prov, err) == 0 &&
 	    wc_outdir_plot_path(od) != NULL)
 		wc_report_plot_run(wc_outdir_plot_path(od), sc, &res->timeline, err);
-	if (err->code != 0) {
-		wc_outdir_abort(od);
-		return -1;
-	}
+	if (err->code != 0)
+		return wc_outdir_fail(od, err);
 	return wc_outdir_commit(od, err);
 }
 

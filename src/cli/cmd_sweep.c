@@ -218,10 +218,8 @@ static int write_outputs(wc_outdir *od, const wc_sweep *sw, const double *out,
 					   out, err) == 0 &&
 	    a->plot != NULL)
 		wc_report_plot_sweep(wc_outdir_plot_path(od), sw, out, a->outcome, err);
-	if (err->code != 0) {
-		wc_outdir_abort(od);
-		return -1;
-	}
+	if (err->code != 0)
+		return wc_outdir_fail(od, err);
 	return wc_outdir_commit(od, err);
 }
 

@@ -20,6 +20,8 @@ enum { SLOT_LOCK, SLOT_STAGE, SLOT_PLOT };
  * there, and the temporary files of an older version that was killed. */
 static const char *const outdir_common[] = {"*.png", "*.svg", "*.pdf", "*.tmp.??????", NULL};
 
+static void outdir_remove_files(const char *path);
+
 static char *outdir_concat(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
@@ -154,6 +156,36 @@ static int outdir_check_existing(wc_outdir *o, const char *const *owned, wc_erro
 	return rc;
 }
 
+/* Staging folders of DIR that a killed writer (SIGKILL, a power cut) left
+ * behind. Only the holder of DIR's lock makes them, and this process holds
+ * it now, so every one found is stale. */
+static void outdir_remove_stale(const wc_outdir *o)
+{
+	const char *slash = strrchr(o->path, '/');
+	const char *base = slash ? slash + 1 : o->path;
+	char *parent = slash ? strndup(o->path, (size_t)(slash - o->path + 1)) : xstrdup(".");
+	if (parent == NULL)
+		xalloc_die(strlen(o->path));
+	size_t n = strlen(base);
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		struct stat st;
+		if (strncmp(e->d_name, base, n) != 0 || strncmp(e->d_name + n, ".tmp.", 5) != 0 ||
+		    strlen(e->d_name + n) != 11 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		char *stale = xmalloc(strlen(parent) + strlen(e->d_name) + 2);
+		sprintf(stale, "%s/%s", parent, e->d_name);
+		outdir_remove_files(stale);
+		free(stale);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(parent);
+}
+
 /* Whether the directory part of plot names DIR (then the plot is staged with
  * the other files and lands with them). */
 static bool outdir_plot_in_dir(const wc_outdir *o, const char *plot)
@@ -228,6 +260,7 @@ int wc_outdir_begin(wc_outdir *o, const char *dir, const char *const *owned, con
 	if (outdir_check_name(o->path, err) != 0 || outdir_make_parents(o, err) != 0 ||
 	    outdir_lock(o, err) != 0 || outdir_check_existing(o, owned, err) != 0)
 		goto fail;
+	outdir_remove_stale(o);
 	o->stage = outdir_concat(o->path, ".tmp.XXXXXX");
 	if (mkdtemp(o->stage) == NULL) {
 		wc_error_set(err, WC_EXIT_RUNTIME, "cannot create '%s': %s", o->stage,
@@ -381,4 +414,29 @@ int wc_outdir_commit(wc_outdir *o, wc_error *err)
 		outdir_remove_files(o->stage); /* the replaced DIR */
 	outdir_release(o);
 	return 0;
+}
+
+/* Replaces every occurrence of from in msg (of size len) by the shorter or
+ * equal to. */
+static void outdir_rename_in(char *msg, const char *from, const char *to)
+{
+	size_t nf = strlen(from), nt = strlen(to);
+	if (nf == 0 || nt > nf)
+		return;
+	for (char *p = strstr(msg, from); p != NULL; p = strstr(p + nt, from)) {
+		memmove(p + nt, p + nf, strlen(p + nf) + 1);
+		memcpy(p, to, nt);
+	}
+}
+
+int wc_outdir_fail(wc_outdir *o, wc_error *err)
+{
+	if (o->path != NULL && err != NULL) {
+		if (o->plot_stage != NULL && !o->plot_in_dir)
+			outdir_rename_in(err->msg, o->plot_stage, o->plot);
+		if (o->stage != NULL)
+			outdir_rename_in(err->msg, o->stage, o->path);
+	}
+	wc_outdir_abort(o);
+	return -1;
 }

@@ -75,4 +75,9 @@ int wc_outdir_commit(wc_outdir *o, wc_error *err);
  * the lock; DIR is left as it was. A no-op after commit or abort. */
 void wc_outdir_abort(wc_outdir *o);
 
+/* wc_outdir_abort after a writer failed: err's message, which names the
+ * staging paths the writer was given, is made to name the destinations the
+ * user asked for ("DIR/summary.json", the plot's path). Returns -1. */
+int wc_outdir_fail(wc_outdir *o, wc_error *err);
+
 #endif

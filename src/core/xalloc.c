@@ -17,9 +17,7 @@
 _Noreturn void xalloc_die(size_t size)
 {
 	char msg[128];
-	int n = snprintf(msg, sizeof msg,
-			 "wormcast: out of memory (asked for %zu bytes); nothing was written\n",
-			 size);
+	int n = snprintf(msg, sizeof msg, "wormcast: out of memory (asked for %zu bytes)\n", size);
 	wc_cleanup_run();
 	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1))
 		(void)0;
