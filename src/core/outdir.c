@@ -186,6 +186,13 @@ static void outdir_remove_stale(const wc_outdir *o)
 	free(parent);
 }
 
+static const char *outdir_skip_dot(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	return path;
+}
+
 /* Whether the directory part of plot names DIR (then the plot is staged with
  * the other files and lands with them). */
 static bool outdir_plot_in_dir(const wc_outdir *o, const char *plot)
@@ -198,8 +205,8 @@ static bool outdir_plot_in_dir(const wc_outdir *o, const char *plot)
 	bool same;
 	if (stat(pdir, &a) == 0 && stat(o->path, &b) == 0)
 		same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	else
-		same = strcmp(pdir, o->path) == 0;
+	else /* DIR is still to be made: compare the names, "./" aside */
+		same = strcmp(outdir_skip_dot(pdir), outdir_skip_dot(o->path)) == 0;
 	free(pdir);
 	return same;
 }
@@ -416,8 +423,7 @@ int wc_outdir_commit(wc_outdir *o, wc_error *err)
 	return 0;
 }
 
-/* Replaces every occurrence of from in msg (of size len) by the shorter or
- * equal to. */
+/* Replaces every occurrence of from in msg by to, which is no longer. */
 static void outdir_rename_in(char *msg, const char *from, const char *to)
 {
 	size_t nf = strlen(from), nt = strlen(to);
