@@ -575,9 +575,11 @@ else
 	fail "fit of the detect timeline: K" "got '$k'"
 fi
 "$WC" fit "$FIXTURES/detect-timeline.csv" --out fit-detect2 --quiet >/dev/null 2>&1
-if cmp -s fit-detect/fit.json fit-detect2/fit.json &&
+# Every byte but the provenance of the invocation (issue 13: outputs).
+invocation='"command_line"|"started_at"'
+if [ "$(grep -Ev "$invocation" fit-detect/fit.json)" = "$(grep -Ev "$invocation" fit-detect2/fit.json)" ] &&
 	cmp -s fit-detect/forecast.csv fit-detect2/forecast.csv; then
-	pass "fit: same input, byte-identical fit.json and forecast.csv"
+	pass "fit: same input, byte-identical fit.json (less its command line and start) and forecast.csv"
 else
 	fail "fit: same input, byte-identical fit.json and forecast.csv"
 fi
@@ -1064,6 +1066,245 @@ if [ $perf_ok = 1 ] && cmp -s perf-t1/timeline.csv perf-t2/timeline.csv; then
 else
 	fail "run --engine probe: --threads 1 and 2" "$(cat perf-t1.err perf-t2.err)"
 fi
+
+# --- issue 13: outputs ---
+# Every command writes its folder as one unit (all or none), under a lock,
+# and removes its temporary files on SIGTERM and when out of memory.
+mkdir "$T/outputs" || exit 2
+cd "$T/outputs" || exit 2
+out_clean() { # out_clean DIR: nothing named DIR, DIR.lock or DIR.tmp.* here
+	[ ! -e "$1" ] && [ ! -e "$1.lock" ] && [ -z "$(ls -d "$1".tmp.* 2>/dev/null)" ]
+}
+
+# A plot that fails late leaves no data folder behind, for every command.
+run_small o-plot codered-v2 --plot no-such-dir/x.png
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "no-such-dir/x.png" o-plot.err && out_clean o-plot; then
+	pass "outputs: run whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: run with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+"$WC" detect "$FIX/access.log" --out d-plot --plot no-such-dir/x.png --quiet 2>d-plot.err
+rc=$?
+if [ $rc -eq 1 ] && out_clean d-plot; then
+	pass "outputs: detect whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: detect with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+"$WC" fit "$FIXTURES/detect-timeline.csv" --out f-plot --plot no-such-dir/x.png --quiet \
+	2>f-plot.err
+rc=$?
+if [ $rc -eq 1 ] && out_clean f-plot; then
+	pass "outputs: fit whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: fit with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+
+# A disk that fills up between the two files (a 1 KiB file size limit here:
+# timeline.csv fits, summary.json does not) leaves neither, not half a pair.
+(
+	trap '' XFSZ
+	ulimit -f 2 # 512-byte blocks in dash, 1 KiB in bash: summary.json is larger still
+	exec "$WC" run codered-v2 --until 2001-07-19T10:05:00Z --quiet --out o-full
+) 2>o-full.err
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "cannot write 'o-full/summary.json'" o-full.err && out_clean o-full; then
+	pass "outputs: a full disk after one of two files exits 1 and leaves neither"
+else
+	fail "outputs: a full disk after one file" "exit $rc, $(ls -A o-full 2>&1 | tr '\n' ' ')"
+fi
+
+# A failed re-run leaves the previous run whole: both files of seed 1.
+run_small o-keep codered-v2
+cp o-keep/timeline.csv keep-timeline.csv
+cp o-keep/summary.json keep-summary.json
+run_small o-keep codered-v2 --seed 2 --plot no-such-dir/x.png
+rc=$?
+if [ $rc -eq 1 ] && cmp -s o-keep/timeline.csv keep-timeline.csv &&
+	cmp -s o-keep/summary.json keep-summary.json && [ ! -e o-keep.lock ]; then
+	pass "outputs: a failed re-run leaves the previous run's files as they were"
+else
+	fail "outputs: a failed re-run" "exit $rc, $(ls -A o-keep | tr '\n' ' ')"
+fi
+
+# A folder holding files wormcast does not write is refused, not emptied.
+mkdir mine && echo precious >mine/notes.txt
+run_small mine codered-v2
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "'notes.txt'" mine.err && [ "$(ls -A mine)" = notes.txt ]; then
+	pass "outputs: --out naming a folder of the user's files exits 2, touches nothing"
+else
+	fail "outputs: --out naming a user's folder" "exit $rc, $(ls -A mine | tr '\n' ' ')"
+fi
+
+# While another process holds the folder's lock, a run fails at once.
+if command -v flock >/dev/null; then
+	flock o-keep.lock sleep 30 &
+	holder=$!
+	i=0
+	while flock -n o-keep.lock true 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1 # until the holder has the lock
+		i=$((i + 1))
+	done
+	run_small o-keep codered-v2 --seed 3
+	rc=$?
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	if [ $rc -eq 1 ] && grep -qF "is being written by another wormcast" o-keep.err &&
+		cmp -s o-keep/timeline.csv keep-timeline.csv; then
+		pass "outputs: a locked --out is refused with exit 1 and left as it was"
+	else
+		fail "outputs: a locked --out" "exit $rc: $(cat o-keep.err)"
+	fi
+else
+	pass "outputs: a locked --out (skipped: no flock(1))"
+fi
+
+# Two runs to one --out at once: each succeeds or is refused by the lock, and
+# the folder holds one run's pair of files, never a mix.
+run_small o-s2 codered-v2 --seed 2
+run_small o-both codered-v2 --seed 1 &
+first=$!
+"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
+	--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet --seed 2 --out o-both \
+	>o-both2.stdout 2>o-both2.err
+rc2=$?
+wait $first
+rc1=$?
+seed=$(sed -n 's/^  "seed": \([0-9]*\),$/\1/p' o-both/summary.json 2>/dev/null)
+ref=o-keep/timeline.csv
+[ "$seed" = 2 ] && ref=o-s2/timeline.csv
+if { [ $rc1 -eq 0 ] || grep -qF "being written" o-both.err; } &&
+	{ [ $rc2 -eq 0 ] || grep -qF "being written" o-both2.err; } &&
+	[ $((rc1 * rc2)) -eq 0 ] && cmp -s o-both/timeline.csv "$ref" && [ ! -e o-both.lock ]; then
+	pass "outputs: two runs to one --out: one run's files, whole (exits $rc1, $rc2)"
+else
+	fail "outputs: two runs to one --out" "exits $rc1/$rc2, seed '$seed'"
+fi
+
+# SIGTERM in the middle of a long run (the probe engine's full day): the
+# process dies of the signal (143) and leaves no folder, lock or temp file.
+"$WC" run codered-v2 --engine probe --threads 1 --out o-sig --plot o-sig.png --quiet \
+	2>o-sig.err &
+pid=$!
+i=0
+while [ ! -e o-sig.lock ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc -eq 143 ] && out_clean o-sig && [ -z "$(ls o-sig.png* 2>/dev/null)" ]; then
+	pass "outputs: SIGTERM mid-run exits 143 and leaves no file behind"
+else
+	fail "outputs: SIGTERM mid-run" "exit $rc, left $(ls -A | grep o-sig | tr '\n' ' ')"
+fi
+
+# Out of memory: exit 1 with a message, nothing written. Not under ASan,
+# which reserves terabytes of address space and cannot run under ulimit -v.
+if grep -qa __asan_init "$WC"; then
+	pass "outputs: out of memory (skipped under ASan)"
+else
+	(
+		ulimit -v 300000
+		exec "$WC" run codered-v2 --set population.vulnerable=100000000 \
+			--set population.placement=uniform --threads 1 --quiet --out o-oom
+	) 2>o-oom.err
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF "out of memory" o-oom.err && out_clean o-oom; then
+		pass "outputs: out of memory exits 1 with a message, writes nothing"
+	else
+		fail "outputs: out of memory" "exit $rc: $(cat o-oom.err)"
+	fi
+fi
+
+# Default folders: the README's path for a built-in as shipped; a run with a
+# --set goes to a folder of its own, and the first run is left as it was.
+Q="--until 2001-07-19T11:00:00Z --quiet"
+# shellcheck disable=SC2086 # $Q is two options
+"$WC" run codered-v2 $Q 2>plain.err
+rc1=$?
+cp wormcast-out/codered-v2-seed1/timeline.csv plain-timeline.csv 2>/dev/null
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 2>set.err
+rc2=$?
+set_dir=$(ls -d wormcast-out/codered-v2-????????-seed1 2>/dev/null)
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -n "$set_dir" ] && [ -s "$set_dir/timeline.csv" ] &&
+	cmp -s wormcast-out/codered-v2-seed1/timeline.csv plain-timeline.csv &&
+	! cmp -s "$set_dir/timeline.csv" plain-timeline.csv; then
+	pass "outputs: runs with and without --set get default folders of their own"
+else
+	fail "outputs: default folders" "exits $rc1/$rc2: $(ls wormcast-out | tr '\n' ' ')"
+fi
+
+# An --out holding another scenario's run is refused without --force.
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 \
+	--out wormcast-out/codered-v2-seed1 2>other.err
+rc1=$?
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 --force \
+	--out wormcast-out/codered-v2-seed1 2>force.err
+rc2=$?
+if [ $rc1 -eq 2 ] && grep -qF "holds a run of another scenario" other.err &&
+	grep -qF -- "--force" other.err && [ $rc2 -eq 0 ] &&
+	cmp -s wormcast-out/codered-v2-seed1/timeline.csv "$set_dir/timeline.csv"; then
+	pass "outputs: --out with another scenario's run: exit 2 without --force, replaced with it"
+else
+	fail "outputs: --out with another scenario's run" "exits $rc1/$rc2: $(cat other.err)"
+fi
+
+# Provenance in summary.json: version, commit, command line, start time, the
+# resolved scenario and its hash; the same run on 1 and 2 threads differs
+# only in the fields that describe the machine and the invocation.
+S2=$set_dir/summary.json
+version=$("$WC" --version | cut -d' ' -f2)
+h8=${set_dir#wormcast-out/codered-v2-}
+h8=${h8%-seed1}
+if grep -qF "\"wormcast_version\": \"$version\"" "$S2" && grep -q '"git_commit": "[0-9a-f]' "$S2" &&
+	grep -qF '"command_line": "wormcast run codered-v2 --until 2001-07-19T11:00:00Z --quiet --set population.vulnerable=180000"' "$S2" &&
+	grep -q '"started_at": "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z"' "$S2" &&
+	grep -q "\"scenario_hash\": \"$h8[0-9a-f]\{8\}\"" "$S2" &&
+	grep -qF '\n[population]\nvulnerable = 180000\n' "$S2"; then
+	pass "outputs: summary.json records version, commit, command line, start, scenario and hash"
+else
+	fail "outputs: summary.json provenance" "$(grep -A7 provenance "$S2" | cut -c1-100)"
+fi
+run_small o-t1 codered-v2 --threads 1
+run_small o-t2 codered-v2 --threads 2
+strip='"threads"|"wall_seconds"|"command_line"|"started_at"'
+if grep -q '"scenario_hash"' o-t1/summary.json &&
+	[ "$(grep -Ev "$strip" o-t1/summary.json)" = "$(grep -Ev "$strip" o-t2/summary.json)" ]; then
+	pass "outputs: summary.json on 1 and 2 threads differs only in threads, time and command"
+else
+	fail "outputs: summary.json across threads" "$(diff o-t1/summary.json o-t2/summary.json | head -n 6)"
+fi
+
+# When stderr is not a terminal, a run says when it starts and ends (one line
+# each) instead of drawing a bar; --quiet says nothing.
+"$WC" run codered-v2 --until 2001-07-19T11:00:00Z --out o-lines >o-lines.out 2>o-lines.err
+rc=$?
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --out o-lines >/dev/null 2>o-quiet.err
+if [ $rc -eq 0 ] && [ "$(wc -l <o-lines.err)" -eq 2 ] &&
+	[ "$(sed -n 1p o-lines.err)" = "wormcast: run codered-v2: started" ] &&
+	sed -n 2p o-lines.err | grep -q '^wormcast: run codered-v2: done in [0-9.]* s$' &&
+	[ ! -s o-quiet.err ]; then
+	pass "outputs: a run into a log prints one line at its start and one at its end"
+else
+	fail "outputs: start and end lines" "exit $rc: '$(cat o-lines.err o-quiet.err)'"
+fi
+
+"$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out f-prov --quiet 2>/dev/null
+if grep -qF '"command_line": "wormcast fit ' f-prov/fit.json &&
+	grep -q '"git_commit": "' f-prov/fit.json && grep -q '"started_at": "20' f-prov/fit.json; then
+	pass "outputs: fit.json records version, commit, command line and start"
+else
+	fail "outputs: fit.json provenance" "$(tail -n 7 f-prov/fit.json)"
+fi
+cd "$T" || exit 2
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/cleanup.h"
 #include "core/error.h"
 
 static const char usage[] =
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(usage, stderr), WC_EXIT_USAGE;
+	/* Temporary outputs are removed on SIGINT, SIGTERM, SIGHUP (core/cleanup.h). */
+	wc_cleanup_install();
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
 		return fputs(usage, stdout), WC_EXIT_OK;
