@@ -1362,7 +1362,8 @@ static void write_value(FILE *out, const struct key_def *k, const void *base, co
 				[WC_HISTORY_ESTIMATE] = "~",
 			};
 			fprintf(out, "%s%s %s", i ? ", " : "",
-				wc_time_format(sc->history[i].time, buf), mark[sc->history[i].kind]);
+				wc_time_format(sc->history[i].time, buf),
+				mark[sc->history[i].kind]);
 			write_double(out, sc->history[i].value);
 		}
 		break;
