@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/cli.sh PATH_TO_WORMCAST — checks the command-line contract (DESIGN.md §3)
+# tests/cli.sh PATH_TO_WORMCAST — checks the command-line contract (docs/design.md §3)
 # by running the real binary in a temporary directory. Prints one line per
 # check and ends with "N passed, M failed"; exits nonzero if any check failed.
 #
@@ -202,7 +202,7 @@ fi
 head_line=$(head -n 1 out-builtin/timeline.csv 2>/dev/null | tr -d '\r')
 first12=$(printf '%s\n' "$head_line" | cut -d, -f1-12)
 if [ "$first12" = "$HEADER" ]; then
-	pass "timeline.csv header starts with the DESIGN columns"
+	pass "timeline.csv header starts with the contract's twelve columns"
 else
 	fail "timeline.csv header" "got '$head_line'"
 fi
@@ -297,14 +297,14 @@ check_bad "unknown option" "--frobnicate" -- codered-v2 --frobnicate
 check_bad "--plot with .gif" "--plot" "x.gif" -- codered-v2 --plot x.gif
 check_bad "--threads 0" "--threads" -- codered-v2 --threads 0
 check_bad "--engine bogus" "--engine" "bogus" -- codered-v2 --engine bogus
-# Target strategies (issue 4): an unknown name, and a parameter that only
+# Target strategies: an unknown name, and a parameter that only
 # another strategy takes, both named in the message.
 check_bad "unknown worm.strategy" "'worm.strategy'" "zigzag" -- codered-v2 --set worm.strategy=zigzag
 check_bad "parameter of another strategy" "'worm.local_own8'" "local-preference" \
 	-- codered-v2 --set worm.local_own8=0.4
 check_bad "static-seed parameter on local-preference" "'worm.static_seed'" \
 	-- codered-ii --set worm.static_seed=3
-# Filters (issue 5): an unknown method is named with its choices. The fast
+# Filters: an unknown method is named with its choices. The fast
 # engine refuses a strategy whose copies carry state, saying why.
 check_bad "unknown defense.filter.method" "'defense.filter.method'" "blacklist" \
 	-- codered-v2 --set defense.filter.method=firewall
@@ -431,7 +431,7 @@ else
 	fail "detect summary codered line" "'$line'"
 fi
 # Nimda: 203.0.113.5 (access and error logs) and 192.0.2.52 (IIS); 192.0.2.10
-# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (issue 13).
+# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (docs/detect.md §2).
 if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 2 ] &&
 	grep -q '^192\.0\.2\.10,.*,exe-probe$' det/sources.csv; then
 	pass "detect finds Nimda in all three formats, a lone root.exe probe is an exe-probe"
@@ -604,7 +604,7 @@ else
 	fail "fit of a run's timeline.csv" "$(cat fit-run.err)"
 fi
 
-# 19 July 2001 (codered.md §5): three figures fix the logistic exactly.
+# 19 July 2001 (docs/reference.md §5): three figures fix the logistic exactly.
 if "$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out fit-19jul --quiet 2>f19.err; then
 	k=$(json_value fit-19jul/fit.json k)
 	if awk -v k="$k" 'BEGIN { exit !(k > 1.50 && k < 1.53) }' &&
@@ -699,7 +699,7 @@ check_fit_bad "a directory given as the series" "adir: is a directory, not a ser
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 
-# --- issue 13: fit ---
+# --- fit: malformed series, unidentified fits, long series ---
 mkdir fit13 || exit 2
 cd fit13 || exit 2
 # A full day in minutes (1,201 rows, as `wormcast run codered-v2` writes):
@@ -790,7 +790,7 @@ else
 fi
 cd .. || exit 2
 
-# --- issue 13: scenario ---
+# --- scenario: names, spans, line ends, history files ---
 # check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/i13/w) exits 2,
 # says PATTERN on stderr and leaves no wormcast-out behind.
 mkdir -p "$T/i13/w"
@@ -862,7 +862,7 @@ check_scen_bad "a bad line in a history file" \
 	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
 rm -f "$T/i13/w/bad.csv"
 
-# --- issue 13: detect ---
+# --- detect: edge cases of logs and captures ---
 cd "$T" || exit 2
 mkdir det13 || exit 2
 cd det13 || exit 2
@@ -1002,7 +1002,7 @@ else
 fi
 cd .. || exit 2
 
-# --- issue 13: plots ---
+# --- plots: a whole day of run and of sweep ---
 # A whole day (10:00 to 06:00 the next day, 1,201 rows) at reduced scale, with
 # the plot, so the sanitized binary draws every row and every history point;
 # a warning from the sanitizers or PLplot/Pango on stderr fails the check.
@@ -1048,7 +1048,7 @@ fi
 cd .. || exit 2
 
 
-# --- issue 13: perf ---
+# --- probe engine: threads ---
 # The probe engine keeps each thread's state on cache lines of its own; its
 # output must not depend on the thread count. Unlike the --engine probe check
 # above (one seed host: below 1,024 active hosts a step runs on one thread),
