@@ -37,6 +37,13 @@ else
 fi
 # Files deleted in the work tree but still tracked are not read.
 files() { while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done <"$list"; }
+# An empty list would pass every check below without reading anything.
+nfiles=$(files | wc -l | tr -d ' ')
+if [ "$nfiles" -gt 0 ] && files | grep -qx 'tests/standalone.sh'; then
+	pass "$nfiles files to read, this script among them"
+else
+	fail "the file list is empty or lacks tests/standalone.sh ($nfiles files)"
+fi
 
 # no_pointer WHAT HINT ERE: no text file holds a match of ERE.
 no_pointer() {
@@ -56,8 +63,7 @@ no_pointer "a numbered issue" "say what it means instead" '[Ii]ssues? #?[0-9]'
 # Numbered headings of each doc, one "doc section" line each; a heading that
 # starts with a number in another form is reported.
 sections=$(mktemp) || exit 2
-trap 'rm -f "$list" "$sections"' EXIT
-bad_heads=""
+trap 'rm -f "$list" "$sections" "$sections.bad" "$sections.n"' EXIT
 for d in docs/*.md; do
 	awk -v doc="$d" '
 		/^## [0-9]+\. / { s = $2; sub(/\.$/, "", s); print doc, s; next }
@@ -96,7 +102,9 @@ bad=$(printf '%s\n' "$pointers" | awk -v secfile="$sections" '
 	END { printf "%d\n", n > "/dev/stderr" }' 2>"$sections.n")
 count=$(cat "$sections.n")
 rm -f "$sections.n"
-if [ -z "$bad" ]; then
+if [ "${count:-0}" -eq 0 ] || [ ! -s "$sections" ]; then
+	fail "no 'docs/X.md §N' pointer or no numbered section found: the scan itself is broken"
+elif [ -z "$bad" ]; then
 	pass "all $count 'docs/X.md §N' pointers name a section that exists"
 else
 	fail "'docs/X.md §N' pointers to no such section:" "$bad"
