@@ -138,6 +138,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (release build)"; \
 	 tests/cli.sh build/wormcast || fail=1; \
+	 echo "== standalone: no pointer outside the repository, every docs section exists"; \
+	 tests/standalone.sh || fail=1; \
 	 echo "== README and man-page examples (release build)"; \
 	 tests/examples.sh build/wormcast || fail=1; \
 	 echo "== make install (DESTDIR)"; \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/cli.sh PATH_TO_WORMCAST — checks the command-line contract (DESIGN.md §3)
+# tests/cli.sh PATH_TO_WORMCAST — checks the command-line contract (docs/design.md §3)
 # by running the real binary in a temporary directory. Prints one line per
 # check and ends with "N passed, M failed"; exits nonzero if any check failed.
 #
@@ -202,7 +202,7 @@ fi
 head_line=$(head -n 1 out-builtin/timeline.csv 2>/dev/null | tr -d '\r')
 first12=$(printf '%s\n' "$head_line" | cut -d, -f1-12)
 if [ "$first12" = "$HEADER" ]; then
-	pass "timeline.csv header starts with the DESIGN columns"
+	pass "timeline.csv header starts with the contract's twelve columns"
 else
 	fail "timeline.csv header" "got '$head_line'"
 fi
@@ -297,14 +297,14 @@ check_bad "unknown option" "--frobnicate" -- codered-v2 --frobnicate
 check_bad "--plot with .gif" "--plot" "x.gif" -- codered-v2 --plot x.gif
 check_bad "--threads 0" "--threads" -- codered-v2 --threads 0
 check_bad "--engine bogus" "--engine" "bogus" -- codered-v2 --engine bogus
-# Target strategies (issue 4): an unknown name, and a parameter that only
+# Target strategies: an unknown name, and a parameter that only
 # another strategy takes, both named in the message.
 check_bad "unknown worm.strategy" "'worm.strategy'" "zigzag" -- codered-v2 --set worm.strategy=zigzag
 check_bad "parameter of another strategy" "'worm.local_own8'" "local-preference" \
 	-- codered-v2 --set worm.local_own8=0.4
 check_bad "static-seed parameter on local-preference" "'worm.static_seed'" \
 	-- codered-ii --set worm.static_seed=3
-# Filters (issue 5): an unknown method is named with its choices. The fast
+# Filters: an unknown method is named with its choices. The fast
 # engine refuses a strategy whose copies carry state, saying why.
 check_bad "unknown defense.filter.method" "'defense.filter.method'" "blacklist" \
 	-- codered-v2 --set defense.filter.method=firewall
@@ -431,7 +431,7 @@ else
 	fail "detect summary codered line" "'$line'"
 fi
 # Nimda: 203.0.113.5 (access and error logs) and 192.0.2.52 (IIS); 192.0.2.10
-# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (issue 13).
+# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (docs/detect.md §2).
 if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 2 ] &&
 	grep -q '^192\.0\.2\.10,.*,exe-probe$' det/sources.csv; then
 	pass "detect finds Nimda in all three formats, a lone root.exe probe is an exe-probe"
@@ -606,7 +606,7 @@ else
 	fail "fit of a run's timeline.csv" "$(cat fit-run.err)"
 fi
 
-# 19 July 2001 (codered.md §5): three figures fix the logistic exactly.
+# 19 July 2001 (docs/reference.md §5): three figures fix the logistic exactly.
 if "$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out fit-19jul --quiet 2>f19.err; then
 	k=$(json_value fit-19jul/fit.json k)
 	if awk -v k="$k" 'BEGIN { exit !(k > 1.50 && k < 1.53) }' &&
@@ -701,9 +701,9 @@ check_fit_bad "a directory given as the series" "adir: is a directory, not a ser
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 
-# --- issue 13: fit ---
-mkdir fit13 || exit 2
-cd fit13 || exit 2
+# --- fit: malformed series, unidentified fits, long series ---
+mkdir fitchk || exit 2
+cd fitchk || exit 2
 # A full day in minutes (1,201 rows, as `wormcast run codered-v2` writes):
 # a logistic of 360,000 hosts, K = 1.8/h, rounded to whole hosts.
 awk 'BEGIN { print "time,cumulative_infected"
@@ -792,22 +792,22 @@ else
 fi
 cd .. || exit 2
 
-# --- issue 13: scenario ---
-# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/i13/w) exits 2,
+# --- scenario: names, spans, line ends, history files ---
+# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/scenchk/w) exits 2,
 # says PATTERN on stderr and leaves no wormcast-out behind.
-mkdir -p "$T/i13/w"
+mkdir -p "$T/scenchk/w"
 check_scen_bad() {
 	csb_name=$1
 	csb_pattern=$2
 	shift 2
-	(cd "$T/i13/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
+	(cd "$T/scenchk/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
 	rc=$?
 	if [ $rc -ne 2 ]; then
-		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/i13/csb.err")"
-	elif ! grep -qF -- "$csb_pattern" "$T/i13/csb.err"; then
-		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/i13/csb.err")"
-	elif [ -e "$T/i13/w/wormcast-out" ] || [ -e "$T/i13/escaped-seed1" ] ||
-		[ -e "$T/i13/sweep-escaped" ]; then
+		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/scenchk/csb.err")"
+	elif ! grep -qF -- "$csb_pattern" "$T/scenchk/csb.err"; then
+		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/scenchk/csb.err")"
+	elif [ -e "$T/scenchk/w/wormcast-out" ] || [ -e "$T/scenchk/escaped-seed1" ] ||
+		[ -e "$T/scenchk/sweep-escaped" ]; then
 		fail "scenario: $csb_name" "left output behind"
 	else
 		pass "scenario: $csb_name: exit 2, message, no output"
@@ -823,51 +823,51 @@ check_scen_bad "--until 1970-01-01 (instant 0) is checked, not ignored" \
 	"--until: 1970-01-01T00:00:00Z must lie after outbreak.start" run codered-v2 --until 1970-01-01
 check_scen_bad "--until 1970-01-01 in a sweep" "--until: must lie after outbreak.start" \
 	sweep codered-v2 --vary worm.threads=10,20 --runs 1 --until 1970-01-01
-printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/i13/years.ini"
+printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/scenchk/years.ini"
 check_scen_bad "an outbreak spanning 10,000 years" \
 	"years.ini: key 'outbreak.end': the outbreak spans 3652424.0 days, more than the 366" \
 	run ../years.ini
 
-mkdir -p "$T/i13/adir.ini"
+mkdir -p "$T/scenchk/adir.ini"
 check_scen_bad "a directory given as a scenario" "adir.ini: is a directory, not a scenario file" \
 	run ../adir.ini
-printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/i13/hdr.ini"
+printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/scenchk/hdr.ini"
 check_scen_bad "a key on a header line" "hdr.ini:3: text after the section header [worm]" \
 	run ../hdr.ini
 
 # history.file: from a scenario file, relative to its directory; from --set,
 # relative to the current directory. Each point appears in summary.json.
-mkdir -p "$T/i13/sc"
+mkdir -p "$T/scenchk/sc"
 printf 'time,cumulative_infected\n2001-07-19T12:00:00Z,100\n2001-07-19T13:00:00Z 200\n' \
-	>"$T/i13/sc/pts.csv"
-printf '2001-07-19T12:30:00Z,150\n' >"$T/i13/here.csv"
-"$WC" show codered-v2 >"$T/i13/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/i13/sc/h.ini"
-run_small "$T/i13/hf" "$T/i13/sc/h.ini"
+	>"$T/scenchk/sc/pts.csv"
+printf '2001-07-19T12:30:00Z,150\n' >"$T/scenchk/here.csv"
+"$WC" show codered-v2 >"$T/scenchk/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/scenchk/sc/h.ini"
+run_small "$T/scenchk/hf" "$T/scenchk/sc/h.ini"
 rc=$?
-n=$(grep -c '"measured"' "$T/i13/hf/summary.json" 2>/dev/null)
-if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/i13/hf/summary.json"; then
-	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/i13/hf.err")"
+n=$(grep -c '"measured"' "$T/scenchk/hf/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/scenchk/hf/summary.json"; then
+	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/scenchk/hf.err")"
 else
 	pass "scenario: history.file is read beside the scenario file"
 fi
-(cd "$T/i13" && run_small "$T/i13/hs" codered-v2 --set history.file=here.csv)
+(cd "$T/scenchk" && run_small "$T/scenchk/hs" codered-v2 --set history.file=here.csv)
 rc=$?
-n=$(grep -c '"measured"' "$T/i13/hs/summary.json" 2>/dev/null)
-if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/i13/hs/summary.json"; then
-	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/i13/hs.err")"
+n=$(grep -c '"measured"' "$T/scenchk/hs/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/scenchk/hs/summary.json"; then
+	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/scenchk/hs.err")"
 else
 	pass "scenario: --set history.file is read from the current directory"
 fi
-printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/i13/w/bad.csv"
+printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/scenchk/w/bad.csv"
 check_scen_bad "a bad line in a history file" \
 	"bad.csv:2: key 'history.file': expected \`TIME,COUNT\`" \
 	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
-rm -f "$T/i13/w/bad.csv"
+rm -f "$T/scenchk/w/bad.csv"
 
-# --- issue 13: detect ---
+# --- detect: edge cases of logs and captures ---
 cd "$T" || exit 2
-mkdir det13 || exit 2
-cd det13 || exit 2
+mkdir detchk || exit 2
+cd detchk || exit 2
 # One Code Red request line: /default.ida? + 224 N + %u escapes.
 CR="/default.ida?$(printf 'N%.0s' $(seq 224))%u9090%u6858%ucbd3%u7801=a"
 # a.log: 2,000 Code Red lines of 19 July 2001 (660 kB: split among threads);
@@ -1004,7 +1004,7 @@ else
 fi
 cd .. || exit 2
 
-# --- issue 13: plots ---
+# --- plots: a whole day of run and of sweep ---
 # A whole day (10:00 to 06:00 the next day, 1,201 rows) at reduced scale, with
 # the plot, so the sanitized binary draws every row and every history point;
 # a warning from the sanitizers or PLplot/Pango on stderr fails the check.
@@ -1050,7 +1050,7 @@ fi
 cd .. || exit 2
 
 
-# --- issue 13: perf ---
+# --- probe engine: threads ---
 # The probe engine keeps each thread's state on cache lines of its own; its
 # output must not depend on the thread count. Unlike the --engine probe check
 # above (one seed host: below 1,024 active hosts a step runs on one thread),

@@ -679,7 +679,7 @@ static void test_plot_formats(void **state)
 	wc_timeline_free(&tl);
 }
 
-/* Issue 13 item 21: each historical point is drawn against the curve it
+/* Each historical point is drawn against the curve it
  * measures, in that curve's colour (plotkit.h: 2 cumulative, 3 active, 4
  * telescope), with a marker for its kind: a lower bound is an arrow up, an
  * estimate a hollow disc, a count a disc. */

@@ -1,6 +1,6 @@
 /*
  * report.h — what a run leaves behind: timeline.csv, summary.json, a plot, a
- * terminal summary (DESIGN.md §3).
+ * terminal summary (docs/design.md §3.3).
  *
  * Contract: reporting reads a finished run and never changes it. Every file is
  * written to a temporary name beside its destination and renamed into place
