@@ -575,7 +575,7 @@ else
 	fail "fit of the detect timeline: K" "got '$k'"
 fi
 "$WC" fit "$FIXTURES/detect-timeline.csv" --out fit-detect2 --quiet >/dev/null 2>&1
-# Every byte but the provenance of the invocation (issue 13: outputs).
+# Every byte but the provenance of the invocation.
 invocation='"command_line"|"started_at"'
 if [ "$(grep -Ev "$invocation" fit-detect/fit.json)" = "$(grep -Ev "$invocation" fit-detect2/fit.json)" ] &&
 	cmp -s fit-detect/forecast.csv fit-detect2/forecast.csv; then
@@ -1067,7 +1067,7 @@ else
 	fail "run --engine probe: --threads 1 and 2" "$(cat perf-t1.err perf-t2.err)"
 fi
 
-# --- issue 13: outputs ---
+# --- outputs: one unit, a lock, signals, out of memory, provenance ---
 # Every command writes its folder as one unit (all or none), under a lock,
 # and removes its temporary files on SIGTERM and when out of memory.
 mkdir "$T/outputs" || exit 2

@@ -1,5 +1,5 @@
 /*
- * Tests for how commands leave their outputs (issue 13, items 15 and 5):
+ * Tests for how commands leave their outputs:
  * core/outdir (one unit, all or none; a lock; a user's folder never emptied),
  * core/cleanup (temporary paths removed on a signal), the out-of-memory
  * exit of core/xalloc; and provenance (item 16): the resolved scenario's
