@@ -34,28 +34,14 @@
 #include "benchutil.h"
 #include "sim/sim.h"
 
-static void load(wc_scenario *sc, const char *const *sets, int nsets)
+/* The built-in scenario builtin, or the defaults when it is NULL (one class,
+ * no removal), with the assignments sets[]. */
+static void load_scenario(wc_scenario *sc, const char *builtin, const char *const *sets, int nsets)
 {
 	wc_error err = {0};
 	wc_scenario_init(sc);
-	if (wc_scenario_load_builtin(sc, "codered-v2", &err) != 0)
+	if (builtin != NULL && wc_scenario_load_builtin(sc, builtin, &err) != 0)
 		goto fail;
-	for (int i = 0; i < nsets; i++)
-		if (wc_scenario_set(sc, sets[i], &err) != 0)
-			goto fail;
-	if (wc_scenario_finish(sc, &err) == 0)
-		return;
-fail:
-	fprintf(stderr, "bench: %s\n", err.msg);
-	exit(1);
-}
-
-/* A scenario from the defaults (no built-in file, hence one class with no
- * removal) and the assignments sets[]. */
-static void load_default(wc_scenario *sc, const char *const *sets, int nsets)
-{
-	wc_error err = {0};
-	wc_scenario_init(sc);
 	for (int i = 0; i < nsets; i++)
 		if (wc_scenario_set(sc, sets[i], &err) != 0)
 			goto fail;
@@ -95,7 +81,7 @@ static void full_day(const char *binary)
 			"build/bench/codered-v2-fast",
 			NULL};
 	wc_scenario sc;
-	load(&sc, NULL, 0);
+	load_scenario(&sc, "codered-v2", NULL, 0);
 	for (int i = 0; i < REPS; i++) {
 		if (bench_run(argv, NULL, &wall[i], &rss[i]) != 0) {
 			fprintf(stderr, "bench: %s run codered-v2 failed\n", binary);
@@ -117,7 +103,7 @@ static void same_window(int threads)
 {
 	static const char *const window[] = {"outbreak.end=2001-07-19T16:00:00Z"};
 	wc_scenario sc;
-	load(&sc, window, 1);
+	load_scenario(&sc, "codered-v2", window, 1);
 	enum { FAST_REPS = 7 };
 	double fast[FAST_REPS];
 	uint64_t fast_probes = 0;
@@ -180,7 +166,7 @@ static void filters(void)
 	double base = 0;
 	for (int k = 0; k < 3; k++) {
 		wc_scenario sc;
-		load(&sc, sets[k], nsets[k]);
+		load_scenario(&sc, "codered-v2", sets[k], nsets[k]);
 		double eng[REPS];
 		for (int i = 0; i < REPS; i++) {
 			wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
@@ -288,7 +274,7 @@ static void mean_field(void)
 			      "clock.flood_days=none",
 			      "telescope.blocks="};
 	wc_scenario sc;
-	load_default(&sc, sets, (int)(sizeof sets / sizeof sets[0]));
+	load_scenario(&sc, NULL, sets, (int)(sizeof sets / sizeof sets[0]));
 	for (int k = 0; k < REPS; k++) {
 		wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)k, 1);
 		wall[k] = res.wall_seconds;

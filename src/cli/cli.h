@@ -29,6 +29,11 @@ int cli_parse_u64(const char *s, uint64_t *out);
 /* "wormcast " and the subcommand's argv (argv[0] is the subcommand) as a
  * shell would take it back (wc_command_line); allocated, free() it. */
 char *cli_command_line(int argc, char **argv);
+/* A command that records its invocation (provenance in its JSON output). */
+typedef int (*cli_command_fn)(int argc, char **argv, const wc_provenance *prov);
+/* Calls fn with argv's command line and the start time, both taken before
+ * fn's getopt_long permutes argv (options first, operands last). */
+int cli_with_provenance(int argc, char **argv, cli_command_fn fn);
 /* True for a file name ending in .png, .svg or .pdf (any case). */
 bool cli_plot_format_ok(const char *path);
 

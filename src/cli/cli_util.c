@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/xalloc.h"
@@ -58,4 +59,13 @@ char *cli_command_line(int argc, char **argv)
 	memcpy(line + sizeof "wormcast " - 1, args, n + 1);
 	free(args);
 	return line;
+}
+
+int cli_with_provenance(int argc, char **argv, cli_command_fn fn)
+{
+	char *line = cli_command_line(argc, argv);
+	wc_provenance prov = {line, time(NULL)};
+	int rc = fn(argc, argv, &prov);
+	free(line);
+	return rc;
 }

@@ -213,9 +213,5 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 
 int cmd_fit(int argc, char **argv)
 {
-	char *line = cli_command_line(argc, argv);
-	wc_provenance prov = {line, time(NULL)};
-	int rc = fit_command(argc, argv, &prov);
-	free(line);
-	return rc;
+	return cli_with_provenance(argc, argv, fit_command);
 }

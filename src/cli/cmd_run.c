@@ -94,7 +94,7 @@ static int check_same_scenario(const wc_outdir *od, const char *hash, wc_error *
 
 /* cmd_run less the command line, which is taken before getopt_long permutes
  * argv (options first, operands last). */
-static int run_command(int argc, char **argv, wc_provenance *prov)
+static int run_command(int argc, char **argv, const wc_provenance *prov)
 {
 	static const struct option longopts[] = {
 		{"seed", required_argument, NULL, 's'},
@@ -256,9 +256,5 @@ static int run_command(int argc, char **argv, wc_provenance *prov)
 
 int cmd_run(int argc, char **argv)
 {
-	char *line = cli_command_line(argc, argv);
-	wc_provenance prov = {line, time(NULL)};
-	int rc = run_command(argc, argv, &prov);
-	free(line);
-	return rc;
+	return cli_with_provenance(argc, argv, run_command);
 }
