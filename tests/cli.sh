@@ -698,6 +698,8 @@ check_fit_bad "--plot with .gif" "--plot" -- good.csv --model rcs --plot x.gif
 check_fit_bad "missing file" "missing.csv: cannot open" -- missing.csv
 mkdir -p adir
 check_fit_bad "a directory given as the series" "adir: is a directory, not a series" -- adir
+printf '0,1\n1,2\n2,4\n3,8\n' >noheader.csv
+check_fit_bad "a first line of numbers, not a header" "noheader.csv:1: the first line holds numbers" -- noheader.csv
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 

@@ -214,6 +214,19 @@ int wc_series_from_arrays(wc_series *s, const char *name, const double *t_hours,
 	return rc;
 }
 
+/* A first line made only of numbers is a row, not a header: taking it for
+ * one would drop the first point and name the columns "0" and "1" without
+ * a word, so the reader asks for a header instead. */
+static bool header_is_numbers(char **names, int n)
+{
+	for (int i = 0; i < n; i++) {
+		double v;
+		if (!parse_number(names[i], &v))
+			return false;
+	}
+	return n > 0;
+}
+
 static int find_column(char **names, int n, const char *want)
 {
 	for (int i = 0; i < n; i++)
@@ -293,6 +306,14 @@ int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_ser
 			if (nfields > MAX_FIELDS) {
 				wc_error_set(err, WC_EXIT_USAGE, "%s:%d: more than %d columns",
 					     path, lineno, MAX_FIELDS);
+				goto out;
+			}
+			if (header_is_numbers(names, nfields)) {
+				wc_error_set(
+					err, WC_EXIT_USAGE,
+					"%s:%d: the first line holds numbers, not column names: "
+					"add a header line such as 'time,infected'",
+					path, lineno);
 				goto out;
 			}
 			tcol = find_column(names, nfields, "time");
