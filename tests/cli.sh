@@ -93,6 +93,7 @@ check_help keys --help
 check_help sweep --help
 check_help detect --help
 check_help fit --help
+check_help selftest --help
 
 "$WC" --version >version.out 2>&1
 rc=$?
@@ -108,6 +109,25 @@ if [ $rc -eq 2 ] && grep -q 'usage: wormcast' noargs.err; then
 	pass "wormcast with no command exits 2 with usage on stderr"
 else
 	fail "wormcast with no command" "exit $rc"
+fi
+
+# ---- selftest ----
+
+"$WC" selftest >selftest.out 2>selftest.err
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q '^FAIL' selftest.out && [ -s selftest.out ] &&
+	[ "$(grep -c '^ok   - ' selftest.out)" -ge 10 ] &&
+	tail -n 1 selftest.out | grep -q '^selftest: [0-9]* passed, 0 failed$'; then
+	pass "selftest: $(tail -n 1 selftest.out | cut -d' ' -f2-), exit 0"
+else
+	fail "selftest" "exit $rc: $(grep '^FAIL' selftest.out | head -n 3) $(head -n 3 selftest.err)"
+fi
+"$WC" selftest extra >/dev/null 2>selftest.err
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'selftest: takes no arguments' selftest.err; then
+	pass "selftest with an argument: exit 2, says why"
+else
+	fail "selftest extra" "exit $rc: $(cat selftest.err)"
 fi
 
 # ---- scenarios, show, keys ----
