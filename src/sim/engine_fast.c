@@ -114,6 +114,13 @@ enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
+/* An event is one word: the kind above EV_HOST_BITS, a host or component
+ * below. Every host of the largest population, every component and every
+ * kind must fit; step numbers of the longest run must stay below NEVER. */
+_Static_assert(WC_MAX_VULNERABLE <= (1u << EV_HOST_BITS), "host ids fit in an event");
+_Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
+_Static_assert(EV_LIST < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
+_Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
