@@ -9,8 +9,9 @@ int cmd_selftest(int argc, char **argv)
 	if (cli_wants_help(argc, argv)) {
 		puts("usage: wormcast selftest\n\nChecks this build in seconds: each engine "
 		     "against "
-		     "the logistic closed form,\nthe two engines against each other, the built-in "
-		     "scenarios, detect on an\nembedded log line and a fit on a logistic series. "
+		     "the logistic closed form,\nthe two engines against each other, the samplers, "
+		     "the built-in scenarios,\ndetect on an embedded log line and a fit on a "
+		     "logistic series. "
 		     "One line per check;\nexit status 0 when every check passes, 1 otherwise.");
 		return WC_EXIT_OK;
 	}

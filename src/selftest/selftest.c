@@ -21,7 +21,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "core/error.h"
+#include "core/sample.h"
 #include "detect/detect.h"
 #include "model/fit.h"
 #include "model/series.h"
@@ -166,6 +169,40 @@ static void check_engines(selftest *st)
 	check_agreement(st, &fast, &probe);
 }
 
+/* ---- the fast engine's samplers ---- */
+
+/* Sample means of 10^5 fixed-seed draws against the exact means, within 5
+ * standard errors (se from the exact variances). */
+static void check_samplers(selftest *st)
+{
+	enum { NDRAWS = 100000 };
+	const double nu = 1, ez = -expm1(-nu), q = 0.3, bz = 1 - pow(1 - q, 10), p = 0.01;
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	if (g == NULL) {
+		verdict(st, false, "samplers: no generator (out of memory)");
+		return;
+	}
+	gsl_rng_set(g, 7);
+	double sum[3] = {0, 0, 0};
+	for (int i = 0; i < NDRAWS; i++) {
+		sum[0] += (double)wc_sample_poisson_positive(g, nu);
+		sum[1] += (double)wc_sample_binomial_positive(g, 10, q);
+		sum[2] += wc_sample_geometric(g, p);
+	}
+	gsl_rng_free(g);
+	const double mean[3] = {nu / ez, 10 * q / bz, 1 / p};
+	const double ex2[3] = {(nu + nu * nu) / ez, (10 * q * (1 - q) + 100 * q * q) / bz,
+			       (1 - p) / (p * p) + 1 / (p * p)};
+	static const char *const what[3] = {"Poisson(1) given >= 1", "Binomial(10, 0.3) given >= 1",
+					    "Geometric(0.01)"};
+	for (int k = 0; k < 3; k++) {
+		double m = sum[k] / NDRAWS, se = sqrt((ex2[k] - mean[k] * mean[k]) / NDRAWS);
+		verdict(st, fabs(m - mean[k]) <= 5 * se,
+			"sampler %s: mean %.4f over %d draws vs exact %.4f (within 5 se = %.4f)",
+			what[k], m, NDRAWS, mean[k], 5 * se);
+	}
+}
+
 /* ---- the scenario reader ---- */
 
 static void check_scenarios(selftest *st)
@@ -268,6 +305,7 @@ int wc_selftest_run(FILE *out)
 {
 	selftest st = {out, 0, 0};
 	check_engines(&st);
+	check_samplers(&st);
 	check_scenarios(&st);
 	check_detect(&st);
 	check_fit(&st);
