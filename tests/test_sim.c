@@ -292,6 +292,63 @@ static void constant_spread_is_logistic(void **state)
 	assert_true(fabs(sum / seeds / t50 - 1) < 0.03);
 }
 
+/* The fast engine's event queue covers 2^20 steps at a time; a run of 14 days
+ * at 1-s steps (1,209,600 steps) must go past it and still follow the
+ * logistic: N = 1,000 hosts in a /10, I0 = 100, r = 0.01333 probes/s, so
+ * K = r·N/2^22 = 3.18e-6/s and t50 = ln(9)/K = 8.0 days, spreading every day
+ * of the month. One seed's t50
+ * spreads by about 1/(ln 9·√I0) = 4.5%; the mean of 5 by 2%; 8% is 4 of those.
+ * Each copy lives 300 h (1,080,000 steps, beyond the queue's first window):
+ * no host may be removed before 300 h, and the first hosts' copies must end
+ * before the run does, 336 h in. */
+static void fast_run_past_two_to_the_twenty_steps(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "population.vulnerable=1000");
+	set(&sc, "outbreak.seed_hosts=100");
+	set(&sc, "worm.probe_rate=0.01333");
+	set(&sc, "clock.spread_days=1-31"); /* spreading every day: no flood phase */
+	set(&sc, "clock.flood_days=none");
+	set(&sc, "outbreak.step=1");
+	set(&sc, "output.interval=3600");
+	set(&sc, "outbreak.end=2001-08-02T10:00:00Z");
+	set(&sc, "worm.lifetime=300");
+	finish(&sc);
+	assert_true((sc.end - sc.start) / sc.step > (1 << 20));
+	double K = 0.01333 * 1000 / (double)(1u << 22), t50 = log(9.0) / K;
+	const int seeds = 5;
+	double sum = 0;
+	for (int seed = 1; seed <= seeds; seed++) {
+		wc_run_result res;
+		run_on(WC_ENGINE_FAST, &sc, (uint64_t)seed, 1, &res);
+		const wc_timeline *tl = &res.timeline;
+		assert_int_equal(tl->rows[tl->n - 1].time, sc.end);
+		for (size_t i = 0; i < tl->n; i++)
+			if (tl->rows[i].time - sc.start < 300 * 3600)
+				assert_int_equal(tl->rows[i].removed, 0);
+		print_message("seed %d: %" PRIu64 " hosts removed at the end\n", seed,
+			      tl->rows[tl->n - 1].removed);
+		assert_true(tl->rows[tl->n - 1].removed > 0);
+		double t = NAN;
+		for (size_t i = 1; i < tl->n && isnan(t); i++)
+			if (tl->rows[i].cumulative_infected >= 500) {
+				const wc_timeline_row *a = &tl->rows[i - 1], *b = a + 1;
+				double frac =
+					(500.0 - (double)a->cumulative_infected) /
+					(double)(b->cumulative_infected - a->cumulative_infected);
+				t = (double)(a->time - sc.start) +
+				    frac * (double)(b->time - a->time);
+			}
+		assert_false(isnan(t));
+		sum += t;
+		wc_run_result_free(&res);
+	}
+	print_message("2^20+ steps: mean t50 %.0f s, closed form %.0f s\n", sum / seeds, t50);
+	assert_true(fabs(sum / seeds / t50 - 1) < 0.08);
+}
+
 /*
  * Patching with no infection: susceptible hosts decay as N e^{-pt}. One seed
  * host in a space of 2^22 with 2,000 hosts infects almost no one in an hour;
@@ -766,6 +823,7 @@ int main(void)
 		ENGINE_TEST(constant_rate_and_telescope_share, fast),
 		ENGINE_TEST(constant_spread_is_logistic, probe),
 		ENGINE_TEST(constant_spread_is_logistic, fast),
+		cmocka_unit_test(fast_run_past_two_to_the_twenty_steps),
 		ENGINE_TEST(patching_decays_exponentially, probe),
 		ENGINE_TEST(patching_decays_exponentially, fast),
 		ENGINE_TEST(calendar_and_flood, probe),
