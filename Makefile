@@ -2,6 +2,8 @@
 #
 #   make            build build/wormcast (installs missing Debian packages first)
 #   make test       unit and CLI tests, then the same suite under ASan+UBSan
+#   make check      the fast tier for the edit-test loop (release build, < 90 s):
+#                   the same tests with WORMCAST_QUICK=1, the slowest shortened
 #   make bench      benchmarks with their baselines (see bench/)
 #   make validate   every built-in scenario beside the historical figures
 #                   (make validate-quick: fewer seeds, a few minutes)
@@ -30,7 +32,7 @@ PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib 2>/dev/null)
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
-                             src/report/*.c))
+                             src/report/*.c src/selftest/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
@@ -40,7 +42,7 @@ GEN     := build/gen/scenarios_builtin.c
 VERSION   := 0.1.0-dev
 VERSION_H := build/gen/version.h
 
-.PHONY: all build deps test test-run bench bench-deps validate clean format format-check quickstart \
+.PHONY: all build deps test test-run check bench bench-deps validate clean format format-check quickstart \
 	fuzz FORCE install uninstall
 
 all: deps
@@ -150,6 +152,21 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 tests/cli.sh build/san/wormcast || fail=1; \
 	 echo "== fuzz (libFuzzer, $(FUZZ_TIME) s per target)"; \
 	 $(MAKE) --no-print-directory fuzz || fail=1; \
+	 exit $$fail
+
+# The fast tier: every unit test binary and the CLI checks, release build,
+# WORMCAST_QUICK=1 (fewer seeds, the probe engine's slow runs skipped). Each
+# binary's output is shown only when it fails.
+check: build/wormcast $(TESTS:%=build/tests/%)
+	@t0=$$(date +%s); fail=0; log=$$(mktemp); \
+	 for t in $(TESTS); do s=$$(date +%s); \
+	   if WORMCAST_QUICK=1 WORMCAST=build/wormcast build/tests/$$t >$$log 2>&1; then \
+	     echo "ok   - $$t ($$(( $$(date +%s) - s )) s)"; \
+	   else cat $$log; echo "FAIL - $$t"; fail=1; fi; done; \
+	 WORMCAST_QUICK=1 tests/cli.sh build/wormcast >$$log 2>&1 && \
+	   echo "ok   - tests/cli.sh: $$(tail -n 1 $$log)" || { cat $$log; fail=1; }; \
+	 rm -f $$log; verdict="passed"; [ $$fail = 0 ] || verdict="FAILED (above)"; \
+	 echo "make check: $$(( $$(date +%s) - t0 )) s, $$verdict; make test runs the full suite"; \
 	 exit $$fail
 
 # ---- fuzzing: the detect parsers under libFuzzer + ASan + UBSan (clang) ----

@@ -81,6 +81,9 @@ policy() {
 	'sudo make install'*)
 		action=skip
 		why="writes under /usr/local as root; tests/install.sh runs the same install into a DESTDIR" ;;
+	'make check'*)
+		action=skip why="the fast tier of the tests (unit and CLI), a subset of make test, which runs this script" ;;
+	*'wormcast selftest'*) outputs="-" ;;
 	*'wormcast scenarios'*) outputs="-" ;;
 	*'wormcast show codered-v2 > my.ini'*) outputs="my.ini" ;;
 	'$EDITOR my.ini') why="EDITOR=true: no editing in a test" ;;

@@ -38,6 +38,14 @@ static void run_on(enum wc_engine engine, const wc_scenario *sc, uint64_t seed, 
 		fail_msg("wc_simulate: %s", err.msg);
 }
 
+/* The fast tier (make check) skips the probe engine's slow runs; the fast
+ * engine's side of each closed-form test still runs there. */
+static void skip_probe_if_quick(enum wc_engine engine)
+{
+	if (engine == WC_ENGINE_PROBE && test_quick())
+		skip();
+}
+
 static void set(wc_scenario *sc, const char *kv)
 {
 	wc_error err = {0};
@@ -57,6 +65,7 @@ static void finish(wc_scenario *sc)
 static void codered_v2_matches_history(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	wc_scenario sc;
 	double scale = TEST_REDUCED_SCALE;
 	int seeds = test_sanitized() ? 1 : 3;
@@ -66,7 +75,7 @@ static void codered_v2_matches_history(void **state)
 		assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
 		finish(&sc);
 		scale = 1;
-		seeds = test_sanitized() ? 2 : 10;
+		seeds = test_sanitized() || test_quick() ? 2 : 10;
 	} else {
 		test_reduced_codered(&sc);
 	}
@@ -82,22 +91,48 @@ static void codered_v2_matches_history(void **state)
 	}
 }
 
-/* Same seed, 1 and 2 threads: identical timelines, row by row. */
+/* Same seed, 1 and 2 threads: identical timelines, row by row; another seed
+ * differs. Only the probe engine reads the thread count. */
 static void threads_do_not_change_results(void **state)
 {
-	enum wc_engine engine = *(enum wc_engine *)*state;
+	(void)state;
+	TEST_SKIP_IF_QUICK();
 	wc_scenario sc;
 	test_reduced_codered(&sc);
 	set(&sc, "outbreak.end=2001-07-19T20:00:00Z");
 	wc_run_result a, b;
-	run_on(engine, &sc, 5, 1, &a);
-	run_on(engine, &sc, 5, 2, &b);
+	run_on(WC_ENGINE_PROBE, &sc, 5, 1, &a);
+	run_on(WC_ENGINE_PROBE, &sc, 5, 2, &b);
 	assert_int_equal(a.timeline.n, b.timeline.n);
 	assert_memory_equal(a.timeline.rows, b.timeline.rows,
 			    a.timeline.n * sizeof *a.timeline.rows);
 	assert_true(a.timeline.rows[a.timeline.n - 1].cumulative_infected > 100);
 	wc_run_result c;
-	run_on(engine, &sc, 6, 2, &c); /* and the seed matters */
+	run_on(WC_ENGINE_PROBE, &sc, 6, 2, &c); /* and the seed matters */
+	assert_memory_not_equal(a.timeline.rows, c.timeline.rows,
+				a.timeline.n * sizeof *a.timeline.rows);
+	wc_run_result_free(&a);
+	wc_run_result_free(&b);
+	wc_run_result_free(&c);
+}
+
+/* The fast engine keeps its state in its run: the same seed run twice in one
+ * process gives the same timeline, row by row, with every mechanism of the
+ * reduced Code Red day on; another seed differs. */
+static void fast_runs_repeat_exactly(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	test_reduced_codered(&sc);
+	wc_run_result a, b, c;
+	run_on(WC_ENGINE_FAST, &sc, 5, 1, &a);
+	run_on(WC_ENGINE_FAST, &sc, 6, 1, &c);
+	run_on(WC_ENGINE_FAST, &sc, 5, 1, &b);
+	assert_int_equal(a.timeline.n, b.timeline.n);
+	assert_memory_equal(a.timeline.rows, b.timeline.rows,
+			    a.timeline.n * sizeof *a.timeline.rows);
+	assert_true(a.timeline.rows[a.timeline.n - 1].cumulative_infected > 100);
+	assert_int_equal(a.timeline.n, c.timeline.n);
 	assert_memory_not_equal(a.timeline.rows, c.timeline.rows,
 				a.timeline.n * sizeof *a.timeline.rows);
 	wc_run_result_free(&a);
@@ -154,6 +189,7 @@ static void small_world(wc_scenario *sc, const char *timing)
 static void thread_timing_gives_closed_form_rate(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	wc_scenario sc;
 	small_world(&sc, "threads");
 	set(&sc, "population.vulnerable=3000");
@@ -221,6 +257,7 @@ static void constant_rate_and_telescope_share(void **state)
 static void constant_spread_is_logistic(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	wc_scenario sc;
 	small_world(&sc, "constant");
 	set(&sc, "population.vulnerable=1000");
@@ -253,6 +290,63 @@ static void constant_spread_is_logistic(void **state)
 	}
 	print_message("logistic: mean t50 %.1f s, closed form %.1f s\n", sum / seeds, t50);
 	assert_true(fabs(sum / seeds / t50 - 1) < 0.03);
+}
+
+/* The fast engine's event queue covers 2^20 steps at a time; a run of 14 days
+ * at 1-s steps (1,209,600 steps) must go past it and still follow the
+ * logistic: N = 1,000 hosts in a /10, I0 = 100, r = 0.01333 probes/s, so
+ * K = r·N/2^22 = 3.18e-6/s and t50 = ln(9)/K = 8.0 days, spreading every day
+ * of the month. One seed's t50
+ * spreads by about 1/(ln 9·√I0) = 4.5%; the mean of 5 by 2%; 8% is 4 of those.
+ * Each copy lives 300 h (1,080,000 steps, beyond the queue's first window):
+ * no host may be removed before 300 h, and the first hosts' copies must end
+ * before the run does, 336 h in. */
+static void fast_run_past_two_to_the_twenty_steps(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "population.vulnerable=1000");
+	set(&sc, "outbreak.seed_hosts=100");
+	set(&sc, "worm.probe_rate=0.01333");
+	set(&sc, "clock.spread_days=1-31"); /* spreading every day: no flood phase */
+	set(&sc, "clock.flood_days=none");
+	set(&sc, "outbreak.step=1");
+	set(&sc, "output.interval=3600");
+	set(&sc, "outbreak.end=2001-08-02T10:00:00Z");
+	set(&sc, "worm.lifetime=300");
+	finish(&sc);
+	assert_true((sc.end - sc.start) / sc.step > (1 << 20));
+	double K = 0.01333 * 1000 / (double)(1u << 22), t50 = log(9.0) / K;
+	const int seeds = 5;
+	double sum = 0;
+	for (int seed = 1; seed <= seeds; seed++) {
+		wc_run_result res;
+		run_on(WC_ENGINE_FAST, &sc, (uint64_t)seed, 1, &res);
+		const wc_timeline *tl = &res.timeline;
+		assert_int_equal(tl->rows[tl->n - 1].time, sc.end);
+		for (size_t i = 0; i < tl->n; i++)
+			if (tl->rows[i].time - sc.start < 300 * 3600)
+				assert_int_equal(tl->rows[i].removed, 0);
+		print_message("seed %d: %" PRIu64 " hosts removed at the end\n", seed,
+			      tl->rows[tl->n - 1].removed);
+		assert_true(tl->rows[tl->n - 1].removed > 0);
+		double t = NAN;
+		for (size_t i = 1; i < tl->n && isnan(t); i++)
+			if (tl->rows[i].cumulative_infected >= 500) {
+				const wc_timeline_row *a = &tl->rows[i - 1], *b = a + 1;
+				double frac =
+					(500.0 - (double)a->cumulative_infected) /
+					(double)(b->cumulative_infected - a->cumulative_infected);
+				t = (double)(a->time - sc.start) +
+				    frac * (double)(b->time - a->time);
+			}
+		assert_false(isnan(t));
+		sum += t;
+		wc_run_result_free(&res);
+	}
+	print_message("2^20+ steps: mean t50 %.0f s, closed form %.0f s\n", sum / seeds, t50);
+	assert_true(fabs(sum / seeds / t50 - 1) < 0.08);
 }
 
 /*
@@ -472,6 +566,7 @@ static void patch_campaign_and_throttle(void **state)
 static void awareness_patching_decays(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	wc_scenario sc;
 	small_world(&sc, "constant");
 	set(&sc, "worm.probe_rate=0");
@@ -504,6 +599,7 @@ static void awareness_patching_decays(void **state)
 static void content_filter_halves_the_rate(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	wc_scenario sc;
 	small_world(&sc, "constant");
 	set(&sc, "population.vulnerable=1000");
@@ -559,6 +655,7 @@ static void content_filter_halves_the_rate(void **state)
 static void blacklisting_is_a_branching_process(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	const int delays[] = {0, 30, 60}, runs = 4, seeds = 500;
 	double previous = 0;
 	for (size_t d = 0; d < sizeof delays / sizeof delays[0]; d++) {
@@ -612,6 +709,7 @@ static void blacklisting_is_a_branching_process(void **state)
 static void edge_filters_close_networks(void **state)
 {
 	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
 	const char *const directions[] = {"both", "ingress", "egress"};
 	for (size_t d = 0; d < 3; d++) {
 		wc_scenario sc;
@@ -669,6 +767,7 @@ static void edge_filters_close_networks(void **state)
 static void slower_reaction_never_helps(void **state)
 {
 	(void)state;
+	TEST_SKIP_IF_QUICK();
 	static const char *const content[] = {"defense.filter.at=2001-07-19T12:00:00Z",
 					      "defense.filter.at=2001-07-19T14:00:00Z",
 					      "defense.filter.at=2001-07-19T16:00:00Z"};
@@ -715,8 +814,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		ENGINE_TEST(codered_v2_matches_history, probe),
 		ENGINE_TEST(codered_v2_matches_history, fast),
-		ENGINE_TEST(threads_do_not_change_results, probe),
-		ENGINE_TEST(threads_do_not_change_results, fast),
+		cmocka_unit_test(threads_do_not_change_results),
+		cmocka_unit_test(fast_runs_repeat_exactly),
 		cmocka_unit_test(probe_threads_share_no_cache_line),
 		ENGINE_TEST(thread_timing_gives_closed_form_rate, probe),
 		ENGINE_TEST(thread_timing_gives_closed_form_rate, fast),
@@ -724,6 +823,7 @@ int main(void)
 		ENGINE_TEST(constant_rate_and_telescope_share, fast),
 		ENGINE_TEST(constant_spread_is_logistic, probe),
 		ENGINE_TEST(constant_spread_is_logistic, fast),
+		cmocka_unit_test(fast_run_past_two_to_the_twenty_steps),
 		ENGINE_TEST(patching_decays_exponentially, probe),
 		ENGINE_TEST(patching_decays_exponentially, fast),
 		ENGINE_TEST(calendar_and_flood, probe),

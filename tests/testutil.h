@@ -25,6 +25,21 @@ static inline int test_sanitized(void)
 	return s != NULL && *s == '1';
 }
 
+/* True for `make check`'s fast tier (WORMCAST_QUICK=1): the slowest tests
+ * then run fewer seeds or are skipped; `make test` runs them in full. */
+static inline int test_quick(void)
+{
+	const char *s = getenv("WORMCAST_QUICK");
+	return s != NULL && *s == '1';
+}
+
+/* Skips the calling cmocka test in the fast tier (it reports as skipped). */
+#define TEST_SKIP_IF_QUICK()                                                                       \
+	do {                                                                                       \
+		if (test_quick())                                                                  \
+			skip();                                                                    \
+	} while (0)
+
 /*
  * Code Red v2 at 1/256 scale: the worm scans one /8 (12.0.0.0/8) instead of
  * the whole space and the population shrinks by the same factor, so the spread

@@ -18,6 +18,7 @@ int cmd_show(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 
 /* Prints "wormcast: MSG" to stderr and returns code. */
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -87,6 +87,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "core/rng.h"
+#include "core/sample.h"
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
@@ -113,6 +114,13 @@ enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
+/* An event is one word: the kind above EV_HOST_BITS, a host or component
+ * below. Every host of the largest population, every component and every
+ * kind must fit; step numbers of the longest run must stay below NEVER. */
+_Static_assert(WC_MAX_VULNERABLE <= (1u << EV_HOST_BITS), "host ids fit in an event");
+_Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
+_Static_assert(EV_LIST < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
+_Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
@@ -278,57 +286,26 @@ static double exp_wait(fast *f, double rate)
 	return rate > 0 ? gsl_ran_exponential(f->g, 1 / rate) : INFINITY;
 }
 
-/* Poisson for any mean: GSL's count is an unsigned int, so large means are
- * drawn as a sum of smaller independent Poisson counts (exact). */
+/* The samplers themselves live in core/sample.h, where they are tested
+ * against their closed forms. */
 static uint64_t poisson64(fast *f, double mu)
 {
-	uint64_t k = 0;
-	const double chunk = 1e9;
-	for (; mu > chunk; mu -= chunk)
-		k += gsl_ran_poisson(f->g, chunk);
-	return k + (mu > 0 ? gsl_ran_poisson(f->g, mu) : 0);
+	return wc_sample_poisson64(f->g, mu);
 }
 
-/* Poisson(nu) given that it is at least 1, by inversion. */
 static uint64_t poisson_positive(fast *f, double nu)
 {
-	double p = nu / expm1(nu), cum = p, u = gsl_rng_uniform(f->g);
-	uint64_t k = 1;
-	while (u > cum && k < 100000) {
-		k++;
-		p *= nu / (double)k;
-		cum += p;
-		if (p == 0)
-			break;
-	}
-	return k;
+	return wc_sample_poisson_positive(f->g, nu);
 }
 
-/* Binomial(n, q) given that it is at least 1: the first success is at trial
- * J with P(J <= j) ∝ 1 − (1 − q)^j (inverted), the rest are Binomial(n − J, q). */
 static uint32_t binomial_positive(fast *f, uint32_t n, double q)
 {
-	double l1q = log1p(-q);
-	double total = -expm1((double)n * l1q); /* P(at least one success) */
-	double u = gsl_rng_uniform_pos(f->g);
-	double j = ceil(log1p(-u * total) / l1q);
-	if (!(j >= 1))
-		j = 1;
-	if (j > n)
-		j = n;
-	uint32_t first = (uint32_t)j;
-	return 1 + gsl_ran_binomial(f->g, q, n - first);
+	return wc_sample_binomial_positive(f->g, n, q);
 }
 
-/* Number of Bernoulli(p) trials up to and including the first success, as a
- * double so that tiny p cannot overflow. */
 static double geometric(fast *f, double p)
 {
-	if (!(p > 0))
-		return INFINITY;
-	if (p >= 1)
-		return 1;
-	return 1 + floor(log(gsl_rng_uniform_pos(f->g)) / log1p(-p));
+	return wc_sample_geometric(f->g, p);
 }
 
 /* ---- the event queue ---- */

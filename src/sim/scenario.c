@@ -130,8 +130,8 @@ static const struct key_def scenario_keys[] = {
 	 "sequential only: share of copies that start in their own /16 (the rest start at a "
 	 "random address), then scan upwards."},
 
-	{"population", "vulnerable", KT_INT64, SC(vulnerable), 1, 100000000, "360000", "hosts",
-	 NULL, "Vulnerable hosts placed in routable space inside scan_space."},
+	{"population", "vulnerable", KT_INT64, SC(vulnerable), 1, WC_MAX_VULNERABLE, "360000",
+	 "hosts", NULL, "Vulnerable hosts placed in routable space inside scan_space."},
 	{"population", "placement", KT_ENUM, SC(placement), 0, 0, "clustered", "",
 	 "uniform|clustered|file",
 	 "uniform: addresses uniform over routable space; clustered: a heavy-tailed number of "
@@ -280,6 +280,8 @@ static const struct {
 	{"worm.sequential_local", WC_STRATEGY_SEQUENTIAL},
 };
 _Static_assert(NKEYS(strategy_keys) <= WC_MAX_STRATEGY_KEYS, "room for every strategy key");
+/* The row limit's message names the days it allows at the default interval. */
+_Static_assert(WC_MAX_ROWS == WC_MAX_SPAN_DAYS * 1440, "the longest run fits at 60 s a row");
 
 const char *wc_strategy_name(enum wc_strategy s)
 {

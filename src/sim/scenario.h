@@ -32,6 +32,9 @@
  * until memory ran out. */
 #define WC_MAX_SPAN_DAYS 366
 #define WC_MAX_ROWS	 527040
+/* The largest population.vulnerable; the fast engine's event encoding
+ * depends on it (a _Static_assert there). */
+#define WC_MAX_VULNERABLE 100000000
 /* The largest scenario or history file read (a scenario is a few kB). */
 #define WC_MAX_FILE_BYTES (1 << 20)
 
