@@ -113,7 +113,6 @@ enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
-enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
  * hosts every event is a cache miss, so there should be only one. */
@@ -1493,7 +1492,7 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 	f->nsteps = nsteps;
 	f->dt = sc->step;
 	f->g = wc_rng_gsl_alloc();
-	wc_rng_gsl_load(f->g, wc_rng_at(w->opt->seed, STREAM_FAST, 0));
+	wc_rng_gsl_load(f->g, wc_rng_stream(w->opt->seed, WC_STREAM_FAST, 0, 0));
 
 	wc_probe_model model;
 	wc_probe_model_init(&model, sc, f->n);
@@ -1569,7 +1568,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	fast_init(&f, w, nsteps);
 
 	/* Seed hosts, as the probe engine picks them: uniform, distinct. */
-	wc_rng pick = wc_rng_at(w->opt->seed, 0x5eed, 0);
+	wc_rng pick = wc_rng_stream(w->opt->seed, WC_STREAM_SEED_HOSTS, 0, 0);
 	for (int k = 0; k < sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&pick, f.n);
 		if (f.host[h].state == HOST_SUSCEPTIBLE && !sc->classes[f.host[h].class_id].fails) {
