@@ -36,14 +36,29 @@ TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
 SCENARIOS := $(sort $(wildcard scenarios/*.ini))
 GEN     := build/gen/scenarios_builtin.c
+# The version and git commit recorded in summary.json (src/core/provenance.c).
+VERSION   := 0.1.0-dev
+VERSION_H := build/gen/version.h
 
 .PHONY: all build deps test test-run bench bench-deps validate clean format format-check quickstart \
-	fuzz
+	fuzz FORCE install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory build
 
 build: build/wormcast
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program and its
+# manual page; the built-in scenarios are compiled in.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+install: build/wormcast
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
+	install -m 755 build/wormcast "$(DESTDIR)$(BINDIR)/wormcast"
+	install -m 644 wormcast.1 "$(DESTDIR)$(MAN1DIR)/wormcast.1"
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/wormcast" "$(DESTDIR)$(MAN1DIR)/wormcast.1"
 
 deps:
 	@missing=""; for p in $(PKGS); do \
@@ -63,6 +78,13 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
 	    pkg-config $$missing >/dev/null; \
 	fi
+
+# Regenerated on every make, but rewritten only when the text changes.
+$(VERSION_H): FORCE
+	@mkdir -p $(@D)
+	@tools/gen-version.sh $@ $(VERSION)
+build/obj/core/provenance.o build/san/obj/core/provenance.o: $(VERSION_H)
+FORCE:
 
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh
 	@mkdir -p $(@D)
@@ -116,8 +138,12 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (release build)"; \
 	 tests/cli.sh build/wormcast || fail=1; \
+	 echo "== standalone: no pointer outside the repository, every docs section exists"; \
+	 tests/standalone.sh || fail=1; \
 	 echo "== README and man-page examples (release build)"; \
 	 tests/examples.sh build/wormcast || fail=1; \
+	 echo "== make install (DESTDIR)"; \
+	 MAKE="$(MAKE)" tests/install.sh || fail=1; \
 	 echo "== unit tests (ASan + UBSan)"; \
 	 for t in $(TESTS); do WORMCAST_SANITIZED=1 WORMCAST=build/san/wormcast build/san/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (ASan + UBSan)"; \
@@ -130,7 +156,7 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 # The library sources the targets need are compiled into each target, so
 # libFuzzer's coverage instrumentation reaches them.
 FUZZ_TIME ?= 8
-FUZZ_SRC  := src/core/xalloc.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c)) \
+FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c)) \
              src/model/series.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
@@ -139,7 +165,7 @@ build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
 	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib) -lm -o $@
 
 # The scenario reader and history points: the reader and what it calls.
-FUZZ_SCEN_SRC := src/core/xalloc.c src/core/error.c src/core/utc.c src/core/ipv4.c \
+FUZZ_SCEN_SRC := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c src/core/ipv4.c \
                  src/sim/scenario.c $(GEN)
 build/fuzz/fuzz_scenario build/fuzz/fuzz_history: build/fuzz/%: tests/%.c $(FUZZ_SCEN_SRC) \
                                                    $(wildcard src/*/*.h)

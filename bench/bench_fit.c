@@ -10,7 +10,7 @@
  *    Poisson-sized noise, seed 1): fits per second, with every starting
  *    point and the reweighting passes; and the forecast with its 200-draw
  *    band.
- * 3. Fits per second per model on the sizes a user brings (issue 13): a
+ * 3. Fits per second per model on the sizes a user brings: a
  *    day of one-minute rows (1,201, the timeline `wormcast run codered-v2`
  *    writes) and 10^5 rows (ten-second rows over 278 hours), cumulative
  *    counts from each model with Poisson-sized noise. Target: a day's fit of

@@ -10,7 +10,7 @@
  *    For scale, the naive design: a 2^32-bit bitmap looked up per probe.
  * 2. The same run on 2 threads beside the 1-thread one, repetitions
  *    alternating so both meet the same load: the speed-up (target >= 1.8 on
- *    2 idle cores; issue 13). The load average is printed with it: on a
+ *    2 idle cores). The load average is printed with it: on a
  *    machine others are using, 2 threads cannot get 2 cores.
  * 3. the full codered-v2 day with the probe engine, all cores: wall time and
  *    peak memory (target: peak RSS under 200 MB), by running the real binary.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/cli.sh PATH_TO_WORMCAST — checks the command-line contract (DESIGN.md §3)
+# tests/cli.sh PATH_TO_WORMCAST — checks the command-line contract (docs/design.md §3)
 # by running the real binary in a temporary directory. Prints one line per
 # check and ends with "N passed, M failed"; exits nonzero if any check failed.
 #
@@ -202,7 +202,7 @@ fi
 head_line=$(head -n 1 out-builtin/timeline.csv 2>/dev/null | tr -d '\r')
 first12=$(printf '%s\n' "$head_line" | cut -d, -f1-12)
 if [ "$first12" = "$HEADER" ]; then
-	pass "timeline.csv header starts with the DESIGN columns"
+	pass "timeline.csv header starts with the contract's twelve columns"
 else
 	fail "timeline.csv header" "got '$head_line'"
 fi
@@ -297,14 +297,14 @@ check_bad "unknown option" "--frobnicate" -- codered-v2 --frobnicate
 check_bad "--plot with .gif" "--plot" "x.gif" -- codered-v2 --plot x.gif
 check_bad "--threads 0" "--threads" -- codered-v2 --threads 0
 check_bad "--engine bogus" "--engine" "bogus" -- codered-v2 --engine bogus
-# Target strategies (issue 4): an unknown name, and a parameter that only
+# Target strategies: an unknown name, and a parameter that only
 # another strategy takes, both named in the message.
 check_bad "unknown worm.strategy" "'worm.strategy'" "zigzag" -- codered-v2 --set worm.strategy=zigzag
 check_bad "parameter of another strategy" "'worm.local_own8'" "local-preference" \
 	-- codered-v2 --set worm.local_own8=0.4
 check_bad "static-seed parameter on local-preference" "'worm.static_seed'" \
 	-- codered-ii --set worm.static_seed=3
-# Filters (issue 5): an unknown method is named with its choices. The fast
+# Filters: an unknown method is named with its choices. The fast
 # engine refuses a strategy whose copies carry state, saying why.
 check_bad "unknown defense.filter.method" "'defense.filter.method'" "blacklist" \
 	-- codered-v2 --set defense.filter.method=firewall
@@ -431,7 +431,7 @@ else
 	fail "detect summary codered line" "'$line'"
 fi
 # Nimda: 203.0.113.5 (access and error logs) and 192.0.2.52 (IIS); 192.0.2.10
-# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (issue 13).
+# asked for /MSADC/root.exe alone: an exe-probe, not Nimda (docs/detect.md §2).
 if grep -q '^nimda ' det.out && [ "$(grep -c ',nimda$' det/sources.csv)" -eq 2 ] &&
 	grep -q '^192\.0\.2\.10,.*,exe-probe$' det/sources.csv; then
 	pass "detect finds Nimda in all three formats, a lone root.exe probe is an exe-probe"
@@ -575,9 +575,11 @@ else
 	fail "fit of the detect timeline: K" "got '$k'"
 fi
 "$WC" fit "$FIXTURES/detect-timeline.csv" --out fit-detect2 --quiet >/dev/null 2>&1
-if cmp -s fit-detect/fit.json fit-detect2/fit.json &&
+# Every byte but the provenance of the invocation.
+invocation='"command_line"|"started_at"'
+if [ "$(grep -Ev "$invocation" fit-detect/fit.json)" = "$(grep -Ev "$invocation" fit-detect2/fit.json)" ] &&
 	cmp -s fit-detect/forecast.csv fit-detect2/forecast.csv; then
-	pass "fit: same input, byte-identical fit.json and forecast.csv"
+	pass "fit: same input, byte-identical fit.json (less its command line and start) and forecast.csv"
 else
 	fail "fit: same input, byte-identical fit.json and forecast.csv"
 fi
@@ -604,7 +606,7 @@ else
 	fail "fit of a run's timeline.csv" "$(cat fit-run.err)"
 fi
 
-# 19 July 2001 (codered.md §5): three figures fix the logistic exactly.
+# 19 July 2001 (docs/reference.md §5): three figures fix the logistic exactly.
 if "$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out fit-19jul --quiet 2>f19.err; then
 	k=$(json_value fit-19jul/fit.json k)
 	if awk -v k="$k" 'BEGIN { exit !(k > 1.50 && k < 1.53) }' &&
@@ -699,9 +701,9 @@ check_fit_bad "a directory given as the series" "adir: is a directory, not a ser
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
 cd .. || exit 2
 
-# --- issue 13: fit ---
-mkdir fit13 || exit 2
-cd fit13 || exit 2
+# --- fit: malformed series, unidentified fits, long series ---
+mkdir fitchk || exit 2
+cd fitchk || exit 2
 # A full day in minutes (1,201 rows, as `wormcast run codered-v2` writes):
 # a logistic of 360,000 hosts, K = 1.8/h, rounded to whole hosts.
 awk 'BEGIN { print "time,cumulative_infected"
@@ -790,22 +792,22 @@ else
 fi
 cd .. || exit 2
 
-# --- issue 13: scenario ---
-# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/i13/w) exits 2,
+# --- scenario: names, spans, line ends, history files ---
+# check_scen_bad NAME PATTERN ARGS...: `wormcast ARGS` (from $T/scenchk/w) exits 2,
 # says PATTERN on stderr and leaves no wormcast-out behind.
-mkdir -p "$T/i13/w"
+mkdir -p "$T/scenchk/w"
 check_scen_bad() {
 	csb_name=$1
 	csb_pattern=$2
 	shift 2
-	(cd "$T/i13/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
+	(cd "$T/scenchk/w" && "$WC" "$@" --quiet >../csb.out 2>../csb.err)
 	rc=$?
 	if [ $rc -ne 2 ]; then
-		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/i13/csb.err")"
-	elif ! grep -qF -- "$csb_pattern" "$T/i13/csb.err"; then
-		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/i13/csb.err")"
-	elif [ -e "$T/i13/w/wormcast-out" ] || [ -e "$T/i13/escaped-seed1" ] ||
-		[ -e "$T/i13/sweep-escaped" ]; then
+		fail "scenario: $csb_name" "exit status $rc, not 2: $(cat "$T/scenchk/csb.err")"
+	elif ! grep -qF -- "$csb_pattern" "$T/scenchk/csb.err"; then
+		fail "scenario: $csb_name" "stderr lacks '$csb_pattern': $(cat "$T/scenchk/csb.err")"
+	elif [ -e "$T/scenchk/w/wormcast-out" ] || [ -e "$T/scenchk/escaped-seed1" ] ||
+		[ -e "$T/scenchk/sweep-escaped" ]; then
 		fail "scenario: $csb_name" "left output behind"
 	else
 		pass "scenario: $csb_name: exit 2, message, no output"
@@ -821,51 +823,51 @@ check_scen_bad "--until 1970-01-01 (instant 0) is checked, not ignored" \
 	"--until: 1970-01-01T00:00:00Z must lie after outbreak.start" run codered-v2 --until 1970-01-01
 check_scen_bad "--until 1970-01-01 in a sweep" "--until: must lie after outbreak.start" \
 	sweep codered-v2 --vary worm.threads=10,20 --runs 1 --until 1970-01-01
-printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/i13/years.ini"
+printf '[outbreak]\nstart = 0000-01-01\nend = 9999-12-31\n' >"$T/scenchk/years.ini"
 check_scen_bad "an outbreak spanning 10,000 years" \
 	"years.ini: key 'outbreak.end': the outbreak spans 3652424.0 days, more than the 366" \
 	run ../years.ini
 
-mkdir -p "$T/i13/adir.ini"
+mkdir -p "$T/scenchk/adir.ini"
 check_scen_bad "a directory given as a scenario" "adir.ini: is a directory, not a scenario file" \
 	run ../adir.ini
-printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/i13/hdr.ini"
+printf '[outbreak]\nname = x\n[worm] threads = 3\n' >"$T/scenchk/hdr.ini"
 check_scen_bad "a key on a header line" "hdr.ini:3: text after the section header [worm]" \
 	run ../hdr.ini
 
 # history.file: from a scenario file, relative to its directory; from --set,
 # relative to the current directory. Each point appears in summary.json.
-mkdir -p "$T/i13/sc"
+mkdir -p "$T/scenchk/sc"
 printf 'time,cumulative_infected\n2001-07-19T12:00:00Z,100\n2001-07-19T13:00:00Z 200\n' \
-	>"$T/i13/sc/pts.csv"
-printf '2001-07-19T12:30:00Z,150\n' >"$T/i13/here.csv"
-"$WC" show codered-v2 >"$T/i13/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/i13/sc/h.ini"
-run_small "$T/i13/hf" "$T/i13/sc/h.ini"
+	>"$T/scenchk/sc/pts.csv"
+printf '2001-07-19T12:30:00Z,150\n' >"$T/scenchk/here.csv"
+"$WC" show codered-v2 >"$T/scenchk/sc/h.ini" && printf '[history]\nfile = pts.csv\n' >>"$T/scenchk/sc/h.ini"
+run_small "$T/scenchk/hf" "$T/scenchk/sc/h.ini"
 rc=$?
-n=$(grep -c '"measured"' "$T/i13/hf/summary.json" 2>/dev/null)
-if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/i13/hf/summary.json"; then
-	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/i13/hf.err")"
+n=$(grep -c '"measured"' "$T/scenchk/hf/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 2 ] || ! grep -q '"measured": 200' "$T/scenchk/hf/summary.json"; then
+	fail "scenario: history.file beside the scenario" "exit $rc, $n points: $(cat "$T/scenchk/hf.err")"
 else
 	pass "scenario: history.file is read beside the scenario file"
 fi
-(cd "$T/i13" && run_small "$T/i13/hs" codered-v2 --set history.file=here.csv)
+(cd "$T/scenchk" && run_small "$T/scenchk/hs" codered-v2 --set history.file=here.csv)
 rc=$?
-n=$(grep -c '"measured"' "$T/i13/hs/summary.json" 2>/dev/null)
-if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/i13/hs/summary.json"; then
-	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/i13/hs.err")"
+n=$(grep -c '"measured"' "$T/scenchk/hs/summary.json" 2>/dev/null)
+if [ $rc -ne 0 ] || [ "$n" != 1 ] || ! grep -q '"measured": 150' "$T/scenchk/hs/summary.json"; then
+	fail "scenario: --set history.file from the cwd" "exit $rc, $n points: $(cat "$T/scenchk/hs.err")"
 else
 	pass "scenario: --set history.file is read from the current directory"
 fi
-printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/i13/w/bad.csv"
+printf '2001-07-19T12:30:00Z,150\n2001-07-19T13:30:00Z,x\n' >"$T/scenchk/w/bad.csv"
 check_scen_bad "a bad line in a history file" \
 	"bad.csv:2: key 'history.file': expected \`TIME,COUNT\`" \
 	run codered-v2 --set history.file=bad.csv --until 2001-07-19T10:01:00Z
-rm -f "$T/i13/w/bad.csv"
+rm -f "$T/scenchk/w/bad.csv"
 
-# --- issue 13: detect ---
+# --- detect: edge cases of logs and captures ---
 cd "$T" || exit 2
-mkdir det13 || exit 2
-cd det13 || exit 2
+mkdir detchk || exit 2
+cd detchk || exit 2
 # One Code Red request line: /default.ida? + 224 N + %u escapes.
 CR="/default.ida?$(printf 'N%.0s' $(seq 224))%u9090%u6858%ucbd3%u7801=a"
 # a.log: 2,000 Code Red lines of 19 July 2001 (660 kB: split among threads);
@@ -1002,7 +1004,7 @@ else
 fi
 cd .. || exit 2
 
-# --- issue 13: plots ---
+# --- plots: a whole day of run and of sweep ---
 # A whole day (10:00 to 06:00 the next day, 1,201 rows) at reduced scale, with
 # the plot, so the sanitized binary draws every row and every history point;
 # a warning from the sanitizers or PLplot/Pango on stderr fails the check.
@@ -1048,7 +1050,7 @@ fi
 cd .. || exit 2
 
 
-# --- issue 13: perf ---
+# --- probe engine: threads ---
 # The probe engine keeps each thread's state on cache lines of its own; its
 # output must not depend on the thread count. Unlike the --engine probe check
 # above (one seed host: below 1,024 active hosts a step runs on one thread),
@@ -1064,6 +1066,245 @@ if [ $perf_ok = 1 ] && cmp -s perf-t1/timeline.csv perf-t2/timeline.csv; then
 else
 	fail "run --engine probe: --threads 1 and 2" "$(cat perf-t1.err perf-t2.err)"
 fi
+
+# --- outputs: one unit, a lock, signals, out of memory, provenance ---
+# Every command writes its folder as one unit (all or none), under a lock,
+# and removes its temporary files on SIGTERM and when out of memory.
+mkdir "$T/outputs" || exit 2
+cd "$T/outputs" || exit 2
+out_clean() { # out_clean DIR: nothing named DIR, DIR.lock or DIR.tmp.* here
+	[ ! -e "$1" ] && [ ! -e "$1.lock" ] && [ -z "$(ls -d "$1".tmp.* 2>/dev/null)" ]
+}
+
+# A plot that fails late leaves no data folder behind, for every command.
+run_small o-plot codered-v2 --plot no-such-dir/x.png
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "no-such-dir/x.png" o-plot.err && out_clean o-plot; then
+	pass "outputs: run whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: run with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+"$WC" detect "$FIX/access.log" --out d-plot --plot no-such-dir/x.png --quiet 2>d-plot.err
+rc=$?
+if [ $rc -eq 1 ] && out_clean d-plot; then
+	pass "outputs: detect whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: detect with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+"$WC" fit "$FIXTURES/detect-timeline.csv" --out f-plot --plot no-such-dir/x.png --quiet \
+	2>f-plot.err
+rc=$?
+if [ $rc -eq 1 ] && out_clean f-plot; then
+	pass "outputs: fit whose plot cannot be written exits 1, leaves no folder"
+else
+	fail "outputs: fit with an unwritable plot" "exit $rc, $(ls -A | tr '\n' ' ')"
+fi
+
+# A disk that fills up between the two files (a 1 KiB file size limit here:
+# timeline.csv fits, summary.json does not) leaves neither, not half a pair.
+(
+	trap '' XFSZ
+	ulimit -f 2 # 512-byte blocks in dash, 1 KiB in bash: summary.json is larger still
+	exec "$WC" run codered-v2 --until 2001-07-19T10:05:00Z --quiet --out o-full
+) 2>o-full.err
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "cannot write 'o-full/summary.json'" o-full.err && out_clean o-full; then
+	pass "outputs: a full disk after one of two files exits 1 and leaves neither"
+else
+	fail "outputs: a full disk after one file" "exit $rc, $(ls -A o-full 2>&1 | tr '\n' ' ')"
+fi
+
+# A failed re-run leaves the previous run whole: both files of seed 1.
+run_small o-keep codered-v2
+cp o-keep/timeline.csv keep-timeline.csv
+cp o-keep/summary.json keep-summary.json
+run_small o-keep codered-v2 --seed 2 --plot no-such-dir/x.png
+rc=$?
+if [ $rc -eq 1 ] && cmp -s o-keep/timeline.csv keep-timeline.csv &&
+	cmp -s o-keep/summary.json keep-summary.json && [ ! -e o-keep.lock ]; then
+	pass "outputs: a failed re-run leaves the previous run's files as they were"
+else
+	fail "outputs: a failed re-run" "exit $rc, $(ls -A o-keep | tr '\n' ' ')"
+fi
+
+# A folder holding files wormcast does not write is refused, not emptied.
+mkdir mine && echo precious >mine/notes.txt
+run_small mine codered-v2
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "'notes.txt'" mine.err && [ "$(ls -A mine)" = notes.txt ]; then
+	pass "outputs: --out naming a folder of the user's files exits 2, touches nothing"
+else
+	fail "outputs: --out naming a user's folder" "exit $rc, $(ls -A mine | tr '\n' ' ')"
+fi
+
+# While another process holds the folder's lock, a run fails at once.
+if command -v flock >/dev/null; then
+	flock o-keep.lock sleep 30 &
+	holder=$!
+	i=0
+	while flock -n o-keep.lock true 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1 # until the holder has the lock
+		i=$((i + 1))
+	done
+	run_small o-keep codered-v2 --seed 3
+	rc=$?
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	if [ $rc -eq 1 ] && grep -qF "is being written by another wormcast" o-keep.err &&
+		cmp -s o-keep/timeline.csv keep-timeline.csv; then
+		pass "outputs: a locked --out is refused with exit 1 and left as it was"
+	else
+		fail "outputs: a locked --out" "exit $rc: $(cat o-keep.err)"
+	fi
+else
+	pass "outputs: a locked --out (skipped: no flock(1))"
+fi
+
+# Two runs to one --out at once: each succeeds or is refused by the lock, and
+# the folder holds one run's pair of files, never a mix.
+run_small o-s2 codered-v2 --seed 2
+run_small o-both codered-v2 --seed 1 &
+first=$!
+"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
+	--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet --seed 2 --out o-both \
+	>o-both2.stdout 2>o-both2.err
+rc2=$?
+wait $first
+rc1=$?
+seed=$(sed -n 's/^  "seed": \([0-9]*\),$/\1/p' o-both/summary.json 2>/dev/null)
+ref=o-keep/timeline.csv
+[ "$seed" = 2 ] && ref=o-s2/timeline.csv
+if { [ $rc1 -eq 0 ] || grep -qF "being written" o-both.err; } &&
+	{ [ $rc2 -eq 0 ] || grep -qF "being written" o-both2.err; } &&
+	[ $((rc1 * rc2)) -eq 0 ] && cmp -s o-both/timeline.csv "$ref" && [ ! -e o-both.lock ]; then
+	pass "outputs: two runs to one --out: one run's files, whole (exits $rc1, $rc2)"
+else
+	fail "outputs: two runs to one --out" "exits $rc1/$rc2, seed '$seed'"
+fi
+
+# SIGTERM in the middle of a long run (the probe engine's full day): the
+# process dies of the signal (143) and leaves no folder, lock or temp file.
+"$WC" run codered-v2 --engine probe --threads 1 --out o-sig --plot o-sig.png --quiet \
+	2>o-sig.err &
+pid=$!
+i=0
+while [ ! -e o-sig.lock ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc -eq 143 ] && out_clean o-sig && [ -z "$(ls o-sig.png* 2>/dev/null)" ]; then
+	pass "outputs: SIGTERM mid-run exits 143 and leaves no file behind"
+else
+	fail "outputs: SIGTERM mid-run" "exit $rc, left $(ls -A | grep o-sig | tr '\n' ' ')"
+fi
+
+# Out of memory: exit 1 with a message, nothing written. Not under ASan,
+# which reserves terabytes of address space and cannot run under ulimit -v.
+if grep -qa __asan_init "$WC"; then
+	pass "outputs: out of memory (skipped under ASan)"
+else
+	(
+		ulimit -v 300000
+		exec "$WC" run codered-v2 --set population.vulnerable=100000000 \
+			--set population.placement=uniform --threads 1 --quiet --out o-oom
+	) 2>o-oom.err
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF "out of memory" o-oom.err && out_clean o-oom; then
+		pass "outputs: out of memory exits 1 with a message, writes nothing"
+	else
+		fail "outputs: out of memory" "exit $rc: $(cat o-oom.err)"
+	fi
+fi
+
+# Default folders: the README's path for a built-in as shipped; a run with a
+# --set goes to a folder of its own, and the first run is left as it was.
+Q="--until 2001-07-19T11:00:00Z --quiet"
+# shellcheck disable=SC2086 # $Q is two options
+"$WC" run codered-v2 $Q 2>plain.err
+rc1=$?
+cp wormcast-out/codered-v2-seed1/timeline.csv plain-timeline.csv 2>/dev/null
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 2>set.err
+rc2=$?
+set_dir=$(ls -d wormcast-out/codered-v2-????????-seed1 2>/dev/null)
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -n "$set_dir" ] && [ -s "$set_dir/timeline.csv" ] &&
+	cmp -s wormcast-out/codered-v2-seed1/timeline.csv plain-timeline.csv &&
+	! cmp -s "$set_dir/timeline.csv" plain-timeline.csv; then
+	pass "outputs: runs with and without --set get default folders of their own"
+else
+	fail "outputs: default folders" "exits $rc1/$rc2: $(ls wormcast-out | tr '\n' ' ')"
+fi
+
+# An --out holding another scenario's run is refused without --force.
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 \
+	--out wormcast-out/codered-v2-seed1 2>other.err
+rc1=$?
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --set population.vulnerable=180000 --force \
+	--out wormcast-out/codered-v2-seed1 2>force.err
+rc2=$?
+if [ $rc1 -eq 2 ] && grep -qF "holds a run of another scenario" other.err &&
+	grep -qF -- "--force" other.err && [ $rc2 -eq 0 ] &&
+	cmp -s wormcast-out/codered-v2-seed1/timeline.csv "$set_dir/timeline.csv"; then
+	pass "outputs: --out with another scenario's run: exit 2 without --force, replaced with it"
+else
+	fail "outputs: --out with another scenario's run" "exits $rc1/$rc2: $(cat other.err)"
+fi
+
+# Provenance in summary.json: version, commit, command line, start time, the
+# resolved scenario and its hash; the same run on 1 and 2 threads differs
+# only in the fields that describe the machine and the invocation.
+S2=$set_dir/summary.json
+version=$("$WC" --version | cut -d' ' -f2)
+h8=${set_dir#wormcast-out/codered-v2-}
+h8=${h8%-seed1}
+if grep -qF "\"wormcast_version\": \"$version\"" "$S2" && grep -q '"git_commit": "[0-9a-f]' "$S2" &&
+	grep -qF '"command_line": "wormcast run codered-v2 --until 2001-07-19T11:00:00Z --quiet --set population.vulnerable=180000"' "$S2" &&
+	grep -q '"started_at": "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z"' "$S2" &&
+	grep -q "\"scenario_hash\": \"$h8[0-9a-f]\{8\}\"" "$S2" &&
+	grep -qF '\n[population]\nvulnerable = 180000\n' "$S2"; then
+	pass "outputs: summary.json records version, commit, command line, start, scenario and hash"
+else
+	fail "outputs: summary.json provenance" "$(grep -A7 provenance "$S2" | cut -c1-100)"
+fi
+run_small o-t1 codered-v2 --threads 1
+run_small o-t2 codered-v2 --threads 2
+strip='"threads"|"wall_seconds"|"command_line"|"started_at"'
+if grep -q '"scenario_hash"' o-t1/summary.json &&
+	[ "$(grep -Ev "$strip" o-t1/summary.json)" = "$(grep -Ev "$strip" o-t2/summary.json)" ]; then
+	pass "outputs: summary.json on 1 and 2 threads differs only in threads, time and command"
+else
+	fail "outputs: summary.json across threads" "$(diff o-t1/summary.json o-t2/summary.json | head -n 6)"
+fi
+
+# When stderr is not a terminal, a run says when it starts and ends (one line
+# each) instead of drawing a bar; --quiet says nothing.
+"$WC" run codered-v2 --until 2001-07-19T11:00:00Z --out o-lines >o-lines.out 2>o-lines.err
+rc=$?
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $Q --out o-lines >/dev/null 2>o-quiet.err
+if [ $rc -eq 0 ] && [ "$(wc -l <o-lines.err)" -eq 2 ] &&
+	[ "$(sed -n 1p o-lines.err)" = "wormcast: run codered-v2: started" ] &&
+	sed -n 2p o-lines.err | grep -q '^wormcast: run codered-v2: done in [0-9.]* s$' &&
+	[ ! -s o-quiet.err ]; then
+	pass "outputs: a run into a log prints one line at its start and one at its end"
+else
+	fail "outputs: start and end lines" "exit $rc: '$(cat o-lines.err o-quiet.err)'"
+fi
+
+"$WC" fit "$FIXTURES/codered-19jul.csv" --model rcs --out f-prov --quiet 2>/dev/null
+if grep -qF '"command_line": "wormcast fit ' f-prov/fit.json &&
+	grep -q '"git_commit": "' f-prov/fit.json && grep -q '"started_at": "20' f-prov/fit.json; then
+	pass "outputs: fit.json records version, commit, command line and start"
+else
+	fail "outputs: fit.json provenance" "$(tail -n 7 f-prov/fit.json)"
+fi
+cd "$T" || exit 2
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,5 +1,5 @@
 /*
- * The simulator against the fitted models (issue 6): with uniform scanning, a
+ * The simulator against the fitted models (docs/model.md §12.1): with uniform scanning, a
  * constant rate r and no removals, the mean of many fast-engine runs must
  * follow the random-constant-spread logistic of src/model with
  * K = r·N/2^32 — within 2% once 1% of the hosts are infected.

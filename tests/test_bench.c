@@ -1,6 +1,6 @@
 /*
  * The benchmarks' own plumbing (bench/benchutil.h), which `make bench` cannot
- * check by itself: issue 13 found bench_fast printing each line three times
+ * check by itself: bench_fast once printed each line three times
  * when its output went to a file or a pipe, because the children it forks
  * inherited the unflushed stdio buffer and wrote it again.
  */

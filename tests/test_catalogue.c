@@ -1,5 +1,5 @@
 /*
- * The worm catalogue (issue 4): Code Red v1, Code Red II and Slammer against
+ * The worm catalogue: Code Red v1, Code Red II and Slammer against
  * their historical figures with fixed seeds, and the target strategies of
  * src/sim/strategy.c against their definitions (shares within binomial
  * tolerance, a shared sequence, a bijection, consecutive addresses, the

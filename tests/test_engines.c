@@ -1,6 +1,6 @@
 /*
  * The two engines simulate one model, so their outputs must agree in
- * distribution (issue 3). Four small worlds where the probe engine is cheap
+ * distribution (docs/model.md §11). Four small worlds where the probe engine is cheap
  * are run with 200 seeds on each engine: a Code Red-like one with every
  * mechanism switched on (reboots, cleaning, patching on a schedule and by
  * awareness, wrong clocks, the midnight phase change, the flood and the target

@@ -362,7 +362,7 @@ static void forecast_withholds_a_biased_band(void **state)
 
 /*
  * tests/fixtures/codered-19jul.csv holds the published figures of
- * ../shared/reference/codered.md §1 and §5: first seen ~10:00 UTC (1 host),
+ * docs/reference.md §1 and §5: first seen ~10:00 UTC (1 host),
  * more than 250,000 by ~19:00, more than 359,000 by 00:00. Three points fix
  * the logistic's three parameters exactly: K = 1.513/h, N = 359,080,
  * t_mid = 18:27 UTC, with no statistical interval (no residual is left to
@@ -553,7 +553,7 @@ static void bad_series_are_refused(void **state)
 	unlink(path);
 }
 
-/* Issue 13 item 2: two-factor through six points, the last a jump of five
+/* Two-factor through six points, the last a jump of five
  * orders. GSL's QR solver refuses a rank-deficient step on some starts;
  * with its default handler that aborted the process. Now a start that
  * fails is dropped: the fit returns (an exact solve, 6 points for 6
@@ -576,7 +576,7 @@ static void gsl_failure_is_a_status_not_an_abort(void **state)
 	wc_series_free(&s);
 }
 
-/* Issue 13 item 4: AAWP is stepped once a minute from the origin, so a
+/* AAWP is stepped once a minute from the origin, so a
  * six-row series whose last row lies ten years on (87,600 h) cost 5 million
  * steps per evaluation and ran for minutes, and a time near 1e300 overflowed
  * the cast to a step count (undefined behaviour). Now the model refuses
@@ -606,7 +606,7 @@ static void aawp_work_is_bounded_by_the_data(void **state)
 	wc_series_free(&s);
 }
 
-/* Issue 13 item 10: a time column of Unix epoch seconds (`date +%s`) was
+/* A time column of Unix epoch seconds (`date +%s`) was
  * read as hours, putting the outbreak 110,000 years on. It is read as UTC
  * times and says so; a span of more than a century (epoch milliseconds)
  * is refused with a hint. */
@@ -647,7 +647,7 @@ static void epoch_seconds_are_times(void **state)
 	unlink(path);
 }
 
-/* Issue 13 item 10: a fit whose parameters the data do not pin down is
+/* A fit whose parameters the data do not pin down is
  * marked (identified false, with the reason): an exact solve, and six
  * points on a straight line fitted by the logistic; a fit with narrow
  * intervals is identified. */
@@ -683,7 +683,7 @@ static void unidentified_fits_are_marked(void **state)
 	wc_series_free(&s);
 }
 
-/* Issue 13 item 21: the prediction band is of observations, the curve plus
+/* The prediction band is of observations, the curve plus
  * the fit's noise, so where the curve is well determined its half-width is
  * 1.96 sigma sqrt(m) (the weights' variance sigma^2 m); and it contains the
  * confidence band. Tolerance: 200 draws give 2.5% and 97.5% quantiles within
@@ -716,7 +716,7 @@ static void prediction_band_is_of_observations(void **state)
 	wc_series_free(&s);
 }
 
-/* Issue 13 item 19: the ODE models integrate on a grid fixed by the span
+/* The ODE models integrate on a grid fixed by the span
  * and h and read each time off it by cubic Hermite interpolation, so 10^5
  * rows cost the grid's steps, not 10^5 steps. The curve read between nodes
  * must still be the model's: the integrated logistic on 100,001 times (a

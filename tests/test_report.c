@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <inttypes.h>
 #include <dirent.h>
 #include <jansson.h>
 #include <math.h>
@@ -316,7 +317,8 @@ static void test_summary_json(void **state)
 	opt.threads = 4;
 
 	const char *path = in_dir("summary.json");
-	assert_int_equal(wc_report_write_summary_json(path, &sc, &opt, &res, &err), 0);
+	wc_provenance prov = {"wormcast run tiny --seed 42", 995536800}; /* 2001-07-19T10:00Z */
+	assert_int_equal(wc_report_write_summary_json(path, &sc, &opt, &res, &prov, &err), 0);
 	assert_int_equal(count_temp_files(), 0);
 
 	size_t len;
@@ -385,6 +387,29 @@ static void test_summary_json(void **state)
 			 75);
 	assert_int_equal(json_integer_value(json_object_get(h2, "simulated_cumulative_infected")),
 			 135);
+
+	/* Provenance: how the run was made, and the scenario it ran, by text
+	 * and by hash. */
+	json_t *pv = json_object_get(root, "provenance");
+	assert_true(json_is_object(pv));
+	assert_string_equal(json_string_value(json_object_get(pv, "wormcast_version")),
+			    wc_version());
+	assert_string_equal(json_string_value(json_object_get(pv, "git_commit")), wc_git_commit());
+	assert_string_equal(json_string_value(json_object_get(pv, "command_line")),
+			    "wormcast run tiny --seed 42");
+	assert_string_equal(json_string_value(json_object_get(pv, "started_at")),
+			    "2001-07-19T10:00:00Z");
+	char hash[17];
+	char *resolved = wc_report_resolved_scenario(&sc, hash);
+	assert_string_equal(json_string_value(json_object_get(pv, "scenario")), resolved);
+	assert_string_equal(json_string_value(json_object_get(pv, "scenario_hash")), hash);
+	char want[17];
+	snprintf(want, sizeof want, "%016" PRIx64, wc_fnv1a64(resolved, strlen(resolved)));
+	assert_string_equal(hash, want);
+	assert_non_null(strstr(resolved, "[outbreak]\nname = tiny\n"));
+	free(resolved);
+	assert_int_equal(wc_report_summary_scenario_hash(path, want), 0);
+	assert_string_equal(want, hash);
 	json_decref(root);
 	wc_timeline_free(&res.timeline);
 }
@@ -407,8 +432,8 @@ static void test_summary_json_edges(void **state)
 	opt.threads = 1;
 	opt.until = at("2001-07-19T10:02:00Z");
 
-	assert_int_equal(wc_report_write_summary_json(in_dir("empty.json"), &sc, &opt, &res, &err),
-			 0);
+	assert_int_equal(
+		wc_report_write_summary_json(in_dir("empty.json"), &sc, &opt, &res, NULL, &err), 0);
 	json_t *root = json_load_file(in_dir("empty.json"), 0, NULL);
 	assert_non_null(root);
 	assert_string_equal(json_string_value(json_object_get(root, "seed")),
@@ -420,6 +445,10 @@ static void test_summary_json_edges(void **state)
 	assert_int_equal(json_integer_value(json_object_get(final, "cumulative_infected")), 0);
 	json_t *pn = json_object_get(json_object_get(root, "peaks"), "new_infections_per_interval");
 	assert_true(json_is_null(json_object_get(pn, "time")));
+	json_t *pv = json_object_get(root, "provenance");
+	assert_true(json_is_null(json_object_get(pv, "command_line")));
+	assert_true(json_is_null(json_object_get(pv, "started_at")));
+	assert_int_equal(strlen(json_string_value(json_object_get(pv, "scenario_hash"))), 16);
 	json_decref(root);
 }
 
@@ -650,7 +679,7 @@ static void test_plot_formats(void **state)
 	wc_timeline_free(&tl);
 }
 
-/* Issue 13 item 21: each historical point is drawn against the curve it
+/* Each historical point is drawn against the curve it
  * measures, in that curve's colour (plotkit.h: 2 cumulative, 3 active, 4
  * telescope), with a marker for its kind: a lower bound is an arrow up, an
  * estimate a hollow disc, a count a disc. */

@@ -516,7 +516,7 @@ static void set_errors_start_with_set(void **state)
 	assert_string_equal(err.msg, "--set 'worm.threads': expected section.key=value");
 }
 
-/* issue 13 item 11: outbreak.name becomes a directory name (wormcast-out/NAME-seedN,
+/* outbreak.name becomes a directory name (wormcast-out/NAME-seedN,
  * wormcast-out/sweep-NAME), so it must be a plain name that cannot leave the
  * output folder. */
 static void outbreak_name_must_be_a_plain_name(void **state)
@@ -567,8 +567,8 @@ static void outbreak_name_must_be_a_plain_name(void **state)
 	expect_file_error("[outbreak]\nname = ../x\n", 2, "outbreak.name", &err, path, sizeof path);
 }
 
-/* issue 13 item 12: a scenario spanning years 0 to 9999 ran until memory ran
- * out; the span and the timeline's rows are capped, naming the key. */
+/* A scenario spanning years 0 to 9999 used to run until memory ran out; the
+ * span and the timeline's rows are capped, naming the key. */
 static void outbreak_span_and_rows_are_capped(void **state)
 {
 	(void)state;
@@ -593,8 +593,8 @@ static void outbreak_span_and_rows_are_capped(void **state)
 	assert_int_equal((sc.end - sc.start) / sc.interval, WC_MAX_ROWS);
 }
 
-/* issue 13 item 12: --until 1970-01-01 is instant 0, which meant "not given";
- * it must be checked against the window like any other instant. */
+/* --until 1970-01-01 is instant 0, which once meant "not given"; it must be
+ * checked against the window like any other instant. */
 static void until_at_the_epoch_is_checked(void **state)
 {
 	(void)state;
@@ -616,7 +616,7 @@ static void until_at_the_epoch_is_checked(void **state)
 				     "(2001-07-20T06:00:00Z)");
 }
 
-/* issue 13 item 13: nothing on a header line after its ']' is ignored, and an
+/* Nothing on a header line after its ']' is ignored, and an
  * unclosed header is blamed on its own line. */
 static void header_lines_hold_only_the_header(void **state)
 {
@@ -645,7 +645,7 @@ static void header_lines_hold_only_the_header(void **state)
 	assert_string_equal(sc.name, "y");
 }
 
-/* issue 13 item 13: a lone CR ends a line (old Mac files), as LF and CRLF do. */
+/* A lone CR ends a line (old Mac files), as LF and CRLF do. */
 static void cr_only_line_ends_are_read(void **state)
 {
 	(void)state;
@@ -665,7 +665,7 @@ static void cr_only_line_ends_are_read(void **state)
 			  "worm.syn_timeout", &err, path, sizeof path);
 }
 
-/* issue 13 item 13: a directory given as a scenario is an input error (2). */
+/* A directory given as a scenario is an input error (2). */
 static void a_directory_is_not_a_scenario(void **state)
 {
 	(void)state;
@@ -719,7 +719,7 @@ static void continuation_lines_and_long_lines(void **state)
 	free(text);
 }
 
-/* issue 13 item 14: an inline history list may span lines and be long; a
+/* An inline history list may span lines and be long; a
  * continuation line used to replace the points before it. */
 static void history_points_span_lines(void **state)
 {
@@ -773,7 +773,7 @@ static int load_in(const char *dir, const char *text, wc_scenario *sc, wc_error 
 	return wc_scenario_load_file(sc, p, err);
 }
 
-/* issue 13 item 14: history.file, relative to the scenario file's directory. */
+/* history.file, relative to the scenario file's directory. */
 static void history_file_is_read_beside_the_scenario(void **state)
 {
 	(void)state;
@@ -816,7 +816,7 @@ static void history_file_is_read_beside_the_scenario(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-/* issue 13 item 14: every line of a history file is a point, a comment, a
+/* Every line of a history file is a point, a comment, a
  * blank or the header, or the file is refused at that line. */
 static void history_file_errors_name_file_and_line(void **state)
 {

@@ -52,7 +52,7 @@ static void finish(wc_scenario *sc)
 		fail_msg("%s", err.msg);
 }
 
-/* The 19 July figures (issue 2) for fixed seeds: the probe engine at 1/256
+/* The 19 July figures (docs/validation.md) for fixed seeds: the probe engine at 1/256
  * scale, the fast engine at full scale, where a run costs it half a second. */
 static void codered_v2_matches_history(void **state)
 {
@@ -105,7 +105,7 @@ static void threads_do_not_change_results(void **state)
 	wc_run_result_free(&c);
 }
 
-/* Issue 13: the probe engine's threads ran no faster than one, because their
+/* The probe engine's threads once ran no faster than one, because their
  * generator states shared a cache line. What each thread writes during a step
  * (its record, generator state and buffers, grown past their first size) must
  * start on a line and share no line with another thread's. */
@@ -373,7 +373,7 @@ static void rate_cap_and_congestion(void **state)
  * never reaches the filtered target. And waking later never helps the worm:
  * mean cumulative infected at 06:00 falls as the wake delay grows.
  */
-static void codered_aug1_answers_the_interview(void **state)
+static void codered_aug1_answers_the_31_july_question(void **state)
 {
 	(void)state;
 	wc_scenario sc;
@@ -740,7 +740,7 @@ int main(void)
 		ENGINE_TEST(blacklisting_is_a_branching_process, fast),
 		ENGINE_TEST(edge_filters_close_networks, probe),
 		ENGINE_TEST(edge_filters_close_networks, fast),
-		cmocka_unit_test(codered_aug1_answers_the_interview),
+		cmocka_unit_test(codered_aug1_answers_the_31_july_question),
 		cmocka_unit_test(slower_reaction_never_helps),
 	};
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);

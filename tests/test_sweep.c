@@ -234,7 +234,7 @@ static void test_validate(void **state)
 	wc_sweep_free(&sw);
 }
 
-/* Issue 13 item 21: the plot's bars are the spread of the runs, their 5% and
+/* The plot's bars are the spread of the runs, their 5% and
  * 95% quantiles (type 7: order statistics interpolated at (n−1)·p), not the
  * mean's interval, which narrows as runs are added. */
 static void test_spread(void **state)

@@ -1,5 +1,5 @@
 /*
- * The validation verdict over an ensemble of seeds (issue 13, item 20): a
+ * The validation verdict over an ensemble of seeds: a
  * figure passes when its record, read with the accepted tolerance, lies
  * inside the seeds' 5-95% band, not when every seed lands in the tolerance;
  * a documented miss is printed and not counted.

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/provenance.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
@@ -25,11 +26,13 @@ int cli_wants_help(int argc, char **argv);
 
 /* A decimal unsigned 64-bit integer, nothing else; 0 or -1. */
 int cli_parse_u64(const char *s, uint64_t *out);
-/* Creates path and its parents (mkdir -p); 0, or -1 with err set. */
-int cli_mkdir_p(const char *path, wc_error *err);
+/* "wormcast " and the subcommand's argv (argv[0] is the subcommand) as a
+ * shell would take it back (wc_command_line); allocated, free() it. */
+char *cli_command_line(int argc, char **argv);
 /* True for a file name ending in .png, .svg or .pdf (any case). */
 bool cli_plot_format_ok(const char *path);
 
-#define WORMCAST_VERSION "0.1.0-dev"
+/* The Makefile's VERSION, built into core/provenance. */
+#define WORMCAST_VERSION wc_version()
 
 #endif

@@ -1,5 +1,6 @@
 /* Small parsing and file-system helpers shared by the subcommands (cli.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,26 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/xalloc.h"
+
+int cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("wormcast: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
 
 int cli_parse_u64(const char *s, uint64_t *out)
 {
@@ -21,29 +42,20 @@ int cli_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-int cli_mkdir_p(const char *path, wc_error *err)
-{
-	char buf[1024];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return wc_error_set(err, WC_EXIT_USAGE, "--out: path too long");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-					    strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot create: %s", buf,
-				    strerror(errno));
-	return 0;
-}
-
 bool cli_plot_format_ok(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	return dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".svg") == 0 ||
 		       strcasecmp(dot, ".pdf") == 0);
+}
+
+char *cli_command_line(int argc, char **argv)
+{
+	char *args = wc_command_line(argc, argv);
+	size_t n = strlen(args);
+	char *line = xmalloc(n + sizeof "wormcast ");
+	memcpy(line, "wormcast ", sizeof "wormcast " - 1);
+	memcpy(line + sizeof "wormcast " - 1, args, n + 1);
+	free(args);
+	return line;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/outdir.h"
 #include "detect/detect.h"
 #include "report/detect_report.h"
 
@@ -58,6 +59,22 @@ static int parse_ports(const char *s, wc_detect_options *opt)
 		s = *end == ',' ? end + 1 : end;
 	}
 	return opt->nports > 0 ? 0 : -1;
+}
+
+/* What detect writes into its folder (core/outdir.h replaces only such a folder). */
+static const char *const detect_outputs[] = {"sources.csv", "timeline.csv", "timeline-*.csv", NULL};
+
+/* Writes the files and the plot as one unit: all in place, or none. */
+static int write_outputs(const char *dir, const char *plot, const wc_detect *d, wc_error *err)
+{
+	wc_outdir od;
+	if (wc_outdir_begin(&od, dir, detect_outputs, plot, err) != 0)
+		return -1;
+	if (wc_report_detect_write(wc_outdir_stage(&od), d, err) == 0 && plot != NULL)
+		wc_report_detect_plot(wc_outdir_plot_path(&od), d, err);
+	if (err->code != 0)
+		return wc_outdir_fail(&od, err);
+	return wc_outdir_commit(&od, err);
 }
 
 int cmd_detect(int argc, char **argv)
@@ -208,16 +225,7 @@ int cmd_detect(int argc, char **argv)
 	for (size_t i = 0; i < nwarn; i++)
 		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
 
-	struct stat st;
-	int existed = stat(out_dir, &st) == 0;
-	int rc = cli_mkdir_p(out_dir, &err) == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
-	if (rc == 0 && wc_report_detect_write(out_dir, d, &err) == 0 && plot)
-		wc_report_detect_plot(plot, d, &err);
-	if (rc == 0 && err.code != 0) {
-		if (!existed)
-			rmdir(out_dir);
-		rc = cli_fail(err.code, "%s", err.msg);
-	}
+	int rc = write_outputs(out_dir, plot, d, &err) == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
 	if (rc == 0 && !quiet) {
 		wc_report_detect_print(stdout, d);
 		printf("\nwrote %s/sources.csv, %s/timeline.csv%s%s\n", out_dir, out_dir,

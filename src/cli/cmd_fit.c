@@ -5,9 +5,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/outdir.h"
 #include "model/fit.h"
 #include "model/forecast.h"
 #include "model/series.h"
@@ -39,7 +41,30 @@ static const char fit_usage[] =
 	"  wormcast fit wormcast-out/codered-v2-seed1/timeline.csv --plot fit.png\n"
 	"  wormcast fit detect-out/timeline.csv --column codered_new_sources --model rcs\n";
 
-int cmd_fit(int argc, char **argv)
+/* What fit writes into its folder (core/outdir.h replaces only such a folder). */
+static const char *const fit_outputs[] = {"fit.json", "forecast.csv", NULL};
+
+/* Writes the files and the plot as one unit: all in place, or none. */
+static int write_outputs(const char *dir, const char *plot, const wc_fit_report *rep, wc_error *err)
+{
+	wc_outdir od;
+	char path[WC_OUTDIR_PATH_MAX];
+	if (wc_outdir_begin(&od, dir, fit_outputs, plot, err) != 0)
+		return -1;
+	if (wc_report_write_fit_json(wc_outdir_file(&od, "fit.json", path, sizeof path), rep,
+				     err) == 0 &&
+	    wc_report_write_forecast_csv(wc_outdir_file(&od, "forecast.csv", path, sizeof path),
+					 rep, err) == 0 &&
+	    plot != NULL)
+		wc_report_plot_fit(wc_outdir_plot_path(&od), rep, err);
+	if (err->code != 0)
+		return wc_outdir_fail(&od, err);
+	return wc_outdir_commit(&od, err);
+}
+
+/* cmd_fit less the command line, which is taken before getopt_long permutes
+ * argv. */
+static int fit_command(int argc, char **argv, const wc_provenance *prov)
 {
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
@@ -164,24 +189,10 @@ int cmd_fit(int argc, char **argv)
 		wc_series_free(&s);
 		return cli_fail(err.code ? err.code : WC_EXIT_USAGE, "%s", err.msg);
 	}
-	wc_fit_report rep = {&s, fits, ok, best, chosen_by, &fc};
+	wc_fit_report rep = {&s, fits, ok, best, chosen_by, &fc, prov};
 
-	/* The directory is made only now that there is a fit to put in it. */
-	char path[1100];
-	struct stat st;
-	int existed = stat(out_dir, &st) == 0;
-	if (cli_mkdir_p(out_dir, &err) == 0) {
-		snprintf(path, sizeof path, "%s/fit.json", out_dir);
-		if (wc_report_write_fit_json(path, &rep, &err) == 0) {
-			snprintf(path, sizeof path, "%s/forecast.csv", out_dir);
-			wc_report_write_forecast_csv(path, &rep, &err);
-		}
-		if (err.code == 0 && plot)
-			wc_report_plot_fit(plot, &rep, &err);
-	}
-	if (err.code != 0) {
-		if (!existed)
-			rmdir(out_dir);
+	/* The folder is made only now that there is a fit to put in it. */
+	if (write_outputs(out_dir, plot, &rep, &err) != 0) {
 		wc_forecast_free(&fc);
 		wc_series_free(&s);
 		return cli_fail(err.code, "%s", err.msg);
@@ -198,4 +209,13 @@ int cmd_fit(int argc, char **argv)
 	wc_forecast_free(&fc);
 	wc_series_free(&s);
 	return WC_EXIT_OK;
+}
+
+int cmd_fit(int argc, char **argv)
+{
+	char *line = cli_command_line(argc, argv);
+	wc_provenance prov = {line, time(NULL)};
+	int rc = fit_command(argc, argv, &prov);
+	free(line);
+	return rc;
 }

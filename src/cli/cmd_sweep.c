@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/outdir.h"
 #include "core/progress.h"
 #include "core/xalloc.h"
 #include "report/report.h"
@@ -205,32 +206,24 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 	return WC_EXIT_OK;
 }
 
-/* Writes the files; on failure removes what this call wrote and, if it
- * created the directory, the directory. */
-static int write_outputs(const char *dir, const wc_sweep *sw, const double *out,
+/* What sweep writes into its folder (core/outdir.h replaces only such a folder). */
+static const char *const sweep_outputs[] = {"sweep.csv", "runs.csv", NULL};
+
+/* Writes the files and the plot into the staging folder od and puts them all
+ * in place together; on failure nothing is left. */
+static int write_outputs(wc_outdir *od, const wc_sweep *sw, const double *out,
 			 const struct sweep_args *a, wc_error *err)
 {
-	char csv[1100], runs[1100];
-	struct stat st;
-	int existed = stat(dir, &st) == 0;
-	if (cli_mkdir_p(dir, err) != 0)
-		return -1;
-	snprintf(csv, sizeof csv, "%s/sweep.csv", dir);
-	snprintf(runs, sizeof runs, "%s/runs.csv", dir);
-	int wrote = 0;
-	if (wc_report_write_sweep_csv(csv, sw, out, err) == 0 && ++wrote &&
-	    wc_report_write_sweep_runs_csv(runs, sw, out, err) == 0 && ++wrote && a->plot)
-		wc_report_plot_sweep(a->plot, sw, out, a->outcome, err);
-	if (err->code == 0)
-		return 0;
-	if (!existed) {
-		if (wrote >= 1)
-			unlink(csv);
-		if (wrote >= 2)
-			unlink(runs);
-		rmdir(dir);
-	}
-	return -1;
+	char path[WC_OUTDIR_PATH_MAX];
+	if (wc_report_write_sweep_csv(wc_outdir_file(od, "sweep.csv", path, sizeof path), sw, out,
+				      err) == 0 &&
+	    wc_report_write_sweep_runs_csv(wc_outdir_file(od, "runs.csv", path, sizeof path), sw,
+					   out, err) == 0 &&
+	    a->plot != NULL)
+		wc_report_plot_sweep(wc_outdir_plot_path(od), sw, out, a->outcome, err);
+	if (err->code != 0)
+		return wc_outdir_fail(od, err);
+	return wc_outdir_commit(od, err);
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -286,6 +279,13 @@ int cmd_sweep(int argc, char **argv)
 		a.out_dir = default_out;
 	}
 
+	/* Locked and staged before the runs: a clash is reported now. */
+	wc_outdir od;
+	if (wc_outdir_begin(&od, a.out_dir, sweep_outputs, a.plot, &err) != 0) {
+		wc_sweep_free(&sw);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+
 	uint64_t ncomb = wc_sweep_combinations(&sw);
 	size_t nvals = (size_t)(ncomb * sw.runs) * WC_NOUTCOMES;
 	double *out = xmallocarray(nvals, sizeof *out);
@@ -302,7 +302,9 @@ int cmd_sweep(int argc, char **argv)
 	double elapsed = monotonic() - t0;
 	wc_progress_finish(&bar);
 	if (rc == 0)
-		write_outputs(a.out_dir, &sw, out, &a, &err);
+		write_outputs(&od, &sw, out, &a, &err);
+	else
+		wc_outdir_abort(&od);
 	if (err.code != 0) {
 		free(out);
 		wc_sweep_free(&sw);

@@ -1,8 +1,8 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/cleanup.h"
 #include "core/error.h"
 
 static const char usage[] =
@@ -24,29 +24,12 @@ static const char usage[] =
 	"  wormcast COMMAND --help  for a command's options; `man wormcast` for the manual.\n"
 	"  wormcast --version\n";
 
-int cli_fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("wormcast: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return code;
-}
-
-int cli_wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return 1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(usage, stderr), WC_EXIT_USAGE;
+	/* Temporary outputs are removed on SIGINT, SIGTERM, SIGHUP (core/cleanup.h). */
+	wc_cleanup_install();
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
 		return fputs(usage, stdout), WC_EXIT_OK;

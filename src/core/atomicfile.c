@@ -6,10 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/xalloc.h"
 
 static void atomic_reset(wc_atomic_file *f)
 {
+	wc_cleanup_forget(f->cleanup_id);
+	f->cleanup_id = -1;
 	free(f->path);
 	free(f->tmp_path);
 	f->fp = NULL;
@@ -36,6 +39,7 @@ int wc_atomic_open(wc_atomic_file *f, const char *path, wc_error *err)
 	size_t n = strlen(path);
 
 	f->fp = NULL;
+	f->cleanup_id = -1;
 	f->path = xstrdup(path);
 	f->tmp_path = xmalloc(n + sizeof suffix);
 	memcpy(f->tmp_path, path, n);
@@ -47,6 +51,7 @@ int wc_atomic_open(wc_atomic_file *f, const char *path, wc_error *err)
 		atomic_reset(f);
 		return -1;
 	}
+	f->cleanup_id = wc_cleanup_register(f->tmp_path, WC_CLEANUP_FILE);
 	if (fchmod(fd, atomic_default_mode()) != 0 || (f->fp = fdopen(fd, "w")) == NULL) {
 		wc_error_set(err, WC_EXIT_RUNTIME, "cannot create '%s': %s", path, strerror(errno));
 		close(fd);

@@ -7,6 +7,8 @@
  * it. After commit or abort the struct is empty again, and both are no-ops on
  * an empty struct, so cleanup paths can call abort unconditionally. A failed
  * commit removes the temporary file too: a commit never leaves one behind.
+ * The temporary file is registered with core/cleanup.h while it exists, so a
+ * signal or running out of memory removes it too.
  */
 #ifndef WC_CORE_ATOMICFILE_H
 #define WC_CORE_ATOMICFILE_H
@@ -19,6 +21,7 @@ typedef struct wc_atomic_file {
 	FILE *fp;	/* the temporary file, open for writing; NULL when empty */
 	char *path;	/* where the file goes on commit */
 	char *tmp_path; /* the temporary file's name, beside path */
+	int cleanup_id; /* its slot in the cleanup registry, or -1 */
 } wc_atomic_file;
 
 /* Creates the temporary file for path, with the permissions a plain fopen()

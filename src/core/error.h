@@ -5,7 +5,8 @@
  * nonzero. The CLI prints the message and maps the code to an exit status
  * (WC_EXIT_USAGE for bad input, WC_EXIT_RUNTIME otherwise). Messages follow the
  * form "FILE:LINE: key 'x': expected ..., got '...'" so a user can fix the input
- * without reading code.
+ * without reading code. The exit statuses are a promise to users and scripts
+ * (docs/design.md §3.2).
  */
 #ifndef WC_CORE_ERROR_H
 #define WC_CORE_ERROR_H

@@ -14,10 +14,16 @@ static double monotonic(void)
 
 void wc_progress_start(wc_progress *p, const char *label, bool quiet)
 {
-	p->enabled = !quiet && isatty(STDERR_FILENO);
+	bool tty = isatty(STDERR_FILENO);
+	p->enabled = !quiet && tty;
+	p->lines = !quiet && !tty;
 	p->started = monotonic();
 	p->last_permille = -1;
 	snprintf(p->label, sizeof p->label, "%s", label);
+	if (p->lines) {
+		fprintf(stderr, "wormcast: %s: started\n", p->label);
+		fflush(stderr);
+	}
 }
 
 void wc_progress_update(void *ctx, double done)
@@ -44,6 +50,11 @@ void wc_progress_update(void *ctx, double done)
 
 void wc_progress_finish(wc_progress *p)
 {
+	if (p->lines) {
+		fprintf(stderr, "wormcast: %s: done in %.1f s\n", p->label,
+			monotonic() - p->started);
+		fflush(stderr);
+	}
 	if (p->enabled && p->last_permille >= 0) {
 		fprintf(stderr, "\r%*s\r", (int)strlen(p->label) + 60, "");
 		fflush(stderr);

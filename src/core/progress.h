@@ -1,9 +1,13 @@
 /*
- * progress.h — a one-line progress bar on stderr, only when stderr is a terminal.
+ * progress.h — a one-line progress bar on stderr when stderr is a terminal;
+ * one line at the start and one at the end when it is not.
  *
  * Long runs (a full-scale probe run takes minutes) should show that they are
- * alive, but logs and pipes must stay clean, so the bar draws nothing unless
- * isatty(stderr) and erases itself when done.
+ * alive. On a terminal the bar redraws in place and erases itself when done.
+ * In a log or a pipe a bar would be noise, but silence for minutes looks like
+ * a hang, so there the start and the end get one line each
+ * ("wormcast: LABEL: started", "wormcast: LABEL: done in 12.3 s"). quiet
+ * prints nothing at all.
  */
 #ifndef WC_CORE_PROGRESS_H
 #define WC_CORE_PROGRESS_H
@@ -12,6 +16,7 @@
 
 typedef struct wc_progress {
 	bool enabled;	   /* stderr is a terminal and the user did not ask for quiet */
+	bool lines;	   /* stderr is not a terminal, not quiet: start and end lines */
 	double started;	   /* monotonic seconds at wc_progress_start */
 	int last_permille; /* last drawn position, to redraw only on change */
 	char label[48];

@@ -5,11 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include "core/cleanup.h"
+#include "core/error.h"
+
+/* Running out of memory is a failure of the run, not a bug: exit status 1
+ * (WC_EXIT_RUNTIME) with a message, not abort()'s 134 and core dump. The
+ * temporary outputs go first; _exit, because another thread may still be
+ * running and exit()'s handlers are not safe against it. */
 _Noreturn void xalloc_die(size_t size)
 {
-	fprintf(stderr, "wormcast: out of memory (asked for %zu bytes)\n", size);
-	abort();
+	char msg[128];
+	int n = snprintf(msg, sizeof msg, "wormcast: out of memory (asked for %zu bytes)\n", size);
+	wc_cleanup_run();
+	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1))
+		(void)0;
+	_exit(WC_EXIT_RUNTIME);
 }
 
 void *xmalloc(size_t size)

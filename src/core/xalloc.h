@@ -2,7 +2,8 @@
  * xalloc.h — the project's one allocation policy.
  *
  * Running out of memory in a simulation or a parser leaves nothing sensible to
- * recover, so these wrappers print what was asked for and abort. Every
+ * recover, so these wrappers remove the registered temporary outputs
+ * (core/cleanup.h), print what was asked for and exit with status 1. Every
  * allocation in the library goes through them; none returns NULL.
  */
 #ifndef WC_CORE_XALLOC_H
@@ -10,7 +11,7 @@
 
 #include <stddef.h>
 
-/* Reports the failed request on stderr and aborts: the one out-of-memory policy,
+/* Reports the failed request on stderr and exits 1: the one out-of-memory policy,
  * for wrappers of other allocators too. */
 _Noreturn void xalloc_die(size_t size);
 void *xmalloc(size_t size);

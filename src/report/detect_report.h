@@ -1,7 +1,7 @@
 /*
  * detect_report.h — what `wormcast detect` leaves behind: sources.csv,
  * timeline.csv (and one timeline-KIND.csv per kind found), a terminal
- * summary, a plot (docs/detect.md §Outputs).
+ * summary, a plot (docs/detect.md §3).
  *
  * Contract: reads a finished wc_detect (after wc_detect_finish) and never
  * changes it. Files are written atomically (core/atomicfile.h); functions

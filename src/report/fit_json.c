@@ -119,6 +119,21 @@ int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LE
 	return n;
 }
 
+/* As summary.json's provenance, less the scenario: the input is "input". */
+static json_t *json_provenance(const wc_provenance *p)
+{
+	char when[32];
+	json_t *o = json_object();
+	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
+	json_object_set_new(o, "git_commit", json_string(wc_git_commit()));
+	json_object_set_new(o, "command_line",
+			    p->command_line ? json_text(p->command_line) : json_null());
+	json_object_set_new(o, "started_at",
+			    p->started ? json_string(wc_iso_utc(p->started, when, sizeof when))
+				       : json_null());
+	return o;
+}
+
 static json_t *json_input(const wc_series *s)
 {
 	json_t *in = json_object();
@@ -205,6 +220,8 @@ static json_t *fit_build(const wc_fit_report *r)
 	for (int i = 0; i < nw; i++)
 		json_array_append_new(wa, json_string(w[i]));
 	json_object_set_new(root, "warnings", wa);
+	if (r->provenance != NULL)
+		json_object_set_new(root, "provenance", json_provenance(r->provenance));
 	return root;
 }
 

@@ -9,7 +9,7 @@
  * UTC instants when the series had them, else hours on the input's own
  * scale. A NaN (an interval the data cannot give) is JSON null and an empty
  * CSV field. Numbers are printed with a fixed precision, so the same input
- * gives the same bytes.
+ * gives the same bytes (but for the provenance's command line and start).
  *
  * fits[] holds WC_MODEL_COUNT entries indexed by model, ok[] says which were
  * fitted; best is the index of the chosen model, chosen_by "aicc" or "given"
@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/provenance.h"
 #include "model/fit.h"
 #include "model/forecast.h"
 #include "model/series.h"
@@ -33,6 +34,9 @@ typedef struct wc_fit_report {
 	int best;	    /* the model reported and forecast */
 	const char *chosen_by;
 	const wc_forecast *forecast; /* of fits[best] */
+	/* how the fit was asked for (fit.json's "provenance": version, commit,
+	 * command line, start time); NULL leaves it out */
+	const wc_provenance *provenance;
 } wc_fit_report;
 
 int wc_report_write_fit_json(const char *path, const wc_fit_report *r, wc_error *err);

@@ -1,6 +1,6 @@
 /*
  * report.h — what a run leaves behind: timeline.csv, summary.json, a plot, a
- * terminal summary (DESIGN.md §3).
+ * terminal summary (docs/design.md §3.3).
  *
  * Contract: reporting reads a finished run and never changes it. Every file is
  * written to a temporary name beside its destination and renamed into place
@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/provenance.h"
 #include "core/utc.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -91,14 +92,28 @@ int wc_report_write_timeline_csv(const char *path, const wc_timeline *tl, wc_err
  *          {value, time},
  *   totals {probes, telescope_probes, target_bytes, reinfections},
  *   history [{time, measured, kind (count, lower_bound, estimate),
- *   simulated_cumulative_infected}].
+ *   simulated_cumulative_infected}],
+ *   provenance {wormcast_version, git_commit, command_line, started_at,
+ *               scenario_hash, scenario}: scenario is the resolved scenario
+ *               (wc_scenario_write_resolved), scenario_hash its FNV-1a 64 in
+ *               16 hex digits; command_line and started_at come from prov
+ *               (null where prov is NULL or leaves them unknown).
  * Times are ISO strings, or null where the timeline has no row to give one
  * (empty timeline; a history point before the first row). Counts are JSON
  * integers; a count above 2^63-1 (only a seed can be) is written as a decimal
  * string so that it is never rounded.
  */
 int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,
-				 const wc_run_result *res, wc_error *err);
+				 const wc_run_result *res, const wc_provenance *prov,
+				 wc_error *err);
+
+/* The resolved scenario's text (allocated; free() it) and, in hash, its
+ * FNV-1a 64 as 16 hex digits: the scenario_hash of summary.json. */
+char *wc_report_resolved_scenario(const wc_scenario *sc, char hash[17]);
+
+/* Reads provenance.scenario_hash from the summary.json at path into hash:
+ * 0, or -1 if the file cannot be read or holds none (an older version's). */
+int wc_report_summary_scenario_hash(const char *path, char hash[17]);
 
 /* Prints the run's summary as an aligned table for a person at a terminal:
  * what ran, the final and peak figures with their times, and each historical

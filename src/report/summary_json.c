@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/atomicfile.h"
+#include "core/provenance.h"
+#include "core/xalloc.h"
 
 /* jansson's integers are signed 64-bit; a larger count becomes a decimal
  * string rather than a double, which would silently round it. */
@@ -53,8 +55,43 @@ static json_t *json_peak(const wc_run_figures *fig, uint64_t value, wc_time t)
 	return o;
 }
 
+char *wc_report_resolved_scenario(const wc_scenario *sc, char hash[17])
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	if (fp == NULL)
+		xalloc_die(4096);
+	wc_scenario_write_resolved(fp, sc);
+	if (fclose(fp) != 0 || text == NULL)
+		xalloc_die(len);
+	snprintf(hash, 17, "%016" PRIx64, wc_fnv1a64(text, len));
+	return text;
+}
+
+/* How the run was made: enough to tell two runs apart and to repeat one. */
+static json_t *summary_provenance(const wc_scenario *sc, const wc_provenance *prov)
+{
+	char hash[17], when[32];
+	char *text = wc_report_resolved_scenario(sc, hash);
+	json_t *o = json_object();
+	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
+	json_object_set_new(o, "git_commit", json_string(wc_git_commit()));
+	json_object_set_new(o, "command_line",
+			    prov && prov->command_line ? json_text(prov->command_line)
+						       : json_null());
+	json_object_set_new(o, "started_at",
+			    prov && prov->started
+				    ? json_string(wc_iso_utc(prov->started, when, sizeof when))
+				    : json_null());
+	json_object_set_new(o, "scenario_hash", json_string(hash));
+	json_object_set_new(o, "scenario", json_text(text));
+	free(text);
+	return o;
+}
+
 static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
-			     const wc_run_result *res)
+			     const wc_run_result *res, const wc_provenance *prov)
 {
 	const wc_timeline *tl = &res->timeline;
 	wc_run_figures fig;
@@ -123,17 +160,18 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 		json_array_append_new(history, p);
 	}
 	json_object_set_new(root, "history", history);
+	json_object_set_new(root, "provenance", summary_provenance(sc, prov));
 	return root;
 }
 
 int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,
-				 const wc_run_result *res, wc_error *err)
+				 const wc_run_result *res, const wc_provenance *prov, wc_error *err)
 {
 	wc_atomic_file f;
 
 	if (wc_atomic_open(&f, path, err) != 0)
 		return -1;
-	json_t *root = summary_build(sc, opt, res);
+	json_t *root = summary_build(sc, opt, res, prov);
 	errno = 0;
 	/* 15 significant digits print wall_seconds and measured values as
 	 * written (0.25, not 0.25000000000000001). */
@@ -147,4 +185,16 @@ int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const 
 				    strerror(e));
 	}
 	return wc_atomic_commit(&f, err);
+}
+
+int wc_report_summary_scenario_hash(const char *path, char hash[17])
+{
+	json_t *root = json_load_file(path, 0, NULL);
+	const char *h = json_string_value(
+		json_object_get(json_object_get(root, "provenance"), "scenario_hash"));
+	int rc = h != NULL && strlen(h) == 16 ? 0 : -1;
+	if (rc == 0)
+		memcpy(hash, h, 17);
+	json_decref(root);
+	return rc;
 }

@@ -319,8 +319,9 @@ double wc_infector_share(const wc_timeline *tl, bool same8)
 }
 
 /* One locality row: the local-preference share against the uniform one. The
- * reference gives no measured share; the check is the issue's: infections
- * cluster, i.e. the share is many times what uniform scanning gives. */
+ * reference gives no measured share; the check is the catalogue's qualitative
+ * claim that infections cluster, i.e. the share is many times what uniform
+ * scanning gives (docs/validation.md, Code Red II). */
 static void locality_check(wc_check *c, int *n, const wc_timeline *tl, const wc_timeline *uni,
 			   bool same8)
 {

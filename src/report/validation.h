@@ -1,8 +1,8 @@
 /*
  * validation.h — a run's figures beside the historical ones.
  *
- * Each check names a measured figure (reference §5), the simulated value, the
- * historical value it stands for, and the band the issue accepts: the record
+ * Each check names a measured figure (docs/reference.md §5), the simulated
+ * value, the historical value it stands for, and its accepted band: the record
  * read with its tolerance, as the interval [lo, hi] of values that count as
  * the record. `make validate` prints them at full scale; the tests assert the
  * same checks at a reduced scale (same K), so the two cannot disagree on what

@@ -103,7 +103,7 @@ typedef struct hitpair {
  * starts on a cache line of its own and fills whole lines, so no line is
  * written by two threads. With the generator states side by side (two small
  * mallocs) every host's draw evicted the other core's line, and two threads
- * ran no faster than one (issue 13).
+ * ran no faster than one.
  */
 enum { LINE = WC_PROBE_CACHE_LINE };
 

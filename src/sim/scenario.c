@@ -1286,3 +1286,134 @@ void wc_scenario_write_key_docs(FILE *out)
 		WC_MAX_CLASSES);
 	write_key_rows(out, class_keys, NKEYS(class_keys), "class.*");
 }
+
+/* ---- the resolved scenario as text (provenance) ---- */
+
+/* The shortest of %.15g and %.17g that reads back as the same double, so
+ * that 0.1 is written "0.1" and every value still round-trips exactly. */
+static void write_double(FILE *out, double d)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.15g", d);
+	if (strtod(buf, NULL) != d)
+		snprintf(buf, sizeof buf, "%.17g", d);
+	fputs(buf, out);
+}
+
+/* Writes the value of key k at base in the form apply_value() reads. */
+static void write_value(FILE *out, const struct key_def *k, const void *base, const wc_scenario *sc)
+{
+	const char *field = (const char *)base + k->offset;
+	char buf[64];
+	switch (k->type) {
+	case KT_INT:
+		fprintf(out, "%d", *(const int *)field);
+		break;
+	case KT_INT64:
+		fprintf(out, "%lld", (long long)*(const int64_t *)field);
+		break;
+	case KT_DOUBLE:
+		write_double(out, *(const double *)field);
+		break;
+	case KT_TIME:
+		fputs(wc_time_format(*(const wc_time *)field, buf), out);
+		break;
+	case KT_FLAG_TIME:
+		if (*(const bool *)(field + sizeof(wc_time)))
+			fputs(wc_time_format(*(const wc_time *)field, buf), out);
+		break;
+	case KT_ENUM: {
+		const char *c = k->choices;
+		for (int i = *(const int *)field; i > 0 && strchr(c, '|'); i--)
+			c = strchr(c, '|') + 1;
+		fprintf(out, "%.*s", (int)strcspn(c, "|"), c);
+		break;
+	}
+	case KT_STRING:
+	case KT_NAME:
+		fputs(field, out);
+		break;
+	case KT_HISTFILE: /* never written: its points are, as history.points */
+		break;
+	case KT_PREFIX:
+		fputs(wc_prefix_format(*(const wc_prefix *)field, buf), out);
+		break;
+	case KT_ADDR:
+		fputs(wc_ipv4_format(*(const uint32_t *)field, buf), out);
+		break;
+	case KT_DAYS: {
+		const int *d = (const int *)field;
+		if (d[0] == 0 && d[1] == 0)
+			fputs("none", out);
+		else
+			fprintf(out, "%d-%d", d[0], d[1]);
+		break;
+	}
+	case KT_PREFIXES:
+		for (int i = 0; i < sc->ntelescope; i++)
+			fprintf(out, "%s%s", i ? ", " : "",
+				wc_prefix_format(sc->telescope[i], buf));
+		break;
+	case KT_HISTORY:
+		for (int i = 0; i < sc->nhistory; i++) {
+			static const char *const mark[] = {
+				[WC_HISTORY_COUNT] = "",
+				[WC_HISTORY_LOWER_BOUND] = ">",
+				[WC_HISTORY_ESTIMATE] = "~",
+			};
+			fprintf(out, "%s%s %s", i ? ", " : "",
+				wc_time_format(sc->history[i].time, buf),
+				mark[sc->history[i].kind]);
+			write_double(out, sc->history[i].value);
+		}
+		break;
+	}
+}
+
+/* "name = value", or "name =" for an empty value (no trailing blank). */
+static void write_key(FILE *out, const struct key_def *k, const void *base, const wc_scenario *sc)
+{
+	const char *field = (const char *)base + k->offset;
+	bool empty = (k->type == KT_STRING && *field == '\0') ||
+		     (k->type == KT_FLAG_TIME && !*(const bool *)(field + sizeof(wc_time))) ||
+		     (k->type == KT_PREFIXES && sc->ntelescope == 0) ||
+		     (k->type == KT_HISTORY && sc->nhistory == 0);
+	fprintf(out, "%s =%s", k->name, empty ? "" : " ");
+	write_value(out, k, base, sc);
+	fputc('\n', out);
+}
+
+/* Whether key k of the main table belongs in sc's text: a strategy's own
+ * keys only under that strategy (finish() refuses them under another). */
+static bool key_applies(const struct key_def *k, const wc_scenario *sc)
+{
+	for (size_t j = 0; j < NKEYS(strategy_keys); j++) {
+		size_t sl = strlen(k->section);
+		const char *key = strategy_keys[j].key;
+		if (strncmp(key, k->section, sl) == 0 && key[sl] == '.' &&
+		    strcmp(key + sl + 1, k->name) == 0)
+			return strategy_keys[j].strategy == sc->strategy;
+	}
+	return true;
+}
+
+void wc_scenario_write_resolved(FILE *out, const wc_scenario *sc)
+{
+	const char *section = "";
+	for (size_t i = 0; i < NKEYS(scenario_keys); i++) {
+		const struct key_def *k = &scenario_keys[i];
+		if (!key_applies(k, sc) || k->type == KT_HISTFILE)
+			continue;
+		if (strcmp(k->section, section) != 0) {
+			fprintf(out, "%s[%s]\n", *section ? "\n" : "", k->section);
+			section = k->section;
+		}
+		write_key(out, k, sc, sc);
+	}
+	for (int c = 0; c < sc->nclasses; c++) {
+		fprintf(out, "\n[class.%s]\n", sc->classes[c].name);
+		for (size_t i = 0; i < NKEYS(class_keys); i++) {
+			write_key(out, &class_keys[i], &sc->classes[c], sc);
+		}
+	}
+}

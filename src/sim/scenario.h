@@ -218,6 +218,14 @@ const char *wc_scenario_builtin_description(int i, char *buf, size_t len);
 /* "uniform", "local-preference", ... as in scenario files. */
 const char *wc_strategy_name(enum wc_strategy s);
 
+/* Writes the resolved scenario (defaults, file and overrides applied) as an
+ * INI file that loads back to the same scenario: every key of the table in
+ * its order, each class, doubles in their shortest exact form. The same
+ * scenario always gives the same bytes, whatever file or --set it came from
+ * (the source name is not part of it), so the text is the scenario's identity
+ * in summary.json and its hash names output folders. */
+void wc_scenario_write_resolved(FILE *out, const wc_scenario *sc);
+
 /* Writes docs/scenarios.md's key reference (Markdown) from the key table. */
 void wc_scenario_write_key_docs(FILE *out);
 

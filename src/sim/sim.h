@@ -5,7 +5,8 @@
  * scenario's start to its end (or opt->until) and returns the timeline. It
  * writes no file and prints nothing; progress, if wanted, goes through the
  * callback. The same scenario, seed and engine give the same timeline for any
- * thread count: every random decision is keyed by (seed, host, step).
+ * thread count: every random decision is keyed by (seed, host, step)
+ * (docs/design.md §6).
  */
 #ifndef WC_SIM_SIM_H
 #define WC_SIM_SIM_H

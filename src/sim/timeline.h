@@ -6,7 +6,7 @@
  * that ends at the row's time. cumulative_infected counts distinct hosts ever
  * infected and telescope_sources distinct sources the telescope has seen since
  * the start; both only grow. The column order is the CSV contract of
- * DESIGN.md §3: new columns go at the end, none is renamed.
+ * docs/design.md §3.3: new columns go at the end, none is renamed.
  */
 #ifndef WC_SIM_TIMELINE_H
 #define WC_SIM_TIMELINE_H
