@@ -78,6 +78,9 @@ policy() {
 		why="needs root and the network; the quickstart recipe of the Makefile is run instead, above" ;;
 	'make test'*)
 		action=skip why="the test suite that runs this script" ;;
+	'sudo make install'*)
+		action=skip
+		why="writes under /usr/local as root; tests/install.sh runs the same install into a DESTDIR" ;;
 	*'wormcast scenarios'*) outputs="-" ;;
 	*'wormcast show codered-v2 > my.ini'*) outputs="my.ini" ;;
 	'$EDITOR my.ini') why="EDITOR=true: no editing in a test" ;;
