@@ -35,7 +35,7 @@ static double baseline_rate(uint64_t draws)
 	double t0 = now();
 	for (uint64_t step = 0; done < draws; step++)
 		for (uint32_t h = 0; h < 150000 && done < draws; h++) {
-			wc_rng r = wc_rng_at(1, h, step);
+			wc_rng r = wc_rng_host(1, h, step);
 			for (int k = 0; k < 6; k++)
 				acc ^= (uint32_t)wc_rng_next(&r);
 			done += 6;
@@ -58,7 +58,7 @@ static double bitmap_rate(uint64_t probes)
 	/* Touch every page: untouched pages all map the kernel's one zero page,
 	 * which would make the lookups cache hits. */
 	memset(bits, 0, (1u << 26) * sizeof *bits);
-	wc_rng r = wc_rng_at(2, 0, 0);
+	wc_rng r = wc_rng_host(2, 0, 0);
 	for (int i = 0; i < 360000; i++) {
 		uint32_t a = (uint32_t)wc_rng_next(&r);
 		bits[a >> 6] |= 1ull << (a & 63);

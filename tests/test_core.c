@@ -13,8 +13,8 @@
 static void rng_is_keyed_and_repeatable(void **state)
 {
 	(void)state;
-	wc_rng a = wc_rng_at(1, 2, 3), b = wc_rng_at(1, 2, 3), c = wc_rng_at(1, 2, 4);
-	wc_rng d = wc_rng_at(2, 2, 3), e = wc_rng_at(1, 3, 3);
+	wc_rng a = wc_rng_host(1, 2, 3), b = wc_rng_host(1, 2, 3), c = wc_rng_host(1, 2, 4);
+	wc_rng d = wc_rng_host(2, 2, 3), e = wc_rng_host(1, 3, 3);
 	uint64_t x = wc_rng_next(&a);
 	assert_int_equal(x, wc_rng_next(&b));
 	assert_int_not_equal(x, wc_rng_next(&c));
@@ -22,12 +22,74 @@ static void rng_is_keyed_and_repeatable(void **state)
 	assert_int_not_equal(x, wc_rng_next(&e));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Every registered stream, for seeds, indices and steps chosen where the old
+ * layout collided (host ids equal to purpose constants, seeds 1, 5 and 7 whose
+ * XOR with small purposes coincided) and at the ends of each range: the first
+ * four outputs of all of them are 64-bit words no two of which are equal, so
+ * no stream equals or overlaps another at a shift of up to three draws. */
+static void rng_streams_never_collide(void **state)
+{
+	(void)state;
+	const uint64_t seeds[] = {0, 1, 2, 5, 7, UINT64_MAX};
+	const uint64_t index[] = {0, 1, 2, 3, 22439, 24301, 60830, UINT32_MAX, WC_RNG_INDEX_MAX};
+	const uint64_t steps[] = {0, 1, 2, 3, 0x5eed, 60830, UINT32_MAX, UINT64_MAX};
+	enum { NS = 6, NI = 9, NT = 8, DRAWS = 4 };
+	size_t n = (size_t)NS * WC_STREAM_COUNT * NI * NT * DRAWS, k = 0;
+	uint64_t *out = malloc(n * sizeof *out);
+	assert_non_null(out);
+	for (int a = 0; a < NS; a++)
+		for (int p = 0; p < WC_STREAM_COUNT; p++)
+			for (int i = 0; i < NI; i++)
+				for (int t = 0; t < NT; t++) {
+					wc_rng r = wc_rng_stream(seeds[a], (wc_stream)p, index[i],
+								 steps[t]);
+					for (int d = 0; d < DRAWS; d++)
+						out[k++] = wc_rng_next(&r);
+				}
+	assert_int_equal(k, n);
+	qsort(out, n, sizeof *out, cmp_u64);
+	size_t equal = 0;
+	for (size_t j = 1; j < n; j++)
+		equal += out[j] == out[j - 1];
+	assert_int_equal(equal, 0);
+	free(out);
+
+	/* The same tuple is the same stream; the host slot is purpose HOST. */
+	wc_rng x = wc_rng_stream(7, WC_STREAM_CLASS, 24301, 0), y = x;
+	assert_int_equal(wc_rng_next(&x), wc_rng_next(&y));
+	x = wc_rng_host(3, 60830, 9);
+	y = wc_rng_stream(3, WC_STREAM_HOST, 60830, 9);
+	assert_int_equal(wc_rng_next(&x), wc_rng_next(&y));
+}
+
+/* The name table covers the enum: a distinct, non-empty name per purpose. */
+static void rng_stream_names_cover_the_registry(void **state)
+{
+	(void)state;
+	assert_string_equal(wc_rng_stream_name(WC_STREAM_HOST), "host");
+	assert_string_equal(wc_rng_stream_name(WC_STREAM_SEED_HOSTS), "seed-hosts");
+	for (int p = 0; p < WC_STREAM_COUNT; p++) {
+		const char *name = wc_rng_stream_name((wc_stream)p);
+		assert_non_null(name);
+		assert_true(name[0] != '\0');
+		for (int q = 0; q < p; q++)
+			assert_string_not_equal(name, wc_rng_stream_name((wc_stream)q));
+	}
+	assert_null(wc_rng_stream_name(WC_STREAM_COUNT));
+}
+
 /* Moments of 10^6 draws against their exact values, at 5 standard errors. */
 static void rng_distributions_have_right_moments(void **state)
 {
 	(void)state;
 	const int n = 1000000;
-	wc_rng r = wc_rng_at(42, 0, 0);
+	wc_rng r = wc_rng_host(42, 0, 0);
 	double sum = 0, sumexp = 0;
 	uint64_t bins[10] = {0};
 	for (int i = 0; i < n; i++) {
@@ -52,7 +114,7 @@ static void rng_low_bits_are_uniform_addresses(void **state)
 	(void)state;
 	const int n = 256 * 4000;
 	uint32_t counts[4][256] = {{0}};
-	wc_rng r = wc_rng_at(7, 1, 1);
+	wc_rng r = wc_rng_host(7, 1, 1);
 	for (int i = 0; i < n; i++) {
 		uint32_t a = (uint32_t)wc_rng_next(&r);
 		for (int o = 0; o < 4; o++)
@@ -193,7 +255,7 @@ static void radix_sorts_match_qsort(void **state)
 	assert_non_null(vals);
 	assert_non_null(keys);
 	assert_non_null(d);
-	wc_rng r = wc_rng_at(7, 7, 7);
+	wc_rng r = wc_rng_host(7, 7, 7);
 	for (int i = 0; i < N; i++)
 		a[i] = b[i] = (uint32_t)wc_rng_next(&r);
 	wc_radix_sort_u32(a, N);
@@ -225,6 +287,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rng_is_keyed_and_repeatable),
+		cmocka_unit_test(rng_streams_never_collide),
+		cmocka_unit_test(rng_stream_names_cover_the_registry),
 		cmocka_unit_test(rng_distributions_have_right_moments),
 		cmocka_unit_test(rng_low_bits_are_uniform_addresses),
 		cmocka_unit_test(ipv4_parses_strictly),

@@ -12,11 +12,17 @@ double wc_rng_exponential(wc_rng *r, double rate)
 	return -log1p(-wc_rng_uniform(r)) / rate;
 }
 
-unsigned long wc_rng_gsl_seed(uint64_t seed, uint64_t purpose)
+static const char *const stream_names[] = {
+#define WC_STREAM_NAME(id, name) [WC_STREAM_##id] = name,
+	WC_RNG_STREAMS(WC_STREAM_NAME)
+#undef WC_STREAM_NAME
+};
+_Static_assert(sizeof stream_names / sizeof *stream_names == WC_STREAM_COUNT,
+	       "one name per registered stream");
+
+const char *wc_rng_stream_name(wc_stream purpose)
 {
-	/* GSL's mt19937 treats seed 0 as its default seed; avoid aliasing it. */
-	unsigned long s = (unsigned long)wc_mix64(seed ^ wc_mix64(purpose + 0x5eed));
-	return s ? s : 1;
+	return (unsigned)purpose < WC_STREAM_COUNT ? stream_names[purpose] : NULL;
 }
 
 /* GSL asks a generator for integers in [min, max] and for doubles in [0, 1). */

@@ -121,7 +121,6 @@ _Static_assert(WC_MAX_VULNERABLE <= (1u << EV_HOST_BITS), "host ids fit in an ev
 _Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
 _Static_assert(EV_LIST < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
 _Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
-enum { STREAM_FAST = 0xfa57 };
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
  * hosts every event is a cache miss, so there should be only one. */
@@ -1470,7 +1469,7 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 	f->nsteps = nsteps;
 	f->dt = sc->step;
 	f->g = wc_rng_gsl_alloc();
-	wc_rng_gsl_load(f->g, wc_rng_at(w->opt->seed, STREAM_FAST, 0));
+	wc_rng_gsl_load(f->g, wc_rng_stream(w->opt->seed, WC_STREAM_FAST, 0, 0));
 
 	wc_probe_model model;
 	wc_probe_model_init(&model, sc, f->n);
@@ -1546,7 +1545,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	fast_init(&f, w, nsteps);
 
 	/* Seed hosts, as the probe engine picks them: uniform, distinct. */
-	wc_rng pick = wc_rng_at(w->opt->seed, 0x5eed, 0);
+	wc_rng pick = wc_rng_stream(w->opt->seed, WC_STREAM_SEED_HOSTS, 0, 0);
 	for (int k = 0; k < sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&pick, f.n);
 		if (f.host[h].state == HOST_SUSCEPTIBLE && !sc->classes[f.host[h].class_id].fails) {

@@ -38,7 +38,7 @@
  * `coverage`, from the draw's unused high bits; at the edge when its own
  * network or the target's filters (a per-/16 table drawn from the seed).
  *
- * Determinism. The random stream of host h in step s is wc_rng_at(seed, h, s);
+ * Determinism. The random stream of host h in step s is wc_rng_host(seed, h, s);
  * the hosts infected in a step are a set (the union of all threads' hits; a
  * host hit several times is credited to one of its hitters, picked from a
  * stream keyed by the host and step among the hits sorted by hitter), and
@@ -73,7 +73,6 @@ enum host_flag {
 	FLAG_SEEN = 2,	      /* the telescope has seen it */
 	FLAG_LEAVE_CLEAN = 8, /* at leave_step the host is cleaned and patched, not rebooted */
 };
-enum { STREAM_REBOOT = 0x7e, STREAM_SEEDS = 0x5eed, STREAM_INFECTOR = 0x1f, STREAM_AWARE = 0xa3 };
 enum { PIPE = 8, PIPE_DRAWS = 16 };
 
 /* A host's per-step state: 16 bytes, so the records of 360,000 hosts (5.5 MiB)
@@ -359,7 +358,7 @@ typedef struct pending {
 static unsigned probe_count(const engine *e, uint32_t h, const hostrec *r, uint64_t step, worker *w,
 			    wc_rng *rng)
 {
-	wc_rng_gsl_load(&w->gsl, wc_rng_at(e->seed, h, step));
+	wc_rng_gsl_load(&w->gsl, wc_rng_host(e->seed, h, step));
 	unsigned n = gsl_ran_poisson(&w->gsl, e->class_mean[r->class_id] * e->rate_scale);
 	*rng = wc_rng_gsl_state(&w->gsl);
 	return n;
@@ -543,7 +542,7 @@ static void aware_patches(engine *e, uint64_t step)
 		if (!(mu > 0) || e->sus_class[c] == 0 || e->cumulative == 0)
 			continue;
 		double q = -expm1(-mu * (double)e->cumulative / e->n * sc->step);
-		wc_rng r = wc_rng_at(e->seed ^ STREAM_AWARE, (uint64_t)c, step);
+		wc_rng r = wc_rng_stream(e->seed, WC_STREAM_AWARE, (uint64_t)c, step);
 		gsl_rng *g = e->aware_gsl;
 		wc_rng_gsl_load(g, r);
 		unsigned k = gsl_ran_binomial(g, q, (unsigned)e->sus_class[c]);
@@ -568,7 +567,7 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t see
 	e->sus_class[r->class_id]--;
 	active_add(e, h);
 	const wc_host_class *hc = &e->sc->classes[r->class_id];
-	wc_rng rng = wc_rng_at(e->seed ^ STREAM_REBOOT, h, step);
+	wc_rng rng = wc_rng_stream(e->seed, WC_STREAM_INFECTION, h, step);
 	double reboot = wc_rng_exponential(&rng, hc->reboot_rate / 3600);
 	double clean = wc_rng_exponential(&rng, hc->clean_rate / 3600);
 	reboot = fmin(reboot, wc_copy_lifetime(e->sc, r->class_id)); /* its own reboot */
@@ -630,7 +629,7 @@ static void infect_hits(engine *e, worker *workers, int nthreads, double now, ui
 			continue; /* patched in this step */
 		uint32_t from = all[i].from;
 		if (j - i > 1) {
-			wc_rng pick = wc_rng_at(e->seed ^ STREAM_INFECTOR, h, step);
+			wc_rng pick = wc_rng_stream(e->seed, WC_STREAM_INFECTOR, h, step);
 			from = all[i + wc_rng_below(&pick, j - i)].from;
 		}
 		if (e->sc->classes[rec(e, h)->class_id].fails) {
@@ -735,7 +734,7 @@ static void engine_init(engine *e, const wc_world *w)
 }
 static void seed_infections(engine *e)
 {
-	wc_rng r = wc_rng_at(e->seed, STREAM_SEEDS, 0);
+	wc_rng r = wc_rng_stream(e->seed, WC_STREAM_SEED_HOSTS, 0, 0);
 	for (int k = 0; k < e->sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
 		if (e->state[h] == HOST_SUSCEPTIBLE && !e->sc->classes[rec(e, h)->class_id].fails) {

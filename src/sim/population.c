@@ -21,8 +21,6 @@
 #include "core/radixsort.h"
 #include "core/xalloc.h"
 
-enum { PURPOSE_PLACE = 1, PURPOSE_CLASS, PURPOSE_CLOCK, PURPOSE_PATCH };
-
 static bool usable(const wc_scenario *sc, uint32_t a)
 {
 	if (!wc_ipv4_routable(a) || !wc_prefix_contains(sc->scan_space, a))
@@ -237,14 +235,14 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 	for (int c = 0; c < sc->nclasses; c++)
 		cum[c] = acc += sc->classes[c].share;
 	for (uint32_t h = 0; h < pop->n; h++) {
-		wc_rng r = wc_rng_at(seed ^ PURPOSE_CLASS, h, 0);
+		wc_rng r = wc_rng_stream(seed, WC_STREAM_CLASS, h, 0);
 		double u = wc_rng_uniform(&r) * acc;
 		int c = 0;
 		while (c < sc->nclasses - 1 && u >= cum[c])
 			c++;
 		pop->class_id[h] = (uint8_t)c;
 
-		wc_rng rc = wc_rng_at(seed ^ PURPOSE_CLOCK, h, 0);
+		wc_rng rc = wc_rng_stream(seed, WC_STREAM_CLOCK, h, 0);
 		pop->clock_offset[h] = 0;
 		if (wc_rng_uniform(&rc) < sc->wrong_fraction)
 			pop->clock_offset[h] = (int32_t)((2 * wc_rng_uniform(&rc) - 1) *
@@ -255,7 +253,7 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 		double late = wc_rng_exponential(&rc, hc->wake_delay > 0 ? 1 / hc->wake_delay : 0);
 		if (isfinite(late))
 			pop->clock_offset[h] -= (int32_t)(late * 3600);
-		wc_rng rp = wc_rng_at(seed ^ PURPOSE_PATCH, h, 0);
+		wc_rng rp = wc_rng_stream(seed, WC_STREAM_PATCH, h, 0);
 		pop->patch_at[h] = (double)(hc->patch_start - sc->start) +
 				   wc_rng_exponential(&rp, hc->patch_rate / 3600);
 		/* A piecewise-constant hazard: past the change, memorylessness lets a
@@ -275,10 +273,8 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed, wc_error *err)
 {
 	memset(pop, 0, sizeof *pop);
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	if (r == NULL)
-		return wc_error_set(err, WC_EXIT_RUNTIME, "out of memory");
-	gsl_rng_set(r, wc_rng_gsl_seed(seed, PURPOSE_PLACE));
+	gsl_rng *r = wc_rng_gsl_alloc();
+	wc_rng_gsl_load(r, wc_rng_stream(seed, WC_STREAM_PLACEMENT, 0, 0));
 
 	wc_block_count *blocks = NULL;
 	int nblocks = 0, rc = 0;

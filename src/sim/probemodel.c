@@ -5,8 +5,6 @@
 #include "core/rng.h"
 #include "core/xalloc.h"
 
-enum { STREAM_EDGE_FILTERS = 0xed9e };
-
 uint64_t wc_probe_model_telescope_size(const wc_scenario *sc)
 {
 	/* telescope blocks never overlap (wc_scenario_finish rejects that) */
@@ -76,7 +74,7 @@ uint8_t *wc_filter_networks(const wc_scenario *sc, uint64_t seed)
 		return NULL;
 	uint8_t *filters = xcalloc(65536, 1);
 	for (uint32_t b = 0; b < 65536; b++) {
-		wc_rng r = wc_rng_at(seed, STREAM_EDGE_FILTERS, b);
+		wc_rng r = wc_rng_stream(seed, WC_STREAM_EDGE_FILTERS, b, 0);
 		wc_prefix net = {b << 16, 16};
 		bool monitor = false;
 		for (int i = 0; i < sc->ntelescope; i++)

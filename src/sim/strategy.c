@@ -5,8 +5,6 @@
 
 #include "core/xalloc.h"
 
-enum { STREAM_STATIC = 0x57a7, STREAM_HITLIST = 0x4171, STREAM_PERM = 0x9e55 };
-
 bool wc_strategy_stateful(enum wc_strategy s)
 {
 	return s != WC_STRATEGY_UNIFORM && s != WC_STRATEGY_UNIFORM_UDP;
@@ -52,7 +50,8 @@ void wc_strategy_init(wc_strategy_ctx *c, const wc_scenario *sc, const wc_popula
 	c->own16 = sc->local_own16;
 	c->static_seed = (uint64_t)sc->static_seed;
 	c->static_sequences = sc->static_sequences > 1 ? (uint64_t)sc->static_sequences : 1;
-	c->perm_key = wc_mix64(seed ^ STREAM_PERM);
+	wc_rng key = wc_rng_stream(seed, WC_STREAM_PERMUTATION, 0, 0);
+	c->perm_key = wc_rng_next(&key);
 	c->perm_half = (c->bits + 1) / 2;
 	c->sequential_local = sc->sequential_local;
 	if (c->kind == WC_STRATEGY_HITLIST && sc->hitlist_size > 0) {
@@ -61,7 +60,7 @@ void wc_strategy_init(wc_strategy_ctx *c, const wc_scenario *sc, const wc_popula
 		uint32_t *ids = xmallocarray(n, sizeof *ids);
 		for (uint32_t i = 0; i < n; i++)
 			ids[i] = i;
-		wc_rng r = wc_rng_at(seed, STREAM_HITLIST, 0);
+		wc_rng r = wc_rng_stream(seed, WC_STREAM_HITLIST, 0, 0);
 		c->hitlist = xmallocarray(k, sizeof *c->hitlist);
 		for (uint32_t i = 0; i < k; i++) {
 			uint32_t j = i + (uint32_t)wc_rng_below(&r, n - i);
@@ -145,11 +144,14 @@ uint32_t wc_strategy_next(const wc_strategy_ctx *c, uint32_t h, uint32_t own, wc
 		 * with more, the copy's own address picks one, so that copies on
 		 * different hosts may walk different lists but a re-infected host
 		 * walks its old one again. */
-		uint64_t which = c->static_sequences > 1
-					 ? wc_mix64(own ^ c->static_seed) % c->static_sequences
-					 : 0;
+		uint64_t which = 0;
+		if (c->static_sequences > 1) {
+			wc_rng choice =
+				wc_rng_stream(c->static_seed, WC_STREAM_STATIC_CHOICE, own, 0);
+			which = wc_rng_below(&choice, c->static_sequences);
+		}
 		wc_rng seq =
-			wc_rng_at(c->static_seed, STREAM_STATIC + which * 0x10000ull, st->pos++);
+			wc_rng_stream(c->static_seed, WC_STREAM_STATIC_SEQUENCE, which, st->pos++);
 		return in_space(c, wc_rng_next(&seq));
 	}
 	case WC_STRATEGY_PERMUTATION: {
