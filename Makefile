@@ -142,6 +142,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 tests/cli.sh build/wormcast || fail=1; \
 	 echo "== standalone: no pointer outside the repository, every docs section exists"; \
 	 tests/standalone.sh || fail=1; \
+	 echo "== layering: calls between source files go one way, no circles"; \
+	 tests/layering.sh build/obj || fail=1; \
 	 echo "== README and man-page examples (release build)"; \
 	 tests/examples.sh build/wormcast || fail=1; \
 	 echo "== make install (DESTDIR)"; \

@@ -23,6 +23,7 @@ typedef struct wc_addr {
 	uint8_t b[16];
 } wc_addr;
 
+/* Writes a as text (dotted quad for IPv4) into buf, WC_ADDR_MAX bytes (store.c). */
 void wc_detect_addr_format(const wc_addr *a, char *buf);
 
 /* Nimda's probe paths in canonical form: 16 URIs, 8 distinct paths. */
@@ -151,6 +152,21 @@ void wc_logfmt_free(struct wc_logfmt *f);
 int wc_logfmt_split(const struct wc_logfmt *f, const char *p, size_t n,
 		    struct wc_lf_span span[WC_LF_ROLES], const char **why);
 
+/* The store (store.c): what every reader records into and detect.c reads
+ * back. It calls nothing else in src/detect, so calls there go one way:
+ * detect.c → readers (logread, pcap, trw) → store, signature, logformat. */
+
+/* A timeline longer than this (30 years of hourly rows) is a wrong --bin or a
+ * wild timestamp, not data; it would also cost memory that no real input needs. */
+#define WC_DETECT_MAX_BINS (1u << 18)
+
+/* Division rounding towards minus infinity: a time's bin index. */
+static inline int64_t wc_floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 /* Counts one request (or connection) of a kind from addr at t. */
 void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_time t,
 		      uint64_t count);
@@ -162,6 +178,8 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A problem with a whole input (cut short, mostly unparseable): always kept. */
 void wc_detect_warning(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds a worker's sources, bins and counts to d (finish, for each thread). */
+void wc_detect_store_merge(wc_detect *d, const wc_detect *w);
 
 /* wc_detect_classify, also giving the Nimda probe index (-1 if none). */
 wc_detect_kind wc_detect_classify_probe(const char *path, size_t plen, const char *query,

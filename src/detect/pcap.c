@@ -64,15 +64,6 @@ struct wc_flow_table {
 	double sweep_t;		/* capture time of the last rebuild */
 };
 
-void wc_detect_addr_format(const wc_addr *a, char *buf)
-{
-	static const uint8_t v4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (memcmp(a->b, v4, 12) == 0)
-		inet_ntop(AF_INET, a->b + 12, buf, WC_ADDR_MAX);
-	else
-		inet_ntop(AF_INET6, a->b, buf, WC_ADDR_MAX);
-}
-
 void wc_detect_capture_init(wc_detect *d)
 {
 	d->flows = xcalloc(1, sizeof *d->flows);
