@@ -491,15 +491,11 @@ static int fit_starts(const wc_series *s, wc_model_kind k, double starts[][WC_MO
 static int fit_failed(const wc_series *s, const wc_model_info *mi, const char *why, int gst,
 		      wc_error *err)
 {
-	if (gst != 0)
-		return wc_error_set(
-			err, WC_EXIT_USAGE,
-			"%s: column '%s': the %s model cannot be fitted to these counts: "
-			"%s (GSL: %s)",
-			s->path, s->column, mi->name, why, gsl_strerror(gst));
 	return wc_error_set(err, WC_EXIT_USAGE,
-			    "%s: column '%s': the %s model cannot be fitted to these counts: %s",
-			    s->path, s->column, mi->name, why);
+			    "%s: column '%s': the %s model cannot be fitted to these counts: "
+			    "%s%s%s%s",
+			    s->path, s->column, mi->name, why, gst != 0 ? " (GSL: " : "",
+			    gst != 0 ? gsl_strerror(gst) : "", gst != 0 ? ")" : "");
 }
 
 int wc_fit_model(const wc_series *s, wc_model_kind k, wc_fit *f, wc_error *err)

@@ -156,6 +156,12 @@ static json_t *json_input(const wc_series *s)
 	return in;
 }
 
+/* Model k was compared (chosen by AICc) but not fitted, with a reason. */
+static bool not_fitted(const wc_fit_report *r, int k)
+{
+	return !r->ok[k] && r->fits[k].why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0;
+}
+
 static json_t *json_withheld(const wc_forecast *fc)
 {
 	json_t *f = json_object();
@@ -206,7 +212,7 @@ static json_t *fit_build(const wc_fit_report *r)
 	json_object_set_new(root, "models", models);
 	json_t *failed = json_array();
 	for (int k = 0; k < WC_MODEL_COUNT; k++)
-		if (!r->ok[k] && r->fits[k].why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0)
+		if (not_fitted(r, k))
 			json_array_append_new(failed, json_pack("{s:s, s:s}", "model",
 								wc_model_describe(k)->name,
 								"reason", r->fits[k].why_not));
@@ -333,7 +339,7 @@ void wc_report_print_fit(FILE *out, const wc_fit_report *r)
 	fputs("\nmodel         params    RSS         AIC        AICc       R^2\n", out);
 	for (int k = 0; k < WC_MODEL_COUNT; k++) {
 		const wc_fit *f = &r->fits[k];
-		if (!r->ok[k] && f->why_not[0] != '\0' && strcmp(r->chosen_by, "aicc") == 0)
+		if (not_fitted(r, k))
 			fprintf(out, "%-12s  not fitted: %s\n", wc_model_describe(k)->name,
 				f->why_not);
 		if (!r->ok[k])
