@@ -132,7 +132,6 @@ struct wc_lf_token {
 
 /* A compiled --log-format. */
 struct wc_logfmt {
-	bool nginx;
 	int n;
 	struct wc_lf_token tok[WC_LF_MAX_TOKENS];
 };

@@ -205,8 +205,8 @@ int wc_logfmt_compile(const char *spec, struct wc_logfmt **out, wc_error *err)
 {
 	struct wc_logfmt *f = xcalloc(1, sizeof *f);
 	/* Apache's directives start with '%', nginx's variables with '$'. */
-	f->nginx = strchr(spec, '%') == NULL;
-	const char mark = f->nginx ? '$' : '%';
+	const bool nginx = strchr(spec, '%') == NULL;
+	const char mark = nginx ? '$' : '%';
 	const char *s = spec, *lit = spec;
 	int rc = 0;
 	while (rc == 0 && *s != '\0') {
@@ -215,7 +215,7 @@ int wc_logfmt_compile(const char *spec, struct wc_logfmt **out, wc_error *err)
 			continue;
 		}
 		rc = add_literal(f, lit, (size_t)(s - lit));
-		if (!f->nginx && s[1] == '%') {
+		if (!nginx && s[1] == '%') {
 			rc = rc ? rc : add_literal(f, "%", 1);
 			s += 2;
 			lit = s;
@@ -225,10 +225,10 @@ int wc_logfmt_compile(const char *spec, struct wc_logfmt **out, wc_error *err)
 		enum wc_lf_role role = WC_LF_SKIP;
 		if (rc != 0)
 			break;
-		if ((f->nginx ? nginx_variable(s + 1, &len, &role)
-			      : apache_directive(s + 1, &len, &role)) != 0)
+		if ((nginx ? nginx_variable(s + 1, &len, &role)
+			   : apache_directive(s + 1, &len, &role)) != 0)
 			rc = bad_spec(err, spec, s,
-				      f->nginx ? "unknown variable" : "unknown directive");
+				      nginx ? "unknown variable" : "unknown directive");
 		else if (add_token(f, role, NULL, 0) != 0)
 			rc = wc_error_set(err, WC_EXIT_USAGE, "--log-format: more than %d fields",
 					  WC_LF_MAX_TOKENS / 2);

@@ -45,15 +45,21 @@ uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed)
 	return h | 1; /* 0 marks an empty slot */
 }
 
-void wc_detect_warning(wc_detect *d, const char *fmt, ...)
+/* The message fmt makes, cut at 511 bytes, in new memory. */
+static char *vformat(const char *fmt, va_list ap)
 {
 	char buf[512];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	return xstrdup(buf);
+}
+
+void wc_detect_warning(wc_detect *d, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	d->warnings = xreallocarray(d->warnings, d->nwarnings + 1, sizeof *d->warnings);
-	d->warnings[d->nwarnings++] = xstrdup(buf);
+	d->warnings[d->nwarnings++] = vformat(fmt, ap);
+	va_end(ap);
 }
 
 void wc_detect_problem(wc_detect *d, const char *fmt, ...)
@@ -61,12 +67,10 @@ void wc_detect_problem(wc_detect *d, const char *fmt, ...)
 	d->total_problems++;
 	if (d->nproblems >= WC_DETECT_MAX_PROBLEMS)
 		return;
-	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	d->problems[d->nproblems++] = vformat(fmt, ap);
 	va_end(ap);
-	d->problems[d->nproblems++] = xstrdup(buf);
 }
 
 /* Moves the bins into a fresh zeroed allocation of cap rows, leaving head
@@ -141,6 +145,38 @@ static void src_grow(wc_detect *d)
 	d->src_cap = cap;
 }
 
+/* Finds the (addr, kind) source of hash h, or makes it, and adds count
+ * requests seen from first to last. The caller grows the table after using
+ * the slot returned. */
+static struct wc_src_slot *src_add(wc_detect *d, uint64_t h, const char *addr, size_t alen,
+				   int kind, wc_time first, wc_time last, uint64_t count)
+{
+	size_t i = h & (d->src_cap - 1);
+	for (;;) {
+		struct wc_src_slot *e = &d->src[i];
+		if (e->hash == 0) {
+			e->hash = h;
+			memcpy(e->s.addr, addr, alen);
+			e->s.addr[alen] = '\0';
+			e->s.kind = kind;
+			e->s.first = first;
+			e->s.last = last;
+			e->s.requests = count;
+			d->src_n++;
+			return e;
+		}
+		if (e->hash == h && addr_eq(&e->s, addr, alen, kind)) {
+			if (first < e->s.first)
+				e->s.first = first;
+			if (last > e->s.last)
+				e->s.last = last;
+			e->s.requests += count;
+			return e;
+		}
+		i = (i + 1) & (d->src_cap - 1);
+	}
+}
+
 /* Widens the span of recorded times to t, seen in input name. On equal times
  * the smaller name wins, so the span's names do not depend on input order. */
 static void span_note(wc_detect *d, wc_time t, const char *name)
@@ -202,31 +238,8 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 		d->bins[slot][kind] += count;
 	d->st.kind_requests[kind] += count;
 
-	uint64_t h = wc_hash_bytes(addr, alen, (uint64_t)kind);
-	size_t i = h & (d->src_cap - 1);
-	struct wc_src_slot *e;
-	for (;;) {
-		e = &d->src[i];
-		if (e->hash == 0) {
-			e->hash = h;
-			memcpy(e->s.addr, addr, alen);
-			e->s.addr[alen] = '\0';
-			e->s.kind = kind;
-			e->s.first = e->s.last = t;
-			e->s.requests = count;
-			d->src_n++;
-			break;
-		}
-		if (e->hash == h && addr_eq(&e->s, addr, alen, kind)) {
-			if (t < e->s.first)
-				e->s.first = t;
-			if (t > e->s.last)
-				e->s.last = t;
-			e->s.requests += count;
-			break;
-		}
-		i = (i + 1) & (d->src_cap - 1);
-	}
+	struct wc_src_slot *e = src_add(d, wc_hash_bytes(addr, alen, (uint64_t)kind), addr, alen,
+					kind, t, t, count);
 	if (kind == WC_KIND_NIMDA) {
 		if (probe >= 0 && probe < WC_NIMDA_PATHS)
 			e->probes |= 1u << probe;
@@ -256,28 +269,8 @@ void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
 		const wc_detect_source *s = &w->src[i].s;
 		if (w->src[i].hash == 0)
 			continue;
-		size_t alen = strlen(s->addr);
-		uint64_t h = w->src[i].hash;
-		size_t j = h & (d->src_cap - 1);
-		for (;;) {
-			struct wc_src_slot *e = &d->src[j];
-			if (e->hash == 0) {
-				e->hash = h;
-				e->s = *s;
-				d->src_n++;
-				break;
-			}
-			if (e->hash == h && addr_eq(&e->s, s->addr, alen, s->kind)) {
-				if (s->first < e->s.first)
-					e->s.first = s->first;
-				if (s->last > e->s.last)
-					e->s.last = s->last;
-				e->s.requests += s->requests;
-				break;
-			}
-			j = (j + 1) & (d->src_cap - 1);
-		}
-		struct wc_src_slot *e = &d->src[j];
+		struct wc_src_slot *e = src_add(d, w->src[i].hash, s->addr, strlen(s->addr),
+						s->kind, s->first, s->last, s->requests);
 		e->probes |= w->src[i].probes;
 		for (uint32_t b = 0; b < w->src[i].nbc; b++)
 			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
