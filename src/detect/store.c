@@ -179,6 +179,15 @@ static struct wc_src_slot *src_add(wc_detect *d, uint64_t h, const char *addr, s
 
 /* Widens the span of recorded times to t, seen in input name. On equal times
  * the smaller name wins, so the span's names do not depend on input order. */
+/* Copies name into a span's name unless it is already there: in a log read
+ * in time order nearly every line is a new latest time, and the copy would
+ * otherwise run per line. */
+static void span_name(char *dst, size_t cap, const char *name)
+{
+	if (strcmp(dst, name) != 0)
+		snprintf(dst, cap, "%s", name);
+}
+
 static void span_note(wc_detect *d, wc_time t, const char *name)
 {
 	if (name == NULL)
@@ -186,12 +195,12 @@ static void span_note(wc_detect *d, wc_time t, const char *name)
 	if (!d->have_span || t < d->span_lo ||
 	    (t == d->span_lo && strcmp(name, d->span_lo_name) < 0)) {
 		d->span_lo = t;
-		snprintf(d->span_lo_name, sizeof d->span_lo_name, "%s", name);
+		span_name(d->span_lo_name, sizeof d->span_lo_name, name);
 	}
 	if (!d->have_span || t > d->span_hi ||
 	    (t == d->span_hi && strcmp(name, d->span_hi_name) < 0)) {
 		d->span_hi = t;
-		snprintf(d->span_hi_name, sizeof d->span_hi_name, "%s", name);
+		span_name(d->span_hi_name, sizeof d->span_hi_name, name);
 	}
 	d->have_span = true;
 }
