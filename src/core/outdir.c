@@ -252,13 +252,19 @@ static int outdir_check_name(const char *dir, wc_error *err)
 	return 0;
 }
 
-int wc_outdir_begin(wc_outdir *o, const char *dir, const char *const *owned, const char *plot,
-		    wc_error *err)
+/* The empty state: nothing held, nothing registered. */
+static void outdir_clear(wc_outdir *o)
 {
 	memset(o, 0, sizeof *o);
 	o->lock_fd = -1;
 	for (int i = 0; i < 3; i++)
 		o->cleanup_id[i] = -1;
+}
+
+int wc_outdir_begin(wc_outdir *o, const char *dir, const char *const *owned, const char *plot,
+		    wc_error *err)
+{
+	outdir_clear(o);
 	o->path = xstrdup(dir);
 	for (size_t n = strlen(o->path); n > 1 && o->path[n - 1] == '/'; n--)
 		o->path[n - 1] = '\0';
@@ -324,10 +330,7 @@ static void outdir_release(wc_outdir *o)
 	free(o->plot_stage);
 	for (int i = 0; i < o->nmade; i++)
 		free(o->made[i]);
-	memset(o, 0, sizeof *o);
-	o->lock_fd = -1;
-	for (int i = 0; i < 3; i++)
-		o->cleanup_id[i] = -1;
+	outdir_clear(o);
 }
 
 void wc_outdir_abort(wc_outdir *o)
