@@ -41,11 +41,10 @@ void wc_cleanup_forget(int id)
 		atomic_store(&cleanup_state[id], 0);
 }
 
-/* Unlinks every entry of the directory at path, then the directory, with
- * system calls only (no opendir: it allocates, and a handler must not).
+/* System calls only (no opendir: it allocates, and a handler must not).
  * Unlinking while reading may skip entries, so the directory is read again
  * from the start until rmdir succeeds (a few passes at most). */
-static void cleanup_remove_dir(const char *path)
+void wc_cleanup_remove_dir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (int pass = 0; fd >= 0 && pass < 8 && rmdir(path) != 0; pass++) {
@@ -72,7 +71,7 @@ void wc_cleanup_run(void)
 		if (state == 2 + WC_CLEANUP_FILE)
 			unlink(cleanup_paths[i]);
 		else if (state == 2 + WC_CLEANUP_DIR)
-			cleanup_remove_dir(cleanup_paths[i]);
+			wc_cleanup_remove_dir(cleanup_paths[i]);
 	}
 }
 

@@ -33,6 +33,10 @@ int wc_cleanup_register(const char *path, enum wc_cleanup_kind kind);
 /* Forgets slot id (no-op for -1): the path is committed or already removed. */
 void wc_cleanup_forget(int id);
 
+/* Unlinks every entry of the directory at path (one level), then removes
+ * it; best effort. Async-signal-safe. */
+void wc_cleanup_remove_dir(const char *path);
+
 /* Removes every registered path now and forgets them. Async-signal-safe. */
 void wc_cleanup_run(void);
 

@@ -20,8 +20,6 @@ enum { SLOT_LOCK, SLOT_STAGE, SLOT_PLOT };
  * there, and the temporary files of an older version that was killed. */
 static const char *const outdir_common[] = {"*.png", "*.svg", "*.pdf", "*.tmp.??????", NULL};
 
-static void outdir_remove_files(const char *path);
-
 static char *outdir_concat(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
@@ -178,7 +176,7 @@ static void outdir_remove_stale(const wc_outdir *o)
 			continue;
 		char *stale = xmalloc(strlen(parent) + strlen(e->d_name) + 2);
 		sprintf(stale, "%s/%s", parent, e->d_name);
-		outdir_remove_files(stale);
+		wc_cleanup_remove_dir(stale);
 		free(stale);
 	}
 	if (d != NULL)
@@ -254,13 +252,19 @@ static int outdir_check_name(const char *dir, wc_error *err)
 	return 0;
 }
 
-int wc_outdir_begin(wc_outdir *o, const char *dir, const char *const *owned, const char *plot,
-		    wc_error *err)
+/* The empty state: nothing held, nothing registered. */
+static void outdir_clear(wc_outdir *o)
 {
 	memset(o, 0, sizeof *o);
 	o->lock_fd = -1;
 	for (int i = 0; i < 3; i++)
 		o->cleanup_id[i] = -1;
+}
+
+int wc_outdir_begin(wc_outdir *o, const char *dir, const char *const *owned, const char *plot,
+		    wc_error *err)
+{
+	outdir_clear(o);
 	o->path = xstrdup(dir);
 	for (size_t n = strlen(o->path); n > 1 && o->path[n - 1] == '/'; n--)
 		o->path[n - 1] = '\0';
@@ -306,21 +310,6 @@ const char *wc_outdir_plot_path(const wc_outdir *o)
 	return o->plot_stage;
 }
 
-/* Removes a directory of plain files (a staging directory, or the replaced
- * DIR); best effort. */
-static void outdir_remove_files(const char *path)
-{
-	DIR *d = opendir(path);
-	if (d != NULL) {
-		struct dirent *e;
-		while ((e = readdir(d)) != NULL)
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	rmdir(path);
-}
-
 /* Forgets the registry slots and releases the lock (unlinked first, while
  * held, so that a waiting opener notices the file was replaced). */
 static void outdir_release(wc_outdir *o)
@@ -341,10 +330,7 @@ static void outdir_release(wc_outdir *o)
 	free(o->plot_stage);
 	for (int i = 0; i < o->nmade; i++)
 		free(o->made[i]);
-	memset(o, 0, sizeof *o);
-	o->lock_fd = -1;
-	for (int i = 0; i < 3; i++)
-		o->cleanup_id[i] = -1;
+	outdir_clear(o);
 }
 
 void wc_outdir_abort(wc_outdir *o)
@@ -354,7 +340,7 @@ void wc_outdir_abort(wc_outdir *o)
 	if (o->plot_stage != NULL && !o->plot_in_dir)
 		unlink(o->plot_stage);
 	if (o->stage != NULL)
-		outdir_remove_files(o->stage);
+		wc_cleanup_remove_dir(o->stage);
 	if (o->lock_fd >= 0) {
 		unlink(o->lock_path);
 		close(o->lock_fd);
@@ -418,7 +404,7 @@ int wc_outdir_commit(wc_outdir *o, wc_error *err)
 		return -1;
 	}
 	if (o->existed)
-		outdir_remove_files(o->stage); /* the replaced DIR */
+		wc_cleanup_remove_dir(o->stage); /* the replaced DIR */
 	outdir_release(o);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utc.h"
 #include "core/xalloc.h"
 #include "version.h" /* build/gen: WC_VERSION, WC_GIT_COMMIT */
 
@@ -68,8 +69,9 @@ char *wc_command_line(int argc, char *const *argv)
 
 char *wc_iso_utc(time_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (len < 21) { /* wc_time_format's form needs 21 bytes */
 		snprintf(buf, len, "unknown");
-	return buf;
+		return buf;
+	}
+	return wc_time_format((wc_time)t, buf);
 }

@@ -72,7 +72,7 @@ char *wc_report_resolved_scenario(const wc_scenario *sc, char hash[17])
 /* How the run was made: enough to tell two runs apart and to repeat one. */
 static json_t *summary_provenance(const wc_scenario *sc, const wc_provenance *prov)
 {
-	char hash[17], when[32];
+	char hash[17];
 	char *text = wc_report_resolved_scenario(sc, hash);
 	json_t *o = json_object();
 	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
@@ -81,9 +81,7 @@ static json_t *summary_provenance(const wc_scenario *sc, const wc_provenance *pr
 			    prov && prov->command_line ? json_text(prov->command_line)
 						       : json_null());
 	json_object_set_new(o, "started_at",
-			    prov && prov->started
-				    ? json_string(wc_iso_utc(prov->started, when, sizeof when))
-				    : json_null());
+			    prov && prov->started ? json_time(prov->started) : json_null());
 	json_object_set_new(o, "scenario_hash", json_string(hash));
 	json_object_set_new(o, "scenario", json_text(text));
 	free(text);

@@ -285,28 +285,6 @@ static double exp_wait(fast *f, double rate)
 	return rate > 0 ? gsl_ran_exponential(f->g, 1 / rate) : INFINITY;
 }
 
-/* The samplers themselves live in core/sample.h, where they are tested
- * against their closed forms. */
-static uint64_t poisson64(fast *f, double mu)
-{
-	return wc_sample_poisson64(f->g, mu);
-}
-
-static uint64_t poisson_positive(fast *f, double nu)
-{
-	return wc_sample_poisson_positive(f->g, nu);
-}
-
-static uint32_t binomial_positive(fast *f, uint32_t n, double q)
-{
-	return wc_sample_binomial_positive(f->g, n, q);
-}
-
-static double geometric(fast *f, double p)
-{
-	return wc_sample_geometric(f->g, p);
-}
-
 /* ---- the event queue ---- */
 
 static void bucket_push(fast *f, uint32_t i, uint32_t ev)
@@ -963,7 +941,8 @@ static void draw_infections(fast *f, int pool, uint32_t lo, uint32_t hi, uint32_
 			    bool positive)
 {
 	double q = -expm1(-nu);
-	uint32_t k = positive ? binomial_positive(f, nsus, q) : gsl_ran_binomial(f->g, q, nsus);
+	uint32_t k = positive ? wc_sample_binomial_positive(f->g, nsus, q)
+			      : gsl_ran_binomial(f->g, q, nsus);
 	uint32_t id = ++f->pick_id;
 	for (uint32_t i = 0; i < k; i++) {
 		uint32_t h;
@@ -1044,7 +1023,7 @@ static void redraw_components(fast *f, uint64_t s)
 		uint32_t nsus, lo, hi;
 		int pool;
 		comp_state(f, k, scale, &nu, &nsus, &pool, &lo, &hi);
-		double g = geometric(f, -expm1(-nu * nsus));
+		double g = wc_sample_geometric(f->g, -expm1(-nu * nsus));
 		f->comp_due[k] = NEVER;
 		if (g < (double)(f->nsteps - s)) {
 			f->comp_due[k] = (uint32_t)(s + (uint64_t)g);
@@ -1163,7 +1142,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		double total = in16 + in8 + fmax(0, f->wa * (reach[k] - pass8(f, k, a)));
 		double nu = scale * f->wa * reach[k] +
 			    scale * (f->w8 * pass8(f, k, a) + own16_weight(f, b));
-		f->hit_probes += poisson_positive(f, nu);
+		f->hit_probes += wc_sample_poisson_positive(f->g, nu);
 		double u = gsl_rng_uniform(f->g) * total;
 		if (!f->sc->classes[f->host[h].class_id].fails) { /* infections only */
 			f->same16 += u < in16;
@@ -1224,12 +1203,12 @@ static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
 	row->target_bytes = f->target_bytes;
 	row->infected_same16 = f->same16;
 	row->infected_same8 = f->same8;
-	row->telescope_probes = f->first_sightings + poisson64(f, f->tele_mean);
+	row->telescope_probes = f->first_sightings + wc_sample_poisson64(f->g, f->tele_mean);
 	/* the dropped probes are a Poisson part of the "other" ones */
 	double rest = f->other_mean - f->blocked_mean;
-	row->blocked_probes = poisson64(f, f->blocked_mean);
+	row->blocked_probes = wc_sample_poisson64(f->g, f->blocked_mean);
 	row->probes = row->telescope_probes + f->hit_probes + row->blocked_probes +
-		      poisson64(f, rest > 0 ? rest : 0);
+		      wc_sample_poisson64(f->g, rest > 0 ? rest : 0);
 	fill_counts(f, row);
 	wc_timeline_push(tl, row);
 	f->new_infections = f->reinfections = f->target_bytes = 0;
@@ -1625,7 +1604,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		double open = (double)pool_size(&f, 0);
 		double hits_mean = expected_hits(&f, scale, nu, f.edge16 ? passing_rate(&f, 1) : 0);
 		double gap = (double)(stop - s - 1);
-		double g = gap > 0 ? geometric(&f, -expm1(-nu * open)) : INFINITY;
+		double g = gap > 0 ? wc_sample_geometric(f.g, -expm1(-nu * open)) : INFINITY;
 		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
 		at_least_one = next < stop;
 

@@ -398,6 +398,20 @@ static enum wc_history_kind history_kind(char **num)
 	return kind;
 }
 
+/* One measured point: when is its time, count its (trimmed) COUNT with an
+ * optional mark. Returns 0, or -1 if either is malformed or the count < 0. */
+static int history_point(const char *when, char *count, wc_history_point *pt)
+{
+	enum wc_history_kind kind = history_kind(&count);
+	double value;
+	if (wc_time_parse(when, &pt->time) != 0 || parse_double(count, &value) != 0 || value < 0)
+		return -1;
+	pt->value = value;
+	pt->kind = kind;
+	pt->curve = WC_CURVE_CUMULATIVE;
+	return 0;
+}
+
 static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
 {
 	char *copy = xstrdup(v), *save = NULL;
@@ -412,15 +426,11 @@ static int parse_history(const char *v, wc_history_point *pts, int max, int *n)
 		*sp = '\0';
 		char *num = sp + 1;
 		trim(num);
-		pts[count].kind = history_kind(&num);
-		pts[count].curve = WC_CURVE_CUMULATIVE;
-		double value;
-		if (wc_time_parse(tok, &pts[count].time) != 0 || parse_double(num, &value) != 0 ||
-		    value < 0) {
+		if (history_point(tok, num, &pts[count]) != 0) {
 			rc = -1;
 			break;
 		}
-		pts[count++].value = value;
+		count++;
 	}
 	free(copy);
 	if (rc == 0)
@@ -917,14 +927,12 @@ static int history_line(char *s, const char *file, int line, wc_history_point *p
 	char *count = s + tl + strspn(s + tl, " \t");
 	count += *count == ',';
 	trim(count);
-	enum wc_history_kind kind = history_kind(&count);
-	wc_time t;
-	double v;
+	wc_history_point pt;
 	if (tl >= sizeof when)
 		tl = 0; /* too long to be a time: refused below */
 	memcpy(when, s, tl);
 	when[tl] = '\0';
-	if (wc_time_parse(when, &t) != 0 || parse_double(count, &v) != 0 || v < 0)
+	if (history_point(when, count, &pt) != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s:%d: key 'history.file': expected `TIME,COUNT` (a UTC time "
 				    "like 2001-07-19T10:00:00Z, a count >= 0), got '%.100s'",
@@ -933,9 +941,7 @@ static int history_line(char *s, const char *file, int line, wc_history_point *p
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s:%d: key 'history.file': more than %d points", file, line,
 				    WC_MAX_HISTORY);
-	pts[*n] = (wc_history_point){
-		.time = t, .value = v, .kind = kind, .curve = WC_CURVE_CUMULATIVE};
-	(*n)++;
+	pts[(*n)++] = pt;
 	return 0;
 }
 
