@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/utc.h"
 #include "core/xalloc.h"
 #include "version.h" /* build/gen: WC_VERSION, WC_GIT_COMMIT */
 
@@ -65,13 +64,4 @@ char *wc_command_line(int argc, char *const *argv)
 	}
 	*p = '\0';
 	return s;
-}
-
-char *wc_iso_utc(time_t t, char *buf, size_t len)
-{
-	if (len < 21) { /* wc_time_format's form needs 21 bytes */
-		snprintf(buf, len, "unknown");
-		return buf;
-	}
-	return wc_time_format((wc_time)t, buf);
 }

@@ -31,8 +31,4 @@ uint64_t wc_fnv1a64(const void *data, size_t n);
  * Allocated; free() it. */
 char *wc_command_line(int argc, char *const *argv);
 
-/* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) in buf (at least 21 bytes), by
- * wc_time_format (core/utc.h); returns buf. */
-char *wc_iso_utc(time_t t, char *buf, size_t len);
-
 #endif

@@ -129,7 +129,7 @@ static json_t *json_provenance(const wc_provenance *p)
 	json_object_set_new(o, "command_line",
 			    p->command_line ? json_text(p->command_line) : json_null());
 	json_object_set_new(o, "started_at",
-			    p->started ? json_string(wc_iso_utc(p->started, when, sizeof when))
+			    p->started ? json_string(wc_time_format((wc_time)p->started, when))
 				       : json_null());
 	return o;
 }
