@@ -38,6 +38,8 @@ LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 
 UNTIL=2001-07-19T16:00:00Z
+# The 1/256-scale overrides of every reduced-scale run (split into words where used).
+SMALL="--set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16"
 HEADER=time,susceptible,infected,active,removed,patched,new_infections,cumulative_infected,probes,telescope_probes,telescope_sources,target_bytes
 
 passed=0
@@ -65,8 +67,7 @@ run_small() {
 	rs_out=$1
 	rs_scenario=$2
 	shift 2
-	"$WC" run "$rs_scenario" --set worm.scan_space=12.0.0.0/8 \
-		--set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16 \
+	"$WC" run "$rs_scenario" $SMALL \
 		--until "$UNTIL" --quiet --seed 1 --out "$rs_out" "$@" >"$rs_out.stdout" 2>"$rs_out.err"
 }
 
@@ -281,8 +282,7 @@ $1"
 	shift
 	n_bad=$((n_bad + 1))
 	out="fresh-$n_bad/out"
-	"$WC" run "$@" --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-		--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet \
+	"$WC" run "$@" $SMALL --until "$UNTIL" --quiet \
 		--out "$out" >bad.out 2>bad.err
 	rc=$?
 	why=""
@@ -369,8 +369,7 @@ fi
 sweep_small() {
 	ss_out=$1
 	shift
-	"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 \
-		--set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16 \
+	"$WC" sweep codered-v2 $SMALL \
 		--set outbreak.seed_hosts=1 --until "$UNTIL" --quiet --out "$ss_out" "$@" \
 		>"$ss_out.stdout" 2>"$ss_out.err"
 }
@@ -1042,8 +1041,7 @@ cd .. || exit 2
 # a warning from the sanitizers or PLplot/Pango on stderr fails the check.
 # The historical points say what they are: Code Red v2's are lower bounds.
 cd "$T" && mkdir plots && cd plots || exit 2
-"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --out day \
+"$WC" run codered-v2 $SMALL --set outbreak.seed_hosts=1 --out day \
 	--plot day.png >day.out 2>day.err
 rc=$?
 if [ $rc -ne 0 ] || grep -qE 'CRITICAL|ERROR|runtime error' day.err; then
@@ -1058,8 +1056,7 @@ else
 	pass "run --plot over a whole day; history shown as lower bounds ('> 250,000')"
 fi
 
-"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --quiet --out sw \
+"$WC" sweep codered-v2 $SMALL --set outbreak.seed_hosts=1 --quiet --out sw \
 	--vary class.home.patch_rate=0,0.5 --vary outbreak.seed_hosts=1,3 --runs 3 \
 	--plot sweep.svg >sw.out 2>sw.err
 rc=$?
@@ -1199,8 +1196,7 @@ fi
 run_small o-s2 codered-v2 --seed 2
 run_small o-both codered-v2 --seed 1 &
 first=$!
-"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-	--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet --seed 2 --out o-both \
+"$WC" run codered-v2 $SMALL --until "$UNTIL" --quiet --seed 2 --out o-both \
 	>o-both2.stdout 2>o-both2.err
 rc2=$?
 wait $first
