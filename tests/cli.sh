@@ -7,53 +7,21 @@
 # run take about a second (a few under the sanitizers). WORMCAST_QUICK=1
 # (make check) skips the slowest checks, each named on a "skip" line.
 
-if [ $# -ne 1 ]; then
-	echo "usage: tests/cli.sh PATH_TO_WORMCAST" >&2
-	exit 2
-fi
-case $1 in
-/*) WC=$1 ;;
-*) WC=$(pwd)/$1 ;;
-esac
-if [ ! -x "$WC" ]; then
-	echo "tests/cli.sh: $WC: not an executable" >&2
-	exit 2
-fi
+. "$(dirname "$0")/lib.sh"
+wc_setup cli "$@"
 
 # Fixtures for `wormcast detect`, found from the script before it leaves for $T.
 FIX=$(cd "$(dirname "$0")" && pwd)/fixtures/detect
 # The fixtures tests/test_fit.c uses too (fit reads them by absolute path).
 FIXTURES=$(cd "$(dirname "$0")" && pwd)/fixtures
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/wormcast-cli.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
 cd "$T" || exit 2
-
-# Under LeakSanitizer: PLplot's cairo driver loads fontconfig (through libltdl),
-# whose caches live until exit by design. Those are not wormcast's leaks;
-# everything else still is reported.
-printf 'leak:libfontconfig.so\nleak:libltdl.so\n' >"$T/lsan.supp"
-LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
+wc_lsan
 
 UNTIL=2001-07-19T16:00:00Z
 # The 1/256-scale overrides of every reduced-scale run (split into words where used).
 SMALL="--set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16"
 HEADER=time,susceptible,infected,active,removed,patched,new_infections,cumulative_infected,probes,telescope_probes,telescope_sources,target_bytes
-
-passed=0
-failed=0
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   - $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $1${2:+: $2}"
-}
 
 # slow NAME: false (and says so) when WORMCAST_QUICK=1 skips the check NAME.
 slow() {
@@ -1336,5 +1304,4 @@ else
 fi
 cd "$T" || exit 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+wc_finish
