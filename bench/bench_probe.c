@@ -105,22 +105,20 @@ static double engine_rate(int threads, uint64_t *probes)
 
 static void full_day(const char *binary)
 {
-	fflush(NULL); /* so the child's copy of the buffer is empty */
-	double t0 = now();
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl(binary, binary, "run", "codered-v2", "--engine", "probe", "--quiet", "--out",
-		      "build/bench/codered-v2-probe", (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	struct rusage ru;
-	wait4(pid, &status, 0, &ru);
-	double wall = now() - t0;
+	char *argv[] = {(char *)binary,
+			"run",
+			"codered-v2",
+			"--engine",
+			"probe",
+			"--quiet",
+			"--out",
+			"build/bench/codered-v2-probe",
+			NULL};
+	double wall = 0, rss = 0;
+	int rc = bench_run(argv, NULL, &wall, &rss);
 	printf("codered-v2 full day, probe engine, %ld cores: %.1f s wall, peak RSS %.1f MB "
 	       "(target < 200 MB)%s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), wall, (double)ru.ru_maxrss / 1024,
-	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : "  [RUN FAILED]");
+	       sysconf(_SC_NPROCESSORS_ONLN), wall, rss, rc == 0 ? "" : "  [RUN FAILED]");
 }
 
 static void print_load(const char *when)

@@ -7,51 +7,21 @@
 # run take about a second (a few under the sanitizers). WORMCAST_QUICK=1
 # (make check) skips the slowest checks, each named on a "skip" line.
 
-if [ $# -ne 1 ]; then
-	echo "usage: tests/cli.sh PATH_TO_WORMCAST" >&2
-	exit 2
-fi
-case $1 in
-/*) WC=$1 ;;
-*) WC=$(pwd)/$1 ;;
-esac
-if [ ! -x "$WC" ]; then
-	echo "tests/cli.sh: $WC: not an executable" >&2
-	exit 2
-fi
+. "$(dirname "$0")/lib.sh"
+wc_setup cli "$@"
 
 # Fixtures for `wormcast detect`, found from the script before it leaves for $T.
 FIX=$(cd "$(dirname "$0")" && pwd)/fixtures/detect
 # The fixtures tests/test_fit.c uses too (fit reads them by absolute path).
 FIXTURES=$(cd "$(dirname "$0")" && pwd)/fixtures
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/wormcast-cli.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
 cd "$T" || exit 2
-
-# Under LeakSanitizer: PLplot's cairo driver loads fontconfig (through libltdl),
-# whose caches live until exit by design. Those are not wormcast's leaks;
-# everything else still is reported.
-printf 'leak:libfontconfig.so\nleak:libltdl.so\n' >"$T/lsan.supp"
-LSAN_OPTIONS="suppressions=$T/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
+wc_lsan
 
 UNTIL=2001-07-19T16:00:00Z
+# The 1/256-scale overrides of every reduced-scale run (split into words where used).
+SMALL="--set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16"
 HEADER=time,susceptible,infected,active,removed,patched,new_infections,cumulative_infected,probes,telescope_probes,telescope_sources,target_bytes
-
-passed=0
-failed=0
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   - $1"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $1${2:+: $2}"
-}
 
 # slow NAME: false (and says so) when WORMCAST_QUICK=1 skips the check NAME.
 slow() {
@@ -65,8 +35,7 @@ run_small() {
 	rs_out=$1
 	rs_scenario=$2
 	shift 2
-	"$WC" run "$rs_scenario" --set worm.scan_space=12.0.0.0/8 \
-		--set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16 \
+	"$WC" run "$rs_scenario" $SMALL \
 		--until "$UNTIL" --quiet --seed 1 --out "$rs_out" "$@" >"$rs_out.stdout" 2>"$rs_out.err"
 }
 
@@ -281,8 +250,7 @@ $1"
 	shift
 	n_bad=$((n_bad + 1))
 	out="fresh-$n_bad/out"
-	"$WC" run "$@" --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-		--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet \
+	"$WC" run "$@" $SMALL --until "$UNTIL" --quiet \
 		--out "$out" >bad.out 2>bad.err
 	rc=$?
 	why=""
@@ -369,8 +337,7 @@ fi
 sweep_small() {
 	ss_out=$1
 	shift
-	"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 \
-		--set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16 \
+	"$WC" sweep codered-v2 $SMALL \
 		--set outbreak.seed_hosts=1 --until "$UNTIL" --quiet --out "$ss_out" "$@" \
 		>"$ss_out.stdout" 2>"$ss_out.err"
 }
@@ -1042,8 +1009,7 @@ cd .. || exit 2
 # a warning from the sanitizers or PLplot/Pango on stderr fails the check.
 # The historical points say what they are: Code Red v2's are lower bounds.
 cd "$T" && mkdir plots && cd plots || exit 2
-"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --out day \
+"$WC" run codered-v2 $SMALL --set outbreak.seed_hosts=1 --out day \
 	--plot day.png >day.out 2>day.err
 rc=$?
 if [ $rc -ne 0 ] || grep -qE 'CRITICAL|ERROR|runtime error' day.err; then
@@ -1058,8 +1024,7 @@ else
 	pass "run --plot over a whole day; history shown as lower bounds ('> 250,000')"
 fi
 
-"$WC" sweep codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-	--set telescope.blocks=12.44.0.0/16 --set outbreak.seed_hosts=1 --quiet --out sw \
+"$WC" sweep codered-v2 $SMALL --set outbreak.seed_hosts=1 --quiet --out sw \
 	--vary class.home.patch_rate=0,0.5 --vary outbreak.seed_hosts=1,3 --runs 3 \
 	--plot sweep.svg >sw.out 2>sw.err
 rc=$?
@@ -1199,8 +1164,7 @@ fi
 run_small o-s2 codered-v2 --seed 2
 run_small o-both codered-v2 --seed 1 &
 first=$!
-"$WC" run codered-v2 --set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 \
-	--set telescope.blocks=12.44.0.0/16 --until "$UNTIL" --quiet --seed 2 --out o-both \
+"$WC" run codered-v2 $SMALL --until "$UNTIL" --quiet --seed 2 --out o-both \
 	>o-both2.stdout 2>o-both2.err
 rc2=$?
 wait $first
@@ -1340,5 +1304,4 @@ else
 fi
 cd "$T" || exit 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+wc_finish

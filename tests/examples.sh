@@ -12,39 +12,10 @@
 # example that is not listed fails, so a new example cannot go untested.
 # Prints one line per example and ends with "N passed, M failed".
 
-if [ $# -ne 1 ]; then
-	echo "usage: tests/examples.sh PATH_TO_WORMCAST" >&2
-	exit 2
-fi
-case $1 in
-/*) WC=$1 ;;
-*) WC=$(pwd)/$1 ;;
-esac
-if [ ! -x "$WC" ]; then
-	echo "tests/examples.sh: $WC: not an executable" >&2
-	exit 2
-fi
+. "$(dirname "$0")/lib.sh"
+wc_setup examples "$@"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/wormcast-examples.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-
-# The sanitized binary: PLplot's fontconfig caches are not wormcast's leaks.
-printf 'leak:libfontconfig.so\nleak:libltdl.so\n' >"$T/lsan.supp"
-LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
-
-passed=0
-failed=0
-pass() {
-	passed=$((passed + 1))
-	echo "ok   - $1"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL - $1${2:+: $2}"
-}
+wc_lsan print_suppressions=0
 
 # ---- extracting the examples: one command a line, continuations joined ----
 
@@ -299,5 +270,4 @@ while IFS= read -r cmd; do
 done <examples.txt
 
 cd "$ROOT" || exit 2
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+wc_finish

@@ -5,7 +5,6 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
 #include "report/report.h"
+#include "report/validation.h"
 
 static const wc_outcome_def outcomes[WC_NOUTCOMES] = {
 	[WC_OUT_CUMULATIVE_INFECTED] = {"cumulative_infected", "cumulative infected hosts at end",
@@ -126,8 +126,8 @@ void wc_spread90_of(const double *x, size_t count, size_t stride, wc_spread90 *o
 	out->p5 = out->p95 = NAN;
 	if (n > 0) {
 		gsl_sort(v, 1, n);
-		out->p5 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.05);
-		out->p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
+		out->p5 = wc_quantile(v, n, 0.05);
+		out->p95 = wc_quantile(v, n, 0.95);
 	}
 	free(v);
 }
