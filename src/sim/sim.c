@@ -108,7 +108,11 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (engine == WC_ENGINE_PROBE)
 		wc_addrindex_build(&index, pop.addr, pop.n);
 
-	wc_world world = {sc, &pop, engine == WC_ENGINE_PROBE ? &index : NULL, opt, until};
+	uint64_t nsteps = (uint64_t)(until - sc->start) / (uint64_t)sc->step;
+	wc_outbreak model;
+	wc_outbreak_init(&model, sc, pop.n, nsteps, opt->seed);
+	wc_world world = {sc,	 &pop,	engine == WC_ENGINE_PROBE ? &index : NULL, opt, &model,
+			  until, nsteps};
 	res->engine = engine;
 	res->vulnerable = pop.n;
 	double t1 = now_seconds();
@@ -118,6 +122,7 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	res->engine_seconds = t2 - t1;
 	res->wall_seconds = t2 - t0;
 
+	wc_outbreak_free(&model);
 	if (engine == WC_ENGINE_PROBE)
 		wc_addrindex_free(&index);
 	if (rc == 0)
