@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "detect/detect.h"
 
 /* Room for any address as text plus a NUL (IPv6 needs 46). */
@@ -213,8 +214,6 @@ void wc_trw_outcome(wc_detect *d, const wc_addr *src, const wc_addr *dst, bool s
 struct wc_flood *wc_flood_new(const wc_detect_options *opt);
 void wc_flood_free(struct wc_flood *f);
 void wc_flood_connection(wc_detect *d, const wc_addr *dst, double t);
-
-uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed);
 
 /* An address's hash, never 0: two multiplications, since captures hash
  * several addresses per packet. */

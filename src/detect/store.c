@@ -24,27 +24,6 @@ void wc_detect_addr_format(const wc_addr *a, char *buf)
 		inet_ntop(AF_INET6, a->b, buf, WC_ADDR_MAX);
 }
 
-uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed)
-{
-	const unsigned char *s = p;
-	uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ull);
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-		h ^= h >> 31;
-		s += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0x94D049BB133111EBull;
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 32;
-	return h | 1; /* 0 marks an empty slot */
-}
-
 /* The message fmt makes, cut at 511 bytes, in new memory. */
 static char *vformat(const char *fmt, va_list ap)
 {
