@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/outdir.h"
 #include "core/progress.h"
 #include "core/xalloc.h"
@@ -50,13 +50,6 @@ static const char sweep_usage[] =
 	"example:\n"
 	"  wormcast sweep codered-v2 --vary class.managed.patch_rate=0:0.2:5 \\\n"
 	"      --vary outbreak.seed_hosts=1,10,100 --runs 20 --plot sweep.png\n";
-
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void sweep_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -296,10 +289,10 @@ int cmd_sweep(int argc, char **argv)
 	snprintf(label, sizeof label, "sweep %.40s", sw.base.name);
 	wc_progress bar;
 	wc_progress_start(&bar, label, a.quiet);
-	double t0 = monotonic();
+	double t0 = wc_clock_seconds();
 	rc = wc_sweep_run(&sw, &a.opt, a.threads, wc_outcomes_measure, NULL, WC_NOUTCOMES, out,
 			  sweep_progress, &bar, &err);
-	double elapsed = monotonic() - t0;
+	double elapsed = wc_clock_seconds() - t0;
 	wc_progress_finish(&bar);
 	if (rc == 0)
 		write_outputs(&od, &sw, out, &a, &err);
