@@ -74,7 +74,7 @@ struct wc_detect {
 	size_t nproblems;
 	uint64_t total_problems;
 	char **warnings; /* whole-file problems, every one kept */
-	size_t nwarnings;
+	size_t nwarnings, warnings_cap;
 
 	/* The earliest and latest request recorded and the input each came
 	 * from: when they lie more than MAX_BINS bins apart, finish refuses the

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vec.h"
 #include "core/xalloc.h"
 #include "detect/internal.h"
 
@@ -36,8 +37,7 @@ void wc_detect_warning(wc_detect *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	d->warnings = xreallocarray(d->warnings, d->nwarnings + 1, sizeof *d->warnings);
-	d->warnings[d->nwarnings++] = vformat(fmt, ap);
+	WC_VEC_PUSH(d->warnings, d->nwarnings, d->warnings_cap, vformat(fmt, ap));
 	va_end(ap);
 }
 

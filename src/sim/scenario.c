@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "core/num.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 enum key_type {
@@ -692,10 +693,7 @@ struct ini_reader {
 static const char *next_line(const char *text, char **buf, size_t *cap)
 {
 	size_t len = strcspn(text, "\r\n");
-	if (len + 1 > *cap) {
-		*cap = len + 1;
-		*buf = xrealloc(*buf, *cap);
-	}
+	WC_VEC_RESERVE(*buf, *cap, len + 1);
 	memcpy(*buf, text, len);
 	(*buf)[len] = '\0';
 	text += len;
@@ -726,11 +724,8 @@ static size_t key_name_length(const char *s)
 
 static void value_append(struct ini_reader *r, const char *s)
 {
-	size_t n = strlen(s), need = r->vlen + n + 2;
-	if (need > r->vcap) {
-		r->vcap = need * 2;
-		r->value = xrealloc(r->value, r->vcap);
-	}
+	size_t n = strlen(s);
+	WC_VEC_RESERVE(r->value, r->vcap, r->vlen + n + 2);
 	if (r->vlen > 0 && n > 0)
 		r->value[r->vlen++] = ' ';
 	memcpy(r->value + r->vlen, s, n + 1);
@@ -861,14 +856,13 @@ static char *read_whole_file(const char *path, size_t max, const char *what, wc_
 		wc_error_set(err, WC_EXIT_USAGE, "%s: is a directory, not %s", path, what);
 		return NULL;
 	}
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while (n <= max && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	size_t cap = 0, n = 0, got;
+	char *buf = NULL;
+	do {
+		WC_VEC_RESERVE(buf, cap, n + 4097); /* a 4 KiB read and the NUL after it */
+		got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
-		if (cap - n - 1 == 0)
-			buf = xrealloc(buf, cap *= 2);
-	}
+	} while (n <= max && got > 0);
 	int failed = ferror(f);
 	fclose(f);
 	if (failed || n > max) {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/num.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 /* Longest value accepted: wc_scenario_set takes values up to 511 bytes. */
@@ -51,8 +52,7 @@ static bool read_count(const char *s, uint64_t *out)
 
 static void key_push(wc_sweep_key *k, char *value)
 {
-	k->values = xreallocarray(k->values, k->nvalues + 1, sizeof *k->values);
-	k->values[k->nvalues++] = value;
+	WC_VEC_PUSH(k->values, k->nvalues, k->values_cap, value);
 }
 
 /* Splits a list on commas not preceded by a backslash; "\," becomes ",". */
