@@ -46,6 +46,12 @@ struct wc_src_slot {
 	struct wc_bin_count *bc;
 };
 
+/* Slot i of a source table, live or not (its hash says). */
+static inline struct wc_src_slot *wc_src_at(const wc_hash *t, size_t i)
+{
+	return wc_hash_slot(t, i);
+}
+
 /* A TCP flow (client to an HTTP port) whose first request line is not yet complete. */
 struct wc_flow;
 struct wc_flow_table;
@@ -56,8 +62,7 @@ struct wc_detect {
 	wc_detect_options opt;
 	wc_detect_stats st;
 
-	struct wc_src_slot *src; /* (address, kind) → first/last/requests */
-	size_t src_cap, src_n;
+	wc_hash src; /* struct wc_src_slot: (address, kind) → first/last/requests */
 
 	/* Requests per bin and kind, bins base .. base+nbins-1 (bin index = t / bin,
 	 * floored). Grows at either end as inputs arrive in any order. */

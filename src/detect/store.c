@@ -107,53 +107,41 @@ static bool addr_eq(const wc_detect_source *s, const char *addr, size_t alen, in
 	return s->kind == kind && strncmp(s->addr, addr, alen) == 0 && s->addr[alen] == '\0';
 }
 
-static void src_grow(wc_detect *d)
+struct src_key {
+	const char *addr;
+	size_t alen;
+	int kind;
+};
+
+static bool src_eq(const void *slot, const void *key)
 {
-	size_t cap = d->src_cap * 2;
-	struct wc_src_slot *t = xcalloc(cap, sizeof *t);
-	for (size_t i = 0; i < d->src_cap; i++) {
-		if (d->src[i].hash == 0)
-			continue;
-		size_t j = d->src[i].hash & (cap - 1);
-		while (t[j].hash != 0)
-			j = (j + 1) & (cap - 1);
-		t[j] = d->src[i];
-	}
-	free(d->src);
-	d->src = t;
-	d->src_cap = cap;
+	const struct src_key *k = key;
+	return addr_eq(&((const struct wc_src_slot *)slot)->s, k->addr, k->alen, k->kind);
 }
 
 /* Finds the (addr, kind) source of hash h, or makes it, and adds count
- * requests seen from first to last. The caller grows the table after using
- * the slot returned. */
+ * requests seen from first to last. The slot stays valid until the next add. */
 static struct wc_src_slot *src_add(wc_detect *d, uint64_t h, const char *addr, size_t alen,
 				   int kind, wc_time first, wc_time last, uint64_t count)
 {
-	size_t i = h & (d->src_cap - 1);
-	for (;;) {
-		struct wc_src_slot *e = &d->src[i];
-		if (e->hash == 0) {
-			e->hash = h;
-			memcpy(e->s.addr, addr, alen);
-			e->s.addr[alen] = '\0';
-			e->s.kind = kind;
-			e->s.first = first;
-			e->s.last = last;
-			e->s.requests = count;
-			d->src_n++;
-			return e;
-		}
-		if (e->hash == h && addr_eq(&e->s, addr, alen, kind)) {
-			if (first < e->s.first)
-				e->s.first = first;
-			if (last > e->s.last)
-				e->s.last = last;
-			e->s.requests += count;
-			return e;
-		}
-		i = (i + 1) & (d->src_cap - 1);
+	struct src_key k = {addr, alen, kind};
+	bool fresh;
+	struct wc_src_slot *e = wc_hash_upsert(&d->src, h, src_eq, &k, &fresh);
+	if (fresh) {
+		memcpy(e->s.addr, addr, alen);
+		e->s.addr[alen] = '\0';
+		e->s.kind = kind;
+		e->s.first = first;
+		e->s.last = last;
+		e->s.requests = count;
+		return e;
 	}
+	if (first < e->s.first)
+		e->s.first = first;
+	if (last > e->s.last)
+		e->s.last = last;
+	e->s.requests += count;
+	return e;
 }
 
 /* Widens the span of recorded times to t, seen in input name. On equal times
@@ -233,8 +221,6 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 			e->probes |= 1u << probe;
 		bc_add(e, d->bin_base + (int64_t)slot, count);
 	}
-	if (d->src_n * 2 > d->src_cap)
-		src_grow(d);
 }
 
 void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
@@ -253,17 +239,16 @@ void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
 		for (int k = 0; k < WC_KIND_COUNT; k++)
 			d->bins[slot][k] += w->bins[i][k];
 	}
-	for (size_t i = 0; i < w->src_cap; i++) {
-		const wc_detect_source *s = &w->src[i].s;
-		if (w->src[i].hash == 0)
+	for (size_t i = 0; i < w->src.cap; i++) {
+		const struct wc_src_slot *ws = wc_src_at(&w->src, i);
+		const wc_detect_source *s = &ws->s;
+		if (!wc_hash_live(&w->src, i))
 			continue;
-		struct wc_src_slot *e = src_add(d, w->src[i].hash, s->addr, strlen(s->addr),
-						s->kind, s->first, s->last, s->requests);
-		e->probes |= w->src[i].probes;
-		for (uint32_t b = 0; b < w->src[i].nbc; b++)
-			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
-		if (d->src_n * 2 > d->src_cap)
-			src_grow(d);
+		struct wc_src_slot *e = src_add(d, ws->hash, s->addr, strlen(s->addr), s->kind,
+						s->first, s->last, s->requests);
+		e->probes |= ws->probes;
+		for (uint32_t b = 0; b < ws->nbc; b++)
+			bc_add(e, ws->bc[b].bin, ws->bc[b].count);
 	}
 	d->bin_overflow |= w->bin_overflow;
 	if (w->have_span) {
