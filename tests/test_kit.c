@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "core/clock.h"
@@ -38,19 +39,56 @@ static void vec_grows_by_doubling_and_keeps_elements(void **state)
 	free(v);
 }
 
-static void vec_capacity_never_overflows(void **state)
+/* Runs wc_vec_grow in a child: its exit status (-1: killed), and whether its
+ * stderr says it ran out of memory. */
+static int grow_in_child(size_t cap, size_t need, size_t elem, bool *oom_message)
+{
+	char path[] = "/tmp/wc-test-kit-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fd, STDERR_FILENO);
+		void *p = wc_vec_grow(NULL, &cap, need, elem);
+		free(p);
+		_exit(99);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	char msg[256] = {0};
+	ssize_t got = pread(fd, msg, sizeof msg - 1, 0);
+	*oom_message = got > 0 && strstr(msg, "out of memory (asked for") != NULL;
+	close(fd);
+	unlink(path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void vec_size_overflow_exits_like_out_of_memory(void **state)
 {
 	(void)state;
-	/* Doubling SIZE_MAX / 2 + 1 would wrap to 0; the capacity asked for stays
-	 * what was needed, and a request that cannot fit is never made here. */
+	/* Small requests: the capacity is the larger of need and twice the old. */
 	char *p = NULL;
 	size_t cap = 0;
 	p = wc_vec_grow(p, &cap, 3, 1);
 	assert_int_equal(cap, WC_VEC_MIN);
-	cap = 16;
 	p = wc_vec_grow(p, &cap, 40, 1);
 	assert_int_equal(cap, 40);
+	p = wc_vec_grow(p, &cap, 41, 1);
+	assert_int_equal(cap, 80);
 	free(p);
+	/* Doubling past SIZE_MAX / 2 would wrap to a small capacity, and n * elem
+	 * past SIZE_MAX to a small allocation: either must end as an allocation
+	 * failure (exit 1, WC_EXIT_RUNTIME), never return a short array. */
+	bool oom;
+	assert_int_equal(grow_in_child(16, SIZE_MAX / 8 + 1, 16, &oom), 1);
+	assert_true(oom); /* xreallocarray's overflow check, before any allocator */
+	/* The other reaches malloc with 2^63 bytes, which ASan reports itself. */
+	if (test_sanitized())
+		return;
+	assert_int_equal(grow_in_child(SIZE_MAX / 2 + 1, SIZE_MAX / 2 + 2, 1, &oom), 1);
+	assert_true(oom);
 }
 
 /* ---- hash ---- */
@@ -120,6 +158,31 @@ static void hash_finds_inserts_and_removes(void **state)
 		live += wc_hash_live(&t, i);
 	assert_int_equal(live, 5001);
 	assert_non_null(wc_hash_find(&t, kv_hash(k4), kv_eq, &k4));
+	wc_hash_free(&t);
+}
+
+/* Flows come and go (pcap.c): a table with few live records but many
+ * removals clears its graves instead of growing without end. */
+static void hash_churn_keeps_its_size(void **state)
+{
+	(void)state;
+	wc_hash t;
+	wc_hash_init(&t, sizeof(struct kv), 64);
+	bool fresh;
+	for (uint32_t k = 0; k < 100000; k++) {
+		struct kv *e = wc_hash_upsert(&t, kv_hash(k), kv_eq, &k, &fresh);
+		assert_true(fresh);
+		e->key = k;
+		if (k >= 10) { /* keep ten live */
+			uint32_t old = k - 10;
+			wc_hash_remove(&t, wc_hash_find(&t, kv_hash(old), kv_eq, &old));
+		}
+		assert_true((t.used + t.dead) * 2 <= t.cap);
+	}
+	assert_int_equal(t.used, 10);
+	assert_int_equal(t.cap, 64);
+	for (uint32_t k = 99990; k < 100000; k++)
+		assert_non_null(wc_hash_find(&t, kv_hash(k), kv_eq, &k));
 	wc_hash_free(&t);
 }
 
@@ -371,8 +434,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vec_grows_by_doubling_and_keeps_elements),
-		cmocka_unit_test(vec_capacity_never_overflows),
+		cmocka_unit_test(vec_size_overflow_exits_like_out_of_memory),
 		cmocka_unit_test(hash_finds_inserts_and_removes),
+		cmocka_unit_test(hash_churn_keeps_its_size),
 		cmocka_unit_test(hash_values_avoid_the_markers),
 		cmocka_unit_test(heap_pops_in_order),
 		cmocka_unit_test(fenwick_sums_and_finds),
