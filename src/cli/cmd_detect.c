@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/num.h"
 #include "core/outdir.h"
 #include "detect/detect.h"
 #include "report/detect_report.h"
@@ -48,14 +48,17 @@ static int parse_ports(const char *s, wc_detect_options *opt)
 {
 	opt->nports = 0;
 	while (*s) {
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(s, &end, 10);
-		if (end == s || errno || v < 1 || v > 65535 || opt->nports == WC_DETECT_MAX_PORTS ||
-		    (*end != ',' && *end != '\0'))
+		char port[8];
+		size_t n = strcspn(s, ",");
+		uint64_t v;
+		if (n >= sizeof port || opt->nports == WC_DETECT_MAX_PORTS)
+			return -1;
+		memcpy(port, s, n);
+		port[n] = '\0';
+		if (wc_num_u64(port, 1, 65535, &v) != WC_NUM_OK)
 			return -1;
 		opt->ports[opt->nports++] = (uint16_t)v;
-		s = *end == ',' ? end + 1 : end;
+		s += n + (s[n] == ',');
 	}
 	return opt->nports > 0 ? 0 : -1;
 }
@@ -104,7 +107,6 @@ int cmd_detect(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'f':
 			if (wc_detect_format_parse(optarg, &fmt) != 0)
@@ -118,9 +120,8 @@ int cmd_detect(int argc, char **argv)
 			out_dir = optarg;
 			break;
 		case 'b': {
-			errno = 0;
-			long long v = strtoll(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno || v < 1 || v > 366LL * 86400)
+			int64_t v;
+			if (wc_num_i64(optarg, 1, 366LL * 86400, &v) != WC_NUM_OK)
 				return cli_fail(WC_EXIT_USAGE,
 						"--bin: expected 1 to 31622400 seconds, got '%s'",
 						optarg);
@@ -136,9 +137,8 @@ int cmd_detect(int argc, char **argv)
 					WC_DETECT_MAX_PORTS, optarg);
 			break;
 		case 'F': {
-			errno = 0;
-			double v = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || errno || !(v > 0) || v > 1e9)
+			double v;
+			if (wc_num_double(optarg, 0, 1e9, &v) != WC_NUM_OK || !(v > 0))
 				return cli_fail(
 					WC_EXIT_USAGE,
 					"--flood-rate: expected connections per second > 0, "
@@ -157,10 +157,8 @@ int cmd_detect(int argc, char **argv)
 					plot);
 			break;
 		case 't': {
-			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno || v < 1 ||
-			    v > WC_DETECT_MAX_THREADS)
+			int64_t v;
+			if (wc_num_i64(optarg, 1, WC_DETECT_MAX_THREADS, &v) != WC_NUM_OK)
 				return cli_fail(WC_EXIT_USAGE,
 						"--threads: expected 1 to %d, got '%s'",
 						WC_DETECT_MAX_THREADS, optarg);

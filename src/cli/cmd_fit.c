@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +5,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "core/num.h"
 #include "core/outdir.h"
 #include "model/fit.h"
 #include "model/forecast.h"
@@ -83,7 +83,6 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'm': {
 			wc_model_kind k;
@@ -117,10 +116,8 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 					optarg);
 			break;
 		case 'f':
-			errno = 0;
-			horizon = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 || !(horizon >= 0) ||
-			    horizon > WC_FORECAST_MAX_HOURS / 2)
+			if (wc_num_double(optarg, 0, WC_FORECAST_MAX_HOURS / 2, &horizon) !=
+			    WC_NUM_OK)
 				return cli_fail(WC_EXIT_USAGE,
 						"--forecast: expected 0 to %g hours, got '%s'",
 						WC_FORECAST_MAX_HOURS / 2, optarg);

@@ -2,8 +2,8 @@
 
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "sim/addrindex.h"
 #include "sim/engine.h"
 #include "sim/probemodel.h"
@@ -55,13 +55,6 @@ static void add_traffic(const wc_scenario *sc, const wc_population *pop, wc_time
 	}
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res, wc_error *err)
 {
 	memset(res, 0, sizeof *res);
@@ -99,7 +92,7 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 				    "use --engine probe or auto",
 				    wc_strategy_name(sc->strategy), wc_engine_fast_refusal(sc));
 
-	double t0 = now_seconds();
+	double t0 = wc_clock_seconds();
 	wc_population pop;
 	if (wc_population_build(&pop, sc, opt->seed, err) != 0)
 		return -1;
@@ -115,10 +108,10 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 			  until, nsteps};
 	res->engine = engine;
 	res->vulnerable = pop.n;
-	double t1 = now_seconds();
+	double t1 = wc_clock_seconds();
 	int rc = engine == WC_ENGINE_PROBE ? wc_engine_probe_run(&world, res, err)
 					   : wc_engine_fast_run(&world, res, err);
-	double t2 = now_seconds();
+	double t2 = wc_clock_seconds();
 	res->engine_seconds = t2 - t1;
 	res->wall_seconds = t2 - t0;
 

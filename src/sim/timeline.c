@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 #define HEADER_NAME(name, kind, meaning) "," #name
@@ -31,11 +32,7 @@ void wc_timeline_free(wc_timeline *tl)
 
 void wc_timeline_push(wc_timeline *tl, const wc_timeline_row *row)
 {
-	if (tl->n == tl->cap) {
-		tl->cap = tl->cap ? tl->cap * 2 : 256;
-		tl->rows = xreallocarray(tl->rows, tl->cap, sizeof *tl->rows);
-	}
-	tl->rows[tl->n++] = *row;
+	WC_VEC_PUSH(tl->rows, tl->n, tl->cap, *row);
 }
 
 int wc_timeline_row_csv(const wc_timeline_row *r, char *buf, size_t len)
