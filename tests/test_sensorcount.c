@@ -137,6 +137,9 @@ static void rate_for_count_inverts(void **state)
 	assert_true(isinf(wc_sensor_rate_for_count(N, N, A, S, 0, 1)));
 	assert_true(isinf(wc_sensor_rate_for_count(3 * N, N, A, S, 0.5, 1)));
 	assert_true(isfinite(wc_sensor_rate_for_count(2.9 * N, N, A, S, 0.5, 1)));
+	/* Within rounding of the supremum: an answer or +inf, never a hang. */
+	double r = wc_sensor_rate_for_count(3 * N * (1 - 1e-16), N, A, S, 0.5, 1);
+	assert_true(r > 0);
 }
 
 /*

@@ -58,8 +58,13 @@ double wc_sensor_rate_for_count(double count, double hosts, double sensor, doubl
 	/* Bracket λ by doubling from one probe per window; the count is below
 	 * its supremum, so some finite λ reaches it. */
 	double lo = 0, hi = 1.0 / window;
-	while (wc_sensor_distinct(hosts, hi, lifetime, window) < count)
+	while (wc_sensor_distinct(hosts, hi, lifetime, window) < count) {
+		/* A count within rounding of the supremum is reached by no λ
+		 * a double can hold: give up instead of doubling forever. */
+		if (!isfinite(hi * 2))
+			return INFINITY;
 		lo = hi, hi *= 2;
+	}
 	for (int i = 0; i < BISECT_STEPS && hi - lo > BISECT_RTOL * hi; i++) {
 		double mid = 0.5 * (lo + hi);
 		if (wc_sensor_distinct(hosts, mid, lifetime, window) < count)
