@@ -78,8 +78,9 @@ enum wc_sender { WC_SENDER_OPEN, WC_SENDER_FILTERABLE, WC_SENDER_FILTERABLE_EDGE
 
 /* No step: a pending event that never comes. */
 #define WC_NEVER UINT32_MAX
-/* At most this many policy epochs: the start, and one per scheduled defence. */
-#define WC_MAX_EPOCHS 4
+/* At most this many policy epochs: the start, the filters' deployment, and
+ * each class's throttle rollout. */
+#define WC_MAX_EPOCHS (2 + WC_MAX_CLASSES)
 
 /* A stretch of steps under one set of rates and filters. */
 typedef struct wc_epoch {

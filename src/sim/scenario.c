@@ -262,6 +262,9 @@ static const struct key_def class_keys[] = {
 	{"class.*", "throttle", KT_DOUBLE, HC(throttle), 0, 1e7, "0", "probes/s", NULL,
 	 "Host rate throttle (Williamson's virus throttle): hosts of this class send at most "
 	 "this many probes per second, whatever the worm would; 0: no throttle."},
+	{"class.*", "throttle_start", KT_FLAG_TIME, HC(throttle_start), 0, 0, "", "UTC", NULL,
+	 "The throttle takes effect at this instant, as when it ships in an update that hosts "
+	 "install during the outbreak (default: outbreak start)."},
 	{"class.*", "patch_start", KT_FLAG_TIME, HC(patch_start), 0, 0, "", "UTC", NULL,
 	 "Patching begins at this instant (default: outbreak start)."},
 };
@@ -1180,9 +1183,12 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 				    "%s: key 'class.*.fails': every class fails, so no host can "
 				    "carry the worm",
 				    f);
-	for (int i = 0; i < sc->nclasses; i++)
+	for (int i = 0; i < sc->nclasses; i++) {
 		if (!sc->classes[i].patch_start_set)
 			sc->classes[i].patch_start = sc->start;
+		if (!sc->classes[i].throttle_start_set)
+			sc->classes[i].throttle_start = sc->start;
+	}
 	for (int i = 0; i < sc->ntelescope; i++)
 		for (int j = 0; j < i; j++) {
 			wc_prefix a = sc->telescope[i], b = sc->telescope[j];
