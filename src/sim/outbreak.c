@@ -1,5 +1,6 @@
 #include "sim/outbreak.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/rng.h"
@@ -146,6 +147,21 @@ void wc_outbreak_free(wc_outbreak *m)
 {
 	free(m->edge16);
 	m->edge16 = NULL;
+}
+
+void wc_outbreak_seeds(const wc_outbreak *m, const uint8_t *class_id, uint64_t seed, uint32_t *out)
+{
+	uint8_t *taken = xcalloc((size_t)m->n / 8 + 1, 1);
+	wc_rng pick = wc_rng_stream(seed, WC_STREAM_SEED_HOSTS, 0, 0);
+	for (int k = 0; k < m->sc->seed_hosts;) {
+		uint32_t h = (uint32_t)wc_rng_below(&pick, m->n);
+		if (taken[h / 8] & (1u << (h % 8)) ||
+		    wc_outbreak_hit_outcome(m, class_id[h]) != WC_HOST_INFECTED)
+			continue;
+		taken[h / 8] |= (uint8_t)(1u << (h % 8));
+		out[k++] = h;
+	}
+	free(taken);
 }
 
 int wc_outbreak_epoch_at(const wc_outbreak *m, uint64_t s)

@@ -137,6 +137,11 @@ void wc_outbreak_free(wc_outbreak *m);
  * a telescope block never filters). NULL for transit deployment or no filter. */
 uint8_t *wc_outbreak_filter_networks(const wc_scenario *sc, uint64_t seed);
 
+/* The seed copies, running at the start: sc->seed_hosts distinct hosts,
+ * uniform over the population by the seed-picking stream, never a device that
+ * fails (class_id: each host's class). Written to out[], in seeding order. */
+void wc_outbreak_seeds(const wc_outbreak *m, const uint8_t *class_id, uint64_t seed, uint32_t *out);
+
 /* The epoch that holds step s. */
 int wc_outbreak_epoch_at(const wc_outbreak *m, uint64_t s);
 /* The first step of the epoch after e, or nsteps. */
