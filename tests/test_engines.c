@@ -4,8 +4,9 @@
  * are run with 200 seeds on each engine: a Code Red-like one with every
  * mechanism switched on (reboots, cleaning, patching on a schedule and by
  * awareness, wrong clocks, the midnight phase change, the flood and the target
- * move, the telescope, content filtering in transit from 30 s after
- * midnight); a Slammer-like one (datagrams at bandwidth-limited rates that
+ * move, the telescope, address churn (18 s leases in one class, so that
+ * reinfected hosts come back from new addresses), content filtering in
+ * transit from 30 s after midnight); a Slammer-like one (datagrams at bandwidth-limited rates that
  * differ by class, a binding aggregate rate cap, a copy lifetime, devices a
  * worm request knocks out, port filters at the edges of half the networks
  * from 20 s in); a Code Red II-like one (local preference, thread counts by
@@ -30,7 +31,7 @@
 
 #include "sim/sim.h"
 
-enum { NSTATS = 13 };
+enum { NSTATS = 14 };
 static const char *const stat_names[NSTATS] = {
 	"t50 (s)",
 	"cumulative at +70 s",
@@ -45,6 +46,7 @@ static const char *const stat_names[NSTATS] = {
 	"infected by same /8",
 	"devices failed",
 	"blocked probes",
+	"infected addresses at end",
 };
 
 static void apply(wc_scenario *sc, const char *const *sets, size_t n)
@@ -72,6 +74,7 @@ static void small_outbreak(wc_scenario *sc)
 		"class.a.reboot_rate=36",
 		"class.a.clean_rate=18",
 		"class.a.aware_rate=6",
+		"class.a.address_lifetime=0.005",
 		"class.b.share=0.5",
 		"class.b.patch_rate=12",
 		"class.b.clean_rate=18",
@@ -169,7 +172,8 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 			    same16,
 			    same8,
 			    (double)end->failed,
-			    blocked};
+			    blocked,
+			    (double)end->infected_addresses};
 	memcpy(out, v, sizeof v);
 	wc_run_result_free(&res);
 }

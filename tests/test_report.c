@@ -231,9 +231,9 @@ static void test_thousands(void **state)
 }
 
 static const char expected_row0[] =
-	"2001-07-19T10:01:00Z,995,5,5,0,0,5,5,100,1,1,0,5,0,0,0,0,0,0,0,0,0";
+	"2001-07-19T10:01:00Z,995,5,5,0,0,5,5,100,1,1,0,5,0,0,0,0,0,0,0,0,0,0";
 static const char expected_row4[] =
-	"2001-07-19T10:05:00Z,865,125,100,10,3,10,135,1000,5,12,2,100,0,2,0,0,0,0,0,0,0";
+	"2001-07-19T10:05:00Z,865,125,100,10,3,10,135,1000,5,12,2,100,0,2,0,0,0,0,0,0,0,0";
 
 static void test_csv_file(void **state)
 {
@@ -253,7 +253,8 @@ static void test_csv_file(void **state)
 		"time,susceptible,infected,active,removed,patched,new_infections,"
 		"cumulative_infected,probes,telescope_probes,telescope_sources,"
 		"target_bytes,spreading,flooding,reinfections,target_connections,"
-		"infected_same16,infected_same8,probe_pps,probe_bps,failed,blocked_probes");
+		"infected_same16,infected_same8,probe_pps,probe_bps,failed,blocked_probes,"
+		"infected_addresses");
 	snprintf(expected, sizeof expected, "%s\n%s\n", wc_timeline_csv_header, expected_row0);
 	assert_memory_equal(text, expected, strlen(expected));
 

@@ -85,7 +85,9 @@ static inline uint64_t wc_mix64(uint64_t x)
 	/* keyed by worm.static_seed: the sequence a copy at address a walks (a, 0) */             \
 	X(STATIC_CHOICE, "static-choice")                                                          \
 	/* keyed by worm.static_seed: probe k of static sequence j (j, k) */                       \
-	X(STATIC_SEQUENCE, "static-sequence")
+	X(STATIC_SEQUENCE, "static-sequence")                                                      \
+	/* an infected host's next address change, probe engine (host, step) */                    \
+	X(ADDRESS, "address")
 
 typedef enum wc_stream {
 #define WC_STREAM_ENUM(id, name) WC_STREAM_##id,

@@ -101,7 +101,7 @@ enum { NSTATUS = WC_NSENDER };
 /* What an infected host is counted as: its calendar phase, or nothing while it
  * leaves (in its leave step it neither probes nor floods). */
 enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
-enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
+enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST, EV_ADDRESS };
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
@@ -110,7 +110,7 @@ enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NC
  * kind must fit; step numbers of the longest run must stay below NEVER. */
 _Static_assert(WC_MAX_VULNERABLE <= (1u << EV_HOST_BITS), "host ids fit in an event");
 _Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
-_Static_assert(EV_LIST < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
+_Static_assert(EV_ADDRESS < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
 _Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
@@ -261,6 +261,11 @@ typedef struct fast {
 	size_t deferred_cap;
 	size_t leaving_cap, sights_cap, chosen_cap;
 	uint64_t same16, same8; /* row sums: infections by a host of the same /16, /8 */
+
+	/* address churn (outbreak.h), cold and only when some class churns:
+	 * each host's next change step and the step its last copy left */
+	uint32_t *address_step, *left_step;
+	uint64_t address_changes; /* new addresses of hosts already counted */
 } fast;
 
 /* ---- random draws ---- */
@@ -809,10 +814,49 @@ static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
 	return f->slot[f->first16[b] + rank];
 }
 
+/* Address churn: a reinfected host may come back from a new address, which
+ * no sensor has seen; then its next change is scheduled. It is not counted
+ * in any sum yet, so its telescope flag may change freely. */
+static void address_on_infection(fast *f, uint32_t h, fasthost *x, uint64_t s, bool again)
+{
+	int c = x->class_id;
+	if (!(f->m->address_rate[c] > 0))
+		return;
+	double gap = (double)(s - f->left_step[h]) * f->dt;
+	if (again && wc_outbreak_new_address(f->m, c, gap, gsl_rng_uniform(f->g))) {
+		f->address_changes++;
+		x->flags &= (uint8_t)~WC_HOST_SEEN;
+	}
+	f->address_step[h] =
+		wc_outbreak_next_address(f->m, c, s, exp_wait(f, f->m->address_rate[c]));
+	schedule(f, f->address_step[h], h, EV_ADDRESS);
+}
+
+/* Infected host h takes a new address from step s on: a spreading host seen
+ * by the telescope leaves the seen sum and waits for a first sighting again. */
+static void change_address(fast *f, uint32_t h, fasthost *x, uint64_t s)
+{
+	f->address_changes++;
+	if (x->flags & WC_HOST_SEEN) {
+		x->flags &= (uint8_t)~WC_HOST_SEEN;
+		if (x->counted == COUNTED_SPREAD) {
+			uint32_t b = block_of(f, h);
+			double tele =
+				f->rate[x->class_id] * host_tele(f, b, filter_status(f, h, x));
+			f->tele_seen = f->tele_seen > tele ? f->tele_seen - tele : 0;
+			start_spreading(f, h, s, f->lambda);
+		}
+	}
+	f->address_step[h] = wc_outbreak_next_address(f->m, x->class_id, s,
+						      exp_wait(f, f->m->address_rate[x->class_id]));
+	schedule(f, f->address_step[h], h, EV_ADDRESS);
+}
+
 /* Infects h at `now` seconds after start; it acts from step s on. */
 static void infect(fast *f, uint32_t h, double now, uint64_t s)
 {
 	fasthost *x = &f->host[h];
+	bool again = x->flags & WC_HOST_EVER;
 	x->state = WC_HOST_INFECTED;
 	f->infected++;
 	double reboot = exp_wait(f, f->m->reboot_rate[x->class_id]);
@@ -836,6 +880,8 @@ static void infect(fast *f, uint32_t h, double now, uint64_t s)
 		else if (f->m->blacklist)
 			schedule(f, listed, h, EV_LIST);
 	}
+	if (f->m->churn)
+		address_on_infection(f, h, x, s, again);
 	x->counted = COUNTED_NONE;
 	enter_phase(f, h, s, phase_in_step(f, h, s));
 }
@@ -911,6 +957,8 @@ static void step_events(fast *f, uint64_t s)
 			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
 		} else if (kind == EV_PHASE && x->phase_step == s) {
 			enter_phase(f, h, s, phase_in_step(f, h, s));
+		} else if (kind == EV_ADDRESS && f->address_step[h] == s) {
+			change_address(f, h, x, s);
 		} else if (kind == EV_SIGHT && x->sight_step == s) {
 			push(&f->sights, &f->nsights, &f->sights_cap, h);
 		}
@@ -1154,6 +1202,8 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 			continue; /* patched in this step */
 		f->infected--;
 		x->state = wc_outbreak_after_leave(x->flags);
+		if (f->left_step)
+			f->left_step[h] = (uint32_t)(s + 1);
 		if (x->state == WC_HOST_PATCHED)
 			f->patched++;
 		else
@@ -1207,6 +1257,7 @@ static void fill_counts(const fast *f, wc_timeline_row *row)
 	row->removed = f->cumulative - f->infected;
 	row->active = row->spreading + row->flooding;
 	row->telescope_sources = f->seen_total;
+	row->infected_addresses = f->cumulative + f->address_changes;
 }
 
 static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
@@ -1458,6 +1509,10 @@ static void fast_init(fast *f, const wc_world *w)
 	}
 	blocks_init(f);
 	targeting_init(f, sc);
+	if (f->m->churn) {
+		f->address_step = xmallocarray(f->n, sizeof *f->address_step);
+		f->left_step = xcalloc(f->n, sizeof *f->left_step);
+	}
 
 	uint64_t nb = (f->nsteps + 63) / 64 * 64;
 	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
@@ -1499,6 +1554,8 @@ static void fast_free(fast *f)
 	free(f->leaving);
 	free(f->sights);
 	free(f->chosen);
+	free(f->address_step);
+	free(f->left_step);
 }
 
 /* The seed copies (outbreak.h) run from the start. */

@@ -145,8 +145,9 @@ typedef struct worker {
 	u32vec leaving; /* infected hosts rebooted or cleaned this step */
 	uint64_t probes, telescope_probes, telescope_new, blocked;
 	uint64_t spreading, flooding, flood_reaching;
-	gsl_rng gsl;	      /* draws a host's probe count from the host's own stream, */
-	wc_rng gsl_rng_state; /* held here, in the worker's own lines */
+	uint64_t address_changes; /* infected hosts that took a new address this step */
+	gsl_rng gsl;		  /* draws a host's probe count from the host's own stream, */
+	wc_rng gsl_rng_state;	  /* held here, in the worker's own lines */
 } worker;
 _Static_assert(sizeof(worker) % LINE == 0, "a worker fills whole cache lines");
 
@@ -227,6 +228,11 @@ typedef struct engine {
 
 	uint64_t cumulative, patched, failed;
 	uint64_t sus_class[WC_MAX_CLASSES]; /* susceptible hosts per class */
+
+	/* address churn (outbreak.h), only when some class churns: each host's
+	 * next change step and the step its last copy left */
+	uint32_t *address_step, *left_step;
+	uint64_t address_changes; /* new addresses of hosts already counted */
 } engine;
 
 static inline hostrec *rec(const engine *e, uint32_t h)
@@ -444,6 +450,16 @@ static inline enum wc_phase host_phase(const engine *e, const hostrec *r, wc_tim
 	return r->clock_offset ? wc_phase_at(e->sc, t + r->clock_offset) : global;
 }
 
+/* Infected host h takes a new address in step `step`: no sensor has seen it. */
+static void change_address(const engine *e, uint32_t h, hostrec *r, uint64_t step, worker *w)
+{
+	w->address_changes++;
+	r->flags &= (uint8_t)~WC_HOST_SEEN;
+	wc_rng rng = wc_rng_stream(e->seed, WC_STREAM_ADDRESS, h, step);
+	double wait = wc_rng_exponential(&rng, e->m->address_rate[r->class_id]);
+	e->address_step[h] = wc_outbreak_next_address(e->m, r->class_id, step, wait);
+}
+
 /* One worker's share of a step: active[lo..hi). Hosts are prepared PIPE
  * places ahead of running, and their records fetched 2·PIPE places ahead. */
 static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uint64_t step,
@@ -460,6 +476,8 @@ static void step_hosts(const engine *e, uint32_t lo, uint32_t hi, wc_time t, uin
 			if (r->leave_step <= step) {
 				u32vec_push(&w->leaving, h);
 			} else {
+				if (e->address_step && e->address_step[h] == step)
+					change_address(e, h, r, step, w);
 				enum wc_phase ph = host_phase(e, r, t, global);
 				if (ph == WC_PHASE_SPREAD && e->generic) {
 					w->spreading++;
@@ -537,6 +555,23 @@ static void aware_patches(engine *e, uint64_t step)
 	}
 }
 
+/* Address churn: a reinfected host may come back from a new address, which
+ * no sensor has seen; then its next change is drawn. */
+static void address_on_infection(engine *e, uint32_t h, hostrec *r, uint64_t step, wc_rng *rng)
+{
+	int c = r->class_id;
+	if (!(e->m->address_rate[c] > 0))
+		return;
+	double gap = (double)(step - e->left_step[h]) * e->m->dt;
+	if ((r->flags & WC_HOST_EVER) &&
+	    wc_outbreak_new_address(e->m, c, gap, wc_rng_uniform(rng))) {
+		e->address_changes++;
+		r->flags &= (uint8_t)~WC_HOST_SEEN;
+	}
+	double wait = wc_rng_exponential(rng, e->m->address_rate[c]);
+	e->address_step[h] = wc_outbreak_next_address(e->m, c, step, wait);
+}
+
 /* Infects h at `now` (seconds after start); returns 1 for a first infection.
  * seed_index/seed_count place a seed copy among the seeds (count 0 otherwise). */
 static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t seed_index,
@@ -553,6 +588,8 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t see
 		wc_strategy_start(&e->strat, h, e->pop->addr[h], seed_index, seed_count, &r->scan,
 				  &rng);
 	wc_fate fate = wc_outbreak_fate(e->m, r->class_id, now, reboot, clean);
+	if (e->address_step)
+		address_on_infection(e, h, r, step, &rng);
 	r->leave_step = fate.leave_step;
 	if (fate.clean)
 		r->flags |= WC_HOST_LEAVE_CLEAN;
@@ -653,6 +690,8 @@ static void engine_free(engine *e)
 	wc_strategy_free(&e->strat);
 	gsl_rng_free(e->aware_gsl);
 	free(e->list_step);
+	free(e->address_step);
+	free(e->left_step);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -682,6 +721,11 @@ static void engine_init(engine *e, const wc_world *w)
 		e->sus_class[w->pop->class_id[h]]++;
 	}
 	e->aware_gsl = wc_rng_gsl_alloc();
+	if (e->m->churn) {
+		e->address_step = xmallocarray(e->n, sizeof *e->address_step);
+		memset(e->address_step, 0xff, (size_t)e->n * sizeof *e->address_step);
+		e->left_step = xcalloc(e->n, sizeof *e->left_step);
+	}
 	if (e->m->blacklist) {
 		e->list_step = xmallocarray(e->n, sizeof *e->list_step);
 		memset(e->list_step, 0xff, (size_t)e->n * sizeof *e->list_step);
@@ -728,12 +772,14 @@ static void fill_counts(const engine *e, wc_timeline_row *row)
 	row->susceptible = e->n - e->nactive - e->patched - e->failed;
 	row->cumulative_infected = e->cumulative;
 	row->removed = e->cumulative - e->nactive;
+	row->infected_addresses = e->cumulative + e->address_changes;
 }
 
 /* Adds the workers' tallies of a step to the row, in worker order (every
  * effect below is order-free), and takes the copies that left off their
  * hosts. Returns the flooding hosts whose flood reached the target. */
-static uint64_t merge_workers(engine *e, worker *workers, int nthreads, wc_timeline_row *row)
+static uint64_t merge_workers(engine *e, worker *workers, int nthreads, uint64_t step,
+			      wc_timeline_row *row)
 {
 	uint64_t flood_reaching = 0, spreading = 0, flooding = 0;
 	for (int k = 0; k < nthreads; k++) {
@@ -745,12 +791,16 @@ static uint64_t merge_workers(engine *e, worker *workers, int nthreads, wc_timel
 		spreading += wk->spreading;
 		flooding += wk->flooding;
 		flood_reaching += wk->flood_reaching;
+		e->address_changes += wk->address_changes;
+		wk->address_changes = 0;
 		for (size_t i = 0; i < wk->leaving.n; i++) {
 			uint32_t h = wk->leaving.v[i];
 			if (wc_outbreak_after_leave(rec(e, h)->flags) == WC_HOST_PATCHED) {
 				patch_host(e, h);
 			} else {
 				active_remove(e, h);
+				if (e->left_step)
+					e->left_step[h] = (uint32_t)(step + 1);
 				e->state[h] = WC_HOST_SUSCEPTIBLE;
 				e->sus_class[rec(e, h)->class_id]++;
 			}
@@ -815,7 +865,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		run_hosts(&e, workers, nthreads, t, s);
 		if (e.m->aware)
 			aware_patches(&e, s);
-		uint64_t reaching = merge_workers(&e, workers, nthreads, &row);
+		uint64_t reaching = merge_workers(&e, workers, nthreads, s, &row);
 		row.target_connections = reaching * (uint64_t)sc->flood_connections;
 		row.target_bytes += wc_outbreak_flood_bytes(e.m, reaching);
 		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next)

@@ -131,6 +131,9 @@ void wc_outbreak_init(wc_outbreak *m, const wc_scenario *sc, uint32_t n, uint64_
 		m->aware_rate[c] = hc->aware_rate / 3600;
 		m->aware |= hc->aware_rate > 0;
 		m->fails[c] = hc->fails;
+		m->address_rate[c] =
+			hc->address_lifetime > 0 ? 1 / (hc->address_lifetime * 3600) : 0;
+		m->churn |= m->address_rate[c] > 0;
 	}
 	m->target_cutoff = sc->target_action != WC_TARGET_NONE
 				   ? wc_outbreak_step_at(sc, sc->target_at)

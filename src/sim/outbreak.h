@@ -51,6 +51,17 @@
  *      reached in s is infected once (or fails, wc_outbreak_hit_outcome). It
  *      acts from s + 1, and its fate is drawn then (wc_outbreak_fate).
  *
+ * Addresses. A host of a class with an address lifetime L changes address at
+ * rate 1/L: while infected, at most once a step, each wait 1 + floor(Exp/Δ)
+ * steps from the last change (or from the step its copy starts acting), each
+ * change a new address in the same /16 (a DHCP pool: where the host is in
+ * every per-network structure does not change). A new address is new to every
+ * sensor, so a change makes the host unseen by the telescope. Changes while
+ * the host is not infected are not followed one by one: a host reinfected
+ * g seconds after its copy left has a new address with probability
+ * 1 − e^{−g/L}. Every address an infected host used counts once in
+ * infected_addresses.
+ *
  * Timeline columns: see timeline.h, where each column says whether it is a
  * count at the row's time or a flow over the row's interval.
  */
@@ -109,6 +120,8 @@ typedef struct wc_outbreak {
 	 * awareness hazard (1/s), and whether a hit knocks the device out */
 	double reboot_rate[WC_MAX_CLASSES], clean_rate[WC_MAX_CLASSES];
 	double lifetime[WC_MAX_CLASSES], aware_rate[WC_MAX_CLASSES];
+	double address_rate[WC_MAX_CLASSES]; /* address changes per second; 0: none */
+	bool churn;			     /* some class changes addresses */
 	bool fails[WC_MAX_CLASSES];
 	bool aware; /* some class patches by awareness */
 
@@ -181,6 +194,22 @@ static inline wc_fate wc_outbreak_fate(const wc_outbreak *m, int c, double now, 
 	double leave = (now + fmin(reboot, clean_wait)) / m->dt;
 	return (wc_fate){leave < (double)UINT32_MAX ? (uint32_t)leave : WC_NEVER,
 			 clean_wait < reboot};
+}
+
+/* The step of an infected host's next address change after step s, given an
+ * Exp(address_rate) wait; WC_NEVER if its class keeps its address. */
+static inline uint32_t wc_outbreak_next_address(const wc_outbreak *m, int c, uint64_t s,
+						double wait)
+{
+	double next = (double)s + 1 + floor(wait / m->dt);
+	return m->address_rate[c] > 0 && next < (double)m->nsteps ? (uint32_t)next : WC_NEVER;
+}
+
+/* Whether a host reinfected `gap` seconds after its copy left has a new
+ * address, given a uniform u in [0, 1). */
+static inline bool wc_outbreak_new_address(const wc_outbreak *m, int c, double gap, double u)
+{
+	return u < -expm1(-gap * m->address_rate[c]);
 }
 
 /* What a host leaving its copy becomes. */

@@ -262,6 +262,11 @@ static const struct key_def class_keys[] = {
 	{"class.*", "throttle", KT_DOUBLE, HC(throttle), 0, 1e7, "0", "probes/s", NULL,
 	 "Host rate throttle (Williamson's virus throttle): hosts of this class send at most "
 	 "this many probes per second, whatever the worm would; 0: no throttle."},
+	{"class.*", "address_lifetime", KT_DOUBLE, HC(address_lifetime), 0, 1e6, "0", "h", NULL,
+	 "Mean hours a host keeps one address (DHCP lease churn; exponential). The host keeps "
+	 "its infection, but sensors see it from a new address, in the same /16 network. "
+	 "Timeline infected_addresses counts the addresses infected hosts used; 0: never "
+	 "changes."},
 	{"class.*", "throttle_start", KT_FLAG_TIME, HC(throttle_start), 0, 0, "", "UTC", NULL,
 	 "The throttle takes effect at this instant, as when it ships in an update that hosts "
 	 "install during the outbreak (default: outbreak start)."},

@@ -81,6 +81,7 @@ typedef struct wc_host_class {
 	double throttle;	 /* host rate throttle, probes/s; 0: none (Williamson) */
 	wc_time throttle_start;	 /* the throttle takes effect at this instant */
 	bool throttle_start_set; /* false: from the outbreak start */
+	double address_lifetime; /* mean hours a host keeps one address (DHCP); 0: for ever */
 	int fails;		 /* 1: a device that stops working when the request reaches it */
 	double aware_rate;	 /* patches/h of a susceptible host when all have been infected */
 } wc_host_class;

@@ -40,7 +40,8 @@
 	X(probe_pps, FLOW, "scanning packets per second, interval mean")                           \
 	X(probe_bps, FLOW, "the same in bits per second on the wire")                              \
 	X(failed, GROWING, "devices knocked out by a worm request so far")                         \
-	X(blocked_probes, FLOW, "probes dropped by filters in the interval")
+	X(blocked_probes, FLOW, "probes dropped by filters in the interval")                       \
+	X(infected_addresses, GROWING, "distinct addresses infected hosts have used so far")
 
 enum wc_column_kind { WC_COLUMN_COUNT, WC_COLUMN_FLOW, WC_COLUMN_GROWING };
 
