@@ -11,8 +11,10 @@
  * worm request knocks out, port filters at the edges of half the networks
  * from 20 s in); a Code Red II-like one (local preference, thread counts by
  * class, a telescope inside one /16, a rate cap that binds late, blacklisting
- * at the edges of half the networks); and an Internet Quarantine-like one
- * (blacklisting in transit at 70% coverage, with reboots). For each statistic the two
+ * at the edges of half the networks); an Internet Quarantine-like one
+ * (blacklisting in transit at 70% coverage, with reboots); and a 1 August-like
+ * one (dormant copies that wake at midnight by their own clocks and ramp up
+ * their threads, under a rate cap). For each statistic the two
  * samples are compared with the two-sample Kolmogorov–Smirnov test; the
  * engines agree if no statistic rejects at the Bonferroni-corrected level
  * α = 0.01 / #stats.
@@ -335,6 +337,33 @@ static void quarantine_outbreak(wc_scenario *sc)
 	apply(sc, sets, sizeof sets / sizeof sets[0]);
 }
 
+/* 1 August-like: 30 copies dormant on 31 July wake at midnight by their own
+ * clocks (a third of them 173 s off either way), each with 5 of its 100
+ * threads, gaining one a second; the hosts they infect start at full rate.
+ * Reboots bring hosts back for reinfection, and a capped aggregate rate
+ * makes every ramp step change every host's share. */
+static void waking_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2001-07-31T23:59:00Z",
+		"outbreak.end=2001-08-01T00:04:00Z",
+		"outbreak.seed_hosts=30",
+		"worm.wake_threads=5",
+		"worm.wake_gain=3600",
+		"worm.rate_cap=30000",
+		"worm.scan_space=12.0.0.0/14",
+		"population.vulnerable=3000",
+		"population.placement=uniform",
+		"telescope.blocks=12.3.240.0/20",
+		"class.a.share=1",
+		"class.a.reboot_rate=36",
+		"clock.wrong_fraction=0.3",
+		"clock.wrong_offset_days=0.002",
+		"output.interval=1",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
 static void codered_like_engines_agree(void **state)
 {
 	(void)state;
@@ -359,6 +388,12 @@ static void quarantine_like_engines_agree(void **state)
 	engines_agree(quarantine_outbreak, true);
 }
 
+static void waking_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(waking_outbreak, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +401,7 @@ int main(void)
 		cmocka_unit_test(slammer_like_engines_agree),
 		cmocka_unit_test(codered2_like_engines_agree),
 		cmocka_unit_test(quarantine_like_engines_agree),
+		cmocka_unit_test(waking_engines_agree),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }

@@ -101,7 +101,7 @@ enum { NSTATUS = WC_NSENDER };
 /* What an infected host is counted as: its calendar phase, or nothing while it
  * leaves (in its leave step it neither probes nor floods). */
 enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
-enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST, EV_ADDRESS };
+enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST, EV_ADDRESS, EV_RAMP };
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
@@ -110,7 +110,7 @@ enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NC
  * kind must fit; step numbers of the longest run must stay below NEVER. */
 _Static_assert(WC_MAX_VULNERABLE <= (1u << EV_HOST_BITS), "host ids fit in an event");
 _Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
-_Static_assert(EV_ADDRESS < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
+_Static_assert(EV_RAMP < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
 _Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 
 /* Everything an event needs about a host, in one 32-byte record: with 10^7
@@ -266,6 +266,15 @@ typedef struct fast {
 	 * each host's next change step and the step its last copy left */
 	uint32_t *address_step, *left_step;
 	uint64_t address_changes; /* new addresses of hosts already counted */
+
+	/* the wake-up ramp (outbreak.h), cold and only when copies wake slowly:
+	 * a ramping copy's threads (0: full rate), the step it woke in and the
+	 * step of its next thread. Ramping spreaders are kept out of the class
+	 * counts, in rate sums by sender status. */
+	uint16_t *ramp_threads;
+	uint32_t *woke_step, *ramp_step;
+	double ramp_rate[NSTATUS];
+	uint32_t nramp;
 } fast;
 
 /* ---- random draws ---- */
@@ -517,17 +526,43 @@ static void live_update(fast *f, uint32_t b, bool add)
 	}
 }
 
+/* Host h's probe rate when it spreads: its class's, or a share of it while
+ * its copy wakes slowly. */
+static double host_rate(const fast *f, uint32_t h, const fasthost *x)
+{
+	if (f->ramp_threads && f->ramp_threads[h])
+		return f->rate[x->class_id] *
+		       wc_outbreak_thread_share(f->m, x->class_id, f->ramp_threads[h]);
+	return f->rate[x->class_id];
+}
+
+/* A spreader enters (+1) or leaves (−1) the counts: by class and status at
+ * its class's rate, or, while it ramps, the rate sums. */
+static void spreader_count(fast *f, uint32_t h, const fasthost *x, enum wc_sender st, int delta,
+			   double r)
+{
+	uint64_t d = (uint64_t)(int64_t)delta;
+	if (f->ramp_threads && f->ramp_threads[h]) {
+		f->nramp += (uint32_t)delta;
+		f->ramp_rate[st] = f->nramp ? f->ramp_rate[st] + r : 0;
+		if (!f->nramp)
+			memset(f->ramp_rate, 0, sizeof f->ramp_rate);
+		return;
+	}
+	f->spread_class[x->class_id] += d;
+	f->spread_status[x->class_id][st] += d;
+}
+
 static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
 		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
 		enum wc_sender st = filter_status(f, h, x);
-		double r = f->rate[x->class_id] * delta;
+		double r = host_rate(f, h, x) * delta;
 		double tele = r * host_tele(f, b, st);
 		f->spreading += d;
-		f->spread_class[x->class_id] += d;
-		f->spread_status[x->class_id][st] += d;
+		spreader_count(f, h, x, st, delta, r);
 		if (f->filters)
 			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
@@ -577,13 +612,24 @@ static double class_sum(const fast *f, const uint64_t *count)
 	return sum;
 }
 
+/* Σ r over spreading hosts: the classes' counts, plus the ramping copies. */
+static double spreading_rate(const fast *f)
+{
+	double sum = class_sum(f, f->spread_class);
+	for (int st = 0; f->nramp && st < NSTATUS; st++)
+		sum += f->ramp_rate[st];
+	return sum;
+}
+
 /* Σ r·pass[st][k] over spreading hosts: the rate that reaches networks of
  * kind k (0 open, 1 filtering at the edge) from outside their own /16. */
 static double passing_rate(const fast *f, int k)
 {
 	if (!f->filters)
-		return class_sum(f, f->spread_class); /* every pass factor is 1 */
+		return spreading_rate(f); /* every pass factor is 1 */
 	double sum = 0;
+	for (int st = 0; f->nramp && st < NSTATUS; st++)
+		sum += f->ramp_rate[st] * wc_outbreak_pass(f->m, st, k);
 	for (int c = 0; c < f->m->nclasses; c++)
 		for (int st = 0; st < NSTATUS; st++)
 			sum += f->rate[c] * (double)f->spread_status[c][st] *
@@ -600,7 +646,7 @@ static double blocked_rate(const fast *f)
 /* κ: the rate cap's factor for the current spreading population. */
 static double cap_scale(const fast *f)
 {
-	return wc_outbreak_kappa(f->sc, class_sum(f, f->spread_class));
+	return wc_outbreak_kappa(f->sc, spreading_rate(f));
 }
 
 static void heap_push(fast *f, sight_entry e)
@@ -648,7 +694,7 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 		return;
 	uint32_t b = block_of(f, h);
 	double tele = host_tele(f, b, filter_status(f, h, x));
-	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * tele);
+	double theta = lambda_s + exp_wait(f, host_rate(f, h, x) * tele);
 	if (!isfinite(theta))
 		return;
 	if (f->capped) {
@@ -664,12 +710,47 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	schedule(f, x->sight_step, h, EV_SIGHT);
 }
 
+/* The wake-up ramp as host h goes from `was` to phase ph in step s: a copy
+ * woken from dormancy starts with a few threads, any other runs at full rate. */
+static void ramp_on_phase(fast *f, uint32_t h, uint64_t s, uint8_t was, enum wc_phase ph)
+{
+	f->ramp_threads[h] = 0;
+	int c = f->host[h].class_id, n = wc_outbreak_wake_threads(f->m, c);
+	if (was != WC_PHASE_DORMANT || ph != WC_PHASE_SPREAD || n >= f->m->threads[c])
+		return;
+	f->ramp_threads[h] = (uint16_t)n;
+	f->woke_step[h] = (uint32_t)s;
+	f->ramp_step[h] = wc_outbreak_ramp_next(f->m, c, s, n);
+	schedule(f, f->ramp_step[h], h, EV_RAMP);
+}
+
+/* A ramping copy gains a thread in step s: its rate changes, so a pending
+ * first sighting is redrawn (memoryless). */
+static void ramp_up(fast *f, uint32_t h, fasthost *x, uint64_t s)
+{
+	if (x->counted != COUNTED_SPREAD || f->ramp_threads[h] == 0)
+		return;
+	int c = x->class_id, n = f->ramp_threads[h] + 1;
+	count_add(f, h, x, -1);
+	f->ramp_threads[h] = (uint16_t)(n >= f->m->threads[c] ? 0 : n);
+	count_add(f, h, x, +1);
+	if (!(x->flags & WC_HOST_SEEN))
+		start_spreading(f, h, s, f->lambda);
+	if (f->ramp_threads[h]) {
+		f->ramp_step[h] = wc_outbreak_ramp_next(f->m, c, f->woke_step[h], n);
+		schedule(f, f->ramp_step[h], h, EV_RAMP);
+	}
+}
+
 /* Host h takes phase ph from step s on. */
 static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 {
 	fasthost *x = &f->host[h];
+	uint8_t was = x->counted;
 	count_add(f, h, x, -1);
 	x->counted = (uint8_t)ph;
+	if (f->ramp_threads)
+		ramp_on_phase(f, h, s, was, ph);
 	count_add(f, h, x, +1);
 	if (ph == WC_PHASE_SPREAD) {
 		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next);
@@ -841,8 +922,7 @@ static void change_address(fast *f, uint32_t h, fasthost *x, uint64_t s)
 		x->flags &= (uint8_t)~WC_HOST_SEEN;
 		if (x->counted == COUNTED_SPREAD) {
 			uint32_t b = block_of(f, h);
-			double tele =
-				f->rate[x->class_id] * host_tele(f, b, filter_status(f, h, x));
+			double tele = host_rate(f, h, x) * host_tele(f, b, filter_status(f, h, x));
 			f->tele_seen = f->tele_seen > tele ? f->tele_seen - tele : 0;
 			start_spreading(f, h, s, f->lambda);
 		}
@@ -957,6 +1037,8 @@ static void step_events(fast *f, uint64_t s)
 			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
 		} else if (kind == EV_PHASE && x->phase_step == s) {
 			enter_phase(f, h, s, phase_in_step(f, h, s));
+		} else if (kind == EV_RAMP && f->ramp_step[h] == s) {
+			ramp_up(f, h, x, s);
 		} else if (kind == EV_ADDRESS && f->address_step[h] == s) {
 			change_address(f, h, x, s);
 		} else if (kind == EV_SIGHT && x->sight_step == s) {
@@ -1103,7 +1185,7 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 		x->flags |= WC_HOST_SEEN;
 		x->sight_step = NEVER;
 		double tele =
-			f->rate[x->class_id] * host_tele(f, block_of(f, h), filter_status(f, h, x));
+			host_rate(f, h, x) * host_tele(f, block_of(f, h), filter_status(f, h, x));
 		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
@@ -1235,7 +1317,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 
 	/* Per-address pressures: probes per address in this step, from outside
 	 * the address's own /16 to each pool, plus the components'. */
-	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
+	double scale = kappa * f->dt * f->hit_scale, rate = spreading_rate(f);
 	double reach[2] = {passing_rate(f, 0), f->edge16 ? passing_rate(f, 1) : 0};
 	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
 			 expected_hits(f, scale, scale * f->wa * reach[0], reach[1]);
@@ -1509,6 +1591,11 @@ static void fast_init(fast *f, const wc_world *w)
 	}
 	blocks_init(f);
 	targeting_init(f, sc);
+	if (f->m->ramp) {
+		f->ramp_threads = xcalloc(f->n, sizeof *f->ramp_threads);
+		f->woke_step = xcalloc(f->n, sizeof *f->woke_step);
+		f->ramp_step = xcalloc(f->n, sizeof *f->ramp_step);
+	}
 	if (f->m->churn) {
 		f->address_step = xmallocarray(f->n, sizeof *f->address_step);
 		f->left_step = xcalloc(f->n, sizeof *f->left_step);
@@ -1556,6 +1643,9 @@ static void fast_free(fast *f)
 	free(f->chosen);
 	free(f->address_step);
 	free(f->left_step);
+	free(f->ramp_threads);
+	free(f->woke_step);
+	free(f->ramp_step);
 }
 
 /* The seed copies (outbreak.h) run from the start. */
@@ -1596,7 +1686,7 @@ static uint64_t quiet_until(fast *f, uint64_t s, const uint32_t *patch_next,
  * infection for certain. */
 static uint64_t skip_quiet(fast *f, uint64_t s, uint64_t stop, double kappa, bool *at_least_one)
 {
-	double rate = class_sum(f, f->spread_class);
+	double rate = spreading_rate(f);
 	double scale = kappa * f->dt * f->hit_scale;
 	double nu = scale * f->wa * passing_rate(f, 0);
 	double open = (double)pool_size(f, 0);

@@ -233,6 +233,13 @@ typedef struct engine {
 	 * next change step and the step its last copy left */
 	uint32_t *address_step, *left_step;
 	uint64_t address_changes; /* new addresses of hosts already counted */
+
+	/* the wake-up ramp (outbreak.h), only when copies wake slowly: each
+	 * copy's phase at its last step, its threads while it ramps (0: full
+	 * rate), the step it woke in and the step of its next thread */
+	uint8_t *last_phase;
+	uint16_t *ramp_threads;
+	uint32_t *woke_step, *ramp_step;
 } engine;
 
 static inline hostrec *rec(const engine *e, uint32_t h)
@@ -346,7 +353,10 @@ static unsigned probe_count(const engine *e, uint32_t h, const hostrec *r, uint6
 			    wc_rng *rng)
 {
 	wc_rng_gsl_load(&w->gsl, wc_rng_host(e->seed, h, step));
-	unsigned n = gsl_ran_poisson(&w->gsl, e->ep->class_mean[r->class_id] * e->rate_scale);
+	double mean = e->ep->class_mean[r->class_id] * e->rate_scale;
+	if (e->ramp_threads && e->ramp_threads[h])
+		mean *= wc_outbreak_thread_share(e->m, r->class_id, e->ramp_threads[h]);
+	unsigned n = gsl_ran_poisson(&w->gsl, mean);
 	*rng = wc_rng_gsl_state(&w->gsl);
 	return n;
 }
@@ -588,6 +598,10 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t see
 		wc_strategy_start(&e->strat, h, e->pop->addr[h], seed_index, seed_count, &r->scan,
 				  &rng);
 	wc_fate fate = wc_outbreak_fate(e->m, r->class_id, now, reboot, clean);
+	if (e->ramp_threads) { /* a fresh copy runs at full rate */
+		e->last_phase[h] = 0xff;
+		e->ramp_threads[h] = 0;
+	}
 	if (e->address_step)
 		address_on_infection(e, h, r, step, &rng);
 	r->leave_step = fate.leave_step;
@@ -665,6 +679,37 @@ static void infect_hits(engine *e, worker *workers, int nthreads, double now, ui
 	free(all);
 }
 
+/* The wake-up ramp in step `step` (time t), before any host probes: a copy
+ * whose phase turns from dormant to spread wakes with a few threads, a
+ * ramping one gains those due, and one that stops spreading ends its ramp. */
+static void ramp_step_hosts(engine *e, wc_time t, uint64_t step)
+{
+	enum wc_phase global = wc_phase_at(e->sc, t);
+	for (uint32_t i = 0; i < e->nactive; i++) {
+		uint32_t h = e->active[i];
+		const hostrec *r = rec(e, h);
+		if (r->leave_step <= step)
+			continue;
+		int c = r->class_id;
+		enum wc_phase ph = host_phase(e, r, t, global);
+		uint8_t was = e->last_phase[h];
+		e->last_phase[h] = (uint8_t)ph;
+		if (ph != WC_PHASE_SPREAD) {
+			e->ramp_threads[h] = 0;
+		} else if (was == WC_PHASE_DORMANT) {
+			int n = wc_outbreak_wake_threads(e->m, c);
+			e->ramp_threads[h] = (uint16_t)(n < e->m->threads[c] ? n : 0);
+			e->woke_step[h] = (uint32_t)step;
+			e->ramp_step[h] = wc_outbreak_ramp_next(e->m, c, step, n);
+		}
+		while (e->ramp_threads[h] && e->ramp_step[h] <= step) {
+			int n = e->ramp_threads[h] + 1;
+			e->ramp_threads[h] = (uint16_t)(n >= e->m->threads[c] ? 0 : n);
+			e->ramp_step[h] = wc_outbreak_ramp_next(e->m, c, e->woke_step[h], n);
+		}
+	}
+}
+
 /* With a rate cap: this step's factor, from the rates of the hosts that spread
  * in it (all of them, whatever their worker). */
 static double rate_scale(const engine *e, wc_time t, uint64_t step)
@@ -675,8 +720,14 @@ static double rate_scale(const engine *e, wc_time t, uint64_t step)
 	double total = 0;
 	for (uint32_t i = 0; i < e->nactive; i++) {
 		const hostrec *r = rec(e, e->active[i]);
-		if (r->leave_step > step && host_phase(e, r, t, global) == WC_PHASE_SPREAD)
-			total += e->ep->class_rate[r->class_id];
+		if (r->leave_step <= step || host_phase(e, r, t, global) != WC_PHASE_SPREAD)
+			continue;
+		uint32_t h = e->active[i];
+		double share =
+			e->ramp_threads && e->ramp_threads[h]
+				? wc_outbreak_thread_share(e->m, r->class_id, e->ramp_threads[h])
+				: 1;
+		total += e->ep->class_rate[r->class_id] * share;
 	}
 	return wc_outbreak_kappa(e->sc, total);
 }
@@ -692,6 +743,10 @@ static void engine_free(engine *e)
 	free(e->list_step);
 	free(e->address_step);
 	free(e->left_step);
+	free(e->last_phase);
+	free(e->ramp_threads);
+	free(e->woke_step);
+	free(e->ramp_step);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -721,6 +776,13 @@ static void engine_init(engine *e, const wc_world *w)
 		e->sus_class[w->pop->class_id[h]]++;
 	}
 	e->aware_gsl = wc_rng_gsl_alloc();
+	if (e->m->ramp) {
+		e->last_phase = xmallocarray(e->n, sizeof *e->last_phase);
+		memset(e->last_phase, 0xff, e->n);
+		e->ramp_threads = xcalloc(e->n, sizeof *e->ramp_threads);
+		e->woke_step = xcalloc(e->n, sizeof *e->woke_step);
+		e->ramp_step = xcalloc(e->n, sizeof *e->ramp_step);
+	}
 	if (e->m->churn) {
 		e->address_step = xmallocarray(e->n, sizeof *e->address_step);
 		memset(e->address_step, 0xff, (size_t)e->n * sizeof *e->address_step);
@@ -861,6 +923,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		wc_time t = sc->start + (wc_time)(s * (uint64_t)sc->step);
 		double next = (double)(t - sc->start) + sc->step;
 		e.ep = &e.m->epoch[wc_outbreak_epoch_at(e.m, s)];
+		if (e.ramp_threads)
+			ramp_step_hosts(&e, t, s);
 		e.rate_scale = rate_scale(&e, t, s);
 		run_hosts(&e, workers, nthreads, t, s);
 		if (e.m->aware)

@@ -134,7 +134,10 @@ void wc_outbreak_init(wc_outbreak *m, const wc_scenario *sc, uint32_t n, uint64_
 		m->address_rate[c] =
 			hc->address_lifetime > 0 ? 1 / (hc->address_lifetime * 3600) : 0;
 		m->churn |= m->address_rate[c] > 0;
+		m->threads[c] = hc->threads > 0 ? hc->threads : sc->threads;
+		m->ramp |= sc->wake_threads > 0 && sc->wake_threads < m->threads[c];
 	}
+	m->wake_threads = sc->wake_threads;
 	m->target_cutoff = sc->target_action != WC_TARGET_NONE
 				   ? wc_outbreak_step_at(sc, sc->target_at)
 				   : nsteps;
@@ -173,6 +176,16 @@ int wc_outbreak_epoch_at(const wc_outbreak *m, uint64_t s)
 	while (e + 1 < m->nepochs && m->epoch[e + 1].from <= s)
 		e++;
 	return e;
+}
+
+uint32_t wc_outbreak_ramp_next(const wc_outbreak *m, int c, uint64_t woke, int n)
+{
+	if (n >= m->threads[c] || !(m->sc->wake_gain > 0))
+		return WC_NEVER;
+	double gained =
+		n + 1 - m->wake_threads; /* the thread it waits for, counted from the wake */
+	double step = (double)woke + ceil(gained * 3600 / (m->sc->wake_gain * m->dt) - 1e-9);
+	return step < (double)m->nsteps ? (uint32_t)step : WC_NEVER;
 }
 
 uint64_t wc_outbreak_next_fixed(const wc_outbreak *m, uint64_t s, uint64_t cumulative,

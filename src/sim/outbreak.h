@@ -62,6 +62,14 @@
  * 1 − e^{−g/L}. Every address an infected host used counts once in
  * infected_addresses.
  *
+ * Waking slowly. A copy whose host's calendar turns from dormant to spread
+ * wakes with wake_threads of its class's T threads and gains one each time
+ * another 3600/wake_gain seconds have passed (thread j arrives in the first
+ * step at least j·3600/wake_gain seconds after the wake-up), up to T; its
+ * rate is its class's rate times threads/T. A copy infected while its host
+ * spreads, or that spreads from the start, runs at full rate; a ramp ends
+ * when the host leaves the spread phase.
+ *
  * Timeline columns: see timeline.h, where each column says whether it is a
  * count at the row's time or a flow over the row's interval.
  */
@@ -121,7 +129,12 @@ typedef struct wc_outbreak {
 	double reboot_rate[WC_MAX_CLASSES], clean_rate[WC_MAX_CLASSES];
 	double lifetime[WC_MAX_CLASSES], aware_rate[WC_MAX_CLASSES];
 	double address_rate[WC_MAX_CLASSES]; /* address changes per second; 0: none */
-	bool churn;			     /* some class changes addresses */
+	/* the wake-up ramp: a woken copy of class c starts with wake_threads of
+	 * its threads[c] and gains one every 3600 / (wake_gain·Δ) steps */
+	int threads[WC_MAX_CLASSES];
+	int wake_threads;
+	bool ramp;  /* woken copies start slowly */
+	bool churn; /* some class changes addresses */
 	bool fails[WC_MAX_CLASSES];
 	bool aware; /* some class patches by awareness */
 
@@ -210,6 +223,23 @@ static inline uint32_t wc_outbreak_next_address(const wc_outbreak *m, int c, uin
 static inline bool wc_outbreak_new_address(const wc_outbreak *m, int c, double gap, double u)
 {
 	return u < -expm1(-gap * m->address_rate[c]);
+}
+
+/* A woken copy of class c: the threads it wakes with (T means the full rate
+ * at once, as without a ramp). */
+static inline int wc_outbreak_wake_threads(const wc_outbreak *m, int c)
+{
+	return m->ramp && m->wake_threads < m->threads[c] ? m->wake_threads : m->threads[c];
+}
+
+/* The step in which a copy woken in step `woke` gains its next thread, when it
+ * has n; WC_NEVER once it has them all (or gains none). */
+uint32_t wc_outbreak_ramp_next(const wc_outbreak *m, int c, uint64_t woke, int n);
+
+/* The share of its class's rate a copy with n threads sends. */
+static inline double wc_outbreak_thread_share(const wc_outbreak *m, int c, int n)
+{
+	return (double)n / m->threads[c];
 }
 
 /* What a host leaving its copy becomes. */

@@ -88,6 +88,13 @@ static const struct key_def scenario_keys[] = {
 	 "bandwidth: uplink_bps / (8 packet_bytes) datagrams per second (uniform-udp)."},
 	{"worm", "threads", KT_INT, SC(threads), 1, 10000, "100", "threads", NULL,
 	 "Scanning threads started by one infection (timing = threads)."},
+	{"worm", "wake_threads", KT_INT, SC(wake_threads), 0, 10000, "0", "threads", NULL,
+	 "Threads a dormant copy wakes with (CERT's lab saw a woken copy start slowly, about "
+	 "160 probes an hour, not all threads at once); it gains wake_gain an hour up to its "
+	 "full count. A copy infected while spreading starts at full rate. 0: a woken copy "
+	 "starts at full rate."},
+	{"worm", "wake_gain", KT_DOUBLE, SC(wake_gain), 0, 1e6, "0", "threads/h", NULL,
+	 "Threads a woken copy gains per hour, one at a time, after waking with wake_threads."},
 	{"worm", "probe_rate", KT_DOUBLE, SC(probe_rate), 0, 1e7, "6", "probes/s", NULL,
 	 "Probes per second per infected host (timing = constant)."},
 	{"worm", "syn_timeout", KT_DOUBLE, SC(syn_timeout), 0.001, 600, "21", "s", NULL,

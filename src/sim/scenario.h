@@ -124,6 +124,8 @@ typedef struct wc_scenario {
 	wc_prefix scan_space; /* targets are uniform over this prefix */
 	enum wc_timing timing;
 	int threads;		       /* scanning threads per infection */
+	int wake_threads;	       /* threads a dormant copy wakes with; 0: all of them */
+	double wake_gain;	       /* threads a woken copy gains per hour */
 	double probe_rate;	       /* probes per second per host (timing = constant) */
 	double syn_timeout;	       /* seconds a thread waits on an address that never answers */
 	double rtt;		       /* seconds for an answered attempt */
