@@ -181,7 +181,7 @@ build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib) -lm -o $@
+	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib jansson) -lm -o $@
 
 # The scenario reader and history points: the reader and what it calls.
 FUZZ_SCEN_SRC := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c src/core/ipv4.c \

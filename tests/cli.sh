@@ -1304,4 +1304,34 @@ else
 fi
 cd "$T" || exit 2
 
+# Sensor logs: Zeek http.log (TSV, JSON) and Suricata eve.json carrying the
+# Apache fixture's requests give its sources.csv, sniffed or named, from a
+# file, from a pipe, and gzip'd.
+cd "$T" || exit 2
+"$WC" detect "$FIXTURES/detect/access.log" --out s-apache --quiet 2>/dev/null
+ok=1
+for f in zeek-http.log zeek-http.json eve.json; do
+	"$WC" detect "$FIXTURES/detect/$f" --out "s-$f" --quiet || ok=0
+	cmp -s s-apache/sources.csv "s-$f/sources.csv" || ok=0
+	cmp -s s-apache/timeline.csv "s-$f/timeline.csv" || ok=0
+	# shellcheck disable=SC2002
+	cat "$FIXTURES/detect/$f" | "$WC" detect - --out "p-$f" --quiet || ok=0
+	cmp -s s-apache/sources.csv "p-$f/sources.csv" || ok=0
+	gzip -c "$FIXTURES/detect/$f" >"$f.gz"
+	"$WC" detect "$f.gz" --out "g-$f" --quiet || ok=0
+	cmp -s s-apache/sources.csv "g-$f/sources.csv" || ok=0
+done
+"$WC" detect "$FIXTURES/detect/eve.json" --input-format zeek-json --out s-wrong --quiet \
+	>/dev/null 2>s-wrong.err
+rc=$?
+"$WC" detect "$FIXTURES/detect/eve.json" --input-format eve --out s-eve2 --quiet || ok=0
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && cmp -s s-apache/sources.csv s-eve2/sources.csv &&
+	grep -qF '(line 1: field ts: expected seconds since 1970' s-wrong.err &&
+	grep -qF "lines are not Zeek http.log (JSON) lines" s-wrong.err && [ ! -e s-wrong ]; then
+	pass "detect reads Zeek http.log (TSV, JSON) and eve.json like the Apache log, piped and gzip'd"
+else
+	fail "detect sensor logs" "rc $rc: $(head -n 3 s-wrong.err)"
+fi
+cd "$T" || exit 2
+
 wc_finish

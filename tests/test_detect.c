@@ -250,6 +250,141 @@ static void error_log_counts_per_kind(void **state)
 	wc_detect_free(d);
 }
 
+/* sources.csv and timeline.csv of one input, sniffed or in format fmt, as text. */
+static char *outputs_of(const char *path, wc_detect_format fmt)
+{
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, fmt, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_sources_csv(f, d), 0);
+	assert_int_equal(wc_report_detect_timeline_csv(f, d, -1), 0);
+	fclose(f);
+	wc_detect_free(d);
+	return buf;
+}
+
+/* The Apache fixture's requests as Zeek (TSV and JSON) and Suricata logged
+ * them: the same sources, kinds, times and timeline, byte for byte. */
+static void sensor_logs_match_the_apache_log(void **state)
+{
+	(void)state;
+	char *apache = outputs_of(FIX "access.log", WC_FORMAT_AUTO);
+	static const char *const files[] = {FIX "zeek-http.log", FIX "zeek-http.json",
+					    FIX "eve.json"};
+	static const wc_detect_format fmts[] = {WC_FORMAT_ZEEK, WC_FORMAT_ZEEK_JSON, WC_FORMAT_EVE};
+	for (int i = 0; i < 3; i++) {
+		char *sniffed = outputs_of(files[i], WC_FORMAT_AUTO);
+		char *named = outputs_of(files[i], fmts[i]);
+		assert_string_equal(sniffed, apache);
+		assert_string_equal(named, apache);
+		free(sniffed);
+		free(named);
+	}
+	free(apache);
+	const char *f[] = {FIX "eve.json"};
+	wc_detect *d = run_files(f, 1, 3600);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, 20); /* 14 http, 5 alert, 1 flow */
+	assert_int_equal(st->bad_lines, 0);
+	assert_int_equal(st->requests, 14);
+	wc_detect_free(d);
+}
+
+/* Each sensor format's bad records: named by file, line and field. */
+static void sensor_log_errors_name_the_field(void **state)
+{
+	(void)state;
+	static const struct {
+		wc_detect_format fmt;
+		const char *log, *why;
+	} cases[] = {
+		{WC_FORMAT_EVE, "{\"event_type\":\"http\",\"timestamp\":\"2001-07-19\"}\n",
+		 "s:1: field timestamp: expected a time like 2001-07-19T10:05:00.000000-0700"},
+		{WC_FORMAT_EVE,
+		 "{\"event_type\":\"http\",\"timestamp\":\"2001-07-19T10:05:00+0000\","
+		 "\"http\":{}}\n",
+		 "s:1: field src_ip: expected the client's address"},
+		{WC_FORMAT_EVE,
+		 "{\"event_type\":\"http\",\"timestamp\":\"2001-07-19T10:05:00.5Z\","
+		 "\"src_ip\":\"192.0.2.1\",\"http\":{\"url\":7}}\n",
+		 "s:1: field http.url: expected a string"},
+		{WC_FORMAT_EVE, "{\"timestamp\":1}\n",
+		 "s:1: field event_type: expected a string (a Suricata eve.json record)"},
+		{WC_FORMAT_ZEEK_JSON, "{\"ts\":\"yesterday\"}\n",
+		 "s:1: field ts: expected seconds since 1970 or an ISO 8601 time"},
+		{WC_FORMAT_ZEEK_JSON, "{\"ts\":995544000,\"uri\":\"/\"}\n",
+		 "s:1: field id.orig_h: expected the client's address (a Zeek http.log record)"},
+		{WC_FORMAT_ZEEK_JSON, "[1,2]\n", "s:1: expected one JSON object on the line"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n1.0\t192.0.2.1\t/\n",
+		 "s:2: a Zeek log line before any #fields header"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n#fields\tts\tid.orig_h\n",
+		 "s:2: #fields needs ts, id.orig_h and uri (a Zeek http.log)"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n#fields\tts\tid.orig_h\turi\nx\t192.0.2.1\t/\n",
+		 "s:3: field ts: expected seconds since 1970 like 995562300.123456"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n#fields\tts\tid.orig_h\turi\n1.5\t192.0.2.1\n",
+		 "s:3: fewer fields than the #fields header names"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.keep_going = true;
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		assert_int_equal(wc_detect_log_buffer(d, "s", cases[i].fmt, cases[i].log,
+						      strlen(cases[i].log), &err),
+				 0);
+		size_t shown;
+		uint64_t total;
+		const char *const *p = wc_detect_problems(d, &shown, &total);
+		assert_int_equal(total, 1);
+		assert_string_equal(p[0], cases[i].why);
+		wc_detect_free(d);
+	}
+	/* Without --keep-going a log of such records is refused (exit 2). */
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "e.json", WC_FORMAT_EVE, "{}\n", 3, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "1 of 1 lines are not Suricata eve.json lines"));
+	wc_detect_free(d);
+}
+
+/* Zeek's \xHH escapes (a tab, a backslash) are undone before classifying,
+ * and ISO 8601 ts values (LogAscii::json_timestamps) are read. */
+static void zeek_escapes_and_iso_times(void **state)
+{
+	(void)state;
+	static const char tsv[] =
+		"#separator \\x09\n"
+		"#fields\tts\tid.orig_h\turi\n"
+		"995544000.5\t192.0.2.1\t/scripts/..\\x5c../winnt/system32/cmd.exe?/c+dir\n"
+		"995544001\t192.0.2.1\t/MSADC/root.exe?/c+dir\n"
+		"995544002\t192.0.2.2\t-\n";
+	static const char js[] =
+		"{\"ts\":\"2001-07-19T12:00:00.250000Z\",\"id.orig_h\":\"192.0.2.3\","
+		"\"uri\":\"/NULL.ida\"}\n";
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "z", WC_FORMAT_AUTO, tsv, strlen(tsv), &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "j", WC_FORMAT_AUTO, js, strlen(js), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:01Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:00Z");
+	assert_int_equal(wc_detect_get_stats(d)->requests, 3);
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	wc_detect_free(d);
+}
+
 static void timeline_bins_new_and_cumulative_sources(void **state)
 {
 	(void)state;
@@ -615,11 +750,12 @@ static void mostly_unparseable_log_is_refused(void **state)
 	assert_int_equal(wc_detect_log_buffer(d, "m.log", WC_FORMAT_APACHE, log, strlen(log), &err),
 			 -1);
 	assert_int_equal(err.code, WC_EXIT_USAGE);
-	assert_string_equal(err.msg,
-			    "m.log: 3 of 4 lines are not Apache/nginx access log lines (line 2: "
-			    "expected a time like [19/Jul/2001:12:34:56 -0700]): name the format "
-			    "with --format or --log-format, or give --keep-going to count what can "
-			    "be read");
+	assert_string_equal(
+		err.msg,
+		"m.log: 3 of 4 lines are not Apache/nginx access log lines (line 2: "
+		"expected a time like [19/Jul/2001:12:34:56 -0700]): name the format "
+		"with --input-format or --log-format, or give --keep-going to count what can "
+		"be read");
 	wc_detect_free(d);
 	wc_detect_options opt;
 	wc_detect_options_init(&opt);
@@ -1280,6 +1416,9 @@ int main(void)
 		cmocka_unit_test(apache_log_counts_per_kind),
 		cmocka_unit_test(iis_log_counts_per_kind),
 		cmocka_unit_test(error_log_counts_per_kind),
+		cmocka_unit_test(sensor_logs_match_the_apache_log),
+		cmocka_unit_test(sensor_log_errors_name_the_field),
+		cmocka_unit_test(zeek_escapes_and_iso_times),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
 		cmocka_unit_test(single_backdoor_probe_is_not_nimda),

@@ -16,12 +16,15 @@ static const char detect_usage[] =
 	"usage: wormcast detect FILE... [options]\n"
 	"\n"
 	"Finds Code Red, Code Red II and Nimda requests, .ida scanners, port-80 scanners\n"
-	"and floods in web logs (Apache/nginx, IIS W3C, Apache error logs; plain or\n"
-	"gzip; '-' is stdin) and pcap/pcapng captures. Writes DIR/sources.csv and\n"
+	"and floods in web logs (Apache/nginx, IIS W3C, Apache error logs), sensor logs\n"
+	"(Zeek http.log, TSV or JSON; Suricata eve.json), plain or gzip ('-' is stdin),\n"
+	"and pcap/pcapng captures. Writes DIR/sources.csv and\n"
 	"DIR/timeline.csv (readable by `wormcast fit`), DIR/timeline-KIND.csv per kind.\n"
 	"\n"
 	"options:\n"
-	"  --format F        auto, apache, iis, error or pcap (default auto: sniff each file)\n"
+	"  --input-format F  auto, apache, iis, error, pcap, zeek (http.log, TSV),\n"
+	"                    zeek-json (http.log, JSON lines) or eve (Suricata eve.json)\n"
+	"                    (default auto: sniff each file); --format F is the same\n"
 	"  --log-format S    read logs with Apache's LogFormat string S ('%h %l %u %t\n"
 	"                    \"%r\" %>s %b') or nginx's log_format ('$remote_addr - ...')\n"
 	"  --out DIR         output directory (default detect-out)\n"
@@ -76,118 +79,152 @@ static int write_outputs(const char *dir, const char *plot, const wc_detect *d, 
 	return wc_outdir_commit(&od, err);
 }
 
-int cmd_detect(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"out", required_argument, NULL, 'o'},
-		{"bin", required_argument, NULL, 'b'},
-		{"ports", required_argument, NULL, 'P'},
-		{"flood-rate", required_argument, NULL, 'F'},
-		{"plot", required_argument, NULL, 'p'},
-		{"threads", required_argument, NULL, 't'},
-		{"keep-going", no_argument, NULL, 'k'},
-		{"log-format", required_argument, NULL, 'L'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+/* What the command line asked for. */
+struct detect_args {
 	wc_detect_options opt;
-	wc_detect_options_init(&opt);
+	wc_detect_format fmt;
+	const char *out_dir, *plot, *log_format;
+	bool quiet;
+};
+
+static const struct option detect_longopts[] = {
+	{"input-format", required_argument, NULL, 'I'},
+	{"format", required_argument, NULL, 'f'},
+	{"out", required_argument, NULL, 'o'},
+	{"bin", required_argument, NULL, 'b'},
+	{"ports", required_argument, NULL, 'P'},
+	{"flood-rate", required_argument, NULL, 'F'},
+	{"plot", required_argument, NULL, 'p'},
+	{"threads", required_argument, NULL, 't'},
+	{"keep-going", no_argument, NULL, 'k'},
+	{"log-format", required_argument, NULL, 'L'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+#define INPUT_FORMATS "auto, apache, iis, error, pcap, zeek, zeek-json or eve"
+
+/* --input-format, and --format given an input format's name (what --format
+ * meant before it also named the summary's format). */
+static int parse_input_format(const char *opt, const char *arg, struct detect_args *a)
+{
+	if (wc_detect_format_parse(arg, &a->fmt) != 0)
+		return cli_fail(WC_EXIT_USAGE, "%s: expected %s, got '%s'", opt, INPUT_FORMATS,
+				arg);
+	return WC_EXIT_OK;
+}
+
+static int parse_bin(const char *arg, wc_detect_options *opt)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno || v < 1 || v > 366LL * 86400)
+		return cli_fail(WC_EXIT_USAGE, "--bin: expected 1 to 31622400 seconds, got '%s'",
+				arg);
+	opt->bin = v;
+	return WC_EXIT_OK;
+}
+
+static int parse_flood_rate(const char *arg, wc_detect_options *opt)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno || !(v > 0) || v > 1e9)
+		return cli_fail(WC_EXIT_USAGE,
+				"--flood-rate: expected connections per second > 0, got '%s'", arg);
+	opt->flood_rate = v;
+	return WC_EXIT_OK;
+}
+
+static int parse_threads(const char *arg, wc_detect_options *opt)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno || v < 1 || v > WC_DETECT_MAX_THREADS)
+		return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to %d, got '%s'",
+				WC_DETECT_MAX_THREADS, arg);
+	opt->threads = (int)v;
+	return WC_EXIT_OK;
+}
+
+/* One option; WC_EXIT_OK, or the exit status after saying what is wrong. */
+static int detect_option(int c, const char *arg, struct detect_args *a)
+{
+	switch (c) {
+	case 'I':
+		return parse_input_format("--input-format", arg, a);
+	case 'f':
+		return parse_input_format("--format", arg, a);
+	case 'o':
+		a->out_dir = arg;
+		return WC_EXIT_OK;
+	case 'b':
+		return parse_bin(arg, &a->opt);
+	case 'P':
+		if (parse_ports(arg, &a->opt) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--ports: expected up to %d ports 1-65535 separated by "
+					"commas, got '%s'",
+					WC_DETECT_MAX_PORTS, arg);
+		return WC_EXIT_OK;
+	case 'F':
+		return parse_flood_rate(arg, &a->opt);
+	case 'p':
+		a->plot = arg;
+		if (!cli_plot_format_ok(arg))
+			return cli_fail(WC_EXIT_USAGE,
+					"--plot: unsupported format '%s' (use .png, .svg or .pdf)",
+					arg);
+		return WC_EXIT_OK;
+	case 't':
+		return parse_threads(arg, &a->opt);
+	case 'k':
+		a->opt.keep_going = true;
+		return WC_EXIT_OK;
+	case 'L':
+		a->log_format = arg;
+		return WC_EXIT_OK;
+	case 'q':
+		a->quiet = true;
+		return WC_EXIT_OK;
+	default:
+		return WC_EXIT_USAGE;
+	}
+}
+
+/* Fills a from argv; -1 after --help, else an exit status (WC_EXIT_OK to go on). */
+static int parse_detect_args(int argc, char **argv, struct detect_args *a)
+{
+	memset(a, 0, sizeof *a);
+	wc_detect_options_init(&a->opt);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	opt.threads = ncpu < 1			     ? 1
-		      : ncpu > WC_DETECT_MAX_THREADS ? WC_DETECT_MAX_THREADS
-						     : (int)ncpu;
-	wc_detect_format fmt = WC_FORMAT_AUTO;
-	const char *out_dir = "detect-out", *plot = NULL, *log_format = NULL;
-	int quiet = 0, c;
+	a->opt.threads = ncpu < 1			? 1
+			 : ncpu > WC_DETECT_MAX_THREADS ? WC_DETECT_MAX_THREADS
+							: (int)ncpu;
+	a->fmt = WC_FORMAT_AUTO;
+	a->out_dir = "detect-out";
+	int c, rc;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'f':
-			if (wc_detect_format_parse(optarg, &fmt) != 0)
-				return cli_fail(
-					WC_EXIT_USAGE,
-					"--format: expected auto, apache, iis, error or pcap, "
-					"got '%s'",
-					optarg);
-			break;
-		case 'o':
-			out_dir = optarg;
-			break;
-		case 'b': {
-			errno = 0;
-			long long v = strtoll(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno || v < 1 || v > 366LL * 86400)
-				return cli_fail(WC_EXIT_USAGE,
-						"--bin: expected 1 to 31622400 seconds, got '%s'",
-						optarg);
-			opt.bin = v;
-			break;
-		}
-		case 'P':
-			if (parse_ports(optarg, &opt) != 0)
-				return cli_fail(
-					WC_EXIT_USAGE,
-					"--ports: expected up to %d ports 1-65535 separated "
-					"by commas, got '%s'",
-					WC_DETECT_MAX_PORTS, optarg);
-			break;
-		case 'F': {
-			errno = 0;
-			double v = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || errno || !(v > 0) || v > 1e9)
-				return cli_fail(
-					WC_EXIT_USAGE,
-					"--flood-rate: expected connections per second > 0, "
-					"got '%s'",
-					optarg);
-			opt.flood_rate = v;
-			break;
-		}
-		case 'p':
-			plot = optarg;
-			if (!cli_plot_format_ok(plot))
-				return cli_fail(
-					WC_EXIT_USAGE,
-					"--plot: unsupported format '%s' (use .png, .svg or "
-					".pdf)",
-					plot);
-			break;
-		case 't': {
-			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno || v < 1 ||
-			    v > WC_DETECT_MAX_THREADS)
-				return cli_fail(WC_EXIT_USAGE,
-						"--threads: expected 1 to %d, got '%s'",
-						WC_DETECT_MAX_THREADS, optarg);
-			opt.threads = (int)v;
-			break;
-		}
-		case 'k':
-			opt.keep_going = true;
-			break;
-		case 'L':
-			log_format = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, ":hq", detect_longopts, NULL)) != -1) {
+		if (c == 'h') {
 			fputs(detect_usage, stdout);
-			return WC_EXIT_OK;
-		case ':':
+			return -1;
+		}
+		if (c == ':')
 			return cli_fail(WC_EXIT_USAGE, "detect: option '%s' needs a value",
 					argv[optind - 1]);
-		default:
+		if (c == '?')
 			return cli_fail(
 				WC_EXIT_USAGE,
 				"detect: unknown option '%s' (see `wormcast detect --help`)",
 				argv[optind - 1]);
-		}
+		if ((rc = detect_option(c, optarg, a)) != WC_EXIT_OK)
+			return rc;
 	}
 	if (optind >= argc)
 		return cli_fail(WC_EXIT_USAGE, "detect: expected at least one log or capture file "
@@ -197,20 +234,12 @@ int cmd_detect(int argc, char **argv)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1)
 		return cli_fail(WC_EXIT_USAGE, "detect: '-' (stdin) may be given only once");
+	return WC_EXIT_OK;
+}
 
-	wc_detect *d = wc_detect_new(&opt);
-	wc_error err = {0};
-	if (log_format != NULL)
-		wc_detect_set_log_format(d, log_format, &err);
-	for (int i = optind; i < argc && err.code == 0; i++)
-		wc_detect_file(d, argv[i], fmt, &err);
-	if (err.code == 0)
-		wc_detect_finish(d, &err);
-	if (err.code != 0) {
-		wc_detect_free(d);
-		return cli_fail(err.code, "%s", err.msg);
-	}
-
+/* The first problems found in the input, and the whole-file warnings. */
+static void print_problems(const wc_detect *d)
+{
 	size_t shown;
 	uint64_t total;
 	const char *const *probs = wc_detect_problems(d, &shown, &total);
@@ -223,12 +252,43 @@ int cmd_detect(int argc, char **argv)
 	const char *const *warn = wc_detect_warnings(d, &nwarn);
 	for (size_t i = 0; i < nwarn; i++)
 		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
+}
 
-	int rc = write_outputs(out_dir, plot, d, &err) == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
-	if (rc == 0 && !quiet) {
+/* Reads every input and finishes; NULL (and the exit status) on failure. */
+static wc_detect *detect_inputs(const struct detect_args *a, int nfiles, char **files, int *rc)
+{
+	wc_detect *d = wc_detect_new(&a->opt);
+	wc_error err = {0};
+	if (a->log_format != NULL)
+		wc_detect_set_log_format(d, a->log_format, &err);
+	for (int i = 0; i < nfiles && err.code == 0; i++)
+		wc_detect_file(d, files[i], a->fmt, &err);
+	if (err.code == 0)
+		wc_detect_finish(d, &err);
+	if (err.code != 0) {
+		wc_detect_free(d);
+		*rc = cli_fail(err.code, "%s", err.msg);
+		return NULL;
+	}
+	return d;
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	struct detect_args a;
+	int rc = parse_detect_args(argc, argv, &a);
+	if (rc != WC_EXIT_OK)
+		return rc < 0 ? WC_EXIT_OK : rc;
+	wc_detect *d = detect_inputs(&a, argc - optind, argv + optind, &rc);
+	if (d == NULL)
+		return rc;
+	print_problems(d);
+	wc_error err = {0};
+	rc = write_outputs(a.out_dir, a.plot, d, &err) == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
+	if (rc == 0 && !a.quiet) {
 		wc_report_detect_print(stdout, d);
-		printf("\nwrote %s/sources.csv, %s/timeline.csv%s%s\n", out_dir, out_dir,
-		       plot ? ", " : "", plot ? plot : "");
+		printf("\nwrote %s/sources.csv, %s/timeline.csv%s%s\n", a.out_dir, a.out_dir,
+		       a.plot ? ", " : "", a.plot ? a.plot : "");
 	}
 	wc_detect_free(d);
 	return rc;

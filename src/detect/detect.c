@@ -22,7 +22,8 @@ const char *wc_detect_kind_name(int kind)
 	return kind >= 0 && kind < WC_KIND_COUNT ? kind_names[kind] : "none";
 }
 
-static const char *const format_names[] = {"auto", "apache", "iis", "error", "pcap"};
+static const char *const format_names[] = {"auto", "apache", "iis",	  "error",
+					   "pcap", "zeek",   "zeek-json", "eve"};
 
 int wc_detect_format_parse(const char *s, wc_detect_format *f)
 {

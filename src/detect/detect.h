@@ -47,10 +47,13 @@ typedef enum wc_detect_kind {
 
 typedef enum wc_detect_format {
 	WC_FORMAT_AUTO,
-	WC_FORMAT_APACHE, /* common or combined (nginx's too) */
-	WC_FORMAT_IIS,	  /* W3C extended, with #Fields: */
-	WC_FORMAT_ERROR,  /* Apache error log */
-	WC_FORMAT_PCAP,	  /* pcap or pcapng */
+	WC_FORMAT_APACHE,    /* common or combined (nginx's too) */
+	WC_FORMAT_IIS,	     /* W3C extended, with #Fields: */
+	WC_FORMAT_ERROR,     /* Apache error log */
+	WC_FORMAT_PCAP,	     /* pcap or pcapng */
+	WC_FORMAT_ZEEK,	     /* Zeek http.log, tab-separated with #fields */
+	WC_FORMAT_ZEEK_JSON, /* Zeek http.log, one JSON object per line */
+	WC_FORMAT_EVE,	     /* Suricata eve.json; event_type "http" records */
 } wc_detect_format;
 
 #define WC_DETECT_MAX_PORTS    16
@@ -125,7 +128,8 @@ wc_detect *wc_detect_new(const wc_detect_options *opt);
 void wc_detect_free(wc_detect *d);
 
 const char *wc_detect_kind_name(int kind);
-/* "auto", "apache", "iis", "error", "pcap" → format; -1 if unknown. */
+/* "auto", "apache", "iis", "error", "pcap", "zeek", "zeek-json", "eve" →
+ * format; -1 if unknown. */
 int wc_detect_format_parse(const char *s, wc_detect_format *f);
 const char *wc_detect_format_name(wc_detect_format f);
 

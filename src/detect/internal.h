@@ -196,6 +196,26 @@ int wc_detect_classify_request_line(const char *line, size_t len, int *probe);
  * (size_t)-1 if it does not fit in cap. Exposed for the tests. */
 size_t wc_detect_canonical(const char *in, size_t n, char *out, size_t cap);
 
+/* Sensor logs (sensorlog.c): Zeek http.log and Suricata eve.json. Each
+ * reader returns NULL when the record was read (a request or not), else a
+ * static message saying why not (the caller adds the file and line). */
+#define WC_ZEEK_MAX_FIELDS 64
+
+/* A Zeek ASCII log's header: its separator and the columns we read. */
+struct wc_zeek_hdr {
+	char sep;
+	bool have_fields;
+	int f_ts, f_orig_h, f_uri;
+};
+void wc_zeek_hdr_init(struct wc_zeek_hdr *h);
+/* A '#' line: #separator and #fields are used, the others skipped. */
+const char *wc_zeek_directive(struct wc_zeek_hdr *h, const char *p, size_t n);
+const char *wc_zeek_line(wc_detect *d, const struct wc_zeek_hdr *h, const char *p, size_t n);
+/* One JSON object, a Zeek record (fmt ZEEK_JSON) or an eve.json one (EVE). */
+const char *wc_json_line(wc_detect *d, wc_detect_format fmt, const char *p, size_t n);
+/* A JSON log's kind from its first record: eve.json names event_type. */
+wc_detect_format wc_sniff_json(const char *p, size_t n);
+
 /* Capture side (pcap.c, trw.c). */
 void wc_detect_capture_init(wc_detect *d);
 void wc_detect_capture_free(wc_detect *d);

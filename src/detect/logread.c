@@ -40,6 +40,7 @@ struct logr {
 	int f_date, f_time, f_cip, f_stem, f_query, f_uri;
 	int64_t hdr_day; /* days since epoch from #Date:, for logs without a date field */
 	bool have_hdr_day;
+	struct wc_zeek_hdr zeek; /* Zeek ASCII: separator and columns, from the header */
 	/* A worker reading a later part of a chunk does not know its line numbers
 	 * yet: it keeps its first problems (line within the part, why) and their
 	 * count, and the main thread reports them once the parts before are read. */
@@ -492,9 +493,12 @@ static void log_line(struct logr *r, const char *p, size_t n)
 		return;
 	/* '#' starts a W3C directive, and a comment in the other formats (no
 	 * server writes one, but people and tools prepend them). */
+	const char *why;
 	if (p[0] == '#') {
 		if (r->fmt == WC_FORMAT_IIS)
 			iis_directive(r, p, n);
+		else if (r->fmt == WC_FORMAT_ZEEK && (why = wc_zeek_directive(&r->zeek, p, n)))
+			bad(r, why);
 		return;
 	}
 	r->ndata++;
@@ -503,6 +507,15 @@ static void log_line(struct logr *r, const char *p, size_t n)
 	switch (r->fmt) {
 	case WC_FORMAT_IIS:
 		iis_line(r, p, n);
+		break;
+	case WC_FORMAT_ZEEK:
+		if ((why = wc_zeek_line(r->d, &r->zeek, p, n)) != NULL)
+			bad(r, why);
+		break;
+	case WC_FORMAT_ZEEK_JSON:
+	case WC_FORMAT_EVE:
+		if ((why = wc_json_line(r->d, r->fmt, p, n)) != NULL)
+			bad(r, why);
 		break;
 	case WC_FORMAT_ERROR:
 		error_line(r, p, n);
@@ -549,6 +562,10 @@ static wc_detect_format sniff(const char *b, size_t n)
 			l--;
 		if (l >= 8 && memcmp(b, "#Fields:", 8) == 0)
 			return WC_FORMAT_IIS;
+		if (l >= 11 && memcmp(b, "#separator ", 11) == 0)
+			return WC_FORMAT_ZEEK;
+		if (l > 0 && b[0] == '{')
+			return wc_sniff_json(b, l);
 		if (l > 0 && b[0] != '#') {
 			if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
 				return WC_FORMAT_ERROR;
@@ -569,6 +586,7 @@ static void logr_init(struct logr *r, wc_detect *d, const char *name, wc_detect_
 	r->lf = d->logfmt;
 	r->fmt = r->lf ? WC_FORMAT_APACHE : fmt; /* no state between lines */
 	r->f_date = r->f_time = r->f_cip = r->f_stem = r->f_query = r->f_uri = -1;
+	wc_zeek_hdr_init(&r->zeek);
 }
 
 /* Feeds the complete lines of buf[0..n) and returns how many bytes were used. */
@@ -602,7 +620,8 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 {
 	wc_detect *d = r->d;
 	int nt = d->opt.threads < WC_DETECT_MAX_THREADS ? d->opt.threads : WC_DETECT_MAX_THREADS;
-	if (nt < 2 || n < PARALLEL_MIN || r->fmt == WC_FORMAT_IIS || r->defer) {
+	if (nt < 2 || n < PARALLEL_MIN || r->fmt == WC_FORMAT_IIS || r->fmt == WC_FORMAT_ZEEK ||
+	    r->defer) {
 		feed_lines(r, buf, n);
 		return;
 	}
@@ -672,10 +691,13 @@ static int check_unparseable(struct logr *r, wc_error *err)
 {
 	if (r->nbad == 0 || r->nbad * 2 <= r->ndata)
 		return 0;
-	const char *what = r->lf		       ? "--log-format"
-			   : r->fmt == WC_FORMAT_IIS   ? "IIS W3C"
-			   : r->fmt == WC_FORMAT_ERROR ? "Apache error log"
-						       : "Apache/nginx access log";
+	const char *what = r->lf			   ? "--log-format"
+			   : r->fmt == WC_FORMAT_IIS	   ? "IIS W3C"
+			   : r->fmt == WC_FORMAT_ERROR	   ? "Apache error log"
+			   : r->fmt == WC_FORMAT_ZEEK	   ? "Zeek http.log (TSV)"
+			   : r->fmt == WC_FORMAT_ZEEK_JSON ? "Zeek http.log (JSON)"
+			   : r->fmt == WC_FORMAT_EVE	   ? "Suricata eve.json"
+							   : "Apache/nginx access log";
 	unsigned long long nbad = r->nbad, ndata = r->ndata;
 	if (r->d->opt.keep_going) {
 		wc_detect_warning(r->d,
@@ -684,12 +706,12 @@ static int check_unparseable(struct logr *r, wc_error *err)
 				  r->name, nbad, ndata, what);
 		return 0;
 	}
-	return wc_error_set(err, WC_EXIT_USAGE,
-			    "%s: %llu of %llu lines are not %s lines (line %llu: %s): name the "
-			    "format with --format or --log-format, or give --keep-going to count "
-			    "what can be read",
-			    r->name, nbad, ndata, what, (unsigned long long)r->first_bad,
-			    r->first_bad_why);
+	return wc_error_set(
+		err, WC_EXIT_USAGE,
+		"%s: %llu of %llu lines are not %s lines (line %llu: %s): name the "
+		"format with --input-format or --log-format, or give --keep-going to count "
+		"what can be read",
+		r->name, nbad, ndata, what, (unsigned long long)r->first_bad, r->first_bad_why);
 }
 
 int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, const char *buf,
@@ -812,7 +834,7 @@ static int input_is_capture(wc_detect *d, struct input *in, const char *path, wc
 				    in->name);
 	if (in->is_stdin) /* the sniffed bytes are gone from the pipe */
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: a capture on stdin needs --format pcap", in->name);
+				    "%s: a capture on stdin needs --input-format pcap", in->name);
 	return wc_detect_pcap_file(d, path, err);
 }
 
