@@ -1334,4 +1334,33 @@ else
 fi
 cd "$T" || exit 2
 
+# '-' reads standard input wherever a command reads a file: fit's series,
+# run's and sweep's scenario (detect's logs: the sensor-log block above).
+cd "$T" || exit 2
+ok=1
+"$WC" fit "$FIXTURES/detect-timeline.csv" --model rcs --out in-f1 --quiet 2>/dev/null || ok=0
+# shellcheck disable=SC2002
+cat "$FIXTURES/detect-timeline.csv" | "$WC" fit - --model rcs --out in-f2 --quiet 2>/dev/null || ok=0
+cmp -s in-f1/forecast.csv in-f2/forecast.csv || ok=0
+grep -qF '"file": "stdin"' in-f2/fit.json || ok=0
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $SMALL --until "$UNTIL" --out in-r1 --quiet || ok=0
+# shellcheck disable=SC2086
+"$WC" show codered-v2 | "$WC" run - $SMALL --until "$UNTIL" --out in-r2 --quiet || ok=0
+cmp -s in-r1/timeline.csv in-r2/timeline.csv || ok=0
+# shellcheck disable=SC2086
+"$WC" sweep codered-v2 $SMALL --set outbreak.seed_hosts=1 --until "$UNTIL" --runs 2 \
+	--vary class.home.patch_rate=0,0.05 --quiet --out in-s1 || ok=0
+# shellcheck disable=SC2086
+"$WC" show codered-v2 | "$WC" sweep - $SMALL --set outbreak.seed_hosts=1 --until "$UNTIL" \
+	--runs 2 --vary class.home.patch_rate=0,0.05 --quiet --out in-s2 || ok=0
+cmp -s in-s1/sweep.csv in-s2/sweep.csv || ok=0
+printf 'not a scenario\n' | "$WC" run - --out in-bad --quiet >/dev/null 2>in-bad.err
+rc=$?
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && grep -qF "stdin:1:" in-bad.err && [ ! -e in-bad ]; then
+	pass "fit, run and sweep read '-' from a pipe like the file"
+else
+	fail "'-' as standard input" "ok $ok, rc $rc: $(head -n 1 in-bad.err)"
+fi
+
 wc_finish

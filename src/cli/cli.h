@@ -35,6 +35,10 @@ typedef int (*cli_command_fn)(int argc, char **argv, const wc_provenance *prov);
 /* Calls fn with argv's command line and the start time, both taken before
  * fn's getopt_long permutes argv (options first, operands last). */
 int cli_with_provenance(int argc, char **argv, cli_command_fn fn);
+/* wc_scenario_load, or "-": the scenario's INI text from standard input,
+ * named "stdin" in messages (relative paths in it from the working folder). */
+struct wc_scenario;
+int cli_load_scenario(struct wc_scenario *sc, const char *arg, wc_error *err);
 /* True for a file name ending in .png, .svg or .pdf (any case). */
 bool cli_plot_format_ok(const char *path);
 

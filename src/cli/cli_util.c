@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/xalloc.h"
+#include "sim/scenario.h"
 
 int cli_fail(int code, const char *fmt, ...)
 {
@@ -67,5 +68,30 @@ int cli_with_provenance(int argc, char **argv, cli_command_fn fn)
 	wc_provenance prov = {line, time(NULL)};
 	int rc = fn(argc, argv, &prov);
 	free(line);
+	return rc;
+}
+
+int cli_load_scenario(wc_scenario *sc, const char *arg, wc_error *err)
+{
+	if (strcmp(arg, "-") != 0)
+		return wc_scenario_load(sc, arg, err);
+	size_t cap = 1 << 16, len = 0, got;
+	char *text = xmalloc(cap);
+	while ((got = fread(text + len, 1, cap - len, stdin)) > 0) {
+		len += got;
+		if (len == cap)
+			text = xrealloc(text, cap *= 2);
+	}
+	int rc;
+	if (ferror(stdin))
+		rc = wc_error_set(err, WC_EXIT_USAGE, "stdin: cannot read: %s", strerror(errno));
+	else if (memchr(text, '\0', len) != NULL)
+		rc = wc_error_set(err, WC_EXIT_USAGE,
+				  "stdin: a NUL byte at offset %zu: not a "
+				  "scenario (INI text)",
+				  (size_t)((char *)memchr(text, '\0', len) - text));
+	else
+		rc = wc_scenario_load_buffer(sc, "stdin", text, len, err);
+	free(text);
 	return rc;
 }

@@ -19,7 +19,7 @@
 #include "sim/sweep.h"
 
 static const char sweep_usage[] =
-	"usage: wormcast sweep SCENARIO|FILE.ini --vary SEC.KEY=VALUES [options]\n"
+	"usage: wormcast sweep SCENARIO|FILE.ini|- --vary SEC.KEY=VALUES [options]\n"
 	"\n"
 	"Runs every combination of the varied keys' values with R seeds each and writes\n"
 	"DIR/sweep.csv (each outcome's mean, its 95% interval and the runs' 5-95%\n"
@@ -251,7 +251,7 @@ int cmd_sweep(int argc, char **argv)
 	wc_scenario base;
 	wc_error err = {0};
 	wc_scenario_init(&base);
-	if (wc_scenario_load(&base, argv[optind], &err) == 0)
+	if (cli_load_scenario(&base, argv[optind], &err) == 0)
 		for (int i = 0; i < a.nsets && err.code == 0; i++)
 			wc_scenario_set(&base, a.sets[i], &err);
 	wc_sweep sw;
