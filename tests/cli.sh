@@ -1363,4 +1363,31 @@ else
 	fail "'-' as standard input" "ok $ok, rc $rc: $(head -n 1 in-bad.err)"
 fi
 
+# --alerts: one eve.json-style JSON object per line per source; jq reads them.
+cd "$T" || exit 2
+"$WC" detect "$FIXTURES/detect/access.log" --out al --alerts al.json --quiet 2>/dev/null
+rc1=$?
+"$WC" detect "$FIXTURES/detect/access.log" --out al2 --alerts - 2>/dev/null >al-stdout.json
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s al.json al-stdout.json &&
+	[ "$(wc -l <al.json)" -eq "$(($(wc -l <al/sources.csv) - 1))" ]; then
+	pass "detect --alerts writes one line per sources.csv row, to a file or standard output"
+else
+	fail "detect --alerts" "rc $rc1/$rc2, $(wc -l <al.json) lines"
+fi
+if command -v jq >/dev/null 2>&1; then
+	if jq -e -s 'length == 9 and (.[0] | .event_type == "alert" and .src_ip == "192.0.2.10" and
+		.timestamp == "2001-07-19T17:05:00.000000+0000" and .wormcast.kind == "codered" and
+		.wormcast.requests == 2 and .alert.severity == 1) and
+		(map(.wormcast.kind) | group_by(.) | map({(.[0]): length}) | add) ==
+		{"codered": 3, "codered2": 1, "nimda": 1, "ida-probe": 3, "exe-probe": 1}' \
+		al.json >/dev/null; then
+		pass "jq reads every --alerts line, with the fixture's values"
+	else
+		fail "jq on --alerts" "$(head -c 300 al.json)"
+	fi
+else
+	echo "skip - jq on --alerts: jq is not installed"
+fi
+
 wc_finish

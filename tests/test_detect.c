@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <pcap/pcap.h>
 #include <string.h>
 #include <zlib.h>
@@ -382,6 +383,55 @@ static void zeek_escapes_and_iso_times(void **state)
 	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:00Z");
 	assert_int_equal(wc_detect_get_stats(d)->requests, 3);
 	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	wc_detect_free(d);
+}
+
+/* --alerts: every line one JSON object with eve.json's names, in
+ * sources.csv's order; the fixture's values exactly. */
+static void alerts_are_eve_json_lines(void **state)
+{
+	(void)state;
+	const char *f[] = {FIX "access.log"};
+	wc_detect *d = run_files(f, 1, 3600);
+	char *buf;
+	size_t len;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_alerts(fp, d), 0);
+	fclose(fp);
+	size_t nsrc, nlines = 0;
+	const wc_detect_source *src = wc_detect_sources(d, &nsrc);
+	for (char *line = buf, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		json_error_t jerr;
+		json_t *o = json_loadb(line, (size_t)(nl - line), 0, &jerr);
+		assert_non_null(o);
+		const wc_detect_source *s = &src[nlines++];
+		char ts[40], iso[32];
+		snprintf(ts, sizeof ts, "%.19s.000000+0000", wc_time_format(s->first, iso));
+		assert_string_equal(json_string_value(json_object_get(o, "timestamp")), ts);
+		assert_string_equal(json_string_value(json_object_get(o, "event_type")), "alert");
+		assert_string_equal(json_string_value(json_object_get(o, "src_ip")), s->addr);
+		json_t *w = json_object_get(o, "wormcast");
+		assert_string_equal(json_string_value(json_object_get(w, "kind")),
+				    wc_detect_kind_name(s->kind));
+		assert_int_equal(json_integer_value(json_object_get(w, "requests")), s->requests);
+		json_t *a = json_object_get(o, "alert");
+		assert_non_null(json_string_value(json_object_get(a, "signature")));
+		assert_int_equal(json_integer_value(json_object_get(a, "severity")),
+				 WC_KIND_IS_WORM(s->kind) ? 1 : 2);
+		json_decref(o);
+	}
+	assert_int_equal(nlines, 9);
+	assert_int_equal(nsrc, 9);
+	/* The first line, byte for byte. */
+	static const char first[] =
+		"{\"timestamp\":\"2001-07-19T17:05:00.000000+0000\",\"event_type\":\"alert\","
+		"\"src_ip\":\"192.0.2.10\",\"alert\":{\"action\":\"allowed\",\"signature\":"
+		"\"WORMCAST Code Red v1/v2: GET /default.ida? then 224 N then %u escapes\","
+		"\"category\":\"A Network Trojan was detected\",\"severity\":1},\"wormcast\":"
+		"{\"kind\":\"codered\",\"worm\":true,\"first_seen\":\"2001-07-19T17:05:00Z\","
+		"\"last_seen\":\"2001-07-19T18:30:00Z\",\"requests\":2}}\n";
+	assert_memory_equal(buf, first, strlen(first));
+	free(buf);
 	wc_detect_free(d);
 }
 
@@ -1419,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(sensor_logs_match_the_apache_log),
 		cmocka_unit_test(sensor_log_errors_name_the_field),
 		cmocka_unit_test(zeek_escapes_and_iso_times),
+		cmocka_unit_test(alerts_are_eve_json_lines),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
 		cmocka_unit_test(single_backdoor_probe_is_not_nimda),

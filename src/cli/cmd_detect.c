@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/atomicfile.h"
 #include "core/outdir.h"
 #include "detect/detect.h"
 #include "report/detect_report.h"
@@ -36,6 +37,9 @@ static const char detect_usage[] =
 	"                    does not change results\n"
 	"  --keep-going      read a log even when most of its lines cannot be parsed\n"
 	"                    (default: exit 2 naming it; a wrong format is likely)\n"
+	"  --alerts FILE     also write one JSON object per line per source found, with\n"
+	"                    Suricata eve.json's field names ('-': standard output, and\n"
+	"                    no summary table)\n"
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
@@ -84,6 +88,7 @@ struct detect_args {
 	wc_detect_options opt;
 	wc_detect_format fmt;
 	const char *out_dir, *plot, *log_format;
+	const char *alerts; /* --alerts FILE, "-" for standard output, or NULL */
 	bool quiet;
 };
 
@@ -98,6 +103,7 @@ static const struct option detect_longopts[] = {
 	{"threads", required_argument, NULL, 't'},
 	{"keep-going", no_argument, NULL, 'k'},
 	{"log-format", required_argument, NULL, 'L'},
+	{"alerts", required_argument, NULL, 'A'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -188,6 +194,9 @@ static int detect_option(int c, const char *arg, struct detect_args *a)
 	case 'L':
 		a->log_format = arg;
 		return WC_EXIT_OK;
+	case 'A':
+		a->alerts = arg;
+		return WC_EXIT_OK;
 	case 'q':
 		a->quiet = true;
 		return WC_EXIT_OK;
@@ -254,6 +263,25 @@ static void print_problems(const wc_detect *d)
 		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
 }
 
+/* --alerts: standard output, or FILE written whole or not at all. */
+static int write_alerts(const char *path, const wc_detect *d, wc_error *err)
+{
+	if (strcmp(path, "-") == 0) {
+		if (wc_report_detect_alerts(stdout, d) != 0 || fflush(stdout) != 0)
+			return wc_error_set(err, WC_EXIT_RUNTIME, "--alerts: standard output: %s",
+					    strerror(errno));
+		return 0;
+	}
+	wc_atomic_file f;
+	if (wc_atomic_open(&f, path, err) != 0)
+		return -1;
+	if (wc_report_detect_alerts(f.fp, d) != 0) {
+		wc_atomic_abort(&f);
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: write failed", path);
+	}
+	return wc_atomic_commit(&f, err);
+}
+
 /* Reads every input and finishes; NULL (and the exit status) on failure. */
 static wc_detect *detect_inputs(const struct detect_args *a, int nfiles, char **files, int *rc)
 {
@@ -284,8 +312,11 @@ int cmd_detect(int argc, char **argv)
 		return rc;
 	print_problems(d);
 	wc_error err = {0};
-	rc = write_outputs(a.out_dir, a.plot, d, &err) == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
-	if (rc == 0 && !a.quiet) {
+	if (write_outputs(a.out_dir, a.plot, d, &err) == 0 && a.alerts != NULL)
+		write_alerts(a.alerts, d, &err);
+	rc = err.code == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
+	/* Alerts on standard output are the output: no table among them. */
+	if (rc == 0 && !a.quiet && !(a.alerts && strcmp(a.alerts, "-") == 0)) {
 		wc_report_detect_print(stdout, d);
 		printf("\nwrote %s/sources.csv, %s/timeline.csv%s%s\n", a.out_dir, a.out_dir,
 		       a.plot ? ", " : "", a.plot ? a.plot : "");

@@ -23,6 +23,10 @@ int wc_report_detect_sources_csv(FILE *out, const wc_detect *d);
  * leading columns for that kind alone (timeline-KIND.csv). */
 int wc_report_detect_timeline_csv(FILE *out, const wc_detect *d, int kind);
 
+/* One JSON object per line per (source, kind), in sources.csv's order, with
+ * eve.json's names and time format (docs/detect.md §3, "--alerts"). */
+int wc_report_detect_alerts(FILE *out, const wc_detect *d);
+
 /* Writes DIR/sources.csv, DIR/timeline.csv and DIR/timeline-KIND.csv for every
  * kind with at least one source. DIR must exist. */
 int wc_report_detect_write(const char *dir, const wc_detect *d, wc_error *err);

@@ -1,0 +1,84 @@
+/*
+ * detect_json.c — detect's JSON outputs: the alerts (one eve.json-style
+ * object per line, for a SIEM) and summary.json (what the terminal summary
+ * says, for programs).
+ *
+ * Alerts borrow Suricata's eve.json names and time format where one fits
+ * (timestamp, event_type "alert", src_ip, alert.signature, alert.category,
+ * alert.severity), so that tools reading eve.json take them unchanged; what
+ * eve.json has no name for is under "wormcast".
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/detect_report.h"
+
+/* What an alert says of each kind: the rule that decided it (docs/detect.md
+ * §2), Suricata's classification text, and its severity (1 is highest). */
+static const struct {
+	const char *signature, *category;
+	int severity;
+} kind_alert[WC_KIND_COUNT] = {
+	{"WORMCAST Code Red v1/v2: GET /default.ida? then 224 N then %u escapes",
+	 "A Network Trojan was detected", 1},
+	{"WORMCAST Code Red II: GET /default.ida? then 224 X then %u escapes",
+	 "A Network Trojan was detected", 1},
+	{"WORMCAST Nimda: probes for 2 or more of its cmd.exe/root.exe paths with /c+dir",
+	 "A Network Trojan was detected", 1},
+	{"WORMCAST .ida/.idq request that is not Code Red's", "Web Application Attack", 2},
+	{"WORMCAST port scanner: failed first contacts (threshold random walk)",
+	 "Detection of a Network Scan", 2},
+	{"WORMCAST flood: connection attempts to one destination above --flood-rate",
+	 "Attempted Denial of Service", 1},
+	{"WORMCAST single Nimda path probe (root.exe backdoor or one cmd.exe traversal)",
+	 "Web Application Attack", 2},
+};
+
+/* eve.json's time format: "2001-07-19T12:00:00.000000+0000". */
+static void eve_time(wc_time t, char *buf, size_t len)
+{
+	char iso[32];
+	wc_time_format(t, iso); /* "2001-07-19T12:00:00Z" */
+	snprintf(buf, len, "%.19s.000000+0000", iso);
+}
+
+static json_t *alert_object(const wc_detect_source *s)
+{
+	char ts[40], first[32], last[32];
+	eve_time(s->first, ts, sizeof ts);
+	json_t *o = json_object();
+	json_object_set_new(o, "timestamp", json_string(ts));
+	json_object_set_new(o, "event_type", json_string("alert"));
+	/* A flood's address is the destination that received it. */
+	json_object_set_new(o, s->kind == WC_KIND_FLOOD ? "dest_ip" : "src_ip",
+			    json_string(s->addr));
+	json_t *a = json_object();
+	json_object_set_new(a, "action", json_string("allowed"));
+	json_object_set_new(a, "signature", json_string(kind_alert[s->kind].signature));
+	json_object_set_new(a, "category", json_string(kind_alert[s->kind].category));
+	json_object_set_new(a, "severity", json_integer(kind_alert[s->kind].severity));
+	json_object_set_new(o, "alert", a);
+	json_t *w = json_object();
+	json_object_set_new(w, "kind", json_string(wc_detect_kind_name(s->kind)));
+	json_object_set_new(w, "worm", json_boolean(WC_KIND_IS_WORM(s->kind)));
+	json_object_set_new(w, "first_seen", json_string(wc_time_format(s->first, first)));
+	json_object_set_new(w, "last_seen", json_string(wc_time_format(s->last, last)));
+	json_object_set_new(w, "requests", json_integer((json_int_t)s->requests));
+	json_object_set_new(o, "wormcast", w);
+	return o;
+}
+
+int wc_report_detect_alerts(FILE *out, const wc_detect *d)
+{
+	size_t n;
+	const wc_detect_source *s = wc_detect_sources(d, &n);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		json_t *o = alert_object(&s[i]);
+		rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0 ||
+		     fputc('\n', out) == EOF;
+		json_decref(o);
+	}
+	return rc == 0 && !ferror(out) ? 0 : -1;
+}
