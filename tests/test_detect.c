@@ -414,6 +414,7 @@ static void alerts_are_eve_json_lines(void **state)
 		assert_string_equal(json_string_value(json_object_get(w, "kind")),
 				    wc_detect_kind_name(s->kind));
 		assert_int_equal(json_integer_value(json_object_get(w, "requests")), s->requests);
+		assert_string_equal(json_string_value(json_object_get(w, "evidence")), s->evidence);
 		json_t *a = json_object_get(o, "alert");
 		assert_non_null(json_string_value(json_object_get(a, "signature")));
 		assert_int_equal(json_integer_value(json_object_get(a, "severity")),
@@ -422,14 +423,20 @@ static void alerts_are_eve_json_lines(void **state)
 	}
 	assert_int_equal(nlines, 9);
 	assert_int_equal(nsrc, 9);
-	/* The first line, byte for byte. */
-	static const char first[] =
-		"{\"timestamp\":\"2001-07-19T17:05:00.000000+0000\",\"event_type\":\"alert\","
-		"\"src_ip\":\"192.0.2.10\",\"alert\":{\"action\":\"allowed\",\"signature\":"
-		"\"WORMCAST Code Red v1/v2: GET /default.ida? then 224 N then %u escapes\","
-		"\"category\":\"A Network Trojan was detected\",\"severity\":1},\"wormcast\":"
-		"{\"kind\":\"codered\",\"worm\":true,\"first_seen\":\"2001-07-19T17:05:00Z\","
-		"\"last_seen\":\"2001-07-19T18:30:00Z\",\"requests\":2}}\n";
+	/* 203.0.113.5's two probes in its first second: the byte-smaller one. */
+	assert_string_equal(src[4].evidence, "/scripts/..%255c../winnt/system32/cmd.exe?/c+dir");
+	assert_string_equal(src[8].evidence, "/MSADC/root.exe?/c+dir");
+	/* The first line, byte for byte: its evidence is the worm's request as logged. */
+	char target[1024], first[2048];
+	snprintf(first, sizeof first,
+		 "{\"timestamp\":\"2001-07-19T17:05:00.000000+0000\",\"event_type\":\"alert\","
+		 "\"src_ip\":\"192.0.2.10\",\"alert\":{\"action\":\"allowed\",\"signature\":"
+		 "\"WORMCAST Code Red v1/v2: GET /default.ida? then 224 N then %%u escapes\","
+		 "\"category\":\"A Network Trojan was detected\",\"severity\":1},\"wormcast\":"
+		 "{\"kind\":\"codered\",\"worm\":true,\"evidence\":\"%s\",\"first_seen\":"
+		 "\"2001-07-19T17:05:00Z\",\"last_seen\":\"2001-07-19T18:30:00Z\",\"requests\":2}}"
+		 "\n",
+		 codered_target('N', 224, target, sizeof target));
 	assert_memory_equal(buf, first, strlen(first));
 	free(buf);
 	wc_detect_free(d);
@@ -1453,6 +1460,12 @@ static void pcapng_is_read(void **state)
 	wc_detect *d = run_capture(path, NULL);
 	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T10:00:01Z", "2001-08-04T10:00:01Z");
 	assert_int_equal(wc_detect_get_stats(d)->packets, 2);
+	/* A capture's evidence is the request line, reassembled. */
+	size_t ns;
+	const wc_detect_source *src = wc_detect_sources(d, &ns);
+	assert_int_equal(ns, 1);
+	assert_int_equal(strncmp(src[0].evidence, req, strcspn(req, "\r\n")), 0);
+	assert_int_equal(strlen(src[0].evidence), strcspn(req, "\r\n"));
 	wc_detect_free(d);
 	unlink(path);
 }

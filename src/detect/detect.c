@@ -89,8 +89,10 @@ void wc_detect_free(wc_detect *d)
 	wc_detect_capture_free(d);
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		wc_detect_free(d->workers[i]);
-	for (size_t i = 0; i < d->src_cap; i++)
+	for (size_t i = 0; i < d->src_cap; i++) {
 		free(d->src[i].bc);
+		free((char *)d->src[i].s.evidence);
+	}
 	free(d->src);
 	free(d->bins_mem);
 	for (size_t i = 0; i < d->nproblems; i++)

@@ -104,7 +104,15 @@ typedef struct wc_detect_source {
 	int kind;      /* wc_detect_kind */
 	wc_time first, last;
 	uint64_t requests;
+	/* The earliest request of that kind from it (the byte-smallest among
+	 * requests at that second), as logged: the target (path?query) of an
+	 * access or sensor log, the request line of a capture, the missing
+	 * file's path of an error log; at most WC_DETECT_EVIDENCE_MAX bytes.
+	 * NULL for scanner and flood rows. Owned by the context. */
+	const char *evidence;
 } wc_detect_source;
+
+#define WC_DETECT_EVIDENCE_MAX 512
 
 /* One timeline row per kind: totals over the bin [time - bin, time). */
 typedef struct wc_detect_bin {

@@ -43,6 +43,7 @@ struct wc_src_slot {
 	uint32_t probes;      /* Nimda: bit i set when canonical path i was asked */
 	uint32_t nbc, bc_cap; /* Nimda: requests per bin, in bc */
 	struct wc_bin_count *bc;
+	wc_time ev_time; /* when s.evidence (owned here) was sent */
 };
 
 /* A TCP flow (client to an HTTP port) whose first request line is not yet complete. */
@@ -173,6 +174,10 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
  * (0 .. WC_NIMDA_PATHS-1; -1 for other kinds). */
 void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 			    wc_time t, uint64_t count);
+/* wc_detect_record_probe, also keeping req[0..rlen) as the source's evidence
+ * when it is the earliest request of that kind from it (detect.h). */
+void wc_detect_record_request(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			      wc_time t, const char *req, size_t rlen);
 /* Counts a problem and keeps its message if among the first few. */
 void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A problem with a whole input (cut short, mostly unparseable): always kept. */

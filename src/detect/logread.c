@@ -219,7 +219,7 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 					     &probe)
 		  : wc_detect_classify_probe(tgt, (size_t)(pe - tgt), "", 0, &probe);
 	if (k >= 0)
-		wc_detect_record_probe(r->d, cli, clen, k, probe, t, 1);
+		wc_detect_record_request(r->d, cli, clen, k, probe, t, tgt, (size_t)(te - tgt));
 }
 
 /* "2001-07-19T12:34:56+00:00" (nginx's $time_iso8601). */
@@ -311,9 +311,13 @@ static void custom_line(struct logr *r, const char *p, size_t n)
 	if (k == -2)
 		return;
 	r->d->st.requests++;
-	if (k >= 0)
-		wc_detect_record_probe(r->d, sp[WC_LF_CLIENT].p, sp[WC_LF_CLIENT].n, k, probe, t,
-				       1);
+	if (k >= 0) {
+		const struct wc_lf_span *ev = sp[WC_LF_REQUEST].set	  ? &sp[WC_LF_REQUEST]
+					      : sp[WC_LF_REQUEST_URI].set ? &sp[WC_LF_REQUEST_URI]
+									  : &sp[WC_LF_PATH];
+		wc_detect_record_request(r->d, sp[WC_LF_CLIENT].p, sp[WC_LF_CLIENT].n, k, probe, t,
+					 ev->p, ev->n);
+	}
 }
 
 /* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
@@ -425,8 +429,14 @@ static void iis_line(struct logr *r, const char *p, size_t n)
 	r->d->st.requests++;
 	int probe;
 	int k = wc_detect_classify_probe(path, plen, query, qlen, &probe);
-	if (k >= 0)
-		wc_detect_record_probe(r->d, f[r->f_cip], fl[r->f_cip], k, probe, t, 1);
+	if (k >= 0) {
+		/* IIS logs the query apart: the evidence is the target put back together. */
+		char target[WC_DETECT_EVIDENCE_MAX + 1];
+		int tl = snprintf(target, sizeof target, "%.*s%s%.*s", (int)plen, path,
+				  qlen ? "?" : "", (int)qlen, query);
+		wc_detect_record_request(r->d, f[r->f_cip], fl[r->f_cip], k, probe, t, target,
+					 tl < (int)sizeof target ? (size_t)tl : sizeof target - 1);
+	}
 }
 
 /* "[Thu Jul 19 12:34:56 2001]" or, Apache 2.4, "[Thu Jul 19 12:34:56.123456 2001]".
@@ -477,7 +487,7 @@ static void error_line(struct logr *r, const char *p, size_t n)
 		int probe;
 		int k = wc_detect_classify_fspath(path, plen, &probe);
 		if (k >= 0)
-			wc_detect_record_probe(r->d, a, alen, k, probe, t, 1);
+			wc_detect_record_request(r->d, a, alen, k, probe, t, path, plen);
 	} else if (memmem(ae, (size_t)(end - ae), "Client sent malformed Host header", 33)) {
 		r->d->st.malformed_host++;
 	}

@@ -168,7 +168,7 @@ static void record_target(wc_detect *d, const char *addr, size_t alen, const cha
 	int k = q ? wc_detect_classify_probe(u, plen, q + 1, ulen - plen - 1, &probe)
 		  : wc_detect_classify_probe(u, plen, "", 0, &probe);
 	if (k >= 0)
-		wc_detect_record_probe(d, addr, alen, k, probe, t, 1);
+		wc_detect_record_request(d, addr, alen, k, probe, t, u, ulen);
 }
 
 const char *wc_zeek_line(wc_detect *d, const struct wc_zeek_hdr *h, const char *p, size_t n)

@@ -226,8 +226,60 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 	wc_detect_record_probe(d, addr, alen, kind, -1, t, count);
 }
 
+/* Keeps req as e's evidence if it was sent before the one kept, or at the
+ * same second and is byte-smaller: the same whatever the order of the
+ * inputs or the threads. Cut at a NUL byte and at WC_DETECT_EVIDENCE_MAX. */
+static void evidence_note(struct wc_src_slot *e, wc_time t, const char *req, size_t rlen)
+{
+	const char *nul = memchr(req, '\0', rlen);
+	if (nul != NULL)
+		rlen = (size_t)(nul - req);
+	if (rlen > WC_DETECT_EVIDENCE_MAX)
+		rlen = WC_DETECT_EVIDENCE_MAX;
+	if (e->s.evidence != NULL) {
+		if (t > e->ev_time)
+			return;
+		if (t == e->ev_time) {
+			size_t olen = strlen(e->s.evidence);
+			int c = memcmp(req, e->s.evidence, rlen < olen ? rlen : olen);
+			if (c > 0 || (c == 0 && rlen >= olen))
+				return;
+		}
+	}
+	char *copy = xmalloc(rlen + 1);
+	memcpy(copy, req, rlen);
+	copy[rlen] = '\0';
+	free((char *)e->s.evidence);
+	e->s.evidence = copy;
+	e->ev_time = t;
+}
+
+static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+				  wc_time t, uint64_t count);
+
 void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 			    wc_time t, uint64_t count)
+{
+	struct wc_src_slot *e = record(d, addr, alen, kind, probe, t, count);
+	if (e != NULL && d->src_n * 2 > d->src_cap)
+		src_grow(d);
+}
+
+void wc_detect_record_request(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			      wc_time t, const char *req, size_t rlen)
+{
+	struct wc_src_slot *e = record(d, addr, alen, kind, probe, t, 1);
+	if (e == NULL)
+		return;
+	evidence_note(e, t, req, rlen);
+	if (d->src_n * 2 > d->src_cap)
+		src_grow(d);
+}
+
+/* Counts the request and returns its source's slot (valid until the table
+ * grows), or NULL when the bin is out of range. */
+static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+				  wc_time t, uint64_t count)
 {
 	if (alen > WC_ADDR_MAX - 1)
 		alen = WC_ADDR_MAX - 1;
@@ -239,7 +291,7 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 	if (!bin_reserve(d, wc_floordiv(t, d->opt.bin), &slot)) {
 		/* finish refuses the run: nothing recorded from here is shown. */
 		d->bin_overflow = true;
-		return;
+		return NULL;
 	}
 	/* A Nimda-list request's bin waits in its source until finish knows
 	 * the source's kind. */
@@ -254,8 +306,7 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 			e->probes |= 1u << probe;
 		bc_add(e, d->bin_base + (int64_t)slot, count);
 	}
-	if (d->src_n * 2 > d->src_cap)
-		src_grow(d);
+	return e;
 }
 
 void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
@@ -281,6 +332,8 @@ void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
 		struct wc_src_slot *e = src_add(d, w->src[i].hash, s->addr, strlen(s->addr),
 						s->kind, s->first, s->last, s->requests);
 		e->probes |= w->src[i].probes;
+		if (s->evidence != NULL)
+			evidence_note(e, w->src[i].ev_time, s->evidence, strlen(s->evidence));
 		for (uint32_t b = 0; b < w->src[i].nbc; b++)
 			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
 		if (d->src_n * 2 > d->src_cap)

@@ -62,6 +62,7 @@ static json_t *alert_object(const wc_detect_source *s)
 	json_t *w = json_object();
 	json_object_set_new(w, "kind", json_string(wc_detect_kind_name(s->kind)));
 	json_object_set_new(w, "worm", json_boolean(WC_KIND_IS_WORM(s->kind)));
+	json_object_set_new(w, "evidence", s->evidence ? json_string(s->evidence) : json_null());
 	json_object_set_new(w, "first_seen", json_string(wc_time_format(s->first, first)));
 	json_object_set_new(w, "last_seen", json_string(wc_time_format(s->last, last)));
 	json_object_set_new(w, "requests", json_integer((json_int_t)s->requests));
