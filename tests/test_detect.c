@@ -440,6 +440,27 @@ static void alerts_are_eve_json_lines(void **state)
 	assert_memory_equal(buf, first, strlen(first));
 	free(buf);
 	wc_detect_free(d);
+	/* A request with bytes that are not UTF-8: %XX in the evidence, valid JSON. */
+	static const char log[] =
+		"192.0.2.1 - - [19/Jul/2001:12:00:00 +0000] \"GET /x\xff.ida HTTP/1.0\" 404 1\n";
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "u", WC_FORMAT_AUTO, log, strlen(log), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_alerts(fp, d), 0);
+	fclose(fp);
+	json_error_t jerr;
+	json_t *o = json_loads(buf, 0, &jerr);
+	assert_non_null(o);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(o, "wormcast"), "evidence")),
+		"/x%FF.ida");
+	json_decref(o);
+	free(buf);
+	wc_detect_free(d);
 }
 
 static void timeline_bins_new_and_cumulative_sources(void **state)

@@ -10,8 +10,10 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "report/detect_report.h"
 
 /* What an alert says of each kind: the rule that decided it (docs/detect.md
@@ -43,6 +45,29 @@ static void eve_time(wc_time t, char *buf, size_t len)
 	snprintf(buf, len, "%.19s.000000+0000", iso);
 }
 
+/* Text from the input as a JSON string: bytes that are not UTF-8 (a request
+ * may hold any) are written as %XX, as a URL would carry them, so that the
+ * line stays valid JSON and the bytes can still be told. */
+static json_t *json_input_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j != NULL)
+		return j;
+	size_t n = strlen(s);
+	char *buf = xmalloc(3 * n + 1), *o = buf;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80)
+			*o++ = (char)c;
+		else
+			o += sprintf(o, "%%%02X", c);
+	}
+	*o = '\0';
+	j = json_string(buf);
+	free(buf);
+	return j;
+}
+
 static json_t *alert_object(const wc_detect_source *s)
 {
 	char ts[40], first[32], last[32];
@@ -52,7 +77,7 @@ static json_t *alert_object(const wc_detect_source *s)
 	json_object_set_new(o, "event_type", json_string("alert"));
 	/* A flood's address is the destination that received it. */
 	json_object_set_new(o, s->kind == WC_KIND_FLOOD ? "dest_ip" : "src_ip",
-			    json_string(s->addr));
+			    json_input_text(s->addr));
 	json_t *a = json_object();
 	json_object_set_new(a, "action", json_string("allowed"));
 	json_object_set_new(a, "signature", json_string(kind_alert[s->kind].signature));
@@ -62,7 +87,8 @@ static json_t *alert_object(const wc_detect_source *s)
 	json_t *w = json_object();
 	json_object_set_new(w, "kind", json_string(wc_detect_kind_name(s->kind)));
 	json_object_set_new(w, "worm", json_boolean(WC_KIND_IS_WORM(s->kind)));
-	json_object_set_new(w, "evidence", s->evidence ? json_string(s->evidence) : json_null());
+	json_object_set_new(w, "evidence",
+			    s->evidence ? json_input_text(s->evidence) : json_null());
 	json_object_set_new(w, "first_seen", json_string(wc_time_format(s->first, first)));
 	json_object_set_new(w, "last_seen", json_string(wc_time_format(s->last, last)));
 	json_object_set_new(w, "requests", json_integer((json_int_t)s->requests));
