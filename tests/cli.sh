@@ -1390,4 +1390,34 @@ else
 	echo "skip - jq on --alerts: jq is not installed"
 fi
 
+# --format json: the summary on standard output is the summary file the
+# command wrote (summary.json; fit.json for fit), byte for byte, and JSON.
+cd "$T" || exit 2
+ok=1
+"$WC" detect "$FIXTURES/detect/access.log" --out fj-d --format json >fj-d.out 2>/dev/null || ok=0
+cmp -s fj-d.out fj-d/summary.json || ok=0
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $SMALL --until "$UNTIL" --out fj-r --format json >fj-r.out 2>/dev/null || ok=0
+cmp -s fj-r.out fj-r/summary.json || ok=0
+"$WC" fit "$FIXTURES/detect-timeline.csv" --model rcs --out fj-f --format json >fj-f.out 2>/dev/null ||
+	ok=0
+cmp -s fj-f.out fj-f/fit.json || ok=0
+# shellcheck disable=SC2086
+"$WC" sweep codered-v2 $SMALL --set outbreak.seed_hosts=1 --until "$UNTIL" --runs 2 \
+	--vary class.home.patch_rate=0,0.05 --out fj-s --format json >fj-s.out 2>/dev/null || ok=0
+cmp -s fj-s.out fj-s/summary.json || ok=0
+if command -v jq >/dev/null 2>&1; then
+	for c in d r s; do
+		[ "$(jq -S . "fj-$c.out")" = "$(jq -S . "fj-$c/summary.json")" ] || ok=0
+	done
+	[ "$(jq -r '.kinds.codered.sources, .kinds.nimda.requests, .worm_sources, .input_stats.unparseable_lines' fj-d.out | tr '\n' ' ')" = "3 3 4 2 " ] || ok=0
+fi
+"$WC" run codered-v2 --format yaml --out fj-bad >/dev/null 2>fj-bad.err
+rc=$?
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && grep -qF "expected json or text" fj-bad.err; then
+	pass "--format json prints run's, detect's, sweep's summary.json and fit's fit.json"
+else
+	fail "--format json" "ok $ok, rc $rc"
+fi
+
 wc_finish

@@ -39,6 +39,9 @@ int cli_with_provenance(int argc, char **argv, cli_command_fn fn);
  * named "stdin" in messages (relative paths in it from the working folder). */
 struct wc_scenario;
 int cli_load_scenario(struct wc_scenario *sc, const char *arg, wc_error *err);
+/* --format json: copies DIR/NAME, just written, to standard output, so that
+ * what is printed is byte for byte the file. Returns an exit status. */
+int cli_print_output(const char *dir, const char *name);
 /* True for a file name ending in .png, .svg or .pdf (any case). */
 bool cli_plot_format_ok(const char *path);
 

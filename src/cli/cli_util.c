@@ -95,3 +95,26 @@ int cli_load_scenario(wc_scenario *sc, const char *arg, wc_error *err)
 	free(text);
 	return rc;
 }
+
+int cli_print_output(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return cli_fail(WC_EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+	char buf[1 << 16];
+	size_t n;
+	int rc = WC_EXIT_OK;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n) {
+			rc = cli_fail(WC_EXIT_RUNTIME, "standard output: %s", strerror(errno));
+			break;
+		}
+	if (ferror(f))
+		rc = cli_fail(WC_EXIT_RUNTIME, "%s: cannot read: %s", path, strerror(errno));
+	fclose(f);
+	if (rc == WC_EXIT_OK && fflush(stdout) != 0)
+		rc = cli_fail(WC_EXIT_RUNTIME, "standard output: %s", strerror(errno));
+	return rc;
+}

@@ -20,7 +20,8 @@ static const char detect_usage[] =
 	"and floods in web logs (Apache/nginx, IIS W3C, Apache error logs), sensor logs\n"
 	"(Zeek http.log, TSV or JSON; Suricata eve.json), plain or gzip ('-' is stdin),\n"
 	"and pcap/pcapng captures. Writes DIR/sources.csv and\n"
-	"DIR/timeline.csv (readable by `wormcast fit`), DIR/timeline-KIND.csv per kind.\n"
+	"DIR/timeline.csv (readable by `wormcast fit`), DIR/timeline-KIND.csv per kind,\n"
+	"DIR/summary.json.\n"
 	"\n"
 	"options:\n"
 	"  --input-format F  auto, apache, iis, error, pcap, zeek (http.log, TSV),\n"
@@ -40,6 +41,8 @@ static const char detect_usage[] =
 	"  --alerts FILE     also write one JSON object per line per source found, with\n"
 	"                    Suricata eve.json's field names ('-': standard output, and\n"
 	"                    no summary table)\n"
+	"  --format json     print summary.json on standard output instead of the table\n"
+	"                    (--format text: the table, the default)\n"
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
@@ -68,15 +71,21 @@ static int parse_ports(const char *s, wc_detect_options *opt)
 }
 
 /* What detect writes into its folder (core/outdir.h replaces only such a folder). */
-static const char *const detect_outputs[] = {"sources.csv", "timeline.csv", "timeline-*.csv", NULL};
+static const char *const detect_outputs[] = {"sources.csv", "timeline.csv", "timeline-*.csv",
+					     "summary.json", NULL};
 
 /* Writes the files and the plot as one unit: all in place, or none. */
-static int write_outputs(const char *dir, const char *plot, const wc_detect *d, wc_error *err)
+static int write_outputs(const char *dir, const char *plot, const wc_detect *d,
+			 const wc_detect_run_info *info, wc_error *err)
 {
 	wc_outdir od;
+	char path[WC_OUTDIR_PATH_MAX];
 	if (wc_outdir_begin(&od, dir, detect_outputs, plot, err) != 0)
 		return -1;
-	if (wc_report_detect_write(wc_outdir_stage(&od), d, err) == 0 && plot != NULL)
+	if (wc_report_detect_write(wc_outdir_stage(&od), d, err) == 0 &&
+	    wc_report_detect_summary_json(wc_outdir_file(&od, "summary.json", path, sizeof path), d,
+					  info, err) == 0 &&
+	    plot != NULL)
 		wc_report_detect_plot(wc_outdir_plot_path(&od), d, err);
 	if (err->code != 0)
 		return wc_outdir_fail(&od, err);
@@ -89,7 +98,7 @@ struct detect_args {
 	wc_detect_format fmt;
 	const char *out_dir, *plot, *log_format;
 	const char *alerts; /* --alerts FILE, "-" for standard output, or NULL */
-	bool quiet;
+	bool quiet, json;   /* json: summary.json on standard output, no table */
 };
 
 static const struct option detect_longopts[] = {
@@ -164,6 +173,10 @@ static int detect_option(int c, const char *arg, struct detect_args *a)
 	case 'I':
 		return parse_input_format("--input-format", arg, a);
 	case 'f':
+		if (strcmp(arg, "json") == 0 || strcmp(arg, "text") == 0) {
+			a->json = arg[0] == 'j';
+			return WC_EXIT_OK;
+		}
 		return parse_input_format("--format", arg, a);
 	case 'o':
 		a->out_dir = arg;
@@ -243,6 +256,9 @@ static int parse_detect_args(int argc, char **argv, struct detect_args *a)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1)
 		return cli_fail(WC_EXIT_USAGE, "detect: '-' (stdin) may be given only once");
+	if (a->json && a->alerts && strcmp(a->alerts, "-") == 0)
+		return cli_fail(WC_EXIT_USAGE, "detect: --format json and --alerts - would both "
+					       "write to standard output: give --alerts a FILE");
 	return WC_EXIT_OK;
 }
 
@@ -301,7 +317,9 @@ static wc_detect *detect_inputs(const struct detect_args *a, int nfiles, char **
 	return d;
 }
 
-int cmd_detect(int argc, char **argv)
+/* cmd_detect less the command line, which is taken before getopt_long
+ * permutes argv. */
+static int detect_command(int argc, char **argv, const wc_provenance *prov)
 {
 	struct detect_args a;
 	int rc = parse_detect_args(argc, argv, &a);
@@ -311,16 +329,31 @@ int cmd_detect(int argc, char **argv)
 	if (d == NULL)
 		return rc;
 	print_problems(d);
+	wc_detect_run_info info = {(const char *const *)argv + optind,
+				   argc - optind,
+				   a.opt.bin,
+				   false,
+				   false,
+				   0,
+				   0,
+				   prov};
 	wc_error err = {0};
-	if (write_outputs(a.out_dir, a.plot, d, &err) == 0 && a.alerts != NULL)
+	if (write_outputs(a.out_dir, a.plot, d, &info, &err) == 0 && a.alerts != NULL)
 		write_alerts(a.alerts, d, &err);
 	rc = err.code == 0 ? 0 : cli_fail(err.code, "%s", err.msg);
+	if (rc == 0 && a.json)
+		rc = cli_print_output(a.out_dir, "summary.json");
 	/* Alerts on standard output are the output: no table among them. */
-	if (rc == 0 && !a.quiet && !(a.alerts && strcmp(a.alerts, "-") == 0)) {
+	else if (rc == 0 && !a.quiet && !(a.alerts && strcmp(a.alerts, "-") == 0)) {
 		wc_report_detect_print(stdout, d);
-		printf("\nwrote %s/sources.csv, %s/timeline.csv%s%s\n", a.out_dir, a.out_dir,
-		       a.plot ? ", " : "", a.plot ? a.plot : "");
+		printf("\nwrote %s/sources.csv, %s/timeline.csv, %s/summary.json%s%s\n", a.out_dir,
+		       a.out_dir, a.out_dir, a.plot ? ", " : "", a.plot ? a.plot : "");
 	}
 	wc_detect_free(d);
 	return rc;
+}
+
+int cmd_detect(int argc, char **argv)
+{
+	return cli_with_provenance(argc, argv, detect_command);
 }

@@ -32,6 +32,7 @@ static const char fit_usage[] =
 	"                   spans more than a factor of 100)\n"
 	"  --out DIR        output directory (default fit-out)\n"
 	"  --plot FILE      also draw FILE (.png, .svg or .pdf)\n"
+	"  --format json    print fit.json on standard output instead of the table\n"
 	"  --quiet          no summary table\n"
 	"  -h, --help       this help\n"
 	"\n"
@@ -66,21 +67,16 @@ struct fit_args {
 	const char *out_dir, *plot;
 	double horizon;
 	int model;
-	bool quiet, force;
+	bool quiet, force, json; /* json: fit.json on standard output, no table */
 };
 
 static const struct option fit_longopts[] = {
-	{"model", required_argument, NULL, 'm'},
-	{"column", required_argument, NULL, 'c'},
-	{"kind", required_argument, NULL, 'k'},
-	{"counts", required_argument, NULL, 'C'},
-	{"forecast", required_argument, NULL, 'f'},
-	{"force-forecast", no_argument, NULL, 'F'},
-	{"out", required_argument, NULL, 'o'},
-	{"plot", required_argument, NULL, 'p'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+	{"model", required_argument, NULL, 'm'},    {"column", required_argument, NULL, 'c'},
+	{"kind", required_argument, NULL, 'k'},	    {"counts", required_argument, NULL, 'C'},
+	{"forecast", required_argument, NULL, 'f'}, {"force-forecast", no_argument, NULL, 'F'},
+	{"out", required_argument, NULL, 'o'},	    {"plot", required_argument, NULL, 'p'},
+	{"quiet", no_argument, NULL, 'q'},	    {"format", required_argument, NULL, 'J'},
+	{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
 };
 
 static int parse_counts(const char *arg, wc_series_options *so)
@@ -142,6 +138,12 @@ static int fit_option(int c, const char *arg, struct fit_args *a)
 		return WC_EXIT_OK;
 	case 'F':
 		a->force = true;
+		return WC_EXIT_OK;
+	case 'J':
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+			return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'",
+					arg);
+		a->json = arg[0] == 'j';
 		return WC_EXIT_OK;
 	default:
 		return WC_EXIT_USAGE;
@@ -241,14 +243,16 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 	int nw = wc_report_fit_warnings(&rep, warn, 8);
 	for (int i = 0; i < nw; i++)
 		fprintf(stderr, "wormcast: warning: %s\n", warn[i]);
-	if (!a.quiet) {
+	if (a.json)
+		rc = cli_print_output(a.out_dir, "fit.json");
+	else if (!a.quiet) {
 		wc_report_print_fit(stdout, &rep);
 		printf("\nwrote %s/fit.json, %s/forecast.csv%s%s\n", a.out_dir, a.out_dir,
 		       a.plot ? ", " : "", a.plot ? a.plot : "");
 	}
 	wc_forecast_free(&fc);
 	wc_series_free(&s);
-	return WC_EXIT_OK;
+	return rc;
 }
 
 int cmd_fit(int argc, char **argv)

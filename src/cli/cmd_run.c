@@ -31,6 +31,7 @@ static const char run_usage[] =
 	"                       built-in scenario as shipped, else SCENARIO-HASH8-seedN)\n"
 	"  --force              replace DIR even if it holds a run of another scenario\n"
 	"  --plot FILE          also draw FILE (.png, .svg or .pdf)\n"
+	"  --format json        print summary.json on standard output instead of the table\n"
 	"  --quiet              no progress bar and no summary table\n"
 	"  -h, --help           this help\n"
 	"\n"
@@ -99,22 +100,26 @@ struct run_args {
 	const char *out_dir, *plot;
 	const char **sets;
 	int nsets;
-	bool quiet, force;
+	bool quiet, force, json; /* json: summary.json on standard output, no table */
 };
 
 static const struct option run_longopts[] = {
-	{"seed", required_argument, NULL, 's'},
-	{"engine", required_argument, NULL, 'e'},
-	{"threads", required_argument, NULL, 't'},
-	{"set", required_argument, NULL, 'S'},
-	{"until", required_argument, NULL, 'u'},
-	{"out", required_argument, NULL, 'o'},
-	{"plot", required_argument, NULL, 'p'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"force", no_argument, NULL, 'F'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+	{"seed", required_argument, NULL, 's'},	   {"engine", required_argument, NULL, 'e'},
+	{"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
+	{"until", required_argument, NULL, 'u'},   {"out", required_argument, NULL, 'o'},
+	{"plot", required_argument, NULL, 'p'},	   {"quiet", no_argument, NULL, 'q'},
+	{"force", no_argument, NULL, 'F'},	   {"format", required_argument, NULL, 'J'},
+	{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
 };
+
+/* --format json|text. */
+static int parse_format(const char *arg, bool *json)
+{
+	if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+		return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'", arg);
+	*json = arg[0] == 'j';
+	return WC_EXIT_OK;
+}
 
 /* One option; WC_EXIT_OK, or the exit status after saying what is wrong. */
 static int run_option(int c, const char *arg, struct run_args *a)
@@ -164,6 +169,8 @@ static int run_option(int c, const char *arg, struct run_args *a)
 	case 'F':
 		a->force = true;
 		return WC_EXIT_OK;
+	case 'J':
+		return parse_format(arg, &a->json);
 	default:
 		return WC_EXIT_USAGE;
 	}
@@ -273,6 +280,10 @@ static int run_command(int argc, char **argv, const wc_provenance *prov)
 	wc_run_result res;
 	if (simulate_and_write(&od, &sc, &a, prov, &res, &err) != 0)
 		return cli_fail(err.code, "%s", err.msg);
+	if (a.json) {
+		wc_run_result_free(&res);
+		return cli_print_output(a.out_dir, "summary.json");
+	}
 	if (!a.quiet) {
 		wc_report_print_summary(stdout, &sc, &res);
 		printf("\nwrote %s/timeline.csv, %s/summary.json%s%s\n", a.out_dir, a.out_dir,

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atomicfile.h"
+#include "core/provenance.h"
 #include "core/xalloc.h"
 #include "report/detect_report.h"
 
@@ -108,4 +110,116 @@ int wc_report_detect_alerts(FILE *out, const wc_detect *d)
 		json_decref(o);
 	}
 	return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
+static json_t *json_time_or_null(bool set, wc_time t)
+{
+	char buf[32];
+	return set ? json_string(wc_time_format(t, buf)) : json_null();
+}
+
+/* Per kind, as the terminal summary gives it: requests, distinct sources,
+ * first and last seen. */
+static json_t *json_kinds(const wc_detect *d)
+{
+	size_t n;
+	const wc_detect_source *s = wc_detect_sources(d, &n);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	uint64_t sources[WC_KIND_COUNT] = {0};
+	wc_time first[WC_KIND_COUNT] = {0}, last[WC_KIND_COUNT] = {0};
+	for (size_t i = 0; i < n; i++) {
+		int k = s[i].kind;
+		if (sources[k] == 0 || s[i].first < first[k])
+			first[k] = s[i].first;
+		if (sources[k] == 0 || s[i].last > last[k])
+			last[k] = s[i].last;
+		sources[k]++;
+	}
+	json_t *o = json_object();
+	for (int k = 0; k < WC_KIND_COUNT; k++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "requests", json_integer((json_int_t)st->kind_requests[k]));
+		json_object_set_new(e, "sources", json_integer((json_int_t)sources[k]));
+		json_object_set_new(e, "first_seen", json_time_or_null(sources[k] > 0, first[k]));
+		json_object_set_new(e, "last_seen", json_time_or_null(sources[k] > 0, last[k]));
+		json_object_set_new(o, wc_detect_kind_name(k), e);
+	}
+	return o;
+}
+
+static json_t *json_stats(const wc_detect *d)
+{
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	size_t shown;
+	uint64_t problems;
+	wc_detect_problems(d, &shown, &problems);
+	json_t *o = json_object();
+#define N(name, v) json_object_set_new(o, name, json_integer((json_int_t)(v)))
+	N("bytes", st->bytes);
+	N("lines", st->lines);
+	N("unparseable_lines", st->bad_lines);
+	N("requests", st->requests);
+	N("packets", st->packets);
+	N("undecodable_packets", st->bad_packets);
+	N("connection_attempts", st->syns);
+	N("inputs_cut_short", st->truncated);
+	N("malformed_host_lines", st->malformed_host);
+	N("problems", problems);
+#undef N
+	return o;
+}
+
+static json_t *json_provenance(const wc_provenance *p)
+{
+	char when[32];
+	json_t *o = json_object();
+	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
+	json_object_set_new(o, "git_commit", json_string(wc_git_commit()));
+	json_object_set_new(o, "command_line",
+			    p && p->command_line ? json_input_text(p->command_line) : json_null());
+	json_object_set_new(o, "started_at",
+			    p && p->started ? json_string(wc_time_format((wc_time)p->started, when))
+					    : json_null());
+	return o;
+}
+
+static json_t *summary_build(const wc_detect *d, const wc_detect_run_info *info)
+{
+	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+	json_t *root = json_object();
+	json_object_set_new(root, "command", json_string("detect"));
+	json_t *in = json_array();
+	for (int i = 0; i < info->ninputs; i++)
+		json_array_append_new(in, json_input_text(info->inputs[i]));
+	json_object_set_new(root, "inputs", in);
+	json_object_set_new(root, "bin_seconds", json_integer((json_int_t)info->bin));
+	json_t *w = json_object();
+	json_object_set_new(w, "from", json_time_or_null(info->has_from, info->from));
+	json_object_set_new(w, "until", json_time_or_null(info->has_until, info->until));
+	json_object_set_new(root, "window", w);
+	json_object_set_new(
+		root, "worm_sources",
+		json_integer(tl->n ? (json_int_t)tl->all[tl->n - 1].cumulative_sources : 0));
+	json_object_set_new(root, "kinds", json_kinds(d));
+	json_object_set_new(root, "input_stats", json_stats(d));
+	json_object_set_new(root, "provenance", json_provenance(info->provenance));
+	return root;
+}
+
+int wc_report_detect_summary_json(const char *path, const wc_detect *d,
+				  const wc_detect_run_info *info, wc_error *err)
+{
+	json_t *root = summary_build(d, info);
+	wc_atomic_file f;
+	if (wc_atomic_open(&f, path, err) != 0) {
+		json_decref(root);
+		return -1;
+	}
+	int rc = json_dumpf(root, f.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc != 0 || fputc('\n', f.fp) == EOF) {
+		wc_atomic_abort(&f);
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: write failed", path);
+	}
+	return wc_atomic_commit(&f, err);
 }
