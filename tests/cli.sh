@@ -1420,4 +1420,32 @@ else
 	fail "--format json" "ok $ok, rc $rc"
 fi
 
+# --from/--until: detect counts only the window's requests; fit fits only the
+# window's points, as if the file held only those rows.
+cd "$T" || exit 2
+ok=1
+"$WC" detect "$FIXTURES/detect/zeek-http.log" --from 2001-07-19T18:00Z --until 2001-09-18T14:00Z \
+	--out win-d --quiet || ok=0
+[ "$(cut -d, -f5 win-d/sources.csv | sort | uniq -c | tr -s ' ' | tr '\n' ';')" = \
+	" 3 codered; 1 codered2; 1 kind; 1 nimda;" ] || ok=0
+grep -qF '192.0.2.10,2001-07-19T18:30:00Z,2001-07-19T18:30:00Z,1,codered' win-d/sources.csv || ok=0
+grep -v '^#' "$FIXTURES/detect-timeline.csv" |
+	awk -F, 'NR == 1 || ($1 >= "2001-08-01T04:00:00Z" && $1 < "2001-08-01T14:00:00Z")' >win.csv
+"$WC" fit "$FIXTURES/detect-timeline.csv" --column new_sources --model rcs \
+	--from 2001-08-01T04:00Z --until 2001-08-01T14:00Z --out win-f1 --quiet 2>/dev/null || ok=0
+"$WC" fit win.csv --column new_sources --model rcs --out win-f2 --quiet 2>/dev/null || ok=0
+cmp -s win-f1/forecast.csv win-f2/forecast.csv || ok=0
+"$WC" detect "$FIXTURES/detect/access.log" --from 2001-08-01 --until 2001-07-01 --out win-bad \
+	>/dev/null 2>win-bad.err
+rc=$?
+"$WC" fit "$FIXTURES/detect-timeline.csv" --from 2001-08-01T12:00Z --until 2001-08-01T13:00Z \
+	--out win-few >/dev/null 2>win-few.err
+rc2=$?
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && [ ! -e win-bad ] && [ ! -e win-few ] &&
+	grep -qF "points lie in the --from/--until window" win-few.err; then
+	pass "detect and fit --from/--until keep only the window, exactly"
+else
+	fail "--from/--until" "ok $ok, rc $rc/$rc2: $(cat win-bad.err win-few.err)"
+fi
+
 wc_finish

@@ -463,6 +463,33 @@ static void alerts_are_eve_json_lines(void **state)
 	wc_detect_free(d);
 }
 
+/* --from/--until: only requests in [from, until) count, by kind and source;
+ * a Nimda source's paths are counted within the window too. */
+static void window_keeps_only_its_requests(void **state)
+{
+	(void)state;
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.has_from = opt.has_until = true;
+	opt.from = T("2001-07-19T18:00:00Z");
+	opt.until = T("2001-09-18T13:00:01Z");
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, FIX "access.log", WC_FORMAT_AUTO, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_CODERED, 3, 3, "2001-07-19T18:10:00Z", "2001-08-04T01:30:00Z");
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T01:00:00Z", "2001-08-04T01:00:00Z");
+	/* 203.0.113.5's two probes at 13:00:00 are two paths; 13:00:01 is out. */
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	expect_kind(d, WC_KIND_EXE_PROBE, 0, 0, NULL, NULL);
+	expect_kind(d, WC_KIND_IDA_PROBE, 0, 0, NULL, NULL);
+	assert_int_equal(wc_detect_get_stats(d)->requests, 14); /* all read */
+	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+	assert_int_equal(tl->time[0], T("2001-07-19T19:00:00Z"));
+	assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 4);
+	wc_detect_free(d);
+}
+
 static void timeline_bins_new_and_cumulative_sources(void **state)
 {
 	(void)state;
@@ -1504,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(sensor_log_errors_name_the_field),
 		cmocka_unit_test(zeek_escapes_and_iso_times),
 		cmocka_unit_test(alerts_are_eve_json_lines),
+		cmocka_unit_test(window_keeps_only_its_requests),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
 		cmocka_unit_test(single_backdoor_probe_is_not_nimda),

@@ -96,6 +96,15 @@ int cli_load_scenario(wc_scenario *sc, const char *arg, wc_error *err)
 	return rc;
 }
 
+int cli_parse_window_time(const char *opt, const char *arg, wc_time *t)
+{
+	if (wc_time_parse(arg, t) != 0)
+		return cli_fail(WC_EXIT_USAGE,
+				"%s: expected a UTC time like 2001-07-19T12:00:00Z, got '%s'", opt,
+				arg);
+	return WC_EXIT_OK;
+}
+
 int cli_print_output(const char *dir, const char *name)
 {
 	char path[4096];

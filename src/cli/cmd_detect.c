@@ -38,6 +38,8 @@ static const char detect_usage[] =
 	"                    does not change results\n"
 	"  --keep-going      read a log even when most of its lines cannot be parsed\n"
 	"                    (default: exit 2 naming it; a wrong format is likely)\n"
+	"  --from TIME       only requests at TIME or later (UTC, e.g. 2001-07-19T12:00Z)\n"
+	"  --until TIME      only requests before TIME\n"
 	"  --alerts FILE     also write one JSON object per line per source found, with\n"
 	"                    Suricata eve.json's field names ('-': standard output, and\n"
 	"                    no summary table)\n"
@@ -113,6 +115,8 @@ static const struct option detect_longopts[] = {
 	{"keep-going", no_argument, NULL, 'k'},
 	{"log-format", required_argument, NULL, 'L'},
 	{"alerts", required_argument, NULL, 'A'},
+	{"from", required_argument, NULL, 'T'},
+	{"until", required_argument, NULL, 'U'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -210,6 +214,12 @@ static int detect_option(int c, const char *arg, struct detect_args *a)
 	case 'A':
 		a->alerts = arg;
 		return WC_EXIT_OK;
+	case 'T':
+		a->opt.has_from = true;
+		return cli_parse_window_time("--from", arg, &a->opt.from);
+	case 'U':
+		a->opt.has_until = true;
+		return cli_parse_window_time("--until", arg, &a->opt.until);
 	case 'q':
 		a->quiet = true;
 		return WC_EXIT_OK;
@@ -256,6 +266,8 @@ static int parse_detect_args(int argc, char **argv, struct detect_args *a)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1)
 		return cli_fail(WC_EXIT_USAGE, "detect: '-' (stdin) may be given only once");
+	if (a->opt.has_from && a->opt.has_until && a->opt.until <= a->opt.from)
+		return cli_fail(WC_EXIT_USAGE, "detect: --until must be later than --from");
 	if (a->json && a->alerts && strcmp(a->alerts, "-") == 0)
 		return cli_fail(WC_EXIT_USAGE, "detect: --format json and --alerts - would both "
 					       "write to standard output: give --alerts a FILE");
@@ -329,14 +341,14 @@ static int detect_command(int argc, char **argv, const wc_provenance *prov)
 	if (d == NULL)
 		return rc;
 	print_problems(d);
-	wc_detect_run_info info = {(const char *const *)argv + optind,
-				   argc - optind,
-				   a.opt.bin,
-				   false,
-				   false,
-				   0,
-				   0,
-				   prov};
+	wc_detect_run_info info = {.inputs = (const char *const *)argv + optind,
+				   .ninputs = argc - optind,
+				   .bin = a.opt.bin,
+				   .has_from = a.opt.has_from,
+				   .has_until = a.opt.has_until,
+				   .from = a.opt.from,
+				   .until = a.opt.until,
+				   .provenance = prov};
 	wc_error err = {0};
 	if (write_outputs(a.out_dir, a.plot, d, &info, &err) == 0 && a.alerts != NULL)
 		write_alerts(a.alerts, d, &err);

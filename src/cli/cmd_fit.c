@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ static const char fit_usage[] =
 	"                   spans more than a factor of 100)\n"
 	"  --out DIR        output directory (default fit-out)\n"
 	"  --plot FILE      also draw FILE (.png, .svg or .pdf)\n"
+	"  --from TIME      fit only the points at TIME or later (UTC, e.g. 2001-07-19T12:00Z)\n"
+	"  --until TIME     fit only the points before TIME\n"
 	"  --format json    print fit.json on standard output instead of the table\n"
 	"  --quiet          no summary table\n"
 	"  -h, --help       this help\n"
@@ -67,6 +70,8 @@ struct fit_args {
 	const char *out_dir, *plot;
 	double horizon;
 	int model;
+	bool has_from, has_until; /* --from, --until: fit only the points in [from, until) */
+	wc_time from, until;
 	bool quiet, force, json; /* json: fit.json on standard output, no table */
 };
 
@@ -76,6 +81,7 @@ static const struct option fit_longopts[] = {
 	{"forecast", required_argument, NULL, 'f'}, {"force-forecast", no_argument, NULL, 'F'},
 	{"out", required_argument, NULL, 'o'},	    {"plot", required_argument, NULL, 'p'},
 	{"quiet", no_argument, NULL, 'q'},	    {"format", required_argument, NULL, 'J'},
+	{"from", required_argument, NULL, 'T'},	    {"until", required_argument, NULL, 'U'},
 	{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
 };
 
@@ -139,6 +145,12 @@ static int fit_option(int c, const char *arg, struct fit_args *a)
 	case 'F':
 		a->force = true;
 		return WC_EXIT_OK;
+	case 'T':
+		a->has_from = true;
+		return cli_parse_window_time("--from", arg, &a->from);
+	case 'U':
+		a->has_until = true;
+		return cli_parse_window_time("--until", arg, &a->until);
 	case 'J':
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
 			return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'",
@@ -179,7 +191,47 @@ static int parse_fit_args(int argc, char **argv, struct fit_args *a)
 	if (optind != argc - 1)
 		return cli_fail(WC_EXIT_USAGE,
 				"fit: expected one SERIES.csv (see `wormcast fit --help`)");
+	if (a->has_from && a->has_until && a->until <= a->from)
+		return cli_fail(WC_EXIT_USAGE, "fit: --until must be later than --from");
 	return WC_EXIT_OK;
+}
+
+/*
+ * --from/--until: keeps the points whose instant lies in [from, until) and
+ * moves the origin with the first one kept, so that the series reads as if
+ * the file had held only those rows (the interval width, the data's cadence,
+ * stays). A series whose times are hours, not instants, has no window.
+ */
+static int window_series(wc_series *s, const struct fit_args *a, wc_error *err)
+{
+	if (!a->has_from && !a->has_until)
+		return 0;
+	if (!s->iso)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"%s: --from/--until need UTC times, and column '%s' holds hours", s->path,
+			s->time_column);
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		wc_time t = wc_series_instant(s, s->t[i]);
+		if ((a->has_from && t < a->from) || (a->has_until && t >= a->until))
+			continue;
+		s->t[k] = s->t[i];
+		s->y[k++] = s->y[i];
+	}
+	if (k < WC_SERIES_MIN_POINTS)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: %zu of %zu points lie in the --from/--until window; a fit "
+				    "needs at least %d",
+				    s->path, k, s->n, WC_SERIES_MIN_POINTS);
+	/* The first point kept takes the place the first point had: t = 0 for
+	 * cumulative counts, t = width for per-interval ones (series.h). */
+	double shift = s->t[0] - (s->counts == WC_COUNTS_INTERVAL ? s->width : 0);
+	for (size_t i = 0; i < k; i++)
+		s->t[i] -= shift;
+	s->epoch0 += (wc_time)llround(shift * 3600.0);
+	s->n = k;
+	return 0;
 }
 
 /* The series from path, "-" being standard input. */
@@ -223,6 +275,10 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 	wc_series s;
 	if (read_series(&s, argv[optind], &a.so, &err) != 0)
 		return cli_fail(err.code, "%s", err.msg);
+	if (window_series(&s, &a, &err) != 0) {
+		wc_series_free(&s);
+		return cli_fail(err.code, "%s", err.msg);
+	}
 	wc_fit fits[WC_MODEL_COUNT];
 	memset(fits, 0, sizeof fits);
 	bool ok[WC_MODEL_COUNT] = {false};

@@ -78,6 +78,11 @@ typedef struct wc_detect_options {
 	/* A log more than half of whose data lines cannot be parsed is refused
 	 * (WC_EXIT_USAGE) unless this is set: then it is read and warned about. */
 	bool keep_going;
+	/* Only requests (and connections) at times in [from, until) are
+	 * recorded, where set; the rest are read and counted as lines and
+	 * requests, and nothing else. */
+	bool has_from, has_until;
+	wc_time from, until;
 } wc_detect_options;
 
 /* Defaults: bin 3600, port 80, θ0 0.8, θ1 0.2, α 0.01, β 0.99, timeout 3 s,

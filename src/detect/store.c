@@ -281,6 +281,8 @@ void wc_detect_record_request(wc_detect *d, const char *addr, size_t alen, int k
 static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 				  wc_time t, uint64_t count)
 {
+	if ((d->opt.has_from && t < d->opt.from) || (d->opt.has_until && t >= d->opt.until))
+		return NULL;
 	if (alen > WC_ADDR_MAX - 1)
 		alen = WC_ADDR_MAX - 1;
 	/* Only a new extreme costs a name copy: in a log in time order, the
