@@ -1448,4 +1448,40 @@ else
 	fail "--from/--until" "ok $ok, rc $rc/$rc2: $(cat win-bad.err win-few.err)"
 fi
 
+# --follow: a log that grows, is rotated by rename, then by copytruncate, and
+# grows again; SIGINT ends it. Every source is alerted on exactly once, and
+# the final sources.csv is the batch run's over the same lines.
+cd "$T" || exit 2
+mkdir fol && cd fol || exit 2
+A="$FIXTURES/detect/access.log"
+sed -n 1,3p "$A" >web.log
+"$WC" detect --follow web.log --interval 0.5 --alerts alerts.json --out out --quiet 2>err.txt &
+fpid=$!
+sleep 2
+sed -n 4,5p "$A" >>web.log
+sleep 1.5
+mv web.log web.log.1
+sed -n 6,8p "$A" >web.log
+sleep 1.5
+sed -n 9,10p "$A" >>web.log
+sleep 1.5
+cp web.log web.log.2
+: >web.log
+sleep 1.5
+sed -n 11,14p "$A" >>web.log
+sleep 2
+kill -INT $fpid
+wait $fpid
+rc=$?
+sed -n 1,14p "$A" >batch.log
+"$WC" detect batch.log --out batch --quiet 2>/dev/null
+if [ $rc -eq 0 ] && cmp -s batch/sources.csv out/sources.csv && [ "$(wc -l <alerts.json)" -eq 9 ] &&
+	[ "$(sed -E 's/.*"src_ip":"([^"]*)".*"kind":"([^"]*)".*/\1 \2/' alerts.json | sort -u |
+		wc -l)" -eq 9 ] && [ ! -s err.txt ]; then
+	pass "detect --follow: appends, rename and copytruncate rotation, each source alerted once"
+else
+	fail "detect --follow" "rc $rc, $(wc -l <alerts.json) alerts: $(head -c 300 err.txt)"
+fi
+cd "$T" || exit 2
+
 wc_finish

@@ -490,6 +490,82 @@ static void window_keeps_only_its_requests(void **state)
 	wc_detect_free(d);
 }
 
+/* A log fed in pieces of every size through a stream, with snapshots taken
+ * along the way, gives what reading the whole file gives. */
+static void stream_in_pieces_matches_the_file(void **state)
+{
+	(void)state;
+	char *whole = outputs_of(FIX "zeek-http.log", WC_FORMAT_AUTO);
+	FILE *f = fopen(FIX "zeek-http.log", "rb");
+	assert_non_null(f);
+	char buf[16384];
+	size_t len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	for (size_t piece = 1; piece <= 4096; piece *= 8) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		wc_detect *d = wc_detect_new(&opt);
+		wc_detect_stream *st = wc_detect_stream_new(d, "z", WC_FORMAT_AUTO);
+		wc_error err = {0};
+		for (size_t at = 0; at < len; at += piece) {
+			wc_detect_stream_feed(st, buf + at, at + piece < len ? piece : len - at);
+			if ((at / piece) % 97 == 0) { /* a snapshot leaves d as it was */
+				wc_detect *snap = wc_detect_snapshot(d, &err);
+				assert_non_null(snap);
+				wc_detect_free(snap);
+			}
+		}
+		wc_detect *snap = wc_detect_snapshot(d, &err);
+		char *out;
+		size_t olen;
+		FILE *m = open_memstream(&out, &olen);
+		assert_int_equal(wc_report_detect_sources_csv(m, snap), 0);
+		assert_int_equal(wc_report_detect_timeline_csv(m, snap, -1), 0);
+		fclose(m);
+		assert_string_equal(out, whole);
+		free(out);
+		wc_detect_free(snap);
+		wc_detect_stream_free(st);
+		wc_detect_free(d);
+	}
+	free(whole);
+}
+
+/* Regression: Nimda's probes only in a part of the log another thread read,
+ * in a bin no other request fell in. Their bin was not made when the
+ * thread's results were merged, and finish counted into memory past the
+ * timeline (a crash with --threads 2 before). */
+static void nimda_only_in_a_workers_part(void **state)
+{
+	(void)state;
+	size_t cap = 20002 * 128, len = 0;
+	char *log = malloc(cap);
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)snprintf(
+			log + len, cap - len,
+			"192.0.2.%d - - [19/Jul/2001:12:00:00 +0000] \"GET /index.html "
+			"HTTP/1.0\" 200 5120 \"-\" \"Mozilla/4.0\"\n",
+			i % 250 + 1);
+	len += (size_t)snprintf(log + len, cap - len,
+				"203.0.113.5 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				"/scripts/root.exe?/c+dir HTTP/1.0\" 404 274\n"
+				"203.0.113.5 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				"/MSADC/root.exe?/c+dir HTTP/1.0\" 404 274\n");
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.threads = 2;
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "late", WC_FORMAT_APACHE, log, len, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+	assert_int_equal(tl->n, 1);
+	assert_int_equal(tl->kind[WC_KIND_NIMDA][0].requests, 2);
+	wc_detect_free(d);
+	free(log);
+}
+
 static void timeline_bins_new_and_cumulative_sources(void **state)
 {
 	(void)state;
@@ -1532,6 +1608,8 @@ int main(void)
 		cmocka_unit_test(zeek_escapes_and_iso_times),
 		cmocka_unit_test(alerts_are_eve_json_lines),
 		cmocka_unit_test(window_keeps_only_its_requests),
+		cmocka_unit_test(stream_in_pieces_matches_the_file),
+		cmocka_unit_test(nimda_only_in_a_workers_part),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
 		cmocka_unit_test(single_backdoor_probe_is_not_nimda),

@@ -1,15 +1,21 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/atomicfile.h"
 #include "core/outdir.h"
+#include "core/provenance.h"
+#include "core/xalloc.h"
 #include "detect/detect.h"
 #include "report/detect_report.h"
 
@@ -45,6 +51,11 @@ static const char detect_usage[] =
 	"                    no summary table)\n"
 	"  --format json     print summary.json on standard output instead of the table\n"
 	"                    (--format text: the table, the default)\n"
+	"  --follow          read one log as it grows, across rotation (rename or\n"
+	"                    copytruncate), like tail -F; alerts as sources are found,\n"
+	"                    outputs rewritten every --interval; SIGINT or SIGTERM ends it\n"
+	"  --interval S      seconds between rewrites of the outputs with --follow\n"
+	"                    (default 10)\n"
 	"  --quiet           no summary table\n"
 	"  -h, --help        this help\n"
 	"\n"
@@ -100,6 +111,8 @@ struct detect_args {
 	wc_detect_format fmt;
 	const char *out_dir, *plot, *log_format;
 	const char *alerts; /* --alerts FILE, "-" for standard output, or NULL */
+	bool follow;	    /* --follow: one log, read as it grows */
+	double interval;    /* --interval: seconds between rewrites of the outputs */
 	bool quiet, json;   /* json: summary.json on standard output, no table */
 };
 
@@ -115,6 +128,8 @@ static const struct option detect_longopts[] = {
 	{"keep-going", no_argument, NULL, 'k'},
 	{"log-format", required_argument, NULL, 'L'},
 	{"alerts", required_argument, NULL, 'A'},
+	{"follow", no_argument, NULL, 'W'},
+	{"interval", required_argument, NULL, 'i'},
 	{"from", required_argument, NULL, 'T'},
 	{"until", required_argument, NULL, 'U'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -214,6 +229,19 @@ static int detect_option(int c, const char *arg, struct detect_args *a)
 	case 'A':
 		a->alerts = arg;
 		return WC_EXIT_OK;
+	case 'W':
+		a->follow = true;
+		return WC_EXIT_OK;
+	case 'i': {
+		char *end;
+		errno = 0;
+		a->interval = strtod(arg, &end);
+		if (end == arg || *end != '\0' || errno || !(a->interval >= 0.1) ||
+		    a->interval > 86400)
+			return cli_fail(WC_EXIT_USAGE,
+					"--interval: expected 0.1 to 86400 seconds, got '%s'", arg);
+		return WC_EXIT_OK;
+	}
 	case 'T':
 		a->opt.has_from = true;
 		return cli_parse_window_time("--from", arg, &a->opt.from);
@@ -239,6 +267,7 @@ static int parse_detect_args(int argc, char **argv, struct detect_args *a)
 							: (int)ncpu;
 	a->fmt = WC_FORMAT_AUTO;
 	a->out_dir = "detect-out";
+	a->interval = 10;
 	int c, rc;
 	optind = 1;
 	opterr = 0;
@@ -266,6 +295,12 @@ static int parse_detect_args(int argc, char **argv, struct detect_args *a)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1)
 		return cli_fail(WC_EXIT_USAGE, "detect: '-' (stdin) may be given only once");
+	if (a->follow && (argc - optind != 1 || strcmp(argv[optind], "-") == 0 ||
+			  a->fmt == WC_FORMAT_PCAP || a->plot != NULL))
+		return cli_fail(WC_EXIT_USAGE, "detect: --follow reads one log file (not '-', not "
+					       "a capture, no --plot)");
+	if (a->follow)
+		a->opt.threads = 1; /* read as it grows, in small pieces */
 	if (a->opt.has_from && a->opt.has_until && a->opt.until <= a->opt.from)
 		return cli_fail(WC_EXIT_USAGE, "detect: --until must be later than --from");
 	if (a->json && a->alerts && strcmp(a->alerts, "-") == 0)
@@ -329,6 +364,238 @@ static wc_detect *detect_inputs(const struct detect_args *a, int nfiles, char **
 	return d;
 }
 
+/* --follow: (kind, source) pairs already alerted on, so that each is told once. */
+struct seen {
+	char **key; /* "KIND ADDR", or NULL for an empty slot */
+	size_t cap, n;
+};
+
+/* True the first time (kind, addr) is asked about. */
+static bool seen_first(struct seen *t, int kind, const char *addr)
+{
+	char key[sizeof((wc_detect_source *)0)->addr + 8];
+	snprintf(key, sizeof key, "%d %s", kind, addr);
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen g = {xcalloc(t->cap ? 2 * t->cap : 64, sizeof *g.key),
+				 t->cap ? 2 * t->cap : 64, 0};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->key[i] != NULL) {
+				size_t j = wc_fnv1a64(t->key[i], strlen(t->key[i])) & (g.cap - 1);
+				while (g.key[j] != NULL)
+					j = (j + 1) & (g.cap - 1);
+				g.key[j] = t->key[i];
+				g.n++;
+			}
+		free(t->key);
+		*t = g;
+	}
+	size_t j = wc_fnv1a64(key, strlen(key)) & (t->cap - 1);
+	for (; t->key[j] != NULL; j = (j + 1) & (t->cap - 1))
+		if (strcmp(t->key[j], key) == 0)
+			return false;
+	t->key[j] = xstrdup(key);
+	t->n++;
+	return true;
+}
+
+static void seen_free(struct seen *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->key[i]);
+	free(t->key);
+}
+
+/* The log being followed: the file open now, and how far it was read. */
+struct follow {
+	const char *path;
+	int fd; /* -1 while the path is missing (renamed away, not yet re-created) */
+	ino_t ino;
+	dev_t dev;
+	off_t off;
+	wc_detect_stream *stream;
+	bool fresh; /* something was read since the last snapshot */
+};
+
+static void follow_open(struct follow *f)
+{
+	struct stat st;
+	f->fd = open(f->path, O_RDONLY);
+	if (f->fd < 0)
+		return;
+	if (fstat(f->fd, &st) != 0) {
+		close(f->fd);
+		f->fd = -1;
+		return;
+	}
+	f->ino = st.st_ino;
+	f->dev = st.st_dev;
+	f->off = 0;
+}
+
+/* Reads what the open file holds past f->off. */
+static void follow_drain(struct follow *f)
+{
+	char buf[1 << 16];
+	ssize_t got;
+	while (f->fd >= 0 && (got = read(f->fd, buf, sizeof buf)) > 0) {
+		wc_detect_stream_feed(f->stream, buf, (size_t)got);
+		f->off += got;
+		f->fresh = true;
+	}
+}
+
+/*
+ * One look at the file, as tail -F takes it: a file shorter than what was
+ * read was truncated in place (copytruncate) and is read again from its
+ * start; a path that names another file now (rename rotation) is read from
+ * its start once the old file is drained.
+ */
+static void follow_poll(struct follow *f)
+{
+	struct stat st;
+	if (f->fd < 0) {
+		follow_open(f);
+		if (f->fd < 0)
+			return;
+		wc_detect_stream_restart(f->stream);
+	}
+	if (fstat(f->fd, &st) == 0 && st.st_size < f->off) {
+		lseek(f->fd, 0, SEEK_SET);
+		f->off = 0;
+		wc_detect_stream_restart(f->stream);
+	}
+	follow_drain(f);
+	if (stat(f->path, &st) != 0 || st.st_ino != f->ino || st.st_dev != f->dev) {
+		close(f->fd);
+		f->fd = -1;
+		follow_open(f);
+		if (f->fd >= 0) {
+			wc_detect_stream_restart(f->stream);
+			follow_drain(f);
+		}
+	}
+}
+
+/* Alerts for the (kind, source) pairs not told before, in sources.csv's order. */
+static int follow_alerts(FILE *out, const wc_detect *snap, struct seen *told)
+{
+	size_t n;
+	const wc_detect_source *s = wc_detect_sources(snap, &n);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (seen_first(told, s[i].kind, s[i].addr))
+			rc = wc_report_detect_alert(out, &s[i]);
+	return rc == 0 && fflush(out) == 0 ? 0 : -1;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* What one round of --follow has to do with what was read: alerts for new
+ * sources, and the outputs when they are due (or last is set). */
+struct follow_out {
+	const struct detect_args *a;
+	wc_detect_run_info info;
+	FILE *alerts; /* NULL without --alerts */
+	struct seen told;
+	double next_write;
+	bool dirty; /* read since the outputs were last written */
+};
+
+static int follow_report(struct follow_out *o, struct follow *f, const wc_detect *d, bool last,
+			 wc_error *err)
+{
+	o->dirty |= f->fresh;
+	bool due = last || (o->dirty && now_seconds() >= o->next_write);
+	if (!(f->fresh && o->alerts) && !due)
+		return 0;
+	f->fresh = false;
+	wc_detect *snap = wc_detect_snapshot(d, err);
+	if (snap == NULL)
+		return -1;
+	int rc = 0;
+	if (o->alerts && follow_alerts(o->alerts, snap, &o->told) != 0)
+		rc = wc_error_set(err, WC_EXIT_RUNTIME, "--alerts: write failed: %s",
+				  strerror(errno));
+	if (rc == 0 && due) {
+		rc = write_outputs(o->a->out_dir, NULL, snap, &o->info, err);
+		o->dirty = false;
+		o->next_write = now_seconds() + o->a->interval;
+	}
+	if (rc == 0 && last && o->a->json)
+		rc = cli_print_output(o->a->out_dir, "summary.json") == 0 ? 0 : -1;
+	else if (rc == 0 && last && !o->a->quiet && o->alerts != stdout)
+		wc_report_detect_print(stdout, snap);
+	wc_detect_free(snap);
+	return rc;
+}
+
+/*
+ * --follow: reads the log as it grows until SIGINT or SIGTERM, which are
+ * blocked and waited for (sigtimedwait between polls), so that they end the
+ * loop between two reads and the final files are written whole.
+ */
+static int detect_follow(const struct detect_args *a, const char *path, const wc_provenance *prov)
+{
+	wc_error err = {0};
+	struct follow f = {.path = path, .fd = -1};
+	follow_open(&f);
+	if (f.fd < 0)
+		return cli_fail(WC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+	wc_detect *d = wc_detect_new(&a->opt);
+	if (a->log_format != NULL && wc_detect_set_log_format(d, a->log_format, &err) != 0) {
+		close(f.fd);
+		wc_detect_free(d);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+	f.stream = wc_detect_stream_new(d, path, a->fmt);
+	struct follow_out o = {.a = a, .next_write = now_seconds()};
+	o.info = (wc_detect_run_info){.inputs = &f.path,
+				      .ninputs = 1,
+				      .bin = a->opt.bin,
+				      .has_from = a->opt.has_from,
+				      .has_until = a->opt.has_until,
+				      .from = a->opt.from,
+				      .until = a->opt.until,
+				      .provenance = prov};
+	if (a->alerts != NULL)
+		o.alerts = strcmp(a->alerts, "-") == 0 ? stdout : fopen(a->alerts, "a");
+	if (a->alerts != NULL && o.alerts == NULL)
+		wc_error_set(&err, WC_EXIT_USAGE, "%s: cannot open: %s", a->alerts,
+			     strerror(errno));
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	const struct timespec pause = {0, 250 * 1000 * 1000};
+	while (err.code == 0) {
+		follow_poll(&f);
+		if (follow_report(&o, &f, d, false, &err) != 0)
+			break;
+		int sig = sigtimedwait(&set, NULL, &pause);
+		if (sig == SIGINT || sig == SIGTERM) {
+			follow_poll(&f);
+			follow_report(&o, &f, d, true, &err);
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (o.alerts != NULL && o.alerts != stdout)
+		fclose(o.alerts);
+	seen_free(&o.told);
+	if (f.fd >= 0)
+		close(f.fd);
+	print_problems(d);
+	wc_detect_stream_free(f.stream);
+	wc_detect_free(d);
+	return err.code == 0 ? WC_EXIT_OK : cli_fail(err.code, "%s", err.msg);
+}
+
 /* cmd_detect less the command line, which is taken before getopt_long
  * permutes argv. */
 static int detect_command(int argc, char **argv, const wc_provenance *prov)
@@ -337,6 +604,8 @@ static int detect_command(int argc, char **argv, const wc_provenance *prov)
 	int rc = parse_detect_args(argc, argv, &a);
 	if (rc != WC_EXIT_OK)
 		return rc < 0 ? WC_EXIT_OK : rc;
+	if (a.follow)
+		return detect_follow(&a, argv[optind], prov);
 	wc_detect *d = detect_inputs(&a, argc - optind, argv + optind, &rc);
 	if (d == NULL)
 		return rc;

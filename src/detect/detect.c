@@ -248,6 +248,24 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 	return 0;
 }
 
+wc_detect *wc_detect_snapshot(const wc_detect *d, wc_error *err)
+{
+	wc_detect_options o = d->opt;
+	o.threads = 1;
+	wc_detect *c = wc_detect_new(&o);
+	/* A merge copies a context's store; the stats are copied whole. */
+	wc_detect_store_merge(c, d);
+	c->st = d->st;
+	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
+		if (d->workers[i] != NULL)
+			wc_detect_store_merge(c, d->workers[i]);
+	if (wc_detect_finish(c, err) != 0) {
+		wc_detect_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 const wc_detect_stats *wc_detect_get_stats(const wc_detect *d)
 {
 	return &d->st;

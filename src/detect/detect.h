@@ -185,6 +185,25 @@ wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *que
  * answer never depends on the threads or the order of the inputs. */
 int wc_detect_finish(wc_detect *d, wc_error *err);
 
+/* A finished copy of d as it stands: what wc_detect_finish would give now,
+ * while d goes on being fed (following a growing log). NULL with err set
+ * when finish would refuse. Free it with wc_detect_free. */
+wc_detect *wc_detect_snapshot(const wc_detect *d, wc_error *err);
+
+/*
+ * A log read as it grows: bytes are fed as they arrive, complete lines are
+ * read at once and a partial last line waits for the rest. The format is
+ * sniffed from the first complete line when fmt is AUTO (not PCAP).
+ * Problems name the file and the line counted from the first byte fed.
+ */
+typedef struct wc_detect_stream wc_detect_stream;
+wc_detect_stream *wc_detect_stream_new(wc_detect *d, const char *name, wc_detect_format fmt);
+void wc_detect_stream_feed(wc_detect_stream *s, const char *buf, size_t n);
+/* The file was replaced (rotated) or truncated: a partial line waiting is
+ * dropped and the header state (W3C #Fields:, Zeek #fields) forgotten. */
+void wc_detect_stream_restart(wc_detect_stream *s);
+void wc_detect_stream_free(wc_detect_stream *s);
+
 const wc_detect_stats *wc_detect_get_stats(const wc_detect *d);
 /* After finish: the sources, in the order above. */
 const wc_detect_source *wc_detect_sources(const wc_detect *d, size_t *n);

@@ -744,6 +744,86 @@ int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, c
 	return check_unparseable(&r, err);
 }
 
+struct wc_detect_stream {
+	struct logr r;
+	char *name;
+	bool started;
+	char *carry; /* the partial last line, waiting for its end */
+	size_t ncarry, cap;
+};
+
+wc_detect_stream *wc_detect_stream_new(wc_detect *d, const char *name, wc_detect_format fmt)
+{
+	wc_detect_stream *s = xcalloc(1, sizeof *s);
+	s->name = xstrdup(name);
+	logr_init(&s->r, d, s->name, fmt == WC_FORMAT_PCAP ? WC_FORMAT_AUTO : fmt);
+	return s;
+}
+
+/* Reads the complete lines of buf[0..n), the first one completing carry. */
+static void stream_lines(wc_detect_stream *s, const char *buf, size_t n)
+{
+	const char *nl = memchr(buf, '\n', n);
+	if (nl == NULL)
+		return;
+	size_t head = (size_t)(nl - buf);
+	if (s->ncarry + head + 1 > s->cap) {
+		s->cap = 2 * (s->ncarry + head + 1);
+		s->carry = xrealloc(s->carry, s->cap);
+	}
+	memcpy(s->carry + s->ncarry, buf, head);
+	if (!s->started) {
+		s->started = true;
+		/* The first bytes fed are most often the whole file so far, whose
+		 * leading '#' lines (W3C, Zeek) sniffing needs. */
+		if (s->r.fmt == WC_FORMAT_AUTO || s->r.fmt == WC_FORMAT_PCAP)
+			s->r.fmt =
+				s->ncarry == 0 ? sniff(buf, n) : sniff(s->carry, s->ncarry + head);
+		if (s->r.fmt == WC_FORMAT_PCAP)
+			s->r.fmt = WC_FORMAT_APACHE; /* a capture does not grow by lines */
+	}
+	log_line(&s->r, s->carry, s->ncarry + head);
+	s->ncarry = 0;
+	feed_lines(&s->r, nl + 1, n - head - 1);
+}
+
+void wc_detect_stream_feed(wc_detect_stream *s, const char *buf, size_t n)
+{
+	s->r.d->cur_name = s->name;
+	s->r.d->st.bytes += n;
+	stream_lines(s, buf, n);
+	const char *last = n ? memrchr(buf, '\n', n) : NULL;
+	const char *rest = last ? last + 1 : buf;
+	size_t nrest = (size_t)(buf + n - rest);
+	if (nrest > 0 && s->ncarry + nrest <= MAX_LINE) {
+		if (s->ncarry + nrest > s->cap) {
+			s->cap = 2 * (s->ncarry + nrest);
+			s->carry = xrealloc(s->carry, s->cap);
+		}
+		memcpy(s->carry + s->ncarry, rest, nrest);
+		s->ncarry += nrest;
+	}
+	s->r.d->cur_name = NULL;
+}
+
+void wc_detect_stream_restart(wc_detect_stream *s)
+{
+	uint64_t lineno = s->r.lineno;
+	wc_detect_format fmt = s->r.fmt;
+	logr_init(&s->r, s->r.d, s->name, fmt);
+	s->r.lineno = lineno;
+	s->ncarry = 0;
+}
+
+void wc_detect_stream_free(wc_detect_stream *s)
+{
+	if (s == NULL)
+		return;
+	free(s->carry);
+	free(s->name);
+	free(s);
+}
+
 /* A .gz cut short (rotated while being written, a partial copy): what came
  * out of it is good, as for a truncated capture. */
 static void gz_cut_short(wc_detect *d, const char *name, const char *msg)

@@ -336,8 +336,14 @@ void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
 		e->probes |= w->src[i].probes;
 		if (s->evidence != NULL)
 			evidence_note(e, w->src[i].ev_time, s->evidence, strlen(s->evidence));
-		for (uint32_t b = 0; b < w->src[i].nbc; b++)
+		for (uint32_t b = 0; b < w->src[i].nbc; b++) {
+			/* A bin holding only Nimda-list requests is all zeros in w's
+			 * bins, skipped above; finish will count into it. */
+			size_t slot;
+			if (!bin_reserve(d, w->src[i].bc[b].bin, &slot))
+				d->bin_overflow = true;
 			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
+		}
 		if (d->src_n * 2 > d->src_cap)
 			src_grow(d);
 	}

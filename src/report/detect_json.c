@@ -98,6 +98,15 @@ static json_t *alert_object(const wc_detect_source *s)
 	return o;
 }
 
+int wc_report_detect_alert(FILE *out, const wc_detect_source *s)
+{
+	json_t *o = alert_object(s);
+	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0 ||
+		 fputc('\n', out) == EOF;
+	json_decref(o);
+	return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
 int wc_report_detect_alerts(FILE *out, const wc_detect *d)
 {
 	size_t n;

@@ -43,6 +43,8 @@ int wc_report_detect_summary_json(const char *path, const wc_detect *d,
 /* One JSON object per line per (source, kind), in sources.csv's order, with
  * eve.json's names and time format (docs/detect.md §3, "--alerts"). */
 int wc_report_detect_alerts(FILE *out, const wc_detect *d);
+/* One such line, for one source (detect --follow, as sources are found). */
+int wc_report_detect_alert(FILE *out, const wc_detect_source *s);
 
 /* Writes DIR/sources.csv, DIR/timeline.csv and DIR/timeline-KIND.csv for every
  * kind with at least one source. DIR must exist. */
