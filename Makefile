@@ -175,8 +175,10 @@ check: build/wormcast $(TESTS:%=build/tests/%)
 # The library sources the targets need are compiled into each target, so
 # libFuzzer's coverage instrumentation reaches them.
 FUZZ_TIME ?= 8
-FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c $(sort $(wildcard src/detect/*.c)) \
-             src/model/series.c src/report/detect_json.c src/core/atomicfile.c src/core/provenance.c
+FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c \
+             src/core/csv.c src/core/num.c src/core/vec.c src/core/hash.c \
+             $(sort $(wildcard src/detect/*.c)) src/model/series.c \
+             src/report/detect_json.c src/core/atomicfile.c src/core/provenance.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc -Ibuild/gen $(WARN) \
@@ -185,7 +187,7 @@ build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 
 # The scenario reader and history points: the reader and what it calls.
 FUZZ_SCEN_SRC := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c src/core/ipv4.c \
-                 src/sim/scenario.c $(GEN)
+                 src/core/num.c src/core/vec.c src/sim/scenario.c $(GEN)
 build/fuzz/fuzz_scenario build/fuzz/fuzz_history: build/fuzz/%: tests/%.c $(FUZZ_SCEN_SRC) \
                                                    $(wildcard src/*/*.h)
 	@mkdir -p $(@D)

@@ -248,12 +248,12 @@ static void mean_field(void)
 	const double n = 4294967296.0, vuln = 360000, rate = 6;
 	double an[REPS], wall[REPS], eng[REPS], t90 = 0, reached[REPS];
 	for (int k = 0; k < REPS; k++) {
-		double t0 = now(), dt;
+		double t0 = wc_clock_seconds(), dt;
 		int calls = 0;
 		do {
 			t90 = an_model(n, vuln, rate, 0, 1);
 			calls++;
-			dt = now() - t0;
+			dt = wc_clock_seconds() - t0;
 		} while (dt < 0.02);
 		an[k] = dt / calls;
 	}

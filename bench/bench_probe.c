@@ -32,7 +32,7 @@
 static double baseline_rate(uint64_t draws)
 {
 	uint64_t acc = 0, done = 0;
-	double t0 = now();
+	double t0 = wc_clock_seconds();
 	for (uint64_t step = 0; done < draws; step++)
 		for (uint32_t h = 0; h < 150000 && done < draws; h++) {
 			wc_rng r = wc_rng_host(1, h, step);
@@ -40,7 +40,7 @@ static double baseline_rate(uint64_t draws)
 				acc ^= (uint32_t)wc_rng_next(&r);
 			done += 6;
 		}
-	double dt = now() - t0;
+	double dt = wc_clock_seconds() - t0;
 	if (acc == 42)
 		puts(""); /* keeps the loop from being optimised away */
 	return (double)done / dt;
@@ -64,12 +64,12 @@ static double bitmap_rate(uint64_t probes)
 		bits[a >> 6] |= 1ull << (a & 63);
 	}
 	uint64_t found = 0;
-	double t0 = now();
+	double t0 = wc_clock_seconds();
 	for (uint64_t i = 0; i < probes; i++) {
 		uint32_t a = (uint32_t)wc_rng_next(&r);
 		found += bits[a >> 6] >> (a & 63) & 1;
 	}
-	double dt = now() - t0;
+	double dt = wc_clock_seconds() - t0;
 	free(bits);
 	if (found == 42)
 		puts("");

@@ -13,12 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static inline double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "core/clock.h"
 
 static inline int bench_cmp_double(const void *a, const void *b)
 {
@@ -41,7 +36,7 @@ static inline int bench_run(char *const argv[], const char *out, double *wall, d
 	/* Unflushed output would be written again by the child's stdio when
 	 * stdout is a pipe or a file (once per child). */
 	fflush(NULL);
-	double t0 = now();
+	double t0 = wc_clock_seconds();
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (freopen(out ? out : "/dev/null", "w", stdout) == NULL)
@@ -53,7 +48,7 @@ static inline int bench_run(char *const argv[], const char *out, double *wall, d
 	struct rusage ru;
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return -1;
-	*wall = now() - t0;
+	*wall = wc_clock_seconds() - t0;
 	*rss_mb = (double)ru.ru_maxrss / 1024;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -515,6 +515,30 @@ static void expect_bad(const char *text, const wc_series_options *so, const char
 	unlink(path);
 }
 
+/* Fields by RFC 4180 (core/csv.h): a quoted comma stays in its field and a
+ * doubled quote is one quote. The reader before split at every comma, so
+ * this file read as 4 columns against 3 and was refused. */
+static void series_reads_quoted_fields(void **state)
+{
+	(void)state;
+	char path[64];
+	test_write_temp(
+		path, sizeof path,
+		"time, \"new, per \"\"hour\"\"\" ,kind\n"
+		"1,5,\"code,red\"\n2,\"9\",\"code,red\"\n3,7,\"code,red\"\n4,2,\"code,red\"\n");
+	wc_series_options so = {NULL, NULL, WC_COUNTS_AUTO};
+	wc_series s;
+	wc_error err = {0};
+	assert_int_equal(wc_series_read(&s, path, &so, &err), 0);
+	assert_string_equal(s.column, "new, per \"hour\"");
+	assert_string_equal(s.kind, "code,red");
+	assert_int_equal(s.n, 4);
+	assert_true(s.y[1] == 9 && s.y[3] == 2);
+	assert_int_equal(s.counts, WC_COUNTS_INTERVAL); /* the values go down */
+	wc_series_free(&s);
+	unlink(path);
+}
+
 static void bad_series_are_refused(void **state)
 {
 	(void)state;
@@ -528,6 +552,11 @@ static void bad_series_are_refused(void **state)
 	expect_bad("time,new\n1,5\n2,x9\n3,7\n", &so, ":3: column 'new': expected a non-negative");
 	expect_bad("time,new\n1,5\n2,-9\n3,7\n", &so, ":3: column 'new': expected a non-negative");
 	expect_bad("time,new\n1,5\n2,9,4\n3,7\n", &so, ":3: expected 2 fields, got 3");
+	expect_bad("time,new\n1,5\n2,\"9\n3,7\n", &so, ":3: field 2: a quoted field must end");
+	expect_bad("time,new\n1,5\n2,\"9\"x\n3,7\n", &so, ":3: field 2: a quoted field must end");
+	expect_bad("time,new\n1,5\n2,0x9\n3,7\n", &so, ":3: column 'new': expected a non-negative");
+	expect_bad("time,new\n1,5\n2,1e999\n3,7\n", &so,
+		   ":3: column 'new': expected a non-negative");
 	expect_bad("time,new\n1,5\nnoon,9\n3,7\n", &so, ":3: column 'time': expected an ISO 8601");
 	expect_bad("time,new\n1,5\n2001-07-19T10:00Z,9\n3,7\n", &so, ":3: column 'time': ");
 	expect_bad("time,new\n1,5\n3,9\n2,7\n", &so, ":4: column 'time': times must increase");
@@ -783,6 +812,7 @@ int main(void)
 		cmocka_unit_test(the_19_july_figures),
 		cmocka_unit_test(reads_a_detect_timeline),
 		cmocka_unit_test(reads_hours_and_detects_counts),
+		cmocka_unit_test(series_reads_quoted_fields),
 		cmocka_unit_test(bad_series_are_refused),
 		cmocka_unit_test(model_names),
 		cmocka_unit_test(gsl_failure_is_a_status_not_an_abort),

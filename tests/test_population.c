@@ -533,7 +533,12 @@ static void bad_blocks_files_name_file_line_and_field(void **state)
 	expect_blocks_error("12.1.0.0/16 10 12\n", 10, &err, path, sizeof path);
 	assert_contains(err.msg, ":1:");
 	expect_blocks_error("12.1.0.0/16 ten\n", 10, &err, path, sizeof path);
-	assert_contains(err.msg, ":1:");
+	assert_contains(err.msg, ":1: field 2 (COUNT): expected a whole number of hosts");
+	/* sscanf's %llu read "-5" as 2^64 - 5, more hosts than any block holds. */
+	expect_blocks_error("12.1.0.0/16 -5\n", 10, &err, path, sizeof path);
+	assert_contains(err.msg, ":1: field 2 (COUNT): expected a whole number of hosts");
+	expect_blocks_error("12.1.0.0/16 10abc\n", 10, &err, path, sizeof path);
+	assert_contains(err.msg, ":1: field 2 (COUNT): expected a whole number of hosts");
 	/* A block with no routable address cannot hold hosts. */
 	expect_blocks_error_at("10.1.0.0/16 10\n", 10, 0, &err, path, sizeof path);
 	assert_contains(err.msg, "10.1.0.0/16");

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "core/atomicfile.h"
+#include "detect/detect.h"
+#include "report/detect_report.h"
 #include "report/report.h"
 
 /* Under AddressSanitizer: fontconfig (through cairo) and libltdl (PLplot's
@@ -824,9 +826,39 @@ static int teardown(void **state)
 	return rmdir(test_dir);
 }
 
+/* sources.csv quotes a source by RFC 4180 (core/csv.h), as sweep.csv always
+ * did: a CR in a log's host field is quoted now. Before, only a comma or a
+ * quote was, and "a\rb" went out bare, splitting its row for a CSV reader. */
+static void test_detect_sources_quote_by_rfc4180(void **state)
+{
+	(void)state;
+	const char log[] = "a\rb [18/Sep/2001:15:00:00 +0200] \"GET /scripts/root.exe?/c+dir "
+			   "HTTP/1.0\"\n"
+			   "x,\"y\" [18/Sep/2001:15:00:01 +0200] \"GET /default.ida?NNNN "
+			   "HTTP/1.0\"\n";
+	wc_detect *d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_set_log_format(d, "%h %t \"%r\"", &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "f", WC_FORMAT_AUTO, log, strlen(log), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_sources_csv(m, d), 0);
+	fclose(m);
+	assert_string_equal(buf,
+			    "source,first_seen,last_seen,requests,kind\n"
+			    "\"x,\"\"y\"\"\",2001-09-18T13:00:01Z,2001-09-18T13:00:01Z,1,"
+			    "ida-probe\n"
+			    "\"a\rb\",2001-09-18T13:00:00Z,2001-09-18T13:00:00Z,1,exe-probe\n");
+	free(buf);
+	wc_detect_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_detect_sources_quote_by_rfc4180),
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_figures_empty),
 		cmocka_unit_test(test_row_at),

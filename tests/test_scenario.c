@@ -493,6 +493,15 @@ static void set_errors_start_with_set(void **state)
 		{"population.placement=random", "'population.placement'"},
 		{"class.home.bogus=1", "'class.home.bogus'"},
 		{"class.home.reboot_rate=-1", "'class.home.reboot_rate'"},
+		/* Numbers are decimal and whole (core/num.h): strtod took hex and
+		 * sscanf("%d-%d") a blank inside a day range. */
+		{"worm.reply_fraction=0x0.8p0", "'worm.reply_fraction'"},
+		{"worm.reply_fraction=nan", "'worm.reply_fraction'"},
+		{"worm.threads=1e2", "'worm.threads'"},
+		{"worm.threads=99999999999999999999", "'worm.threads'"},
+		{"clock.spread_days=1- 19", "'clock.spread_days'"},
+		{"clock.spread_days=1-32", "'clock.spread_days'"},
+		{"clock.spread_days=1-", "'clock.spread_days'"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		wc_scenario sc;

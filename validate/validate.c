@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/xalloc.h"
 #include "report/validation.h"
 #include "sim/sim.h"
@@ -172,16 +172,9 @@ static void print_first(const args *a, const wc_run_result *res, const wc_check 
 	printf("\n%d of %d figures within the accepted band for this seed\n", ok, n);
 }
 
-static double wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
-	double t0 = wall_now();
+	double t0 = wc_clock_seconds();
 	wc_scenario sc;
 	wc_error err = {0};
 	args a;
@@ -220,7 +213,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)(first + (uint64_t)a.nseeds - 1));
 	int failed = wc_figures_print(stdout, checks, figures, n);
 	printf("%s: %d of %d figures failed; %d seed%s in %.1f s\n", a.name, failed, n, a.nseeds,
-	       a.nseeds == 1 ? "" : "s", wall_now() - t0);
+	       a.nseeds == 1 ? "" : "s", wc_clock_seconds() - t0);
 	return failed ? 1 : 0;
 fail_values:
 	free(values);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/num.h"
 #include "core/xalloc.h"
 #include "sim/scenario.h"
 
@@ -33,15 +34,7 @@ int cli_wants_help(int argc, char **argv)
 
 int cli_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	if (*s == '-' || *s == '\0')
-		return -1;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE)
-		return -1;
-	*out = v;
-	return 0;
+	return wc_num_u64(s, 0, UINT64_MAX, out) == WC_NUM_OK ? 0 : -1;
 }
 
 bool cli_plot_format_ok(const char *path)

@@ -13,6 +13,8 @@
 
 #include "cli/cli.h"
 #include "core/atomicfile.h"
+#include "core/clock.h"
+#include "core/num.h"
 #include "core/outdir.h"
 #include "core/provenance.h"
 #include "core/xalloc.h"
@@ -71,14 +73,17 @@ static int parse_ports(const char *s, wc_detect_options *opt)
 {
 	opt->nports = 0;
 	while (*s) {
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(s, &end, 10);
-		if (end == s || errno || v < 1 || v > 65535 || opt->nports == WC_DETECT_MAX_PORTS ||
-		    (*end != ',' && *end != '\0'))
+		char port[8];
+		size_t n = strcspn(s, ",");
+		uint64_t v;
+		if (n >= sizeof port || opt->nports == WC_DETECT_MAX_PORTS)
+			return -1;
+		memcpy(port, s, n);
+		port[n] = '\0';
+		if (wc_num_u64(port, 1, 65535, &v) != WC_NUM_OK)
 			return -1;
 		opt->ports[opt->nports++] = (uint16_t)v;
-		s = *end == ',' ? end + 1 : end;
+		s += n + (s[n] == ',');
 	}
 	return opt->nports > 0 ? 0 : -1;
 }
@@ -151,10 +156,8 @@ static int parse_input_format(const char *opt, const char *arg, struct detect_ar
 
 static int parse_bin(const char *arg, wc_detect_options *opt)
 {
-	char *end;
-	errno = 0;
-	long long v = strtoll(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno || v < 1 || v > 366LL * 86400)
+	int64_t v;
+	if (wc_num_i64(arg, 1, 366LL * 86400, &v) != WC_NUM_OK)
 		return cli_fail(WC_EXIT_USAGE, "--bin: expected 1 to 31622400 seconds, got '%s'",
 				arg);
 	opt->bin = v;
@@ -163,10 +166,8 @@ static int parse_bin(const char *arg, wc_detect_options *opt)
 
 static int parse_flood_rate(const char *arg, wc_detect_options *opt)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (end == arg || *end != '\0' || errno || !(v > 0) || v > 1e9)
+	double v;
+	if (wc_num_double(arg, 0, 1e9, &v) != WC_NUM_OK || !(v > 0))
 		return cli_fail(WC_EXIT_USAGE,
 				"--flood-rate: expected connections per second > 0, got '%s'", arg);
 	opt->flood_rate = v;
@@ -175,10 +176,8 @@ static int parse_flood_rate(const char *arg, wc_detect_options *opt)
 
 static int parse_threads(const char *arg, wc_detect_options *opt)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno || v < 1 || v > WC_DETECT_MAX_THREADS)
+	int64_t v;
+	if (wc_num_i64(arg, 1, WC_DETECT_MAX_THREADS, &v) != WC_NUM_OK)
 		return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to %d, got '%s'",
 				WC_DETECT_MAX_THREADS, arg);
 	opt->threads = (int)v;
@@ -232,16 +231,11 @@ static int detect_option(int c, const char *arg, struct detect_args *a)
 	case 'W':
 		a->follow = true;
 		return WC_EXIT_OK;
-	case 'i': {
-		char *end;
-		errno = 0;
-		a->interval = strtod(arg, &end);
-		if (end == arg || *end != '\0' || errno || !(a->interval >= 0.1) ||
-		    a->interval > 86400)
+	case 'i':
+		if (wc_num_double(arg, 0.1, 86400, &a->interval) != WC_NUM_OK)
 			return cli_fail(WC_EXIT_USAGE,
 					"--interval: expected 0.1 to 86400 seconds, got '%s'", arg);
 		return WC_EXIT_OK;
-	}
 	case 'T':
 		a->opt.has_from = true;
 		return cli_parse_window_time("--from", arg, &a->opt.from);
@@ -488,13 +482,6 @@ static int follow_alerts(FILE *out, const wc_detect *snap, struct seen *told)
 	return rc == 0 && fflush(out) == 0 ? 0 : -1;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* What one round of --follow has to do with what was read: alerts for new
  * sources, and the outputs when they are due (or last is set). */
 struct follow_out {
@@ -510,7 +497,7 @@ static int follow_report(struct follow_out *o, struct follow *f, const wc_detect
 			 wc_error *err)
 {
 	o->dirty |= f->fresh;
-	bool due = last || (o->dirty && now_seconds() >= o->next_write);
+	bool due = last || (o->dirty && wc_clock_seconds() >= o->next_write);
 	if (!(f->fresh && o->alerts) && !due)
 		return 0;
 	f->fresh = false;
@@ -524,7 +511,7 @@ static int follow_report(struct follow_out *o, struct follow *f, const wc_detect
 	if (rc == 0 && due) {
 		rc = write_outputs(o->a->out_dir, NULL, snap, &o->info, err);
 		o->dirty = false;
-		o->next_write = now_seconds() + o->a->interval;
+		o->next_write = wc_clock_seconds() + o->a->interval;
 	}
 	if (rc == 0 && last && o->a->json)
 		rc = cli_print_output(o->a->out_dir, "summary.json") == 0 ? 0 : -1;
@@ -553,7 +540,7 @@ static int detect_follow(const struct detect_args *a, const char *path, const wc
 		return cli_fail(err.code, "%s", err.msg);
 	}
 	f.stream = wc_detect_stream_new(d, path, a->fmt);
-	struct follow_out o = {.a = a, .next_write = now_seconds()};
+	struct follow_out o = {.a = a, .next_write = wc_clock_seconds()};
 	o.info = (wc_detect_run_info){.inputs = &f.path,
 				      .ninputs = 1,
 				      .bin = a->opt.bin,

@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +6,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "core/num.h"
 #include "core/outdir.h"
 #include "model/fit.h"
 #include "model/forecast.h"
@@ -102,7 +102,6 @@ static int parse_counts(const char *arg, wc_series_options *so)
 /* One option; WC_EXIT_OK, or the exit status after saying what is wrong. */
 static int fit_option(int c, const char *arg, struct fit_args *a)
 {
-	char *end;
 	wc_model_kind k;
 	switch (c) {
 	case 'm':
@@ -121,10 +120,7 @@ static int fit_option(int c, const char *arg, struct fit_args *a)
 	case 'C':
 		return parse_counts(arg, &a->so);
 	case 'f':
-		errno = 0;
-		a->horizon = strtod(arg, &end);
-		if (*arg == '\0' || *end != '\0' || errno != 0 || !(a->horizon >= 0) ||
-		    a->horizon > WC_FORECAST_MAX_HOURS / 2)
+		if (wc_num_double(arg, 0, WC_FORECAST_MAX_HOURS / 2, &a->horizon) != WC_NUM_OK)
 			return cli_fail(WC_EXIT_USAGE,
 					"--forecast: expected 0 to %g hours, got '%s'",
 					WC_FORECAST_MAX_HOURS / 2, arg);

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/outdir.h"
 #include "core/progress.h"
 #include "core/xalloc.h"
@@ -52,13 +52,6 @@ static const char sweep_usage[] =
 	"example:\n"
 	"  wormcast sweep codered-v2 --vary class.managed.patch_rate=0:0.2:5 \\\n"
 	"      --vary outbreak.seed_hosts=1,10,100 --runs 20 --plot sweep.png\n";
-
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void sweep_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -112,6 +105,64 @@ struct sweep_args {
 	wc_run_options opt;
 };
 
+/* An option with a value: WC_EXIT_OK, or the exit status after the message. */
+static int value_option(int c, const char *arg, struct sweep_args *a)
+{
+	uint64_t v;
+	switch (c) {
+	case 'v':
+		a->varies[a->nvaries++] = arg;
+		return WC_EXIT_OK;
+	case 'r':
+		if (cli_parse_u64(arg, &a->runs) != 0 || a->runs < 1 || a->runs > WC_SWEEP_MAX_RUNS)
+			return cli_fail(WC_EXIT_USAGE, "--runs: expected 1 to %d, got '%s'",
+					WC_SWEEP_MAX_RUNS, arg);
+		return WC_EXIT_OK;
+	case 's':
+		if (cli_parse_u64(arg, &a->seed) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--seed: expected a non-negative integer, got '%s'", arg);
+		return WC_EXIT_OK;
+	case 'e':
+		if (wc_engine_parse(arg, &a->opt.engine) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--engine: expected auto, probe or fast, got '%s'", arg);
+		return WC_EXIT_OK;
+	case 't':
+		if (cli_parse_u64(arg, &v) != 0 || v < 1 || v > 1024)
+			return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to 1024, got '%s'",
+					arg);
+		a->threads = (int)v;
+		return WC_EXIT_OK;
+	case 'S':
+		a->sets[a->nsets++] = arg;
+		return WC_EXIT_OK;
+	case 'u':
+		a->opt.until_set = true;
+		if (wc_time_parse(arg, &a->opt.until) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--until: expected a UTC time like 2001-07-20T00:00:00Z, "
+					"got '%s'",
+					arg);
+		return WC_EXIT_OK;
+	case 'o':
+		a->out_dir = arg;
+		return WC_EXIT_OK;
+	case 'p':
+		a->plot = arg;
+		return WC_EXIT_OK;
+	default: /* 'O' */
+		a->outcome = wc_outcome_find(arg);
+		if (a->outcome < 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--outcome: unknown outcome '%s' (see `wormcast sweep "
+					"--help`)",
+					arg);
+		return WC_EXIT_OK;
+	}
+}
+
+/* WC_EXIT_OK, -1 after --help, or the exit status after the message. */
 static int parse_args(int argc, char **argv, struct sweep_args *a)
 {
 	static const struct option longopts[] = {
@@ -130,65 +181,11 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
-		uint64_t v;
 		switch (c) {
-		case 'v':
-			a->varies[a->nvaries++] = optarg;
-			break;
-		case 'r':
-			if (cli_parse_u64(optarg, &a->runs) != 0 || a->runs < 1 ||
-			    a->runs > WC_SWEEP_MAX_RUNS)
-				return cli_fail(WC_EXIT_USAGE, "--runs: expected 1 to %d, got '%s'",
-						WC_SWEEP_MAX_RUNS, optarg);
-			break;
-		case 's':
-			if (cli_parse_u64(optarg, &a->seed) != 0)
-				return cli_fail(WC_EXIT_USAGE,
-						"--seed: expected a non-negative integer, got '%s'",
-						optarg);
-			break;
-		case 'e':
-			if (wc_engine_parse(optarg, &a->opt.engine) != 0)
-				return cli_fail(WC_EXIT_USAGE,
-						"--engine: expected auto, probe or fast, got '%s'",
-						optarg);
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
-				return cli_fail(WC_EXIT_USAGE,
-						"--threads: expected 1 to 1024, got '%s'", optarg);
-			a->threads = (int)v;
-			break;
-		case 'S':
-			a->sets[a->nsets++] = optarg;
-			break;
-		case 'u':
-			a->opt.until_set = true;
-			if (wc_time_parse(optarg, &a->opt.until) != 0)
-				return cli_fail(WC_EXIT_USAGE,
-						"--until: expected a UTC time like "
-						"2001-07-20T00:00:00Z, got '%s'",
-						optarg);
-			break;
-		case 'o':
-			a->out_dir = optarg;
-			break;
-		case 'p':
-			a->plot = optarg;
-			break;
-		case 'O':
-			a->outcome = wc_outcome_find(optarg);
-			if (a->outcome < 0)
-				return cli_fail(
-					WC_EXIT_USAGE,
-					"--outcome: unknown outcome '%s' (see `wormcast sweep "
-					"--help`)",
-					optarg);
-			break;
 		case 'q':
 			a->quiet = 1;
 			break;
@@ -205,6 +202,19 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		case ':':
 			return cli_fail(WC_EXIT_USAGE, "sweep: option '%s' needs a value",
 					argv[optind - 1]);
+		case 'v':
+		case 'r':
+		case 's':
+		case 'e':
+		case 't':
+		case 'S':
+		case 'u':
+		case 'o':
+		case 'p':
+		case 'O':
+			if ((rc = value_option(c, optarg, a)) != WC_EXIT_OK)
+				return rc;
+			break;
 		default:
 			return cli_fail(WC_EXIT_USAGE,
 					"sweep: unknown option '%s' (see `wormcast sweep --help`)",
@@ -239,6 +249,53 @@ static int write_outputs(wc_outdir *od, const wc_sweep *sw, const double *out,
 	return wc_outdir_commit(od, err);
 }
 
+/*
+ * The sweep from the scenario, each --set and each --vary, all checked
+ * before anything runs or is written: the scenario, each --set, each --vary
+ * value, every combination, the size of the sweep and the plot request.
+ * Frees a's lists. 0, or the exit status after the message.
+ */
+static int sweep_setup(const char *scenario, struct sweep_args *a, wc_sweep *sw)
+{
+	wc_scenario base;
+	wc_error err = {0};
+	wc_scenario_init(&base);
+	if (cli_load_scenario(&base, scenario, &err) == 0)
+		for (int i = 0; i < a->nsets && err.code == 0; i++)
+			wc_scenario_set(&base, a->sets[i], &err);
+	wc_sweep_init(sw, &base);
+	sw->runs = a->runs;
+	sw->seed = a->seed;
+	for (int i = 0; i < a->nvaries && err.code == 0; i++)
+		wc_sweep_add_vary(sw, a->varies[i], &err);
+	/* A key given to both --set and --vary takes the varied values: they
+	 * are applied after the fixed overrides (sweep.h). */
+	free(a->sets);
+	free(a->varies);
+	if (err.code == 0)
+		wc_sweep_validate(sw, &a->opt, &err);
+	if (err.code == 0 && a->plot)
+		wc_report_plot_sweep_check(a->plot, sw, &err);
+	if (err.code != 0) {
+		wc_sweep_free(sw);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+	return 0;
+}
+
+static void print_summary(const wc_sweep *sw, const double *out, const struct sweep_args *a,
+			  double elapsed)
+{
+	uint64_t ncomb = wc_sweep_combinations(sw);
+	print_table(sw, out, a->outcome);
+	printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64
+	       " runs in %.1f s on %d thread%s\n",
+	       ncomb, ncomb == 1 ? "" : "s", sw->runs, sw->runs == 1 ? "" : "s", ncomb * sw->runs,
+	       elapsed, a->threads, a->threads == 1 ? "" : "s");
+	printf("wrote %s/sweep.csv, %s/runs.csv, %s/summary.json%s%s\n", a->out_dir, a->out_dir,
+	       a->out_dir, a->plot ? ", " : "", a->plot ? a->plot : "");
+}
+
 /* cmd_sweep less the command line, which is taken before getopt_long
  * permutes argv. */
 static int sweep_command(int argc, char **argv, const wc_provenance *prov)
@@ -259,34 +316,9 @@ static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 		free(a.varies);
 		return rc < 0 ? WC_EXIT_OK : rc;
 	}
-
-	/* Everything the user gave is checked before anything runs or is
-	 * written: the scenario, each --set, each --vary value, every
-	 * combination, the size of the sweep and the plot request. */
-	wc_scenario base;
-	wc_error err = {0};
-	wc_scenario_init(&base);
-	if (cli_load_scenario(&base, argv[optind], &err) == 0)
-		for (int i = 0; i < a.nsets && err.code == 0; i++)
-			wc_scenario_set(&base, a.sets[i], &err);
 	wc_sweep sw;
-	wc_sweep_init(&sw, &base);
-	sw.runs = a.runs;
-	sw.seed = a.seed;
-	for (int i = 0; i < a.nvaries && err.code == 0; i++)
-		wc_sweep_add_vary(&sw, a.varies[i], &err);
-	/* A key given to both --set and --vary takes the varied values: they
-	 * are applied after the fixed overrides (sweep.h). */
-	free(a.sets);
-	free(a.varies);
-	if (err.code == 0)
-		wc_sweep_validate(&sw, &a.opt, &err);
-	if (err.code == 0 && a.plot)
-		wc_report_plot_sweep_check(a.plot, &sw, &err);
-	if (err.code != 0) {
-		wc_sweep_free(&sw);
-		return cli_fail(err.code, "%s", err.msg);
-	}
+	if ((rc = sweep_setup(argv[optind], &a, &sw)) != 0)
+		return rc;
 
 	char default_out[256];
 	if (a.out_dir == NULL) {
@@ -296,13 +328,13 @@ static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 
 	/* Locked and staged before the runs: a clash is reported now. */
 	wc_outdir od;
+	wc_error err = {0};
 	if (wc_outdir_begin(&od, a.out_dir, sweep_outputs, a.plot, &err) != 0) {
 		wc_sweep_free(&sw);
 		return cli_fail(err.code, "%s", err.msg);
 	}
 
-	uint64_t ncomb = wc_sweep_combinations(&sw);
-	size_t nvals = (size_t)(ncomb * sw.runs) * WC_NOUTCOMES;
+	size_t nvals = (size_t)(wc_sweep_combinations(&sw) * sw.runs) * WC_NOUTCOMES;
 	double *out = xmallocarray(nvals, sizeof *out);
 	for (size_t i = 0; i < nvals; i++)
 		out[i] = NAN;
@@ -311,10 +343,10 @@ static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 	snprintf(label, sizeof label, "sweep %.40s", sw.base.name);
 	wc_progress bar;
 	wc_progress_start(&bar, label, a.quiet);
-	double t0 = monotonic();
+	double t0 = wc_clock_seconds();
 	rc = wc_sweep_run(&sw, &a.opt, a.threads, wc_outcomes_measure, NULL, WC_NOUTCOMES, out,
 			  sweep_progress, &bar, &err);
-	double elapsed = monotonic() - t0;
+	double elapsed = wc_clock_seconds() - t0;
 	wc_progress_finish(&bar);
 	if (rc == 0)
 		write_outputs(&od, &sw, out, &a, prov, &err);
@@ -327,15 +359,8 @@ static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 	}
 	if (a.json)
 		rc = cli_print_output(a.out_dir, "summary.json");
-	else if (!a.quiet) {
-		print_table(&sw, out, a.outcome);
-		printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64
-		       " runs in %.1f s on %d thread%s\n",
-		       ncomb, ncomb == 1 ? "" : "s", sw.runs, sw.runs == 1 ? "" : "s",
-		       ncomb * sw.runs, elapsed, a.threads, a.threads == 1 ? "" : "s");
-		printf("wrote %s/sweep.csv, %s/runs.csv, %s/summary.json%s%s\n", a.out_dir,
-		       a.out_dir, a.out_dir, a.plot ? ", " : "", a.plot ? a.plot : "");
-	}
+	else if (!a.quiet)
+		print_summary(&sw, out, &a, elapsed);
 	free(out);
 	wc_sweep_free(&sw);
 	return rc;

@@ -2,22 +2,16 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "core/clock.h"
 
 void wc_progress_start(wc_progress *p, const char *label, bool quiet)
 {
 	bool tty = isatty(STDERR_FILENO);
 	p->enabled = !quiet && tty;
 	p->lines = !quiet && !tty;
-	p->started = monotonic();
+	p->started = wc_clock_seconds();
 	p->last_permille = -1;
 	snprintf(p->label, sizeof p->label, "%s", label);
 	if (p->lines) {
@@ -33,7 +27,7 @@ void wc_progress_update(void *ctx, double done)
 	if (!p->enabled || permille == p->last_permille)
 		return;
 	p->last_permille = permille;
-	double elapsed = monotonic() - p->started;
+	double elapsed = wc_clock_seconds() - p->started;
 	char bar[31];
 	int filled = (int)(done * 30);
 	for (int i = 0; i < 30; i++)
@@ -52,7 +46,7 @@ void wc_progress_finish(wc_progress *p)
 {
 	if (p->lines) {
 		fprintf(stderr, "wormcast: %s: done in %.1f s\n", p->label,
-			monotonic() - p->started);
+			wc_clock_seconds() - p->started);
 		fflush(stderr);
 	}
 	if (p->enabled && p->last_permille >= 0) {

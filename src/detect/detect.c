@@ -65,8 +65,7 @@ wc_detect *wc_detect_new(const wc_detect_options *opt)
 		wc_detect_options_init(&d->opt);
 	if (d->opt.bin <= 0)
 		d->opt.bin = 3600;
-	d->src_cap = 1024;
-	d->src = xcalloc(d->src_cap, sizeof *d->src);
+	wc_hash_init(&d->src, sizeof(struct wc_src_slot), 1024);
 	wc_detect_capture_init(d);
 	return d;
 }
@@ -89,11 +88,11 @@ void wc_detect_free(wc_detect *d)
 	wc_detect_capture_free(d);
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		wc_detect_free(d->workers[i]);
-	for (size_t i = 0; i < d->src_cap; i++) {
-		free(d->src[i].bc);
-		free((char *)d->src[i].s.evidence);
+	for (size_t i = 0; i < d->src.cap; i++) {
+		free(wc_src_at(&d->src, i)->bc);
+		free((char *)wc_src_at(&d->src, i)->s.evidence);
 	}
-	free(d->src);
+	wc_hash_free(&d->src);
 	free(d->bins_mem);
 	for (size_t i = 0; i < d->nproblems; i++)
 		free(d->problems[i]);
@@ -186,8 +185,8 @@ static void build_timeline(wc_detect *d)
  */
 static void settle_nimda(wc_detect *d)
 {
-	for (size_t i = 0; i < d->src_cap; i++) {
-		struct wc_src_slot *e = &d->src[i];
+	for (size_t i = 0; i < d->src.cap; i++) {
+		struct wc_src_slot *e = wc_src_at(&d->src, i);
 		if (e->hash == 0 || e->s.kind != WC_KIND_NIMDA)
 			continue;
 		if (__builtin_popcount(e->probes) < 2) {
@@ -238,11 +237,11 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 	if (d->bin_overflow)
 		return refuse_span(d, err);
 	settle_nimda(d);
-	d->sorted = xmallocarray(d->src_n + 1, sizeof *d->sorted);
+	d->sorted = xmallocarray(d->src.used + 1, sizeof *d->sorted);
 	d->nsorted = 0;
-	for (size_t i = 0; i < d->src_cap; i++)
-		if (d->src[i].hash != 0)
-			d->sorted[d->nsorted++] = d->src[i].s;
+	for (size_t i = 0; i < d->src.cap; i++)
+		if (wc_hash_live(&d->src, i))
+			d->sorted[d->nsorted++] = wc_src_at(&d->src, i)->s;
 	qsort(d->sorted, d->nsorted, sizeof *d->sorted, cmp_output);
 	build_timeline(d);
 	return 0;

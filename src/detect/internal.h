@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "detect/detect.h"
 
 /* Room for any address as text plus a NUL (IPv6 needs 46). */
@@ -46,6 +47,12 @@ struct wc_src_slot {
 	wc_time ev_time; /* when s.evidence (owned here) was sent */
 };
 
+/* Slot i of a source table, live or not (its hash says). */
+static inline struct wc_src_slot *wc_src_at(const wc_hash *t, size_t i)
+{
+	return wc_hash_slot(t, i);
+}
+
 /* A TCP flow (client to an HTTP port) whose first request line is not yet complete. */
 struct wc_flow;
 struct wc_flow_table;
@@ -56,8 +63,7 @@ struct wc_detect {
 	wc_detect_options opt;
 	wc_detect_stats st;
 
-	struct wc_src_slot *src; /* (address, kind) → first/last/requests */
-	size_t src_cap, src_n;
+	wc_hash src; /* struct wc_src_slot: (address, kind) → first/last/requests */
 
 	/* Requests per bin and kind, bins base .. base+nbins-1 (bin index = t / bin,
 	 * floored). Grows at either end as inputs arrive in any order. */
@@ -74,7 +80,7 @@ struct wc_detect {
 	size_t nproblems;
 	uint64_t total_problems;
 	char **warnings; /* whole-file problems, every one kept */
-	size_t nwarnings;
+	size_t nwarnings, warnings_cap;
 
 	/* The earliest and latest request recorded and the input each came
 	 * from: when they lie more than MAX_BINS bins apart, finish refuses the
@@ -238,8 +244,6 @@ void wc_trw_outcome(wc_detect *d, const wc_addr *src, const wc_addr *dst, bool s
 struct wc_flood *wc_flood_new(const wc_detect_options *opt);
 void wc_flood_free(struct wc_flood *f);
 void wc_flood_connection(wc_detect *d, const wc_addr *dst, double t);
-
-uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed);
 
 /* An address's hash, never 0: two multiplications, since captures hash
  * several addresses per packet. */

@@ -58,17 +58,15 @@ struct wc_flow {
 };
 
 struct wc_flow_table {
-	struct wc_flow *f;
-	size_t cap, used, dead; /* slots; live flows; deleted slots */
-	uint64_t since_sweep;	/* packets since the last rebuild */
-	double sweep_t;		/* capture time of the last rebuild */
+	wc_hash h;	      /* struct wc_flow by flow_key */
+	uint64_t since_sweep; /* packets since the last rebuild */
+	double sweep_t;	      /* capture time of the last rebuild */
 };
 
 void wc_detect_capture_init(wc_detect *d)
 {
 	d->flows = xcalloc(1, sizeof *d->flows);
-	d->flows->cap = 1024;
-	d->flows->f = xcalloc(d->flows->cap, sizeof *d->flows->f);
+	wc_hash_init(&d->flows->h, sizeof(struct wc_flow), 1024);
 	d->flows->sweep_t = -1;
 	d->trw = wc_trw_new(&d->opt);
 	d->flood = wc_flood_new(&d->opt);
@@ -77,10 +75,10 @@ void wc_detect_capture_init(wc_detect *d)
 void wc_detect_capture_free(wc_detect *d)
 {
 	if (d->flows) {
-		for (size_t i = 0; i < d->flows->cap; i++)
-			if (d->flows->f[i].hash > 1)
-				free(d->flows->f[i].buf);
-		free(d->flows->f);
+		for (size_t i = 0; i < d->flows->h.cap; i++)
+			if (wc_hash_live(&d->flows->h, i))
+				free(((struct wc_flow *)wc_hash_slot(&d->flows->h, i))->buf);
+		wc_hash_free(&d->flows->h);
 		free(d->flows);
 		d->flows = NULL;
 	}
@@ -95,55 +93,25 @@ static uint64_t key_hash(const struct flow_key *k)
 	uint64_t h = wc_addr_hash(&k->cli, k->cport) ^ (wc_addr_hash(&k->srv, k->sport) >> 1);
 	h *= 0x9E3779B97F4A7C15ull;
 	h ^= h >> 29;
-	return h < 2 ? h + 2 : h;
+	return wc_hash_fix(h);
+}
+
+static bool flow_eq(const void *slot, const void *key)
+{
+	return memcmp(&((const struct wc_flow *)slot)->k, key, sizeof(struct flow_key)) == 0;
 }
 
 static struct wc_flow *flow_find(struct wc_flow_table *t, const struct flow_key *k, uint64_t h)
 {
-	size_t i = h & (t->cap - 1);
-	while (t->f[i].hash != 0) {
-		if (t->f[i].hash == h && memcmp(&t->f[i].k, k, sizeof *k) == 0)
-			return &t->f[i];
-		i = (i + 1) & (t->cap - 1);
-	}
-	return NULL;
+	return wc_hash_find(&t->h, h, flow_eq, k);
 }
 
-static void flow_rehash(struct wc_flow_table *t, size_t cap)
-{
-	struct wc_flow *n = xcalloc(cap, sizeof *n);
-	for (size_t i = 0; i < t->cap; i++) {
-		if (t->f[i].hash <= 1)
-			continue;
-		size_t j = t->f[i].hash & (cap - 1);
-		while (n[j].hash != 0)
-			j = (j + 1) & (cap - 1);
-		n[j] = t->f[i];
-	}
-	free(t->f);
-	t->f = n;
-	t->cap = cap;
-	t->dead = 0;
-}
-
+/* A new flow for k, which flow_find has just not found. */
 static struct wc_flow *flow_add(struct wc_flow_table *t, const struct flow_key *k, uint64_t h)
 {
-	if ((t->used + t->dead + 1) * 2 > t->cap) {
-		size_t cap = t->cap;
-		while ((t->used + 1) * 4 > cap)
-			cap *= 2;
-		flow_rehash(t, cap);
-	}
-	size_t i = h & (t->cap - 1);
-	while (t->f[i].hash > 1)
-		i = (i + 1) & (t->cap - 1);
-	if (t->f[i].hash == 1)
-		t->dead--;
-	struct wc_flow *f = &t->f[i];
-	memset(f, 0, sizeof *f);
-	f->hash = h;
+	bool fresh;
+	struct wc_flow *f = wc_hash_upsert(&t->h, h, flow_eq, k, &fresh);
 	f->k = *k;
-	t->used++;
 	return f;
 }
 
@@ -151,9 +119,7 @@ static void flow_del(struct wc_flow_table *t, struct wc_flow *f)
 {
 	free(f->buf);
 	f->buf = NULL;
-	f->hash = 1;
-	t->used--;
-	t->dead++;
+	wc_hash_remove(&t->h, f);
 }
 
 /* A complete (or final) request line from the flow's client. */
@@ -282,9 +248,9 @@ static void flow_sweep(wc_detect *d, double now)
 	struct wc_flow_table *t = d->flows;
 	bool end = now < 0;
 	double ref = end ? d->last_ts : now;
-	for (size_t i = 0; i < t->cap; i++) {
-		struct wc_flow *f = &t->f[i];
-		if (f->hash <= 1)
+	for (size_t i = 0; i < t->h.cap; i++) {
+		struct wc_flow *f = wc_hash_slot(&t->h, i);
+		if (!wc_hash_live(&t->h, i))
 			continue;
 		if ((f->flags & F_PENDING) && f->syn_t + d->opt.trw_timeout <= ref) {
 			f->flags &= (uint8_t)~F_PENDING;
@@ -295,10 +261,7 @@ static void flow_sweep(wc_detect *d, double now)
 			flow_del(t, f);
 		}
 	}
-	size_t cap = 1024;
-	while (t->used * 4 > cap)
-		cap *= 2;
-	flow_rehash(t, cap);
+	wc_hash_rehash(&t->h, t->h.used * 4 > 1024 ? t->h.used * 4 : 1024);
 	t->since_sweep = 0;
 	t->sweep_t = now;
 }
@@ -486,7 +449,7 @@ void wc_detect_packet(wc_detect *d, int linktype, int64_t ts_sec, int64_t ts_use
 	if (t > d->last_ts)
 		d->last_ts = t;
 	struct wc_flow_table *ft = d->flows;
-	if (++ft->since_sweep >= (ft->cap > 65536 ? ft->cap : 65536) ||
+	if (++ft->since_sweep >= (ft->h.cap > 65536 ? ft->h.cap : 65536) ||
 	    (ft->sweep_t >= 0 && t - ft->sweep_t >= FLOW_IDLE))
 		flow_sweep(d, t);
 	if (ft->sweep_t < 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vec.h"
 #include "core/xalloc.h"
 #include "detect/internal.h"
 
@@ -22,27 +23,6 @@ void wc_detect_addr_format(const wc_addr *a, char *buf)
 		inet_ntop(AF_INET, a->b + 12, buf, WC_ADDR_MAX);
 	else
 		inet_ntop(AF_INET6, a->b, buf, WC_ADDR_MAX);
-}
-
-uint64_t wc_hash_bytes(const void *p, size_t n, uint64_t seed)
-{
-	const unsigned char *s = p;
-	uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ull);
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-		h ^= h >> 31;
-		s += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0x94D049BB133111EBull;
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 32;
-	return h | 1; /* 0 marks an empty slot */
 }
 
 /* The message fmt makes, cut at 511 bytes, in new memory. */
@@ -57,8 +37,7 @@ void wc_detect_warning(wc_detect *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	d->warnings = xreallocarray(d->warnings, d->nwarnings + 1, sizeof *d->warnings);
-	d->warnings[d->nwarnings++] = vformat(fmt, ap);
+	WC_VEC_PUSH(d->warnings, d->nwarnings, d->warnings_cap, vformat(fmt, ap));
 	va_end(ap);
 }
 
@@ -128,53 +107,41 @@ static bool addr_eq(const wc_detect_source *s, const char *addr, size_t alen, in
 	return s->kind == kind && strncmp(s->addr, addr, alen) == 0 && s->addr[alen] == '\0';
 }
 
-static void src_grow(wc_detect *d)
+struct src_key {
+	const char *addr;
+	size_t alen;
+	int kind;
+};
+
+static bool src_eq(const void *slot, const void *key)
 {
-	size_t cap = d->src_cap * 2;
-	struct wc_src_slot *t = xcalloc(cap, sizeof *t);
-	for (size_t i = 0; i < d->src_cap; i++) {
-		if (d->src[i].hash == 0)
-			continue;
-		size_t j = d->src[i].hash & (cap - 1);
-		while (t[j].hash != 0)
-			j = (j + 1) & (cap - 1);
-		t[j] = d->src[i];
-	}
-	free(d->src);
-	d->src = t;
-	d->src_cap = cap;
+	const struct src_key *k = key;
+	return addr_eq(&((const struct wc_src_slot *)slot)->s, k->addr, k->alen, k->kind);
 }
 
 /* Finds the (addr, kind) source of hash h, or makes it, and adds count
- * requests seen from first to last. The caller grows the table after using
- * the slot returned. */
+ * requests seen from first to last. The slot stays valid until the next add. */
 static struct wc_src_slot *src_add(wc_detect *d, uint64_t h, const char *addr, size_t alen,
 				   int kind, wc_time first, wc_time last, uint64_t count)
 {
-	size_t i = h & (d->src_cap - 1);
-	for (;;) {
-		struct wc_src_slot *e = &d->src[i];
-		if (e->hash == 0) {
-			e->hash = h;
-			memcpy(e->s.addr, addr, alen);
-			e->s.addr[alen] = '\0';
-			e->s.kind = kind;
-			e->s.first = first;
-			e->s.last = last;
-			e->s.requests = count;
-			d->src_n++;
-			return e;
-		}
-		if (e->hash == h && addr_eq(&e->s, addr, alen, kind)) {
-			if (first < e->s.first)
-				e->s.first = first;
-			if (last > e->s.last)
-				e->s.last = last;
-			e->s.requests += count;
-			return e;
-		}
-		i = (i + 1) & (d->src_cap - 1);
+	struct src_key k = {addr, alen, kind};
+	bool fresh;
+	struct wc_src_slot *e = wc_hash_upsert(&d->src, h, src_eq, &k, &fresh);
+	if (fresh) {
+		memcpy(e->s.addr, addr, alen);
+		e->s.addr[alen] = '\0';
+		e->s.kind = kind;
+		e->s.first = first;
+		e->s.last = last;
+		e->s.requests = count;
+		return e;
 	}
+	if (first < e->s.first)
+		e->s.first = first;
+	if (last > e->s.last)
+		e->s.last = last;
+	e->s.requests += count;
+	return e;
 }
 
 /* Widens the span of recorded times to t, seen in input name. On equal times
@@ -260,24 +227,19 @@ static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, i
 void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 			    wc_time t, uint64_t count)
 {
-	struct wc_src_slot *e = record(d, addr, alen, kind, probe, t, count);
-	if (e != NULL && d->src_n * 2 > d->src_cap)
-		src_grow(d);
+	record(d, addr, alen, kind, probe, t, count);
 }
 
 void wc_detect_record_request(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 			      wc_time t, const char *req, size_t rlen)
 {
 	struct wc_src_slot *e = record(d, addr, alen, kind, probe, t, 1);
-	if (e == NULL)
-		return;
-	evidence_note(e, t, req, rlen);
-	if (d->src_n * 2 > d->src_cap)
-		src_grow(d);
+	if (e != NULL)
+		evidence_note(e, t, req, rlen);
 }
 
-/* Counts the request and returns its source's slot (valid until the table
- * grows), or NULL when the bin is out of range. */
+/* Counts the request and returns its source's slot (valid until the next
+ * add), or NULL when it is outside the window or its bin out of range. */
 static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 				  wc_time t, uint64_t count)
 {
@@ -327,25 +289,24 @@ void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
 		for (int k = 0; k < WC_KIND_COUNT; k++)
 			d->bins[slot][k] += w->bins[i][k];
 	}
-	for (size_t i = 0; i < w->src_cap; i++) {
-		const wc_detect_source *s = &w->src[i].s;
-		if (w->src[i].hash == 0)
+	for (size_t i = 0; i < w->src.cap; i++) {
+		const struct wc_src_slot *ws = wc_src_at(&w->src, i);
+		const wc_detect_source *s = &ws->s;
+		if (!wc_hash_live(&w->src, i))
 			continue;
-		struct wc_src_slot *e = src_add(d, w->src[i].hash, s->addr, strlen(s->addr),
-						s->kind, s->first, s->last, s->requests);
-		e->probes |= w->src[i].probes;
+		struct wc_src_slot *e = src_add(d, ws->hash, s->addr, strlen(s->addr), s->kind,
+						s->first, s->last, s->requests);
+		e->probes |= ws->probes;
 		if (s->evidence != NULL)
-			evidence_note(e, w->src[i].ev_time, s->evidence, strlen(s->evidence));
-		for (uint32_t b = 0; b < w->src[i].nbc; b++) {
+			evidence_note(e, ws->ev_time, s->evidence, strlen(s->evidence));
+		for (uint32_t b = 0; b < ws->nbc; b++) {
 			/* A bin holding only Nimda-list requests is all zeros in w's
 			 * bins, skipped above; finish will count into it. */
 			size_t slot;
-			if (!bin_reserve(d, w->src[i].bc[b].bin, &slot))
+			if (!bin_reserve(d, ws->bc[b].bin, &slot))
 				d->bin_overflow = true;
-			bc_add(e, w->src[i].bc[b].bin, w->src[i].bc[b].count);
+			bc_add(e, ws->bc[b].bin, ws->bc[b].count);
 		}
-		if (d->src_n * 2 > d->src_cap)
-			src_grow(d);
 	}
 	d->bin_overflow |= w->bin_overflow;
 	if (w->have_span) {

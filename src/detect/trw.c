@@ -45,8 +45,7 @@ struct trw_src {
 };
 
 struct wc_trw {
-	struct trw_src *t;
-	size_t cap, n;
+	wc_hash t;	       /* struct trw_src by address */
 	double up_fail, up_ok; /* log Λ increments */
 	double eta1, eta0;     /* log thresholds */
 };
@@ -54,8 +53,7 @@ struct wc_trw {
 struct wc_trw *wc_trw_new(const wc_detect_options *opt)
 {
 	struct wc_trw *t = xcalloc(1, sizeof *t);
-	t->cap = 1024;
-	t->t = xcalloc(t->cap, sizeof *t->t);
+	wc_hash_init(&t->t, sizeof(struct trw_src), 1024);
 	t->up_ok = log(opt->trw_theta1 / opt->trw_theta0);
 	t->up_fail = log((1 - opt->trw_theta1) / (1 - opt->trw_theta0));
 	t->eta1 = log(opt->trw_beta / opt->trw_alpha);
@@ -67,45 +65,26 @@ void wc_trw_free(struct wc_trw *t)
 {
 	if (t == NULL)
 		return;
-	free(t->t);
+	wc_hash_free(&t->t);
 	free(t);
+}
+
+static bool trw_eq(const void *slot, const void *key)
+{
+	return memcmp(&((const struct trw_src *)slot)->addr, key, sizeof(wc_addr)) == 0;
 }
 
 static struct trw_src *trw_find(struct wc_trw *t, const wc_addr *a, bool create)
 {
-	uint64_t h = wc_addr_hash(a, 7);
-	size_t i = h & (t->cap - 1);
-	while (t->t[i].hash != 0) {
-		if (t->t[i].hash == h && memcmp(&t->t[i].addr, a, sizeof *a) == 0)
-			return &t->t[i];
-		i = (i + 1) & (t->cap - 1);
-	}
+	uint64_t h = wc_hash_fix(wc_addr_hash(a, 7));
 	if (!create)
-		return NULL;
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap * 2;
-		struct trw_src *n = xcalloc(cap, sizeof *n);
-		for (size_t j = 0; j < t->cap; j++) {
-			if (t->t[j].hash == 0)
-				continue;
-			size_t k = t->t[j].hash & (cap - 1);
-			while (n[k].hash != 0)
-				k = (k + 1) & (cap - 1);
-			n[k] = t->t[j];
-		}
-		free(t->t);
-		t->t = n;
-		t->cap = cap;
-		i = h & (cap - 1);
-		while (t->t[i].hash != 0)
-			i = (i + 1) & (cap - 1);
+		return wc_hash_find(&t->t, h, trw_eq, a);
+	bool fresh;
+	struct trw_src *s = wc_hash_upsert(&t->t, h, trw_eq, a, &fresh);
+	if (fresh) {
+		s->addr = *a;
+		s->first = -1;
 	}
-	struct trw_src *s = &t->t[i];
-	memset(s, 0, sizeof *s);
-	s->hash = h;
-	s->addr = *a;
-	s->first = -1;
-	t->n++;
 	return s;
 }
 

@@ -9,6 +9,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/csv.h"
+#include "core/num.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 #define MAX_FIELDS 64
@@ -29,43 +32,9 @@ void wc_series_free(wc_series *s)
 	series_zero(s);
 }
 
-/* Splits line in place at commas; trims blanks and one pair of double quotes
- * around each field. Returns the number of fields (at most max). */
-static int split_csv(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line;
-	for (;;) {
-		char *comma = strchr(p, ',');
-		if (comma)
-			*comma = '\0';
-		while (isspace((unsigned char)*p))
-			p++;
-		char *e = p + strlen(p);
-		while (e > p && isspace((unsigned char)e[-1]))
-			*--e = '\0';
-		if (e - p >= 2 && *p == '"' && e[-1] == '"') {
-			e[-1] = '\0';
-			p++;
-		}
-		if (n < max)
-			f[n] = p;
-		n++;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return n;
-}
-
 static bool parse_number(const char *s, double *v)
 {
-	char *end;
-	errno = 0;
-	if (*s == '\0')
-		return false;
-	*v = strtod(s, &end);
-	return *end == '\0' && errno == 0 && isfinite(*v);
+	return wc_num_double(s, -INFINITY, INFINITY, v) == WC_NUM_OK;
 }
 
 static bool name_is(const char *a, const char *b)
@@ -93,13 +62,8 @@ static bool is_interval_name(const char *c)
 	       name_is(c, "new") || ends_with(c, "requests") || ends_with(c, "probes");
 }
 
-/*
- * Checks the collected points and decides cumulative or per-interval; lines[]
- * holds each point's line number for the messages. tin[] are the input times
- * in hours (iso: hours since the epoch).
- */
-static int series_finish(wc_series *s, const double *tin, const int *lines, wc_counts told,
-			 wc_error *err)
+/* Enough points, some of them non-zero, at increasing times. */
+static int check_points(const wc_series *s, const double *tin, const int *lines, wc_error *err)
 {
 	const char *file = s->path, *col = s->column;
 	if (s->n < WC_SERIES_MIN_POINTS)
@@ -121,12 +85,15 @@ static int series_finish(wc_series *s, const double *tin, const int *lines, wc_c
 					    "%s:%d: column '%s': times must increase, but this row "
 					    "is not later than the one before",
 					    file, lines[i], s->time_column);
+	return 0;
+}
 
-	size_t down = 0; /* first point lower than its predecessor, 0 if none */
-	for (size_t i = 1; i < s->n && down == 0; i++)
-		if (s->y[i] < s->y[i - 1])
-			down = i;
-
+/* Cumulative or per-interval: as told, else by the column's name, else by
+ * whether the values ever go down (down: the first point lower than its
+ * predecessor, 0 if none). */
+static void decide_counts(wc_series *s, const int *lines, wc_counts told, size_t down)
+{
+	const char *col = s->column;
 	s->detected = told == WC_COUNTS_AUTO;
 	if (told != WC_COUNTS_AUTO) {
 		s->counts = told;
@@ -150,24 +117,20 @@ static int series_finish(wc_series *s, const double *tin, const int *lines, wc_c
 			 "per-interval counts: detected, the values go down at line %d",
 			 lines[down]);
 	}
-	if (s->counts == WC_COUNTS_CUMULATIVE && down != 0)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s:%d: column '%s': a cumulative count cannot go down (%g "
-				    "after %g); give per-interval counts with --counts interval",
-				    file, lines[down], col, s->y[down], s->y[down - 1]);
-	if (s->counts == WC_COUNTS_CUMULATIVE && s->y[s->n - 1] == s->y[0])
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: column '%s': the cumulative count stays at %g; there is "
-				    "no outbreak to fit",
-				    file, col, s->y[0]);
+}
 
+/* The fitted times: hours from an origin one interval before the first
+ * point for per-interval counts (its count covers that interval), at the
+ * first point for cumulative ones. */
+static int set_times(wc_series *s, const double *tin, const int *lines, wc_error *err)
+{
 	double span = tin[s->n - 1] - tin[0];
 	if (span > WC_SERIES_MAX_SPAN)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s:%d: column '%s': the times span %.6g %s, more than a "
 				    "century; give hours, ISO 8601 UTC times or Unix epoch seconds "
 				    "(in a column not named 'hours')",
-				    file, lines[s->n - 1], s->time_column, span, "hours");
+				    s->path, lines[s->n - 1], s->time_column, span, "hours");
 	double width = INFINITY;
 	for (size_t i = 1; i < s->n; i++)
 		width = fmin(width, tin[i] - tin[i - 1]);
@@ -180,6 +143,35 @@ static int series_finish(wc_series *s, const double *tin, const int *lines, wc_c
 	else
 		s->origin_h = origin;
 	return 0;
+}
+
+/*
+ * Checks the collected points and decides cumulative or per-interval; lines[]
+ * holds each point's line number for the messages. tin[] are the input times
+ * in hours (iso: hours since the epoch).
+ */
+static int series_finish(wc_series *s, const double *tin, const int *lines, wc_counts told,
+			 wc_error *err)
+{
+	if (check_points(s, tin, lines, err) != 0)
+		return -1;
+	size_t down = 0;
+	for (size_t i = 1; i < s->n && down == 0; i++)
+		if (s->y[i] < s->y[i - 1])
+			down = i;
+	decide_counts(s, lines, told, down);
+	const char *file = s->path, *col = s->column;
+	if (s->counts == WC_COUNTS_CUMULATIVE && down != 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: column '%s': a cumulative count cannot go down (%g "
+				    "after %g); give per-interval counts with --counts interval",
+				    file, lines[down], col, s->y[down], s->y[down - 1]);
+	if (s->counts == WC_COUNTS_CUMULATIVE && s->y[s->n - 1] == s->y[0])
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s': the cumulative count stays at %g; there is "
+				    "no outbreak to fit",
+				    file, col, s->y[0]);
+	return set_times(s, tin, lines, err);
 }
 
 int wc_series_from_arrays(wc_series *s, const char *name, const double *t_hours, const double *y,
@@ -276,175 +268,218 @@ int wc_series_read(wc_series *s, const char *path, const wc_series_options *opt,
 	return rc;
 }
 
-int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_series_options *opt,
-			  wc_error *err)
+/* One file being read: the header's columns and the points so far. */
+struct reader {
+	wc_series *s;
+	const char *path;
+	const wc_series_options *opt;
+	int lineno;
+	char *header; /* the header line; names[] point into it */
+	char *names[MAX_FIELDS];
+	int nfields, tcol, ccol, kcol;
+	int iso; /* whether the rows give UTC times; -1 until the first row */
+	double *tin;
+	int *lines;
+	size_t npts, tin_cap, lines_cap, y_cap;
+};
+
+/* Splits a line into f, saying which field's quotes are wrong if any. */
+static int split_line(const struct reader *r, char *line, char **f, wc_error *err)
 {
-	series_zero(s);
-	s->path = xstrdup(path);
+	int bad = 0, n = wc_csv_split(line, f, MAX_FIELDS, &bad);
+	if (n < 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: field %d: a quoted field must end with a quote "
+				    "before the next comma or the line's end",
+				    r->path, r->lineno, bad);
+	return n;
+}
 
-	char *line = NULL, *header = NULL;
-	size_t cap = 0, npts = 0, ptscap = 64;
-	int lineno = 0, nfields = 0, tcol = -1, ccol = -1, kcol = -1, rc = -1;
-	char *names[MAX_FIELDS], *f[MAX_FIELDS];
-	double *tin = xmallocarray(ptscap, sizeof *tin);
-	int *lines = xmallocarray(ptscap, sizeof *lines);
-	s->t = xmallocarray(ptscap, sizeof *s->t);
-	s->y = xmallocarray(ptscap, sizeof *s->y);
-	int iso = -1; /* unknown until the first row */
+/* The count column: the one asked for, else the first of the usual names,
+ * else the first column that is neither the time nor the kind. */
+static int choose_count_column(struct reader *r, wc_error *err)
+{
+	const char *want = r->opt->column;
+	if (want) {
+		r->ccol = find_column(r->names, r->nfields, want);
+		if (r->ccol < 0 || r->ccol == r->tcol)
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s:%d: column '%s': no such count column in the "
+					    "header",
+					    r->path, r->lineno, want);
+		return 0;
+	}
+	static const char *pref[] = {"cumulative_infected", "cumulative_sources", "cumulative"};
+	r->ccol = -1;
+	for (int i = 0; i < 3 && r->ccol < 0; i++)
+		r->ccol = find_column(r->names, r->nfields, pref[i]);
+	for (int i = 0; i < r->nfields && r->ccol < 0; i++)
+		if (i != r->tcol && i != r->kcol)
+			r->ccol = i;
+	if (r->ccol < 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: no count column: the header names only '%s'", r->path,
+				    r->lineno, r->names[r->tcol]);
+	return 0;
+}
 
-	while (getline(&line, &cap, fp) != -1) {
-		lineno++;
+static int read_header(struct reader *r, const char *line, wc_error *err)
+{
+	r->header = xstrdup(line);
+	r->nfields = split_line(r, r->header, r->names, err);
+	if (r->nfields < 0)
+		return -1;
+	if (r->nfields > MAX_FIELDS)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s:%d: more than %d columns", r->path,
+				    r->lineno, MAX_FIELDS);
+	if (header_is_numbers(r->names, r->nfields))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: the first line holds numbers, not column names: "
+				    "add a header line such as 'time,infected'",
+				    r->path, r->lineno);
+	static const char *tnames[] = {"time", "hours", "t"};
+	r->tcol = -1;
+	for (int i = 0; i < 3 && r->tcol < 0; i++)
+		r->tcol = find_column(r->names, r->nfields, tnames[i]);
+	if (r->tcol < 0)
+		r->tcol = 0;
+	r->kcol = find_column(r->names, r->nfields, "kind");
+	if (choose_count_column(r, err) != 0)
+		return -1;
+	if (r->opt->kind && r->kcol < 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: --kind %s given, but the file has no 'kind' column",
+				    r->path, r->lineno, r->opt->kind);
+	r->s->time_column = xstrdup(r->names[r->tcol]);
+	r->s->column = xstrdup(r->names[r->ccol]);
+	return 0;
+}
+
+/* Whether the row of kind k is read: 1 yes, 0 skipped (another kind than
+ * --kind), -1 a second kind in a file read without --kind. */
+static int row_kind(struct reader *r, const char *k, wc_error *err)
+{
+	wc_series *s = r->s;
+	if (r->opt->kind)
+		return strcmp(k, r->opt->kind) == 0;
+	if (s->kind == NULL)
+		s->kind = xstrdup(k);
+	else if (strcmp(s->kind, k) != 0)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"%s:%d: column 'kind': the file holds more than one kind ('%s', "
+			"'%s'); choose one with --kind",
+			r->path, r->lineno, s->kind, k);
+	return 1;
+}
+
+/* The row's time in hours (since the epoch for a UTC time), in the same
+ * form as the rows before. */
+static int row_time(struct reader *r, const char *v, double *tv, wc_error *err)
+{
+	const char *name = r->names[r->tcol];
+	wc_time inst;
+	int row_iso = wc_time_parse(v, &inst) == 0;
+	if (row_iso)
+		*tv = (double)inst / 3600.0;
+	else if (!parse_number(v, tv))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: column '%s': expected an ISO 8601 UTC time or a number "
+				    "of hours, got '%s'",
+				    r->path, r->lineno, name, v);
+	if (r->iso < 0)
+		r->iso = row_iso;
+	else if (r->iso != row_iso)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: column '%s': '%s' mixes %s with the %s of the rows "
+				    "before",
+				    r->path, r->lineno, name, v, row_iso ? "a UTC time" : "hours",
+				    r->iso ? "UTC times" : "hours");
+	return 0;
+}
+
+static int read_row(struct reader *r, char *line, wc_error *err)
+{
+	char *f[MAX_FIELDS];
+	int nf = split_line(r, line, f, err);
+	if (nf < 0)
+		return -1;
+	if (nf != r->nfields)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s:%d: expected %d fields, got %d",
+				    r->path, r->lineno, r->nfields, nf);
+	if (r->kcol >= 0) {
+		int take = row_kind(r, f[r->kcol], err);
+		if (take <= 0)
+			return take;
+	}
+	const char *count = f[r->ccol];
+	if (count[0] == '\0')
+		return 0; /* a missing count is a gap */
+	double tv, yv;
+	if (row_time(r, f[r->tcol], &tv, err) != 0)
+		return -1;
+	if (!parse_number(count, &yv) || yv < 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s:%d: column '%s': expected a non-negative count, got '%s'",
+				    r->path, r->lineno, r->names[r->ccol], count);
+	wc_series *s = r->s;
+	WC_VEC_PUSH(r->tin, r->npts, r->tin_cap, tv);
+	WC_VEC_RESERVE(r->lines, r->lines_cap, r->npts);
+	WC_VEC_RESERVE(s->y, r->y_cap, r->npts);
+	r->lines[r->npts - 1] = r->lineno;
+	s->y[r->npts - 1] = yv;
+	return 0;
+}
+
+/* The header, then the rows; blank lines and # comments (a fixture cites
+ * its source) anywhere. */
+static int read_lines(struct reader *r, FILE *fp, wc_error *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	while (rc == 0 && getline(&line, &cap, fp) != -1) {
+		r->lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
 		char *p = line;
 		while (isspace((unsigned char)*p))
 			p++;
 		if (*p == '\0' || *p == '#')
-			continue; /* blank lines and comments (a fixture cites its source) */
-		if (header == NULL) {
-			header = xstrdup(p);
-			nfields = split_csv(header, names, MAX_FIELDS);
-			if (nfields > MAX_FIELDS) {
-				wc_error_set(err, WC_EXIT_USAGE, "%s:%d: more than %d columns",
-					     path, lineno, MAX_FIELDS);
-				goto out;
-			}
-			if (header_is_numbers(names, nfields)) {
-				wc_error_set(
-					err, WC_EXIT_USAGE,
-					"%s:%d: the first line holds numbers, not column names: "
-					"add a header line such as 'time,infected'",
-					path, lineno);
-				goto out;
-			}
-			tcol = find_column(names, nfields, "time");
-			if (tcol < 0)
-				tcol = find_column(names, nfields, "hours");
-			if (tcol < 0)
-				tcol = find_column(names, nfields, "t");
-			if (tcol < 0)
-				tcol = 0;
-			kcol = find_column(names, nfields, "kind");
-			if (opt->column) {
-				ccol = find_column(names, nfields, opt->column);
-				if (ccol < 0 || ccol == tcol) {
-					wc_error_set(err, WC_EXIT_USAGE,
-						     "%s:%d: column '%s': no such count column in "
-						     "the header",
-						     path, lineno, opt->column);
-					goto out;
-				}
-			} else {
-				static const char *pref[] = {"cumulative_infected",
-							     "cumulative_sources", "cumulative"};
-				for (int i = 0; i < 3 && ccol < 0; i++)
-					ccol = find_column(names, nfields, pref[i]);
-				for (int i = 0; i < nfields && ccol < 0; i++)
-					if (i != tcol && i != kcol)
-						ccol = i;
-				if (ccol < 0) {
-					wc_error_set(
-						err, WC_EXIT_USAGE,
-						"%s:%d: no count column: the header names only "
-						"'%s'",
-						path, lineno, names[tcol]);
-					goto out;
-				}
-			}
-			if (opt->kind && kcol < 0) {
-				wc_error_set(err, WC_EXIT_USAGE,
-					     "%s:%d: --kind %s given, but the file has no 'kind' "
-					     "column",
-					     path, lineno, opt->kind);
-				goto out;
-			}
-			s->time_column = xstrdup(names[tcol]);
-			s->column = xstrdup(names[ccol]);
 			continue;
-		}
-		int nf = split_csv(p, f, MAX_FIELDS);
-		if (nf != nfields) {
-			wc_error_set(err, WC_EXIT_USAGE, "%s:%d: expected %d fields, got %d", path,
-				     lineno, nfields, nf);
-			goto out;
-		}
-		if (kcol >= 0) {
-			if (opt->kind) {
-				if (strcmp(f[kcol], opt->kind) != 0)
-					continue;
-			} else if (s->kind == NULL) {
-				s->kind = xstrdup(f[kcol]);
-			} else if (strcmp(s->kind, f[kcol]) != 0) {
-				wc_error_set(err, WC_EXIT_USAGE,
-					     "%s:%d: column 'kind': the file holds more than one "
-					     "kind ('%s', '%s'); choose one with --kind",
-					     path, lineno, s->kind, f[kcol]);
-				goto out;
-			}
-		}
-		if (f[ccol][0] == '\0')
-			continue; /* a missing count is a gap */
-		double tv, yv;
-		wc_time inst;
-		int row_iso = wc_time_parse(f[tcol], &inst) == 0;
-		if (row_iso)
-			tv = (double)inst / 3600.0;
-		else if (!parse_number(f[tcol], &tv)) {
-			wc_error_set(
-				err, WC_EXIT_USAGE,
-				"%s:%d: column '%s': expected an ISO 8601 UTC time or a number "
-				"of hours, got '%s'",
-				path, lineno, names[tcol], f[tcol]);
-			goto out;
-		}
-		if (iso < 0)
-			iso = row_iso;
-		else if (iso != row_iso) {
-			wc_error_set(err, WC_EXIT_USAGE,
-				     "%s:%d: column '%s': '%s' mixes %s with the %s of the rows "
-				     "before",
-				     path, lineno, names[tcol], f[tcol],
-				     row_iso ? "a UTC time" : "hours", iso ? "UTC times" : "hours");
-			goto out;
-		}
-		if (!parse_number(f[ccol], &yv) || yv < 0) {
-			wc_error_set(err, WC_EXIT_USAGE,
-				     "%s:%d: column '%s': expected a non-negative count, got '%s'",
-				     path, lineno, names[ccol], f[ccol]);
-			goto out;
-		}
-		if (npts == ptscap) {
-			ptscap *= 2;
-			tin = xreallocarray(tin, ptscap, sizeof *tin);
-			lines = xreallocarray(lines, ptscap, sizeof *lines);
-			s->t = xreallocarray(s->t, ptscap, sizeof *s->t);
-			s->y = xreallocarray(s->y, ptscap, sizeof *s->y);
-		}
-		tin[npts] = tv;
-		lines[npts] = lineno;
-		s->y[npts] = yv;
-		npts++;
+		rc = r->header == NULL ? read_header(r, p, err) : read_row(r, p, err);
 	}
-	if (ferror(fp)) {
-		wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", path);
-		goto out;
-	}
-	if (header == NULL) {
-		wc_error_set(err, WC_EXIT_USAGE, "%s: empty: expected a CSV header and rows", path);
-		goto out;
-	}
-	if (opt->kind) {
-		free(s->kind);
-		s->kind = xstrdup(opt->kind);
-	}
-	s->iso = iso == 1;
-	s->n = npts;
-	read_time_unit(s, tin);
-	rc = series_finish(s, tin, lines, opt->counts, err);
-out:
 	free(line);
-	free(header);
-	free(tin);
-	free(lines);
+	if (rc != 0)
+		return rc;
+	if (ferror(fp))
+		return wc_error_set(err, WC_EXIT_RUNTIME, "%s: read error", r->path);
+	if (r->header == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: empty: expected a CSV header and rows",
+				    r->path);
+	return 0;
+}
+
+int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_series_options *opt,
+			  wc_error *err)
+{
+	series_zero(s);
+	s->path = xstrdup(path);
+	struct reader r = {.s = s, .path = path, .opt = opt, .iso = -1};
+	int rc = read_lines(&r, fp, err);
+	if (rc == 0) {
+		if (opt->kind) {
+			free(s->kind);
+			s->kind = xstrdup(opt->kind);
+		}
+		s->iso = r.iso == 1;
+		s->n = r.npts;
+		s->t = xmallocarray(r.npts + 1, sizeof *s->t);
+		read_time_unit(s, r.tin);
+		rc = series_finish(s, r.tin, r.lines, opt->counts, err);
+	}
+	free(r.header);
+	free(r.tin);
+	free(r.lines);
 	if (rc != 0)
 		wc_series_free(s);
 	return rc;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/atomicfile.h"
+#include "core/csv.h"
 #include "core/xalloc.h"
 #include "report/plotkit.h"
 #include "report/report.h"
@@ -30,19 +31,8 @@ int wc_report_detect_sources_csv(FILE *out, const wc_detect *d)
 	fputs("source,first_seen,last_seen,requests,kind\n", out);
 	for (size_t i = 0; i < n; i++) {
 		char a[24], b[24];
-		/* A host name from a log could hold a comma or a quote. */
-		bool quote = strpbrk(s[i].addr, ",\"") != NULL;
-		if (quote) {
-			fputc('"', out);
-			for (const char *p = s[i].addr; *p; p++) {
-				if (*p == '"')
-					fputc('"', out);
-				fputc(*p, out);
-			}
-			fputc('"', out);
-		} else {
-			fputs(s[i].addr, out);
-		}
+		/* A host name from a log could hold a comma, a quote or a CR. */
+		wc_csv_write_field(out, s[i].addr);
 		fprintf(out, ",%s,%s,%" PRIu64 ",%s\n", wc_time_format(s[i].first, a),
 			wc_time_format(s[i].last, b), s[i].requests,
 			wc_detect_kind_name(s[i].kind));

@@ -116,25 +116,10 @@ static void fit_legend(const wc_series *s, int entries)
 		 widths, colours, scales, numbers, symbols);
 }
 
-static void fit_draw(const wc_fit_report *r)
+/* The viewport, the axes (UTC clock times or hours), their labels and the title. */
+static void fit_frame(const wc_fit_report *r, double x0, double x1, double ymax)
 {
 	const wc_series *s = r->series;
-	const wc_forecast *fc = r->forecast;
-	size_t G = fc->npts, n = s->n;
-	/* One buffer serves the band polygon (2G points) and the data (n points,
-	 * any number of rows): sized for the larger. */
-	size_t cap = (2 * G > n ? 2 * G : n) + 1;
-	PLFLT *x = xmallocarray(cap, sizeof *x), *y = xmallocarray(cap, sizeof *y);
-	double ymax = 0;
-	for (size_t i = 0; i < n; i++)
-		ymax = fmax(ymax, s->y[i]);
-	for (size_t i = 0; i < G; i++)
-		ymax = fmax(ymax, fmax(fc->fit[i], isfinite(fc->phi[i]) ? fc->phi[i] : 0));
-	ymax = ymax > 0 ? ymax * 1.05 : 1;
-	double x0 = xval(s, 0), x1 = xval(s, fc->t_end);
-	if (x1 <= x0)
-		x1 = x0 + 1;
-
 	pladv(0);
 	plvpor(0.14, 0.95, 0.12, 0.91);
 	plwind(x0, x1, 0, ymax);
@@ -163,19 +148,20 @@ static void fit_draw(const wc_fit_report *r)
 	       s->counts == WC_COUNTS_CUMULATIVE ? "hosts (cumulative)" : "new hosts per interval");
 	char title[160];
 	snprintf(title, sizeof title,
-		 fc->withheld ? "fit: %s; no forecast (not identified)"
-			      : "fit: %s, with 95%% bands",
+		 r->forecast->withheld ? "fit: %s; no forecast (not identified)"
+				       : "fit: %s, with 95%% bands",
 		 wc_model_describe(r->best)->title);
 	plschr(0, 1.1);
 	plmtex("t", 1.5, 0.5, 0.5, title);
 	plschr(0, 1.0);
+}
 
-	/* The prediction band under the confidence band: observations scatter
-	 * more widely than the curve is uncertain. */
-	size_t m = fill_band(s, fc, fc->plo, fc->phi, COL_PRED, x, y);
-	fill_band(s, fc, fc->lo, fc->hi, COL_BAND, x, y);
-	/* The fit solid over the data, dashed where it is forecast. */
-	double tlast = s->t[n - 1];
+/* The fit solid over the data, dashed where it is forecast; x and y hold at
+ * least fc->npts points. */
+static void fit_curve(const wc_series *s, const wc_forecast *fc, PLFLT *x, PLFLT *y)
+{
+	size_t G = fc->npts;
+	double tlast = s->t[s->n - 1];
 	size_t a = 0, b = 0;
 	for (size_t i = 0; i < G; i++) {
 		x[i] = xval(s, fc->t[i]);
@@ -194,7 +180,12 @@ static void fit_draw(const wc_fit_report *r)
 		plline((PLINT)(b - from), x + from, y + from);
 		pllsty(1);
 	}
-	for (size_t i = 0; i < n; i++) {
+}
+
+/* The observed points as dots; x and y hold at least s->n points. */
+static void fit_data(const wc_series *s, PLFLT *x, PLFLT *y)
+{
+	for (size_t i = 0; i < s->n; i++) {
 		x[i] = xval(s, s->t[i]);
 		y[i] = s->y[i];
 	}
@@ -202,9 +193,35 @@ static void fit_draw(const wc_fit_report *r)
 	plwidth(1.0);
 	static const char marker[] = "#[0x25cf]";
 	plschr(0, 0.6);
-	plstring((PLINT)n, x, y, marker);
+	plstring((PLINT)s->n, x, y, marker);
 	plschr(0, 1.0);
+}
 
+static void fit_draw(const wc_fit_report *r)
+{
+	const wc_series *s = r->series;
+	const wc_forecast *fc = r->forecast;
+	size_t G = fc->npts, n = s->n;
+	/* One buffer serves the band polygon (2G points) and the data (n points,
+	 * any number of rows): sized for the larger. */
+	size_t cap = (2 * G > n ? 2 * G : n) + 1;
+	PLFLT *x = xmallocarray(cap, sizeof *x), *y = xmallocarray(cap, sizeof *y);
+	double ymax = 0;
+	for (size_t i = 0; i < n; i++)
+		ymax = fmax(ymax, s->y[i]);
+	for (size_t i = 0; i < G; i++)
+		ymax = fmax(ymax, fmax(fc->fit[i], isfinite(fc->phi[i]) ? fc->phi[i] : 0));
+	ymax = ymax > 0 ? ymax * 1.05 : 1;
+	double x0 = xval(s, 0), x1 = xval(s, fc->t_end);
+	if (x1 <= x0)
+		x1 = x0 + 1;
+	fit_frame(r, x0, x1, ymax);
+	/* The prediction band under the confidence band: observations scatter
+	 * more widely than the curve is uncertain. */
+	size_t m = fill_band(s, fc, fc->plo, fc->phi, COL_PRED, x, y);
+	fill_band(s, fc, fc->lo, fc->hi, COL_BAND, x, y);
+	fit_curve(s, fc, x, y);
+	fit_data(s, x, y);
 	fit_legend(s, fc->withheld ? 2 : m >= 3 ? 5 : 3);
 	free(x);
 	free(y);

@@ -55,18 +55,13 @@ static void label_fn(PLINT axis, PLFLT value, char *label, PLINT length, PLPoint
 		snprintf(label, (size_t)length, "%g", value);
 }
 
-static void sweep_draw(void *ctx)
+/* Each line's means and 5-95% spreads at the first key's values, into ci
+ * (line-major), and the y range that holds them with a margin. */
+static void sweep_points(const struct sweep_plot *p, wc_mean_ci *ci, double *ymin_out,
+			 double *ymax_out)
 {
-	struct sweep_plot *p = ctx;
 	const wc_sweep *sw = p->sw;
-	const wc_sweep_key *k0 = &sw->keys[0];
-	size_t n = k0->nvalues;
-	size_t npts = n * (size_t)p->lines;
-	wc_mean_ci *ci = xmallocarray(npts, sizeof *ci); /* lo, hi: the spread */
-	PLFLT *x = xmallocarray(n, sizeof *x), *y = xmallocarray(n, sizeof *y);
-	PLFLT *ylo = xmallocarray(n, sizeof *ylo), *yhi = xmallocarray(n, sizeof *yhi);
-	PLFLT *ex = xmallocarray(n, sizeof *ex);
-
+	size_t n = sw->keys[0].nvalues;
 	double ymin = 0, ymax = 0;
 	for (int l = 0; l < p->lines; l++)
 		for (size_t i = 0; i < n; i++) {
@@ -94,22 +89,34 @@ static void sweep_draw(void *ctx)
 	ymax += pad;
 	if (ymin < 0)
 		ymin -= pad;
+	*ymin_out = ymin;
+	*ymax_out = ymax;
+}
 
-	double xmin, xmax;
-	if (k0->numeric) {
-		xmin = xmax = k0->numbers[0];
-		for (size_t i = 0; i < n; i++) {
-			xmin = fmin(xmin, k0->numbers[i]);
-			xmax = fmax(xmax, k0->numbers[i]);
-		}
-		double w = xmax > xmin ? 0.05 * (xmax - xmin) : fmax(1, fabs(xmin) * 0.1);
-		xmin -= w;
-		xmax += w;
-	} else {
-		xmin = 0.5;
-		xmax = (double)n + 0.5;
+/* The x range: the first key's numbers with a margin, or 1..n for text values. */
+static void x_range(const wc_sweep_key *k0, double *xmin, double *xmax)
+{
+	size_t n = k0->nvalues;
+	if (!k0->numeric) {
+		*xmin = 0.5;
+		*xmax = (double)n + 0.5;
+		return;
 	}
+	*xmin = *xmax = k0->numbers[0];
+	for (size_t i = 0; i < n; i++) {
+		*xmin = fmin(*xmin, k0->numbers[i]);
+		*xmax = fmax(*xmax, k0->numbers[i]);
+	}
+	double w = *xmax > *xmin ? 0.05 * (*xmax - *xmin) : fmax(1, fabs(*xmin) * 0.1);
+	*xmin -= w;
+	*xmax += w;
+}
 
+/* The viewport, the axes, their labels and the title. */
+static void draw_frame(struct sweep_plot *p, double xmin, double xmax, double ymin, double ymax)
+{
+	const wc_sweep *sw = p->sw;
+	const wc_sweep_key *k0 = &sw->keys[0];
 	char key[256], title[512], name[2 * WC_NAME_MAX];
 	wc_plot_escape(k0->key, key, sizeof key);
 	wc_plot_escape(p->scenario, name, sizeof name);
@@ -135,7 +142,16 @@ static void sweep_draw(void *ctx)
 	plschr(0, p->lines > 1 ? 1.0 : 1.15);
 	plmtex("t", 1.5, 0.5, 0.5, title);
 	plschr(0, 1.0);
+}
 
+/* Each line: its means joined and marked, its spreads as bars. */
+static void draw_lines(const struct sweep_plot *p, const wc_mean_ci *ci)
+{
+	const wc_sweep_key *k0 = &p->sw->keys[0];
+	size_t n = k0->nvalues;
+	PLFLT *x = xmallocarray(n, sizeof *x), *y = xmallocarray(n, sizeof *y);
+	PLFLT *ylo = xmallocarray(n, sizeof *ylo), *yhi = xmallocarray(n, sizeof *yhi);
+	PLFLT *ex = xmallocarray(n, sizeof *ex);
 	static const char marker[] = "#[0x25cf]";
 	for (int l = 0; l < p->lines; l++) {
 		plscol0(COL_LINE0 + l, line_rgb[l][0], line_rgb[l][1], line_rgb[l][2]);
@@ -165,69 +181,89 @@ static void sweep_draw(void *ctx)
 			plstring(m, x, y, marker);
 		plschr(0, 1.0);
 	}
-
-	if (p->lines > 1) {
-		/* With one other varied key the legend names it once, in a heading
-		 * entry without a line, and each line by its value alone: long
-		 * values (times, prefix lists) then still fit beside the plot. */
-		bool heading = sw->nkeys == 2;
-		int entries = p->lines + heading;
-		const char **text = xmallocarray((size_t)entries, sizeof *text);
-		char(*buf)[200] = xmallocarray((size_t)entries, sizeof *buf);
-		PLINT *opts = xmallocarray((size_t)entries, sizeof *opts);
-		PLINT *colours = xmallocarray((size_t)entries, sizeof *colours);
-		PLINT *text_colours = xmallocarray((size_t)entries, sizeof *text_colours);
-		PLINT *styles = xmallocarray((size_t)entries, sizeof *styles);
-		PLFLT *widths = xmallocarray((size_t)entries, sizeof *widths);
-		for (int e = 0; e < entries; e++) {
-			int l = e - heading;
-			char raw[200];
-			size_t o = 0;
-			raw[0] = '\0';
-			if (l < 0)
-				snprintf(raw, sizeof raw, "%s:", sw->keys[1].key);
-			for (size_t kk = 1; l >= 0 && kk < sw->nkeys && o < sizeof raw; kk++) {
-				const char *value =
-					sw->keys[kk]
-						.values[wc_sweep_value_index(sw, (uint64_t)l, kk)];
-				int w = heading ? snprintf(raw, sizeof raw, "%s", value)
-						: snprintf(raw + o, sizeof raw - o, "%s%s=%s",
-							   kk > 1 ? ", " : "", sw->keys[kk].key,
-							   value);
-				if (w < 0)
-					break;
-				o += (size_t)w;
-			}
-			wc_plot_escape(raw, buf[e], sizeof buf[e]);
-			text[e] = buf[e];
-			opts[e] = l < 0 ? PL_LEGEND_NONE : PL_LEGEND_LINE;
-			colours[e] = l < 0 ? COL_FG : COL_LINE0 + l;
-			text_colours[e] = COL_FG;
-			styles[e] = 1;
-			widths[e] = 2.0;
-		}
-		PLFLT lw, lh;
-		plwidth(1.0);
-		plschr(0, 0.75);
-		pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-			 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05, COL_BG, COL_FG,
-			 1, 0, 0, entries, opts, 1.0, 1.0, 1.8, 0.0, text_colours, text, NULL, NULL,
-			 NULL, NULL, colours, styles, widths, NULL, NULL, NULL, NULL);
-		plschr(0, 1.0);
-		free(text);
-		free(buf);
-		free(opts);
-		free(colours);
-		free(text_colours);
-		free(styles);
-		free(widths);
-	}
-	free(ci);
 	free(x);
 	free(y);
 	free(ylo);
 	free(yhi);
 	free(ex);
+}
+
+/* Legend entry e's text (escaped): the heading (l < 0) names the one other
+ * varied key, then each line its value; with more keys, key=value pairs. */
+static void legend_text(const wc_sweep *sw, int l, bool heading, char *out, size_t len)
+{
+	char raw[200];
+	size_t o = 0;
+	raw[0] = '\0';
+	if (l < 0)
+		snprintf(raw, sizeof raw, "%s:", sw->keys[1].key);
+	for (size_t kk = 1; l >= 0 && kk < sw->nkeys && o < sizeof raw; kk++) {
+		const char *value = sw->keys[kk].values[wc_sweep_value_index(sw, (uint64_t)l, kk)];
+		int w = heading ? snprintf(raw, sizeof raw, "%s", value)
+				: snprintf(raw + o, sizeof raw - o, "%s%s=%s", kk > 1 ? ", " : "",
+					   sw->keys[kk].key, value);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+	wc_plot_escape(raw, out, len);
+}
+
+static void draw_legend(const struct sweep_plot *p)
+{
+	const wc_sweep *sw = p->sw;
+	/* With one other varied key the legend names it once, in a heading
+	 * entry without a line, and each line by its value alone: long
+	 * values (times, prefix lists) then still fit beside the plot. */
+	bool heading = sw->nkeys == 2;
+	int entries = p->lines + heading;
+	const char **text = xmallocarray((size_t)entries, sizeof *text);
+	char(*buf)[200] = xmallocarray((size_t)entries, sizeof *buf);
+	PLINT *opts = xmallocarray((size_t)entries, sizeof *opts);
+	PLINT *colours = xmallocarray((size_t)entries, sizeof *colours);
+	PLINT *text_colours = xmallocarray((size_t)entries, sizeof *text_colours);
+	PLINT *styles = xmallocarray((size_t)entries, sizeof *styles);
+	PLFLT *widths = xmallocarray((size_t)entries, sizeof *widths);
+	for (int e = 0; e < entries; e++) {
+		int l = e - heading;
+		legend_text(sw, l, heading, buf[e], sizeof buf[e]);
+		text[e] = buf[e];
+		opts[e] = l < 0 ? PL_LEGEND_NONE : PL_LEGEND_LINE;
+		colours[e] = l < 0 ? COL_FG : COL_LINE0 + l;
+		text_colours[e] = COL_FG;
+		styles[e] = 1;
+		widths[e] = 2.0;
+	}
+	PLFLT lw, lh;
+	plwidth(1.0);
+	plschr(0, 0.75);
+	pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
+		 PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05, COL_BG, COL_FG, 1, 0, 0,
+		 entries, opts, 1.0, 1.0, 1.8, 0.0, text_colours, text, NULL, NULL, NULL, NULL,
+		 colours, styles, widths, NULL, NULL, NULL, NULL);
+	plschr(0, 1.0);
+	free(text);
+	free(buf);
+	free(opts);
+	free(colours);
+	free(text_colours);
+	free(styles);
+	free(widths);
+}
+
+static void sweep_draw(void *ctx)
+{
+	struct sweep_plot *p = ctx;
+	size_t npts = p->sw->keys[0].nvalues * (size_t)p->lines;
+	wc_mean_ci *ci = xmallocarray(npts, sizeof *ci); /* lo, hi: the spread */
+	double xmin, xmax, ymin, ymax;
+	sweep_points(p, ci, &ymin, &ymax);
+	x_range(&p->sw->keys[0], &xmin, &xmax);
+	draw_frame(p, xmin, xmax, ymin, ymax);
+	draw_lines(p, ci);
+	if (p->lines > 1)
+		draw_legend(p);
+	free(ci);
 }
 
 int wc_report_plot_sweep_check(const char *path, const wc_sweep *sw, wc_error *err)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/atomicfile.h"
+#include "core/csv.h"
 #include "core/xalloc.h"
 #include "report/report.h"
 #include "report/validation.h"
@@ -158,22 +159,6 @@ char *wc_sweep_format_number(double v, char *buf, size_t len)
 	return buf;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 static void csv_number(FILE *fp, double v)
 {
 	char buf[64];
@@ -183,7 +168,7 @@ static void csv_number(FILE *fp, double v)
 static void csv_key_header(FILE *fp, const wc_sweep *sw)
 {
 	for (size_t k = 0; k < sw->nkeys; k++) {
-		csv_field(fp, sw->keys[k].key);
+		wc_csv_write_field(fp, sw->keys[k].key);
 		fputc(',', fp);
 	}
 }
@@ -191,7 +176,7 @@ static void csv_key_header(FILE *fp, const wc_sweep *sw)
 static void csv_key_values(FILE *fp, const wc_sweep *sw, uint64_t c)
 {
 	for (size_t k = 0; k < sw->nkeys; k++) {
-		csv_field(fp, sw->keys[k].values[wc_sweep_value_index(sw, c, k)]);
+		wc_csv_write_field(fp, sw->keys[k].values[wc_sweep_value_index(sw, c, k)]);
 		fputc(',', fp);
 	}
 }

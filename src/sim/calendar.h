@@ -24,11 +24,4 @@ static inline enum wc_phase wc_phase_at(const wc_scenario *sc, wc_time host_cloc
 	return WC_PHASE_DORMANT;
 }
 
-/* True if flood traffic sent at instant t reaches the target: the flood needs a
- * completed TCP connection, which a moved or blackholed address never gives. */
-static inline bool wc_target_reachable(const wc_scenario *sc, wc_time t)
-{
-	return sc->target_action == WC_TARGET_NONE || t < sc->target_at;
-}
-
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sim/addrindex.h"
+#include "sim/outbreak.h"
 #include "sim/population.h"
 #include "sim/sim.h"
 
@@ -20,7 +21,9 @@ typedef struct wc_world {
 	const wc_population *pop;
 	const wc_addrindex *index;
 	const wc_run_options *opt;
-	wc_time until; /* end of the run, a whole number of steps after sc->start */
+	const wc_outbreak *model; /* the policy both engines follow (outbreak.h) */
+	wc_time until;		  /* end of the run, a whole number of steps after sc->start */
+	uint64_t nsteps;	  /* (until − start) / step */
 } wc_world;
 
 /* Draws every probe (engine_probe.c). Needs w->index. */

@@ -91,22 +91,13 @@
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
-#include "sim/probemodel.h"
+#include "sim/outbreak.h"
 
-#define NEVER	     UINT32_MAX
+#define NEVER	     WC_NEVER
 #define WINDOW_MAX   (1u << 20) /* steps covered by the bucket array */
 #define EV_HOST_BITS 28		/* an event is kind << 28 | host */
 
-enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED, HOST_FAILED };
-enum host_flag {
-	FLAG_EVER = 1,	      /* has been infected at least once */
-	FLAG_SEEN = 2,	      /* the telescope has seen it */
-	FLAG_LEAVE_CLEAN = 4, /* at leave_step it is cleaned and patched, not rebooted */
-	FLAG_LISTED = 8,      /* blacklisting: its address is listed */
-};
-/* How the filters treat a spreading host's probes to other /16s: not at all,
- * or as filterable from a network that does not or does filter at its edge. */
-enum filter_status { ST_OPEN, ST_FILTERABLE, ST_FILTERABLE_EDGE, NSTATUS };
+enum { NSTATUS = WC_NSENDER };
 /* What an infected host is counted as: its calendar phase, or nothing while it
  * leaves (in its leave step it neither probes nor floods). */
 enum { COUNTED_SPREAD = WC_PHASE_SPREAD, COUNTED_FLOOD = WC_PHASE_FLOOD, COUNTED_NONE = 3 };
@@ -130,8 +121,8 @@ typedef struct fasthost {
 	uint32_t phase_step;  /* step in which its calendar phase next changes */
 	uint32_t sight_step;  /* step of its first telescope sighting, if pending */
 	uint32_t sus_pos;     /* its index in slot[] */
-	uint8_t state;	      /* enum host_state */
-	uint8_t flags;	      /* enum host_flag */
+	uint8_t state;	      /* enum wc_host_state */
+	uint8_t flags;	      /* enum wc_host_flag */
 	uint8_t counted;      /* COUNTED_*: which counter holds it */
 	uint8_t class_id;     /* copied from the population */
 	float sight_rest;     /* Λ-seconds of the sighting step left after the sighting */
@@ -165,6 +156,9 @@ typedef struct sight_entry {
 
 typedef struct fast {
 	const wc_scenario *sc;
+	const wc_outbreak *m; /* the policy: every rule lives there */
+	const wc_epoch *ep;   /* the policy epoch of the step being processed */
+	int epoch;
 	const wc_population *pop;
 	gsl_rng *g;
 	uint32_t n;
@@ -185,7 +179,6 @@ typedef struct fast {
 	uint32_t *fen_pool[2];
 	uint32_t nsus_f; /* in pool 1 */
 	uint32_t sus_class[WC_MAX_CLASSES];
-	bool aware; /* some class patches by awareness: every step is visited */
 
 	/* Where probes go: per-address hit weight per unit rate, anywhere in S,
 	 * in the sender's /8 and in its /16 (0 unless local preference). */
@@ -203,15 +196,11 @@ typedef struct fast {
 	double w8sum, w16sum; /* Σ over blocks of their component weight × S */
 	float *tele16;	      /* per /16: p_t of a sender there (local or filtered only) */
 	float *tele_own16;    /* per /16: the part of it inside the sender's own /16 */
-	/* [defense.filter]: from filter_step on, a probe from a sender of status
-	 * st to another /16 passes with probability pass[st][k], k = 1 if the
-	 * target's network filters at its edge; beta[st] is the share of the
-	 * sender's probes dropped */
-	uint64_t filter_step;
-	bool filters, filter_on, blacklist; /* configured; deployed; by blacklist */
-	uint64_t list_delay;		    /* blacklisting: steps from infection to listing */
-	uint8_t *edge16;		    /* edge deployment: 1 for a /16 that filters */
-	double pass[NSTATUS][2];
+	/* [defense.filter]: the sums below follow the policy's pass factors;
+	 * beta[st][a] is the share of the probes of a sender of status st in /8
+	 * a that the filters drop */
+	bool filters;		   /* configured: the pass sums are kept */
+	const uint8_t *edge16;	   /* the policy's edge table, or NULL */
 	double beta[NSTATUS][256]; /* by the sender's /8 */
 	double blocked_sum;	   /* Σ r·beta over spreading hosts */
 	uint64_t spread_status[WC_MAX_CLASSES][NSTATUS];
@@ -241,13 +230,9 @@ typedef struct fast {
 	size_t nfar, far_cap;
 	calendar0 cal0;
 
-	/* the model */
-	double rate[WC_MAX_CLASSES]; /* probes per second of a spreading host, per class */
-	int nclasses;
-	double cap;	  /* aggregate probes/s; 0: none */
-	double space;	  /* |S| */
-	double p_tele;	  /* p_t */
-	double hit_scale; /* 1, except when a test perturbs the model */
+	const double *rate; /* the epoch's probes/s of a spreading host, per class */
+	bool capped;	    /* worm.rate_cap: κ varies, sightings wait in a heap */
+	double hit_scale;   /* 1, except when a test perturbs the model */
 
 	/* state counters */
 	uint64_t infected, patched, cumulative, failed;
@@ -460,25 +445,23 @@ static int kind16(const fast *f, uint32_t b)
 	return f->edge16 ? f->edge16[b] : 0;
 }
 
-/* How the filters treat host x, whose /16 is b. */
-static enum filter_status filter_status(const fast *f, uint32_t b, const fasthost *x)
+/* How the filters treat host h's probes in the current epoch. */
+static enum wc_sender filter_status(const fast *f, uint32_t h, const fasthost *x)
 {
-	if (!f->filter_on || (f->blacklist && !(x->flags & FLAG_LISTED)))
-		return ST_OPEN;
-	return kind16(f, b) ? ST_FILTERABLE_EDGE : ST_FILTERABLE;
+	return wc_outbreak_sender(f->m, f->ep->filters, x->flags & WC_HOST_LISTED, f->pop->addr[h]);
 }
 
 /* p_t of a sender of status st in /16 block b: telescope networks never
  * filter, so its probes there pass as to any open network, except those
  * inside its own /16, which pass no filter. */
-static double host_tele(const fast *f, uint32_t b, enum filter_status st)
+static double host_tele(const fast *f, uint32_t b, enum wc_sender st)
 {
 	if (!f->tele16)
-		return f->p_tele;
-	if (st == ST_OPEN)
+		return f->m->p_telescope;
+	if (st == WC_SENDER_OPEN)
 		return (double)f->tele16[b];
 	double own = (double)f->tele_own16[b];
-	return own + f->pass[st][0] * ((double)f->tele16[b] - own);
+	return own + wc_outbreak_pass(f->m, st, 0) * ((double)f->tele16[b] - own);
 }
 
 /* The spreading rate of block b (a /16) or a (a /8) that passes the filters
@@ -534,7 +517,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
 		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
-		enum filter_status st = filter_status(f, b, x);
+		enum wc_sender st = filter_status(f, h, x);
 		double r = f->rate[x->class_id] * delta;
 		double tele = r * host_tele(f, b, st);
 		f->spreading += d;
@@ -543,7 +526,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		if (f->filters)
 			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
-		if (x->flags & FLAG_SEEN)
+		if (x->flags & WC_HOST_SEEN)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
 		double w8_before[2] = {0, 0};
@@ -557,9 +540,13 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
 		if (f->filters) {
 			f->p16[b] =
-				f->b16[b].senders ? f->p16[b] + r * f->pass[st][kind16(f, b)] : 0;
+				f->b16[b].senders
+					? f->p16[b] + r * wc_outbreak_pass(f->m, st, kind16(f, b))
+					: 0;
 			for (int k = 0; k < 2; k++)
-				f->p8[k][a] = f->n8[a] ? f->p8[k][a] + r * f->pass[st][k] : 0;
+				f->p8[k][a] =
+					f->n8[a] ? f->p8[k][a] + r * wc_outbreak_pass(f->m, st, k)
+						 : 0;
 		}
 		if (f->comps) {
 			f->w16sum += (own16_weight(f, b) - w16_before) * f->s16[b];
@@ -580,7 +567,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 static double class_sum(const fast *f, const uint64_t *count)
 {
 	double sum = 0;
-	for (int c = 0; c < f->nclasses; c++)
+	for (int c = 0; c < f->m->nclasses; c++)
 		sum += (double)count[c] * f->rate[c];
 	return sum;
 }
@@ -592,9 +579,10 @@ static double passing_rate(const fast *f, int k)
 	if (!f->filters)
 		return class_sum(f, f->spread_class); /* every pass factor is 1 */
 	double sum = 0;
-	for (int c = 0; c < f->nclasses; c++)
+	for (int c = 0; c < f->m->nclasses; c++)
 		for (int st = 0; st < NSTATUS; st++)
-			sum += f->rate[c] * (double)f->spread_status[c][st] * f->pass[st][k];
+			sum += f->rate[c] * (double)f->spread_status[c][st] *
+			       wc_outbreak_pass(f->m, st, k);
 	return sum;
 }
 
@@ -607,7 +595,7 @@ static double blocked_rate(const fast *f)
 /* κ: the rate cap's factor for the current spreading population. */
 static double cap_scale(const fast *f)
 {
-	return wc_rate_scale(f->sc, class_sum(f, f->spread_class));
+	return wc_outbreak_kappa(f->sc, class_sum(f, f->spread_class));
 }
 
 static void heap_push(fast *f, sight_entry e)
@@ -651,14 +639,14 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	fasthost *x = &f->host[h];
 	x->sight_step = NEVER;
 	x->sight_gen++;
-	if (x->flags & FLAG_SEEN)
+	if (x->flags & WC_HOST_SEEN)
 		return;
 	uint32_t b = block_of(f, h);
-	double tele = host_tele(f, b, filter_status(f, b, x));
+	double tele = host_tele(f, b, filter_status(f, h, x));
 	double theta = lambda_s + exp_wait(f, f->rate[x->class_id] * tele);
 	if (!isfinite(theta))
 		return;
-	if (f->cap > 0) {
+	if (f->capped) {
 		heap_push(f, (sight_entry){theta, h, x->sight_gen});
 		return;
 	}
@@ -825,29 +813,28 @@ static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
 static void infect(fast *f, uint32_t h, double now, uint64_t s)
 {
 	fasthost *x = &f->host[h];
-	const wc_host_class *hc = &f->sc->classes[x->class_id];
-	x->state = HOST_INFECTED;
+	x->state = WC_HOST_INFECTED;
 	f->infected++;
-	double reboot = exp_wait(f, hc->reboot_rate / 3600);
-	double clean = exp_wait(f, hc->clean_rate / 3600);
-	reboot = fmin(reboot, wc_copy_lifetime(f->sc, x->class_id)); /* its own reboot */
-	double leave = (now + fmin(reboot, clean)) / f->dt;
-	x->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : NEVER;
-	if (clean < reboot)
-		x->flags |= FLAG_LEAVE_CLEAN;
+	double reboot = exp_wait(f, f->m->reboot_rate[x->class_id]);
+	double clean = exp_wait(f, f->m->clean_rate[x->class_id]);
+	wc_fate fate = wc_outbreak_fate(f->m, x->class_id, now, reboot, clean);
+	x->leave_step = fate.leave_step;
+	if (fate.clean)
+		x->flags |= WC_HOST_LEAVE_CLEAN;
 	else
-		x->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
+		x->flags &= (uint8_t)~WC_HOST_LEAVE_CLEAN;
 	schedule(f, x->leave_step, h, EV_LEAVE);
-	if (x->flags & FLAG_EVER) {
+	if (x->flags & WC_HOST_EVER) {
 		f->reinfections++;
 	} else {
-		x->flags |= FLAG_EVER;
+		x->flags |= WC_HOST_EVER;
 		f->cumulative++;
 		f->new_infections++;
-		if (f->blacklist && f->list_delay == 0)
-			x->flags |= FLAG_LISTED;
-		else if (f->blacklist)
-			schedule(f, s + f->list_delay, h, EV_LIST);
+		uint64_t listed = wc_outbreak_list_step(f->m, s);
+		if (f->m->blacklist && listed == s)
+			x->flags |= WC_HOST_LISTED;
+		else if (f->m->blacklist)
+			schedule(f, listed, h, EV_LIST);
 	}
 	x->counted = COUNTED_NONE;
 	enter_phase(f, h, s, phase_in_step(f, h, s));
@@ -857,16 +844,16 @@ static void infect(fast *f, uint32_t h, double now, uint64_t s)
 static void patch_host(fast *f, uint32_t h)
 {
 	fasthost *x = &f->host[h];
-	if (x->state == HOST_PATCHED || x->state == HOST_FAILED)
-		return; /* a failed device stays failed */
-	if (x->state == HOST_SUSCEPTIBLE) {
+	if (!wc_outbreak_patchable(x->state))
+		return;
+	if (x->state == WC_HOST_SUSCEPTIBLE) {
 		sus_remove(f, h);
 	} else {
 		count_add(f, h, x, -1);
 		x->counted = COUNTED_NONE;
 		f->infected--;
 	}
-	x->state = HOST_PATCHED;
+	x->state = WC_HOST_PATCHED;
 	f->patched++;
 }
 
@@ -877,9 +864,9 @@ static void list_host(fast *f, uint32_t h, uint64_t s)
 {
 	fasthost *x = &f->host[h];
 	count_add(f, h, x, -1);
-	x->flags |= FLAG_LISTED;
+	x->flags |= WC_HOST_LISTED;
 	count_add(f, h, x, +1);
-	if (f->filter_on && x->counted == COUNTED_SPREAD && !(x->flags & FLAG_SEEN))
+	if (f->ep->filters && x->counted == COUNTED_SPREAD && !(x->flags & WC_HOST_SEEN))
 		start_spreading(f, h, s, f->lambda);
 }
 
@@ -915,7 +902,7 @@ static void step_events(fast *f, uint64_t s)
 			continue;
 		}
 		fasthost *x = &f->host[h];
-		if (x->state != HOST_INFECTED || x->counted == COUNTED_NONE)
+		if (x->state != WC_HOST_INFECTED || x->counted == COUNTED_NONE)
 			continue; /* stale: the host left, was patched or is leaving */
 		if (kind == EV_LEAVE && x->leave_step == s) {
 			count_add(f, h, x, -1);
@@ -1033,24 +1020,21 @@ static void redraw_components(fast *f, uint64_t s)
 	f->ndirty = 0;
 }
 
-/* What the step's probes did: telescope sightings, flood bytes, infections. */
-static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch_next,
-			uint32_t *patch_end, wc_timeline_row *row)
+/* Flood traffic and the host counts of step s, taken after its events. */
+static void step_flood(fast *f, uint64_t s, wc_timeline_row *row)
 {
-	const wc_scenario *sc = f->sc;
-	/* Counts of this step, taken after its events: the row's host counts. */
 	row->spreading = f->spreading;
 	row->flooding = f->flooding;
-	uint64_t reaching = wc_target_reachable(sc, step_time(f, s)) ? f->flooding : 0;
-	row->target_connections = reaching * (uint64_t)sc->flood_connections;
-	f->target_bytes +=
-		(uint64_t)llround((double)reaching * sc->flood_bytes / sc->flood_period * f->dt);
+	uint64_t reaching = wc_outbreak_flood_reaches(f->m, s) ? f->flooding : 0;
+	row->target_connections = reaching * (uint64_t)f->sc->flood_connections;
+	f->target_bytes += wc_outbreak_flood_bytes(f->m, reaching);
+}
 
-	/* This step's rate factor and scaled time; hosts seen before it send
-	 * telescope probes all through it, hosts first seen in it for the rest. */
-	double kappa = cap_scale(f);
-	if (f->comps)
-		kappa_check(f); /* before this step's draws */
+/* Telescope sightings in step s, whose rate factor is kappa: hosts seen
+ * before it send telescope probes all through it, hosts first seen in it for
+ * the rest of it. */
+static void step_sightings(fast *f, uint64_t s, double kappa)
+{
 	f->lambda_next = f->lambda + kappa * f->dt;
 	f->tele_mean += f->tele_seen * kappa * f->dt;
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
@@ -1063,41 +1047,34 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		push(&f->sights, &f->nsights, &f->sights_cap, e.host);
 	}
 	for (uint32_t i = 0; i < f->nsights; i++) {
-		fasthost *x = &f->host[f->sights[i]];
+		uint32_t h = f->sights[i];
+		fasthost *x = &f->host[h];
 		/* stale if the host stopped spreading in this step after it was queued */
-		if ((x->flags & FLAG_SEEN) || x->counted != COUNTED_SPREAD || x->sight_step != s)
+		if ((x->flags & WC_HOST_SEEN) || x->counted != COUNTED_SPREAD || x->sight_step != s)
 			continue;
-		x->flags |= FLAG_SEEN;
+		x->flags |= WC_HOST_SEEN;
 		x->sight_step = NEVER;
-		double tele = f->rate[x->class_id] *
-			      host_tele(f, block_of(f, f->sights[i]),
-					filter_status(f, block_of(f, f->sights[i]), x));
+		double tele =
+			f->rate[x->class_id] * host_tele(f, block_of(f, h), filter_status(f, h, x));
 		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
 		f->tele_mean += tele * x->sight_rest;
 	}
+}
 
-	/* Patches of this step: a susceptible host patched now cannot be infected
-	 * in it; an infected one still probed all through it, so it is patched
-	 * after the step's infections are drawn (as in the probe engine). */
-	double next = (double)(s + 1) * f->dt;
-	uint32_t npatched_infected = 0;
-	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next) {
-		uint32_t h = *(*patch_next)++;
-		if (f->host[h].state == HOST_INFECTED)
-			push(&f->deferred, &npatched_infected, &f->deferred_cap, h);
-		else
-			patch_host(f, h);
-	}
-	/* Awareness: each susceptible host of class c is patched with probability
-	 * 1 − e^{−μ_c·J/N·Δ}, J the hosts ever infected; the hosts are a uniform
-	 * pick among the class's susceptible ones (by rejection over all). */
-	for (int c = 0; f->aware && c < f->sc->nclasses; c++) {
-		double mu = f->sc->classes[c].aware_rate / 3600;
-		if (!(mu > 0) || f->sus_class[c] == 0 || f->cumulative == 0)
+/* Awareness, then the scheduled patches of the step ending at `next`
+ * seconds: an infected host patched now still probed all through the step,
+ * so it waits in deferred[] until the step's infections are drawn. Returns
+ * how many wait. */
+static uint32_t step_patches(fast *f, double next, uint32_t **patch_next, uint32_t *patch_end)
+{
+	/* the hosts are a uniform pick among the class's susceptible ones (by
+	 * rejection over all) */
+	for (int c = 0; f->m->aware && c < f->m->nclasses; c++) {
+		double q = wc_outbreak_aware_q(f->m, c, f->cumulative);
+		if (f->sus_class[c] == 0 || !(q > 0))
 			continue;
-		double q = -expm1(-mu * (double)f->cumulative / f->n * f->dt);
 		for (uint32_t k = gsl_ran_binomial(f->g, q, f->sus_class[c]); k > 0;) {
 			uint32_t h = sus_pick(f, -1, 0, NBLOCKS);
 			if (f->host[h].class_id == c) {
@@ -1106,34 +1083,46 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			}
 		}
 	}
+	uint32_t ndeferred = 0;
+	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next) {
+		uint32_t h = *(*patch_next)++;
+		if (f->host[h].state == WC_HOST_INFECTED)
+			push(&f->deferred, &ndeferred, &f->deferred_cap, h);
+		else
+			patch_host(f, h);
+	}
+	return ndeferred;
+}
 
-	/* Per-address pressures: probes per address in this step, from outside
-	 * the address's own /16 to each pool, plus the components'. */
-	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
-	double reach[2] = {passing_rate(f, 0), f->edge16 ? passing_rate(f, 1) : 0};
+/* The hosts hit in a step (chosen[]): the global draw over the open pool and
+ * the components' draws; scale = κΔ·hit_scale, reach[k] the passing rate
+ * toward networks of kind k. */
+static void step_draws(fast *f, double scale, const double reach[2], bool at_least_one)
+{
 	double nu_g = scale * f->wa * reach[0];
-	f->other_mean +=
-		kappa * f->dt * (rate - f->tele_all) - expected_hits(f, scale, nu_g, reach[1]);
-	f->blocked_mean += kappa * f->dt * blocked_rate(f);
 	f->nchosen = 0;
 	f->pick_base = f->pick_id + 1;
 	if (nu_g > 0 && pool_size(f, 0) > 0)
 		draw_infections(f, 0, 0, NBLOCKS, pool_size(f, 0), nu_g, at_least_one);
-	if (f->comps) {
-		/* components changed at the start of this step draw afresh; those
-		 * whose geometric step this is draw given at least one */
-		uint32_t changed = f->ndirty;
-		for (uint32_t i = 0; i < changed; i++)
-			draw_component(f, f->dirty[i], scale, false);
-		for (uint32_t i = 0; i < f->ndue; i++)
-			if (!f->comp_dirty[f->due[i]])
-				draw_component(f, f->due[i], scale, true);
-		for (uint32_t i = 0; i < f->ndue; i++)
-			comp_touch(f, f->due[i]);
-		f->ndue = 0;
-	}
-	/* Each chosen host's infector is one of the probes that reached it:
-	 * from its own /16 (all pass), its /8 or anywhere (those that pass). */
+	if (!f->comps)
+		return;
+	/* components changed at the start of this step draw afresh; those whose
+	 * geometric step this is draw given at least one */
+	uint32_t changed = f->ndirty;
+	for (uint32_t i = 0; i < changed; i++)
+		draw_component(f, f->dirty[i], scale, false);
+	for (uint32_t i = 0; i < f->ndue; i++)
+		if (!f->comp_dirty[f->due[i]])
+			draw_component(f, f->due[i], scale, true);
+	for (uint32_t i = 0; i < f->ndue; i++)
+		comp_touch(f, f->due[i]);
+	f->ndue = 0;
+}
+
+/* Each chosen host's probes and infector: one of the probes that reached it,
+ * from its own /16 (all pass), its /8 or anywhere (those that pass). */
+static void step_infectors(fast *f, double scale, const double reach[2])
+{
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
 		int k = kind16(f, b);
@@ -1144,41 +1133,66 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 			    scale * (f->w8 * pass8(f, k, a) + own16_weight(f, b));
 		f->hit_probes += wc_sample_poisson_positive(f->g, nu);
 		double u = gsl_rng_uniform(f->g) * total;
-		if (!f->sc->classes[f->host[h].class_id].fails) { /* infections only */
+		if (wc_outbreak_hit_outcome(f->m, f->host[h].class_id) == WC_HOST_INFECTED) {
 			f->same16 += u < in16;
 			f->same8 += u < in16 + in8;
 		}
 		sus_remove(f, h);
 	}
-	for (uint32_t i = 0; i < npatched_infected; i++)
-		patch_host(f, f->deferred[i]);
+}
 
+/* The end of step s (ending at `next` seconds): deferred patches, leaving
+ * copies, then the infections, which act from s + 1. */
+static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
+{
+	for (uint32_t i = 0; i < ndeferred; i++)
+		patch_host(f, f->deferred[i]);
 	for (uint32_t i = 0; i < f->nleaving; i++) {
 		uint32_t h = f->leaving[i];
 		fasthost *x = &f->host[h];
-		if (x->state != HOST_INFECTED)
+		if (x->state != WC_HOST_INFECTED)
 			continue; /* patched in this step */
-		if (x->flags & FLAG_LEAVE_CLEAN) {
-			f->infected--;
-			x->state = HOST_PATCHED;
+		f->infected--;
+		x->state = wc_outbreak_after_leave(x->flags);
+		if (x->state == WC_HOST_PATCHED)
 			f->patched++;
-		} else {
-			f->infected--;
-			x->state = HOST_SUSCEPTIBLE;
+		else
 			sus_add(f, h);
-		}
 	}
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		uint32_t h = f->chosen[i];
-		if (f->sc->classes[f->host[h].class_id].fails) {
-			f->host[h].state = HOST_FAILED; /* a device the request knocked out */
+		f->host[h].state = wc_outbreak_hit_outcome(f->m, f->host[h].class_id);
+		if (f->host[h].state == WC_HOST_FAILED)
 			f->failed++;
-		} else {
+		else
 			infect(f, h, next, s + 1);
-		}
 	}
 	if (f->comps)
 		redraw_components(f, s);
+}
+
+/* Step s after its events, in the order of outbreak.h. */
+static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch_next,
+			uint32_t *patch_end, wc_timeline_row *row)
+{
+	step_flood(f, s, row);
+	double kappa = cap_scale(f);
+	if (f->comps)
+		kappa_check(f); /* before this step's draws */
+	step_sightings(f, s, kappa);
+	double next = (double)(s + 1) * f->dt;
+	uint32_t ndeferred = step_patches(f, next, patch_next, patch_end);
+
+	/* Per-address pressures: probes per address in this step, from outside
+	 * the address's own /16 to each pool, plus the components'. */
+	double scale = kappa * f->dt * f->hit_scale, rate = class_sum(f, f->spread_class);
+	double reach[2] = {passing_rate(f, 0), f->edge16 ? passing_rate(f, 1) : 0};
+	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
+			 expected_hits(f, scale, scale * f->wa * reach[0], reach[1]);
+	f->blocked_mean += kappa * f->dt * blocked_rate(f);
+	step_draws(f, scale, reach, at_least_one);
+	step_infectors(f, scale, reach);
+	step_end(f, s, next, ndeferred);
 }
 
 /* ---- output rows ---- */
@@ -1269,16 +1283,9 @@ static double valid_in_space(const wc_scenario *sc)
 	return n;
 }
 
-/* The first step that starts at or after instant t. */
-static uint64_t first_step_at(const wc_scenario *sc, wc_time t)
-{
-	wc_time d = t - sc->start;
-	return d <= 0 ? 0 : (uint64_t)((d + sc->step - 1) / sc->step);
-}
-
 static void components_alloc(fast *f)
 {
-	if (f->cap > 0) {
+	if (f->capped) {
 		f->comp_kappa = 1; /* κ with no sender */
 		f->live16 = xmallocarray(NBLOCKS, sizeof *f->live16);
 		f->live_pos = xmallocarray(NBLOCKS, sizeof *f->live_pos);
@@ -1288,28 +1295,28 @@ static void components_alloc(fast *f)
 	f->comp_dirty = xcalloc(NCOMP, sizeof *f->comp_dirty);
 }
 
-static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed);
+static void filter_init(fast *f, const wc_scenario *sc);
 
 /* The hit weights w(x, y) per unit rate, and for local preference each
  * sender block's telescope share. */
-static void targeting_init(fast *f, const wc_scenario *sc, uint64_t seed)
+static void targeting_init(fast *f, const wc_scenario *sc)
 {
-	f->wa = 1 / f->space;
+	f->wa = 1 / f->m->space;
 	if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE) {
-		filter_init(f, sc, seed);
+		filter_init(f, sc);
 		return;
 	}
 	f->comps = true;
 	double any = 1 - sc->local_own8 - sc->local_own16;
 	double valid = valid_in_space(sc);
 	double z = sc->local_own8 * (1 - 0x1p-24) + sc->local_own16 * (1 - 0x1p-16) +
-		   any * (valid - 1) / f->space;
-	f->wa = any / (z * f->space);
+		   any * (valid - 1) / f->m->space;
+	f->wa = any / (z * f->m->space);
 	f->w8 = sc->local_own8 / (z * 0x1p24);
 	f->w16 = sc->local_own16 / (z * 0x1p16);
 	/* telescope blocks are dark, never 127/8 or 224/3 in practice; their share
 	 * of "anywhere" draws is |T ∩ S| / |S| before the rejection */
-	double t_any = tele_in(sc, sc->scan_space) / f->space;
+	double t_any = tele_in(sc, sc->scan_space) / f->m->space;
 	f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
 	for (uint32_t b = 0; b < NBLOCKS; b++) {
 		if (f->s16[b] == 0)
@@ -1321,18 +1328,15 @@ static void targeting_init(fast *f, const wc_scenario *sc, uint64_t seed)
 				z);
 	}
 	components_alloc(f);
-	filter_init(f, sc, seed);
+	filter_init(f, sc);
 }
 
 /*
- * Filtering (defense.filter). From filter_step on, a filterable sender x (every
- * spreading host under content or port filtering, a listed one under
- * blacklisting) reaches an address y outside its own /16 only if its probe
- * passes, with probability π_k(x), k = 1 if y's network filters at its edge:
- * in transit deployment π = 1 − c whatever k; at the edge, a sender in an open
- * network passes to open networks (π_0 = 1) but not into filtering ones under
- * ingress filters (π_1 = 0), and one in a filtering network passes nowhere
- * under egress filters. Splitting still holds: y in /16 b of /8 a receives
+ * Filtering (defense.filter). In an epoch with filters, a filterable sender x
+ * (outbreak.h: wc_outbreak_sender) reaches an address y outside its own /16
+ * only if its probe passes, with probability π_k(x) = wc_outbreak_pass(), k
+ * = 1 if y's network filters at its edge. Splitting still holds: y in /16 b
+ * of /8 a receives
  *
  *   ν_y = κΔ·[wa·P_k + w8·P8_k(a) + w16·R_b + (wa + w8)·(R_b − P16_b)]
  *
@@ -1341,32 +1345,22 @@ static void targeting_init(fast *f, const wc_scenario *sc, uint64_t seed)
  * b's own senders send into b without meeting a filter. The first term is the
  * global draw over the open pool and a component over the filtering pool;
  * the /8 and /16 terms are components as for local preference. Under
- * blacklisting a host's π changes at its listing, an event `list_delay`
- * steps after its first infection.
+ * blacklisting a host's π changes at its listing, an event at its list step.
  */
-static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
+static void filter_init(fast *f, const wc_scenario *sc)
 {
-	f->filter_step = f->nsteps;
-	f->pass[ST_OPEN][0] = f->pass[ST_OPEN][1] = 1;
-	if (!wc_filter_enabled(sc))
+	if (!f->m->filters)
 		return;
 	f->filters = true;
 	f->p16 = xcalloc(NBLOCKS, sizeof *f->p16);
-	f->filter_step = first_step_at(sc, sc->filter_at);
-	f->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
-	f->list_delay = wc_blacklist_steps(sc);
 	/* the share of a sender's probes to its own /16, which no filter sees */
-	double c = sc->filter_coverage, own = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
-	f->edge16 = wc_filter_networks(sc, seed);
+	double own = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
+	f->edge16 = f->m->edge16;
 	if (f->edge16 == NULL) {
-		for (int st = ST_FILTERABLE; st < NSTATUS; st++) {
-			f->pass[st][0] = f->pass[st][1] = 1 - c;
+		for (int st = WC_SENDER_FILTERABLE; st < NSTATUS; st++)
 			for (uint32_t a = 0; a < 256; a++)
-				f->beta[st][a] = c * (1 - own);
-		}
+				f->beta[st][a] = f->m->drop[st][0] * (1 - own);
 	} else {
-		bool in = sc->filter_direction != WC_DIRECTION_EGRESS;
-		bool out = sc->filter_direction != WC_DIRECTION_INGRESS;
 		bool local = sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE;
 		/* Where probes land in filtering networks: "anywhere" draws on their
 		 * addresses in the scan space (local preference rejects 127/8 and
@@ -1385,22 +1379,21 @@ static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 			f->nsus_f += f->s16[b];
 		}
 		double own_block = (f->wa + f->w8) * 65536; /* when the sender's /16 filters */
+		const double(*drop)[2] = f->m->drop;
 		for (uint32_t a = 0; a < 256; a++) {
 			double share = f->wa * anywhere + f->w8 * in8[a];
-			f->beta[ST_FILTERABLE][a] = in ? share : 0;
-			f->beta[ST_FILTERABLE_EDGE][a] = out ? 1 - own : fmax(0, share - own_block);
+			f->beta[WC_SENDER_FILTERABLE][a] = drop[WC_SENDER_FILTERABLE][1] * share;
+			f->beta[WC_SENDER_FILTERABLE_EDGE][a] =
+				drop[WC_SENDER_FILTERABLE_EDGE][0] > 0 ? 1 - own
+								       : fmax(0, share - own_block);
 		}
-		f->pass[ST_FILTERABLE][0] = 1;
-		f->pass[ST_FILTERABLE][1] = in ? 0 : 1;
-		f->pass[ST_FILTERABLE_EDGE][0] = out ? 0 : 1;
-		f->pass[ST_FILTERABLE_EDGE][1] = 0;
 		f->fen_pool[0] = fen_build(f->s16, f->edge16, 0);
 		f->fen_pool[1] = fen_build(f->s16, f->edge16, 1);
 	}
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
 		for (uint32_t b = 0; b < NBLOCKS; b++)
-			f->tele16[b] = (float)f->p_tele;
+			f->tele16[b] = (float)f->m->p_telescope;
 	}
 	f->tele_own16 = xcalloc(NBLOCKS, sizeof *f->tele_own16);
 	for (uint32_t b = 0; b < NBLOCKS; b++)
@@ -1413,21 +1406,23 @@ static void filter_init(fast *f, const wc_scenario *sc, uint64_t seed)
 	f->comps = true;
 }
 
-/* The filters start, at the start of step s: every spreading host leaves the
- * sums as it was and comes back as it is now, with its pending first
- * sighting redrawn (memoryless). */
-static void filter_switch(fast *f, uint64_t s)
+/* A policy epoch starts, at the start of step s (its rates or filters
+ * change): every host leaves the sums as it was and comes back as it is now,
+ * with its pending first sighting redrawn (memoryless). */
+static void epoch_switch(fast *f, uint64_t s)
 {
 	for (uint32_t h = 0; h < f->n; h++)
 		if (f->host[h].counted != COUNTED_NONE)
 			count_add(f, h, &f->host[h], -1);
-	f->filter_on = true;
+	f->epoch++;
+	f->ep = &f->m->epoch[f->epoch];
+	f->rate = f->ep->class_rate;
 	for (uint32_t h = 0; h < f->n; h++) {
 		fasthost *x = &f->host[h];
 		if (x->counted == COUNTED_NONE)
 			continue;
 		count_add(f, h, x, +1);
-		if (x->counted == COUNTED_SPREAD && !(x->flags & FLAG_SEEN))
+		if (x->counted == COUNTED_SPREAD && !(x->flags & WC_HOST_SEEN))
 			start_spreading(f, h, s, f->lambda);
 	}
 	f->w8sum = f->w16sum = 0; /* afresh, without the updates' rounding */
@@ -1438,26 +1433,21 @@ static void filter_switch(fast *f, uint64_t s)
 		f->w16sum += own16_weight(f, b) * f->s16[b];
 }
 
-static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
+static void fast_init(fast *f, const wc_world *w)
 {
 	const wc_scenario *sc = w->sc;
 	memset(f, 0, sizeof *f);
 	f->sc = sc;
+	f->m = w->model;
+	f->ep = &f->m->epoch[0];
+	f->rate = f->ep->class_rate;
 	f->pop = w->pop;
 	f->n = w->pop->n;
-	f->nsteps = nsteps;
+	f->nsteps = w->nsteps;
 	f->dt = sc->step;
 	f->g = wc_rng_gsl_alloc();
 	wc_rng_gsl_load(f->g, wc_rng_stream(w->opt->seed, WC_STREAM_FAST, 0, 0));
-
-	wc_probe_model model;
-	wc_probe_model_init(&model, sc, f->n);
-	f->nclasses = sc->nclasses;
-	for (int c = 0; c < sc->nclasses; c++)
-		f->rate[c] = model.class_rate[c];
-	f->cap = sc->rate_cap;
-	f->space = model.space;
-	f->p_tele = model.p_telescope;
+	f->capped = sc->rate_cap > 0;
 	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
 
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
@@ -1467,11 +1457,9 @@ static void fast_init(fast *f, const wc_world *w, uint64_t nsteps)
 		f->host[h].class_id = w->pop->class_id[h];
 	}
 	blocks_init(f);
-	targeting_init(f, sc, w->opt->seed);
-	for (int c = 0; c < sc->nclasses; c++)
-		f->aware |= sc->classes[c].aware_rate > 0;
+	targeting_init(f, sc);
 
-	uint64_t nb = (nsteps + 63) / 64 * 64;
+	uint64_t nb = (f->nsteps + 63) / 64 * 64;
 	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
 	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
 	f->nonempty = xcalloc(f->nbuckets / 64, sizeof *f->nonempty);
@@ -1488,7 +1476,6 @@ static void fast_free(fast *f)
 	free(f->fen);
 	free(f->b16);
 	free(f->p16);
-	free(f->edge16);
 	free(f->fen_pool[0]);
 	free(f->fen_pool[1]);
 	free(f->tele16);
@@ -1514,113 +1501,113 @@ static void fast_free(fast *f)
 	free(f->chosen);
 }
 
-int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
+/* Seed hosts, as the probe engine picks them: uniform, distinct, never a
+ * device that fails. */
+static void seed_infections(fast *f, uint64_t seed)
 {
-	(void)err;
-	const wc_scenario *sc = w->sc;
-	uint64_t nsteps = (uint64_t)(w->until - sc->start) / (uint64_t)sc->step;
-	uint64_t per_row = (uint64_t)(sc->interval / sc->step);
-	fast f;
-	fast_init(&f, w, nsteps);
-
-	/* Seed hosts, as the probe engine picks them: uniform, distinct. */
-	wc_rng pick = wc_rng_stream(w->opt->seed, WC_STREAM_SEED_HOSTS, 0, 0);
-	for (int k = 0; k < sc->seed_hosts;) {
-		uint32_t h = (uint32_t)wc_rng_below(&pick, f.n);
-		if (f.host[h].state == HOST_SUSCEPTIBLE && !sc->classes[f.host[h].class_id].fails) {
-			sus_remove(&f, h);
-			infect(&f, h, 0, 0);
+	wc_rng pick = wc_rng_stream(seed, WC_STREAM_SEED_HOSTS, 0, 0);
+	for (int k = 0; k < f->sc->seed_hosts;) {
+		uint32_t h = (uint32_t)wc_rng_below(&pick, f->n);
+		if (f->host[h].state == WC_HOST_SUSCEPTIBLE &&
+		    wc_outbreak_hit_outcome(f->m, f->host[h].class_id) == WC_HOST_INFECTED) {
+			sus_remove(f, h);
+			infect(f, h, 0, 0);
 			k++;
 		}
 	}
+}
 
+/* The last step before which only infections can happen after step s: the
+ * policy's fixed instants, this engine's events, a capped run's next
+ * sighting. */
+static uint64_t quiet_until(fast *f, uint64_t s, const uint32_t *patch_next,
+			    const uint32_t *patch_end, double kappa)
+{
+	double patch_at = patch_next < patch_end ? f->pop->patch_at[*patch_next] : NAN;
+	uint64_t stop = wc_outbreak_next_fixed(f->m, s, f->cumulative, patch_at);
+	uint64_t ev = next_event_step(f, s);
+	if (ev < stop)
+		stop = ev;
+	if (f->nheap > 0) {
+		/* a capped run's next sighting: where Λ passes its theta */
+		double ahead = (f->heap[0].theta - f->lambda) / (kappa * f->dt);
+		if (ahead < (double)(stop - s - 1))
+			stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
+	}
+	return stop;
+}
+
+/* Steps s+1 .. stop-1 see the same I and S': the first with an infection is
+ * a geometric number of steps away. Accounts for the steps skipped and
+ * returns the next step to process; *at_least_one says whether it has an
+ * infection for certain. */
+static uint64_t skip_quiet(fast *f, uint64_t s, uint64_t stop, double kappa, bool *at_least_one)
+{
+	double rate = class_sum(f, f->spread_class);
+	double scale = kappa * f->dt * f->hit_scale;
+	double nu = scale * f->wa * passing_rate(f, 0);
+	double open = (double)pool_size(f, 0);
+	double hits_mean = expected_hits(f, scale, nu, f->edge16 ? passing_rate(f, 1) : 0);
+	double gap = (double)(stop - s - 1);
+	double g = gap > 0 ? wc_sample_geometric(f->g, -expm1(-nu * open)) : INFINITY;
+	uint64_t next = g <= gap ? s + (uint64_t)g : stop;
+	*at_least_one = next < stop;
+
+	double quiet = (double)(next - s - 1);
+	if (quiet > 0) {
+		uint64_t reaching = wc_outbreak_flood_reaches(f->m, s + 1) ? f->flooding : 0;
+		f->target_bytes += (next - s - 1) * wc_outbreak_flood_bytes(f->m, reaching);
+		f->tele_mean += quiet * f->tele_seen * kappa * f->dt;
+		f->other_mean += quiet * (kappa * f->dt * (rate - f->tele_all) - hits_mean);
+		f->blocked_mean += quiet * kappa * f->dt * blocked_rate(f);
+		f->lambda += quiet * kappa * f->dt;
+	}
+	return next;
+}
+
+static void first_row(fast *f, wc_timeline *tl)
+{
+	wc_timeline_row row = {0};
+	row.time = f->sc->start;
+	row.spreading = f->spreading;
+	row.flooding = f->flooding;
+	fill_counts(f, &row);
+	f->new_infections = f->reinfections = 0;
+	wc_timeline_push(tl, &row);
+}
+
+int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
+{
+	(void)err;
+	fast f;
+	fast_init(&f, w);
+	seed_infections(&f, w->opt->seed);
 	uint32_t npatch;
 	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
 	uint32_t *patch_next = patches, *patch_end = patches + npatch;
+	first_row(&f, &res->timeline);
 
-	/* The step in which the target stops receiving flood traffic, if any. */
-	uint64_t cutoff =
-		sc->target_action != WC_TARGET_NONE ? first_step_at(sc, sc->target_at) : nsteps;
-
+	uint64_t nsteps = f.nsteps, per_row = f.m->per_row;
 	wc_timeline_row row = {0};
-	row.time = sc->start;
-	row.spreading = f.spreading;
-	row.flooding = f.flooding;
-	fill_counts(&f, &row);
-	f.new_infections = f.reinfections = 0;
-	wc_timeline_push(&res->timeline, &row);
-	memset(&row, 0, sizeof row);
-
 	bool at_least_one = false;
 	for (uint64_t s = 0; s < nsteps;) {
-		if (s == f.filter_step)
-			filter_switch(&f, s);
+		while (f.epoch + 1 < f.m->nepochs && s == f.m->epoch[f.epoch + 1].from)
+			epoch_switch(&f, s);
 		step_events(&f, s);
 		step_probes(&f, s, at_least_one, &patch_next, patch_end, &row);
 		if ((s + 1) % per_row == 0 || s + 1 == nsteps) {
 			push_row(&f, s, &row, &res->timeline);
+			memset(&row, 0, sizeof row);
 			if (w->opt->progress)
 				w->opt->progress(w->opt->progress_ctx,
 						 (double)(s + 1) / (double)nsteps);
 		}
-
-		/* The next step where something other than infections may happen. */
-		uint64_t stop = next_event_step(&f, s);
-		uint64_t row_end = (s + 1) / per_row * per_row + per_row - 1;
-		if (row_end < stop)
-			stop = row_end;
-		if (nsteps - 1 < stop)
-			stop = nsteps - 1;
-		if (patch_next < patch_end) {
-			double at = w->pop->patch_at[*patch_next] / f.dt;
-			uint64_t ps = at <= 0 ? s + 1 : (uint64_t)floor(at);
-			if (ps <= s)
-				ps = s + 1;
-			if (ps < stop)
-				stop = ps;
-		}
-		if (cutoff > s && cutoff < stop)
-			stop = cutoff;
-		if (f.filter_step > s && f.filter_step < stop)
-			stop = f.filter_step;
-		if (f.aware && f.cumulative > 0)
-			stop = s + 1; /* the awareness hazard changes with every infection */
 		f.lambda = f.lambda_next;
 		if (s + 1 >= nsteps)
 			break;
-
-		/* Steps s+1 .. stop-1 see the same I and S': the first with an
-		 * infection is a geometric number of steps away. */
 		double kappa = cap_scale(&f);
-		if (f.nheap > 0) {
-			/* a capped run's next sighting: where Λ passes its theta */
-			double ahead = (f.heap[0].theta - f.lambda) / (kappa * f.dt);
-			if (ahead < (double)(stop - s - 1))
-				stop = s + 1 + (uint64_t)fmax(0, floor(ahead));
-		}
-		double rate = class_sum(&f, f.spread_class);
-		double scale = kappa * f.dt * f.hit_scale;
-		double nu = scale * f.wa * passing_rate(&f, 0);
-		double open = (double)pool_size(&f, 0);
-		double hits_mean = expected_hits(&f, scale, nu, f.edge16 ? passing_rate(&f, 1) : 0);
-		double gap = (double)(stop - s - 1);
-		double g = gap > 0 ? wc_sample_geometric(f.g, -expm1(-nu * open)) : INFINITY;
-		uint64_t next = g <= gap ? s + (uint64_t)g : stop;
-		at_least_one = next < stop;
-
-		double quiet = (double)(next - s - 1);
-		if (quiet > 0) {
-			uint64_t reaching =
-				wc_target_reachable(sc, step_time(&f, s + 1)) ? f.flooding : 0;
-			f.target_bytes += (next - s - 1) *
-					  (uint64_t)llround((double)reaching * sc->flood_bytes /
-							    sc->flood_period * f.dt);
-			f.tele_mean += quiet * f.tele_seen * kappa * f.dt;
-			f.other_mean += quiet * (kappa * f.dt * (rate - f.tele_all) - hits_mean);
-			f.blocked_mean += quiet * kappa * f.dt * blocked_rate(&f);
-			f.lambda += quiet * kappa * f.dt;
-		}
-		s = next;
+		uint64_t stop = quiet_until(&f, s, patch_next, patch_end, kappa);
+		s = skip_quiet(&f, s, stop, kappa, &at_least_one);
 	}
 	for (size_t i = 0; i < res->timeline.n; i++)
 		res->probes += res->timeline.rows[i].probes;

@@ -64,15 +64,9 @@
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
-#include "sim/probemodel.h"
+#include "sim/outbreak.h"
 #include "sim/strategy.h"
 
-enum host_state { HOST_SUSCEPTIBLE, HOST_INFECTED, HOST_PATCHED, HOST_FAILED };
-enum host_flag {
-	FLAG_EVER = 1,	      /* has been infected at least once */
-	FLAG_SEEN = 2,	      /* the telescope has seen it */
-	FLAG_LEAVE_CLEAN = 8, /* at leave_step the host is cleaned and patched, not rebooted */
-};
 enum { PIPE = 8, PIPE_DRAWS = 16 };
 
 /* A host's per-step state: 16 bytes, so the records of 360,000 hosts (5.5 MiB)
@@ -81,8 +75,8 @@ typedef struct hostrec {
 	uint32_t leave_step;  /* the step in which it reboots or is cleaned */
 	int32_t clock_offset; /* copied from the population, to share the line */
 	wc_scan_state scan;   /* position in the worm's target sequence */
-	uint8_t flags;
-	uint8_t class_id; /* copied from the population */
+	uint8_t flags;	      /* enum wc_host_flag */
+	uint8_t class_id;     /* copied from the population */
 	uint8_t pad[2];
 } hostrec;
 _Static_assert(sizeof(hostrec) == 16, "a host record is a quarter of a cache line");
@@ -208,12 +202,14 @@ int wc_engine_probe_spans(int nthreads, size_t items, wc_probe_span *spans)
 
 typedef struct engine {
 	const wc_scenario *sc;
+	const wc_outbreak *m; /* the policy: every rule lives there */
+	const wc_epoch *ep;   /* the policy epoch of the step being run */
 	const wc_population *pop;
 	const wc_addrindex *index;
 	uint64_t seed;
 	uint32_t n;
 
-	uint8_t *state; /* enum host_state; read by every hit, so kept apart */
+	uint8_t *state; /* enum wc_host_state; read by every hit, so kept apart */
 	hostrec *recs;	/* n host records */
 
 	uint32_t *active; /* infected hosts, any order */
@@ -222,24 +218,15 @@ typedef struct engine {
 
 	/* the probe model, precomputed */
 	uint32_t space_base, space_mask;
-	double class_mean[WC_MAX_CLASSES]; /* mean probes per step, per host class */
-	double rate_scale;		   /* this step's rate-cap factor (1: no cap) */
-	double class_rate[WC_MAX_CLASSES];
+	double rate_scale; /* this step's rate-cap factor κ (1: no cap) */
 	wc_strategy_ctx strat;
 	gsl_rng *aware_gsl;
-	bool filter_on;		  /* this step: the filters are deployed */
-	bool blacklist;		  /* only listed senders are filtered */
-	uint32_t *list_step;	  /* blacklist: the step from which host h is listed */
-	uint64_t list_delay;	  /* blacklist: steps from infection to listing */
-	uint64_t block_threshold; /* transit: blocked if the draw's top 24 bits are below */
-	uint8_t *edge;		  /* edge deployment: 1 for a /16 network that filters */
-	bool edge_in, edge_out;	  /* edge deployment: ingress, egress filtered */
-	bool generic;		  /* targets come from strategy.h, not the uniform hot loop */
-	uint8_t tele8[256];	  /* 1 if a telescope block meets this /8 */
+	uint32_t *list_step; /* blacklist: the step from which host h is listed */
+	bool generic;	     /* targets come from strategy.h, not the uniform hot loop */
+	uint8_t tele8[256];  /* 1 if a telescope block meets this /8 */
 
 	uint64_t cumulative, patched, failed;
 	uint64_t sus_class[WC_MAX_CLASSES]; /* susceptible hosts per class */
-	bool aware;			    /* some class patches by awareness */
 } engine;
 
 static inline hostrec *rec(const engine *e, uint32_t h)
@@ -269,36 +256,30 @@ typedef struct tally {
 	uint64_t probes, telescope_probes;
 } tally;
 
-/* A filterable sender's probe to another /16 network: in transit deployment
- * it crosses a filtering network with probability `coverage`, decided by the
- * top 24 bits of its draw (the address takes the low 32), so it costs no
- * draw; at the edge, the sender's network may drop it going out and the
- * target's coming in. */
-static inline bool blocked(const engine *e, uint64_t x, uint32_t a, uint32_t own, worker *w)
+/* A probe drawn as x from a filterable sender at `own` to address a: the
+ * policy decides, a transit crossing by the draw's top 24 bits (the address
+ * takes the low 32), so it costs no draw. */
+static inline bool blocked(const engine *e, enum wc_sender st, uint64_t x, uint32_t a, uint32_t own,
+			   worker *w)
 {
-	if ((a >> 16) == (own >> 16))
+	if (!wc_outbreak_drops(e->m, st, own, a, (uint32_t)(x >> 40)))
 		return false;
-	if (e->edge) {
-		if (!(e->edge_out && e->edge[own >> 16]) && !(e->edge_in && e->edge[a >> 16]))
-			return false;
-	} else if ((x >> 40) >= e->block_threshold) {
-		return false;
-	}
 	w->blocked++;
 	return true;
 }
 
-/* Whether host h's probes meet the filters in step `step`. */
-static inline bool filterable(const engine *e, uint32_t h, uint64_t step)
+/* How the filters treat host h's probes in step `step`. */
+static inline enum wc_sender sender_status(const engine *e, uint32_t h, uint64_t step)
 {
-	return e->filter_on && (!e->blacklist || step >= e->list_step[h]);
+	bool listed = e->list_step && step >= e->list_step[h];
+	return wc_outbreak_sender(e->m, e->ep->filters, listed, e->pop->addr[h]);
 }
 
 /* A probe from host `from` reached a vulnerable host: a susceptible one is
  * infected at step end. */
 static inline void note_hit(const engine *e, uint32_t target, uint32_t from, worker *w)
 {
-	if (e->state[target] != HOST_SUSCEPTIBLE)
+	if (e->state[target] != WC_HOST_SUSCEPTIBLE)
 		return;
 	pairs_push(w, (hitpair){target, from});
 }
@@ -307,8 +288,8 @@ static inline void note_hit(const engine *e, uint32_t target, uint32_t from, wor
 static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 {
 	t->telescope_probes++;
-	if (!(*flags & FLAG_SEEN)) {
-		*flags |= FLAG_SEEN;
+	if (!(*flags & WC_HOST_SEEN)) {
+		*flags |= WC_HOST_SEEN;
 		w->telescope_new++;
 	}
 }
@@ -316,13 +297,13 @@ static inline void note_telescope(uint8_t *flags, tally *t, worker *w)
 /* The fate of one probe, drawn as x, whose address-index row is known:
  * records a hit in w and a telescope sighting in t and the host's flags. */
 static inline __attribute__((always_inline)) void probe_fate(const engine *e, uint32_t from,
-							     uint32_t own, bool filtered,
+							     uint32_t own, enum wc_sender st,
 							     uint64_t x, uint32_t row,
 							     uint8_t *flags, tally *t, worker *w)
 {
 	uint32_t a = target_address(e, x);
 	t->probes++;
-	if (__builtin_expect(filtered, 0) && blocked(e, x, a, own, w))
+	if (__builtin_expect(st != WC_SENDER_OPEN, 0) && blocked(e, st, x, a, own, w))
 		return;
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0))
@@ -333,22 +314,22 @@ static inline __attribute__((always_inline)) void probe_fate(const engine *e, ui
 
 /* A probe not drawn ahead: both lookup stages at once. */
 static inline __attribute__((always_inline)) void probe_next(const engine *e, uint32_t from,
-							     uint32_t own, bool filtered,
+							     uint32_t own, enum wc_sender st,
 							     wc_rng *rng, uint8_t *flags, tally *t,
 							     worker *w)
 {
 	uint64_t x = wc_rng_next(rng);
-	probe_fate(e, from, own, filtered, x, wc_addrindex_row(e->index, target_address(e, x)),
-		   flags, t, w);
+	probe_fate(e, from, own, st, x, wc_addrindex_row(e->index, target_address(e, x)), flags, t,
+		   w);
 }
 
 /* A spreading host whose first probes are drawn and being fetched. */
 typedef struct pending {
 	hostrec *r;
-	uint32_t h, own; /* the host and its address */
-	bool filtered;	 /* its probes meet the filters in this step */
-	unsigned probes; /* this step's Poisson count */
-	unsigned drawn;	 /* of which drawn ahead, at most PIPE_DRAWS */
+	uint32_t h, own;   /* the host and its address */
+	enum wc_sender st; /* how the filters treat its probes in this step */
+	unsigned probes;   /* this step's Poisson count */
+	unsigned drawn;	   /* of which drawn ahead, at most PIPE_DRAWS */
 	wc_rng rng;
 	uint64_t draws[PIPE_DRAWS];
 	uint32_t rows[PIPE_DRAWS]; /* address-index rows of the draws (stage 1 done) */
@@ -359,7 +340,7 @@ static unsigned probe_count(const engine *e, uint32_t h, const hostrec *r, uint6
 			    wc_rng *rng)
 {
 	wc_rng_gsl_load(&w->gsl, wc_rng_host(e->seed, h, step));
-	unsigned n = gsl_ran_poisson(&w->gsl, e->class_mean[r->class_id] * e->rate_scale);
+	unsigned n = gsl_ran_poisson(&w->gsl, e->ep->class_mean[r->class_id] * e->rate_scale);
 	*rng = wc_rng_gsl_state(&w->gsl);
 	return n;
 }
@@ -371,19 +352,19 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 	unsigned n = probe_count(e, h, r, step, w, &rng);
 	tally t = {0, 0};
 	uint32_t own = e->pop->addr[h];
-	bool filtered = filterable(e, h, step);
+	enum wc_sender st = sender_status(e, h, step);
 	/* Advanced in a local copy and stored once: the records beside h's in
 	 * memory belong to hosts other threads run. */
 	wc_scan_state scan = r->scan;
 	for (unsigned k = 0; k < n; k++) {
 		uint32_t a = wc_strategy_next(&e->strat, h, own, &scan, &rng);
 		t.probes++;
-		if (filtered && blocked(e, wc_rng_next(&rng), a, own, w))
+		if (st != WC_SENDER_OPEN && blocked(e, st, wc_rng_next(&rng), a, own, w))
 			continue;
 		uint32_t target = wc_addrindex_find(e->index, a);
 		if (target != WC_NO_HOST) {
 			note_hit(e, target, h, w);
-			if (e->state[target] == HOST_INFECTED)
+			if (e->state[target] == WC_HOST_INFECTED)
 				wc_strategy_found_infected(&e->strat, &scan, &rng);
 		} else if (in_telescope(e, a)) {
 			note_telescope(&r->flags, &t, w);
@@ -400,7 +381,7 @@ static void prepare(const engine *e, uint32_t h, hostrec *r, uint64_t step, work
 	p->r = r;
 	p->h = h;
 	p->own = e->pop->addr[h];
-	p->filtered = filterable(e, h, step);
+	p->st = sender_status(e, h, step);
 	p->probes = probe_count(e, h, r, step, w, &p->rng);
 	p->drawn = p->probes < PIPE_DRAWS ? p->probes : PIPE_DRAWS;
 	for (unsigned i = 0; i < p->drawn; i++) {
@@ -424,8 +405,8 @@ static inline void classify_drawn(const engine *e, const pending *p, uint8_t *fl
 {
 	unsigned cand[PIPE_DRAWS], nc = 0;
 	for (unsigned k = 0; k < p->drawn; k++) {
-		if (__builtin_expect(p->filtered, 0) &&
-		    blocked(e, p->draws[k], target_address(e, p->draws[k]), p->own, w))
+		if (__builtin_expect(p->st != WC_SENDER_OPEN, 0) &&
+		    blocked(e, p->st, p->draws[k], target_address(e, p->draws[k]), p->own, w))
 			continue;
 		cand[nc] = k;
 		nc += p->rows[k] != e->index->n16;
@@ -450,7 +431,7 @@ static void execute(const engine *e, pending *p, worker *w)
 	tally t = {0, 0};
 	classify_drawn(e, p, &r->flags, &t, w);
 	for (unsigned k = p->drawn; k < p->probes; k++)
-		probe_next(e, p->h, p->own, p->filtered, &p->rng, &r->flags, &t, w);
+		probe_next(e, p->h, p->own, p->st, &p->rng, &r->flags, &t, w);
 	w->probes += t.probes;
 	w->telescope_probes += t.telescope_probes;
 }
@@ -520,13 +501,13 @@ static void active_remove(engine *e, uint32_t h)
 /* Patches h (cleaning it if infected): immune from now on. */
 static void patch_host(engine *e, uint32_t h)
 {
-	if (e->state[h] == HOST_PATCHED || e->state[h] == HOST_FAILED)
-		return; /* a failed device stays failed */
-	if (e->state[h] == HOST_INFECTED)
+	if (!wc_outbreak_patchable(e->state[h]))
+		return;
+	if (e->state[h] == WC_HOST_INFECTED)
 		active_remove(e, h);
 	else
 		e->sus_class[rec(e, h)->class_id]--;
-	e->state[h] = HOST_PATCHED;
+	e->state[h] = WC_HOST_PATCHED;
 	e->patched++;
 }
 
@@ -538,10 +519,9 @@ static void aware_patches(engine *e, uint64_t step)
 {
 	const wc_scenario *sc = e->sc;
 	for (int c = 0; c < sc->nclasses; c++) {
-		double mu = sc->classes[c].aware_rate / 3600;
-		if (!(mu > 0) || e->sus_class[c] == 0 || e->cumulative == 0)
+		double q = wc_outbreak_aware_q(e->m, c, e->cumulative);
+		if (e->sus_class[c] == 0 || !(q > 0))
 			continue;
-		double q = -expm1(-mu * (double)e->cumulative / e->n * sc->step);
 		wc_rng r = wc_rng_stream(e->seed, WC_STREAM_AWARE, (uint64_t)c, step);
 		gsl_rng *g = e->aware_gsl;
 		wc_rng_gsl_load(g, r);
@@ -549,7 +529,7 @@ static void aware_patches(engine *e, uint64_t step)
 		r = wc_rng_gsl_state(g);
 		while (k > 0) {
 			uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
-			if (e->state[h] == HOST_SUSCEPTIBLE && rec(e, h)->class_id == c) {
+			if (e->state[h] == WC_HOST_SUSCEPTIBLE && rec(e, h)->class_id == c) {
 				patch_host(e, h);
 				k--;
 			}
@@ -563,29 +543,27 @@ static int infect(engine *e, uint32_t h, double now, uint64_t step, uint32_t see
 		  uint32_t seed_count)
 {
 	hostrec *r = rec(e, h);
-	e->state[h] = HOST_INFECTED;
+	e->state[h] = WC_HOST_INFECTED;
 	e->sus_class[r->class_id]--;
 	active_add(e, h);
-	const wc_host_class *hc = &e->sc->classes[r->class_id];
 	wc_rng rng = wc_rng_stream(e->seed, WC_STREAM_INFECTION, h, step);
-	double reboot = wc_rng_exponential(&rng, hc->reboot_rate / 3600);
-	double clean = wc_rng_exponential(&rng, hc->clean_rate / 3600);
-	reboot = fmin(reboot, wc_copy_lifetime(e->sc, r->class_id)); /* its own reboot */
+	double reboot = wc_rng_exponential(&rng, e->m->reboot_rate[r->class_id]);
+	double clean = wc_rng_exponential(&rng, e->m->clean_rate[r->class_id]);
 	if (e->generic)
 		wc_strategy_start(&e->strat, h, e->pop->addr[h], seed_index, seed_count, &r->scan,
 				  &rng);
-	/* Leaving at time x (seconds after start) happens in step floor(x / step). */
-	double leave = (now + fmin(reboot, clean)) / e->sc->step;
-	r->leave_step = leave < (double)UINT32_MAX ? (uint32_t)leave : UINT32_MAX;
-	if (clean < reboot)
-		r->flags |= FLAG_LEAVE_CLEAN;
+	wc_fate fate = wc_outbreak_fate(e->m, r->class_id, now, reboot, clean);
+	r->leave_step = fate.leave_step;
+	if (fate.clean)
+		r->flags |= WC_HOST_LEAVE_CLEAN;
 	else
-		r->flags &= (uint8_t)~FLAG_LEAVE_CLEAN;
-	if (r->flags & FLAG_EVER)
+		r->flags &= (uint8_t)~WC_HOST_LEAVE_CLEAN;
+	if (r->flags & WC_HOST_EVER)
 		return 0;
-	r->flags |= FLAG_EVER;
-	if (e->blacklist) /* listed for good, reboots or not */
-		e->list_step[h] = (uint32_t)fmin((double)(step + e->list_delay), UINT32_MAX);
+	r->flags |= WC_HOST_EVER;
+	if (e->list_step) /* listed for good, reboots or not */
+		e->list_step[h] =
+			(uint32_t)fmin((double)wc_outbreak_list_step(e->m, step), UINT32_MAX);
 	e->cumulative++;
 	return 1;
 }
@@ -625,15 +603,15 @@ static void infect_hits(engine *e, worker *workers, int nthreads, double now, ui
 		uint32_t h = all[i].target;
 		for (j = i + 1; j < n && all[j].target == h;)
 			j++;
-		if (e->state[h] != HOST_SUSCEPTIBLE)
+		if (e->state[h] != WC_HOST_SUSCEPTIBLE)
 			continue; /* patched in this step */
 		uint32_t from = all[i].from;
 		if (j - i > 1) {
 			wc_rng pick = wc_rng_stream(e->seed, WC_STREAM_INFECTOR, h, step);
 			from = all[i + wc_rng_below(&pick, j - i)].from;
 		}
-		if (e->sc->classes[rec(e, h)->class_id].fails) {
-			e->state[h] = HOST_FAILED; /* a device the request knocked out */
+		if (wc_outbreak_hit_outcome(e->m, rec(e, h)->class_id) == WC_HOST_FAILED) {
+			e->state[h] = WC_HOST_FAILED;
 			e->sus_class[rec(e, h)->class_id]--;
 			e->failed++;
 			continue;
@@ -661,9 +639,9 @@ static double rate_scale(const engine *e, wc_time t, uint64_t step)
 	for (uint32_t i = 0; i < e->nactive; i++) {
 		const hostrec *r = rec(e, e->active[i]);
 		if (r->leave_step > step && host_phase(e, r, t, global) == WC_PHASE_SPREAD)
-			total += e->class_rate[r->class_id];
+			total += e->ep->class_rate[r->class_id];
 	}
-	return wc_rate_scale(e->sc, total);
+	return wc_outbreak_kappa(e->sc, total);
 }
 
 static void engine_free(engine *e)
@@ -675,7 +653,6 @@ static void engine_free(engine *e)
 	wc_strategy_free(&e->strat);
 	gsl_rng_free(e->aware_gsl);
 	free(e->list_step);
-	free(e->edge);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -683,6 +660,8 @@ static void engine_init(engine *e, const wc_world *w)
 	const wc_scenario *sc = w->sc;
 	memset(e, 0, sizeof *e);
 	e->sc = sc;
+	e->m = w->model;
+	e->ep = &e->m->epoch[0];
 	e->pop = w->pop;
 	e->index = w->index;
 	e->seed = w->opt->seed;
@@ -693,12 +672,6 @@ static void engine_init(engine *e, const wc_world *w)
 	for (uint32_t h = 0; h < e->n; h++)
 		e->pos[h] = UINT32_MAX;
 
-	wc_probe_model model;
-	wc_probe_model_init(&model, sc, e->n);
-	for (int c = 0; c < sc->nclasses; c++) {
-		e->class_rate[c] = model.class_rate[c];
-		e->class_mean[c] = model.class_rate[c] * sc->step;
-	}
 	e->rate_scale = 1;
 	wc_strategy_init(&e->strat, sc, w->pop, e->seed);
 	e->generic = wc_strategy_stateful(sc->strategy);
@@ -708,16 +681,8 @@ static void engine_init(engine *e, const wc_world *w)
 		rec(e, h)->class_id = w->pop->class_id[h];
 		e->sus_class[w->pop->class_id[h]]++;
 	}
-	for (int c = 0; c < sc->nclasses; c++)
-		e->aware |= sc->classes[c].aware_rate > 0;
 	e->aware_gsl = wc_rng_gsl_alloc();
-	e->block_threshold = (uint64_t)(sc->filter_coverage * 16777216.0);
-	e->edge = wc_filter_networks(sc, e->seed);
-	e->edge_in = sc->filter_direction != WC_DIRECTION_EGRESS;
-	e->edge_out = sc->filter_direction != WC_DIRECTION_INGRESS;
-	e->blacklist = sc->filter_method == WC_FILTER_BLACKLIST;
-	if (e->blacklist) {
-		e->list_delay = wc_blacklist_steps(sc);
+	if (e->m->blacklist) {
 		e->list_step = xmallocarray(e->n, sizeof *e->list_step);
 		memset(e->list_step, 0xff, (size_t)e->n * sizeof *e->list_step);
 	}
@@ -737,7 +702,8 @@ static void seed_infections(engine *e)
 	wc_rng r = wc_rng_stream(e->seed, WC_STREAM_SEED_HOSTS, 0, 0);
 	for (int k = 0; k < e->sc->seed_hosts;) {
 		uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
-		if (e->state[h] == HOST_SUSCEPTIBLE && !e->sc->classes[rec(e, h)->class_id].fails) {
+		if (e->state[h] == WC_HOST_SUSCEPTIBLE &&
+		    wc_outbreak_hit_outcome(e->m, rec(e, h)->class_id) == WC_HOST_INFECTED) {
 			infect(e, h, 0, 0, (uint32_t)k, (uint32_t)e->sc->seed_hosts);
 			k++;
 		}
@@ -765,6 +731,68 @@ static void fill_counts(const engine *e, wc_timeline_row *row)
 	row->removed = e->cumulative - e->nactive;
 }
 
+/* Adds the workers' tallies of a step to the row, in worker order (every
+ * effect below is order-free), and takes the copies that left off their
+ * hosts. Returns the flooding hosts whose flood reached the target. */
+static uint64_t merge_workers(engine *e, worker *workers, int nthreads, wc_timeline_row *row)
+{
+	uint64_t flood_reaching = 0, spreading = 0, flooding = 0;
+	for (int k = 0; k < nthreads; k++) {
+		worker *wk = &workers[k];
+		row->probes += wk->probes;
+		row->telescope_probes += wk->telescope_probes;
+		row->telescope_sources += wk->telescope_new;
+		row->blocked_probes += wk->blocked;
+		spreading += wk->spreading;
+		flooding += wk->flooding;
+		flood_reaching += wk->flood_reaching;
+		for (size_t i = 0; i < wk->leaving.n; i++) {
+			uint32_t h = wk->leaving.v[i];
+			if (wc_outbreak_after_leave(rec(e, h)->flags) == WC_HOST_PATCHED) {
+				patch_host(e, h);
+			} else {
+				active_remove(e, h);
+				e->state[h] = WC_HOST_SUSCEPTIBLE;
+				e->sus_class[rec(e, h)->class_id]++;
+			}
+		}
+		wk->probes = wk->telescope_probes = wk->telescope_new = wk->blocked = 0;
+		wk->spreading = wk->flooding = wk->flood_reaching = 0;
+		wk->leaving.n = 0;
+	}
+	row->spreading = spreading; /* host counts are taken at the row's time */
+	row->flooding = flooding;
+	return flood_reaching;
+}
+
+/* Every spreading and flooding host's step s (at time t), in parallel. A
+ * parallel step costs a barrier; below a few hundred hosts per thread it
+ * costs more than it saves. Results do not depend on it. */
+static void run_hosts(engine *e, worker *workers, int nthreads, wc_time t, uint64_t s)
+{
+	enum wc_phase global = wc_phase_at(e->sc, t);
+	bool flood_ok = wc_outbreak_flood_reaches(e->m, s);
+	uint32_t nact = e->nactive;
+	int team = nact >= 512u * (unsigned)nthreads ? nthreads : 1;
+#pragma omp parallel num_threads(team)
+	{
+		int id = omp_get_thread_num(), nt = omp_get_num_threads();
+		uint32_t lo = (uint32_t)((uint64_t)nact * (uint64_t)id / (uint64_t)nt);
+		uint32_t hi = (uint32_t)((uint64_t)nact * (uint64_t)(id + 1) / (uint64_t)nt);
+		step_hosts(e, lo, hi, t, s, global, flood_ok, &workers[id]);
+	}
+}
+
+static void first_row(const engine *e, wc_timeline *tl)
+{
+	wc_timeline_row row = {0};
+	row.time = e->sc->start;
+	fill_counts(e, &row);
+	phase_counts(e, e->sc->start, &row.spreading, &row.flooding);
+	row.active = row.spreading + row.flooding;
+	wc_timeline_push(tl, &row);
+}
+
 int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 {
 	(void)err;
@@ -772,82 +800,30 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	engine e;
 	engine_init(&e, w);
 	seed_infections(&e);
-
 	int nthreads = w->opt->threads;
 	worker *workers = workers_alloc(nthreads);
 	uint32_t npatch, next_patch = 0;
 	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
-
-	uint64_t nsteps = (uint64_t)(w->until - sc->start) / (uint64_t)sc->step;
-	uint64_t steps_per_row = (uint64_t)(sc->interval / sc->step);
-	uint64_t progress_every = nsteps / 200 + 1;
+	uint64_t nsteps = w->nsteps, progress_every = nsteps / 200 + 1;
+	first_row(&e, &res->timeline);
 
 	wc_timeline_row row = {0};
-	row.time = sc->start;
-	fill_counts(&e, &row);
-	phase_counts(&e, sc->start, &row.spreading, &row.flooding);
-	row.active = row.spreading + row.flooding;
-	wc_timeline_push(&res->timeline, &row);
-	memset(&row, 0, sizeof row);
-
 	for (uint64_t s = 0; s < nsteps; s++) {
 		wc_time t = sc->start + (wc_time)(s * (uint64_t)sc->step);
 		double next = (double)(t - sc->start) + sc->step;
-		enum wc_phase global = wc_phase_at(sc, t);
-		uint32_t nact = e.nactive;
+		e.ep = &e.m->epoch[wc_outbreak_epoch_at(e.m, s)];
 		e.rate_scale = rate_scale(&e, t, s);
-		e.filter_on = wc_filter_enabled(sc) && t >= sc->filter_at;
-
-		/* A parallel step costs a barrier; below a few hundred hosts per
-		 * thread it costs more than it saves. Results do not depend on it. */
-		int team = nact >= 512u * (unsigned)nthreads ? nthreads : 1;
-#pragma omp parallel num_threads(team)
-		{
-			int id = omp_get_thread_num(), nt = omp_get_num_threads();
-			uint32_t lo = (uint32_t)((uint64_t)nact * (uint64_t)id / (uint64_t)nt);
-			uint32_t hi =
-				(uint32_t)((uint64_t)nact * (uint64_t)(id + 1) / (uint64_t)nt);
-			step_hosts(&e, lo, hi, t, s, global, wc_target_reachable(sc, t),
-				   &workers[id]);
-		}
-
-		if (e.aware)
+		run_hosts(&e, workers, nthreads, t, s);
+		if (e.m->aware)
 			aware_patches(&e, s);
-		/* Merge in worker order; every effect below is order-free. */
-		uint64_t flood_reaching = 0, spreading = 0, flooding = 0;
-		for (int k = 0; k < nthreads; k++) {
-			worker *wk = &workers[k];
-			row.probes += wk->probes;
-			row.telescope_probes += wk->telescope_probes;
-			row.telescope_sources += wk->telescope_new;
-			row.blocked_probes += wk->blocked;
-			spreading += wk->spreading;
-			flooding += wk->flooding;
-			flood_reaching += wk->flood_reaching;
-			for (size_t i = 0; i < wk->leaving.n; i++) {
-				uint32_t h = wk->leaving.v[i];
-				if (rec(&e, h)->flags & FLAG_LEAVE_CLEAN) {
-					patch_host(&e, h);
-				} else {
-					active_remove(&e, h);
-					e.state[h] = HOST_SUSCEPTIBLE;
-					e.sus_class[rec(&e, h)->class_id]++;
-				}
-			}
-			wk->probes = wk->telescope_probes = wk->telescope_new = wk->blocked = 0;
-			wk->spreading = wk->flooding = wk->flood_reaching = 0;
-			wk->leaving.n = 0;
-		}
-		row.spreading = spreading; /* host counts are taken at the row's time */
-		row.flooding = flooding;
-		row.target_connections = flood_reaching * (uint64_t)sc->flood_connections;
-		row.target_bytes += (uint64_t)llround((double)flood_reaching * sc->flood_bytes /
-						      sc->flood_period * sc->step);
+		uint64_t reaching = merge_workers(&e, workers, nthreads, &row);
+		row.target_connections = reaching * (uint64_t)sc->flood_connections;
+		row.target_bytes += wc_outbreak_flood_bytes(e.m, reaching);
 		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next)
 			patch_host(&e, patches[next_patch++]);
 		infect_hits(&e, workers, nthreads, next, s + 1, &row);
 
-		if ((s + 1) % steps_per_row == 0 || s + 1 == nsteps) {
+		if ((s + 1) % e.m->per_row == 0 || s + 1 == nsteps) {
 			uint64_t seen = res->timeline.rows[res->timeline.n - 1].telescope_sources;
 			row.time = t + sc->step;
 			row.telescope_sources += seen;

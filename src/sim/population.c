@@ -19,6 +19,8 @@
 
 #include "core/rng.h"
 #include "core/radixsort.h"
+#include "core/num.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 static bool usable(const wc_scenario *sc, uint32_t a)
@@ -181,24 +183,28 @@ int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_er
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path,
 				    strerror(errno));
 	char line[512];
-	int cap = 64, count = 0, lineno = 0;
-	wc_block_count *v = xmallocarray((size_t)cap, sizeof *v);
+	int lineno = 0;
+	size_t count = 0, cap = 0;
+	wc_block_count *v = NULL;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		char cidr[64], extra[8];
-		unsigned long long c;
-		int fields = sscanf(line, "%63s %llu %7s", cidr, &c, extra);
-		if (fields <= 0)
+		static const char blanks[] = " \t\r\n\v\f";
+		char *save = NULL, *cidr = strtok_r(line, blanks, &save);
+		if (cidr == NULL)
 			continue;
+		char *num = strtok_r(NULL, blanks, &save), *extra = strtok_r(NULL, blanks, &save);
 		const char *why = NULL;
 		wc_prefix p;
-		if (fields != 2)
+		uint64_t c;
+		if (num == NULL || extra != NULL)
 			why = "expected `CIDR COUNT`";
 		else if (wc_prefix_parse(cidr, &p) != 0)
 			why = "field 1 (CIDR): not a block like 24.0.0.0/16";
+		else if (wc_num_u64(num, 0, UINT64_MAX, &c) != WC_NUM_OK)
+			why = "field 2 (COUNT): expected a whole number of hosts";
 		else if (c > wc_prefix_size(p))
 			why = "field 2 (COUNT): more hosts than addresses in the block";
 		if (why) {
@@ -206,7 +212,7 @@ int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_er
 			free(v);
 			return wc_error_set(err, WC_EXIT_USAGE, "%s:%d: %s", path, lineno, why);
 		}
-		for (int i = 0; i < count; i++)
+		for (size_t i = 0; i < count; i++)
 			if (prefixes_overlap(v[i].block, p)) {
 				fclose(f);
 				free(v);
@@ -216,15 +222,13 @@ int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_er
 					"earlier line",
 					path, lineno);
 			}
-		if (count == cap)
-			v = xreallocarray(v, (size_t)(cap *= 2), sizeof *v);
-		v[count].block = p;
-		v[count].line = lineno;
-		v[count++].count = c;
+		WC_VEC_PUSH(v, count, cap,
+			    ((wc_block_count){.block = p, .line = lineno, .count = c}));
 	}
 	fclose(f);
-	*blocks = v;
-	*n = count;
+	/* Never NULL, even for a file of comments only: callers free it. */
+	*blocks = v ? v : xmalloc(sizeof *v);
+	*n = (int)count;
 	return 0;
 }
 

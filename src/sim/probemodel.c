@@ -2,9 +2,6 @@
 
 #include <math.h>
 
-#include "core/rng.h"
-#include "core/xalloc.h"
-
 uint64_t wc_probe_model_telescope_size(const wc_scenario *sc)
 {
 	/* telescope blocks never overlap (wc_scenario_finish rejects that) */
@@ -60,31 +57,4 @@ void wc_probe_model_init(wc_probe_model *m, const wc_scenario *sc, uint64_t n)
 		if (hc->throttle > 0 && m->class_rate[c] > hc->throttle)
 			m->class_rate[c] = hc->throttle;
 	}
-}
-
-double wc_copy_lifetime(const wc_scenario *sc, int c)
-{
-	double hours = sc->classes[c].lifetime > 0 ? sc->classes[c].lifetime : sc->lifetime;
-	return hours > 0 ? hours * 3600 : INFINITY;
-}
-
-uint8_t *wc_filter_networks(const wc_scenario *sc, uint64_t seed)
-{
-	if (!wc_filter_enabled(sc) || sc->filter_deployment != WC_DEPLOY_EDGE)
-		return NULL;
-	uint8_t *filters = xcalloc(65536, 1);
-	for (uint32_t b = 0; b < 65536; b++) {
-		wc_rng r = wc_rng_stream(seed, WC_STREAM_EDGE_FILTERS, b, 0);
-		wc_prefix net = {b << 16, 16};
-		bool monitor = false;
-		for (int i = 0; i < sc->ntelescope; i++)
-			monitor |= wc_prefix_overlap(sc->telescope[i], net) > 0;
-		filters[b] = !monitor && wc_rng_uniform(&r) < sc->filter_coverage;
-	}
-	return filters;
-}
-
-uint64_t wc_blacklist_steps(const wc_scenario *sc)
-{
-	return (uint64_t)ceil(sc->blacklist_delay / sc->step);
 }

@@ -36,8 +36,7 @@
  * packets per probe = 1 + 2·P(dark).
  *
  * Host classes may set their own threads and uplink, so the rate is per class.
- * With worm.rate_cap C, when the spreading hosts' rates add up to R > C every
- * host's rate is scaled by C/R in that step (backbone saturation).
+ * What the rates become under a rate cap or a defence is outbreak.h's policy.
  */
 #ifndef WC_SIM_PROBEMODEL_H
 #define WC_SIM_PROBEMODEL_H
@@ -63,41 +62,5 @@ void wc_probe_model_init(wc_probe_model *m, const wc_scenario *sc, uint64_t n);
 
 /* Addresses of the scan space that lie in a telescope block. */
 uint64_t wc_probe_model_telescope_size(const wc_scenario *sc);
-
-/* The factor κ every host's rate is scaled by when the spreading hosts would
- * send `offered` probes/s in all: 1 without a cap; min(1, C/R) (hard) or
- * C/(R + C) (smooth) against worm.rate_cap C. */
-static inline double wc_rate_scale(const wc_scenario *sc, double offered)
-{
-	if (!(sc->rate_cap > 0))
-		return 1;
-	if (sc->congestion == WC_CONGESTION_SMOOTH)
-		return sc->rate_cap / (offered + sc->rate_cap);
-	return offered > sc->rate_cap ? sc->rate_cap / offered : 1;
-}
-
-/* Seconds a copy on a host of class c spreads before it reboots the host
- * (worm.lifetime, or the class's own); +inf when unlimited. */
-double wc_copy_lifetime(const wc_scenario *sc, int c);
-
-/* [defense.filter] (Moore et al., "Internet Quarantine", 2003). A probe to an
- * address outside its sender's /16 network is dropped when its sender is
- * filterable (every sender once content or port filters are deployed; a
- * listed one under blacklisting) and, in transit deployment, with probability
- * `coverage` (the path crosses a filtering network); at the edge, when the
- * sender's network filters its egress or the target's network its ingress. */
-static inline bool wc_filter_enabled(const wc_scenario *sc)
-{
-	return sc->filter_method != WC_FILTER_NONE && sc->filter_coverage > 0;
-}
-
-/* Edge deployment: which /16 networks filter, one byte each for all 65,536,
- * drawn from the run's seed with probability `coverage` (a network holding
- * a telescope block never filters). NULL for transit deployment or no filter. */
-uint8_t *wc_filter_networks(const wc_scenario *sc, uint64_t seed);
-
-/* Blacklisting: steps from the first step a host acts infected in to the first
- * in which its address is listed. */
-uint64_t wc_blacklist_steps(const wc_scenario *sc);
 
 #endif

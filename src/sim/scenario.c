@@ -16,6 +16,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/num.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 enum key_type {
@@ -293,32 +295,6 @@ const char *wc_strategy_name(enum wc_strategy s)
 
 /* ---- value parsers: each returns 0 or -1 with *expect describing the form ---- */
 
-static int parse_double(const char *v, double *out)
-{
-	char *end;
-	errno = 0;
-	double d = strtod(v, &end);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (end == v || *end != '\0' || errno == ERANGE || !isfinite(d))
-		return -1;
-	*out = d;
-	return 0;
-}
-
-static int parse_int64(const char *v, int64_t *out)
-{
-	char *end;
-	errno = 0;
-	long long n = strtoll(v, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (end == v || *end != '\0' || errno == ERANGE)
-		return -1;
-	*out = n;
-	return 0;
-}
-
 static void trim(char *s)
 {
 	size_t n = strlen(s);
@@ -404,7 +380,8 @@ static int history_point(const char *when, char *count, wc_history_point *pt)
 {
 	enum wc_history_kind kind = history_kind(&count);
 	double value;
-	if (wc_time_parse(when, &pt->time) != 0 || parse_double(count, &value) != 0 || value < 0)
+	if (wc_time_parse(when, &pt->time) != 0 ||
+	    wc_num_double(count, 0, INFINITY, &value) != WC_NUM_OK)
 		return -1;
 	pt->value = value;
 	pt->kind = kind;
@@ -475,6 +452,29 @@ static bool plain_name(const char *s, size_t max)
 	return true;
 }
 
+/* FIRST-LAST, days of the month with FIRST <= LAST, or "none" (0-0: no day
+ * matches). */
+static int parse_days(const char *v, int days[2])
+{
+	if (strcmp(v, "none") == 0) {
+		days[0] = days[1] = 0;
+		return 0;
+	}
+	char first[8];
+	size_t n = strcspn(v, "-");
+	int64_t a, b;
+	if (n >= sizeof first || v[n] != '-')
+		return -1;
+	memcpy(first, v, n);
+	first[n] = '\0';
+	if (wc_num_i64(first, 1, 31, &a) != WC_NUM_OK ||
+	    wc_num_i64(v + n + 1, a, 31, &b) != WC_NUM_OK)
+		return -1;
+	days[0] = (int)a;
+	days[1] = (int)b;
+	return 0;
+}
+
 /* Parses value v into the field of key k at base. */
 static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, const char *v)
 {
@@ -483,7 +483,7 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 	case KT_INT:
 	case KT_INT64: {
 		int64_t n;
-		if (parse_int64(v, &n) != 0 || n < (int64_t)k->min || n > (int64_t)k->max)
+		if (wc_num_i64(v, (int64_t)k->min, (int64_t)k->max, &n) != WC_NUM_OK)
 			return -1;
 		if (k->type == KT_INT)
 			*(int *)field = (int)n;
@@ -493,7 +493,7 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 	}
 	case KT_DOUBLE: {
 		double d;
-		if (parse_double(v, &d) != 0 || d < k->min || d > k->max)
+		if (wc_num_double(v, k->min, k->max, &d) != WC_NUM_OK)
 			return -1;
 		*(double *)field = d;
 		return 0;
@@ -534,19 +534,8 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 		return wc_prefix_parse(v, (wc_prefix *)field);
 	case KT_ADDR:
 		return wc_ipv4_parse(v, (uint32_t *)field);
-	case KT_DAYS: {
-		int a, b, used = 0;
-		if (strcmp(v, "none") == 0) { /* 0-0: no day of the month matches */
-			((int *)field)[0] = ((int *)field)[1] = 0;
-			return 0;
-		}
-		if (sscanf(v, "%d-%d%n", &a, &b, &used) != 2 || v[used] != '\0' || a < 1 ||
-		    b > 31 || a > b)
-			return -1;
-		((int *)field)[0] = a;
-		((int *)field)[1] = b;
-		return 0;
-	}
+	case KT_DAYS:
+		return parse_days(v, (int *)field);
 	case KT_PREFIXES:
 		return parse_prefixes(v, (wc_prefix *)field, (int)k->max, &sc->ntelescope);
 	case KT_HISTORY:
@@ -704,10 +693,7 @@ struct ini_reader {
 static const char *next_line(const char *text, char **buf, size_t *cap)
 {
 	size_t len = strcspn(text, "\r\n");
-	if (len + 1 > *cap) {
-		*cap = len + 1;
-		*buf = xrealloc(*buf, *cap);
-	}
+	WC_VEC_RESERVE(*buf, *cap, len + 1);
 	memcpy(*buf, text, len);
 	(*buf)[len] = '\0';
 	text += len;
@@ -738,11 +724,8 @@ static size_t key_name_length(const char *s)
 
 static void value_append(struct ini_reader *r, const char *s)
 {
-	size_t n = strlen(s), need = r->vlen + n + 2;
-	if (need > r->vcap) {
-		r->vcap = need * 2;
-		r->value = xrealloc(r->value, r->vcap);
-	}
+	size_t n = strlen(s);
+	WC_VEC_RESERVE(r->value, r->vcap, r->vlen + n + 2);
 	if (r->vlen > 0 && n > 0)
 		r->value[r->vlen++] = ' ';
 	memcpy(r->value + r->vlen, s, n + 1);
@@ -873,14 +856,13 @@ static char *read_whole_file(const char *path, size_t max, const char *what, wc_
 		wc_error_set(err, WC_EXIT_USAGE, "%s: is a directory, not %s", path, what);
 		return NULL;
 	}
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while (n <= max && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	size_t cap = 0, n = 0, got;
+	char *buf = NULL;
+	do {
+		WC_VEC_RESERVE(buf, cap, n + 4097); /* a 4 KiB read and the NUL after it */
+		got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
-		if (cap - n - 1 == 0)
-			buf = xrealloc(buf, cap *= 2);
-	}
+	} while (n <= max && got > 0);
 	int failed = ferror(f);
 	fclose(f);
 	if (failed || n > max) {

@@ -2,8 +2,8 @@
 
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "sim/addrindex.h"
 #include "sim/engine.h"
 #include "sim/probemodel.h"
@@ -55,13 +55,6 @@ static void add_traffic(const wc_scenario *sc, const wc_population *pop, wc_time
 	}
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result *res, wc_error *err)
 {
 	memset(res, 0, sizeof *res);
@@ -99,7 +92,7 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 				    "use --engine probe or auto",
 				    wc_strategy_name(sc->strategy), wc_engine_fast_refusal(sc));
 
-	double t0 = now_seconds();
+	double t0 = wc_clock_seconds();
 	wc_population pop;
 	if (wc_population_build(&pop, sc, opt->seed, err) != 0)
 		return -1;
@@ -108,16 +101,21 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	if (engine == WC_ENGINE_PROBE)
 		wc_addrindex_build(&index, pop.addr, pop.n);
 
-	wc_world world = {sc, &pop, engine == WC_ENGINE_PROBE ? &index : NULL, opt, until};
+	uint64_t nsteps = (uint64_t)(until - sc->start) / (uint64_t)sc->step;
+	wc_outbreak model;
+	wc_outbreak_init(&model, sc, pop.n, nsteps, opt->seed);
+	wc_world world = {sc,	 &pop,	engine == WC_ENGINE_PROBE ? &index : NULL, opt, &model,
+			  until, nsteps};
 	res->engine = engine;
 	res->vulnerable = pop.n;
-	double t1 = now_seconds();
+	double t1 = wc_clock_seconds();
 	int rc = engine == WC_ENGINE_PROBE ? wc_engine_probe_run(&world, res, err)
 					   : wc_engine_fast_run(&world, res, err);
-	double t2 = now_seconds();
+	double t2 = wc_clock_seconds();
 	res->engine_seconds = t2 - t1;
 	res->wall_seconds = t2 - t0;
 
+	wc_outbreak_free(&model);
 	if (engine == WC_ENGINE_PROBE)
 		wc_addrindex_free(&index);
 	if (rc == 0)

@@ -9,7 +9,6 @@
 #include "sim/sweep.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -17,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 
 /* Longest value accepted: wc_scenario_set takes values up to 511 bytes. */
@@ -36,38 +37,22 @@ static char *trim_copy(const char *s, size_t n)
 	return out;
 }
 
-/* A plain finite number, all of s (strtod also reads "inf", "nan" and hex,
- * which no scenario key takes; those stay text). */
+/* A plain finite decimal number, all of s ("inf", "nan" and hex stay text:
+ * no scenario key takes them). */
 static bool read_number(const char *s, double *out)
 {
-	if (*s == '\0' || strpbrk(s, "xXiInN") != NULL)
-		return false;
-	char *end;
-	errno = 0;
-	double d = strtod(s, &end);
-	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
-		return false;
-	*out = d;
-	return true;
+	return wc_num_double(s, -INFINITY, INFINITY, out) == WC_NUM_OK;
 }
 
+/* Digits only: "+3" is a value's text, not a count. */
 static bool read_count(const char *s, uint64_t *out)
 {
-	if (!isdigit((unsigned char)*s))
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE)
-		return false;
-	*out = v;
-	return true;
+	return isdigit((unsigned char)*s) && wc_num_u64(s, 0, UINT64_MAX, out) == WC_NUM_OK;
 }
 
 static void key_push(wc_sweep_key *k, char *value)
 {
-	k->values = xreallocarray(k->values, k->nvalues + 1, sizeof *k->values);
-	k->values[k->nvalues++] = value;
+	WC_VEC_PUSH(k->values, k->nvalues, k->values_cap, value);
 }
 
 /* Splits a list on commas not preceded by a backslash; "\," becomes ",". */

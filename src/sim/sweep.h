@@ -45,9 +45,10 @@
 
 /* One varied key and its values, as text. */
 typedef struct wc_sweep_key {
-	char *key;	 /* "section.key", blanks trimmed */
-	char **values;	 /* the values, each as wc_scenario_set takes it */
-	size_t nvalues;	 /* >= 1 */
+	char *key;	/* "section.key", blanks trimmed */
+	char **values;	/* the values, each as wc_scenario_set takes it */
+	size_t nvalues; /* >= 1 */
+	size_t values_cap;
 	int numeric;	 /* 1 if every value reads as a plain number */
 	double *numbers; /* the values as numbers when numeric, else NULL */
 } wc_sweep_key;

@@ -1,0 +1,34 @@
+#include "core/fenwick.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+
+void wc_fenwick_init(wc_fenwick *f, uint32_t n)
+{
+	f->t = xcalloc((size_t)n + 1, sizeof *f->t);
+	f->n = n;
+	f->top = 0;
+	for (uint32_t s = 1; s != 0 && s <= n; s <<= 1)
+		f->top = s;
+}
+
+void wc_fenwick_build(wc_fenwick *f, const uint32_t *counts, uint32_t n)
+{
+	wc_fenwick_init(f, n);
+	/* Each node passes its sum to its parent once: linear, not n log n. */
+	for (uint32_t i = 1; i <= n; i++) {
+		f->t[i] += counts[i - 1];
+		uint64_t up = (uint64_t)i + (i & -i);
+		if (up <= n)
+			f->t[up] += f->t[i];
+	}
+}
+
+void wc_fenwick_free(wc_fenwick *f)
+{
+	free(f->t);
+	f->t = NULL;
+	f->n = f->top = 0;
+}
