@@ -513,10 +513,13 @@ static int follow_report(struct follow_out *o, struct follow *f, const wc_detect
 		o->dirty = false;
 		o->next_write = wc_clock_seconds() + o->a->interval;
 	}
-	if (rc == 0 && last && o->a->json)
-		rc = cli_print_output(o->a->out_dir, "summary.json") == 0 ? 0 : -1;
-	else if (rc == 0 && last && !o->a->quiet && o->alerts != stdout)
+	if (rc == 0 && last && o->a->json) {
+		if (cli_print_output(o->a->out_dir, "summary.json") != 0)
+			rc = wc_error_set(err, WC_EXIT_RUNTIME, "%s/summary.json: not printed",
+					  o->a->out_dir);
+	} else if (rc == 0 && last && !o->a->quiet && o->alerts != stdout) {
 		wc_report_detect_print(stdout, snap);
+	}
 	wc_detect_free(snap);
 	return rc;
 }
