@@ -13,6 +13,7 @@
 #include "report/report.h"
 #include "report/validation.h"
 #include "sim/engine.h"
+#include "sim/outbreak.h"
 #include "sim/population.h"
 #include "sim/probemodel.h"
 #include "sim/sim.h"
@@ -177,6 +178,41 @@ static void small_world(wc_scenario *sc, const char *timing)
 	char kv[64];
 	snprintf(kv, sizeof kv, "worm.timing=%s", timing);
 	set(sc, kv);
+}
+
+/*
+ * A throttle that ships during the outbreak (class.throttle_start): every
+ * host is infected from the start, so the probes of a row are Poisson with
+ * mean hosts × rate × interval, at the worm's rate before the rollout and the
+ * throttle's after it. 2,000 hosts at 10/s, throttled to 2/s from 10:30: a
+ * 5-minute row holds 6e6 probes before and 1.2e6 after (σ about 0.1%); each
+ * row must lie within 1% of its mean, and the rows must switch exactly at
+ * the rollout. The engines were not touched to add this defence.
+ */
+static void throttle_rollout_changes_the_rate_at_its_start(void **state)
+{
+	enum wc_engine engine = *(enum wc_engine *)*state;
+	skip_probe_if_quick(engine);
+	wc_scenario sc;
+	small_world(&sc, "constant");
+	set(&sc, "population.vulnerable=2000");
+	set(&sc, "outbreak.seed_hosts=2000");
+	set(&sc, "worm.probe_rate=10");
+	set(&sc, "class.all.share=1");
+	set(&sc, "class.all.throttle=2");
+	set(&sc, "class.all.throttle_start=2001-07-19T10:30:00Z");
+	set(&sc, "output.interval=300");
+	finish(&sc);
+	wc_run_result res;
+	run_on(engine, &sc, 11, 2, &res);
+	assert_int_equal(res.timeline.n, 13);
+	for (size_t i = 1; i < res.timeline.n; i++) {
+		const wc_timeline_row *r = &res.timeline.rows[i];
+		double rate = r->time <= sc.classes[0].throttle_start ? 10 : 2;
+		double mean = 2000 * rate * 300;
+		assert_true(fabs((double)r->probes - mean) < 0.01 * mean);
+	}
+	wc_run_result_free(&res);
 }
 
 /*
@@ -731,7 +767,7 @@ static void edge_filters_close_networks(void **state)
 		wc_population pop;
 		wc_error err = {0};
 		assert_int_equal(wc_population_build(&pop, &sc, seed, &err), 0);
-		uint8_t *filters = wc_filter_networks(&sc, seed);
+		uint8_t *filters = wc_outbreak_filter_networks(&sc, seed);
 		assert_non_null(filters);
 		uint32_t open = 0;
 		for (uint32_t h = 0; h < pop.n; h++)
@@ -816,6 +852,8 @@ int main(void)
 		ENGINE_TEST(codered_v2_matches_history, fast),
 		cmocka_unit_test(threads_do_not_change_results),
 		cmocka_unit_test(fast_runs_repeat_exactly),
+		ENGINE_TEST(throttle_rollout_changes_the_rate_at_its_start, probe),
+		ENGINE_TEST(throttle_rollout_changes_the_rate_at_its_start, fast),
 		cmocka_unit_test(probe_threads_share_no_cache_line),
 		ENGINE_TEST(thread_timing_gives_closed_form_rate, probe),
 		ENGINE_TEST(thread_timing_gives_closed_form_rate, fast),

@@ -1501,20 +1501,16 @@ static void fast_free(fast *f)
 	free(f->chosen);
 }
 
-/* Seed hosts, as the probe engine picks them: uniform, distinct, never a
- * device that fails. */
+/* The seed copies (outbreak.h) run from the start. */
 static void seed_infections(fast *f, uint64_t seed)
 {
-	wc_rng pick = wc_rng_stream(seed, WC_STREAM_SEED_HOSTS, 0, 0);
-	for (int k = 0; k < f->sc->seed_hosts;) {
-		uint32_t h = (uint32_t)wc_rng_below(&pick, f->n);
-		if (f->host[h].state == WC_HOST_SUSCEPTIBLE &&
-		    wc_outbreak_hit_outcome(f->m, f->host[h].class_id) == WC_HOST_INFECTED) {
-			sus_remove(f, h);
-			infect(f, h, 0, 0);
-			k++;
-		}
+	uint32_t *seeds = xmallocarray((size_t)f->sc->seed_hosts + 1, sizeof *seeds);
+	wc_outbreak_seeds(f->m, f->pop->class_id, seed, seeds);
+	for (int k = 0; k < f->sc->seed_hosts; k++) {
+		sus_remove(f, seeds[k]);
+		infect(f, seeds[k], 0, 0);
 	}
+	free(seeds);
 }
 
 /* The last step before which only infections can happen after step s: the

@@ -697,17 +697,16 @@ static void engine_init(engine *e, const wc_world *w)
 			e->tele8[o] = 1;
 	}
 }
+/* The seed copies (outbreak.h) run from the start, each told its place
+ * among the seeds (a hit-list worm splits its list by it). */
 static void seed_infections(engine *e)
 {
-	wc_rng r = wc_rng_stream(e->seed, WC_STREAM_SEED_HOSTS, 0, 0);
-	for (int k = 0; k < e->sc->seed_hosts;) {
-		uint32_t h = (uint32_t)wc_rng_below(&r, e->n);
-		if (e->state[h] == WC_HOST_SUSCEPTIBLE &&
-		    wc_outbreak_hit_outcome(e->m, rec(e, h)->class_id) == WC_HOST_INFECTED) {
-			infect(e, h, 0, 0, (uint32_t)k, (uint32_t)e->sc->seed_hosts);
-			k++;
-		}
-	}
+	uint32_t n = (uint32_t)e->sc->seed_hosts;
+	uint32_t *seeds = xmallocarray((size_t)n + 1, sizeof *seeds);
+	wc_outbreak_seeds(e->m, e->pop->class_id, e->seed, seeds);
+	for (uint32_t k = 0; k < n; k++)
+		infect(e, seeds[k], 0, 0, k, n);
+	free(seeds);
 }
 
 static void phase_counts(const engine *e, wc_time t, uint64_t *spreading, uint64_t *flooding)

@@ -1,5 +1,6 @@
 #include "sim/outbreak.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/rng.h"
@@ -57,23 +58,54 @@ static void filter_rule(wc_outbreak *m, const wc_scenario *sc)
 			m->drop24[st][k] = (uint32_t)(m->drop[st][k] * 16777216.0);
 }
 
-/* Epoch 0 runs from the start; [defense.filter] opens another at its
- * deployment. */
+/* The rate rule: a class's worm rate, capped by its throttle once the
+ * throttle is in force (Williamson's virus throttle). */
+static double class_rate_in(const wc_outbreak *m, const wc_probe_model *pm, int c, uint64_t from)
+{
+	const wc_host_class *hc = &m->sc->classes[c];
+	double rate = pm->class_rate[c];
+	if (hc->throttle > 0 && from >= wc_outbreak_step_at(m->sc, hc->throttle_start))
+		rate = fmin(rate, hc->throttle);
+	return rate;
+}
+
+static void add_boundary(uint64_t *at, int *n, uint64_t step, uint64_t nsteps)
+{
+	if (step == 0 || step >= nsteps)
+		return;
+	for (int i = 0; i < *n; i++)
+		if (at[i] == step)
+			return;
+	int i = (*n)++;
+	for (; i > 0 && at[i - 1] > step; i--)
+		at[i] = at[i - 1];
+	at[i] = step;
+}
+
+/* Epochs: a new one wherever a scheduled defence changes what a step does
+ * ([defense.filter]'s deployment, a class's throttle rollout); each runs by
+ * the policy in force at its first step. */
 static void epochs_build(wc_outbreak *m, const wc_scenario *sc, const wc_probe_model *pm)
 {
-	wc_epoch *e = &m->epoch[0];
-	for (int c = 0; c < m->nclasses; c++) {
-		e->class_rate[c] = pm->class_rate[c];
-		e->class_mean[c] = pm->class_rate[c] * sc->step;
-	}
-	m->nepochs = 1;
+	uint64_t at[WC_MAX_EPOCHS] = {0};
+	int n = 1; /* at[0] = 0: the start */
 	uint64_t filter_step = wc_outbreak_step_at(sc, sc->filter_at);
-	if (m->filters && filter_step < m->nsteps) {
-		m->epoch[1] = m->epoch[0];
-		m->epoch[1].from = filter_step;
-		m->epoch[1].filters = true;
-		m->nepochs = 2;
+	if (m->filters)
+		add_boundary(at, &n, filter_step, m->nsteps);
+	for (int c = 0; c < m->nclasses; c++)
+		if (sc->classes[c].throttle > 0)
+			add_boundary(at, &n, wc_outbreak_step_at(sc, sc->classes[c].throttle_start),
+				     m->nsteps);
+	for (int e = 0; e < n; e++) {
+		wc_epoch *ep = &m->epoch[e];
+		ep->from = at[e];
+		ep->filters = m->filters && at[e] >= filter_step;
+		for (int c = 0; c < m->nclasses; c++) {
+			ep->class_rate[c] = class_rate_in(m, pm, c, at[e]);
+			ep->class_mean[c] = ep->class_rate[c] * sc->step;
+		}
 	}
+	m->nepochs = n;
 }
 
 void wc_outbreak_init(wc_outbreak *m, const wc_scenario *sc, uint32_t n, uint64_t nsteps,
@@ -115,6 +147,21 @@ void wc_outbreak_free(wc_outbreak *m)
 {
 	free(m->edge16);
 	m->edge16 = NULL;
+}
+
+void wc_outbreak_seeds(const wc_outbreak *m, const uint8_t *class_id, uint64_t seed, uint32_t *out)
+{
+	uint8_t *taken = xcalloc((size_t)m->n / 8 + 1, 1);
+	wc_rng pick = wc_rng_stream(seed, WC_STREAM_SEED_HOSTS, 0, 0);
+	for (int k = 0; k < m->sc->seed_hosts;) {
+		uint32_t h = (uint32_t)wc_rng_below(&pick, m->n);
+		if (taken[h / 8] & (1u << (h % 8)) ||
+		    wc_outbreak_hit_outcome(m, class_id[h]) != WC_HOST_INFECTED)
+			continue;
+		taken[h / 8] |= (uint8_t)(1u << (h % 8));
+		out[k++] = h;
+	}
+	free(taken);
 }
 
 int wc_outbreak_epoch_at(const wc_outbreak *m, uint64_t s)

@@ -78,8 +78,9 @@ enum wc_sender { WC_SENDER_OPEN, WC_SENDER_FILTERABLE, WC_SENDER_FILTERABLE_EDGE
 
 /* No step: a pending event that never comes. */
 #define WC_NEVER UINT32_MAX
-/* At most this many policy epochs: the start, and one per scheduled defence. */
-#define WC_MAX_EPOCHS 4
+/* At most this many policy epochs: the start, the filters' deployment, and
+ * each class's throttle rollout. */
+#define WC_MAX_EPOCHS (2 + WC_MAX_CLASSES)
 
 /* A stretch of steps under one set of rates and filters. */
 typedef struct wc_epoch {
@@ -135,6 +136,11 @@ void wc_outbreak_free(wc_outbreak *m);
  * drawn from the run's seed with probability `coverage` (a network holding
  * a telescope block never filters). NULL for transit deployment or no filter. */
 uint8_t *wc_outbreak_filter_networks(const wc_scenario *sc, uint64_t seed);
+
+/* The seed copies, running at the start: sc->seed_hosts distinct hosts,
+ * uniform over the population by the seed-picking stream, never a device that
+ * fails (class_id: each host's class). Written to out[], in seeding order. */
+void wc_outbreak_seeds(const wc_outbreak *m, const uint8_t *class_id, uint64_t seed, uint32_t *out);
 
 /* The epoch that holds step s. */
 int wc_outbreak_epoch_at(const wc_outbreak *m, uint64_t s);

@@ -54,7 +54,5 @@ void wc_probe_model_init(wc_probe_model *m, const wc_scenario *sc, uint64_t n)
 		const wc_host_class *hc = &sc->classes[c];
 		m->class_rate[c] = host_rate(m, sc, hc->threads ? hc->threads : sc->threads,
 					     hc->uplink_bps > 0 ? hc->uplink_bps : sc->uplink_bps);
-		if (hc->throttle > 0 && m->class_rate[c] > hc->throttle)
-			m->class_rate[c] = hc->throttle;
 	}
 }

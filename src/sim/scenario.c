@@ -262,6 +262,9 @@ static const struct key_def class_keys[] = {
 	{"class.*", "throttle", KT_DOUBLE, HC(throttle), 0, 1e7, "0", "probes/s", NULL,
 	 "Host rate throttle (Williamson's virus throttle): hosts of this class send at most "
 	 "this many probes per second, whatever the worm would; 0: no throttle."},
+	{"class.*", "throttle_start", KT_FLAG_TIME, HC(throttle_start), 0, 0, "", "UTC", NULL,
+	 "The throttle takes effect at this instant, as when it ships in an update that hosts "
+	 "install during the outbreak (default: outbreak start)."},
 	{"class.*", "patch_start", KT_FLAG_TIME, HC(patch_start), 0, 0, "", "UTC", NULL,
 	 "Patching begins at this instant (default: outbreak start)."},
 };
@@ -1113,6 +1116,37 @@ static int check_window(const wc_scenario *sc, wc_error *err)
 	return 0;
 }
 
+/* The host classes: one by default, shares that add up, a host that can
+ * carry the worm, and schedules that default to the outbreak's start. */
+static int classes_finish(wc_scenario *sc, wc_error *err)
+{
+	const char *f = sc->source;
+	if (sc->nclasses == 0)
+		class_defaults(&sc->classes[sc->nclasses++], "all");
+	double total = 0;
+	for (int i = 0; i < sc->nclasses; i++)
+		total += sc->classes[i].share;
+	if (fabs(total - 1) > 1e-6)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'class.*.share': the shares add up to %g, not 1", f,
+				    total);
+	bool some_infectable = false;
+	for (int i = 0; i < sc->nclasses; i++)
+		some_infectable |= !sc->classes[i].fails && sc->classes[i].share > 0;
+	if (!some_infectable && sc->seed_hosts > 0)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'class.*.fails': every class fails, so no host can "
+				    "carry the worm",
+				    f);
+	for (int i = 0; i < sc->nclasses; i++) {
+		if (!sc->classes[i].patch_start_set)
+			sc->classes[i].patch_start = sc->start;
+		if (!sc->classes[i].throttle_start_set)
+			sc->classes[i].throttle_start = sc->start;
+	}
+	return 0;
+}
+
 int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 {
 	const char *f = sc->source;
@@ -1163,26 +1197,8 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 			"%s: key 'worm.hitlist_size': %lld exceeds population.vulnerable "
 			"(%lld)",
 			f, (long long)sc->hitlist_size, (long long)sc->vulnerable);
-	if (sc->nclasses == 0)
-		class_defaults(&sc->classes[sc->nclasses++], "all");
-	double total = 0;
-	for (int i = 0; i < sc->nclasses; i++)
-		total += sc->classes[i].share;
-	if (fabs(total - 1) > 1e-6)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: key 'class.*.share': the shares add up to %g, not 1", f,
-				    total);
-	bool some_infectable = false;
-	for (int i = 0; i < sc->nclasses; i++)
-		some_infectable |= !sc->classes[i].fails && sc->classes[i].share > 0;
-	if (!some_infectable && sc->seed_hosts > 0)
-		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: key 'class.*.fails': every class fails, so no host can "
-				    "carry the worm",
-				    f);
-	for (int i = 0; i < sc->nclasses; i++)
-		if (!sc->classes[i].patch_start_set)
-			sc->classes[i].patch_start = sc->start;
+	if (classes_finish(sc, err) != 0)
+		return -1;
 	for (int i = 0; i < sc->ntelescope; i++)
 		for (int j = 0; j < i; j++) {
 			wc_prefix a = sc->telescope[i], b = sc->telescope[j];

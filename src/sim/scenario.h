@@ -78,9 +78,11 @@ typedef struct wc_host_class {
 	double patch_rate_later; /* the patch rate from patch_change on; < 0: unchanged */
 	wc_time patch_change;	 /* when patch_rate becomes patch_rate_later */
 	bool patch_change_set;
-	double throttle;   /* host rate throttle, probes/s; 0: none (Williamson) */
-	int fails;	   /* 1: a device that stops working when the request reaches it */
-	double aware_rate; /* patches/h of a susceptible host when all have been infected */
+	double throttle;	 /* host rate throttle, probes/s; 0: none (Williamson) */
+	wc_time throttle_start;	 /* the throttle takes effect at this instant */
+	bool throttle_start_set; /* false: from the outbreak start */
+	int fails;		 /* 1: a device that stops working when the request reaches it */
+	double aware_rate;	 /* patches/h of a susceptible host when all have been infected */
 } wc_host_class;
 
 /* What a historical figure claims: the value itself, or only that the true
