@@ -177,12 +177,13 @@ check: build/wormcast $(TESTS:%=build/tests/%)
 FUZZ_TIME ?= 8
 FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c \
              src/core/csv.c src/core/num.c src/core/vec.c src/core/hash.c \
-             $(sort $(wildcard src/detect/*.c)) src/model/series.c
-build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h)
+             $(sort $(wildcard src/detect/*.c)) src/model/series.c \
+             src/report/detect_json.c src/core/atomicfile.c src/core/provenance.c
+build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 	@mkdir -p $(@D)
-	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc $(WARN) \
+	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc -Ibuild/gen $(WARN) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib) -lm -o $@
+	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib jansson) -lm -o $@
 
 # The scenario reader and history points: the reader and what it calls.
 FUZZ_SCEN_SRC := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c src/core/ipv4.c \
@@ -202,8 +203,9 @@ fuzz:
 	   echo "fuzz: skipped (no clang with libFuzzer; 'make deps' installs clang libclang-rt-dev)"; \
 	   exit 0; fi; \
 	 $(MAKE) --no-print-directory build/fuzz/fuzz_logline build/fuzz/fuzz_packet \
-	   build/fuzz/fuzz_series build/fuzz/fuzz_scenario build/fuzz/fuzz_history || exit 1; \
-	 fail=0; for f in logline packet series scenario history; do \
+	   build/fuzz/fuzz_sensorlog build/fuzz/fuzz_series build/fuzz/fuzz_scenario \
+	   build/fuzz/fuzz_history || exit 1; \
+	 fail=0; for f in logline packet sensorlog series scenario history; do \
 	   work=$$(mktemp -d); \
 	   if build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=8192 \
 	        -artifact_prefix=$$work.crash- \

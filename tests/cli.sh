@@ -1304,4 +1304,184 @@ else
 fi
 cd "$T" || exit 2
 
+# Sensor logs: Zeek http.log (TSV, JSON) and Suricata eve.json carrying the
+# Apache fixture's requests give its sources.csv, sniffed or named, from a
+# file, from a pipe, and gzip'd.
+cd "$T" || exit 2
+"$WC" detect "$FIXTURES/detect/access.log" --out s-apache --quiet 2>/dev/null
+ok=1
+for f in zeek-http.log zeek-http.json eve.json; do
+	"$WC" detect "$FIXTURES/detect/$f" --out "s-$f" --quiet || ok=0
+	cmp -s s-apache/sources.csv "s-$f/sources.csv" || ok=0
+	cmp -s s-apache/timeline.csv "s-$f/timeline.csv" || ok=0
+	# shellcheck disable=SC2002
+	cat "$FIXTURES/detect/$f" | "$WC" detect - --out "p-$f" --quiet || ok=0
+	cmp -s s-apache/sources.csv "p-$f/sources.csv" || ok=0
+	gzip -c "$FIXTURES/detect/$f" >"$f.gz"
+	"$WC" detect "$f.gz" --out "g-$f" --quiet || ok=0
+	cmp -s s-apache/sources.csv "g-$f/sources.csv" || ok=0
+done
+"$WC" detect "$FIXTURES/detect/eve.json" --input-format zeek-json --out s-wrong --quiet \
+	>/dev/null 2>s-wrong.err
+rc=$?
+"$WC" detect "$FIXTURES/detect/eve.json" --input-format eve --out s-eve2 --quiet || ok=0
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && cmp -s s-apache/sources.csv s-eve2/sources.csv &&
+	grep -qF '(line 1: field ts: expected seconds since 1970' s-wrong.err &&
+	grep -qF "lines are not Zeek http.log (JSON) lines" s-wrong.err && [ ! -e s-wrong ]; then
+	pass "detect reads Zeek http.log (TSV, JSON) and eve.json like the Apache log, piped and gzip'd"
+else
+	fail "detect sensor logs" "rc $rc: $(head -n 3 s-wrong.err)"
+fi
+cd "$T" || exit 2
+
+# '-' reads standard input wherever a command reads a file: fit's series,
+# run's and sweep's scenario (detect's logs: the sensor-log block above).
+cd "$T" || exit 2
+ok=1
+"$WC" fit "$FIXTURES/detect-timeline.csv" --model rcs --out in-f1 --quiet 2>/dev/null || ok=0
+# shellcheck disable=SC2002
+cat "$FIXTURES/detect-timeline.csv" | "$WC" fit - --model rcs --out in-f2 --quiet 2>/dev/null || ok=0
+cmp -s in-f1/forecast.csv in-f2/forecast.csv || ok=0
+grep -qF '"file": "stdin"' in-f2/fit.json || ok=0
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $SMALL --until "$UNTIL" --out in-r1 --quiet || ok=0
+# shellcheck disable=SC2086
+"$WC" show codered-v2 | "$WC" run - $SMALL --until "$UNTIL" --out in-r2 --quiet || ok=0
+cmp -s in-r1/timeline.csv in-r2/timeline.csv || ok=0
+# shellcheck disable=SC2086
+"$WC" sweep codered-v2 $SMALL --set outbreak.seed_hosts=1 --until "$UNTIL" --runs 2 \
+	--vary class.home.patch_rate=0,0.05 --quiet --out in-s1 || ok=0
+# shellcheck disable=SC2086
+"$WC" show codered-v2 | "$WC" sweep - $SMALL --set outbreak.seed_hosts=1 --until "$UNTIL" \
+	--runs 2 --vary class.home.patch_rate=0,0.05 --quiet --out in-s2 || ok=0
+cmp -s in-s1/sweep.csv in-s2/sweep.csv || ok=0
+printf 'not a scenario\n' | "$WC" run - --out in-bad --quiet >/dev/null 2>in-bad.err
+rc=$?
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && grep -qF "stdin:1:" in-bad.err && [ ! -e in-bad ]; then
+	pass "fit, run and sweep read '-' from a pipe like the file"
+else
+	fail "'-' as standard input" "ok $ok, rc $rc: $(head -n 1 in-bad.err)"
+fi
+
+# --alerts: one eve.json-style JSON object per line per source; jq reads them.
+cd "$T" || exit 2
+"$WC" detect "$FIXTURES/detect/access.log" --out al --alerts al.json --quiet 2>/dev/null
+rc1=$?
+"$WC" detect "$FIXTURES/detect/access.log" --out al2 --alerts - 2>/dev/null >al-stdout.json
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s al.json al-stdout.json &&
+	[ "$(wc -l <al.json)" -eq "$(($(wc -l <al/sources.csv) - 1))" ]; then
+	pass "detect --alerts writes one line per sources.csv row, to a file or standard output"
+else
+	fail "detect --alerts" "rc $rc1/$rc2, $(wc -l <al.json) lines"
+fi
+if command -v jq >/dev/null 2>&1; then
+	if jq -e -s 'length == 9 and (.[0] | .event_type == "alert" and .src_ip == "192.0.2.10" and
+		.timestamp == "2001-07-19T17:05:00.000000+0000" and .wormcast.kind == "codered" and
+		.wormcast.requests == 2 and .alert.severity == 1) and
+		(map(.wormcast.kind) | group_by(.) | map({(.[0]): length}) | add) ==
+		{"codered": 3, "codered2": 1, "nimda": 1, "ida-probe": 3, "exe-probe": 1}' \
+		al.json >/dev/null; then
+		pass "jq reads every --alerts line, with the fixture's values"
+	else
+		fail "jq on --alerts" "$(head -c 300 al.json)"
+	fi
+else
+	echo "skip - jq on --alerts: jq is not installed"
+fi
+
+# --format json: the summary on standard output is the summary file the
+# command wrote (summary.json; fit.json for fit), byte for byte, and JSON.
+cd "$T" || exit 2
+ok=1
+"$WC" detect "$FIXTURES/detect/access.log" --out fj-d --format json >fj-d.out 2>/dev/null || ok=0
+cmp -s fj-d.out fj-d/summary.json || ok=0
+# shellcheck disable=SC2086
+"$WC" run codered-v2 $SMALL --until "$UNTIL" --out fj-r --format json >fj-r.out 2>/dev/null || ok=0
+cmp -s fj-r.out fj-r/summary.json || ok=0
+"$WC" fit "$FIXTURES/detect-timeline.csv" --model rcs --out fj-f --format json >fj-f.out 2>/dev/null ||
+	ok=0
+cmp -s fj-f.out fj-f/fit.json || ok=0
+# shellcheck disable=SC2086
+"$WC" sweep codered-v2 $SMALL --set outbreak.seed_hosts=1 --until "$UNTIL" --runs 2 \
+	--vary class.home.patch_rate=0,0.05 --out fj-s --format json >fj-s.out 2>/dev/null || ok=0
+cmp -s fj-s.out fj-s/summary.json || ok=0
+if command -v jq >/dev/null 2>&1; then
+	for c in d r s; do
+		[ "$(jq -S . "fj-$c.out")" = "$(jq -S . "fj-$c/summary.json")" ] || ok=0
+	done
+	[ "$(jq -r '.kinds.codered.sources, .kinds.nimda.requests, .worm_sources, .input_stats.unparseable_lines' fj-d.out | tr '\n' ' ')" = "3 3 4 2 " ] || ok=0
+fi
+"$WC" run codered-v2 --format yaml --out fj-bad >/dev/null 2>fj-bad.err
+rc=$?
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && grep -qF "expected json or text" fj-bad.err; then
+	pass "--format json prints run's, detect's, sweep's summary.json and fit's fit.json"
+else
+	fail "--format json" "ok $ok, rc $rc"
+fi
+
+# --from/--until: detect counts only the window's requests; fit fits only the
+# window's points, as if the file held only those rows.
+cd "$T" || exit 2
+ok=1
+"$WC" detect "$FIXTURES/detect/zeek-http.log" --from 2001-07-19T18:00Z --until 2001-09-18T14:00Z \
+	--out win-d --quiet || ok=0
+[ "$(cut -d, -f5 win-d/sources.csv | sort | uniq -c | tr -s ' ' | tr '\n' ';')" = \
+	" 3 codered; 1 codered2; 1 kind; 1 nimda;" ] || ok=0
+grep -qF '192.0.2.10,2001-07-19T18:30:00Z,2001-07-19T18:30:00Z,1,codered' win-d/sources.csv || ok=0
+grep -v '^#' "$FIXTURES/detect-timeline.csv" |
+	awk -F, 'NR == 1 || ($1 >= "2001-08-01T04:00:00Z" && $1 < "2001-08-01T14:00:00Z")' >win.csv
+"$WC" fit "$FIXTURES/detect-timeline.csv" --column new_sources --model rcs \
+	--from 2001-08-01T04:00Z --until 2001-08-01T14:00Z --out win-f1 --quiet 2>/dev/null || ok=0
+"$WC" fit win.csv --column new_sources --model rcs --out win-f2 --quiet 2>/dev/null || ok=0
+cmp -s win-f1/forecast.csv win-f2/forecast.csv || ok=0
+"$WC" detect "$FIXTURES/detect/access.log" --from 2001-08-01 --until 2001-07-01 --out win-bad \
+	>/dev/null 2>win-bad.err
+rc=$?
+"$WC" fit "$FIXTURES/detect-timeline.csv" --from 2001-08-01T12:00Z --until 2001-08-01T13:00Z \
+	--out win-few >/dev/null 2>win-few.err
+rc2=$?
+if [ $ok -eq 1 ] && [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && [ ! -e win-bad ] && [ ! -e win-few ] &&
+	grep -qF "points lie in the --from/--until window" win-few.err; then
+	pass "detect and fit --from/--until keep only the window, exactly"
+else
+	fail "--from/--until" "ok $ok, rc $rc/$rc2: $(cat win-bad.err win-few.err)"
+fi
+
+# --follow: a log that grows, is rotated by rename, then by copytruncate, and
+# grows again; SIGINT ends it. Every source is alerted on exactly once, and
+# the final sources.csv is the batch run's over the same lines.
+cd "$T" || exit 2
+mkdir fol && cd fol || exit 2
+A="$FIXTURES/detect/access.log"
+sed -n 1,3p "$A" >web.log
+"$WC" detect --follow web.log --interval 0.5 --alerts alerts.json --out out --quiet 2>err.txt &
+fpid=$!
+sleep 2
+sed -n 4,5p "$A" >>web.log
+sleep 1.5
+mv web.log web.log.1
+sed -n 6,8p "$A" >web.log
+sleep 1.5
+sed -n 9,10p "$A" >>web.log
+sleep 1.5
+cp web.log web.log.2
+: >web.log
+sleep 1.5
+sed -n 11,14p "$A" >>web.log
+sleep 2
+kill -INT $fpid
+wait $fpid
+rc=$?
+sed -n 1,14p "$A" >batch.log
+"$WC" detect batch.log --out batch --quiet 2>/dev/null
+if [ $rc -eq 0 ] && cmp -s batch/sources.csv out/sources.csv && [ "$(wc -l <alerts.json)" -eq 9 ] &&
+	[ "$(sed -E 's/.*"src_ip":"([^"]*)".*"kind":"([^"]*)".*/\1 \2/' alerts.json | sort -u |
+		wc -l)" -eq 9 ] && [ ! -s err.txt ]; then
+	pass "detect --follow: appends, rename and copytruncate rotation, each source alerted once"
+else
+	fail "detect --follow" "rc $rc, $(wc -l <alerts.json) alerts: $(head -c 300 err.txt)"
+fi
+cd "$T" || exit 2
+
 wc_finish

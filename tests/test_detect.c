@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <pcap/pcap.h>
 #include <string.h>
 #include <zlib.h>
@@ -248,6 +249,321 @@ static void error_log_counts_per_kind(void **state)
 	/* Apache 2.4's "[client ADDR:PORT]" loses the port. */
 	assert_string_equal(s[2].addr, "203.0.113.7");
 	wc_detect_free(d);
+}
+
+/* sources.csv and timeline.csv of one input, sniffed or in format fmt, as text. */
+static char *outputs_of(const char *path, wc_detect_format fmt)
+{
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, fmt, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_sources_csv(f, d), 0);
+	assert_int_equal(wc_report_detect_timeline_csv(f, d, -1), 0);
+	fclose(f);
+	wc_detect_free(d);
+	return buf;
+}
+
+/* The Apache fixture's requests as Zeek (TSV and JSON) and Suricata logged
+ * them: the same sources, kinds, times and timeline, byte for byte. */
+static void sensor_logs_match_the_apache_log(void **state)
+{
+	(void)state;
+	char *apache = outputs_of(FIX "access.log", WC_FORMAT_AUTO);
+	static const char *const files[] = {FIX "zeek-http.log", FIX "zeek-http.json",
+					    FIX "eve.json"};
+	static const wc_detect_format fmts[] = {WC_FORMAT_ZEEK, WC_FORMAT_ZEEK_JSON, WC_FORMAT_EVE};
+	for (int i = 0; i < 3; i++) {
+		char *sniffed = outputs_of(files[i], WC_FORMAT_AUTO);
+		char *named = outputs_of(files[i], fmts[i]);
+		assert_string_equal(sniffed, apache);
+		assert_string_equal(named, apache);
+		free(sniffed);
+		free(named);
+	}
+	free(apache);
+	const char *f[] = {FIX "eve.json"};
+	wc_detect *d = run_files(f, 1, 3600);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->lines, 20); /* 14 http, 5 alert, 1 flow */
+	assert_int_equal(st->bad_lines, 0);
+	assert_int_equal(st->requests, 14);
+	wc_detect_free(d);
+}
+
+/* Each sensor format's bad records: named by file, line and field. */
+static void sensor_log_errors_name_the_field(void **state)
+{
+	(void)state;
+	static const struct {
+		wc_detect_format fmt;
+		const char *log, *why;
+	} cases[] = {
+		{WC_FORMAT_EVE, "{\"event_type\":\"http\",\"timestamp\":\"2001-07-19\"}\n",
+		 "s:1: field timestamp: expected a time like 2001-07-19T10:05:00.000000-0700"},
+		{WC_FORMAT_EVE,
+		 "{\"event_type\":\"http\",\"timestamp\":\"2001-07-19T10:05:00+0000\","
+		 "\"http\":{}}\n",
+		 "s:1: field src_ip: expected the client's address"},
+		{WC_FORMAT_EVE,
+		 "{\"event_type\":\"http\",\"timestamp\":\"2001-07-19T10:05:00.5Z\","
+		 "\"src_ip\":\"192.0.2.1\",\"http\":{\"url\":7}}\n",
+		 "s:1: field http.url: expected a string"},
+		{WC_FORMAT_EVE, "{\"timestamp\":1}\n",
+		 "s:1: field event_type: expected a string (a Suricata eve.json record)"},
+		{WC_FORMAT_ZEEK_JSON, "{\"ts\":\"yesterday\"}\n",
+		 "s:1: field ts: expected seconds since 1970 or an ISO 8601 time"},
+		{WC_FORMAT_ZEEK_JSON, "{\"ts\":995544000,\"uri\":\"/\"}\n",
+		 "s:1: field id.orig_h: expected the client's address (a Zeek http.log record)"},
+		{WC_FORMAT_ZEEK_JSON, "[1,2]\n", "s:1: expected one JSON object on the line"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n1.0\t192.0.2.1\t/\n",
+		 "s:2: a Zeek log line before any #fields header"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n#fields\tts\tid.orig_h\n",
+		 "s:2: #fields needs ts, id.orig_h and uri (a Zeek http.log)"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n#fields\tts\tid.orig_h\turi\nx\t192.0.2.1\t/\n",
+		 "s:3: field ts: expected seconds since 1970 like 995562300.123456"},
+		{WC_FORMAT_ZEEK, "#separator \\x09\n#fields\tts\tid.orig_h\turi\n1.5\t192.0.2.1\n",
+		 "s:3: fewer fields than the #fields header names"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		opt.keep_going = true;
+		wc_detect *d = wc_detect_new(&opt);
+		wc_error err = {0};
+		assert_int_equal(wc_detect_log_buffer(d, "s", cases[i].fmt, cases[i].log,
+						      strlen(cases[i].log), &err),
+				 0);
+		size_t shown;
+		uint64_t total;
+		const char *const *p = wc_detect_problems(d, &shown, &total);
+		assert_int_equal(total, 1);
+		assert_string_equal(p[0], cases[i].why);
+		wc_detect_free(d);
+	}
+	/* Without --keep-going a log of such records is refused (exit 2). */
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "e.json", WC_FORMAT_EVE, "{}\n", 3, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "1 of 1 lines are not Suricata eve.json lines"));
+	wc_detect_free(d);
+}
+
+/* Zeek's \xHH escapes (a tab, a backslash) are undone before classifying,
+ * and ISO 8601 ts values (LogAscii::json_timestamps) are read. */
+static void zeek_escapes_and_iso_times(void **state)
+{
+	(void)state;
+	static const char tsv[] =
+		"#separator \\x09\n"
+		"#fields\tts\tid.orig_h\turi\n"
+		"995544000.5\t192.0.2.1\t/scripts/..\\x5c../winnt/system32/cmd.exe?/c+dir\n"
+		"995544001\t192.0.2.1\t/MSADC/root.exe?/c+dir\n"
+		"995544002\t192.0.2.2\t-\n";
+	static const char js[] =
+		"{\"ts\":\"2001-07-19T12:00:00.250000Z\",\"id.orig_h\":\"192.0.2.3\","
+		"\"uri\":\"/NULL.ida\"}\n";
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "z", WC_FORMAT_AUTO, tsv, strlen(tsv), &err), 0);
+	assert_int_equal(wc_detect_log_buffer(d, "j", WC_FORMAT_AUTO, js, strlen(js), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:01Z");
+	expect_kind(d, WC_KIND_IDA_PROBE, 1, 1, "2001-07-19T12:00:00Z", "2001-07-19T12:00:00Z");
+	assert_int_equal(wc_detect_get_stats(d)->requests, 3);
+	assert_int_equal(wc_detect_get_stats(d)->bad_lines, 0);
+	wc_detect_free(d);
+}
+
+/* --alerts: every line one JSON object with eve.json's names, in
+ * sources.csv's order; the fixture's values exactly. */
+static void alerts_are_eve_json_lines(void **state)
+{
+	(void)state;
+	const char *f[] = {FIX "access.log"};
+	wc_detect *d = run_files(f, 1, 3600);
+	char *buf;
+	size_t len;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_alerts(fp, d), 0);
+	fclose(fp);
+	size_t nsrc, nlines = 0;
+	const wc_detect_source *src = wc_detect_sources(d, &nsrc);
+	for (char *line = buf, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		json_error_t jerr;
+		json_t *o = json_loadb(line, (size_t)(nl - line), 0, &jerr);
+		assert_non_null(o);
+		const wc_detect_source *s = &src[nlines++];
+		char ts[40], iso[32];
+		snprintf(ts, sizeof ts, "%.19s.000000+0000", wc_time_format(s->first, iso));
+		assert_string_equal(json_string_value(json_object_get(o, "timestamp")), ts);
+		assert_string_equal(json_string_value(json_object_get(o, "event_type")), "alert");
+		assert_string_equal(json_string_value(json_object_get(o, "src_ip")), s->addr);
+		json_t *w = json_object_get(o, "wormcast");
+		assert_string_equal(json_string_value(json_object_get(w, "kind")),
+				    wc_detect_kind_name(s->kind));
+		assert_int_equal(json_integer_value(json_object_get(w, "requests")), s->requests);
+		assert_string_equal(json_string_value(json_object_get(w, "evidence")), s->evidence);
+		json_t *a = json_object_get(o, "alert");
+		assert_non_null(json_string_value(json_object_get(a, "signature")));
+		assert_int_equal(json_integer_value(json_object_get(a, "severity")),
+				 WC_KIND_IS_WORM(s->kind) ? 1 : 2);
+		json_decref(o);
+	}
+	assert_int_equal(nlines, 9);
+	assert_int_equal(nsrc, 9);
+	/* 203.0.113.5's two probes in its first second: the byte-smaller one. */
+	assert_string_equal(src[4].evidence, "/scripts/..%255c../winnt/system32/cmd.exe?/c+dir");
+	assert_string_equal(src[8].evidence, "/MSADC/root.exe?/c+dir");
+	/* The first line, byte for byte: its evidence is the worm's request as logged. */
+	char target[1024], first[2048];
+	snprintf(first, sizeof first,
+		 "{\"timestamp\":\"2001-07-19T17:05:00.000000+0000\",\"event_type\":\"alert\","
+		 "\"src_ip\":\"192.0.2.10\",\"alert\":{\"action\":\"allowed\",\"signature\":"
+		 "\"WORMCAST Code Red v1/v2: GET /default.ida? then 224 N then %%u escapes\","
+		 "\"category\":\"A Network Trojan was detected\",\"severity\":1},\"wormcast\":"
+		 "{\"kind\":\"codered\",\"worm\":true,\"evidence\":\"%s\",\"first_seen\":"
+		 "\"2001-07-19T17:05:00Z\",\"last_seen\":\"2001-07-19T18:30:00Z\",\"requests\":2}}"
+		 "\n",
+		 codered_target('N', 224, target, sizeof target));
+	assert_memory_equal(buf, first, strlen(first));
+	free(buf);
+	wc_detect_free(d);
+	/* A request with bytes that are not UTF-8: %XX in the evidence, valid JSON. */
+	static const char log[] =
+		"192.0.2.1 - - [19/Jul/2001:12:00:00 +0000] \"GET /x\xff.ida HTTP/1.0\" 404 1\n";
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "u", WC_FORMAT_AUTO, log, strlen(log), &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(wc_report_detect_alerts(fp, d), 0);
+	fclose(fp);
+	json_error_t jerr;
+	json_t *o = json_loads(buf, 0, &jerr);
+	assert_non_null(o);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(o, "wormcast"), "evidence")),
+		"/x%FF.ida");
+	json_decref(o);
+	free(buf);
+	wc_detect_free(d);
+}
+
+/* --from/--until: only requests in [from, until) count, by kind and source;
+ * a Nimda source's paths are counted within the window too. */
+static void window_keeps_only_its_requests(void **state)
+{
+	(void)state;
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.has_from = opt.has_until = true;
+	opt.from = T("2001-07-19T18:00:00Z");
+	opt.until = T("2001-09-18T13:00:01Z");
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, FIX "access.log", WC_FORMAT_AUTO, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_CODERED, 3, 3, "2001-07-19T18:10:00Z", "2001-08-04T01:30:00Z");
+	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T01:00:00Z", "2001-08-04T01:00:00Z");
+	/* 203.0.113.5's two probes at 13:00:00 are two paths; 13:00:01 is out. */
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	expect_kind(d, WC_KIND_EXE_PROBE, 0, 0, NULL, NULL);
+	expect_kind(d, WC_KIND_IDA_PROBE, 0, 0, NULL, NULL);
+	assert_int_equal(wc_detect_get_stats(d)->requests, 14); /* all read */
+	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+	assert_int_equal(tl->time[0], T("2001-07-19T19:00:00Z"));
+	assert_int_equal(tl->all[tl->n - 1].cumulative_sources, 4);
+	wc_detect_free(d);
+}
+
+/* A log fed in pieces of every size through a stream, with snapshots taken
+ * along the way, gives what reading the whole file gives. */
+static void stream_in_pieces_matches_the_file(void **state)
+{
+	(void)state;
+	char *whole = outputs_of(FIX "zeek-http.log", WC_FORMAT_AUTO);
+	FILE *f = fopen(FIX "zeek-http.log", "rb");
+	assert_non_null(f);
+	char buf[16384];
+	size_t len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	for (size_t piece = 1; piece <= 4096; piece *= 8) {
+		wc_detect_options opt;
+		wc_detect_options_init(&opt);
+		wc_detect *d = wc_detect_new(&opt);
+		wc_detect_stream *st = wc_detect_stream_new(d, "z", WC_FORMAT_AUTO);
+		wc_error err = {0};
+		for (size_t at = 0; at < len; at += piece) {
+			wc_detect_stream_feed(st, buf + at, at + piece < len ? piece : len - at);
+			if ((at / piece) % 97 == 0) { /* a snapshot leaves d as it was */
+				wc_detect *snap = wc_detect_snapshot(d, &err);
+				assert_non_null(snap);
+				wc_detect_free(snap);
+			}
+		}
+		wc_detect *snap = wc_detect_snapshot(d, &err);
+		char *out;
+		size_t olen;
+		FILE *m = open_memstream(&out, &olen);
+		assert_int_equal(wc_report_detect_sources_csv(m, snap), 0);
+		assert_int_equal(wc_report_detect_timeline_csv(m, snap, -1), 0);
+		fclose(m);
+		assert_string_equal(out, whole);
+		free(out);
+		wc_detect_free(snap);
+		wc_detect_stream_free(st);
+		wc_detect_free(d);
+	}
+	free(whole);
+}
+
+/* Regression: Nimda's probes only in a part of the log another thread read,
+ * in a bin no other request fell in. Their bin was not made when the
+ * thread's results were merged, and finish counted into memory past the
+ * timeline (a crash with --threads 2 before). */
+static void nimda_only_in_a_workers_part(void **state)
+{
+	(void)state;
+	size_t cap = 20002 * 128, len = 0;
+	char *log = malloc(cap);
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)snprintf(
+			log + len, cap - len,
+			"192.0.2.%d - - [19/Jul/2001:12:00:00 +0000] \"GET /index.html "
+			"HTTP/1.0\" 200 5120 \"-\" \"Mozilla/4.0\"\n",
+			i % 250 + 1);
+	len += (size_t)snprintf(log + len, cap - len,
+				"203.0.113.5 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				"/scripts/root.exe?/c+dir HTTP/1.0\" 404 274\n"
+				"203.0.113.5 - - [18/Sep/2001:13:00:00 +0000] \"GET "
+				"/MSADC/root.exe?/c+dir HTTP/1.0\" 404 274\n");
+	wc_detect_options opt;
+	wc_detect_options_init(&opt);
+	opt.threads = 2;
+	wc_detect *d = wc_detect_new(&opt);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_log_buffer(d, "late", WC_FORMAT_APACHE, log, len, &err), 0);
+	assert_int_equal(wc_detect_finish(d, &err), 0);
+	expect_kind(d, WC_KIND_NIMDA, 2, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:00Z");
+	const wc_detect_timeline *tl = wc_detect_get_timeline(d);
+	assert_int_equal(tl->n, 1);
+	assert_int_equal(tl->kind[WC_KIND_NIMDA][0].requests, 2);
+	wc_detect_free(d);
+	free(log);
 }
 
 static void timeline_bins_new_and_cumulative_sources(void **state)
@@ -615,11 +931,12 @@ static void mostly_unparseable_log_is_refused(void **state)
 	assert_int_equal(wc_detect_log_buffer(d, "m.log", WC_FORMAT_APACHE, log, strlen(log), &err),
 			 -1);
 	assert_int_equal(err.code, WC_EXIT_USAGE);
-	assert_string_equal(err.msg,
-			    "m.log: 3 of 4 lines are not Apache/nginx access log lines (line 2: "
-			    "expected a time like [19/Jul/2001:12:34:56 -0700]): name the format "
-			    "with --format or --log-format, or give --keep-going to count what can "
-			    "be read");
+	assert_string_equal(
+		err.msg,
+		"m.log: 3 of 4 lines are not Apache/nginx access log lines (line 2: "
+		"expected a time like [19/Jul/2001:12:34:56 -0700]): name the format "
+		"with --input-format or --log-format, or give --keep-going to count what can "
+		"be read");
 	wc_detect_free(d);
 	wc_detect_options opt;
 	wc_detect_options_init(&opt);
@@ -1267,6 +1584,12 @@ static void pcapng_is_read(void **state)
 	wc_detect *d = run_capture(path, NULL);
 	expect_kind(d, WC_KIND_CODERED2, 1, 1, "2001-08-04T10:00:01Z", "2001-08-04T10:00:01Z");
 	assert_int_equal(wc_detect_get_stats(d)->packets, 2);
+	/* A capture's evidence is the request line, reassembled. */
+	size_t ns;
+	const wc_detect_source *src = wc_detect_sources(d, &ns);
+	assert_int_equal(ns, 1);
+	assert_int_equal(strncmp(src[0].evidence, req, strcspn(req, "\r\n")), 0);
+	assert_int_equal(strlen(src[0].evidence), strcspn(req, "\r\n"));
 	wc_detect_free(d);
 	unlink(path);
 }
@@ -1280,6 +1603,13 @@ int main(void)
 		cmocka_unit_test(apache_log_counts_per_kind),
 		cmocka_unit_test(iis_log_counts_per_kind),
 		cmocka_unit_test(error_log_counts_per_kind),
+		cmocka_unit_test(sensor_logs_match_the_apache_log),
+		cmocka_unit_test(sensor_log_errors_name_the_field),
+		cmocka_unit_test(zeek_escapes_and_iso_times),
+		cmocka_unit_test(alerts_are_eve_json_lines),
+		cmocka_unit_test(window_keeps_only_its_requests),
+		cmocka_unit_test(stream_in_pieces_matches_the_file),
+		cmocka_unit_test(nimda_only_in_a_workers_part),
 		cmocka_unit_test(timeline_bins_new_and_cumulative_sources),
 		cmocka_unit_test(results_do_not_depend_on_file_order),
 		cmocka_unit_test(single_backdoor_probe_is_not_nimda),

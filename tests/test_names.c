@@ -147,8 +147,9 @@ static void detect_kinds_and_formats_round_trip(void **state)
 	}
 	assert_string_equal(wc_detect_kind_name(WC_KIND_NONE), "none");
 	assert_string_equal(wc_detect_kind_name(WC_KIND_COUNT), "none");
-	static const wc_detect_format formats[] = {WC_FORMAT_AUTO, WC_FORMAT_APACHE, WC_FORMAT_IIS,
-						   WC_FORMAT_ERROR, WC_FORMAT_PCAP};
+	static const wc_detect_format formats[] = {
+		WC_FORMAT_AUTO, WC_FORMAT_APACHE, WC_FORMAT_IIS,       WC_FORMAT_ERROR,
+		WC_FORMAT_PCAP, WC_FORMAT_ZEEK,	  WC_FORMAT_ZEEK_JSON, WC_FORMAT_EVE};
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
 		wc_detect_format f = WC_FORMAT_AUTO;
 		const char *name = wc_detect_format_name(formats[i]);
@@ -159,7 +160,7 @@ static void detect_kinds_and_formats_round_trip(void **state)
 	wc_detect_format f = WC_FORMAT_IIS;
 	assert_int_equal(wc_detect_format_parse("pcapng", &f), -1);
 	assert_int_equal(f, WC_FORMAT_IIS);
-	assert_string_equal(wc_detect_format_name((wc_detect_format)(WC_FORMAT_PCAP + 1)), "?");
+	assert_string_equal(wc_detect_format_name((wc_detect_format)(WC_FORMAT_EVE + 1)), "?");
 }
 
 static void models_round_trip(void **state)

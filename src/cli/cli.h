@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/provenance.h"
+#include "core/utc.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
@@ -35,6 +36,16 @@ typedef int (*cli_command_fn)(int argc, char **argv, const wc_provenance *prov);
 /* Calls fn with argv's command line and the start time, both taken before
  * fn's getopt_long permutes argv (options first, operands last). */
 int cli_with_provenance(int argc, char **argv, cli_command_fn fn);
+/* wc_scenario_load, or "-": the scenario's INI text from standard input,
+ * named "stdin" in messages (relative paths in it from the working folder). */
+struct wc_scenario;
+int cli_load_scenario(struct wc_scenario *sc, const char *arg, wc_error *err);
+/* --from/--until TIME (core/utc.h's forms): WC_EXIT_OK, or the exit status
+ * after saying what is wrong, naming opt. */
+int cli_parse_window_time(const char *opt, const char *arg, wc_time *t);
+/* --format json: copies DIR/NAME, just written, to standard output, so that
+ * what is printed is byte for byte the file. Returns an exit status. */
+int cli_print_output(const char *dir, const char *name);
 /* True for a file name ending in .png, .svg or .pdf (any case). */
 bool cli_plot_format_ok(const char *path);
 

@@ -1,4 +1,5 @@
 /* Small parsing and file-system helpers shared by the subcommands (cli.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/num.h"
 #include "core/xalloc.h"
+#include "sim/scenario.h"
 
 int cli_fail(int code, const char *fmt, ...)
 {
@@ -59,5 +61,62 @@ int cli_with_provenance(int argc, char **argv, cli_command_fn fn)
 	wc_provenance prov = {line, time(NULL)};
 	int rc = fn(argc, argv, &prov);
 	free(line);
+	return rc;
+}
+
+int cli_load_scenario(wc_scenario *sc, const char *arg, wc_error *err)
+{
+	if (strcmp(arg, "-") != 0)
+		return wc_scenario_load(sc, arg, err);
+	size_t cap = 1 << 16, len = 0, got;
+	char *text = xmalloc(cap);
+	while ((got = fread(text + len, 1, cap - len, stdin)) > 0) {
+		len += got;
+		if (len == cap)
+			text = xrealloc(text, cap *= 2);
+	}
+	int rc;
+	if (ferror(stdin))
+		rc = wc_error_set(err, WC_EXIT_USAGE, "stdin: cannot read: %s", strerror(errno));
+	else if (memchr(text, '\0', len) != NULL)
+		rc = wc_error_set(err, WC_EXIT_USAGE,
+				  "stdin: a NUL byte at offset %zu: not a "
+				  "scenario (INI text)",
+				  (size_t)((char *)memchr(text, '\0', len) - text));
+	else
+		rc = wc_scenario_load_buffer(sc, "stdin", text, len, err);
+	free(text);
+	return rc;
+}
+
+int cli_parse_window_time(const char *opt, const char *arg, wc_time *t)
+{
+	if (wc_time_parse(arg, t) != 0)
+		return cli_fail(WC_EXIT_USAGE,
+				"%s: expected a UTC time like 2001-07-19T12:00:00Z, got '%s'", opt,
+				arg);
+	return WC_EXIT_OK;
+}
+
+int cli_print_output(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return cli_fail(WC_EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+	char buf[1 << 16];
+	size_t n;
+	int rc = WC_EXIT_OK;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n) {
+			rc = cli_fail(WC_EXIT_RUNTIME, "standard output: %s", strerror(errno));
+			break;
+		}
+	if (ferror(f))
+		rc = cli_fail(WC_EXIT_RUNTIME, "%s: cannot read: %s", path, strerror(errno));
+	fclose(f);
+	if (rc == WC_EXIT_OK && fflush(stdout) != 0)
+		rc = cli_fail(WC_EXIT_RUNTIME, "standard output: %s", strerror(errno));
 	return rc;
 }

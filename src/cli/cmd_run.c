@@ -16,9 +16,10 @@
 #include "sim/sim.h"
 
 static const char run_usage[] =
-	"usage: wormcast run SCENARIO|FILE.ini [options]\n"
+	"usage: wormcast run SCENARIO|FILE.ini|- [options]\n"
 	"\n"
 	"Simulates a worm outbreak and writes DIR/timeline.csv and DIR/summary.json.\n"
+	"'-' reads the scenario (INI text) from standard input.\n"
 	"\n"
 	"options:\n"
 	"  --seed N             random seed (default 1); same seed, same timeline.csv bytes\n"
@@ -30,6 +31,7 @@ static const char run_usage[] =
 	"                       built-in scenario as shipped, else SCENARIO-HASH8-seedN)\n"
 	"  --force              replace DIR even if it holds a run of another scenario\n"
 	"  --plot FILE          also draw FILE (.png, .svg or .pdf)\n"
+	"  --format json        print summary.json on standard output instead of the table\n"
 	"  --quiet              no progress bar and no summary table\n"
 	"  -h, --help           this help\n"
 	"\n"
@@ -92,163 +94,200 @@ static int check_same_scenario(const wc_outdir *od, const char *hash, wc_error *
 			    od->path, *old ? old : "unknown", hash);
 }
 
+/* What the command line asked for; sets is allocated (free it). */
+struct run_args {
+	wc_run_options opt;
+	const char *out_dir, *plot;
+	const char **sets;
+	int nsets;
+	bool quiet, force, json; /* json: summary.json on standard output, no table */
+};
+
+static const struct option run_longopts[] = {
+	{"seed", required_argument, NULL, 's'},	   {"engine", required_argument, NULL, 'e'},
+	{"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
+	{"until", required_argument, NULL, 'u'},   {"out", required_argument, NULL, 'o'},
+	{"plot", required_argument, NULL, 'p'},	   {"quiet", no_argument, NULL, 'q'},
+	{"force", no_argument, NULL, 'F'},	   {"format", required_argument, NULL, 'J'},
+	{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
+};
+
+/* --format json|text. */
+static int parse_format(const char *arg, bool *json)
+{
+	if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+		return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'", arg);
+	*json = arg[0] == 'j';
+	return WC_EXIT_OK;
+}
+
+/* One option; WC_EXIT_OK, or the exit status after saying what is wrong. */
+static int run_option(int c, const char *arg, struct run_args *a)
+{
+	uint64_t v;
+	switch (c) {
+	case 's':
+		if (cli_parse_u64(arg, &a->opt.seed) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--seed: expected a non-negative integer, got '%s'", arg);
+		return WC_EXIT_OK;
+	case 'e':
+		if (wc_engine_parse(arg, &a->opt.engine) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--engine: expected auto, probe or fast, got '%s'", arg);
+		return WC_EXIT_OK;
+	case 't':
+		if (cli_parse_u64(arg, &v) != 0 || v < 1 || v > 1024)
+			return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to 1024, got '%s'",
+					arg);
+		a->opt.threads = (int)v;
+		return WC_EXIT_OK;
+	case 'S':
+		a->sets[a->nsets++] = arg;
+		return WC_EXIT_OK;
+	case 'u':
+		a->opt.until_set = true;
+		if (wc_time_parse(arg, &a->opt.until) != 0)
+			return cli_fail(WC_EXIT_USAGE,
+					"--until: expected a UTC time like 2001-07-20T00:00:00Z, "
+					"got '%s'",
+					arg);
+		return WC_EXIT_OK;
+	case 'o':
+		a->out_dir = arg;
+		return WC_EXIT_OK;
+	case 'p':
+		a->plot = arg;
+		if (!cli_plot_format_ok(arg))
+			return cli_fail(WC_EXIT_USAGE,
+					"--plot: unsupported format '%s' (use .png, .svg or .pdf)",
+					arg);
+		return WC_EXIT_OK;
+	case 'q':
+		a->quiet = true;
+		return WC_EXIT_OK;
+	case 'F':
+		a->force = true;
+		return WC_EXIT_OK;
+	case 'J':
+		return parse_format(arg, &a->json);
+	default:
+		return WC_EXIT_USAGE;
+	}
+}
+
+/* Fills a from argv; -1 after --help, else an exit status (WC_EXIT_OK to go on). */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	int c, rc;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hq", run_longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(run_usage, stdout);
+			return -1;
+		}
+		if (c == ':')
+			return cli_fail(WC_EXIT_USAGE, "run: option '%s' needs a value",
+					argv[optind - 1]);
+		if (c == '?')
+			return cli_fail(WC_EXIT_USAGE,
+					"run: unknown option '%s' (see `wormcast run --help`)",
+					argv[optind - 1]);
+		if ((rc = run_option(c, optarg, a)) != WC_EXIT_OK)
+			return rc;
+	}
+	if (optind != argc - 1)
+		return cli_fail(WC_EXIT_USAGE, "run: expected one scenario name or .ini file "
+					       "(see `wormcast run --help`)");
+	return WC_EXIT_OK;
+}
+
+/* The scenario (a name, a file or "-") with every --set; 0, or -1 with err set.
+ * Everything the user gave is checked before anything is written. */
+static int load_run_scenario(wc_scenario *sc, const char *arg, const struct run_args *a,
+			     wc_error *err)
+{
+	wc_scenario_init(sc);
+	if (cli_load_scenario(sc, arg, err) == 0)
+		for (int i = 0; i < a->nsets && err->code == 0; i++)
+			wc_scenario_set(sc, a->sets[i], err);
+	if (err->code == 0)
+		wc_scenario_finish(sc, err);
+	return err->code != 0 ? -1 : 0;
+}
+
+/* Simulates into the staged folder od and puts the files in place. */
+static int simulate_and_write(wc_outdir *od, const wc_scenario *sc, struct run_args *a,
+			      const wc_provenance *prov, wc_run_result *res, wc_error *err)
+{
+	char label[48];
+	snprintf(label, sizeof label, "run %.40s", sc->name);
+	wc_progress bar;
+	wc_progress_start(&bar, label, a->quiet);
+	a->opt.progress = wc_progress_update;
+	a->opt.progress_ctx = &bar;
+	int sim_rc = wc_simulate(sc, &a->opt, res, err);
+	wc_progress_finish(&bar);
+	if (sim_rc != 0) {
+		wc_outdir_abort(od);
+		if (err->code == 0)
+			err->code = WC_EXIT_RUNTIME;
+		return -1;
+	}
+	if (write_outputs(od, sc, &a->opt, res, prov, err) != 0) {
+		wc_run_result_free(res);
+		return -1;
+	}
+	return 0;
+}
+
 /* cmd_run less the command line, which is taken before getopt_long permutes
  * argv (options first, operands last). */
 static int run_command(int argc, char **argv, const wc_provenance *prov)
 {
-	static const struct option longopts[] = {
-		{"seed", required_argument, NULL, 's'},
-		{"engine", required_argument, NULL, 'e'},
-		{"threads", required_argument, NULL, 't'},
-		{"set", required_argument, NULL, 'S'},
-		{"until", required_argument, NULL, 'u'},
-		{"out", required_argument, NULL, 'o'},
-		{"plot", required_argument, NULL, 'p'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"force", no_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	wc_run_options opt;
-	wc_run_options_init(&opt);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	opt.threads = ncpu > 0 ? (int)ncpu : 1;
-	const char *out_dir = NULL, *plot = NULL;
-	const char **sets = calloc((size_t)argc, sizeof *sets);
-	int nsets = 0, quiet = 0, force = 0, c;
-	if (sets == NULL)
+	struct run_args a = {.sets = calloc((size_t)argc, sizeof *a.sets)};
+	if (a.sets == NULL)
 		return cli_fail(WC_EXIT_RUNTIME, "out of memory");
-	optind = 1;
-	opterr = 0;
-	int rc = WC_EXIT_OK;
-	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
-		uint64_t v;
-		switch (c) {
-		case 's':
-			if (cli_parse_u64(optarg, &opt.seed) != 0)
-				rc = cli_fail(WC_EXIT_USAGE,
-					      "--seed: expected a non-negative "
-					      "integer, got '%s'",
-					      optarg);
-			break;
-		case 'e':
-			if (wc_engine_parse(optarg, &opt.engine) != 0)
-				rc = cli_fail(WC_EXIT_USAGE,
-					      "--engine: expected auto, probe or fast, got '%s'",
-					      optarg);
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 1024)
-				rc = cli_fail(WC_EXIT_USAGE,
-					      "--threads: expected 1 to 1024, got '%s'", optarg);
-			else
-				opt.threads = (int)v;
-			break;
-		case 'S':
-			sets[nsets++] = optarg;
-			break;
-		case 'u':
-			opt.until_set = true;
-			if (wc_time_parse(optarg, &opt.until) != 0)
-				rc = cli_fail(WC_EXIT_USAGE,
-					      "--until: expected a UTC time like "
-					      "2001-07-20T00:00:00Z, got '%s'",
-					      optarg);
-			break;
-		case 'o':
-			out_dir = optarg;
-			break;
-		case 'p':
-			plot = optarg;
-			if (!cli_plot_format_ok(plot))
-				rc = cli_fail(WC_EXIT_USAGE,
-					      "--plot: unsupported format '%s' (use .png, .svg or "
-					      ".pdf)",
-					      plot);
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'F':
-			force = 1;
-			break;
-		case 'h':
-			fputs(run_usage, stdout);
-			free(sets);
-			return WC_EXIT_OK;
-		case ':':
-			rc = cli_fail(WC_EXIT_USAGE, "run: option '%s' needs a value",
-				      argv[optind - 1]);
-			break;
-		default:
-			rc = cli_fail(WC_EXIT_USAGE,
-				      "run: unknown option '%s' (see `wormcast run "
-				      "--help`)",
-				      argv[optind - 1]);
-			break;
-		}
-		if (rc != WC_EXIT_OK) {
-			free(sets);
-			return rc;
-		}
-	}
-	if (optind != argc - 1) {
-		free(sets);
-		return cli_fail(WC_EXIT_USAGE, "run: expected one scenario name or .ini file "
-					       "(see `wormcast run --help`)");
-	}
-
-	/* Everything the user gave is checked before anything is written. */
+	wc_run_options_init(&a.opt);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	a.opt.threads = ncpu > 0 ? (int)ncpu : 1;
+	int rc = parse_run_args(argc, argv, &a);
 	wc_scenario sc;
 	wc_error err = {0};
-	wc_scenario_init(&sc);
-	if (wc_scenario_load(&sc, argv[optind], &err) == 0)
-		for (int i = 0; i < nsets && err.code == 0; i++)
-			wc_scenario_set(&sc, sets[i], &err);
-	free(sets);
-	if (err.code == 0)
-		wc_scenario_finish(&sc, &err);
-	if (err.code != 0)
-		return cli_fail(err.code, "%s", err.msg);
+	if (rc == WC_EXIT_OK && load_run_scenario(&sc, argv[optind], &a, &err) != 0)
+		rc = cli_fail(err.code, "%s", err.msg);
+	free(a.sets);
+	if (rc != WC_EXIT_OK)
+		return rc < 0 ? WC_EXIT_OK : rc;
 
 	char default_out[256], hash[17];
 	free(wc_report_resolved_scenario(&sc, hash));
-	if (out_dir == NULL) {
-		default_folder(default_out, sizeof default_out, &sc, argv[optind], nsets, hash,
-			       opt.seed);
-		out_dir = default_out;
+	if (a.out_dir == NULL) {
+		default_folder(default_out, sizeof default_out, &sc, argv[optind], a.nsets, hash,
+			       a.opt.seed);
+		a.out_dir = default_out;
 	}
-
 	/* The folder is locked and staged before the run, so that a clash with
 	 * another writer or another scenario's run is reported now rather than
 	 * after minutes of work. */
 	wc_outdir od;
-	if (wc_outdir_begin(&od, out_dir, run_outputs, plot, &err) != 0 ||
-	    (!force && check_same_scenario(&od, hash, &err) != 0)) {
+	if (wc_outdir_begin(&od, a.out_dir, run_outputs, a.plot, &err) != 0 ||
+	    (!a.force && check_same_scenario(&od, hash, &err) != 0)) {
 		wc_outdir_abort(&od);
 		return cli_fail(err.code, "%s", err.msg);
 	}
-	char label[48];
-	snprintf(label, sizeof label, "run %.40s", sc.name);
-	wc_progress bar;
-	wc_progress_start(&bar, label, quiet);
-	opt.progress = wc_progress_update;
-	opt.progress_ctx = &bar;
 	wc_run_result res;
-	int sim_rc = wc_simulate(&sc, &opt, &res, &err);
-	wc_progress_finish(&bar);
-	if (sim_rc != 0) {
-		wc_outdir_abort(&od);
-		return cli_fail(err.code ? err.code : WC_EXIT_RUNTIME, "%s", err.msg);
-	}
-	if (write_outputs(&od, &sc, &opt, &res, prov, &err) != 0) {
-		wc_run_result_free(&res);
+	if (simulate_and_write(&od, &sc, &a, prov, &res, &err) != 0)
 		return cli_fail(err.code, "%s", err.msg);
+	if (a.json) {
+		wc_run_result_free(&res);
+		return cli_print_output(a.out_dir, "summary.json");
 	}
-	if (!quiet) {
+	if (!a.quiet) {
 		wc_report_print_summary(stdout, &sc, &res);
-		printf("\nwrote %s/timeline.csv, %s/summary.json%s%s\n", out_dir, out_dir,
-		       plot ? ", " : "", plot ? plot : "");
+		printf("\nwrote %s/timeline.csv, %s/summary.json%s%s\n", a.out_dir, a.out_dir,
+		       a.plot ? ", " : "", a.plot ? a.plot : "");
 	}
 	wc_run_result_free(&res);
 	return WC_EXIT_OK;

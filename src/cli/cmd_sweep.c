@@ -19,11 +19,12 @@
 #include "sim/sweep.h"
 
 static const char sweep_usage[] =
-	"usage: wormcast sweep SCENARIO|FILE.ini --vary SEC.KEY=VALUES [options]\n"
+	"usage: wormcast sweep SCENARIO|FILE.ini|- --vary SEC.KEY=VALUES [options]\n"
 	"\n"
 	"Runs every combination of the varied keys' values with R seeds each and writes\n"
 	"DIR/sweep.csv (each outcome's mean, its 95% interval and the runs' 5-95%\n"
-	"spread per combination) and DIR/runs.csv (every run's outcomes). See\n"
+	"spread per combination), DIR/runs.csv (every run's outcomes) and\n"
+	"DIR/summary.json (sweep.csv's figures as JSON). See\n"
 	"docs/sweep.md.\n"
 	"\n"
 	"options:\n"
@@ -44,6 +45,7 @@ static const char sweep_usage[] =
 	"                       peak_new_per_minute hours_to_50pct hours_to_90pct probes\n"
 	"                       telescope_sources target_bytes blocked_probes\n"
 	"                       infected_share\n"
+	"  --format json        print summary.json on standard output instead of the table\n"
 	"  --quiet              no progress bar and no table\n"
 	"  -h, --help           this help\n"
 	"\n"
@@ -98,6 +100,7 @@ struct sweep_args {
 	int nsets, nvaries;
 	uint64_t runs, seed;
 	int threads, quiet, outcome;
+	bool json; /* --format json: summary.json on standard output, no table */
 	const char *out_dir, *plot;
 	wc_run_options opt;
 };
@@ -174,6 +177,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		{"plot", required_argument, NULL, 'p'},
 		{"outcome", required_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"format", required_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -184,6 +188,13 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		switch (c) {
 		case 'q':
 			a->quiet = 1;
+			break;
+		case 'J':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+				return cli_fail(WC_EXIT_USAGE,
+						"--format: expected json or text, got '%s'",
+						optarg);
+			a->json = optarg[0] == 'j';
 			break;
 		case 'h':
 			fputs(sweep_usage, stdout);
@@ -217,18 +228,20 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 }
 
 /* What sweep writes into its folder (core/outdir.h replaces only such a folder). */
-static const char *const sweep_outputs[] = {"sweep.csv", "runs.csv", NULL};
+static const char *const sweep_outputs[] = {"sweep.csv", "runs.csv", "summary.json", NULL};
 
 /* Writes the files and the plot into the staging folder od and puts them all
  * in place together; on failure nothing is left. */
 static int write_outputs(wc_outdir *od, const wc_sweep *sw, const double *out,
-			 const struct sweep_args *a, wc_error *err)
+			 const struct sweep_args *a, const wc_provenance *prov, wc_error *err)
 {
 	char path[WC_OUTDIR_PATH_MAX];
 	if (wc_report_write_sweep_csv(wc_outdir_file(od, "sweep.csv", path, sizeof path), sw, out,
 				      err) == 0 &&
 	    wc_report_write_sweep_runs_csv(wc_outdir_file(od, "runs.csv", path, sizeof path), sw,
 					   out, err) == 0 &&
+	    wc_report_write_sweep_json(wc_outdir_file(od, "summary.json", path, sizeof path), sw,
+				       out, prov, err) == 0 &&
 	    a->plot != NULL)
 		wc_report_plot_sweep(wc_outdir_plot_path(od), sw, out, a->outcome, err);
 	if (err->code != 0)
@@ -247,7 +260,7 @@ static int sweep_setup(const char *scenario, struct sweep_args *a, wc_sweep *sw)
 	wc_scenario base;
 	wc_error err = {0};
 	wc_scenario_init(&base);
-	if (wc_scenario_load(&base, scenario, &err) == 0)
+	if (cli_load_scenario(&base, scenario, &err) == 0)
 		for (int i = 0; i < a->nsets && err.code == 0; i++)
 			wc_scenario_set(&base, a->sets[i], &err);
 	wc_sweep_init(sw, &base);
@@ -279,11 +292,13 @@ static void print_summary(const wc_sweep *sw, const double *out, const struct sw
 	       " runs in %.1f s on %d thread%s\n",
 	       ncomb, ncomb == 1 ? "" : "s", sw->runs, sw->runs == 1 ? "" : "s", ncomb * sw->runs,
 	       elapsed, a->threads, a->threads == 1 ? "" : "s");
-	printf("wrote %s/sweep.csv, %s/runs.csv%s%s\n", a->out_dir, a->out_dir, a->plot ? ", " : "",
-	       a->plot ? a->plot : "");
+	printf("wrote %s/sweep.csv, %s/runs.csv, %s/summary.json%s%s\n", a->out_dir, a->out_dir,
+	       a->out_dir, a->plot ? ", " : "", a->plot ? a->plot : "");
 }
 
-int cmd_sweep(int argc, char **argv)
+/* cmd_sweep less the command line, which is taken before getopt_long
+ * permutes argv. */
+static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 {
 	struct sweep_args a = {0};
 	a.sets = xcalloc((size_t)argc, sizeof *a.sets);
@@ -334,7 +349,7 @@ int cmd_sweep(int argc, char **argv)
 	double elapsed = wc_clock_seconds() - t0;
 	wc_progress_finish(&bar);
 	if (rc == 0)
-		write_outputs(&od, &sw, out, &a, &err);
+		write_outputs(&od, &sw, out, &a, prov, &err);
 	else
 		wc_outdir_abort(&od);
 	if (err.code != 0) {
@@ -342,9 +357,16 @@ int cmd_sweep(int argc, char **argv)
 		wc_sweep_free(&sw);
 		return cli_fail(err.code, "%s", err.msg);
 	}
-	if (!a.quiet)
+	if (a.json)
+		rc = cli_print_output(a.out_dir, "summary.json");
+	else if (!a.quiet)
 		print_summary(&sw, out, &a, elapsed);
 	free(out);
 	wc_sweep_free(&sw);
-	return WC_EXIT_OK;
+	return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	return cli_with_provenance(argc, argv, sweep_command);
 }

@@ -22,7 +22,8 @@ const char *wc_detect_kind_name(int kind)
 	return kind >= 0 && kind < WC_KIND_COUNT ? kind_names[kind] : "none";
 }
 
-static const char *const format_names[] = {"auto", "apache", "iis", "error", "pcap"};
+static const char *const format_names[] = {"auto", "apache", "iis",	  "error",
+					   "pcap", "zeek",   "zeek-json", "eve"};
 
 int wc_detect_format_parse(const char *s, wc_detect_format *f)
 {
@@ -87,8 +88,10 @@ void wc_detect_free(wc_detect *d)
 	wc_detect_capture_free(d);
 	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
 		wc_detect_free(d->workers[i]);
-	for (size_t i = 0; i < d->src.cap; i++)
+	for (size_t i = 0; i < d->src.cap; i++) {
 		free(wc_src_at(&d->src, i)->bc);
+		free((char *)wc_src_at(&d->src, i)->s.evidence);
+	}
 	wc_hash_free(&d->src);
 	free(d->bins_mem);
 	for (size_t i = 0; i < d->nproblems; i++)
@@ -242,6 +245,24 @@ int wc_detect_finish(wc_detect *d, wc_error *err)
 	qsort(d->sorted, d->nsorted, sizeof *d->sorted, cmp_output);
 	build_timeline(d);
 	return 0;
+}
+
+wc_detect *wc_detect_snapshot(const wc_detect *d, wc_error *err)
+{
+	wc_detect_options o = d->opt;
+	o.threads = 1;
+	wc_detect *c = wc_detect_new(&o);
+	/* A merge copies a context's store; the stats are copied whole. */
+	wc_detect_store_merge(c, d);
+	c->st = d->st;
+	for (int i = 0; i < WC_DETECT_MAX_THREADS - 1; i++)
+		if (d->workers[i] != NULL)
+			wc_detect_store_merge(c, d->workers[i]);
+	if (wc_detect_finish(c, err) != 0) {
+		wc_detect_free(c);
+		return NULL;
+	}
+	return c;
 }
 
 const wc_detect_stats *wc_detect_get_stats(const wc_detect *d)

@@ -47,10 +47,13 @@ typedef enum wc_detect_kind {
 
 typedef enum wc_detect_format {
 	WC_FORMAT_AUTO,
-	WC_FORMAT_APACHE, /* common or combined (nginx's too) */
-	WC_FORMAT_IIS,	  /* W3C extended, with #Fields: */
-	WC_FORMAT_ERROR,  /* Apache error log */
-	WC_FORMAT_PCAP,	  /* pcap or pcapng */
+	WC_FORMAT_APACHE,    /* common or combined (nginx's too) */
+	WC_FORMAT_IIS,	     /* W3C extended, with #Fields: */
+	WC_FORMAT_ERROR,     /* Apache error log */
+	WC_FORMAT_PCAP,	     /* pcap or pcapng */
+	WC_FORMAT_ZEEK,	     /* Zeek http.log, tab-separated with #fields */
+	WC_FORMAT_ZEEK_JSON, /* Zeek http.log, one JSON object per line */
+	WC_FORMAT_EVE,	     /* Suricata eve.json; event_type "http" records */
 } wc_detect_format;
 
 #define WC_DETECT_MAX_PORTS    16
@@ -75,6 +78,11 @@ typedef struct wc_detect_options {
 	/* A log more than half of whose data lines cannot be parsed is refused
 	 * (WC_EXIT_USAGE) unless this is set: then it is read and warned about. */
 	bool keep_going;
+	/* Only requests (and connections) at times in [from, until) are
+	 * recorded, where set; the rest are read and counted as lines and
+	 * requests, and nothing else. */
+	bool has_from, has_until;
+	wc_time from, until;
 } wc_detect_options;
 
 /* Defaults: bin 3600, port 80, θ0 0.8, θ1 0.2, α 0.01, β 0.99, timeout 3 s,
@@ -101,7 +109,15 @@ typedef struct wc_detect_source {
 	int kind;      /* wc_detect_kind */
 	wc_time first, last;
 	uint64_t requests;
+	/* The earliest request of that kind from it (the byte-smallest among
+	 * requests at that second), as logged: the target (path?query) of an
+	 * access or sensor log, the request line of a capture, the missing
+	 * file's path of an error log; at most WC_DETECT_EVIDENCE_MAX bytes.
+	 * NULL for scanner and flood rows. Owned by the context. */
+	const char *evidence;
 } wc_detect_source;
+
+#define WC_DETECT_EVIDENCE_MAX 512
 
 /* One timeline row per kind: totals over the bin [time - bin, time). */
 typedef struct wc_detect_bin {
@@ -125,7 +141,8 @@ wc_detect *wc_detect_new(const wc_detect_options *opt);
 void wc_detect_free(wc_detect *d);
 
 const char *wc_detect_kind_name(int kind);
-/* "auto", "apache", "iis", "error", "pcap" → format; -1 if unknown. */
+/* "auto", "apache", "iis", "error", "pcap", "zeek", "zeek-json", "eve" →
+ * format; -1 if unknown. */
 int wc_detect_format_parse(const char *s, wc_detect_format *f);
 const char *wc_detect_format_name(wc_detect_format f);
 
@@ -167,6 +184,25 @@ wc_detect_kind wc_detect_classify(const char *path, size_t plen, const char *que
  * and the smallest --bin that would do. Nothing is dropped silently, so the
  * answer never depends on the threads or the order of the inputs. */
 int wc_detect_finish(wc_detect *d, wc_error *err);
+
+/* A finished copy of d as it stands: what wc_detect_finish would give now,
+ * while d goes on being fed (following a growing log). NULL with err set
+ * when finish would refuse. Free it with wc_detect_free. */
+wc_detect *wc_detect_snapshot(const wc_detect *d, wc_error *err);
+
+/*
+ * A log read as it grows: bytes are fed as they arrive, complete lines are
+ * read at once and a partial last line waits for the rest. The format is
+ * sniffed from the first complete line when fmt is AUTO (not PCAP).
+ * Problems name the file and the line counted from the first byte fed.
+ */
+typedef struct wc_detect_stream wc_detect_stream;
+wc_detect_stream *wc_detect_stream_new(wc_detect *d, const char *name, wc_detect_format fmt);
+void wc_detect_stream_feed(wc_detect_stream *s, const char *buf, size_t n);
+/* The file was replaced (rotated) or truncated: a partial line waiting is
+ * dropped and the header state (W3C #Fields:, Zeek #fields) forgotten. */
+void wc_detect_stream_restart(wc_detect_stream *s);
+void wc_detect_stream_free(wc_detect_stream *s);
 
 const wc_detect_stats *wc_detect_get_stats(const wc_detect *d);
 /* After finish: the sources, in the order above. */

@@ -44,6 +44,7 @@ struct wc_src_slot {
 	uint32_t probes;      /* Nimda: bit i set when canonical path i was asked */
 	uint32_t nbc, bc_cap; /* Nimda: requests per bin, in bc */
 	struct wc_bin_count *bc;
+	wc_time ev_time; /* when s.evidence (owned here) was sent */
 };
 
 /* Slot i of a source table, live or not (its hash says). */
@@ -179,6 +180,10 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
  * (0 .. WC_NIMDA_PATHS-1; -1 for other kinds). */
 void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 			    wc_time t, uint64_t count);
+/* wc_detect_record_probe, also keeping req[0..rlen) as the source's evidence
+ * when it is the earliest request of that kind from it (detect.h). */
+void wc_detect_record_request(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			      wc_time t, const char *req, size_t rlen);
 /* Counts a problem and keeps its message if among the first few. */
 void wc_detect_problem(wc_detect *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A problem with a whole input (cut short, mostly unparseable): always kept. */
@@ -201,6 +206,26 @@ int wc_detect_classify_request_line(const char *line, size_t len, int *probe);
  * ASCII folded, '\\' as '/', lower case. Returns the length written, or
  * (size_t)-1 if it does not fit in cap. Exposed for the tests. */
 size_t wc_detect_canonical(const char *in, size_t n, char *out, size_t cap);
+
+/* Sensor logs (sensorlog.c): Zeek http.log and Suricata eve.json. Each
+ * reader returns NULL when the record was read (a request or not), else a
+ * static message saying why not (the caller adds the file and line). */
+#define WC_ZEEK_MAX_FIELDS 64
+
+/* A Zeek ASCII log's header: its separator and the columns we read. */
+struct wc_zeek_hdr {
+	char sep;
+	bool have_fields;
+	int f_ts, f_orig_h, f_uri;
+};
+void wc_zeek_hdr_init(struct wc_zeek_hdr *h);
+/* A '#' line: #separator and #fields are used, the others skipped. */
+const char *wc_zeek_directive(struct wc_zeek_hdr *h, const char *p, size_t n);
+const char *wc_zeek_line(wc_detect *d, const struct wc_zeek_hdr *h, const char *p, size_t n);
+/* One JSON object, a Zeek record (fmt ZEEK_JSON) or an eve.json one (EVE). */
+const char *wc_json_line(wc_detect *d, wc_detect_format fmt, const char *p, size_t n);
+/* A JSON log's kind from its first record: eve.json names event_type. */
+wc_detect_format wc_sniff_json(const char *p, size_t n);
 
 /* Capture side (pcap.c, trw.c). */
 void wc_detect_capture_init(wc_detect *d);

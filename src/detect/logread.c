@@ -40,6 +40,7 @@ struct logr {
 	int f_date, f_time, f_cip, f_stem, f_query, f_uri;
 	int64_t hdr_day; /* days since epoch from #Date:, for logs without a date field */
 	bool have_hdr_day;
+	struct wc_zeek_hdr zeek; /* Zeek ASCII: separator and columns, from the header */
 	/* A worker reading a later part of a chunk does not know its line numbers
 	 * yet: it keeps its first problems (line within the part, why) and their
 	 * count, and the main thread reports them once the parts before are read. */
@@ -218,7 +219,7 @@ static void apache_line(struct logr *r, const char *p, size_t n)
 					     &probe)
 		  : wc_detect_classify_probe(tgt, (size_t)(pe - tgt), "", 0, &probe);
 	if (k >= 0)
-		wc_detect_record_probe(r->d, cli, clen, k, probe, t, 1);
+		wc_detect_record_request(r->d, cli, clen, k, probe, t, tgt, (size_t)(te - tgt));
 }
 
 /* "2001-07-19T12:34:56+00:00" (nginx's $time_iso8601). */
@@ -310,9 +311,13 @@ static void custom_line(struct logr *r, const char *p, size_t n)
 	if (k == -2)
 		return;
 	r->d->st.requests++;
-	if (k >= 0)
-		wc_detect_record_probe(r->d, sp[WC_LF_CLIENT].p, sp[WC_LF_CLIENT].n, k, probe, t,
-				       1);
+	if (k >= 0) {
+		const struct wc_lf_span *ev = sp[WC_LF_REQUEST].set	  ? &sp[WC_LF_REQUEST]
+					      : sp[WC_LF_REQUEST_URI].set ? &sp[WC_LF_REQUEST_URI]
+									  : &sp[WC_LF_PATH];
+		wc_detect_record_request(r->d, sp[WC_LF_CLIENT].p, sp[WC_LF_CLIENT].n, k, probe, t,
+					 ev->p, ev->n);
+	}
 }
 
 /* IIS W3C: "#Fields: date time c-ip ... cs-uri-stem cs-uri-query ..." */
@@ -424,8 +429,14 @@ static void iis_line(struct logr *r, const char *p, size_t n)
 	r->d->st.requests++;
 	int probe;
 	int k = wc_detect_classify_probe(path, plen, query, qlen, &probe);
-	if (k >= 0)
-		wc_detect_record_probe(r->d, f[r->f_cip], fl[r->f_cip], k, probe, t, 1);
+	if (k >= 0) {
+		/* IIS logs the query apart: the evidence is the target put back together. */
+		char target[WC_DETECT_EVIDENCE_MAX + 1];
+		int tl = snprintf(target, sizeof target, "%.*s%s%.*s", (int)plen, path,
+				  qlen ? "?" : "", (int)qlen, query);
+		wc_detect_record_request(r->d, f[r->f_cip], fl[r->f_cip], k, probe, t, target,
+					 tl < (int)sizeof target ? (size_t)tl : sizeof target - 1);
+	}
 }
 
 /* "[Thu Jul 19 12:34:56 2001]" or, Apache 2.4, "[Thu Jul 19 12:34:56.123456 2001]".
@@ -476,7 +487,7 @@ static void error_line(struct logr *r, const char *p, size_t n)
 		int probe;
 		int k = wc_detect_classify_fspath(path, plen, &probe);
 		if (k >= 0)
-			wc_detect_record_probe(r->d, a, alen, k, probe, t, 1);
+			wc_detect_record_request(r->d, a, alen, k, probe, t, path, plen);
 	} else if (memmem(ae, (size_t)(end - ae), "Client sent malformed Host header", 33)) {
 		r->d->st.malformed_host++;
 	}
@@ -492,9 +503,12 @@ static void log_line(struct logr *r, const char *p, size_t n)
 		return;
 	/* '#' starts a W3C directive, and a comment in the other formats (no
 	 * server writes one, but people and tools prepend them). */
+	const char *why;
 	if (p[0] == '#') {
 		if (r->fmt == WC_FORMAT_IIS)
 			iis_directive(r, p, n);
+		else if (r->fmt == WC_FORMAT_ZEEK && (why = wc_zeek_directive(&r->zeek, p, n)))
+			bad(r, why);
 		return;
 	}
 	r->ndata++;
@@ -503,6 +517,15 @@ static void log_line(struct logr *r, const char *p, size_t n)
 	switch (r->fmt) {
 	case WC_FORMAT_IIS:
 		iis_line(r, p, n);
+		break;
+	case WC_FORMAT_ZEEK:
+		if ((why = wc_zeek_line(r->d, &r->zeek, p, n)) != NULL)
+			bad(r, why);
+		break;
+	case WC_FORMAT_ZEEK_JSON:
+	case WC_FORMAT_EVE:
+		if ((why = wc_json_line(r->d, r->fmt, p, n)) != NULL)
+			bad(r, why);
 		break;
 	case WC_FORMAT_ERROR:
 		error_line(r, p, n);
@@ -549,6 +572,10 @@ static wc_detect_format sniff(const char *b, size_t n)
 			l--;
 		if (l >= 8 && memcmp(b, "#Fields:", 8) == 0)
 			return WC_FORMAT_IIS;
+		if (l >= 11 && memcmp(b, "#separator ", 11) == 0)
+			return WC_FORMAT_ZEEK;
+		if (l > 0 && b[0] == '{')
+			return wc_sniff_json(b, l);
 		if (l > 0 && b[0] != '#') {
 			if (l > 5 && b[0] == '[' && memmem(b, l, "] [", 3) != NULL)
 				return WC_FORMAT_ERROR;
@@ -569,6 +596,7 @@ static void logr_init(struct logr *r, wc_detect *d, const char *name, wc_detect_
 	r->lf = d->logfmt;
 	r->fmt = r->lf ? WC_FORMAT_APACHE : fmt; /* no state between lines */
 	r->f_date = r->f_time = r->f_cip = r->f_stem = r->f_query = r->f_uri = -1;
+	wc_zeek_hdr_init(&r->zeek);
 }
 
 /* Feeds the complete lines of buf[0..n) and returns how many bytes were used. */
@@ -602,7 +630,8 @@ static void feed_chunk(struct logr *r, const char *buf, size_t n)
 {
 	wc_detect *d = r->d;
 	int nt = d->opt.threads < WC_DETECT_MAX_THREADS ? d->opt.threads : WC_DETECT_MAX_THREADS;
-	if (nt < 2 || n < PARALLEL_MIN || r->fmt == WC_FORMAT_IIS || r->defer) {
+	if (nt < 2 || n < PARALLEL_MIN || r->fmt == WC_FORMAT_IIS || r->fmt == WC_FORMAT_ZEEK ||
+	    r->defer) {
 		feed_lines(r, buf, n);
 		return;
 	}
@@ -672,10 +701,13 @@ static int check_unparseable(struct logr *r, wc_error *err)
 {
 	if (r->nbad == 0 || r->nbad * 2 <= r->ndata)
 		return 0;
-	const char *what = r->lf		       ? "--log-format"
-			   : r->fmt == WC_FORMAT_IIS   ? "IIS W3C"
-			   : r->fmt == WC_FORMAT_ERROR ? "Apache error log"
-						       : "Apache/nginx access log";
+	const char *what = r->lf			   ? "--log-format"
+			   : r->fmt == WC_FORMAT_IIS	   ? "IIS W3C"
+			   : r->fmt == WC_FORMAT_ERROR	   ? "Apache error log"
+			   : r->fmt == WC_FORMAT_ZEEK	   ? "Zeek http.log (TSV)"
+			   : r->fmt == WC_FORMAT_ZEEK_JSON ? "Zeek http.log (JSON)"
+			   : r->fmt == WC_FORMAT_EVE	   ? "Suricata eve.json"
+							   : "Apache/nginx access log";
 	unsigned long long nbad = r->nbad, ndata = r->ndata;
 	if (r->d->opt.keep_going) {
 		wc_detect_warning(r->d,
@@ -684,12 +716,12 @@ static int check_unparseable(struct logr *r, wc_error *err)
 				  r->name, nbad, ndata, what);
 		return 0;
 	}
-	return wc_error_set(err, WC_EXIT_USAGE,
-			    "%s: %llu of %llu lines are not %s lines (line %llu: %s): name the "
-			    "format with --format or --log-format, or give --keep-going to count "
-			    "what can be read",
-			    r->name, nbad, ndata, what, (unsigned long long)r->first_bad,
-			    r->first_bad_why);
+	return wc_error_set(
+		err, WC_EXIT_USAGE,
+		"%s: %llu of %llu lines are not %s lines (line %llu: %s): name the "
+		"format with --input-format or --log-format, or give --keep-going to count "
+		"what can be read",
+		r->name, nbad, ndata, what, (unsigned long long)r->first_bad, r->first_bad_why);
 }
 
 int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, const char *buf,
@@ -710,6 +742,86 @@ int wc_detect_log_buffer(wc_detect *d, const char *name, wc_detect_format fmt, c
 		log_line(&r, buf + used, len - used);
 	d->cur_name = NULL;
 	return check_unparseable(&r, err);
+}
+
+struct wc_detect_stream {
+	struct logr r;
+	char *name;
+	bool started;
+	char *carry; /* the partial last line, waiting for its end */
+	size_t ncarry, cap;
+};
+
+wc_detect_stream *wc_detect_stream_new(wc_detect *d, const char *name, wc_detect_format fmt)
+{
+	wc_detect_stream *s = xcalloc(1, sizeof *s);
+	s->name = xstrdup(name);
+	logr_init(&s->r, d, s->name, fmt == WC_FORMAT_PCAP ? WC_FORMAT_AUTO : fmt);
+	return s;
+}
+
+/* Reads the complete lines of buf[0..n), the first one completing carry. */
+static void stream_lines(wc_detect_stream *s, const char *buf, size_t n)
+{
+	const char *nl = memchr(buf, '\n', n);
+	if (nl == NULL)
+		return;
+	size_t head = (size_t)(nl - buf);
+	if (s->ncarry + head + 1 > s->cap) {
+		s->cap = 2 * (s->ncarry + head + 1);
+		s->carry = xrealloc(s->carry, s->cap);
+	}
+	memcpy(s->carry + s->ncarry, buf, head);
+	if (!s->started) {
+		s->started = true;
+		/* The first bytes fed are most often the whole file so far, whose
+		 * leading '#' lines (W3C, Zeek) sniffing needs. */
+		if (s->r.fmt == WC_FORMAT_AUTO || s->r.fmt == WC_FORMAT_PCAP)
+			s->r.fmt =
+				s->ncarry == 0 ? sniff(buf, n) : sniff(s->carry, s->ncarry + head);
+		if (s->r.fmt == WC_FORMAT_PCAP)
+			s->r.fmt = WC_FORMAT_APACHE; /* a capture does not grow by lines */
+	}
+	log_line(&s->r, s->carry, s->ncarry + head);
+	s->ncarry = 0;
+	feed_lines(&s->r, nl + 1, n - head - 1);
+}
+
+void wc_detect_stream_feed(wc_detect_stream *s, const char *buf, size_t n)
+{
+	s->r.d->cur_name = s->name;
+	s->r.d->st.bytes += n;
+	stream_lines(s, buf, n);
+	const char *last = n ? memrchr(buf, '\n', n) : NULL;
+	const char *rest = last ? last + 1 : buf;
+	size_t nrest = (size_t)(buf + n - rest);
+	if (nrest > 0 && s->ncarry + nrest <= MAX_LINE) {
+		if (s->ncarry + nrest > s->cap) {
+			s->cap = 2 * (s->ncarry + nrest);
+			s->carry = xrealloc(s->carry, s->cap);
+		}
+		memcpy(s->carry + s->ncarry, rest, nrest);
+		s->ncarry += nrest;
+	}
+	s->r.d->cur_name = NULL;
+}
+
+void wc_detect_stream_restart(wc_detect_stream *s)
+{
+	uint64_t lineno = s->r.lineno;
+	wc_detect_format fmt = s->r.fmt;
+	logr_init(&s->r, s->r.d, s->name, fmt);
+	s->r.lineno = lineno;
+	s->ncarry = 0;
+}
+
+void wc_detect_stream_free(wc_detect_stream *s)
+{
+	if (s == NULL)
+		return;
+	free(s->carry);
+	free(s->name);
+	free(s);
 }
 
 /* A .gz cut short (rotated while being written, a partial copy): what came
@@ -812,7 +924,7 @@ static int input_is_capture(wc_detect *d, struct input *in, const char *path, wc
 				    in->name);
 	if (in->is_stdin) /* the sniffed bytes are gone from the pipe */
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: a capture on stdin needs --format pcap", in->name);
+				    "%s: a capture on stdin needs --input-format pcap", in->name);
 	return wc_detect_pcap_file(d, path, err);
 }
 

@@ -136,7 +136,8 @@ static void request_line(wc_detect *d, const struct wc_flow *f, const char *line
 	if (k >= 0) {
 		char text[WC_ADDR_MAX + 1];
 		wc_detect_addr_format(&f->k.cli, text);
-		wc_detect_record_probe(d, text, strlen(text), k, probe, (wc_time)floor(t), 1);
+		wc_detect_record_request(d, text, strlen(text), k, probe, (wc_time)floor(t), line,
+					 n);
 	}
 }
 
@@ -148,6 +149,56 @@ static void flow_flush(wc_detect *d, struct wc_flow *f)
 	f->flags |= F_DONE;
 	free(f->buf);
 	f->buf = NULL;
+}
+
+/* Merges [lo, hi) into the flow's sorted ranges of bytes received. */
+static void ranges_add(struct wc_flow *f, uint16_t lo, uint16_t hi)
+{
+	uint16_t nlo[MAX_GAPS + 1], nhi[MAX_GAPS + 1];
+	int m = 0;
+	bool placed = false;
+	for (int i = 0; i <= f->nr; i++) {
+		uint16_t a, b;
+		if (i == f->nr) {
+			if (placed)
+				break;
+			a = lo, b = hi, placed = true;
+		} else if (!placed && lo < f->lo[i]) {
+			a = lo, b = hi, placed = true;
+			i--;
+		} else {
+			a = f->lo[i], b = f->hi[i];
+		}
+		if (m > 0 && a <= nhi[m - 1]) {
+			if (b > nhi[m - 1])
+				nhi[m - 1] = b;
+		} else {
+			nlo[m] = a, nhi[m] = b, m++;
+		}
+	}
+	/* Too many holes: keep the ranges nearest the start, which is where
+	 * the request line is. */
+	f->nr = (uint8_t)(m > MAX_GAPS ? MAX_GAPS : m);
+	memcpy(f->lo, nlo, f->nr * sizeof *nlo);
+	memcpy(f->hi, nhi, f->nr * sizeof *nhi);
+}
+
+/* Classifies the buffered line once the bytes from the start hold a '\n'
+ * (or fill the buffer), and lets the flow go. */
+static void flow_line_check(wc_detect *d, struct wc_flow *f, double t)
+{
+	if (f->lo[0] != 0)
+		return;
+	size_t have = f->hi[0];
+	const char *nl = memchr(f->buf + f->scanned, '\n', have - f->scanned);
+	if (nl != NULL || have == REQ_MAX) {
+		request_line(d, f, f->buf, nl != NULL ? (size_t)(nl - f->buf) : have, t);
+		f->flags |= F_DONE;
+		free(f->buf);
+		f->buf = NULL;
+	} else {
+		f->scanned = (uint16_t)have;
+	}
 }
 
 /* Places payload bytes by sequence number; handles the line once complete. */
@@ -186,52 +237,8 @@ static void flow_data(wc_detect *d, struct wc_flow *f, uint32_t seq, const uint8
 	if (f->buf == NULL)
 		f->buf = xmalloc(REQ_MAX);
 	memcpy(f->buf + off, p, n);
-	/* Merge [off, off+n) into the sorted ranges. */
-	uint16_t lo = (uint16_t)off, hi = (uint16_t)(off + (int64_t)n);
-	uint16_t nlo[MAX_GAPS + 1], nhi[MAX_GAPS + 1];
-	int m = 0;
-	bool placed = false;
-	for (int i = 0; i <= f->nr; i++) {
-		uint16_t a, b;
-		if (i == f->nr) {
-			if (placed)
-				break;
-			a = lo, b = hi, placed = true;
-		} else if (!placed && lo < f->lo[i]) {
-			a = lo, b = hi, placed = true;
-			i--;
-		} else {
-			a = f->lo[i], b = f->hi[i];
-		}
-		if (m > 0 && a <= nhi[m - 1]) {
-			if (b > nhi[m - 1])
-				nhi[m - 1] = b;
-		} else {
-			nlo[m] = a, nhi[m] = b, m++;
-		}
-	}
-	/* Too many holes: keep the ranges nearest the start, which is where
-	 * the request line is. */
-	f->nr = (uint8_t)(m > MAX_GAPS ? MAX_GAPS : m);
-	memcpy(f->lo, nlo, f->nr * sizeof *nlo);
-	memcpy(f->hi, nhi, f->nr * sizeof *nhi);
-	if (f->lo[0] != 0)
-		return;
-	size_t have = f->hi[0];
-	const char *nl = memchr(f->buf + f->scanned, '\n', have - f->scanned);
-	if (nl != NULL) {
-		request_line(d, f, f->buf, (size_t)(nl - f->buf), t);
-		f->flags |= F_DONE;
-		free(f->buf);
-		f->buf = NULL;
-	} else if (have == REQ_MAX) {
-		request_line(d, f, f->buf, have, t);
-		f->flags |= F_DONE;
-		free(f->buf);
-		f->buf = NULL;
-	} else {
-		f->scanned = (uint16_t)have;
-	}
+	ranges_add(f, (uint16_t)off, (uint16_t)(off + (int64_t)n));
+	flow_line_check(d, f, t);
 }
 
 /* Rebuilds the table: settles overdue connections, closes idle flows.

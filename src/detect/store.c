@@ -193,9 +193,58 @@ void wc_detect_record(wc_detect *d, const char *addr, size_t alen, int kind, wc_
 	wc_detect_record_probe(d, addr, alen, kind, -1, t, count);
 }
 
+/* Keeps req as e's evidence if it was sent before the one kept, or at the
+ * same second and is byte-smaller: the same whatever the order of the
+ * inputs or the threads. Cut at a NUL byte and at WC_DETECT_EVIDENCE_MAX. */
+static void evidence_note(struct wc_src_slot *e, wc_time t, const char *req, size_t rlen)
+{
+	const char *nul = memchr(req, '\0', rlen);
+	if (nul != NULL)
+		rlen = (size_t)(nul - req);
+	if (rlen > WC_DETECT_EVIDENCE_MAX)
+		rlen = WC_DETECT_EVIDENCE_MAX;
+	if (e->s.evidence != NULL) {
+		if (t > e->ev_time)
+			return;
+		if (t == e->ev_time) {
+			size_t olen = strlen(e->s.evidence);
+			int c = memcmp(req, e->s.evidence, rlen < olen ? rlen : olen);
+			if (c > 0 || (c == 0 && rlen >= olen))
+				return;
+		}
+	}
+	char *copy = xmalloc(rlen + 1);
+	memcpy(copy, req, rlen);
+	copy[rlen] = '\0';
+	free((char *)e->s.evidence);
+	e->s.evidence = copy;
+	e->ev_time = t;
+}
+
+static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+				  wc_time t, uint64_t count);
+
 void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
 			    wc_time t, uint64_t count)
 {
+	record(d, addr, alen, kind, probe, t, count);
+}
+
+void wc_detect_record_request(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+			      wc_time t, const char *req, size_t rlen)
+{
+	struct wc_src_slot *e = record(d, addr, alen, kind, probe, t, 1);
+	if (e != NULL)
+		evidence_note(e, t, req, rlen);
+}
+
+/* Counts the request and returns its source's slot (valid until the next
+ * add), or NULL when it is outside the window or its bin out of range. */
+static struct wc_src_slot *record(wc_detect *d, const char *addr, size_t alen, int kind, int probe,
+				  wc_time t, uint64_t count)
+{
+	if ((d->opt.has_from && t < d->opt.from) || (d->opt.has_until && t >= d->opt.until))
+		return NULL;
 	if (alen > WC_ADDR_MAX - 1)
 		alen = WC_ADDR_MAX - 1;
 	/* Only a new extreme costs a name copy: in a log in time order, the
@@ -206,7 +255,7 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 	if (!bin_reserve(d, wc_floordiv(t, d->opt.bin), &slot)) {
 		/* finish refuses the run: nothing recorded from here is shown. */
 		d->bin_overflow = true;
-		return;
+		return NULL;
 	}
 	/* A Nimda-list request's bin waits in its source until finish knows
 	 * the source's kind. */
@@ -221,6 +270,7 @@ void wc_detect_record_probe(wc_detect *d, const char *addr, size_t alen, int kin
 			e->probes |= 1u << probe;
 		bc_add(e, d->bin_base + (int64_t)slot, count);
 	}
+	return e;
 }
 
 void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
@@ -247,8 +297,16 @@ void wc_detect_store_merge(wc_detect *d, const wc_detect *w)
 		struct wc_src_slot *e = src_add(d, ws->hash, s->addr, strlen(s->addr), s->kind,
 						s->first, s->last, s->requests);
 		e->probes |= ws->probes;
-		for (uint32_t b = 0; b < ws->nbc; b++)
+		if (s->evidence != NULL)
+			evidence_note(e, ws->ev_time, s->evidence, strlen(s->evidence));
+		for (uint32_t b = 0; b < ws->nbc; b++) {
+			/* A bin holding only Nimda-list requests is all zeros in w's
+			 * bins, skipped above; finish will count into it. */
+			size_t slot;
+			if (!bin_reserve(d, ws->bc[b].bin, &slot))
+				d->bin_overflow = true;
 			bc_add(e, ws->bc[b].bin, ws->bc[b].count);
+		}
 	}
 	d->bin_overflow |= w->bin_overflow;
 	if (w->have_span) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/provenance.h"
 #include "detect/detect.h"
 
 /* "source,first_seen,last_seen,requests,kind", one row per (source, kind). */
@@ -22,6 +23,28 @@ int wc_report_detect_sources_csv(FILE *out, const wc_detect *d);
  * kind (ida-probe as ida_probe). kind < 0 gives that file; kind >= 0 the four
  * leading columns for that kind alone (timeline-KIND.csv). */
 int wc_report_detect_timeline_csv(FILE *out, const wc_detect *d, int kind);
+
+/* How detect was run, for summary.json. */
+typedef struct wc_detect_run_info {
+	const char *const *inputs; /* as given; "-" is standard input */
+	int ninputs;
+	wc_time bin;		  /* --bin */
+	bool has_from, has_until; /* --from, --until */
+	wc_time from, until;
+	const wc_provenance *provenance;
+} wc_detect_run_info;
+
+/* DIR/summary.json: per kind (requests, sources, first and last seen), the
+ * input counts, the window and the provenance; written whole or not at all
+ * (docs/detect.md §3). */
+int wc_report_detect_summary_json(const char *path, const wc_detect *d,
+				  const wc_detect_run_info *info, wc_error *err);
+
+/* One JSON object per line per (source, kind), in sources.csv's order, with
+ * eve.json's names and time format (docs/detect.md §3, "--alerts"). */
+int wc_report_detect_alerts(FILE *out, const wc_detect *d);
+/* One such line, for one source (detect --follow, as sources are found). */
+int wc_report_detect_alert(FILE *out, const wc_detect_source *s);
 
 /* Writes DIR/sources.csv, DIR/timeline.csv and DIR/timeline-KIND.csv for every
  * kind with at least one source. DIR must exist. */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/provenance.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/sweep.h"
@@ -100,6 +101,11 @@ int wc_report_write_sweep_csv(const char *path, const wc_sweep *sw, const double
  * one row per run, combination-major, seeds in order. Missing values empty. */
 int wc_report_write_sweep_runs_csv(const char *path, const wc_sweep *sw, const double *out,
 				   wc_error *err);
+
+/* DIR/summary.json: sweep.csv's figures per combination as one JSON document,
+ * with the provenance (json null where a value does not exist). */
+int wc_report_write_sweep_json(const char *path, const wc_sweep *sw, const double *out,
+			       const wc_provenance *prov, wc_error *err);
 
 /*
  * Draws one outcome's mean against the first varied key, with the runs'
