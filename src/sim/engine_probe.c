@@ -25,18 +25,11 @@
  * (strategy.h): its address (local-preference), its position in a shared
  * sequence (static-seed, permutation, sequential) or its share of a hit-list.
  *
- * Removal. At infection an infected host draws an Exp(reboot_rate) time to its
- * next reboot (worm cleared, host susceptible again; a re-infection is not
- * counted in cumulative_infected) and an Exp(clean_rate) time to being cleaned
- * and patched; the earlier one happens. Independently, a host is patched at its
- * population patch_at instant (clean and immune whatever its state).
- *
- * Filters. Once deployed, a filterable host's probe (every host under
- * content or port filtering; under blacklisting, one whose address was listed
- * at a fixed number of steps after its first infection) to another /16 is
- * dropped before its address is looked up: in transit with probability
- * `coverage`, from the draw's unused high bits; at the edge when its own
- * network or the target's filters (a per-/16 table drawn from the seed).
+ * What happens to a host (its fate at infection, patches, awareness, which
+ * probes the filters drop, listing, churn, the wake-up ramp) and in what
+ * order within a step is the outbreak model's (outbreak.h); this engine
+ * carries it out probe by probe. A transit filter's coin is the top 24 bits
+ * of the probe's own draw, so it costs no draw.
  *
  * Determinism. The random stream of host h in step s is wc_rng_host(seed, h, s);
  * the hosts infected in a step are a set (the union of all threads' hits; a
