@@ -731,7 +731,7 @@ static void edge_filters_close_networks(void **state)
 		wc_population pop;
 		wc_error err = {0};
 		assert_int_equal(wc_population_build(&pop, &sc, seed, &err), 0);
-		uint8_t *filters = wc_filter_networks(&sc, seed);
+		uint8_t *filters = wc_outbreak_filter_networks(&sc, seed);
 		assert_non_null(filters);
 		uint32_t open = 0;
 		for (uint32_t h = 0; h < pop.n; h++)

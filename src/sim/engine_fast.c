@@ -86,8 +86,11 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "core/fenwick.h"
+#include "core/heap.h"
 #include "core/rng.h"
 #include "core/sample.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
@@ -113,22 +116,30 @@ _Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
 _Static_assert(EV_LIST < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
 _Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 
-/* Everything an event needs about a host, in one 32-byte record: with 10^7
- * hosts every event is a cache miss, so there should be only one. */
+/* Everything an event, a pick or a count needs about a host, in one 32-byte
+ * record: with 10^7 hosts every touch of a host is a cache miss, so there
+ * should be only one. Its address is here because every count and pick needs
+ * its /16; the clock offset is not, since nearly every clock is right (the
+ * WRONG_CLOCK flag sends the rare others to the population). */
 typedef struct fasthost {
-	int32_t clock_offset; /* copied from the population */
-	uint32_t leave_step;  /* step in which it reboots or is cleaned */
-	uint32_t phase_step;  /* step in which its calendar phase next changes */
-	uint32_t sight_step;  /* step of its first telescope sighting, if pending */
-	uint32_t sus_pos;     /* its index in slot[] */
-	uint8_t state;	      /* enum wc_host_state */
-	uint8_t flags;	      /* enum wc_host_flag */
-	uint8_t counted;      /* COUNTED_*: which counter holds it */
-	uint8_t class_id;     /* copied from the population */
-	float sight_rest;     /* Λ-seconds of the sighting step left after the sighting */
-	uint32_t sight_gen;   /* capped runs: bumped when a pending sighting is void */
+	uint32_t addr;	     /* copied from the population */
+	uint32_t leave_step; /* step in which it reboots or is cleaned */
+	uint32_t phase_step; /* step in which its calendar phase next changes */
+	uint32_t sight_step; /* step of its first telescope sighting, if pending */
+	uint32_t sus_pos;    /* its index in slot[] */
+	uint8_t state;	     /* enum wc_host_state */
+	uint8_t flags;	     /* enum wc_host_flag, and the engine's own below */
+	uint8_t counted;     /* COUNTED_*: which counter holds it */
+	uint8_t class_id;    /* copied from the population */
+	float sight_rest;    /* Λ-seconds of the sighting step left after the sighting */
+	uint32_t sight_gen;  /* capped runs: bumped when a pending sighting is void */
 } fasthost;
 _Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
+
+/* The engine's flags, above the model's (outbreak.h): the clock is not right,
+ * and the host was picked in the current step or in the current draw. */
+enum { WRONG_CLOCK = 0x20, PICKED_STEP = 0x40, PICKED_DRAW = 0x80 };
+_Static_assert((int)WC_HOST_LISTED < (int)WRONG_CLOCK, "the engine's flags lie above the model's");
 
 typedef struct bucket {
 	uint32_t *ev; /* kind << EV_HOST_BITS | host */
@@ -172,11 +183,12 @@ typedef struct fast {
 	/* Susceptible hosts by /16 block b = address >> 16: block b owns slot
 	 * positions [first16[b], first16[b + 1]) and keeps its s16[b] susceptible
 	 * hosts first; fen is a Fenwick tree over s16. */
-	uint32_t *first16, *slot, *s16, *fen;
+	uint32_t *first16, *slot, *s16;
+	wc_fenwick fen;
 	uint32_t s8[2][256]; /* per pool (see below; all in pool 0 without edge filters) */
 	/* Edge filtering splits the susceptible hosts into two pools by whether
 	 * their network filters (pool 1) or not (pool 0), each with its own tree. */
-	uint32_t *fen_pool[2];
+	wc_fenwick fen_pool[2];
 	uint32_t nsus_f; /* in pool 1 */
 	uint32_t sus_class[WC_MAX_CLASSES];
 
@@ -217,9 +229,10 @@ typedef struct fast {
 	size_t dirty_cap;
 	uint32_t *due, ndue;
 	size_t due_cap;
-	/* picks of one step: pick[h] is the id of the last draw that picked h;
-	 * ids from pick_base on belong to the current step */
-	uint32_t *pick, pick_id, pick_base;
+	/* hosts picked by the current draw (their PICKED_DRAW flags are cleared
+	 * when it ends) */
+	uint32_t *drawn;
+	size_t ndrawn, drawn_cap;
 
 	/* events: bucket i holds step base + i; later ones wait in far[] */
 	bucket *buckets;
@@ -275,9 +288,10 @@ static double exp_wait(fast *f, double rate)
 static void bucket_push(fast *f, uint32_t i, uint32_t ev)
 {
 	bucket *b = &f->buckets[i];
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 8;
-		b->ev = xreallocarray(b->ev, b->cap, sizeof *b->ev);
+	if (b->n == b->cap) { /* the capacity is kept as 32 bits: 16-byte buckets */
+		size_t cap = b->cap;
+		WC_VEC_RESERVE(b->ev, cap, (size_t)b->n + 1);
+		b->cap = (uint32_t)cap;
 	}
 	b->ev[b->n++] = ev;
 	f->nonempty[i / 64] |= 1ull << (i % 64);
@@ -292,11 +306,7 @@ static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
 		bucket_push(f, (uint32_t)(step - f->base), ev);
 		return;
 	}
-	if (f->nfar == f->far_cap) {
-		f->far_cap = f->far_cap ? f->far_cap * 2 : 1024;
-		f->far = xreallocarray(f->far, f->far_cap, sizeof *f->far);
-	}
-	f->far[f->nfar++] = (far_event){step, ev};
+	WC_VEC_PUSH(f->far, f->nfar, f->far_cap, ((far_event){step, ev}));
 }
 
 /* Moves the bucket window on to start at step s (all earlier buckets done). */
@@ -331,17 +341,6 @@ static uint64_t next_event_step(const fast *f, uint64_t s)
 	if (f->nfar > 0 && end < f->nsteps)
 		return end;
 	return f->nsteps;
-}
-
-/* ---- scratch vectors ---- */
-
-static void push(uint32_t **v, uint32_t *n, size_t *cap, uint32_t x)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 1024;
-		*v = xreallocarray(*v, *cap, sizeof **v);
-	}
-	(*v)[(*n)++] = x;
 }
 
 /* ---- host state ---- */
@@ -416,9 +415,15 @@ static int calendar0_segment(const calendar0 *c, uint64_t s)
 	return lo;
 }
 
+/* Seconds host h's clock is ahead of UTC. */
+static int32_t clock_offset(const fast *f, uint32_t h)
+{
+	return f->host[h].flags & WRONG_CLOCK ? f->pop->clock_offset[h] : 0;
+}
+
 static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
 {
-	int32_t offset = f->host[h].clock_offset;
+	int32_t offset = clock_offset(f, h);
 	if (offset == 0)
 		return (enum wc_phase)f->cal0.phase[calendar0_segment(&f->cal0, s)];
 	return phase_at_offset(f, offset, s);
@@ -428,7 +433,7 @@ static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
  * in step s), or NEVER. */
 static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 {
-	int32_t offset = f->host[h].clock_offset;
+	int32_t offset = clock_offset(f, h);
 	uint64_t next = offset == 0 ? f->cal0.at[calendar0_segment(&f->cal0, s)]
 				    : next_change(f, offset, s, ph);
 	return next < f->nsteps ? (uint32_t)next : NEVER;
@@ -436,7 +441,7 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 
 static uint32_t block_of(const fast *f, uint32_t h)
 {
-	return f->pop->addr[h] >> 16;
+	return f->host[h].addr >> 16;
 }
 
 /* Whether network b filters at its edge: the pool its hosts are in. */
@@ -448,7 +453,8 @@ static int kind16(const fast *f, uint32_t b)
 /* How the filters treat host h's probes in the current epoch. */
 static enum wc_sender filter_status(const fast *f, uint32_t h, const fasthost *x)
 {
-	return wc_outbreak_sender(f->m, f->ep->filters, x->flags & WC_HOST_LISTED, f->pop->addr[h]);
+	(void)h;
+	return wc_outbreak_sender(f->m, f->ep->filters, x->flags & WC_HOST_LISTED, x->addr);
 }
 
 /* p_t of a sender of status st in /16 block b: telescope networks never
@@ -516,7 +522,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
-		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
+		uint32_t b = x->addr >> 16, a = b >> 8;
 		enum wc_sender st = filter_status(f, h, x);
 		double r = f->rate[x->class_id] * delta;
 		double tele = r * host_tele(f, b, st);
@@ -598,39 +604,12 @@ static double cap_scale(const fast *f)
 	return wc_outbreak_kappa(f->sc, class_sum(f, f->spread_class));
 }
 
-static void heap_push(fast *f, sight_entry e)
+static bool sight_less(const sight_entry *a, const sight_entry *b)
 {
-	if (f->nheap == f->heap_cap) {
-		f->heap_cap = f->heap_cap ? 2 * f->heap_cap : 1024;
-		f->heap = xreallocarray(f->heap, f->heap_cap, sizeof *f->heap);
-	}
-	size_t i = f->nheap++;
-	while (i > 0 && f->heap[(i - 1) / 2].theta > e.theta) {
-		f->heap[i] = f->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	f->heap[i] = e;
+	return a->theta < b->theta;
 }
 
-static sight_entry heap_pop(fast *f)
-{
-	sight_entry top = f->heap[0], last = f->heap[--f->nheap];
-	size_t i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= f->nheap)
-			break;
-		if (c + 1 < f->nheap && f->heap[c + 1].theta < f->heap[c].theta)
-			c++;
-		if (f->heap[c].theta >= last.theta)
-			break;
-		f->heap[i] = f->heap[c];
-		i = c;
-	}
-	if (f->nheap > 0)
-		f->heap[i] = last;
-	return top;
-}
+WC_HEAP_DEFINE(sight_heap, sight_entry, sight_less)
 
 /* Host h spreads from the start of step s, where Λ = lambda_s: its first
  * telescope sighting, if it has none yet, comes an Exp(r_c·p_t) wait in Λ later. */
@@ -647,7 +626,8 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	if (!isfinite(theta))
 		return;
 	if (f->capped) {
-		heap_push(f, (sight_entry){theta, h, x->sight_gen});
+		sight_heap_push(&f->heap, &f->nheap, &f->heap_cap,
+				(sight_entry){theta, h, x->sight_gen});
 		return;
 	}
 	(void)s;
@@ -678,47 +658,15 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 
 /* ---- susceptible hosts by block ---- */
 
-static void fen_add(uint32_t *fen, uint32_t b, int delta)
-{
-	for (uint32_t i = b + 1; i <= NBLOCKS; i += i & -i)
-		fen[i] += (uint32_t)delta;
-}
-
-static uint32_t fen_prefix(const uint32_t *fen, uint32_t b) /* Σ over blocks < b */
-{
-	uint32_t sum = 0;
-	for (uint32_t i = b; i > 0; i -= i & -i)
-		sum += fen[i];
-	return sum;
-}
-
-/* The block holding the k-th susceptible host (0-based) in block order, and
- * that host's rank inside its block. */
-static uint32_t fen_find(const uint32_t *fen, uint32_t k, uint32_t *rank)
-{
-	uint32_t pos = 0;
-	for (uint32_t step = NBLOCKS; step > 0; step >>= 1)
-		if (pos + step <= NBLOCKS && fen[pos + step] <= k) {
-			pos += step;
-			k -= fen[pos];
-		}
-	*rank = k;
-	return pos;
-}
-
 /* A Fenwick tree over the blocks' susceptible counts, those of blocks
- * outside `only` (if given) taken as 0, in linear time. */
-static uint32_t *fen_build(const uint32_t *s16, const uint8_t *only, uint8_t want)
+ * outside `only` taken as 0. */
+static void fen_build_pool(wc_fenwick *fen, const uint32_t *s16, const uint8_t *only, uint8_t want)
 {
-	uint32_t *fen = xcalloc(NBLOCKS + 1, sizeof *fen);
-	for (uint32_t i = 1; i <= NBLOCKS; i++) {
-		if (!only || only[i - 1] == want)
-			fen[i] += s16[i - 1];
-		uint32_t up = i + (i & -i);
-		if (up <= NBLOCKS)
-			fen[up] += fen[i];
-	}
-	return fen;
+	uint32_t *counts = xmallocarray(NBLOCKS, sizeof *counts);
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		counts[b] = only[b] == want ? s16[b] : 0;
+	wc_fenwick_build(fen, counts, NBLOCKS);
+	free(counts);
 }
 
 static void comp_touch(fast *f, uint32_t k)
@@ -726,7 +674,7 @@ static void comp_touch(fast *f, uint32_t k)
 	if (f->comp_dirty[k])
 		return;
 	f->comp_dirty[k] = 1;
-	push(&f->dirty, &f->ndirty, &f->dirty_cap, k);
+	WC_VEC_PUSH(f->dirty, f->ndirty, f->dirty_cap, k);
 }
 
 static void slot_swap(fast *f, uint32_t p, uint32_t q)
@@ -747,9 +695,9 @@ static inline void sus_count(fast *f, uint32_t h, int delta)
 	f->s8[k][a] += (uint32_t)delta;
 	f->nsus += (uint32_t)delta;
 	f->sus_class[f->host[h].class_id] += (uint32_t)delta;
-	fen_add(f->fen, b, delta);
+	wc_fenwick_add(&f->fen, b, delta);
 	if (f->edge16) {
-		fen_add(f->fen_pool[k], b, delta);
+		wc_fenwick_add(&f->fen_pool[k], b, delta);
 		if (k) {
 			f->nsus_f += (uint32_t)delta;
 			comp_touch(f, COMP_POOL_F);
@@ -796,16 +744,17 @@ static double expected_hits(const fast *f, double scale, double nu_open, double 
  * in either (−1). */
 static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
 {
-	const uint32_t *fen = pool >= 0 && f->edge16 ? f->fen_pool[pool] : f->fen;
+	const wc_fenwick *fen = pool >= 0 && f->edge16 ? &f->fen_pool[pool] : &f->fen;
 	uint32_t base, total;
 	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
 		base = 0;
 		total = pool >= 0 ? pool_size(f, pool) : f->nsus;
 	} else {
-		base = fen_prefix(fen, lo);
-		total = fen_prefix(fen, hi) - base;
+		base = wc_fenwick_prefix(fen, lo);
+		total = wc_fenwick_prefix(fen, hi) - base;
 	}
-	uint32_t rank, b = fen_find(fen, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
+	uint32_t rank,
+		b = wc_fenwick_find(fen, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
 	return f->slot[f->first16[b] + rank];
 }
 
@@ -893,7 +842,7 @@ static void step_events(fast *f, uint64_t s)
 		if (kind == EV_COMP) {
 			if (f->comp_due[h] == s) {
 				f->comp_due[h] = NEVER; /* consumed: a twin event is stale */
-				push(&f->due, &f->ndue, &f->due_cap, h);
+				WC_VEC_PUSH(f->due, f->ndue, f->due_cap, h);
 			}
 			continue;
 		}
@@ -908,11 +857,11 @@ static void step_events(fast *f, uint64_t s)
 			count_add(f, h, x, -1);
 			x->counted = COUNTED_NONE;
 			x->sight_step = NEVER;
-			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
+			WC_VEC_PUSH(f->leaving, f->nleaving, f->leaving_cap, h);
 		} else if (kind == EV_PHASE && x->phase_step == s) {
 			enter_phase(f, h, s, phase_in_step(f, h, s));
 		} else if (kind == EV_SIGHT && x->sight_step == s) {
-			push(&f->sights, &f->nsights, &f->sights_cap, h);
+			WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, h);
 		}
 	}
 	free(b->ev);
@@ -930,16 +879,20 @@ static void draw_infections(fast *f, int pool, uint32_t lo, uint32_t hi, uint32_
 	double q = -expm1(-nu);
 	uint32_t k = positive ? wc_sample_binomial_positive(f->g, nsus, q)
 			      : gsl_ran_binomial(f->g, q, nsus);
-	uint32_t id = ++f->pick_id;
+	f->ndrawn = 0;
 	for (uint32_t i = 0; i < k; i++) {
 		uint32_t h;
 		do
 			h = sus_pick(f, pool, lo, hi);
-		while (f->pick[h] == id);
-		if (f->pick[h] < f->pick_base)
-			push(&f->chosen, &f->nchosen, &f->chosen_cap, h);
-		f->pick[h] = id;
+		while (f->host[h].flags & PICKED_DRAW);
+		fasthost *x = &f->host[h];
+		if (!(x->flags & PICKED_STEP))
+			WC_VEC_PUSH(f->chosen, f->nchosen, f->chosen_cap, h);
+		x->flags |= PICKED_STEP | PICKED_DRAW;
+		WC_VEC_PUSH(f->drawn, f->ndrawn, f->drawn_cap, h);
 	}
+	for (size_t i = 0; i < f->ndrawn; i++)
+		f->host[f->drawn[i]].flags &= (uint8_t)~PICKED_DRAW;
 }
 
 /* A component's pressure, susceptible hosts and where they are (a block
@@ -1038,13 +991,13 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 	f->lambda_next = f->lambda + kappa * f->dt;
 	f->tele_mean += f->tele_seen * kappa * f->dt;
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
-		sight_entry e = heap_pop(f);
+		sight_entry e = sight_heap_pop(f->heap, &f->nheap);
 		fasthost *x = &f->host[e.host];
 		if (e.gen != x->sight_gen || x->counted != COUNTED_SPREAD)
 			continue; /* void: it stopped spreading */
 		x->sight_step = (uint32_t)s;
 		x->sight_rest = (float)(f->lambda_next - e.theta);
-		push(&f->sights, &f->nsights, &f->sights_cap, e.host);
+		WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, e.host);
 	}
 	for (uint32_t i = 0; i < f->nsights; i++) {
 		uint32_t h = f->sights[i];
@@ -1087,7 +1040,7 @@ static uint32_t step_patches(fast *f, double next, uint32_t **patch_next, uint32
 	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next) {
 		uint32_t h = *(*patch_next)++;
 		if (f->host[h].state == WC_HOST_INFECTED)
-			push(&f->deferred, &ndeferred, &f->deferred_cap, h);
+			WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
 		else
 			patch_host(f, h);
 	}
@@ -1101,7 +1054,6 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 {
 	double nu_g = scale * f->wa * reach[0];
 	f->nchosen = 0;
-	f->pick_base = f->pick_id + 1;
 	if (nu_g > 0 && pool_size(f, 0) > 0)
 		draw_infections(f, 0, 0, NBLOCKS, pool_size(f, 0), nu_g, at_least_one);
 	if (!f->comps)
@@ -1125,6 +1077,7 @@ static void step_infectors(fast *f, double scale, const double reach[2])
 {
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
+		f->host[h].flags &= (uint8_t)~PICKED_STEP;
 		int k = kind16(f, b);
 		double in16 = (f->wa + f->w8 + f->w16) * f->b16[b].rate;
 		double in8 = fmax(0, (f->wa + f->w8) * (pass8(f, k, a) - pass16(f, b)));
@@ -1238,9 +1191,7 @@ static void blocks_init(fast *f)
 {
 	f->first16 = xcalloc(NBLOCKS + 1, sizeof *f->first16);
 	f->s16 = xcalloc(NBLOCKS, sizeof *f->s16);
-	f->fen = xcalloc(NBLOCKS + 1, sizeof *f->fen);
 	f->slot = xmallocarray(f->n, sizeof *f->slot);
-	f->pick = xcalloc(f->n, sizeof *f->pick);
 	f->b16 = xcalloc(NBLOCKS, sizeof *f->b16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
@@ -1252,12 +1203,7 @@ static void blocks_init(fast *f)
 	}
 	for (uint32_t b = 0; b < NBLOCKS; b++)
 		f->first16[b + 1] = f->first16[b] + f->s16[b];
-	for (uint32_t i = 1; i <= NBLOCKS; i++) { /* Fenwick tree in linear time */
-		f->fen[i] += f->s16[i - 1];
-		uint32_t up = i + (i & -i);
-		if (up <= NBLOCKS)
-			f->fen[up] += f->fen[i];
-	}
+	wc_fenwick_build(&f->fen, f->s16, NBLOCKS);
 	f->nsus = f->n;
 }
 
@@ -1387,8 +1333,8 @@ static void filter_init(fast *f, const wc_scenario *sc)
 				drop[WC_SENDER_FILTERABLE_EDGE][0] > 0 ? 1 - own
 								       : fmax(0, share - own_block);
 		}
-		f->fen_pool[0] = fen_build(f->s16, f->edge16, 0);
-		f->fen_pool[1] = fen_build(f->s16, f->edge16, 1);
+		fen_build_pool(&f->fen_pool[0], f->s16, f->edge16, 0);
+		fen_build_pool(&f->fen_pool[1], f->s16, f->edge16, 1);
 	}
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
@@ -1453,7 +1399,8 @@ static void fast_init(fast *f, const wc_world *w)
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
 	for (uint32_t h = 0; h < f->n; h++) {
 		f->host[h].counted = COUNTED_NONE;
-		f->host[h].clock_offset = w->pop->clock_offset[h];
+		f->host[h].addr = w->pop->addr[h];
+		f->host[h].flags = w->pop->clock_offset[h] != 0 ? WRONG_CLOCK : 0;
 		f->host[h].class_id = w->pop->class_id[h];
 	}
 	blocks_init(f);
@@ -1473,11 +1420,11 @@ static void fast_free(fast *f)
 	free(f->first16);
 	free(f->slot);
 	free(f->s16);
-	free(f->fen);
+	wc_fenwick_free(&f->fen);
 	free(f->b16);
 	free(f->p16);
-	free(f->fen_pool[0]);
-	free(f->fen_pool[1]);
+	wc_fenwick_free(&f->fen_pool[0]);
+	wc_fenwick_free(&f->fen_pool[1]);
 	free(f->tele16);
 	free(f->tele_own16);
 	free(f->comp_due);
@@ -1486,7 +1433,7 @@ static void fast_free(fast *f)
 	free(f->comp_dirty);
 	free(f->dirty);
 	free(f->due);
-	free(f->pick);
+	free(f->drawn);
 	free(f->deferred);
 	for (uint32_t i = 0; i < f->nbuckets; i++)
 		free(f->buckets[i].ev);
