@@ -151,6 +151,11 @@ typedef struct far_event {
 	uint32_t ev;
 } far_event;
 
+/* An event scheduled during a step, pushed at its end (flush_staged). */
+typedef struct staged_event {
+	uint32_t step, ev;
+} staged_event;
+
 /* When correct clocks change phase: most hosts' clocks are right, so their
  * calendar is looked up here instead of recomputed from the date. */
 typedef struct calendar0 {
@@ -241,6 +246,10 @@ typedef struct fast {
 	uint64_t base;
 	far_event *far;
 	size_t nfar, far_cap;
+	/* while a step is processed, events for later steps wait here */
+	bool staging;
+	staged_event *staged;
+	size_t nstaged, staged_cap;
 	calendar0 cal0;
 
 	const double *rate; /* the epoch's probes/s of a spreading host, per class */
@@ -297,16 +306,48 @@ static void bucket_push(fast *f, uint32_t i, uint32_t ev)
 	f->nonempty[i / 64] |= 1ull << (i % 64);
 }
 
-static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
+static void schedule_now(fast *f, uint64_t step, uint32_t ev)
 {
-	if (step >= f->nsteps)
-		return;
-	uint32_t ev = (uint32_t)kind << EV_HOST_BITS | h;
 	if (step < f->base + f->nbuckets) {
 		bucket_push(f, (uint32_t)(step - f->base), ev);
 		return;
 	}
 	WC_VEC_PUSH(f->far, f->nfar, f->far_cap, ((far_event){step, ev}));
+}
+
+static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
+{
+	if (step >= f->nsteps)
+		return;
+	uint32_t ev = (uint32_t)kind << EV_HOST_BITS | h;
+	if (f->staging && step != f->cur) {
+		WC_VEC_PUSH(f->staged, f->nstaged, f->staged_cap,
+			    ((staged_event){(uint32_t)step, ev}));
+		return;
+	}
+	schedule_now(f, step, ev);
+}
+
+/* Pushes the staged events in the order they came, fetching each one's
+ * bucket header and tail a few events ahead: events go to random future
+ * steps, and pushed one at a time each waited for two cache misses. */
+static void flush_staged(fast *f)
+{
+	enum { AHEAD = 8 };
+	uint64_t end = f->base + f->nbuckets;
+	const staged_event *e = f->staged;
+	for (size_t i = 0; i < f->nstaged; i++) {
+		if (i + 2 * AHEAD < f->nstaged && e[i + 2 * AHEAD].step < end)
+			__builtin_prefetch(&f->buckets[e[i + 2 * AHEAD].step - f->base]);
+		if (i + AHEAD < f->nstaged && e[i + AHEAD].step < end) {
+			const bucket *b = &f->buckets[e[i + AHEAD].step - f->base];
+			if (b->ev != NULL)
+				__builtin_prefetch(b->ev + b->n, 1);
+		}
+		schedule_now(f, e[i].step, e[i].ev);
+	}
+	f->nstaged = 0;
+	f->staging = false;
 }
 
 /* Moves the bucket window on to start at step s (all earlier buckets done). */
@@ -742,20 +783,36 @@ static double expected_hits(const fast *f, double scale, double nu_open, double 
 
 /* A uniform susceptible host of blocks [lo, hi), in pool `pool` (0 or 1) or
  * in either (−1). */
+typedef struct pick_range {
+	const wc_fenwick *fen;
+	uint32_t base, total; /* the rank of its first host, and its hosts */
+} pick_range;
+
+static pick_range sus_range(const fast *f, int pool, uint32_t lo, uint32_t hi)
+{
+	pick_range r = {pool >= 0 && f->edge16 ? &f->fen_pool[pool] : &f->fen, 0, 0};
+	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
+		r.total = pool >= 0 ? pool_size(f, pool) : f->nsus;
+	} else {
+		r.base = wc_fenwick_prefix(r.fen, lo);
+		r.total = wc_fenwick_prefix(r.fen, hi) - r.base;
+	}
+	return r;
+}
+
+/* The slot position of a uniform susceptible host of r. */
+static uint32_t sus_slot(fast *f, const pick_range *r)
+{
+	uint32_t rank,
+		b = wc_fenwick_find(r->fen, r->base + (uint32_t)(gsl_rng_uniform(f->g) * r->total),
+				    &rank);
+	return f->first16[b] + rank;
+}
+
 static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
 {
-	const wc_fenwick *fen = pool >= 0 && f->edge16 ? &f->fen_pool[pool] : &f->fen;
-	uint32_t base, total;
-	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
-		base = 0;
-		total = pool >= 0 ? pool_size(f, pool) : f->nsus;
-	} else {
-		base = wc_fenwick_prefix(fen, lo);
-		total = wc_fenwick_prefix(fen, hi) - base;
-	}
-	uint32_t rank,
-		b = wc_fenwick_find(fen, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
-	return f->slot[f->first16[b] + rank];
+	pick_range r = sus_range(f, pool, lo, hi);
+	return f->slot[sus_slot(f, &r)];
 }
 
 /* Infects h at `now` seconds after start; it acts from step s on. */
@@ -831,6 +888,7 @@ static void step_events(fast *f, uint64_t s)
 	f->nleaving = f->nsights = 0;
 	if (s >= f->base + f->nbuckets)
 		advance_window(f, s);
+	f->staging = true; /* until the step ends (step_end) */
 	uint32_t i = (uint32_t)(s - f->base);
 	bucket *b = &f->buckets[i];
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
@@ -879,17 +937,35 @@ static void draw_infections(fast *f, int pool, uint32_t lo, uint32_t hi, uint32_
 	double q = -expm1(-nu);
 	uint32_t k = positive ? wc_sample_binomial_positive(f->g, nsus, q)
 			      : gsl_ran_binomial(f->g, q, nsus);
+	pick_range r = sus_range(f, pool, lo, hi);
 	f->ndrawn = 0;
-	for (uint32_t i = 0; i < k; i++) {
-		uint32_t h;
-		do
-			h = sus_pick(f, pool, lo, hi);
-		while (f->host[h].flags & PICKED_DRAW);
-		fasthost *x = &f->host[h];
-		if (!(x->flags & PICKED_STEP))
-			WC_VEC_PUSH(f->chosen, f->nchosen, f->chosen_cap, h);
-		x->flags |= PICKED_STEP | PICKED_DRAW;
-		WC_VEC_PUSH(f->drawn, f->ndrawn, f->drawn_cap, h);
+	/* Candidates in batches, their slots and records fetched together. One
+	 * uniform per candidate, and no more candidates than picks missing: a
+	 * rejected one's replacement comes in the next batch, from the same
+	 * uniforms as when picking one at a time. */
+	enum { BATCH = 16 };
+	uint32_t cand[BATCH];
+	for (uint32_t i = 0; i < k;) {
+		uint32_t m = k - i < BATCH ? k - i : BATCH;
+		for (uint32_t j = 0; j < m; j++) {
+			cand[j] = sus_slot(f, &r);
+			__builtin_prefetch(&f->slot[cand[j]]);
+		}
+		for (uint32_t j = 0; j < m; j++) {
+			cand[j] = f->slot[cand[j]];
+			__builtin_prefetch(&f->host[cand[j]], 1);
+		}
+		for (uint32_t j = 0; j < m; j++) {
+			uint32_t h = cand[j];
+			fasthost *x = &f->host[h];
+			if (x->flags & PICKED_DRAW)
+				continue;
+			if (!(x->flags & PICKED_STEP))
+				WC_VEC_PUSH(f->chosen, f->nchosen, f->chosen_cap, h);
+			x->flags |= PICKED_STEP | PICKED_DRAW;
+			WC_VEC_PUSH(f->drawn, f->ndrawn, f->drawn_cap, h);
+			i++;
+		}
 	}
 	for (size_t i = 0; i < f->ndrawn; i++)
 		f->host[f->drawn[i]].flags &= (uint8_t)~PICKED_DRAW;
@@ -1122,6 +1198,7 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 	}
 	if (f->comps)
 		redraw_components(f, s);
+	flush_staged(f);
 }
 
 /* Step s after its events, in the order of outbreak.h. */
@@ -1440,6 +1517,7 @@ static void fast_free(fast *f)
 	free(f->buckets);
 	free(f->nonempty);
 	free(f->far);
+	free(f->staged);
 	free(f->cal0.at);
 	free(f->cal0.phase);
 	free(f->heap);
