@@ -170,6 +170,13 @@ typedef struct sight_entry {
 	uint32_t host, gen;
 } sight_entry;
 
+/* The scheduled patches in the order they come (population.h), each with
+ * its step: the hosts are read at random, their instants need not be. */
+typedef struct patch_queue {
+	uint32_t *host, *step;
+	uint32_t next, n;
+} patch_queue;
+
 typedef struct fast {
 	const wc_scenario *sc;
 	const wc_outbreak *m; /* the policy: every rule lives there */
@@ -251,6 +258,7 @@ typedef struct fast {
 	staged_event *staged;
 	size_t nstaged, staged_cap;
 	calendar0 cal0;
+	patch_queue patches;
 
 	const double *rate; /* the epoch's probes/s of a spreading host, per class */
 	bool capped;	    /* worm.rate_cap: κ varies, sightings wait in a heap */
@@ -892,7 +900,7 @@ static void step_events(fast *f, uint64_t s)
 	uint32_t i = (uint32_t)(s - f->base);
 	bucket *b = &f->buckets[i];
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
-	enum { AHEAD = 8 };
+	enum { AHEAD = 16 };
 	for (uint32_t k = 0; k < b->n; k++) {
 		if (k + AHEAD < b->n && (b->ev[k + AHEAD] >> EV_HOST_BITS) != EV_COMP)
 			__builtin_prefetch(&f->host[b->ev[k + AHEAD] & host_mask]);
@@ -1092,11 +1100,10 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 	}
 }
 
-/* Awareness, then the scheduled patches of the step ending at `next`
- * seconds: an infected host patched now still probed all through the step,
- * so it waits in deferred[] until the step's infections are drawn. Returns
- * how many wait. */
-static uint32_t step_patches(fast *f, double next, uint32_t **patch_next, uint32_t *patch_end)
+/* Awareness, then the scheduled patches of step s: an infected host patched
+ * now still probed all through the step, so it waits in deferred[] until the
+ * step's infections are drawn. Returns how many wait. */
+static uint32_t step_patches(fast *f, uint64_t s)
 {
 	/* the hosts are a uniform pick among the class's susceptible ones (by
 	 * rejection over all) */
@@ -1113,8 +1120,12 @@ static uint32_t step_patches(fast *f, double next, uint32_t **patch_next, uint32
 		}
 	}
 	uint32_t ndeferred = 0;
-	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next) {
-		uint32_t h = *(*patch_next)++;
+	patch_queue *q = &f->patches;
+	enum { AHEAD = 8 };
+	for (; q->next < q->n && q->step[q->next] <= s; q->next++) {
+		if (q->next + AHEAD < q->n)
+			__builtin_prefetch(&f->host[q->host[q->next + AHEAD]], 1);
+		uint32_t h = q->host[q->next];
 		if (f->host[h].state == WC_HOST_INFECTED)
 			WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
 		else
@@ -1147,11 +1158,31 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 	f->ndue = 0;
 }
 
+/* Fetches ahead what taking hosts v[i + ...] out of (or into) the
+ * susceptible set will read: their block's record, the slot at the end of
+ * its susceptible range and the host there, whose place they swap. */
+static inline void prefetch_removal(const fast *f, const uint32_t *v, uint32_t n, uint32_t i)
+{
+	enum { FAR = 8, NEAR = 4 };
+	if (i + FAR < n) {
+		uint32_t b = block_of(f, v[i + FAR]);
+		__builtin_prefetch(&f->b16[b]);
+		__builtin_prefetch(&f->slot[f->first16[b] + f->s16[b] - (f->s16[b] > 0)]);
+	}
+	if (i + NEAR < n) {
+		uint32_t b = block_of(f, v[i + NEAR]);
+		uint32_t end = f->first16[b] + f->s16[b] - (f->s16[b] > 0);
+		if (end < f->n)
+			__builtin_prefetch(&f->host[f->slot[end]], 1);
+	}
+}
+
 /* Each chosen host's probes and infector: one of the probes that reached it,
  * from its own /16 (all pass), its /8 or anywhere (those that pass). */
 static void step_infectors(fast *f, double scale, const double reach[2])
 {
 	for (uint32_t i = 0; i < f->nchosen; i++) {
+		prefetch_removal(f, f->chosen, f->nchosen, i);
 		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
 		f->host[h].flags &= (uint8_t)~PICKED_STEP;
 		int k = kind16(f, b);
@@ -1177,6 +1208,7 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 	for (uint32_t i = 0; i < ndeferred; i++)
 		patch_host(f, f->deferred[i]);
 	for (uint32_t i = 0; i < f->nleaving; i++) {
+		prefetch_removal(f, f->leaving, f->nleaving, i);
 		uint32_t h = f->leaving[i];
 		fasthost *x = &f->host[h];
 		if (x->state != WC_HOST_INFECTED)
@@ -1202,8 +1234,7 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 }
 
 /* Step s after its events, in the order of outbreak.h. */
-static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch_next,
-			uint32_t *patch_end, wc_timeline_row *row)
+static void step_probes(fast *f, uint64_t s, bool at_least_one, wc_timeline_row *row)
 {
 	step_flood(f, s, row);
 	double kappa = cap_scale(f);
@@ -1211,7 +1242,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		kappa_check(f); /* before this step's draws */
 	step_sightings(f, s, kappa);
 	double next = (double)(s + 1) * f->dt;
-	uint32_t ndeferred = step_patches(f, next, patch_next, patch_end);
+	uint32_t ndeferred = step_patches(f, s);
 
 	/* Per-address pressures: probes per address in this step, from outside
 	 * the address's own /16 to each pool, plus the components'. */
@@ -1518,6 +1549,8 @@ static void fast_free(fast *f)
 	free(f->nonempty);
 	free(f->far);
 	free(f->staged);
+	free(f->patches.host);
+	free(f->patches.step);
 	free(f->cal0.at);
 	free(f->cal0.phase);
 	free(f->heap);
@@ -1542,13 +1575,37 @@ static void seed_infections(fast *f, uint64_t seed)
 	}
 }
 
+/* The first step s with at < (s + 1)·Δ, the test the patches of a step pass
+ * (step_patches), or NEVER past the run. */
+static uint32_t patch_step(const fast *f, double at)
+{
+	double g = floor(at / f->dt);
+	if (!(g < (double)f->nsteps))
+		return NEVER;
+	uint64_t s = g > 0 ? (uint64_t)g : 0;
+	while (s > 0 && at < (double)s * f->dt)
+		s--;
+	while (!(at < (double)(s + 1) * f->dt))
+		s++;
+	return s < f->nsteps ? (uint32_t)s : NEVER;
+}
+
+static void patches_init(fast *f)
+{
+	patch_queue *q = &f->patches;
+	q->host = wc_population_patch_order(f->pop, &q->n);
+	q->step = xmallocarray(q->n ? q->n : 1, sizeof *q->step);
+	for (uint32_t i = 0; i < q->n; i++)
+		q->step[i] = patch_step(f, f->pop->patch_at[q->host[i]]);
+}
+
 /* The last step before which only infections can happen after step s: the
  * policy's fixed instants, this engine's events, a capped run's next
  * sighting. */
-static uint64_t quiet_until(fast *f, uint64_t s, const uint32_t *patch_next,
-			    const uint32_t *patch_end, double kappa)
+static uint64_t quiet_until(fast *f, uint64_t s, double kappa)
 {
-	double patch_at = patch_next < patch_end ? f->pop->patch_at[*patch_next] : NAN;
+	const patch_queue *q = &f->patches;
+	double patch_at = q->next < q->n ? f->pop->patch_at[q->host[q->next]] : NAN;
 	uint64_t stop = wc_outbreak_next_fixed(f->m, s, f->cumulative, patch_at);
 	uint64_t ev = next_event_step(f, s);
 	if (ev < stop)
@@ -1607,9 +1664,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	fast f;
 	fast_init(&f, w);
 	seed_infections(&f, w->opt->seed);
-	uint32_t npatch;
-	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
-	uint32_t *patch_next = patches, *patch_end = patches + npatch;
+	patches_init(&f);
 	first_row(&f, &res->timeline);
 
 	uint64_t nsteps = f.nsteps, per_row = f.m->per_row;
@@ -1619,7 +1674,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		while (f.epoch + 1 < f.m->nepochs && s == f.m->epoch[f.epoch + 1].from)
 			epoch_switch(&f, s);
 		step_events(&f, s);
-		step_probes(&f, s, at_least_one, &patch_next, patch_end, &row);
+		step_probes(&f, s, at_least_one, &row);
 		if ((s + 1) % per_row == 0 || s + 1 == nsteps) {
 			push_row(&f, s, &row, &res->timeline);
 			memset(&row, 0, sizeof row);
@@ -1631,13 +1686,12 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		if (s + 1 >= nsteps)
 			break;
 		double kappa = cap_scale(&f);
-		uint64_t stop = quiet_until(&f, s, patch_next, patch_end, kappa);
+		uint64_t stop = quiet_until(&f, s, kappa);
 		s = skip_quiet(&f, s, stop, kappa, &at_least_one);
 	}
 	for (size_t i = 0; i < res->timeline.n; i++)
 		res->probes += res->timeline.rows[i].probes;
 
-	free(patches);
 	fast_free(&f);
 	return 0;
 }
