@@ -1160,8 +1160,11 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 
 /* Fetches ahead what taking hosts v[i + ...] out of (or into) the
  * susceptible set will read: their block's record, the slot at the end of
- * its susceptible range and the host there, whose place they swap. */
-static inline void prefetch_removal(const fast *f, const uint32_t *v, uint32_t n, uint32_t i)
+ * its susceptible range and the host there, whose place they swap. Inlined
+ * by force: GCC takes a function of prefetches alone for one without effect
+ * and drops its calls. */
+__attribute__((always_inline)) static inline void prefetch_removal(const fast *f, const uint32_t *v,
+								   uint32_t n, uint32_t i)
 {
 	enum { FAR = 8, NEAR = 4 };
 	if (i + FAR < n) {
