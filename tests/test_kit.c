@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "core/bucketq.h"
 #include "core/clock.h"
 #include "core/csv.h"
 #include "core/fenwick.h"
@@ -242,6 +243,60 @@ static void heap_pops_in_order(void **state)
 	free(h);
 }
 
+/* ---- bucket queue ---- */
+
+/* Items come back by step, in push order within a step, across chunk
+ * boundaries, from the overflow list once the window moves on, and with
+ * items pushed to the step being walked; walked chunks are reused. */
+static void bucketq_walks_in_push_order(void **state)
+{
+	(void)state;
+	wc_bucketq q;
+	wc_bucketq_init(&q, 1000, 64); /* window: 64 steps */
+	assert_int_equal(q.nbuckets, 64);
+	for (uint32_t i = 0; i < 40; i++)
+		wc_bucketq_push(&q, 3, i); /* three chunks */
+	wc_bucketq_push(&q, 500, 7);	   /* past the window */
+	wc_bucketq_push(&q, 1000, 9);	   /* past the end: dropped */
+	wc_bucketq_push(&q, 10, 77);
+	assert_int_equal(wc_bucketq_next(&q, 0), 3);
+	assert_int_equal(wc_bucketq_next(&q, 3), 10);
+	assert_int_equal(wc_bucketq_next(&q, 10), 64); /* the window moves there */
+	wc_bq_cursor c = wc_bucketq_open(&q, 3);
+	uint32_t item, ahead, n = 0;
+	assert_true(wc_bucketq_ahead(&q, &c, WC_BQ_ITEMS, &ahead));
+	assert_int_equal(ahead, WC_BQ_ITEMS);
+	while (wc_bucketq_take(&q, &c, &item)) {
+		assert_int_equal(item, n);
+		if (n++ == 39)
+			wc_bucketq_push(&q, 3, 40); /* pushed while walked: walked too */
+	}
+	assert_int_equal(n, 41);
+	wc_bucketq_close(&q, &c);
+	uint32_t used = q.fresh;
+	c = wc_bucketq_open(&q, 10);
+	assert_true(wc_bucketq_take(&q, &c, &item));
+	assert_int_equal(item, 77);
+	assert_false(wc_bucketq_take(&q, &c, &item));
+	wc_bucketq_close(&q, &c);
+	for (uint32_t i = 0; i < 30; i++)
+		wc_bucketq_push(&q, 20, i);
+	assert_int_equal(q.fresh, used); /* from the free chunks */
+	c = wc_bucketq_open(&q, 20);
+	for (n = 0; wc_bucketq_take(&q, &c, &item); n++)
+		assert_int_equal(item, n);
+	assert_int_equal(n, 30);
+	wc_bucketq_close(&q, &c);
+	assert_int_equal(wc_bucketq_next(&q, 20), 64);
+	c = wc_bucketq_open(&q, 500);
+	assert_true(wc_bucketq_take(&q, &c, &item));
+	assert_int_equal(item, 7);
+	assert_false(wc_bucketq_take(&q, &c, &item));
+	wc_bucketq_close(&q, &c);
+	assert_int_equal(wc_bucketq_next(&q, 500), 1000);
+	wc_bucketq_free(&q);
+}
+
 /* ---- fenwick ---- */
 
 static void fenwick_sums_and_finds(void **state)
@@ -439,6 +494,7 @@ int main(void)
 		cmocka_unit_test(hash_churn_keeps_its_size),
 		cmocka_unit_test(hash_values_avoid_the_markers),
 		cmocka_unit_test(heap_pops_in_order),
+		cmocka_unit_test(bucketq_walks_in_push_order),
 		cmocka_unit_test(fenwick_sums_and_finds),
 		cmocka_unit_test(csv_quotes_by_rfc4180),
 		cmocka_unit_test(csv_splits_quoted_fields),

@@ -86,6 +86,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "core/bucketq.h"
 #include "core/fenwick.h"
 #include "core/heap.h"
 #include "core/rng.h"
@@ -140,16 +141,6 @@ _Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
  * and the host was picked in the current step or in the current draw. */
 enum { WRONG_CLOCK = 0x20, PICKED_STEP = 0x40, PICKED_DRAW = 0x80 };
 _Static_assert((int)WC_HOST_LISTED < (int)WRONG_CLOCK, "the engine's flags lie above the model's");
-
-typedef struct bucket {
-	uint32_t *ev; /* kind << EV_HOST_BITS | host */
-	uint32_t n, cap;
-} bucket;
-
-typedef struct far_event {
-	uint64_t step;
-	uint32_t ev;
-} far_event;
 
 /* An event scheduled during a step, pushed at its end (flush_staged). */
 typedef struct staged_event {
@@ -246,13 +237,7 @@ typedef struct fast {
 	uint32_t *drawn;
 	size_t ndrawn, drawn_cap;
 
-	/* events: bucket i holds step base + i; later ones wait in far[] */
-	bucket *buckets;
-	uint64_t *nonempty; /* one bit per bucket */
-	uint32_t nbuckets;
-	uint64_t base;
-	far_event *far;
-	size_t nfar, far_cap;
+	wc_bucketq events; /* kind << EV_HOST_BITS | host, by step */
 	/* while a step is processed, events for later steps wait here */
 	bool staging;
 	staged_event *staged;
@@ -302,27 +287,6 @@ static double exp_wait(fast *f, double rate)
 
 /* ---- the event queue ---- */
 
-static void bucket_push(fast *f, uint32_t i, uint32_t ev)
-{
-	bucket *b = &f->buckets[i];
-	if (b->n == b->cap) { /* the capacity is kept as 32 bits: 16-byte buckets */
-		size_t cap = b->cap;
-		WC_VEC_RESERVE(b->ev, cap, (size_t)b->n + 1);
-		b->cap = (uint32_t)cap;
-	}
-	b->ev[b->n++] = ev;
-	f->nonempty[i / 64] |= 1ull << (i % 64);
-}
-
-static void schedule_now(fast *f, uint64_t step, uint32_t ev)
-{
-	if (step < f->base + f->nbuckets) {
-		bucket_push(f, (uint32_t)(step - f->base), ev);
-		return;
-	}
-	WC_VEC_PUSH(f->far, f->nfar, f->far_cap, ((far_event){step, ev}));
-}
-
 static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
 {
 	if (step >= f->nsteps)
@@ -333,7 +297,7 @@ static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
 			    ((staged_event){(uint32_t)step, ev}));
 		return;
 	}
-	schedule_now(f, step, ev);
+	wc_bucketq_push(&f->events, step, ev);
 }
 
 /* Pushes the staged events in the order they came, fetching each one's
@@ -342,54 +306,16 @@ static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
 static void flush_staged(fast *f)
 {
 	enum { AHEAD = 8 };
-	uint64_t end = f->base + f->nbuckets;
 	const staged_event *e = f->staged;
 	for (size_t i = 0; i < f->nstaged; i++) {
-		if (i + 2 * AHEAD < f->nstaged && e[i + 2 * AHEAD].step < end)
-			__builtin_prefetch(&f->buckets[e[i + 2 * AHEAD].step - f->base]);
-		if (i + AHEAD < f->nstaged && e[i + AHEAD].step < end) {
-			const bucket *b = &f->buckets[e[i + AHEAD].step - f->base];
-			if (b->ev != NULL)
-				__builtin_prefetch(b->ev + b->n, 1);
-		}
-		schedule_now(f, e[i].step, e[i].ev);
+		if (i + 2 * AHEAD < f->nstaged)
+			wc_bucketq_prefetch_bucket(&f->events, e[i + 2 * AHEAD].step);
+		if (i + AHEAD < f->nstaged)
+			wc_bucketq_prefetch_tail(&f->events, e[i + AHEAD].step);
+		wc_bucketq_push(&f->events, e[i].step, e[i].ev);
 	}
 	f->nstaged = 0;
 	f->staging = false;
-}
-
-/* Moves the bucket window on to start at step s (all earlier buckets done). */
-static void advance_window(fast *f, uint64_t s)
-{
-	f->base = s;
-	size_t kept = 0;
-	for (size_t i = 0; i < f->nfar; i++) {
-		far_event fe = f->far[i];
-		if (fe.step < f->base + f->nbuckets)
-			bucket_push(f, (uint32_t)(fe.step - f->base), fe.ev);
-		else
-			f->far[kept++] = fe;
-	}
-	f->nfar = kept;
-}
-
-/* The first step after s that has events (or where the window moves on), or
- * nsteps. */
-static uint64_t next_event_step(const fast *f, uint64_t s)
-{
-	uint64_t end = f->base + f->nbuckets;
-	for (uint64_t t = s + 1; t < end && t < f->nsteps;) {
-		uint32_t i = (uint32_t)(t - f->base);
-		uint64_t word = f->nonempty[i / 64] >> (i % 64);
-		if (word) {
-			uint64_t at = t + (uint64_t)__builtin_ctzll(word);
-			return at < f->nsteps ? at : f->nsteps;
-		}
-		t += 64 - i % 64;
-	}
-	if (f->nfar > 0 && end < f->nsteps)
-		return end;
-	return f->nsteps;
 }
 
 /* ---- host state ---- */
@@ -894,17 +820,14 @@ static void step_events(fast *f, uint64_t s)
 {
 	f->cur = s;
 	f->nleaving = f->nsights = 0;
-	if (s >= f->base + f->nbuckets)
-		advance_window(f, s);
+	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
 	f->staging = true; /* until the step ends (step_end) */
-	uint32_t i = (uint32_t)(s - f->base);
-	bucket *b = &f->buckets[i];
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
-	enum { AHEAD = 16 };
-	for (uint32_t k = 0; k < b->n; k++) {
-		if (k + AHEAD < b->n && (b->ev[k + AHEAD] >> EV_HOST_BITS) != EV_COMP)
-			__builtin_prefetch(&f->host[b->ev[k + AHEAD] & host_mask]);
-		uint32_t h = b->ev[k] & host_mask, kind = b->ev[k] >> EV_HOST_BITS;
+	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
+		if (wc_bucketq_ahead(&f->events, &c, WC_BQ_ITEMS, &ahead) &&
+		    (ahead >> EV_HOST_BITS) != EV_COMP)
+			__builtin_prefetch(&f->host[ahead & host_mask]);
+		uint32_t h = ev & host_mask, kind = ev >> EV_HOST_BITS;
 		if (kind == EV_COMP) {
 			if (f->comp_due[h] == s) {
 				f->comp_due[h] = NEVER; /* consumed: a twin event is stale */
@@ -930,9 +853,7 @@ static void step_events(fast *f, uint64_t s)
 			WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, h);
 		}
 	}
-	free(b->ev);
-	memset(b, 0, sizeof *b);
-	f->nonempty[i / 64] &= ~(1ull << (i % 64));
+	wc_bucketq_close(&f->events, &c);
 }
 
 /* k distinct hosts among the nsus susceptible ones of blocks [lo, hi) (or of
@@ -1517,10 +1438,7 @@ static void fast_init(fast *f, const wc_world *w)
 	blocks_init(f);
 	targeting_init(f, sc);
 
-	uint64_t nb = (f->nsteps + 63) / 64 * 64;
-	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
-	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
-	f->nonempty = xcalloc(f->nbuckets / 64, sizeof *f->nonempty);
+	wc_bucketq_init(&f->events, f->nsteps, WINDOW_MAX);
 	calendar0_build(f);
 }
 
@@ -1546,11 +1464,7 @@ static void fast_free(fast *f)
 	free(f->due);
 	free(f->drawn);
 	free(f->deferred);
-	for (uint32_t i = 0; i < f->nbuckets; i++)
-		free(f->buckets[i].ev);
-	free(f->buckets);
-	free(f->nonempty);
-	free(f->far);
+	wc_bucketq_free(&f->events);
 	free(f->staged);
 	free(f->patches.host);
 	free(f->patches.step);
@@ -1610,7 +1524,7 @@ static uint64_t quiet_until(fast *f, uint64_t s, double kappa)
 	const patch_queue *q = &f->patches;
 	double patch_at = q->next < q->n ? f->pop->patch_at[q->host[q->next]] : NAN;
 	uint64_t stop = wc_outbreak_next_fixed(f->m, s, f->cumulative, patch_at);
-	uint64_t ev = next_event_step(f, s);
+	uint64_t ev = wc_bucketq_next(&f->events, s);
 	if (ev < stop)
 		stop = ev;
 	if (f->nheap > 0) {
