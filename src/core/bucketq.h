@@ -101,15 +101,15 @@ static inline bool wc_bucketq_take(const wc_bucketq *q, wc_bq_cursor *c, uint32_
 	return false;
 }
 
-/* The item d places (d <= WC_BQ_ITEMS) after the next one to take, if it has
- * been pushed: for fetching ahead what it names. */
+/* The item d places after the next one to take, if it has been pushed: for
+ * fetching ahead what it names. */
 static inline bool wc_bucketq_ahead(const wc_bucketq *q, const wc_bq_cursor *c, uint32_t d,
 				    uint32_t *item)
 {
 	if (c->chunk == WC_BQ_NONE)
 		return false;
 	uint32_t i = c->i + d, chunk = c->chunk;
-	if (i >= WC_BQ_ITEMS) {
+	while (i >= WC_BQ_ITEMS) {
 		if (chunk == q->bucket[c->b].tail)
 			return false;
 		chunk = wc_bq_chunk_at(q, chunk)->next;

@@ -109,6 +109,9 @@ enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST };
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
+/* Blocks per group of the susceptible index: 4 KiB of group sums in the tree,
+ * 256 bytes of block counts to scan. */
+enum { GROUP_BITS = 6, GROUP = 1 << GROUP_BITS, NGROUPS = NBLOCKS / GROUP };
 /* An event is one word: the kind above EV_HOST_BITS, a host or component
  * below. Every host of the largest population, every component and every
  * kind must fit; step numbers of the longest run must stay below NEVER. */
@@ -185,9 +188,10 @@ typedef struct fast {
 
 	/* Susceptible hosts by /16 block b = address >> 16: block b owns slot
 	 * positions [first16[b], first16[b + 1]) and keeps its s16[b] susceptible
-	 * hosts first; fen is a Fenwick tree over s16. */
+	 * hosts first; fen_group is a Fenwick tree over the sums of s16 by groups
+	 * of GROUP blocks (sus_find). */
 	uint32_t *first16, *slot, *s16;
-	wc_fenwick fen;
+	wc_fenwick fen_group;
 	uint32_t s8[2][256]; /* per pool (see below; all in pool 0 without edge filters) */
 	/* Edge filtering splits the susceptible hosts into two pools by whether
 	 * their network filters (pool 1) or not (pool 0), each with its own tree. */
@@ -670,7 +674,7 @@ static inline void sus_count(fast *f, uint32_t h, int delta)
 	f->s8[k][a] += (uint32_t)delta;
 	f->nsus += (uint32_t)delta;
 	f->sus_class[f->host[h].class_id] += (uint32_t)delta;
-	wc_fenwick_add(&f->fen, b, delta);
+	wc_fenwick_add(&f->fen_group, b >> GROUP_BITS, delta);
 	if (f->edge16) {
 		wc_fenwick_add(&f->fen_pool[k], b, delta);
 		if (k) {
@@ -718,18 +722,44 @@ static double expected_hits(const fast *f, double scale, double nu_open, double 
 /* A uniform susceptible host of blocks [lo, hi), in pool `pool` (0 or 1) or
  * in either (−1). */
 typedef struct pick_range {
-	const wc_fenwick *fen;
-	uint32_t base, total; /* the rank of its first host, and its hosts */
+	const wc_fenwick *fen; /* a pool's tree, or NULL: all susceptible hosts */
+	uint32_t base, total;  /* the rank of its first host, and its hosts */
 } pick_range;
+
+/* The block holding the k-th susceptible host in block order, and that
+ * host's rank in it: the group from the tree, then the block by a scan of the
+ * group's counts. A find over all 65,536 blocks made 16 dependent reads
+ * scattered over 256 KiB, most of them cache misses once the host records
+ * had passed through; the group sums stay in L1. */
+static uint32_t sus_find(const fast *f, uint32_t k, uint32_t *rank)
+{
+	uint32_t b = wc_fenwick_find(&f->fen_group, k, &k) << GROUP_BITS;
+	while (f->s16[b] <= k)
+		k -= f->s16[b++];
+	*rank = k;
+	return b;
+}
+
+/* Susceptible hosts of the blocks before b. */
+static uint32_t sus_prefix(const fast *f, uint32_t b)
+{
+	uint32_t sum = wc_fenwick_prefix(&f->fen_group, b >> GROUP_BITS);
+	for (uint32_t i = b & ~(uint32_t)(GROUP - 1); i < b; i++)
+		sum += f->s16[i];
+	return sum;
+}
 
 static pick_range sus_range(const fast *f, int pool, uint32_t lo, uint32_t hi)
 {
-	pick_range r = {pool >= 0 && f->edge16 ? &f->fen_pool[pool] : &f->fen, 0, 0};
+	pick_range r = {pool >= 0 && f->edge16 ? &f->fen_pool[pool] : NULL, 0, 0};
 	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
 		r.total = pool >= 0 ? pool_size(f, pool) : f->nsus;
-	} else {
+	} else if (r.fen != NULL) {
 		r.base = wc_fenwick_prefix(r.fen, lo);
 		r.total = wc_fenwick_prefix(r.fen, hi) - r.base;
+	} else {
+		r.base = sus_prefix(f, lo);
+		r.total = sus_prefix(f, hi) - r.base;
 	}
 	return r;
 }
@@ -737,9 +767,8 @@ static pick_range sus_range(const fast *f, int pool, uint32_t lo, uint32_t hi)
 /* The slot position of a uniform susceptible host of r. */
 static uint32_t sus_slot(fast *f, const pick_range *r)
 {
-	uint32_t rank,
-		b = wc_fenwick_find(r->fen, r->base + (uint32_t)(gsl_rng_uniform(f->g) * r->total),
-				    &rank);
+	uint32_t rank, k = r->base + (uint32_t)(gsl_rng_uniform(f->g) * r->total);
+	uint32_t b = r->fen ? wc_fenwick_find(r->fen, k, &rank) : sus_find(f, k, &rank);
 	return f->first16[b] + rank;
 }
 
@@ -823,8 +852,9 @@ static void step_events(fast *f, uint64_t s)
 	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
 	f->staging = true; /* until the step ends (step_end) */
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
+	enum { AHEAD = 2 * WC_BQ_ITEMS }; /* most events are stale: little work apart */
 	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
-		if (wc_bucketq_ahead(&f->events, &c, WC_BQ_ITEMS, &ahead) &&
+		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
 		    (ahead >> EV_HOST_BITS) != EV_COMP)
 			__builtin_prefetch(&f->host[ahead & host_mask]);
 		uint32_t h = ev & host_mask, kind = ev >> EV_HOST_BITS;
@@ -1235,7 +1265,10 @@ static void blocks_init(fast *f)
 	}
 	for (uint32_t b = 0; b < NBLOCKS; b++)
 		f->first16[b + 1] = f->first16[b] + f->s16[b];
-	wc_fenwick_build(&f->fen, f->s16, NBLOCKS);
+	uint32_t group[NGROUPS] = {0};
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		group[b >> GROUP_BITS] += f->s16[b];
+	wc_fenwick_build(&f->fen_group, group, NGROUPS);
 	f->nsus = f->n;
 }
 
@@ -1449,7 +1482,7 @@ static void fast_free(fast *f)
 	free(f->first16);
 	free(f->slot);
 	free(f->s16);
-	wc_fenwick_free(&f->fen);
+	wc_fenwick_free(&f->fen_group);
 	free(f->b16);
 	free(f->p16);
 	wc_fenwick_free(&f->fen_pool[0]);
