@@ -40,6 +40,24 @@ static void vec_grows_by_doubling_and_keeps_elements(void **state)
 	free(v);
 }
 
+/* Line-aligned growth: whole lines from a line boundary, elements kept. */
+static void vec_lines_stay_on_their_own_lines(void **state)
+{
+	(void)state;
+	uint32_t *v = NULL;
+	size_t n = 0, cap = 0;
+	for (uint32_t i = 0; i < 1000; i++) {
+		if (n == cap)
+			v = wc_vec_grow_lines(v, n, &cap, n + 1, sizeof *v, 64);
+		assert_int_equal((uintptr_t)v % 64, 0);
+		assert_int_equal(cap * sizeof *v % 64, 0);
+		v[n++] = i;
+	}
+	for (uint32_t i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i);
+	free(v);
+}
+
 /* Runs wc_vec_grow in a child: its exit status (-1: killed), and whether its
  * stderr says it ran out of memory. */
 static int grow_in_child(size_t cap, size_t need, size_t elem, bool *oom_message)
@@ -489,6 +507,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vec_grows_by_doubling_and_keeps_elements),
+		cmocka_unit_test(vec_lines_stay_on_their_own_lines),
 		cmocka_unit_test(vec_size_overflow_exits_like_out_of_memory),
 		cmocka_unit_test(hash_finds_inserts_and_removes),
 		cmocka_unit_test(hash_churn_keeps_its_size),
