@@ -61,11 +61,11 @@
  * geometric wait is exact by memorylessness). A host picked by one component in a
  * step is no longer eligible for the next (each host is hit independently, so
  * the union is what matters). Hosts are numbered by address, so a /16's hosts
- * are one id range; a Fenwick tree over the /16s' susceptible counts picks a
- * uniform susceptible host in all of S, one /8 or one /16. The infector of a
- * host infected in a step is one of the probes that reached it, so it lies in
- * the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a + w16·R_b +
- * wa·R): that is how infected_same16 and infected_same8 are drawn.
+ * are one id range; the /16s' susceptible counts (summed by groups of 64 in a
+ * Fenwick tree) pick a uniform susceptible host in all of S, one /8 or one
+ * /16. The infector of a host infected in a step is one of the probes that
+ * reached it, so it lies in the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a +
+ * w16·R_b + wa·R): that is how infected_same16 and infected_same8 are drawn.
  *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
@@ -73,12 +73,16 @@
  * under blacklisting, a fourth when its address is listed (filter_init).
  * They sit in a bucket queue indexed by step; an event is acted on only if
  * the host's current schedule still names that step (a reboot, a phase change
- * or a patch makes older events stale). A bucket is an array, walked in order
- * with the hosts it names prefetched ahead; events beyond the bucket window
- * (2^20 steps) wait in an overflow list. Patches come from the population's
- * sorted patch instants. The cost is O(hosts + events + rows), not probes
- * or steps, and the run is sequential: the same seed gives the same bytes for
- * any --threads.
+ * or a patch makes older events stale). The queue is core/bucketq.h (a window
+ * of 2^20 steps, an overflow list past it); a step's events are walked in
+ * order with the hosts they name fetched ahead, and the events a step
+ * schedules are pushed at its end, in order, their buckets fetched ahead.
+ * Patches come from the population's sorted patch instants, each with its
+ * step. With 10^7 hosts every touch of a host is a cache miss, so the engine
+ * keeps what it reads about a host in one 32-byte record and fetches records
+ * in batches wherever the order of the draws allows. The cost is O(hosts +
+ * events + rows), not probes or steps, and the run is sequential: the same
+ * seed gives the same bytes for any --threads.
  */
 #include <math.h>
 #include <stdlib.h>
