@@ -856,11 +856,20 @@ static void step_events(fast *f, uint64_t s)
 	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
 	f->staging = true; /* until the step ends (step_end) */
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
-	enum { AHEAD = 2 * WC_BQ_ITEMS }; /* most events are stale: little work apart */
+	/* Most events are stale, with little work apart: the records are fetched
+	 * far ahead, and nearer, from a record that has arrived, the block record
+	 * that a live event's count will change. */
+	enum { AHEAD = 2 * WC_BQ_ITEMS, NEAR = WC_BQ_ITEMS / 2 };
 	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
 		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
 		    (ahead >> EV_HOST_BITS) != EV_COMP)
 			__builtin_prefetch(&f->host[ahead & host_mask]);
+		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
+		    (ahead >> EV_HOST_BITS) != EV_COMP) {
+			const fasthost *y = &f->host[ahead & host_mask];
+			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE)
+				__builtin_prefetch(&f->b16[y->addr >> 16]);
+		}
 		uint32_t h = ev & host_mask, kind = ev >> EV_HOST_BITS;
 		if (kind == EV_COMP) {
 			if (f->comp_due[h] == s) {
