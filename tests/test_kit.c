@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "core/bucketq.h"
 #include "core/clock.h"
 #include "core/csv.h"
 #include "core/fenwick.h"
@@ -36,6 +37,24 @@ static void vec_grows_by_doubling_and_keeps_elements(void **state)
 	WC_VEC_RESERVE(v, cap, 10); /* never shrinks */
 	assert_int_equal(cap, 5000);
 	assert_int_equal(v[999], 1006);
+	free(v);
+}
+
+/* Line-aligned growth: whole lines from a line boundary, elements kept. */
+static void vec_lines_stay_on_their_own_lines(void **state)
+{
+	(void)state;
+	uint32_t *v = NULL;
+	size_t n = 0, cap = 0;
+	for (uint32_t i = 0; i < 1000; i++) {
+		if (n == cap)
+			v = wc_vec_grow_lines(v, n, &cap, n + 1, sizeof *v, 64);
+		assert_int_equal((uintptr_t)v % 64, 0);
+		assert_int_equal(cap * sizeof *v % 64, 0);
+		v[n++] = i;
+	}
+	for (uint32_t i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i);
 	free(v);
 }
 
@@ -242,6 +261,60 @@ static void heap_pops_in_order(void **state)
 	free(h);
 }
 
+/* ---- bucket queue ---- */
+
+/* Items come back by step, in push order within a step, across chunk
+ * boundaries, from the overflow list once the window moves on, and with
+ * items pushed to the step being walked; walked chunks are reused. */
+static void bucketq_walks_in_push_order(void **state)
+{
+	(void)state;
+	wc_bucketq q;
+	wc_bucketq_init(&q, 1000, 64); /* window: 64 steps */
+	assert_int_equal(q.nbuckets, 64);
+	for (uint32_t i = 0; i < 40; i++)
+		wc_bucketq_push(&q, 3, i); /* three chunks */
+	wc_bucketq_push(&q, 500, 7);	   /* past the window */
+	wc_bucketq_push(&q, 1000, 9);	   /* past the end: dropped */
+	wc_bucketq_push(&q, 10, 77);
+	assert_int_equal(wc_bucketq_next(&q, 0), 3);
+	assert_int_equal(wc_bucketq_next(&q, 3), 10);
+	assert_int_equal(wc_bucketq_next(&q, 10), 64); /* the window moves there */
+	wc_bq_cursor c = wc_bucketq_open(&q, 3);
+	uint32_t item, ahead, n = 0;
+	assert_true(wc_bucketq_ahead(&q, &c, WC_BQ_ITEMS, &ahead));
+	assert_int_equal(ahead, WC_BQ_ITEMS);
+	while (wc_bucketq_take(&q, &c, &item)) {
+		assert_int_equal(item, n);
+		if (n++ == 39)
+			wc_bucketq_push(&q, 3, 40); /* pushed while walked: walked too */
+	}
+	assert_int_equal(n, 41);
+	wc_bucketq_close(&q, &c);
+	uint32_t used = q.fresh;
+	c = wc_bucketq_open(&q, 10);
+	assert_true(wc_bucketq_take(&q, &c, &item));
+	assert_int_equal(item, 77);
+	assert_false(wc_bucketq_take(&q, &c, &item));
+	wc_bucketq_close(&q, &c);
+	for (uint32_t i = 0; i < 30; i++)
+		wc_bucketq_push(&q, 20, i);
+	assert_int_equal(q.fresh, used); /* from the free chunks */
+	c = wc_bucketq_open(&q, 20);
+	for (n = 0; wc_bucketq_take(&q, &c, &item); n++)
+		assert_int_equal(item, n);
+	assert_int_equal(n, 30);
+	wc_bucketq_close(&q, &c);
+	assert_int_equal(wc_bucketq_next(&q, 20), 64);
+	c = wc_bucketq_open(&q, 500);
+	assert_true(wc_bucketq_take(&q, &c, &item));
+	assert_int_equal(item, 7);
+	assert_false(wc_bucketq_take(&q, &c, &item));
+	wc_bucketq_close(&q, &c);
+	assert_int_equal(wc_bucketq_next(&q, 500), 1000);
+	wc_bucketq_free(&q);
+}
+
 /* ---- fenwick ---- */
 
 static void fenwick_sums_and_finds(void **state)
@@ -434,11 +507,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vec_grows_by_doubling_and_keeps_elements),
+		cmocka_unit_test(vec_lines_stay_on_their_own_lines),
 		cmocka_unit_test(vec_size_overflow_exits_like_out_of_memory),
 		cmocka_unit_test(hash_finds_inserts_and_removes),
 		cmocka_unit_test(hash_churn_keeps_its_size),
 		cmocka_unit_test(hash_values_avoid_the_markers),
 		cmocka_unit_test(heap_pops_in_order),
+		cmocka_unit_test(bucketq_walks_in_push_order),
 		cmocka_unit_test(fenwick_sums_and_finds),
 		cmocka_unit_test(csv_quotes_by_rfc4180),
 		cmocka_unit_test(csv_splits_quoted_fields),

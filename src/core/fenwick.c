@@ -7,11 +7,15 @@
 
 void wc_fenwick_init(wc_fenwick *f, uint32_t n)
 {
-	f->t = xcalloc((size_t)n + 1, sizeof *f->t);
 	f->n = n;
 	f->top = 0;
 	for (uint32_t s = 1; s != 0 && s <= n; s <<= 1)
 		f->top = s;
+	/* find reads up to t[2·top − 1]; the nodes past n stop its descent */
+	size_t size = (size_t)2 * f->top > (size_t)n + 1 ? (size_t)2 * f->top : (size_t)n + 1;
+	f->t = xcalloc(size, sizeof *f->t);
+	for (size_t i = (size_t)n + 1; i < size; i++)
+		f->t[i] = UINT32_MAX;
 }
 
 void wc_fenwick_build(wc_fenwick *f, const uint32_t *counts, uint32_t n)

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 typedef struct wc_fenwick {
-	uint32_t *t;  /* t[1..n]; t[0] unused */
+	uint32_t *t;  /* t[1..n]; t[0] unused; t[n+1..2·top) UINT32_MAX (see find) */
 	uint32_t n;   /* counts */
 	uint32_t top; /* the largest power of two <= n (0 when n is 0) */
 } wc_fenwick;
@@ -41,15 +41,19 @@ static inline uint32_t wc_fenwick_prefix(const wc_fenwick *f, uint32_t i)
 }
 
 /* The slot holding the k-th unit (0-based) in slot order, and that unit's
- * rank inside its slot; n when k is not below the total. */
+ * rank inside its slot; n when k is not below the total (k < UINT32_MAX).
+ * Without branches: whether the descent goes right is a coin toss for the
+ * predictor, and a draw pays ~log2(n) mispredictions with them. The nodes
+ * past n read as UINT32_MAX, more than any k, so no bound test is needed. */
 static inline uint32_t wc_fenwick_find(const wc_fenwick *f, uint32_t k, uint32_t *rank)
 {
 	uint32_t pos = 0;
-	for (uint32_t step = f->top; step > 0; step >>= 1)
-		if (pos + step <= f->n && f->t[pos + step] <= k) {
-			pos += step;
-			k -= f->t[pos];
-		}
+	for (uint32_t step = f->top; step > 0; step >>= 1) {
+		uint32_t v = f->t[pos + step];
+		uint32_t right = v <= k;
+		pos += step & -right;
+		k -= v & -right;
+	}
 	*rank = k;
 	return pos;
 }

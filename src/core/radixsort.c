@@ -1,5 +1,6 @@
 #include "core/radixsort.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,36 @@ static void prefix_sums(size_t *count)
 	}
 }
 
+/* Below this many keys an insertion sort beats clearing and summing the
+ * counts four times (placement sorts one small array per /16 block). */
+enum { SMALL = 32 };
+
+static void insertion_sort_u32(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Whether one digit value holds all n keys: the pass would move nothing. */
+static bool one_digit(const size_t *count, size_t n)
+{
+	for (size_t d = 0; d < BUCKETS; d++)
+		if (count[d] != 0)
+			return count[d] == n;
+	return true;
+}
+
 void wc_radix_sort_u32(uint32_t *v, size_t n)
 {
-	if (n < 2)
+	if (n < SMALL) {
+		insertion_sort_u32(v, n);
 		return;
+	}
 	uint32_t *tmp = xmallocarray(n, sizeof *tmp);
 	size_t *count = xmallocarray(BUCKETS, sizeof *count);
 	uint32_t *src = v, *dst = tmp;
@@ -31,6 +58,8 @@ void wc_radix_sort_u32(uint32_t *v, size_t n)
 		memset(count, 0, BUCKETS * sizeof *count);
 		for (size_t i = 0; i < n; i++)
 			count[src[i] >> shift & (BUCKETS - 1)]++;
+		if (one_digit(count, n))
+			continue;
 		prefix_sums(count);
 		for (size_t i = 0; i < n; i++)
 			dst[count[src[i] >> shift & (BUCKETS - 1)]++] = src[i];
@@ -38,7 +67,8 @@ void wc_radix_sort_u32(uint32_t *v, size_t n)
 		src = dst;
 		dst = t;
 	}
-	/* an even number of passes leaves the result in v */
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
 	free(count);
 	free(tmp);
 }
@@ -56,6 +86,8 @@ void wc_radix_sort_u64_pairs(uint64_t *keys, uint32_t *vals, size_t n)
 		memset(count, 0, BUCKETS * sizeof *count);
 		for (size_t i = 0; i < n; i++)
 			count[sk[i] >> shift & (BUCKETS - 1)]++;
+		if (one_digit(count, n))
+			continue;
 		prefix_sums(count);
 		for (size_t i = 0; i < n; i++) {
 			size_t at = count[sk[i] >> shift & (BUCKETS - 1)]++;
@@ -68,6 +100,10 @@ void wc_radix_sort_u64_pairs(uint64_t *keys, uint32_t *vals, size_t n)
 		uint32_t *u = sv;
 		sv = dv;
 		dv = u;
+	}
+	if (sk != keys) {
+		memcpy(keys, sk, n * sizeof *keys);
+		memcpy(vals, sv, n * sizeof *vals);
 	}
 	free(count);
 	free(tk);

@@ -25,6 +25,12 @@ static inline void *wc_vec_reserve(void *p, size_t *cap, size_t need, size_t ele
 	return need <= *cap ? p : wc_vec_grow(p, cap, need, elem);
 }
 
+/* The same for an array whose writers must not share cache lines with
+ * anything else (one per thread): the storage starts on a `line`-byte
+ * boundary (a power of two) and fills whole lines; `used` elements are kept.
+ * Free with free(). */
+void *wc_vec_grow_lines(void *p, size_t used, size_t *cap, size_t need, size_t elem, size_t line);
+
 /* Room for need elements in the array p of capacity cap (lvalues, cap a size_t). */
 #define WC_VEC_RESERVE(p, cap, need) ((p) = wc_vec_reserve((p), &(cap), (need), sizeof *(p)))
 

@@ -61,11 +61,11 @@
  * geometric wait is exact by memorylessness). A host picked by one component in a
  * step is no longer eligible for the next (each host is hit independently, so
  * the union is what matters). Hosts are numbered by address, so a /16's hosts
- * are one id range; a Fenwick tree over the /16s' susceptible counts picks a
- * uniform susceptible host in all of S, one /8 or one /16. The infector of a
- * host infected in a step is one of the probes that reached it, so it lies in
- * the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a + w16·R_b +
- * wa·R): that is how infected_same16 and infected_same8 are drawn.
+ * are one id range; the /16s' susceptible counts (summed by groups of 64 in a
+ * Fenwick tree) pick a uniform susceptible host in all of S, one /8 or one
+ * /16. The infector of a host infected in a step is one of the probes that
+ * reached it, so it lies in the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a +
+ * w16·R_b + wa·R): that is how infected_same16 and infected_same8 are drawn.
  *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
@@ -73,12 +73,16 @@
  * under blacklisting, a fourth when its address is listed (filter_init).
  * They sit in a bucket queue indexed by step; an event is acted on only if
  * the host's current schedule still names that step (a reboot, a phase change
- * or a patch makes older events stale). A bucket is an array, walked in order
- * with the hosts it names prefetched ahead; events beyond the bucket window
- * (2^20 steps) wait in an overflow list. Patches come from the population's
- * sorted patch instants. The cost is O(hosts + events + rows), not probes
- * or steps, and the run is sequential: the same seed gives the same bytes for
- * any --threads.
+ * or a patch makes older events stale). The queue is core/bucketq.h (a window
+ * of 2^20 steps, an overflow list past it); a step's events are walked in
+ * order with the hosts they name fetched ahead, and the events a step
+ * schedules are pushed at its end, in order, their buckets fetched ahead.
+ * Patches come from the population's sorted patch instants, each with its
+ * step. With 10^7 hosts every touch of a host is a cache miss, so the engine
+ * keeps what it reads about a host in one 32-byte record and fetches records
+ * in batches wherever the order of the draws allows. The cost is O(hosts +
+ * events + rows), not probes or steps, and the run is sequential: the same
+ * seed gives the same bytes for any --threads.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -86,8 +90,12 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "core/bucketq.h"
+#include "core/fenwick.h"
+#include "core/heap.h"
 #include "core/rng.h"
 #include "core/sample.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
@@ -105,6 +113,9 @@ enum event_kind { EV_LEAVE, EV_PHASE, EV_SIGHT, EV_COMP, EV_LIST, EV_ADDRESS, EV
 /* Components: one per /8 and pool (COMP_8 + 256·pool + a), one per /16, and
  * the hosts of edge-filtering networks. */
 enum { NBLOCKS = 65536, COMP_8 = 0, COMP_16 = 512, COMP_POOL_F = 512 + 65536, NCOMP };
+/* Blocks per group of the susceptible index: 4 KiB of group sums in the tree,
+ * 256 bytes of block counts to scan. */
+enum { GROUP_BITS = 6, GROUP = 1 << GROUP_BITS, NGROUPS = NBLOCKS / GROUP };
 /* An event is one word: the kind above EV_HOST_BITS, a host or component
  * below. Every host of the largest population, every component and every
  * kind must fit; step numbers of the longest run must stay below NEVER. */
@@ -113,32 +124,35 @@ _Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
 _Static_assert(EV_RAMP < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
 _Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 
-/* Everything an event needs about a host, in one 32-byte record: with 10^7
- * hosts every event is a cache miss, so there should be only one. */
+/* Everything an event, a pick or a count needs about a host, in one 32-byte
+ * record: with 10^7 hosts every touch of a host is a cache miss, so there
+ * should be only one. Its address is here because every count and pick needs
+ * its /16; the clock offset is not, since nearly every clock is right (the
+ * WRONG_CLOCK flag sends the rare others to the population). */
 typedef struct fasthost {
-	int32_t clock_offset; /* copied from the population */
-	uint32_t leave_step;  /* step in which it reboots or is cleaned */
-	uint32_t phase_step;  /* step in which its calendar phase next changes */
-	uint32_t sight_step;  /* step of its first telescope sighting, if pending */
-	uint32_t sus_pos;     /* its index in slot[] */
-	uint8_t state;	      /* enum wc_host_state */
-	uint8_t flags;	      /* enum wc_host_flag */
-	uint8_t counted;      /* COUNTED_*: which counter holds it */
-	uint8_t class_id;     /* copied from the population */
-	float sight_rest;     /* Λ-seconds of the sighting step left after the sighting */
-	uint32_t sight_gen;   /* capped runs: bumped when a pending sighting is void */
+	uint32_t addr;	     /* copied from the population */
+	uint32_t leave_step; /* step in which it reboots or is cleaned */
+	uint32_t phase_step; /* step in which its calendar phase next changes */
+	uint32_t sight_step; /* step of its first telescope sighting, if pending */
+	uint32_t sus_pos;    /* its index in slot[] */
+	uint8_t state;	     /* enum wc_host_state */
+	uint8_t flags;	     /* enum wc_host_flag, and the engine's own below */
+	uint8_t counted;     /* COUNTED_*: which counter holds it */
+	uint8_t class_id;    /* copied from the population */
+	float sight_rest;    /* Λ-seconds of the sighting step left after the sighting */
+	uint32_t sight_gen;  /* capped runs: bumped when a pending sighting is void */
 } fasthost;
 _Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
 
-typedef struct bucket {
-	uint32_t *ev; /* kind << EV_HOST_BITS | host */
-	uint32_t n, cap;
-} bucket;
+/* The engine's flags, above the model's (outbreak.h): the clock is not right,
+ * and the host was picked in the current step or in the current draw. */
+enum { WRONG_CLOCK = 0x20, PICKED_STEP = 0x40, PICKED_DRAW = 0x80 };
+_Static_assert((int)WC_HOST_LISTED < (int)WRONG_CLOCK, "the engine's flags lie above the model's");
 
-typedef struct far_event {
-	uint64_t step;
-	uint32_t ev;
-} far_event;
+/* An event scheduled during a step, pushed at its end (flush_staged). */
+typedef struct staged_event {
+	uint32_t step, ev;
+} staged_event;
 
 /* When correct clocks change phase: most hosts' clocks are right, so their
  * calendar is looked up here instead of recomputed from the date. */
@@ -153,6 +167,13 @@ typedef struct sight_entry {
 	double theta;
 	uint32_t host, gen;
 } sight_entry;
+
+/* The scheduled patches in the order they come (population.h), each with
+ * its step: the hosts are read at random, their instants need not be. */
+typedef struct patch_queue {
+	uint32_t *host, *step;
+	uint32_t next, n;
+} patch_queue;
 
 typedef struct fast {
 	const wc_scenario *sc;
@@ -171,12 +192,14 @@ typedef struct fast {
 
 	/* Susceptible hosts by /16 block b = address >> 16: block b owns slot
 	 * positions [first16[b], first16[b + 1]) and keeps its s16[b] susceptible
-	 * hosts first; fen is a Fenwick tree over s16. */
-	uint32_t *first16, *slot, *s16, *fen;
+	 * hosts first; fen_group is a Fenwick tree over the sums of s16 by groups
+	 * of GROUP blocks (sus_find). */
+	uint32_t *first16, *slot, *s16;
+	wc_fenwick fen_group;
 	uint32_t s8[2][256]; /* per pool (see below; all in pool 0 without edge filters) */
 	/* Edge filtering splits the susceptible hosts into two pools by whether
 	 * their network filters (pool 1) or not (pool 0), each with its own tree. */
-	uint32_t *fen_pool[2];
+	wc_fenwick fen_pool[2];
 	uint32_t nsus_f; /* in pool 1 */
 	uint32_t sus_class[WC_MAX_CLASSES];
 
@@ -217,18 +240,18 @@ typedef struct fast {
 	size_t dirty_cap;
 	uint32_t *due, ndue;
 	size_t due_cap;
-	/* picks of one step: pick[h] is the id of the last draw that picked h;
-	 * ids from pick_base on belong to the current step */
-	uint32_t *pick, pick_id, pick_base;
+	/* hosts picked by the current draw (their PICKED_DRAW flags are cleared
+	 * when it ends) */
+	uint32_t *drawn;
+	size_t ndrawn, drawn_cap;
 
-	/* events: bucket i holds step base + i; later ones wait in far[] */
-	bucket *buckets;
-	uint64_t *nonempty; /* one bit per bucket */
-	uint32_t nbuckets;
-	uint64_t base;
-	far_event *far;
-	size_t nfar, far_cap;
+	wc_bucketq events; /* kind << EV_HOST_BITS | host, by step */
+	/* while a step is processed, events for later steps wait here */
+	bool staging;
+	staged_event *staged;
+	size_t nstaged, staged_cap;
 	calendar0 cal0;
+	patch_queue patches;
 
 	const double *rate; /* the epoch's probes/s of a spreading host, per class */
 	bool capped;	    /* worm.rate_cap: κ varies, sightings wait in a heap */
@@ -286,76 +309,35 @@ static double exp_wait(fast *f, double rate)
 
 /* ---- the event queue ---- */
 
-static void bucket_push(fast *f, uint32_t i, uint32_t ev)
-{
-	bucket *b = &f->buckets[i];
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 8;
-		b->ev = xreallocarray(b->ev, b->cap, sizeof *b->ev);
-	}
-	b->ev[b->n++] = ev;
-	f->nonempty[i / 64] |= 1ull << (i % 64);
-}
-
 static void schedule(fast *f, uint64_t step, uint32_t h, enum event_kind kind)
 {
 	if (step >= f->nsteps)
 		return;
 	uint32_t ev = (uint32_t)kind << EV_HOST_BITS | h;
-	if (step < f->base + f->nbuckets) {
-		bucket_push(f, (uint32_t)(step - f->base), ev);
+	if (f->staging && step != f->cur) {
+		WC_VEC_PUSH(f->staged, f->nstaged, f->staged_cap,
+			    ((staged_event){(uint32_t)step, ev}));
 		return;
 	}
-	if (f->nfar == f->far_cap) {
-		f->far_cap = f->far_cap ? f->far_cap * 2 : 1024;
-		f->far = xreallocarray(f->far, f->far_cap, sizeof *f->far);
-	}
-	f->far[f->nfar++] = (far_event){step, ev};
+	wc_bucketq_push(&f->events, step, ev);
 }
 
-/* Moves the bucket window on to start at step s (all earlier buckets done). */
-static void advance_window(fast *f, uint64_t s)
+/* Pushes the staged events in the order they came, fetching each one's
+ * bucket header and tail a few events ahead: events go to random future
+ * steps, and pushed one at a time each waited for two cache misses. */
+static void flush_staged(fast *f)
 {
-	f->base = s;
-	size_t kept = 0;
-	for (size_t i = 0; i < f->nfar; i++) {
-		far_event fe = f->far[i];
-		if (fe.step < f->base + f->nbuckets)
-			bucket_push(f, (uint32_t)(fe.step - f->base), fe.ev);
-		else
-			f->far[kept++] = fe;
+	enum { AHEAD = 8 };
+	const staged_event *e = f->staged;
+	for (size_t i = 0; i < f->nstaged; i++) {
+		if (i + 2 * AHEAD < f->nstaged)
+			wc_bucketq_prefetch_bucket(&f->events, e[i + 2 * AHEAD].step);
+		if (i + AHEAD < f->nstaged)
+			wc_bucketq_prefetch_tail(&f->events, e[i + AHEAD].step);
+		wc_bucketq_push(&f->events, e[i].step, e[i].ev);
 	}
-	f->nfar = kept;
-}
-
-/* The first step after s that has events (or where the window moves on), or
- * nsteps. */
-static uint64_t next_event_step(const fast *f, uint64_t s)
-{
-	uint64_t end = f->base + f->nbuckets;
-	for (uint64_t t = s + 1; t < end && t < f->nsteps;) {
-		uint32_t i = (uint32_t)(t - f->base);
-		uint64_t word = f->nonempty[i / 64] >> (i % 64);
-		if (word) {
-			uint64_t at = t + (uint64_t)__builtin_ctzll(word);
-			return at < f->nsteps ? at : f->nsteps;
-		}
-		t += 64 - i % 64;
-	}
-	if (f->nfar > 0 && end < f->nsteps)
-		return end;
-	return f->nsteps;
-}
-
-/* ---- scratch vectors ---- */
-
-static void push(uint32_t **v, uint32_t *n, size_t *cap, uint32_t x)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 1024;
-		*v = xreallocarray(*v, *cap, sizeof **v);
-	}
-	(*v)[(*n)++] = x;
+	f->nstaged = 0;
+	f->staging = false;
 }
 
 /* ---- host state ---- */
@@ -430,9 +412,15 @@ static int calendar0_segment(const calendar0 *c, uint64_t s)
 	return lo;
 }
 
+/* Seconds host h's clock is ahead of UTC. */
+static int32_t clock_offset(const fast *f, uint32_t h)
+{
+	return f->host[h].flags & WRONG_CLOCK ? f->pop->clock_offset[h] : 0;
+}
+
 static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
 {
-	int32_t offset = f->host[h].clock_offset;
+	int32_t offset = clock_offset(f, h);
 	if (offset == 0)
 		return (enum wc_phase)f->cal0.phase[calendar0_segment(&f->cal0, s)];
 	return phase_at_offset(f, offset, s);
@@ -442,7 +430,7 @@ static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
  * in step s), or NEVER. */
 static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 {
-	int32_t offset = f->host[h].clock_offset;
+	int32_t offset = clock_offset(f, h);
 	uint64_t next = offset == 0 ? f->cal0.at[calendar0_segment(&f->cal0, s)]
 				    : next_change(f, offset, s, ph);
 	return next < f->nsteps ? (uint32_t)next : NEVER;
@@ -450,7 +438,7 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 
 static uint32_t block_of(const fast *f, uint32_t h)
 {
-	return f->pop->addr[h] >> 16;
+	return f->host[h].addr >> 16;
 }
 
 /* Whether network b filters at its edge: the pool its hosts are in. */
@@ -462,7 +450,8 @@ static int kind16(const fast *f, uint32_t b)
 /* How the filters treat host h's probes in the current epoch. */
 static enum wc_sender filter_status(const fast *f, uint32_t h, const fasthost *x)
 {
-	return wc_outbreak_sender(f->m, f->ep->filters, x->flags & WC_HOST_LISTED, f->pop->addr[h]);
+	(void)h;
+	return wc_outbreak_sender(f->m, f->ep->filters, x->flags & WC_HOST_LISTED, x->addr);
 }
 
 /* p_t of a sender of status st in /16 block b: telescope networks never
@@ -557,7 +546,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (x->counted == COUNTED_SPREAD) {
-		uint32_t b = f->pop->addr[h] >> 16, a = b >> 8;
+		uint32_t b = x->addr >> 16, a = b >> 8;
 		enum wc_sender st = filter_status(f, h, x);
 		double r = host_rate(f, h, x) * delta;
 		double tele = r * host_tele(f, b, st);
@@ -649,39 +638,12 @@ static double cap_scale(const fast *f)
 	return wc_outbreak_kappa(f->sc, spreading_rate(f));
 }
 
-static void heap_push(fast *f, sight_entry e)
+static bool sight_less(const sight_entry *a, const sight_entry *b)
 {
-	if (f->nheap == f->heap_cap) {
-		f->heap_cap = f->heap_cap ? 2 * f->heap_cap : 1024;
-		f->heap = xreallocarray(f->heap, f->heap_cap, sizeof *f->heap);
-	}
-	size_t i = f->nheap++;
-	while (i > 0 && f->heap[(i - 1) / 2].theta > e.theta) {
-		f->heap[i] = f->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	f->heap[i] = e;
+	return a->theta < b->theta;
 }
 
-static sight_entry heap_pop(fast *f)
-{
-	sight_entry top = f->heap[0], last = f->heap[--f->nheap];
-	size_t i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= f->nheap)
-			break;
-		if (c + 1 < f->nheap && f->heap[c + 1].theta < f->heap[c].theta)
-			c++;
-		if (f->heap[c].theta >= last.theta)
-			break;
-		f->heap[i] = f->heap[c];
-		i = c;
-	}
-	if (f->nheap > 0)
-		f->heap[i] = last;
-	return top;
-}
+WC_HEAP_DEFINE(sight_heap, sight_entry, sight_less)
 
 /* Host h spreads from the start of step s, where Λ = lambda_s: its first
  * telescope sighting, if it has none yet, comes an Exp(r_c·p_t) wait in Λ later. */
@@ -698,7 +660,8 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 	if (!isfinite(theta))
 		return;
 	if (f->capped) {
-		heap_push(f, (sight_entry){theta, h, x->sight_gen});
+		sight_heap_push(&f->heap, &f->nheap, &f->heap_cap,
+				(sight_entry){theta, h, x->sight_gen});
 		return;
 	}
 	(void)s;
@@ -764,47 +727,15 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 
 /* ---- susceptible hosts by block ---- */
 
-static void fen_add(uint32_t *fen, uint32_t b, int delta)
-{
-	for (uint32_t i = b + 1; i <= NBLOCKS; i += i & -i)
-		fen[i] += (uint32_t)delta;
-}
-
-static uint32_t fen_prefix(const uint32_t *fen, uint32_t b) /* Σ over blocks < b */
-{
-	uint32_t sum = 0;
-	for (uint32_t i = b; i > 0; i -= i & -i)
-		sum += fen[i];
-	return sum;
-}
-
-/* The block holding the k-th susceptible host (0-based) in block order, and
- * that host's rank inside its block. */
-static uint32_t fen_find(const uint32_t *fen, uint32_t k, uint32_t *rank)
-{
-	uint32_t pos = 0;
-	for (uint32_t step = NBLOCKS; step > 0; step >>= 1)
-		if (pos + step <= NBLOCKS && fen[pos + step] <= k) {
-			pos += step;
-			k -= fen[pos];
-		}
-	*rank = k;
-	return pos;
-}
-
 /* A Fenwick tree over the blocks' susceptible counts, those of blocks
- * outside `only` (if given) taken as 0, in linear time. */
-static uint32_t *fen_build(const uint32_t *s16, const uint8_t *only, uint8_t want)
+ * outside `only` taken as 0. */
+static void fen_build_pool(wc_fenwick *fen, const uint32_t *s16, const uint8_t *only, uint8_t want)
 {
-	uint32_t *fen = xcalloc(NBLOCKS + 1, sizeof *fen);
-	for (uint32_t i = 1; i <= NBLOCKS; i++) {
-		if (!only || only[i - 1] == want)
-			fen[i] += s16[i - 1];
-		uint32_t up = i + (i & -i);
-		if (up <= NBLOCKS)
-			fen[up] += fen[i];
-	}
-	return fen;
+	uint32_t *counts = xmallocarray(NBLOCKS, sizeof *counts);
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		counts[b] = only[b] == want ? s16[b] : 0;
+	wc_fenwick_build(fen, counts, NBLOCKS);
+	free(counts);
 }
 
 static void comp_touch(fast *f, uint32_t k)
@@ -812,7 +743,7 @@ static void comp_touch(fast *f, uint32_t k)
 	if (f->comp_dirty[k])
 		return;
 	f->comp_dirty[k] = 1;
-	push(&f->dirty, &f->ndirty, &f->dirty_cap, k);
+	WC_VEC_PUSH(f->dirty, f->ndirty, f->dirty_cap, k);
 }
 
 static void slot_swap(fast *f, uint32_t p, uint32_t q)
@@ -833,9 +764,9 @@ static inline void sus_count(fast *f, uint32_t h, int delta)
 	f->s8[k][a] += (uint32_t)delta;
 	f->nsus += (uint32_t)delta;
 	f->sus_class[f->host[h].class_id] += (uint32_t)delta;
-	fen_add(f->fen, b, delta);
+	wc_fenwick_add(&f->fen_group, b >> GROUP_BITS, delta);
 	if (f->edge16) {
-		fen_add(f->fen_pool[k], b, delta);
+		wc_fenwick_add(&f->fen_pool[k], b, delta);
 		if (k) {
 			f->nsus_f += (uint32_t)delta;
 			comp_touch(f, COMP_POOL_F);
@@ -880,19 +811,61 @@ static double expected_hits(const fast *f, double scale, double nu_open, double 
 
 /* A uniform susceptible host of blocks [lo, hi), in pool `pool` (0 or 1) or
  * in either (−1). */
+typedef struct pick_range {
+	const wc_fenwick *fen; /* a pool's tree, or NULL: all susceptible hosts */
+	uint32_t base, total;  /* the rank of its first host, and its hosts */
+} pick_range;
+
+/* The block holding the k-th susceptible host in block order, and that
+ * host's rank in it: the group from the tree, then the block by a scan of the
+ * group's counts. A find over all 65,536 blocks made 16 dependent reads
+ * scattered over 256 KiB, most of them cache misses once the host records
+ * had passed through; the group sums stay in L1. */
+static uint32_t sus_find(const fast *f, uint32_t k, uint32_t *rank)
+{
+	uint32_t b = wc_fenwick_find(&f->fen_group, k, &k) << GROUP_BITS;
+	while (f->s16[b] <= k)
+		k -= f->s16[b++];
+	*rank = k;
+	return b;
+}
+
+/* Susceptible hosts of the blocks before b. */
+static uint32_t sus_prefix(const fast *f, uint32_t b)
+{
+	uint32_t sum = wc_fenwick_prefix(&f->fen_group, b >> GROUP_BITS);
+	for (uint32_t i = b & ~(uint32_t)(GROUP - 1); i < b; i++)
+		sum += f->s16[i];
+	return sum;
+}
+
+static pick_range sus_range(const fast *f, int pool, uint32_t lo, uint32_t hi)
+{
+	pick_range r = {pool >= 0 && f->edge16 ? &f->fen_pool[pool] : NULL, 0, 0};
+	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
+		r.total = pool >= 0 ? pool_size(f, pool) : f->nsus;
+	} else if (r.fen != NULL) {
+		r.base = wc_fenwick_prefix(r.fen, lo);
+		r.total = wc_fenwick_prefix(r.fen, hi) - r.base;
+	} else {
+		r.base = sus_prefix(f, lo);
+		r.total = sus_prefix(f, hi) - r.base;
+	}
+	return r;
+}
+
+/* The slot position of a uniform susceptible host of r. */
+static uint32_t sus_slot(fast *f, const pick_range *r)
+{
+	uint32_t rank, k = r->base + (uint32_t)(gsl_rng_uniform(f->g) * r->total);
+	uint32_t b = r->fen ? wc_fenwick_find(r->fen, k, &rank) : sus_find(f, k, &rank);
+	return f->first16[b] + rank;
+}
+
 static uint32_t sus_pick(fast *f, int pool, uint32_t lo, uint32_t hi)
 {
-	const uint32_t *fen = pool >= 0 && f->edge16 ? f->fen_pool[pool] : f->fen;
-	uint32_t base, total;
-	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
-		base = 0;
-		total = pool >= 0 ? pool_size(f, pool) : f->nsus;
-	} else {
-		base = fen_prefix(fen, lo);
-		total = fen_prefix(fen, hi) - base;
-	}
-	uint32_t rank, b = fen_find(fen, base + (uint32_t)(gsl_rng_uniform(f->g) * total), &rank);
-	return f->slot[f->first16[b] + rank];
+	pick_range r = sus_range(f, pool, lo, hi);
+	return f->slot[sus_slot(f, &r)];
 }
 
 /* Address churn: a reinfected host may come back from a new address, which
@@ -1006,20 +979,28 @@ static void step_events(fast *f, uint64_t s)
 {
 	f->cur = s;
 	f->nleaving = f->nsights = 0;
-	if (s >= f->base + f->nbuckets)
-		advance_window(f, s);
-	uint32_t i = (uint32_t)(s - f->base);
-	bucket *b = &f->buckets[i];
+	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
+	f->staging = true; /* until the step ends (step_end) */
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
-	enum { AHEAD = 8 };
-	for (uint32_t k = 0; k < b->n; k++) {
-		if (k + AHEAD < b->n && (b->ev[k + AHEAD] >> EV_HOST_BITS) != EV_COMP)
-			__builtin_prefetch(&f->host[b->ev[k + AHEAD] & host_mask]);
-		uint32_t h = b->ev[k] & host_mask, kind = b->ev[k] >> EV_HOST_BITS;
+	/* Most events are stale, with little work apart: the records are fetched
+	 * far ahead, and nearer, from a record that has arrived, the block record
+	 * that a live event's count will change. */
+	enum { AHEAD = 2 * WC_BQ_ITEMS, NEAR = WC_BQ_ITEMS / 2 };
+	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
+		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
+		    (ahead >> EV_HOST_BITS) != EV_COMP)
+			__builtin_prefetch(&f->host[ahead & host_mask]);
+		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
+		    (ahead >> EV_HOST_BITS) != EV_COMP) {
+			const fasthost *y = &f->host[ahead & host_mask];
+			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE)
+				__builtin_prefetch(&f->b16[y->addr >> 16]);
+		}
+		uint32_t h = ev & host_mask, kind = ev >> EV_HOST_BITS;
 		if (kind == EV_COMP) {
 			if (f->comp_due[h] == s) {
 				f->comp_due[h] = NEVER; /* consumed: a twin event is stale */
-				push(&f->due, &f->ndue, &f->due_cap, h);
+				WC_VEC_PUSH(f->due, f->ndue, f->due_cap, h);
 			}
 			continue;
 		}
@@ -1034,7 +1015,7 @@ static void step_events(fast *f, uint64_t s)
 			count_add(f, h, x, -1);
 			x->counted = COUNTED_NONE;
 			x->sight_step = NEVER;
-			push(&f->leaving, &f->nleaving, &f->leaving_cap, h);
+			WC_VEC_PUSH(f->leaving, f->nleaving, f->leaving_cap, h);
 		} else if (kind == EV_PHASE && x->phase_step == s) {
 			enter_phase(f, h, s, phase_in_step(f, h, s));
 		} else if (kind == EV_RAMP && f->ramp_step[h] == s) {
@@ -1042,12 +1023,10 @@ static void step_events(fast *f, uint64_t s)
 		} else if (kind == EV_ADDRESS && f->address_step[h] == s) {
 			change_address(f, h, x, s);
 		} else if (kind == EV_SIGHT && x->sight_step == s) {
-			push(&f->sights, &f->nsights, &f->sights_cap, h);
+			WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, h);
 		}
 	}
-	free(b->ev);
-	memset(b, 0, sizeof *b);
-	f->nonempty[i / 64] &= ~(1ull << (i % 64));
+	wc_bucketq_close(&f->events, &c);
 }
 
 /* k distinct hosts among the nsus susceptible ones of blocks [lo, hi) (or of
@@ -1060,16 +1039,38 @@ static void draw_infections(fast *f, int pool, uint32_t lo, uint32_t hi, uint32_
 	double q = -expm1(-nu);
 	uint32_t k = positive ? wc_sample_binomial_positive(f->g, nsus, q)
 			      : gsl_ran_binomial(f->g, q, nsus);
-	uint32_t id = ++f->pick_id;
-	for (uint32_t i = 0; i < k; i++) {
-		uint32_t h;
-		do
-			h = sus_pick(f, pool, lo, hi);
-		while (f->pick[h] == id);
-		if (f->pick[h] < f->pick_base)
-			push(&f->chosen, &f->nchosen, &f->chosen_cap, h);
-		f->pick[h] = id;
+	pick_range r = sus_range(f, pool, lo, hi);
+	f->ndrawn = 0;
+	/* Candidates in batches, their slots and records fetched together. One
+	 * uniform per candidate, and no more candidates than picks missing: a
+	 * rejected one's replacement comes in the next batch, from the same
+	 * uniforms as when picking one at a time. */
+	enum { BATCH = 16 };
+	uint32_t cand[BATCH];
+	for (uint32_t i = 0; i < k;) {
+		uint32_t m = k - i < BATCH ? k - i : BATCH;
+		for (uint32_t j = 0; j < m; j++) {
+			cand[j] = sus_slot(f, &r);
+			__builtin_prefetch(&f->slot[cand[j]]);
+		}
+		for (uint32_t j = 0; j < m; j++) {
+			cand[j] = f->slot[cand[j]];
+			__builtin_prefetch(&f->host[cand[j]], 1);
+		}
+		for (uint32_t j = 0; j < m; j++) {
+			uint32_t h = cand[j];
+			fasthost *x = &f->host[h];
+			if (x->flags & PICKED_DRAW)
+				continue;
+			if (!(x->flags & PICKED_STEP))
+				WC_VEC_PUSH(f->chosen, f->nchosen, f->chosen_cap, h);
+			x->flags |= PICKED_STEP | PICKED_DRAW;
+			WC_VEC_PUSH(f->drawn, f->ndrawn, f->drawn_cap, h);
+			i++;
+		}
 	}
+	for (size_t i = 0; i < f->ndrawn; i++)
+		f->host[f->drawn[i]].flags &= (uint8_t)~PICKED_DRAW;
 }
 
 /* A component's pressure, susceptible hosts and where they are (a block
@@ -1168,13 +1169,13 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 	f->lambda_next = f->lambda + kappa * f->dt;
 	f->tele_mean += f->tele_seen * kappa * f->dt;
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
-		sight_entry e = heap_pop(f);
+		sight_entry e = sight_heap_pop(f->heap, &f->nheap);
 		fasthost *x = &f->host[e.host];
 		if (e.gen != x->sight_gen || x->counted != COUNTED_SPREAD)
 			continue; /* void: it stopped spreading */
 		x->sight_step = (uint32_t)s;
 		x->sight_rest = (float)(f->lambda_next - e.theta);
-		push(&f->sights, &f->nsights, &f->sights_cap, e.host);
+		WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, e.host);
 	}
 	for (uint32_t i = 0; i < f->nsights; i++) {
 		uint32_t h = f->sights[i];
@@ -1193,11 +1194,10 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 	}
 }
 
-/* Awareness, then the scheduled patches of the step ending at `next`
- * seconds: an infected host patched now still probed all through the step,
- * so it waits in deferred[] until the step's infections are drawn. Returns
- * how many wait. */
-static uint32_t step_patches(fast *f, double next, uint32_t **patch_next, uint32_t *patch_end)
+/* Awareness, then the scheduled patches of step s: an infected host patched
+ * now still probed all through the step, so it waits in deferred[] until the
+ * step's infections are drawn. Returns how many wait. */
+static uint32_t step_patches(fast *f, uint64_t s)
 {
 	/* the hosts are a uniform pick among the class's susceptible ones (by
 	 * rejection over all) */
@@ -1214,10 +1214,14 @@ static uint32_t step_patches(fast *f, double next, uint32_t **patch_next, uint32
 		}
 	}
 	uint32_t ndeferred = 0;
-	while (*patch_next < patch_end && f->pop->patch_at[**patch_next] < next) {
-		uint32_t h = *(*patch_next)++;
+	patch_queue *q = &f->patches;
+	enum { AHEAD = 8 };
+	for (; q->next < q->n && q->step[q->next] <= s; q->next++) {
+		if (q->next + AHEAD < q->n)
+			__builtin_prefetch(&f->host[q->host[q->next + AHEAD]], 1);
+		uint32_t h = q->host[q->next];
 		if (f->host[h].state == WC_HOST_INFECTED)
-			push(&f->deferred, &ndeferred, &f->deferred_cap, h);
+			WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
 		else
 			patch_host(f, h);
 	}
@@ -1231,7 +1235,6 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 {
 	double nu_g = scale * f->wa * reach[0];
 	f->nchosen = 0;
-	f->pick_base = f->pick_id + 1;
 	if (nu_g > 0 && pool_size(f, 0) > 0)
 		draw_infections(f, 0, 0, NBLOCKS, pool_size(f, 0), nu_g, at_least_one);
 	if (!f->comps)
@@ -1249,12 +1252,36 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 	f->ndue = 0;
 }
 
+/* Fetches ahead what taking hosts v[i + ...] out of (or into) the
+ * susceptible set will read: their block's record, the slot at the end of
+ * its susceptible range and the host there, whose place they swap. Inlined
+ * by force: GCC takes a function of prefetches alone for one without effect
+ * and drops its calls. */
+__attribute__((always_inline)) static inline void prefetch_removal(const fast *f, const uint32_t *v,
+								   uint32_t n, uint32_t i)
+{
+	enum { FAR = 8, NEAR = 4 };
+	if (i + FAR < n) {
+		uint32_t b = block_of(f, v[i + FAR]);
+		__builtin_prefetch(&f->b16[b]);
+		__builtin_prefetch(&f->slot[f->first16[b] + f->s16[b] - (f->s16[b] > 0)]);
+	}
+	if (i + NEAR < n) {
+		uint32_t b = block_of(f, v[i + NEAR]);
+		uint32_t end = f->first16[b] + f->s16[b] - (f->s16[b] > 0);
+		if (end < f->n)
+			__builtin_prefetch(&f->host[f->slot[end]], 1);
+	}
+}
+
 /* Each chosen host's probes and infector: one of the probes that reached it,
  * from its own /16 (all pass), its /8 or anywhere (those that pass). */
 static void step_infectors(fast *f, double scale, const double reach[2])
 {
 	for (uint32_t i = 0; i < f->nchosen; i++) {
+		prefetch_removal(f, f->chosen, f->nchosen, i);
 		uint32_t h = f->chosen[i], b = block_of(f, h), a = b >> 8;
+		f->host[h].flags &= (uint8_t)~PICKED_STEP;
 		int k = kind16(f, b);
 		double in16 = (f->wa + f->w8 + f->w16) * f->b16[b].rate;
 		double in8 = fmax(0, (f->wa + f->w8) * (pass8(f, k, a) - pass16(f, b)));
@@ -1278,6 +1305,7 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 	for (uint32_t i = 0; i < ndeferred; i++)
 		patch_host(f, f->deferred[i]);
 	for (uint32_t i = 0; i < f->nleaving; i++) {
+		prefetch_removal(f, f->leaving, f->nleaving, i);
 		uint32_t h = f->leaving[i];
 		fasthost *x = &f->host[h];
 		if (x->state != WC_HOST_INFECTED)
@@ -1301,11 +1329,11 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 	}
 	if (f->comps)
 		redraw_components(f, s);
+	flush_staged(f);
 }
 
 /* Step s after its events, in the order of outbreak.h. */
-static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch_next,
-			uint32_t *patch_end, wc_timeline_row *row)
+static void step_probes(fast *f, uint64_t s, bool at_least_one, wc_timeline_row *row)
 {
 	step_flood(f, s, row);
 	double kappa = cap_scale(f);
@@ -1313,7 +1341,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, uint32_t **patch
 		kappa_check(f); /* before this step's draws */
 	step_sightings(f, s, kappa);
 	double next = (double)(s + 1) * f->dt;
-	uint32_t ndeferred = step_patches(f, next, patch_next, patch_end);
+	uint32_t ndeferred = step_patches(f, s);
 
 	/* Per-address pressures: probes per address in this step, from outside
 	 * the address's own /16 to each pool, plus the components'. */
@@ -1371,9 +1399,7 @@ static void blocks_init(fast *f)
 {
 	f->first16 = xcalloc(NBLOCKS + 1, sizeof *f->first16);
 	f->s16 = xcalloc(NBLOCKS, sizeof *f->s16);
-	f->fen = xcalloc(NBLOCKS + 1, sizeof *f->fen);
 	f->slot = xmallocarray(f->n, sizeof *f->slot);
-	f->pick = xcalloc(f->n, sizeof *f->pick);
 	f->b16 = xcalloc(NBLOCKS, sizeof *f->b16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
@@ -1385,12 +1411,10 @@ static void blocks_init(fast *f)
 	}
 	for (uint32_t b = 0; b < NBLOCKS; b++)
 		f->first16[b + 1] = f->first16[b] + f->s16[b];
-	for (uint32_t i = 1; i <= NBLOCKS; i++) { /* Fenwick tree in linear time */
-		f->fen[i] += f->s16[i - 1];
-		uint32_t up = i + (i & -i);
-		if (up <= NBLOCKS)
-			f->fen[up] += f->fen[i];
-	}
+	uint32_t group[NGROUPS] = {0};
+	for (uint32_t b = 0; b < NBLOCKS; b++)
+		group[b >> GROUP_BITS] += f->s16[b];
+	wc_fenwick_build(&f->fen_group, group, NGROUPS);
 	f->nsus = f->n;
 }
 
@@ -1520,8 +1544,8 @@ static void filter_init(fast *f, const wc_scenario *sc)
 				drop[WC_SENDER_FILTERABLE_EDGE][0] > 0 ? 1 - own
 								       : fmax(0, share - own_block);
 		}
-		f->fen_pool[0] = fen_build(f->s16, f->edge16, 0);
-		f->fen_pool[1] = fen_build(f->s16, f->edge16, 1);
+		fen_build_pool(&f->fen_pool[0], f->s16, f->edge16, 0);
+		fen_build_pool(&f->fen_pool[1], f->s16, f->edge16, 1);
 	}
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
@@ -1586,7 +1610,8 @@ static void fast_init(fast *f, const wc_world *w)
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
 	for (uint32_t h = 0; h < f->n; h++) {
 		f->host[h].counted = COUNTED_NONE;
-		f->host[h].clock_offset = w->pop->clock_offset[h];
+		f->host[h].addr = w->pop->addr[h];
+		f->host[h].flags = w->pop->clock_offset[h] != 0 ? WRONG_CLOCK : 0;
 		f->host[h].class_id = w->pop->class_id[h];
 	}
 	blocks_init(f);
@@ -1601,10 +1626,7 @@ static void fast_init(fast *f, const wc_world *w)
 		f->left_step = xcalloc(f->n, sizeof *f->left_step);
 	}
 
-	uint64_t nb = (f->nsteps + 63) / 64 * 64;
-	f->nbuckets = (uint32_t)(nb < WINDOW_MAX ? nb : WINDOW_MAX);
-	f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
-	f->nonempty = xcalloc(f->nbuckets / 64, sizeof *f->nonempty);
+	wc_bucketq_init(&f->events, f->nsteps, WINDOW_MAX);
 	calendar0_build(f);
 }
 
@@ -1615,11 +1637,11 @@ static void fast_free(fast *f)
 	free(f->first16);
 	free(f->slot);
 	free(f->s16);
-	free(f->fen);
+	wc_fenwick_free(&f->fen_group);
 	free(f->b16);
 	free(f->p16);
-	free(f->fen_pool[0]);
-	free(f->fen_pool[1]);
+	wc_fenwick_free(&f->fen_pool[0]);
+	wc_fenwick_free(&f->fen_pool[1]);
 	free(f->tele16);
 	free(f->tele_own16);
 	free(f->comp_due);
@@ -1628,13 +1650,12 @@ static void fast_free(fast *f)
 	free(f->comp_dirty);
 	free(f->dirty);
 	free(f->due);
-	free(f->pick);
+	free(f->drawn);
 	free(f->deferred);
-	for (uint32_t i = 0; i < f->nbuckets; i++)
-		free(f->buckets[i].ev);
-	free(f->buckets);
-	free(f->nonempty);
-	free(f->far);
+	wc_bucketq_free(&f->events);
+	free(f->staged);
+	free(f->patches.host);
+	free(f->patches.step);
 	free(f->cal0.at);
 	free(f->cal0.phase);
 	free(f->heap);
@@ -1660,15 +1681,39 @@ static void seed_infections(fast *f, uint64_t seed)
 	free(seeds);
 }
 
+/* The first step s with at < (s + 1)·Δ, the test the patches of a step pass
+ * (step_patches), or NEVER past the run. */
+static uint32_t patch_step(const fast *f, double at)
+{
+	double g = floor(at / f->dt);
+	if (!(g < (double)f->nsteps))
+		return NEVER;
+	uint64_t s = g > 0 ? (uint64_t)g : 0;
+	while (s > 0 && at < (double)s * f->dt)
+		s--;
+	while (!(at < (double)(s + 1) * f->dt))
+		s++;
+	return s < f->nsteps ? (uint32_t)s : NEVER;
+}
+
+static void patches_init(fast *f)
+{
+	patch_queue *q = &f->patches;
+	q->host = wc_population_patch_order(f->pop, &q->n);
+	q->step = xmallocarray(q->n ? q->n : 1, sizeof *q->step);
+	for (uint32_t i = 0; i < q->n; i++)
+		q->step[i] = patch_step(f, f->pop->patch_at[q->host[i]]);
+}
+
 /* The last step before which only infections can happen after step s: the
  * policy's fixed instants, this engine's events, a capped run's next
  * sighting. */
-static uint64_t quiet_until(fast *f, uint64_t s, const uint32_t *patch_next,
-			    const uint32_t *patch_end, double kappa)
+static uint64_t quiet_until(fast *f, uint64_t s, double kappa)
 {
-	double patch_at = patch_next < patch_end ? f->pop->patch_at[*patch_next] : NAN;
+	const patch_queue *q = &f->patches;
+	double patch_at = q->next < q->n ? f->pop->patch_at[q->host[q->next]] : NAN;
 	uint64_t stop = wc_outbreak_next_fixed(f->m, s, f->cumulative, patch_at);
-	uint64_t ev = next_event_step(f, s);
+	uint64_t ev = wc_bucketq_next(&f->events, s);
 	if (ev < stop)
 		stop = ev;
 	if (f->nheap > 0) {
@@ -1725,9 +1770,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	fast f;
 	fast_init(&f, w);
 	seed_infections(&f, w->opt->seed);
-	uint32_t npatch;
-	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
-	uint32_t *patch_next = patches, *patch_end = patches + npatch;
+	patches_init(&f);
 	first_row(&f, &res->timeline);
 
 	uint64_t nsteps = f.nsteps, per_row = f.m->per_row;
@@ -1737,7 +1780,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		while (f.epoch + 1 < f.m->nepochs && s == f.m->epoch[f.epoch + 1].from)
 			epoch_switch(&f, s);
 		step_events(&f, s);
-		step_probes(&f, s, at_least_one, &patch_next, patch_end, &row);
+		step_probes(&f, s, at_least_one, &row);
 		if ((s + 1) % per_row == 0 || s + 1 == nsteps) {
 			push_row(&f, s, &row, &res->timeline);
 			memset(&row, 0, sizeof row);
@@ -1749,13 +1792,12 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		if (s + 1 >= nsteps)
 			break;
 		double kappa = cap_scale(&f);
-		uint64_t stop = quiet_until(&f, s, patch_next, patch_end, kappa);
+		uint64_t stop = quiet_until(&f, s, kappa);
 		s = skip_quiet(&f, s, stop, kappa, &at_least_one);
 	}
 	for (size_t i = 0; i < res->timeline.n; i++)
 		res->probes += res->timeline.rows[i].probes;
 
-	free(patches);
 	fast_free(&f);
 	return 0;
 }

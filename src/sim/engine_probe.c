@@ -54,6 +54,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "core/rng.h"
+#include "core/vec.h"
 #include "core/xalloc.h"
 #include "sim/calendar.h"
 #include "sim/engine.h"
@@ -108,23 +109,11 @@ static void *line_alloc(size_t count, size_t size)
 	return p;
 }
 
-/* A buffer of `used` elements grown to `cap`, still on lines of its own. */
-static void *line_grow(void *old, size_t used, size_t cap, size_t size)
-{
-	void *p = line_alloc(cap, size);
-	if (used > 0)
-		memcpy(p, old, used * size);
-	free(old);
-	return p;
-}
-
+/* Appends to a worker's buffer, still on lines of its own when it grows. */
 static void u32vec_push(u32vec *a, uint32_t x)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 1024;
-		a->v = line_grow(a->v, a->n, cap, sizeof *a->v);
-		a->cap = cap;
-	}
+	if (a->n == a->cap)
+		a->v = wc_vec_grow_lines(a->v, a->n, &a->cap, a->n + 1, sizeof *a->v, LINE);
 	a->v[a->n++] = x;
 }
 
@@ -146,11 +135,9 @@ _Static_assert(sizeof(worker) % LINE == 0, "a worker fills whole cache lines");
 
 static void pairs_push(worker *w, hitpair p)
 {
-	if (w->npairs == w->pairs_cap) {
-		size_t cap = w->pairs_cap ? 2 * w->pairs_cap : 256;
-		w->pairs = line_grow(w->pairs, w->npairs, cap, sizeof *w->pairs);
-		w->pairs_cap = cap;
-	}
+	if (w->npairs == w->pairs_cap)
+		w->pairs = wc_vec_grow_lines(w->pairs, w->npairs, &w->pairs_cap, w->npairs + 1,
+					     sizeof *w->pairs, LINE);
 	w->pairs[w->npairs++] = p;
 }
 

@@ -232,6 +232,37 @@ int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_er
 	return 0;
 }
 
+static int block_base_cmp(const void *a, const void *b)
+{
+	uint32_t x = (*(const wc_block_count *const *)a)->block.base;
+	uint32_t y = (*(const wc_block_count *const *)b)->block.base;
+	return (x > y) - (x < y);
+}
+
+/* Puts the n addresses in ascending order: block i's, sorted and distinct,
+ * start at start[i], and the blocks are disjoint, so copying the blocks'
+ * runs in the order of their bases sorts them all. */
+static void addr_merge(wc_population *pop, wc_block_count *blocks, const size_t *start, int nblocks,
+		       size_t n)
+{
+	if (nblocks < 2)
+		return;
+	const wc_block_count **by_base = xmallocarray((size_t)nblocks, sizeof *by_base);
+	for (int i = 0; i < nblocks; i++)
+		by_base[i] = &blocks[i];
+	qsort(by_base, (size_t)nblocks, sizeof *by_base, block_base_cmp);
+	uint32_t *sorted = xmallocarray(n ? n : 1, sizeof *sorted);
+	size_t k = 0;
+	for (int j = 0; j < nblocks; j++) {
+		size_t i = (size_t)(by_base[j] - blocks);
+		memcpy(sorted + k, pop->addr + start[i], by_base[j]->count * sizeof *sorted);
+		k += by_base[j]->count;
+	}
+	free(pop->addr);
+	pop->addr = sorted;
+	free(by_base);
+}
+
 static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t seed)
 {
 	double cum[WC_MAX_CLASSES];
@@ -321,8 +352,9 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 	}
 
 	pop->addr = xmallocarray((size_t)sc->vulnerable, sizeof *pop->addr);
-	size_t n = 0;
-	for (int i = 0; i < nblocks && rc == 0; i++)
+	size_t n = 0, *start = xmallocarray((size_t)nblocks, sizeof *start);
+	for (int i = 0; i < nblocks && rc == 0; i++) {
+		start[i] = n;
 		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr, &n) != 0) {
 			char b[20], where[300];
 			if (blocks[i].line > 0)
@@ -337,14 +369,17 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 				where, wc_prefix_format(blocks[i].block, b),
 				(unsigned long long)blocks[i].count);
 		}
+	}
+	if (rc == 0)
+		addr_merge(pop, blocks, start, nblocks, n);
+	free(start);
 	free(blocks);
 	gsl_rng_free(r);
 	if (rc != 0) {
 		wc_population_free(pop);
 		return -1;
 	}
-	/* Blocks are disjoint and each block's addresses distinct: sorting keeps n. */
-	pop->n = (uint32_t)sort_unique(pop->addr, n);
+	pop->n = (uint32_t)n;
 	pop->class_id = xmallocarray(pop->n, 1);
 	pop->clock_offset = xmallocarray(pop->n, sizeof *pop->clock_offset);
 	pop->patch_at = xmallocarray(pop->n, sizeof *pop->patch_at);
