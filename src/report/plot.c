@@ -430,7 +430,7 @@ static void band_legend(const struct run_frame *f)
 	plvpor(0.15, f->one_day ? 0.955 : 0.935, 0.82, 0.92);
 	plwind(0, 1, 0, 1);
 	plschr(0, 0.85);
-	PLFLT bx[4] = {0.34, 0.40, 0.40, 0.34}, by[4] = {0.6, 0.6, 0.9, 0.9};
+	PLFLT bx[4] = {0.52, 0.58, 0.58, 0.52}, by[4] = {0.6, 0.6, 0.9, 0.9};
 	PLFLT lx[2] = {0, 0.06}, ly[2] = {0.75, 0.75};
 	plcol0(COL_CUMULATIVE);
 	plwidth(4.0);
@@ -439,7 +439,7 @@ static void band_legend(const struct run_frame *f)
 	plfill(4, bx, by);
 	plcol0(COL_FG);
 	plptex(0.075, 0.75, 1, 0, 0, "cumulative infected, median");
-	plptex(0.415, 0.75, 1, 0, 0, "5-95 % of seeds");
+	plptex(0.595, 0.75, 1, 0, 0, "5-95 % of seeds");
 	plschr(0, 1.0);
 	plwidth(1.0);
 }
