@@ -37,7 +37,7 @@ static const char run_usage[] =
 	"                       built-in scenario as shipped, else SCENARIO-HASH8-seedN)\n"
 	"  --force              replace DIR even if it holds a run of another scenario\n"
 	"  --plot FILE          also draw FILE (.png, .svg or .pdf); with --seeds, the\n"
-	"                       median of cumulative infected over its 5-95 %% band\n"
+	"                       median of cumulative infected over its 5-95% band\n"
 	"  --format json        print summary.json on standard output instead of the table\n"
 	"  --quiet              no progress bar and no summary table\n"
 	"  -h, --help           this help\n"
