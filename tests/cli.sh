@@ -1541,6 +1541,15 @@ check_ens_bad "--quantiles 0.5,1" "strictly between 0 and 1" --seeds 1-3 --quant
 check_ens_bad "--quantiles 0.9,0.1" "must increase" --seeds 1-3 --quantiles 0.9,0.1
 check_ens_bad "--quantiles 0.5,0.5" "must increase" --seeds 1-3 --quantiles 0.5,0.5
 check_ens_bad "--quantiles without --seeds" "only with --seeds" --quantiles 0.5
+check_ens_bad "--keep-runs without --seeds" "only with --seeds" --keep-runs
+# --keep-runs: each seed's timeline is byte for byte its --seed N run's.
+"$WC" run $ENS_ARGS --seeds 2-3 --keep-runs --quiet --out k23 >/dev/null 2>k23.err
+if cmp -s k23/timeline-seed2.csv s2/timeline.csv && cmp -s k23/timeline-seed3.csv s3/timeline.csv &&
+	[ ! -e k23/timeline-seed1.csv ]; then
+	pass "run --seeds 2-3 --keep-runs: each seed's timeline as --seed N writes it"
+else
+	fail "run --seeds --keep-runs" "$(ls k23) $(head -c 300 k23.err)"
+fi
 cd "$T" || exit 2
 
 wc_finish

@@ -29,6 +29,7 @@ static const char run_usage[] =
 	"                       column, quantile, value) and DIR/summary.json; at most 10000\n"
 	"  --quantiles P,P,...  with --seeds: quantiles in (0, 1), increasing\n"
 	"                       (default 0.05,0.5,0.95)\n"
+	"  --keep-runs          with --seeds: also keep each seed's DIR/timeline-seedN.csv\n"
 	"  --engine E           auto, probe or fast (default auto)\n"
 	"  --threads N          worker threads (default: all cores); does not change results\n"
 	"  --set SEC.KEY=VALUE  override a scenario key; repeatable (`wormcast keys` lists them)\n"
@@ -51,7 +52,8 @@ static const char run_usage[] =
 static const char *const run_outputs[] = {"timeline.csv", "summary.json", NULL};
 /* What an ensemble (--seeds) writes: its seeds' timelines are not kept, so
  * that 100 seeds leave one small file rather than a hundred. */
-static const char *const ensemble_outputs[] = {"quantiles.csv", "summary.json", NULL};
+static const char *const ensemble_outputs[] = {"quantiles.csv", "summary.json",
+					       "timeline-seed*.csv", NULL};
 
 /* Writes the files into the staging folder, draws the plot, and puts them all
  * in place together; on any failure nothing is left and err says why. */
@@ -113,6 +115,7 @@ struct run_args {
 	int nsets;
 	bool quiet, force, json;   /* json: summary.json on standard output, no table */
 	bool seed_given, ensemble; /* --seed, --seeds */
+	bool keep_runs;		   /* --keep-runs */
 	uint64_t first, last;	   /* --seeds A-B */
 	const char *quantiles;	   /* --quantiles as given, or NULL */
 	double q[WC_ENSEMBLE_MAX_QUANTILES];
@@ -120,13 +123,21 @@ struct run_args {
 };
 
 static const struct option run_longopts[] = {
-	{"seed", required_argument, NULL, 's'},	   {"engine", required_argument, NULL, 'e'},
-	{"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 'S'},
-	{"until", required_argument, NULL, 'u'},   {"out", required_argument, NULL, 'o'},
-	{"plot", required_argument, NULL, 'p'},	   {"quiet", no_argument, NULL, 'q'},
-	{"force", no_argument, NULL, 'F'},	   {"format", required_argument, NULL, 'J'},
-	{"seeds", required_argument, NULL, 'R'},   {"quantiles", required_argument, NULL, 'Q'},
-	{"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
+	{"seed", required_argument, NULL, 's'},
+	{"engine", required_argument, NULL, 'e'},
+	{"threads", required_argument, NULL, 't'},
+	{"set", required_argument, NULL, 'S'},
+	{"until", required_argument, NULL, 'u'},
+	{"out", required_argument, NULL, 'o'},
+	{"plot", required_argument, NULL, 'p'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"force", no_argument, NULL, 'F'},
+	{"format", required_argument, NULL, 'J'},
+	{"seeds", required_argument, NULL, 'R'},
+	{"quantiles", required_argument, NULL, 'Q'},
+	{"keep-runs", no_argument, NULL, 'K'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 /* --format json|text. */
@@ -170,6 +181,9 @@ static int run_option(int c, const char *arg, struct run_args *a)
 		return parse_seeds(arg, a);
 	case 'Q':
 		a->quantiles = arg;
+		return WC_EXIT_OK;
+	case 'K':
+		a->keep_runs = true;
 		return WC_EXIT_OK;
 	case 's':
 		a->seed_given = true;
@@ -229,6 +243,8 @@ static int check_ensemble_args(struct run_args *a)
 		return cli_fail(WC_EXIT_USAGE, "run: give --seed N or --seeds A-B, not both");
 	if (a->quantiles != NULL && !a->ensemble)
 		return cli_fail(WC_EXIT_USAGE, "--quantiles: only with --seeds A-B");
+	if (a->keep_runs && !a->ensemble)
+		return cli_fail(WC_EXIT_USAGE, "--keep-runs: only with --seeds A-B");
 	wc_error err = {0};
 	if (wc_ensemble_parse_quantiles(a->quantiles ? a->quantiles : "0.05,0.5,0.95", a->q, &a->nq,
 					&err) != 0)
@@ -314,11 +330,22 @@ static void seed_progress_update(void *ctx, double done)
 	wc_progress_update(p->bar, ((double)p->done + done) / (double)p->n);
 }
 
+/* --keep-runs: one seed's timeline, flat in DIR (core/outdir.h removes one
+ * level of files, so a folder per seed could not be replaced or cleaned up). */
+static int keep_run(const wc_outdir *od, uint64_t seed, const wc_timeline *tl, wc_error *err)
+{
+	char name[48], path[WC_OUTDIR_PATH_MAX];
+	snprintf(name, sizeof name, "timeline-seed%" PRIu64 ".csv", seed);
+	return wc_report_write_timeline_csv(wc_outdir_file(od, name, path, sizeof path), tl, err);
+}
+
 /* Runs the seeds one after another into e (each wc_simulate may use all the
  * threads; the seeds share nothing). The first seed's result is kept in
- * first, for summary.json, once e holds a timeline. 0, or -1 with err set. */
-static int simulate_seeds(const wc_scenario *sc, struct run_args *a, wc_ensemble *e,
-			  wc_run_result *first, wc_error *err)
+ * first (zeroed by the caller, who frees it either way), for summary.json.
+ * 0, or -1 with err set. */
+
+static int simulate_seeds(const wc_outdir *od, const wc_scenario *sc, struct run_args *a,
+			  wc_ensemble *e, wc_run_result *first, wc_error *err)
 {
 	char label[48];
 	/* Names are cut to fit the bar's 48 bytes, seed counts being <= 10000. */
@@ -341,7 +368,9 @@ static int simulate_seeds(const wc_scenario *sc, struct run_args *a, wc_ensemble
 			break;
 		}
 		rc = wc_ensemble_add(e, &res.timeline, err);
-		if (i == 0 && rc == 0)
+		if (rc == 0 && a->keep_runs)
+			rc = keep_run(od, a->opt.seed, &res.timeline, err);
+		if (i == 0)
 			*first = res;
 		else
 			wc_run_result_free(&res);
@@ -379,14 +408,13 @@ static int run_ensemble(wc_outdir *od, const wc_scenario *sc, struct run_args *a
 	wc_error err = {0};
 	wc_ensemble e;
 	wc_ensemble_init(&e, a->first, (size_t)(a->last - a->first + 1));
-	wc_run_result first;
-	int rc = simulate_seeds(sc, a, &e, &first, &err);
+	wc_run_result first = {0};
+	int rc = simulate_seeds(od, sc, a, &e, &first, &err);
 	if (rc != 0)
 		wc_outdir_abort(od);
 	else
 		rc = write_ensemble(od, sc, a, &first, &e, prov, &err);
-	if (e.added > 0)
-		wc_run_result_free(&first);
+	wc_run_result_free(&first);
 	size_t n = e.added;
 	wc_ensemble_free(&e);
 	if (rc != 0)
