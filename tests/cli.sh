@@ -1484,4 +1484,72 @@ else
 fi
 cd "$T" || exit 2
 
+# ---- run --seeds: an ensemble's quantiles per row time and column ----
+
+mkdir ens || exit 2
+cd ens || exit 2
+ENS_ARGS="codered-v2 --set population.vulnerable=20000 --until 2001-07-19T14:00:00Z"
+"$WC" run $ENS_ARGS --seeds 1-3 --quiet --out e3 >e3.out 2>e3.err
+rc=$?
+for i in 1 2 3; do
+	"$WC" run $ENS_ARGS --seed $i --quiet --out s$i >/dev/null 2>&1
+done
+if [ $rc -ne 0 ] || [ ! -s e3/quantiles.csv ]; then
+	fail "run --seeds 1-3" "exit status $rc: $(head -c 300 e3.err)"
+else
+	# rows x columns x quantiles: columns from the timeline header, less `time`.
+	rows=$(($(wc -l <s1/timeline.csv) - 1))
+	cols=$(($(head -1 s1/timeline.csv | tr , '\n' | wc -l) - 1))
+	want=$((rows * cols * 3 + 1))
+	last=$(tail -1 s1/timeline.csv | cut -d, -f1)
+	ci=$(head -1 s1/timeline.csv | tr , '\n' | grep -n '^cumulative_infected$' | cut -d: -f1)
+	median=$(for i in 1 2 3; do tail -1 s$i/timeline.csv | cut -d, -f"$ci"; done | sort -n | sed -n 2p)
+	got=$(grep "^$last,cumulative_infected,0.5," e3/quantiles.csv | cut -d, -f4)
+	if [ "$(head -1 e3/quantiles.csv)" != time,column,quantile,value ]; then
+		fail "run --seeds: quantiles.csv header" "$(head -1 e3/quantiles.csv)"
+	elif [ "$(wc -l <e3/quantiles.csv)" -ne $want ]; then
+		fail "run --seeds: quantiles.csv rows" "$(wc -l <e3/quantiles.csv), want $want"
+	elif [ -z "$median" ] || [ "$got" != "$median" ]; then
+		fail "run --seeds: median of cumulative_infected" "got '$got', seeds' median '$median'"
+	elif ! grep -q '"first_seed": 1' e3/summary.json || ! grep -q '"last_seed": 3' e3/summary.json ||
+		[ -e e3/timeline.csv ]; then
+		fail "run --seeds: summary.json" "$(grep -A3 ensemble e3/summary.json)"
+	else
+		pass "run --seeds 1-3: quantiles.csv of $want lines, median = the seeds' median ($median)"
+	fi
+fi
+# check_ens_bad NAME PATTERN ARGS...: exit 2, PATTERN on stderr, no --out dir.
+check_ens_bad() {
+	ceb_name=$1
+	ceb_pat=$2
+	shift 2
+	"$WC" run $ENS_ARGS "$@" --quiet --out bad-out >bad.out 2>bad.err
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$ceb_pat" bad.err && [ ! -e bad-out ]; then
+		pass "run $ceb_name: exit 2 naming it, nothing written"
+	else
+		fail "run $ceb_name" "exit status $rc: $(head -c 300 bad.err)"
+	fi
+}
+check_ens_bad "--seeds 5-3" "runs backwards" --seeds 5-3
+check_ens_bad "--seeds x" "expected a range" --seeds x
+check_ens_bad "--seeds 1-" "expected a range" --seeds 1-
+check_ens_bad "--seed with --seeds" "not both" --seed 2 --seeds 1-3
+check_ens_bad "--seeds 1-10001" "more than 10000" --seeds 1-10001
+check_ens_bad "--quantiles 0,0.5" "strictly between 0 and 1" --seeds 1-3 --quantiles 0,0.5
+check_ens_bad "--quantiles 0.5,1" "strictly between 0 and 1" --seeds 1-3 --quantiles 0.5,1
+check_ens_bad "--quantiles 0.9,0.1" "must increase" --seeds 1-3 --quantiles 0.9,0.1
+check_ens_bad "--quantiles 0.5,0.5" "must increase" --seeds 1-3 --quantiles 0.5,0.5
+check_ens_bad "--quantiles without --seeds" "only with --seeds" --quantiles 0.5
+check_ens_bad "--keep-runs without --seeds" "only with --seeds" --keep-runs
+# --keep-runs: each seed's timeline is byte for byte its --seed N run's.
+"$WC" run $ENS_ARGS --seeds 2-3 --keep-runs --quiet --out k23 >/dev/null 2>k23.err
+if cmp -s k23/timeline-seed2.csv s2/timeline.csv && cmp -s k23/timeline-seed3.csv s3/timeline.csv &&
+	[ ! -e k23/timeline-seed1.csv ]; then
+	pass "run --seeds 2-3 --keep-runs: each seed's timeline as --seed N writes it"
+else
+	fail "run --seeds --keep-runs" "$(ls k23) $(head -c 300 k23.err)"
+fi
+cd "$T" || exit 2
+
 wc_finish

@@ -67,6 +67,10 @@ policy() {
 		edit='s/seq 1 100/seq 1 3/'
 		why="3 seeds, not 100: 100 full-day runs take over a minute of CPU"
 		outputs="wormcast-out/codered-v2-seed3/timeline.csv" ;;
+	*'--seeds 1-100 --plot band.png'*)
+		edit='s/--seeds 1-100/--seeds 1-3/'
+		why="3 seeds, not 100: 100 full-day runs take over a minute of CPU"
+		outputs="band.png wormcast-out/codered-v2-seeds1-3/quantiles.csv wormcast-out/codered-v2-seeds1-3/summary.json" ;;
 	*'population.vulnerable=10000000'*)
 		edit='s/population.vulnerable=10000000/population.vulnerable=1000000/'
 		why="10^6 hosts, not 10^7: placing 10^7 takes over 15 s of CPU; the code path is the same"

@@ -10,6 +10,7 @@
 
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
+#include "report/ensemble.h"
 #include "report/plotkit.h"
 
 /*
@@ -24,6 +25,7 @@ enum {
 	COL_ACTIVE = 3,
 	COL_TELESCOPE = 4,
 	COL_GRID = 5,
+	COL_BAND = 6, /* the ensemble band: the cumulative curve's blue, pale */
 };
 
 static void plot_set_colours(void)
@@ -35,6 +37,7 @@ static void plot_set_colours(void)
 	plscol0(COL_ACTIVE, 230, 159, 0);
 	plscol0(COL_TELESCOPE, 0, 158, 115);
 	plscol0(COL_GRID, 225, 225, 225);
+	plscol0(COL_BAND, 178, 212, 232);
 }
 
 const char *wc_plot_device(const char *path)
@@ -411,6 +414,98 @@ int wc_report_plot_run(const char *path, const wc_scenario *sc, const wc_timelin
 {
 	struct run_plot p = {sc, tl};
 	return wc_plot_render(path, plot_draw_run, &p, err);
+}
+
+/* The band plot of an ensemble: cumulative infected, median line over the
+ * 5-95 % band, against the same frame, axes and historical points as one
+ * run's plot, so the two read alike. */
+struct band_plot {
+	const wc_scenario *sc;
+	wc_timeline med; /* the medians as a timeline, for the frame and the points */
+	PLFLT *x, *lo, *hi;
+};
+
+static void band_legend(const struct run_frame *f)
+{
+	plvpor(0.15, f->one_day ? 0.955 : 0.935, 0.82, 0.92);
+	plwind(0, 1, 0, 1);
+	plschr(0, 0.85);
+	PLFLT bx[4] = {0.52, 0.58, 0.58, 0.52}, by[4] = {0.6, 0.6, 0.9, 0.9};
+	PLFLT lx[2] = {0, 0.06}, ly[2] = {0.75, 0.75};
+	plcol0(COL_CUMULATIVE);
+	plwidth(4.0);
+	plline(2, lx, ly);
+	plcol0(COL_BAND);
+	plfill(4, bx, by);
+	plcol0(COL_FG);
+	plptex(0.075, 0.75, 1, 0, 0, "cumulative infected, median");
+	plptex(0.595, 0.75, 1, 0, 0, "5-95 % of seeds");
+	plschr(0, 1.0);
+	plwidth(1.0);
+}
+
+static void plot_draw_band(void *ctx)
+{
+	struct band_plot *p = ctx;
+	size_t n = p->med.n;
+	struct run_frame f;
+	plot_frame(p->sc, &p->med, &f);
+	for (size_t i = 0; i < n; i++)
+		f.ymax = fmax(f.ymax, 1.05 * p->hi[i]);
+	plot_axes(p->sc, &f);
+	if (n > 0) {
+		/* The band as one polygon: along the upper edge, back along the lower. */
+		PLFLT *px = xmallocarray(2 * n, sizeof *px), *py = xmallocarray(2 * n, sizeof *py);
+		for (size_t i = 0; i < n; i++) {
+			px[i] = p->x[i], py[i] = p->hi[i];
+			px[2 * n - 1 - i] = p->x[i], py[2 * n - 1 - i] = p->lo[i];
+		}
+		plcol0(COL_BAND);
+		plfill((PLINT)(2 * n), px, py);
+		free(px);
+		free(py);
+		PLFLT *y = xmallocarray(n, sizeof *y);
+		for (size_t i = 0; i < n; i++)
+			y[i] = (PLFLT)p->med.rows[i].cumulative_infected;
+		plcol0(COL_CUMULATIVE);
+		plwidth(4.0);
+		plline((PLINT)n, p->x, y);
+		plwidth(1.0);
+		free(y);
+	}
+	for (int i = 0; i < p->sc->nhistory; i++)
+		plot_history_point(&p->sc->history[i], &p->med, &f,
+				   p->sc->nhistory <= WC_PLOT_LABELLED_POINTS);
+	band_legend(&f);
+}
+
+int wc_report_plot_band(const char *path, const wc_scenario *sc, wc_ensemble *e, wc_error *err)
+{
+	struct band_plot p = {.sc = sc};
+	size_t n = e->rows, col = (size_t)wc_timeline_column_index("cumulative_infected");
+	wc_timeline_init(&p.med);
+	p.x = xmallocarray(n ? n : 1, sizeof *p.x);
+	p.lo = xmallocarray(n ? n : 1, sizeof *p.lo);
+	p.hi = xmallocarray(n ? n : 1, sizeof *p.hi);
+	for (size_t i = 0; i < n; i++) {
+		/* Every column's median, so that the history labels dodge the
+		 * median curves as they dodge a run's curves. */
+		wc_timeline_row r = {.time = e->times[i]};
+		for (size_t c = 0; c < wc_timeline_ncolumns; c++) {
+			uint64_t v = (uint64_t)llround(wc_ensemble_quantile(e, i, c, 0.5));
+			memcpy((char *)&r + wc_timeline_columns[c].offset, &v, sizeof v);
+		}
+		wc_timeline_push(&p.med, &r);
+		p.x[i] = (PLFLT)e->times[i];
+		p.lo[i] = wc_ensemble_quantile(e, i, col, 0.05);
+		p.hi[i] = wc_ensemble_quantile(e, i, col, 0.95);
+	}
+	int rc = wc_plot_render(path, plot_draw_band, &p, err);
+	wc_timeline_free(&p.med);
+	free(p.x);
+	free(p.lo);
+	free(p.hi);
+	return rc;
 }
 
 int wc_plot_render(const char *path, void (*draw)(void *ctx), void *ctx, wc_error *err)

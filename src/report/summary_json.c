@@ -8,6 +8,7 @@
 #include "core/atomicfile.h"
 #include "core/provenance.h"
 #include "core/xalloc.h"
+#include "report/ensemble.h"
 
 /* jansson's integers are signed 64-bit; a larger count becomes a decimal
  * string rather than a double, which would silently round it. */
@@ -162,14 +163,15 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 	return root;
 }
 
-int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,
-				 const wc_run_result *res, const wc_provenance *prov, wc_error *err)
+/* Writes root to path atomically in summary.json's format, and drops it. */
+static int summary_dump(const char *path, json_t *root, wc_error *err)
 {
 	wc_atomic_file f;
 
-	if (wc_atomic_open(&f, path, err) != 0)
+	if (wc_atomic_open(&f, path, err) != 0) {
+		json_decref(root);
 		return -1;
-	json_t *root = summary_build(sc, opt, res, prov);
+	}
 	errno = 0;
 	/* 15 significant digits print wall_seconds and measured values as
 	 * written (0.25, not 0.25000000000000001). */
@@ -183,6 +185,50 @@ int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const 
 				    strerror(e));
 	}
 	return wc_atomic_commit(&f, err);
+}
+
+int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,
+				 const wc_run_result *res, const wc_provenance *prov, wc_error *err)
+{
+	return summary_dump(path, summary_build(sc, opt, res, prov), err);
+}
+
+/* The ensemble key: which seeds, which quantiles, and every column's
+ * quantiles at the last row (the figures a reader wants first). */
+static json_t *summary_ensemble(wc_ensemble *e, const double *q, size_t nq)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "first_seed", json_u64(e->first_seed));
+	json_object_set_new(o, "last_seed", json_u64(e->first_seed + e->seeds - 1));
+	json_object_set_new(o, "seeds", json_u64(e->added));
+	json_t *qs = json_array();
+	for (size_t k = 0; k < nq; k++)
+		json_array_append_new(qs, json_real(q[k]));
+	json_object_set_new(o, "quantiles", qs);
+	json_t *final = json_object();
+	json_object_set_new(final, "time",
+			    e->rows ? json_time(e->times[e->rows - 1]) : json_null());
+	json_t *cols = json_object();
+	for (size_t c = 0; c < wc_timeline_ncolumns && e->rows > 0; c++) {
+		json_t *v = json_array();
+		for (size_t k = 0; k < nq; k++)
+			json_array_append_new(
+				v, json_real(wc_ensemble_quantile(e, e->rows - 1, c, q[k])));
+		json_object_set_new(cols, wc_timeline_columns[c].name, v);
+	}
+	json_object_set_new(final, "columns", cols);
+	json_object_set_new(o, "final", final);
+	return o;
+}
+
+int wc_report_write_ensemble_summary_json(const char *path, const wc_scenario *sc,
+					  const wc_run_options *opt, const wc_run_result *res,
+					  const wc_provenance *prov, wc_ensemble *e,
+					  const double *q, size_t nq, wc_error *err)
+{
+	json_t *root = summary_build(sc, opt, res, prov);
+	json_object_set_new(root, "ensemble", summary_ensemble(e, q, nq));
+	return summary_dump(path, root, err);
 }
 
 int wc_report_summary_scenario_hash(const char *path, char hash[17])
