@@ -391,7 +391,7 @@ static void quarantine_like_engines_agree(void **state)
 static void waking_engines_agree(void **state)
 {
 	(void)state;
-	engines_agree(waking_outbreak, true);
+	engines_agree(waking_outbreak, false);
 }
 
 int main(void)
