@@ -48,6 +48,11 @@ int cli_parse_window_time(const char *opt, const char *arg, wc_time *t);
 int cli_print_output(const char *dir, const char *name);
 /* True for a file name ending in .png, .svg or .pdf (any case). */
 bool cli_plot_format_ok(const char *path);
+/* The options several commands share, each checked as every command checks
+ * it: WC_EXIT_OK, or the exit status after saying what is wrong. */
+int cli_parse_threads(const char *arg, int max, int *threads);	 /* --threads 1..max */
+int cli_parse_until(const char *arg, wc_time *until, bool *set); /* run's --until TIME */
+int cli_parse_plot(const char *arg, const char **plot);		 /* --plot FILE.png|svg|pdf */
 
 /* The Makefile's VERSION, built into core/provenance. */
 #define WORMCAST_VERSION wc_version()

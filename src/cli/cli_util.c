@@ -89,6 +89,34 @@ int cli_load_scenario(wc_scenario *sc, const char *arg, wc_error *err)
 	return rc;
 }
 
+int cli_parse_threads(const char *arg, int max, int *threads)
+{
+	int64_t v;
+	if (wc_num_i64(arg, 1, max, &v) != WC_NUM_OK)
+		return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to %d, got '%s'", max, arg);
+	*threads = (int)v;
+	return WC_EXIT_OK;
+}
+
+int cli_parse_until(const char *arg, wc_time *until, bool *set)
+{
+	*set = true;
+	if (wc_time_parse(arg, until) != 0)
+		return cli_fail(WC_EXIT_USAGE,
+				"--until: expected a UTC time like 2001-07-20T00:00:00Z, got '%s'",
+				arg);
+	return WC_EXIT_OK;
+}
+
+int cli_parse_plot(const char *arg, const char **plot)
+{
+	*plot = arg;
+	if (!cli_plot_format_ok(arg))
+		return cli_fail(WC_EXIT_USAGE,
+				"--plot: unsupported format '%s' (use .png, .svg or .pdf)", arg);
+	return WC_EXIT_OK;
+}
+
 int cli_parse_window_time(const char *opt, const char *arg, wc_time *t)
 {
 	if (wc_time_parse(arg, t) != 0)

@@ -174,16 +174,6 @@ static int parse_flood_rate(const char *arg, wc_detect_options *opt)
 	return WC_EXIT_OK;
 }
 
-static int parse_threads(const char *arg, wc_detect_options *opt)
-{
-	int64_t v;
-	if (wc_num_i64(arg, 1, WC_DETECT_MAX_THREADS, &v) != WC_NUM_OK)
-		return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to %d, got '%s'",
-				WC_DETECT_MAX_THREADS, arg);
-	opt->threads = (int)v;
-	return WC_EXIT_OK;
-}
-
 /* One option; WC_EXIT_OK, or the exit status after saying what is wrong. */
 static int detect_option(int c, const char *arg, struct detect_args *a)
 {
@@ -211,14 +201,9 @@ static int detect_option(int c, const char *arg, struct detect_args *a)
 	case 'F':
 		return parse_flood_rate(arg, &a->opt);
 	case 'p':
-		a->plot = arg;
-		if (!cli_plot_format_ok(arg))
-			return cli_fail(WC_EXIT_USAGE,
-					"--plot: unsupported format '%s' (use .png, .svg or .pdf)",
-					arg);
-		return WC_EXIT_OK;
+		return cli_parse_plot(arg, &a->plot);
 	case 't':
-		return parse_threads(arg, &a->opt);
+		return cli_parse_threads(arg, WC_DETECT_MAX_THREADS, &a->opt.threads);
 	case 'k':
 		a->opt.keep_going = true;
 		return WC_EXIT_OK;

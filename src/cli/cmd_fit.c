@@ -129,12 +129,7 @@ static int fit_option(int c, const char *arg, struct fit_args *a)
 		a->out_dir = arg;
 		return WC_EXIT_OK;
 	case 'p':
-		a->plot = arg;
-		if (!cli_plot_format_ok(arg))
-			return cli_fail(WC_EXIT_USAGE,
-					"--plot: unsupported format '%s' (use .png, .svg or .pdf)",
-					arg);
-		return WC_EXIT_OK;
+		return cli_parse_plot(arg, &a->plot);
 	case 'q':
 		a->quiet = true;
 		return WC_EXIT_OK;

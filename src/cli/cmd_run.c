@@ -175,7 +175,6 @@ static int parse_seeds(const char *arg, struct run_args *a)
 /* One option; WC_EXIT_OK, or the exit status after saying what is wrong. */
 static int run_option(int c, const char *arg, struct run_args *a)
 {
-	uint64_t v;
 	switch (c) {
 	case 'R':
 		return parse_seeds(arg, a);
@@ -197,32 +196,17 @@ static int run_option(int c, const char *arg, struct run_args *a)
 					"--engine: expected auto, probe or fast, got '%s'", arg);
 		return WC_EXIT_OK;
 	case 't':
-		if (cli_parse_u64(arg, &v) != 0 || v < 1 || v > 1024)
-			return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to 1024, got '%s'",
-					arg);
-		a->opt.threads = (int)v;
-		return WC_EXIT_OK;
+		return cli_parse_threads(arg, 1024, &a->opt.threads);
 	case 'S':
 		a->sets[a->nsets++] = arg;
 		return WC_EXIT_OK;
 	case 'u':
-		a->opt.until_set = true;
-		if (wc_time_parse(arg, &a->opt.until) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--until: expected a UTC time like 2001-07-20T00:00:00Z, "
-					"got '%s'",
-					arg);
-		return WC_EXIT_OK;
+		return cli_parse_until(arg, &a->opt.until, &a->opt.until_set);
 	case 'o':
 		a->out_dir = arg;
 		return WC_EXIT_OK;
 	case 'p':
-		a->plot = arg;
-		if (!cli_plot_format_ok(arg))
-			return cli_fail(WC_EXIT_USAGE,
-					"--plot: unsupported format '%s' (use .png, .svg or .pdf)",
-					arg);
-		return WC_EXIT_OK;
+		return cli_parse_plot(arg, &a->plot);
 	case 'q':
 		a->quiet = true;
 		return WC_EXIT_OK;

@@ -108,7 +108,6 @@ struct sweep_args {
 /* An option with a value: WC_EXIT_OK, or the exit status after the message. */
 static int value_option(int c, const char *arg, struct sweep_args *a)
 {
-	uint64_t v;
 	switch (c) {
 	case 'v':
 		a->varies[a->nvaries++] = arg;
@@ -129,22 +128,12 @@ static int value_option(int c, const char *arg, struct sweep_args *a)
 					"--engine: expected auto, probe or fast, got '%s'", arg);
 		return WC_EXIT_OK;
 	case 't':
-		if (cli_parse_u64(arg, &v) != 0 || v < 1 || v > 1024)
-			return cli_fail(WC_EXIT_USAGE, "--threads: expected 1 to 1024, got '%s'",
-					arg);
-		a->threads = (int)v;
-		return WC_EXIT_OK;
+		return cli_parse_threads(arg, 1024, &a->threads);
 	case 'S':
 		a->sets[a->nsets++] = arg;
 		return WC_EXIT_OK;
 	case 'u':
-		a->opt.until_set = true;
-		if (wc_time_parse(arg, &a->opt.until) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--until: expected a UTC time like 2001-07-20T00:00:00Z, "
-					"got '%s'",
-					arg);
-		return WC_EXIT_OK;
+		return cli_parse_until(arg, &a->opt.until, &a->opt.until_set);
 	case 'o':
 		a->out_dir = arg;
 		return WC_EXIT_OK;
