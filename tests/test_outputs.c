@@ -274,6 +274,9 @@ static void cleanup_on_one_signal(int sig)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		/* a suite started in the background or under nohup inherits the
+		 * signal ignored, which wc_cleanup_install() rightly keeps */
+		signal(sig, SIG_DFL);
 		wc_cleanup_install();
 		int a = wc_cleanup_register(file, WC_CLEANUP_FILE);
 		int b = wc_cleanup_register(dir, WC_CLEANUP_DIR);
