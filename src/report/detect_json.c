@@ -16,6 +16,7 @@
 #include "core/atomicfile.h"
 #include "core/provenance.h"
 #include "core/xalloc.h"
+#include "report/json_provenance.h"
 #include "report/detect_report.h"
 
 /* What an alert says of each kind: the rule that decided it (docs/detect.md
@@ -131,26 +132,17 @@ static json_t *json_time_or_null(bool set, wc_time t)
  * first and last seen. */
 static json_t *json_kinds(const wc_detect *d)
 {
-	size_t n;
-	const wc_detect_source *s = wc_detect_sources(d, &n);
 	const wc_detect_stats *st = wc_detect_get_stats(d);
-	uint64_t sources[WC_KIND_COUNT] = {0};
-	wc_time first[WC_KIND_COUNT] = {0}, last[WC_KIND_COUNT] = {0};
-	for (size_t i = 0; i < n; i++) {
-		int k = s[i].kind;
-		if (sources[k] == 0 || s[i].first < first[k])
-			first[k] = s[i].first;
-		if (sources[k] == 0 || s[i].last > last[k])
-			last[k] = s[i].last;
-		sources[k]++;
-	}
+	wc_detect_kind_totals t;
+	wc_report_detect_kind_totals(d, &t);
+	const uint64_t *sources = t.sources;
 	json_t *o = json_object();
 	for (int k = 0; k < WC_KIND_COUNT; k++) {
 		json_t *e = json_object();
 		json_object_set_new(e, "requests", json_integer((json_int_t)st->kind_requests[k]));
 		json_object_set_new(e, "sources", json_integer((json_int_t)sources[k]));
-		json_object_set_new(e, "first_seen", json_time_or_null(sources[k] > 0, first[k]));
-		json_object_set_new(e, "last_seen", json_time_or_null(sources[k] > 0, last[k]));
+		json_object_set_new(e, "first_seen", json_time_or_null(sources[k] > 0, t.first[k]));
+		json_object_set_new(e, "last_seen", json_time_or_null(sources[k] > 0, t.last[k]));
 		json_object_set_new(o, wc_detect_kind_name(k), e);
 	}
 	return o;
@@ -180,16 +172,8 @@ static json_t *json_stats(const wc_detect *d)
 
 static json_t *json_provenance(const wc_provenance *p)
 {
-	char when[32];
-	json_t *o = json_object();
-	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
-	json_object_set_new(o, "git_commit", json_string(wc_git_commit()));
-	json_object_set_new(o, "command_line",
-			    p && p->command_line ? json_input_text(p->command_line) : json_null());
-	json_object_set_new(o, "started_at",
-			    p && p->started ? json_string(wc_time_format((wc_time)p->started, when))
-					    : json_null());
-	return o;
+	return wc_report_provenance_json(p, p && p->command_line ? json_input_text(p->command_line)
+								 : NULL);
 }
 
 static json_t *summary_build(const wc_detect *d, const wc_detect_run_info *info)

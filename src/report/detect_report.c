@@ -101,35 +101,40 @@ int wc_report_detect_write(const char *dir, const wc_detect *d, wc_error *err)
 	return 0;
 }
 
-void wc_report_detect_print(FILE *out, const wc_detect *d)
+void wc_report_detect_kind_totals(const wc_detect *d, wc_detect_kind_totals *t)
 {
 	size_t n;
 	const wc_detect_source *s = wc_detect_sources(d, &n);
-	const wc_detect_stats *st = wc_detect_get_stats(d);
-	uint64_t sources[WC_KIND_COUNT] = {0};
-	wc_time first[WC_KIND_COUNT], last[WC_KIND_COUNT];
+	memset(t, 0, sizeof *t);
 	for (size_t i = 0; i < n; i++) {
 		int k = s[i].kind;
-		if (sources[k] == 0 || s[i].first < first[k])
-			first[k] = s[i].first;
-		if (sources[k] == 0 || s[i].last > last[k])
-			last[k] = s[i].last;
-		sources[k]++;
+		if (t->sources[k] == 0 || s[i].first < t->first[k])
+			t->first[k] = s[i].first;
+		if (t->sources[k] == 0 || s[i].last > t->last[k])
+			t->last[k] = s[i].last;
+		t->sources[k]++;
 	}
+}
+
+void wc_report_detect_print(FILE *out, const wc_detect *d)
+{
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	wc_detect_kind_totals t;
+	wc_report_detect_kind_totals(d, &t);
 	char a[32], b[32];
 	fprintf(out, "%-10s %14s %10s  %-20s  %-20s\n", "kind", "requests", "sources", "first seen",
 		"last seen");
 	for (int k = 0; k < WC_KIND_COUNT; k++) {
-		if (sources[k] == 0) {
+		if (t.sources[k] == 0) {
 			fprintf(out, "%-10s %14s %10s  %-20s  %-20s\n", wc_detect_kind_name(k), "0",
 				"0", "-", "-");
 			continue;
 		}
 		char fa[24], la[24];
 		wc_report_thousands(st->kind_requests[k], a, sizeof a);
-		wc_report_thousands(sources[k], b, sizeof b);
+		wc_report_thousands(t.sources[k], b, sizeof b);
 		fprintf(out, "%-10s %14s %10s  %-20s  %-20s\n", wc_detect_kind_name(k), a, b,
-			wc_time_format(first[k], fa), wc_time_format(last[k], la));
+			wc_time_format(t.first[k], fa), wc_time_format(t.last[k], la));
 	}
 	fputc('\n', out);
 	if (st->lines > 0) {

@@ -53,6 +53,14 @@ int wc_report_detect_write(const char *dir, const wc_detect *d, wc_error *err);
 /* Per kind: requests, distinct sources, first and last seen; then the input
  * totals. (The problems found are the caller's to print, to stderr.) */
 void wc_report_detect_print(FILE *out, const wc_detect *d);
+/* Per kind: distinct sources, and when the first was first seen and the last
+ * last seen (0 for a kind with none). The terminal summary and summary.json
+ * both report these. */
+typedef struct wc_detect_kind_totals {
+	uint64_t sources[WC_KIND_COUNT];
+	wc_time first[WC_KIND_COUNT], last[WC_KIND_COUNT];
+} wc_detect_kind_totals;
+void wc_report_detect_kind_totals(const wc_detect *d, wc_detect_kind_totals *t);
 
 /* Cumulative distinct sources per kind against UTC time (.png, .svg, .pdf). */
 int wc_report_detect_plot(const char *path, const wc_detect *d, wc_error *err);

@@ -1,3 +1,4 @@
+#include "report/json_provenance.h"
 #include "report/fit_report.h"
 
 #include <errno.h>
@@ -122,16 +123,7 @@ int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LE
 /* As summary.json's provenance, less the scenario: the input is "input". */
 static json_t *json_provenance(const wc_provenance *p)
 {
-	char when[32];
-	json_t *o = json_object();
-	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
-	json_object_set_new(o, "git_commit", json_string(wc_git_commit()));
-	json_object_set_new(o, "command_line",
-			    p->command_line ? json_text(p->command_line) : json_null());
-	json_object_set_new(o, "started_at",
-			    p->started ? json_string(wc_time_format((wc_time)p->started, when))
-				       : json_null());
-	return o;
+	return wc_report_provenance_json(p, p->command_line ? json_text(p->command_line) : NULL);
 }
 
 static json_t *json_input(const wc_series *s)

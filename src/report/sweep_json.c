@@ -9,6 +9,7 @@
 
 #include "core/atomicfile.h"
 #include "core/provenance.h"
+#include "report/json_provenance.h"
 #include "report/sweep_report.h"
 
 /* A number, or null where it does not exist (NaN: no run reached it). */
@@ -60,18 +61,11 @@ int wc_report_write_sweep_json(const char *path, const wc_sweep *sw, const doubl
 	for (uint64_t c = 0; c < ncomb; c++)
 		json_array_append_new(combs, json_combination(sw, out, c));
 	json_object_set_new(root, "combinations", combs);
-	json_t *p = json_object();
-	char when[32];
-	json_object_set_new(p, "wormcast_version", json_string(wc_version()));
-	json_object_set_new(p, "git_commit", json_string(wc_git_commit()));
 	/* json_string refuses text that is not UTF-8: then null, not a missing key. */
-	json_t *cl = prov && prov->command_line ? json_string(prov->command_line) : NULL;
-	json_object_set_new(p, "command_line", cl ? cl : json_null());
-	json_object_set_new(p, "started_at",
-			    prov && prov->started
-				    ? json_string(wc_time_format((wc_time)prov->started, when))
-				    : json_null());
-	json_object_set_new(root, "provenance", p);
+	json_object_set_new(
+		root, "provenance",
+		wc_report_provenance_json(
+			prov, prov && prov->command_line ? json_string(prov->command_line) : NULL));
 	wc_atomic_file f;
 	int rc = wc_atomic_open(&f, path, err);
 	if (rc == 0 &&

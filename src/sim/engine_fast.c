@@ -222,8 +222,6 @@ typedef struct fast {
 	/* [defense.filter]: the sums below follow the policy's pass factors;
 	 * beta[st][a] is the share of the probes of a sender of status st in /8
 	 * a that the filters drop */
-	bool filters;		   /* configured: the pass sums are kept */
-	const uint8_t *edge16;	   /* the policy's edge table, or NULL */
 	double beta[NSTATUS][256]; /* by the sender's /8 */
 	double blocked_sum;	   /* Σ r·beta over spreading hosts */
 	uint64_t spread_status[WC_MAX_CLASSES][NSTATUS];
@@ -444,7 +442,7 @@ static uint32_t block_of(const fast *f, uint32_t h)
 /* Whether network b filters at its edge: the pool its hosts are in. */
 static int kind16(const fast *f, uint32_t b)
 {
-	return f->edge16 ? f->edge16[b] : 0;
+	return f->m->edge16 ? f->m->edge16[b] : 0;
 }
 
 /* How the filters treat host h's probes in the current epoch. */
@@ -472,12 +470,12 @@ static double host_tele(const fast *f, uint32_t b, enum wc_sender st)
  * not kept). */
 static double pass16(const fast *f, uint32_t b)
 {
-	return f->filters ? f->p16[b] : f->b16[b].rate;
+	return f->m->filters ? f->p16[b] : f->b16[b].rate;
 }
 
 static double pass8(const fast *f, int k, uint32_t a)
 {
-	return f->filters ? f->p8[k][a] : f->r8[a];
+	return f->m->filters ? f->p8[k][a] : f->r8[a];
 }
 
 /* The /16 component's weight per address: probes from senders in b all
@@ -497,7 +495,7 @@ static double own8_weight(const fast *f, int k, uint32_t a)
 /* Pools in use: two with edge filters. */
 static int npools(const fast *f)
 {
-	return f->edge16 ? 2 : 1;
+	return f->m->edge16 ? 2 : 1;
 }
 
 static void comp_touch(fast *f, uint32_t k);
@@ -533,8 +531,8 @@ static void spreader_count(fast *f, uint32_t h, const fasthost *x, enum wc_sende
 	uint64_t d = (uint64_t)(int64_t)delta;
 	if (f->ramp_threads && f->ramp_threads[h]) {
 		f->nramp += (uint32_t)delta;
-		f->ramp_rate[st] = f->nramp ? f->ramp_rate[st] + r : 0;
-		if (!f->nramp)
+		f->ramp_rate[st] += r;
+		if (!f->nramp) /* afresh, without the updates' rounding */
 			memset(f->ramp_rate, 0, sizeof f->ramp_rate);
 		return;
 	}
@@ -552,7 +550,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		double tele = r * host_tele(f, b, st);
 		f->spreading += d;
 		spreader_count(f, h, x, st, delta, r);
-		if (f->filters)
+		if (f->m->filters)
 			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
 		if (x->flags & WC_HOST_SEEN)
@@ -567,7 +565,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		f->n8[a] += (uint32_t)delta;
 		f->b16[b].rate = f->b16[b].senders ? f->b16[b].rate + r : 0;
 		f->r8[a] = f->n8[a] ? f->r8[a] + r : 0;
-		if (f->filters) {
+		if (f->m->filters) {
 			f->p16[b] =
 				f->b16[b].senders
 					? f->p16[b] + r * wc_outbreak_pass(f->m, st, kind16(f, b))
@@ -584,7 +582,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 				comp_touch(f, COMP_8 + 256 * (uint32_t)k + a);
 			}
 			comp_touch(f, COMP_16 + b);
-			if (f->edge16)
+			if (f->m->edge16)
 				comp_touch(f, COMP_POOL_F);
 		}
 	} else if (x->counted == COUNTED_FLOOD) {
@@ -614,7 +612,7 @@ static double spreading_rate(const fast *f)
  * kind k (0 open, 1 filtering at the edge) from outside their own /16. */
 static double passing_rate(const fast *f, int k)
 {
-	if (!f->filters)
+	if (!f->m->filters)
 		return spreading_rate(f); /* every pass factor is 1 */
 	double sum = 0;
 	for (int st = 0; f->nramp && st < NSTATUS; st++)
@@ -629,7 +627,7 @@ static double passing_rate(const fast *f, int k)
 /* The rate of probes the filters drop. */
 static double blocked_rate(const fast *f)
 {
-	return f->filters ? f->blocked_sum : 0;
+	return f->m->filters ? f->blocked_sum : 0;
 }
 
 /* κ: the rate cap's factor for the current spreading population. */
@@ -765,7 +763,7 @@ static inline void sus_count(fast *f, uint32_t h, int delta)
 	f->nsus += (uint32_t)delta;
 	f->sus_class[f->host[h].class_id] += (uint32_t)delta;
 	wc_fenwick_add(&f->fen_group, b >> GROUP_BITS, delta);
-	if (f->edge16) {
+	if (f->m->edge16) {
 		wc_fenwick_add(&f->fen_pool[k], b, delta);
 		if (k) {
 			f->nsus_f += (uint32_t)delta;
@@ -841,7 +839,7 @@ static uint32_t sus_prefix(const fast *f, uint32_t b)
 
 static pick_range sus_range(const fast *f, int pool, uint32_t lo, uint32_t hi)
 {
-	pick_range r = {pool >= 0 && f->edge16 ? &f->fen_pool[pool] : NULL, 0, 0};
+	pick_range r = {pool >= 0 && f->m->edge16 ? &f->fen_pool[pool] : NULL, 0, 0};
 	if (lo == 0 && hi == NBLOCKS) { /* the common case needs no prefix sums */
 		r.total = pool >= 0 ? pool_size(f, pool) : f->nsus;
 	} else if (r.fen != NULL) {
@@ -1090,7 +1088,7 @@ static void comp_state(const fast *f, uint32_t k, double scale, double *nu, uint
 		uint32_t a = (k - COMP_8) % 256;
 		*nu = scale * own8_weight(f, p, a);
 		*nsus = f->s8[p][a];
-		*pool = f->edge16 ? p : -1;
+		*pool = f->m->edge16 ? p : -1;
 		*lo = a << 8;
 		*hi = *lo + 256;
 	} else {
@@ -1125,7 +1123,7 @@ static void kappa_check(fast *f)
 			comp_touch(f, COMP_8 + 256 * (uint32_t)k + a);
 	for (uint32_t i = 0; i < f->nlive; i++)
 		comp_touch(f, COMP_16 + f->live16[i]);
-	if (f->edge16)
+	if (f->m->edge16)
 		comp_touch(f, COMP_POOL_F);
 }
 
@@ -1346,7 +1344,7 @@ static void step_probes(fast *f, uint64_t s, bool at_least_one, wc_timeline_row 
 	/* Per-address pressures: probes per address in this step, from outside
 	 * the address's own /16 to each pool, plus the components'. */
 	double scale = kappa * f->dt * f->hit_scale, rate = spreading_rate(f);
-	double reach[2] = {passing_rate(f, 0), f->edge16 ? passing_rate(f, 1) : 0};
+	double reach[2] = {passing_rate(f, 0), f->m->edge16 ? passing_rate(f, 1) : 0};
 	f->other_mean += kappa * f->dt * (rate - f->tele_all) -
 			 expected_hits(f, scale, scale * f->wa * reach[0], reach[1]);
 	f->blocked_mean += kappa * f->dt * blocked_rate(f);
@@ -1508,12 +1506,10 @@ static void filter_init(fast *f, const wc_scenario *sc)
 {
 	if (!f->m->filters)
 		return;
-	f->filters = true;
 	f->p16 = xcalloc(NBLOCKS, sizeof *f->p16);
 	/* the share of a sender's probes to its own /16, which no filter sees */
 	double own = fmin(1, (f->wa + f->w8 + f->w16) * 65535);
-	f->edge16 = f->m->edge16;
-	if (f->edge16 == NULL) {
+	if (f->m->edge16 == NULL) {
 		for (int st = WC_SENDER_FILTERABLE; st < NSTATUS; st++)
 			for (uint32_t a = 0; a < 256; a++)
 				f->beta[st][a] = f->m->drop[st][0] * (1 - own);
@@ -1524,7 +1520,7 @@ static void filter_init(fast *f, const wc_scenario *sc)
 		 * 224/3), own-/8 draws on those of the sender's /8. */
 		double anywhere = 0, in8[256] = {0};
 		for (uint32_t b = 0; b < NBLOCKS; b++) {
-			if (!f->edge16[b])
+			if (!f->m->edge16[b])
 				continue;
 			bool rejected = local && ((b >> 8) == 127 || (b >> 8) >= 224);
 			if (!rejected)
@@ -1544,8 +1540,8 @@ static void filter_init(fast *f, const wc_scenario *sc)
 				drop[WC_SENDER_FILTERABLE_EDGE][0] > 0 ? 1 - own
 								       : fmax(0, share - own_block);
 		}
-		fen_build_pool(&f->fen_pool[0], f->s16, f->edge16, 0);
-		fen_build_pool(&f->fen_pool[1], f->s16, f->edge16, 1);
+		fen_build_pool(&f->fen_pool[0], f->s16, f->m->edge16, 0);
+		fen_build_pool(&f->fen_pool[1], f->s16, f->m->edge16, 1);
 	}
 	if (f->tele16 == NULL) {
 		f->tele16 = xcalloc(NBLOCKS, sizeof *f->tele16);
@@ -1735,7 +1731,7 @@ static uint64_t skip_quiet(fast *f, uint64_t s, uint64_t stop, double kappa, boo
 	double scale = kappa * f->dt * f->hit_scale;
 	double nu = scale * f->wa * passing_rate(f, 0);
 	double open = (double)pool_size(f, 0);
-	double hits_mean = expected_hits(f, scale, nu, f->edge16 ? passing_rate(f, 1) : 0);
+	double hits_mean = expected_hits(f, scale, nu, f->m->edge16 ? passing_rate(f, 1) : 0);
 	double gap = (double)(stop - s - 1);
 	double g = gap > 0 ? wc_sample_geometric(f->g, -expm1(-nu * open)) : INFINITY;
 	uint64_t next = g <= gap ? s + (uint64_t)g : stop;
