@@ -507,8 +507,10 @@ static void log_line(struct logr *r, const char *p, size_t n)
 	if (p[0] == '#') {
 		if (r->fmt == WC_FORMAT_IIS)
 			iis_directive(r, p, n);
-		else if (r->fmt == WC_FORMAT_ZEEK && (why = wc_zeek_directive(&r->zeek, p, n)))
+		else if (r->fmt == WC_FORMAT_ZEEK && (why = wc_zeek_directive(&r->zeek, p, n))) {
+			r->ndata++; /* a header it cannot use is a line judged, and bad */
 			bad(r, why);
+		}
 		return;
 	}
 	r->ndata++;
