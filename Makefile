@@ -178,7 +178,8 @@ FUZZ_TIME ?= 8
 FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c \
              src/core/csv.c src/core/num.c src/core/vec.c src/core/hash.c \
              $(sort $(wildcard src/detect/*.c)) src/model/series.c \
-             src/report/detect_json.c src/core/atomicfile.c src/core/provenance.c
+             src/report/detect_json.c src/report/json_provenance.c src/core/atomicfile.c \
+             src/core/provenance.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc -Ibuild/gen $(WARN) \

@@ -128,6 +128,23 @@ static json_t *json_time_or_null(bool set, wc_time t)
 	return set ? json_string(wc_time_format(t, buf)) : json_null();
 }
 
+/* In this file rather than detect_report.c, so that the fuzz targets, which
+ * link this file without the plotting code, have it. */
+void wc_report_detect_kind_totals(const wc_detect *d, wc_detect_kind_totals *t)
+{
+	size_t n;
+	const wc_detect_source *s = wc_detect_sources(d, &n);
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < n; i++) {
+		int k = s[i].kind;
+		if (t->sources[k] == 0 || s[i].first < t->first[k])
+			t->first[k] = s[i].first;
+		if (t->sources[k] == 0 || s[i].last > t->last[k])
+			t->last[k] = s[i].last;
+		t->sources[k]++;
+	}
+}
+
 /* Per kind, as the terminal summary gives it: requests, distinct sources,
  * first and last seen. */
 static json_t *json_kinds(const wc_detect *d)

@@ -101,21 +101,6 @@ int wc_report_detect_write(const char *dir, const wc_detect *d, wc_error *err)
 	return 0;
 }
 
-void wc_report_detect_kind_totals(const wc_detect *d, wc_detect_kind_totals *t)
-{
-	size_t n;
-	const wc_detect_source *s = wc_detect_sources(d, &n);
-	memset(t, 0, sizeof *t);
-	for (size_t i = 0; i < n; i++) {
-		int k = s[i].kind;
-		if (t->sources[k] == 0 || s[i].first < t->first[k])
-			t->first[k] = s[i].first;
-		if (t->sources[k] == 0 || s[i].last > t->last[k])
-			t->last[k] = s[i].last;
-		t->sources[k]++;
-	}
-}
-
 void wc_report_detect_print(FILE *out, const wc_detect *d)
 {
 	const wc_detect_stats *st = wc_detect_get_stats(d);

@@ -71,17 +71,6 @@ char *wc_report_resolved_scenario(const wc_scenario *sc, char hash[17])
 	return text;
 }
 
-json_t *wc_report_provenance_json(const wc_provenance *p, json_t *command_line)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "wormcast_version", json_string(wc_version()));
-	json_object_set_new(o, "git_commit", json_string(wc_git_commit()));
-	json_object_set_new(o, "command_line", command_line ? command_line : json_null());
-	json_object_set_new(o, "started_at",
-			    p && p->started ? json_time((wc_time)p->started) : json_null());
-	return o;
-}
-
 /* How the run was made: enough to tell two runs apart and to repeat one. */
 static json_t *summary_provenance(const wc_scenario *sc, const wc_provenance *prov)
 {
