@@ -8,6 +8,7 @@
 #   make validate   every built-in scenario beside the historical figures
 #                   (make validate-quick: fewer seeds, a few minutes)
 #   make deps       apt-get only the packages whose pkg-config check fails
+#   make test-deps  the test-only tools: chromium and jq (the report's browser test)
 #   make fuzz       libFuzzer targets for detect, FUZZ_TIME seconds each (make test runs it)
 
 PKGS      := gsl jansson plplot cmocka libpcap zlib
@@ -38,11 +39,14 @@ TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
 SCENARIOS := $(sort $(wildcard scenarios/*.ini))
 GEN     := build/gen/scenarios_builtin.c
+# The HTML report's page, script and style (wormcast report), embedded as strings.
+HTML_ASSETS := src/report/html/report.html src/report/html/report.css src/report/html/report.js
+HTML_GEN    := build/gen/report_assets.c
 # The version and git commit recorded in summary.json (src/core/provenance.c).
 VERSION   := 0.1.0-dev
 VERSION_H := build/gen/version.h
 
-.PHONY: all build deps test test-run check bench bench-deps validate clean format format-check quickstart \
+.PHONY: all build deps test-deps test test-run check bench bench-deps validate clean format format-check quickstart \
 	fuzz FORCE install uninstall
 
 all: deps
@@ -81,6 +85,21 @@ deps:
 	    pkg-config $$missing >/dev/null; \
 	fi
 
+# Tools only the tests use, installed by `make test` (so CI has them) but not
+# by `make deps` (a quick start needs no browser): headless Chromium opens the
+# HTML report and jq reads its self-test (tests/report.sh). Where they cannot
+# be installed, that test's browser checks are skipped with a message.
+test-deps:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v jq >/dev/null || missing="$$missing jq"; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: installing$$missing (tests/report.sh)"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends$$missing >/dev/null; } || \
+	    echo "make test-deps: could not install$$missing; the report's browser checks will be skipped"; \
+	fi
+
 # Regenerated on every make, but rewritten only when the text changes.
 $(VERSION_H): FORCE
 	@mkdir -p $(@D)
@@ -91,6 +110,10 @@ FORCE:
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh
 	@mkdir -p $(@D)
 	tools/embed-scenarios.sh $@ $(SCENARIOS)
+$(HTML_GEN): $(HTML_ASSETS) tools/embed-text.sh
+	@mkdir -p $(@D)
+	tools/embed-text.sh $@ wc_report_html_page=src/report/html/report.html \
+	  wc_report_html_css=src/report/html/report.css wc_report_html_js=src/report/html/report.js
 
 # ---- release objects ----
 build/obj/%.o: src/%.c $(wildcard src/*/*.h) $(GEN)
@@ -100,7 +123,8 @@ build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) -c $< -o $@
 
-LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) build/obj/gen/scenarios_builtin.o
+LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) build/obj/gen/scenarios_builtin.o \
+           build/obj/gen/report_assets.o
 build/libwormcast.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
@@ -115,7 +139,8 @@ build/san/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(SAN) -c $< -o $@
 
-SAN_OBJ := $(LIB_SRC:src/%.c=build/san/obj/%.o) build/san/obj/gen/scenarios_builtin.o
+SAN_OBJ := $(LIB_SRC:src/%.c=build/san/obj/%.o) build/san/obj/gen/scenarios_builtin.o \
+           build/san/obj/gen/report_assets.o
 build/san/libwormcast.a: $(SAN_OBJ)
 	ar rcs $@ $^
 build/san/wormcast: $(CLI_SRC:src/%.c=build/san/obj/%.o) build/san/libwormcast.a
@@ -129,7 +154,7 @@ build/san/tests/%: tests/%.c tests/testutil.h build/san/libwormcast.a
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $(PCFLAGS) $< build/san/libwormcast.a $(PCLIBS) $(TESTLIBS) -o $@
 
-test: deps
+test: deps test-deps
 	@$(MAKE) --no-print-directory test-run
 
 test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=build/san/tests/%)
@@ -140,6 +165,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST=build/wormcast build/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (release build)"; \
 	 tests/cli.sh build/wormcast || fail=1; \
+	 echo "== the HTML report in headless Chromium (release build)"; \
+	 tests/report.sh build/wormcast || fail=1; \
 	 echo "== standalone: no pointer outside the repository, every docs section exists"; \
 	 tests/standalone.sh || fail=1; \
 	 echo "== layering: calls between source files go one way, no circles"; \
@@ -152,6 +179,7 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 for t in $(TESTS); do WORMCAST_SANITIZED=1 WORMCAST=build/san/wormcast build/san/tests/$$t || fail=1; done; \
 	 echo "== CLI tests (ASan + UBSan)"; \
 	 tests/cli.sh build/san/wormcast || fail=1; \
+	 tests/report.sh build/san/wormcast || fail=1; \
 	 echo "== fuzz (libFuzzer, $(FUZZ_TIME) s per target)"; \
 	 $(MAKE) --no-print-directory fuzz || fail=1; \
 	 exit $$fail
@@ -167,6 +195,8 @@ check: build/wormcast $(TESTS:%=build/tests/%)
 	   else cat $$log; echo "FAIL - $$t"; fail=1; fi; done; \
 	 WORMCAST_QUICK=1 tests/cli.sh build/wormcast >$$log 2>&1 && \
 	   echo "ok   - tests/cli.sh: $$(tail -n 1 $$log)" || { cat $$log; fail=1; }; \
+	 tests/report.sh build/wormcast >$$log 2>&1 && \
+	   echo "ok   - tests/report.sh: $$(tail -n 1 $$log)" || { cat $$log; fail=1; }; \
 	 rm -f $$log; verdict="passed"; [ $$fail = 0 ] || verdict="FAILED (above)"; \
 	 echo "make check: $$(( $$(date +%s) - t0 )) s, $$verdict; make test runs the full suite"; \
 	 exit $$fail
