@@ -104,7 +104,7 @@ if [ -z "$browser" ] || ! command -v jq >/dev/null 2>&1; then
 fi
 timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
 	--user-data-dir="$T/chromium" --virtual-time-budget=5000 \
-	--dump-dom "file://$T/all.html" >dom.html 2>chromium.err
+	--dump-dom "file://$T/all.html#selftest" >dom.html 2>chromium.err
 sed -n 's/.*<pre id="selftest"[^>]*>\(.*\)<\/pre>.*/\1/p' dom.html |
 	sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' >st.json
 if jq -e . st.json >/dev/null 2>&1; then
@@ -119,6 +119,13 @@ fi
 # run: 2 plots, ensemble 1, sweep 1, detect 2, fit 1, evil 2.
 [ "$(jq '.plots == 9 and .plots_with_points == 9 and .points > 500' st.json)" = true ] &&
 	pass "every plot (9) drawn with points" || fail "plots drawn" "$(jq -c '{plots, plots_with_points, points}' st.json)"
+# #selftest: the page drags across its first plot, hovers, double-clicks.
+if [ "$(jq '.interaction | .zoomed and .reset and .points_zoomed > 0 and
+	.points_zoomed < .points_before and (.hover | test("UTC.*cumulative infected: [0-9,]+"))' st.json)" = true ]; then
+	pass "drag zooms the time axis, hover shows values, double-click zooms out: $(jq -c '.interaction' st.json)"
+else
+	fail "zoom and hover" "$(jq -c '.interaction' st.json)"
+fi
 # Every figure shown equals the file's value (read back from the text shown).
 i=0
 for d in $all; do

@@ -15,6 +15,7 @@
 (function () {
 	'use strict';
 	var ST = { plots: 0, plots_with_points: 0, points: 0, errors: [], folders: [] };
+	var PLOTS = [];
 	window.onerror = function (msg, src, line) {
 		ST.errors.push(String(msg) + ' (line ' + line + ')');
 		writeSelftest();
@@ -36,8 +37,10 @@
 	function fmtExact(v) {
 		if (v === null || v === undefined) return '—';
 		if (!isNum(v)) return String(v);
-		if (Number.isInteger(v) && Math.abs(v) < 1e15) return (v < 0 ? '-' : '') + commas(String(Math.abs(v)));
-		return String(v);
+		var t = String(Math.abs(v)), sign = v < 0 ? '-' : '';
+		if (/e/.test(t)) return String(v);
+		var dot = t.indexOf('.');
+		return dot < 0 ? sign + commas(t) : sign + commas(t.slice(0, dot)) + t.slice(dot);
 	}
 	/* Short, for axes and the hover box. */
 	function fmtShort(v) {
@@ -151,6 +154,7 @@
 		this.draw();
 		this.listen();
 		ST.plots++;
+		PLOTS.push(this);
 	}
 	Plot.prototype.sx = function (x) { return ML + (x - this.view[0]) / (this.view[1] - this.view[0]) * (W - ML - MR); };
 	Plot.prototype.sy = function (y) { return MT + (1 - (y - this.yr[0]) / (this.yr[1] - this.yr[0])) * (H - MT - MB); };
@@ -339,6 +343,7 @@
 			plot.full = plot.view = null;
 			Plot.call(plot, box, plot.spec);
 			ST.plots--;
+			PLOTS.pop();
 		});
 	}
 
@@ -537,6 +542,27 @@
 			ST.points += n;
 		});
 	}
+	/* With #selftest in the address: the first plot is dragged across, hovered
+	 * and double-clicked as a user would, and what happened is recorded. */
+	function exercise() {
+		var p = PLOTS[0];
+		if (location.hash !== '#selftest' || !p) return;
+		function points() { return ((p.area.querySelector('path.series').getAttribute('d') || '').match(/[ML]/g) || []).length; }
+		function fire(target, type, frac) {
+			var r = p.area.firstChild.getBoundingClientRect();
+			target.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: r.left + r.width * frac, clientY: r.top + r.height / 2 }));
+		}
+		var before = points(), full = p.view.slice();
+		fire(p.area, 'mousedown', 0.4);
+		fire(p.area, 'mousemove', 0.6);
+		fire(window, 'mouseup', 0.6);
+		var zoomed = p.view[0] > full[0] && p.view[1] < full[1], after = points();
+		fire(p.area, 'mousemove', 0.5);
+		var tip = p.tip.style.display === 'block' ? p.tip.textContent : '';
+		fire(p.area, 'dblclick', 0.5);
+		ST.interaction = { zoomed: zoomed, points_before: before, points_zoomed: after, hover: tip,
+			reset: p.view[0] === full[0] && p.view[1] === full[1] && points() === before };
+	}
 	function writeSelftest() {
 		var pre = document.getElementById('selftest');
 		if (pre) pre.textContent = JSON.stringify(ST);
@@ -561,6 +587,7 @@
 			entry.shown = shownValues(sec);
 		});
 		countPoints();
+		exercise();
 		writeSelftest();
 	}
 	try {
