@@ -98,6 +98,8 @@ policy() {
 	*'--threads 1 --quiet --out t1') outputs="t1/timeline.csv" ;;
 	*'--threads 8 --quiet --out t8') outputs="t8/timeline.csv" ;;
 	'cmp t1/timeline.csv t8/timeline.csv') ;;
+	*'wormcast report wormcast-out/codered-v2-seed1   # writes report.html') outputs="report.html" ;;
+	*'wormcast report '*'--out compare.html'*) outputs="compare.html" ;;
 	*) action=unlisted ;;
 	esac
 }

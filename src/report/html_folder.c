@@ -151,10 +151,38 @@ static int load_detect(json_t *f, const char *dir, wc_error *err)
 	return add_csv(json_object_get(f, "tables"), "sources", dir, "sources.csv", &table, err);
 }
 
+/* The series the fit was made from, drawn beside the curve when it is still
+ * where fit.json says (a path as given to fit, so relative to where fit ran)
+ * and reads as a plain time column; else the page says it is not there. It is
+ * not part of the folder, so its absence or a fault in it is no error. */
+static void load_fit_input(json_t *f)
+{
+	json_t *in = json_object_get(json_object_get(f, "summary"), "input");
+	const char *file = json_string_value(json_object_get(in, "file"));
+	const char *column = json_string_value(json_object_get(in, "column"));
+	const char *tcol = json_string_value(json_object_get(in, "time_column"));
+	struct stat st;
+	if (file == NULL || column == NULL || tcol == NULL || strcmp(tcol, "time") != 0 ||
+	    !json_is_null(json_object_get(in, "kind")) || stat(file, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	const char *const cols[] = {column, NULL};
+	wc_csv_pick pick = {.columns = cols, .numeric = true, .max_points = SERIES_POINTS};
+	wc_error err = {0};
+	json_t *t = wc_report_read_csv(file, &pick, &err);
+	if (t != NULL && json_object_get(json_object_get(t, "data"), column) != NULL)
+		json_object_set_new(json_object_get(f, "series"), "observed", t);
+	else
+		json_decref(t);
+}
+
 static int load_fit(json_t *f, const char *dir, wc_error *err)
 {
 	wc_csv_pick pick = {.numeric = true, .max_points = SERIES_POINTS};
-	return add_csv(json_object_get(f, "series"), "forecast", dir, "forecast.csv", &pick, err);
+	if (add_csv(json_object_get(f, "series"), "forecast", dir, "forecast.csv", &pick, err))
+		return -1;
+	load_fit_input(f);
+	return 0;
 }
 
 /* The summary and the kind; NULL with err set when the folder is of none. */

@@ -230,6 +230,8 @@
 				'<text x="' + (x + 18) + '" y="' + (MT - 5) + '">' + esc(c.name) + '</text>';
 			x += 28 + 6.2 * c.name.length;
 		});
+		if (this.spec.legendPoints)
+			h += '<circle cx="' + (x + 6) + '" cy="' + (MT - 9) + '" r="3" stroke="' + COLORS[7] + '" fill="#fff"/><text x="' + (x + 14) + '" y="' + (MT - 5) + '">' + esc(this.spec.legendPoints) + '</text>';
 		return h;
 	};
 	Plot.prototype.marks = function () {
@@ -240,7 +242,7 @@
 			if (p.kind === 'lower_bound')
 				h += '<path d="M' + x + ' ' + (y - 9) + 'l-5 8h10z M' + x + ' ' + y + 'v-4" stroke="' + p.color + '" fill="' + p.color + '" stroke-width="2">' + t + '</path>';
 			else
-				h += '<circle cx="' + x + '" cy="' + y + '" r="4.5" stroke="' + p.color + '" stroke-width="2" fill="' + (p.kind === 'estimate' ? '#fff' : p.color) + '">' + t + '</circle>';
+				h += '<circle cx="' + x + '" cy="' + y + '" r="' + (p.small ? 2.5 : 4.5) + '" stroke="' + p.color + '" stroke-width="' + (p.small ? 1 : 2) + '" fill="' + (p.kind === 'estimate' ? '#fff' : p.color) + '">' + (p.small ? '' : t) + '</circle>';
 		});
 		this.spec.series.forEach(function (c) {
 			if (!c.marks) return;
@@ -497,7 +499,19 @@
 		var series = [{ name: 'fit', y: d.fit, color: COLORS[0] }], bands = [];
 		if (d.pred_lo95) bands.push({ name: '95% prediction', lo: d.pred_lo95, hi: d.pred_hi95, color: COLORS[3] });
 		if (d.conf_lo95) bands.push({ name: '95% confidence', lo: d.conf_lo95, hi: d.conf_hi95, color: COLORS[0] });
-		addPlot(sec, { title: 'forecast', x: d.time, time: !t.time_hours, yName: inp.column || 'count', series: series, bands: bands });
+		var obs = f.series.observed, points = [];
+		if (obs && obs.time_hours === t.time_hours) {
+			var every = Math.ceil(obs.data.time.length / 150);
+			obs.data.time.forEach(function (x, i) {
+				var y = obs.data[inp.column][i];
+				if (isNum(x) && isNum(y) && i % every === 0) points.push({ x: x, y: y, kind: 'estimate', color: COLORS[7], small: true, name: 'observed ' + fmtExact(y) });
+			});
+			if (obs.stride * every > 1) sec.insertAdjacentHTML('beforeend', '<p class="note">Observed: one point in ' + obs.stride * every + ' drawn.</p>');
+		} else {
+			sec.insertAdjacentHTML('beforeend', '<p class="note">The series fitted (' + esc(inp.file) + ') is not drawn: it is not where fit.json says, seen from where the report was made.</p>');
+		}
+		addPlot(sec, { title: 'forecast', x: d.time, time: !t.time_hours, yName: inp.column || 'count', series: series, bands: bands, points: points,
+			legendPoints: points.length ? 'observed (' + inp.column + ')' : '' });
 		var h = '';
 		['eventual_size', 'peak_rate_per_hour', 'peak_time', 't50', 't90'].forEach(function (k) {
 			var v = fc[k];
