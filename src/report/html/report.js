@@ -259,9 +259,13 @@
 		var h = '<svg class="chart" viewBox="0 0 ' + W + ' ' + H + '" role="img" aria-label="' + esc(s.title || '') + '">';
 		h += this.axes();
 		(s.bands || []).forEach(function (b) { h += '<path class="band" d="' + self.band(b.lo, b.hi) + '" fill="' + b.color + '" fill-opacity=".2" stroke="none"/>'; });
+		var drawn = 0;
 		s.series.forEach(function (c) {
-			h += '<path class="series" d="' + self.line(c.y) + '" fill="none" stroke="' + c.color + '" stroke-width="1.6"' + (c.dash ? ' stroke-dasharray="5 3"' : '') + '/>';
+			var d = self.line(c.y);
+			drawn += d.length;
+			h += '<path class="series" d="' + d + '" fill="none" stroke="' + c.color + '" stroke-width="1.6"' + (c.dash ? ' stroke-dasharray="5 3"' : '') + '/>';
 		});
+		if (!drawn) h += '<text x="' + (W / 2) + '" y="' + (H / 2) + '" text-anchor="middle">no rows to plot here</text>';
 		h += this.marks() + this.legend();
 		h += '<line class="cursor" y1="' + MT + '" y2="' + (H - MB) + '" x1="-10" x2="-10"/>';
 		h += '<rect class="sel" y="' + MT + '" height="' + (H - MT - MB) + '" x="0" width="0"/>';
