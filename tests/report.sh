@@ -102,7 +102,7 @@ if [ -z "$browser" ] || ! command -v jq >/dev/null 2>&1; then
 	wc_finish
 	exit $?
 fi
-timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
 	--user-data-dir="$T/chromium" --virtual-time-budget=5000 \
 	--dump-dom "file://$T/all.html#selftest" >dom.html 2>chromium.err
 sed -n 's/.*<pre id="selftest"[^>]*>\(.*\)<\/pre>.*/\1/p' dom.html |
