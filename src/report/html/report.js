@@ -512,7 +512,7 @@
 			});
 			if (obs.stride * every > 1) sec.insertAdjacentHTML('beforeend', '<p class="note">Observed: one point in ' + obs.stride * every + ' drawn.</p>');
 		} else {
-			sec.insertAdjacentHTML('beforeend', '<p class="note">The series fitted (' + esc(inp.file) + ') is not drawn: it is not where fit.json says, seen from where the report was made.</p>');
+			sec.insertAdjacentHTML('beforeend', '<p class="note">The series fitted (' + esc(inp.file) + ') is not drawn: the report draws it only when it is where fit.json says, seen from where the report was made, with its times in a column named time.</p>');
 		}
 		addPlot(sec, { title: 'forecast', x: d.time, time: !t.time_hours, yName: inp.column || 'count', series: series, bands: bands, points: points,
 			legendPoints: points.length ? 'observed (' + inp.column + ')' : '' });
