@@ -119,6 +119,10 @@ fi
 # run: 2 plots, ensemble 1, sweep 1, detect 2, fit 1, evil 2.
 [ "$(jq '.plots == 9 and .plots_with_points == 9 and .points > 500' st.json)" = true ] &&
 	pass "every plot (9) drawn with points" || fail "plots drawn" "$(jq -c '{plots, plots_with_points, points}' st.json)"
+grep -q '<title>wormcast report: run, ens, sweep, det, fit, evil</title>' dom.html &&
+	grep -q 'observed (cumulative_infected)</text>' dom.html &&
+	pass "the page's title names the folders; the fit's plot draws the series fitted" ||
+	fail "title and fitted series" "$(grep -o '<title>[^<]*' dom.html)"
 # #selftest: the page drags across its first plot, hovers, double-clicks.
 if [ "$(jq '.interaction | .zoomed and .reset and .points_zoomed > 0 and
 	.points_zoomed < .points_before and (.hover | test("UTC.*cumulative infected: [0-9,]+"))' st.json)" = true ]; then

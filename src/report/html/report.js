@@ -589,6 +589,7 @@
 	function main() {
 		var folders = JSON.parse(document.getElementById('data').textContent), main = document.getElementById('folders');
 		main.style.setProperty('--n', String(Math.min(folders.length, 3)));
+		document.title = 'wormcast report: ' + folders.map(function (f) { return f.dir; }).join(', ');
 		folders.forEach(function (f) {
 			var sec = el('section', 'folder');
 			sec.innerHTML = '<h2><span class="kind">' + esc(f.kind) + '</span>' + esc(f.dir) + '</h2>';
