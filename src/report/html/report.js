@@ -108,7 +108,7 @@
 
 	/* ---- plots ---- */
 
-	var W = 720, H = 300, ML = 64, MR = 14, MT = 30, MB = 38;
+	var W = 720, H = 300, ML = 64, MR = 26, MT = 30, MB = 38;
 
 	function niceStep(span, n) {
 		var raw = span / n, p = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / p;
@@ -163,15 +163,19 @@
 		return isNum(x) && x >= this.view[0] && x <= this.view[1];
 	};
 	Plot.prototype.yRange = function () {
-		var s = this.spec, lo = 0, hi = -Infinity, self = this;
+		/* Counts over time from zero; a sweep's outcomes from their own range, so
+		 * that the combinations' differences show. */
+		var s = this.spec, lo = s.xLabels ? Infinity : 0, hi = -Infinity, self = this;
 		function take(arr) {
 			for (var i = 0; i < arr.length; i++) if (self.inView(i) && isNum(arr[i])) { lo = Math.min(lo, arr[i]); hi = Math.max(hi, arr[i]); }
 		}
 		s.series.forEach(function (c) { take(c.y); });
 		(s.bands || []).forEach(function (b) { take(b.lo); take(b.hi); });
 		(s.points || []).forEach(function (p) { if (p.x >= self.view[0] && p.x <= self.view[1]) hi = Math.max(hi, p.y); });
+		if (!isFinite(lo)) lo = 0;
 		if (!(hi > lo)) hi = lo + 1;
-		return [lo, hi + (hi - lo) * 0.05];
+		var padLo = s.xLabels ? (hi - lo) * 0.05 : 0;
+		return [lo - padLo, hi + (hi - lo) * 0.05];
 	};
 	/* The path through the points in view, a gap where a value is missing. */
 	Plot.prototype.line = function (y) {
