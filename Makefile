@@ -221,11 +221,11 @@ build/bench/%: bench/%.c bench/benchutil.h build/libwormcast.a
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
-# The baselines bench_detect and bench_fast (ns-2, package ns2, command ns)
+# The baselines bench_detect (ngrep, tshark, jq) and bench_fast (ns-2, package ns2, command ns)
 # run beside wormcast. Installed here, not by `make deps`: `make test` and CI
 # need none of them. A bench without them says "baseline unavailable".
 bench-deps:
-	@missing=""; for t in ngrep tshark ns; do command -v $$t >/dev/null || \
+	@missing=""; for t in ngrep tshark jq ns; do command -v $$t >/dev/null || \
 	  missing="$$missing $$(echo $$t | sed 's/^ns$$/ns2/')"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make bench-deps: installing$$missing (benchmark baselines)"; \
