@@ -1550,14 +1550,9 @@ static void pcapng_packet(FILE *f, double t, const uint8_t *pkt, size_t n)
 	le32(f, (uint32_t)(32 + n + pad));
 }
 
-static void pcapng_is_read(void **state)
+/* A section header block and one interface description block. */
+static void pcapng_header(FILE *f, int linktype)
 {
-	(void)state;
-	char path[64];
-	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "wb");
 	le32(f, 0x0A0D0D0A); /* section header block */
 	le32(f, 28);
 	le32(f, 0x1A2B3C4D);
@@ -1567,9 +1562,20 @@ static void pcapng_is_read(void **state)
 	le32(f, 28);
 	le32(f, 1); /* interface description block */
 	le32(f, 20);
-	le32(f, DLT_EN10MB);
+	le32(f, (uint32_t)linktype);
 	le32(f, 65535);
 	le32(f, 20);
+}
+
+static void pcapng_is_read(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	pcapng_header(f, DLT_EN10MB);
 	double t0 = (double)T("2001-08-04T10:00:00Z");
 	uint8_t pkt[4096];
 	char req[1024];
@@ -1592,6 +1598,145 @@ static void pcapng_is_read(void **state)
 	assert_int_equal(strlen(src[0].evidence), strcspn(req, "\r\n"));
 	wc_detect_free(d);
 	unlink(path);
+}
+
+/* One request of an Apache log line: the client, the time, the request line. */
+struct logreq {
+	wc_time t;
+	int line;
+	char addr[64];
+	char req[1024];
+};
+
+/* "1.2.3.4 - - [19/Jul/2001:10:05:00 -0700] \"GET ... HTTP/1.0\" ..." into q;
+ * false for a line that is not one such request. */
+static bool parse_log_request(const char *s, struct logreq *q)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char m[4], sign;
+	int d, y, hh, mm, ss, zh, zm, used = 0;
+	if (sscanf(s, "%63s - - [%d/%3s/%d:%d:%d:%d %c%2d%2d] \"%n", q->addr, &d, m, &y, &hh, &mm,
+		   &ss, &sign, &zh, &zm, &used) != 10 ||
+	    used == 0 || strstr(mon, m) == NULL || d < 1 || d > 31)
+		return false;
+	const char *r = s + used, *e = strstr(r, "\" ");
+	if (e == NULL || memchr(r, '\\', (size_t)(e - r)) != NULL || e - r < 4 ||
+	    (size_t)(e - r) >= sizeof q->req)
+		return false;
+	memcpy(q->req, r, (size_t)(e - r));
+	q->req[e - r] = '\0';
+	int zone = (zh * 3600 + zm * 60) * (sign == '-' ? -1 : 1);
+	q->t = wc_days_from_civil(y, (unsigned)((strstr(mon, m) - mon) / 3 + 1), (unsigned)d) *
+		       86400 +
+	       hh * 3600 + mm * 60 + ss - zone;
+	return true;
+}
+
+static int logreq_cmp(const void *a, const void *b)
+{
+	const struct logreq *x = a, *y = b;
+	return x->t != y->t ? (x->t > y->t) - (x->t < y->t) : x->line - y->line;
+}
+
+/* The Apache fixture's requests as a sensor on the wire saw them: one
+ * answered connection per request line, in time order; written to c. */
+static void capture_of_the_log(struct cap *c)
+{
+	FILE *f = fopen(FIX "access.log", "r");
+	assert_non_null(f);
+	struct logreq q[64];
+	int n = 0;
+	char line[2048];
+	for (int ln = 1; fgets(line, sizeof line, f) != NULL && n < 64; ln++)
+		if (parse_log_request(line, &q[n]))
+			q[n++].line = ln;
+	fclose(f);
+	assert_int_equal(n, 13); /* all but the "-", the bad, the misdated, the quoted */
+	qsort(q, (size_t)n, sizeof *q, logreq_cmp);
+	for (int i = 0; i < n; i++) {
+		double t = (double)q[i].t;
+		uint16_t port = (uint16_t)(2000 + i);
+		uint32_t s = cap_connect(c, t, q[i].addr, port, "10.0.0.80", true);
+		char data[1100];
+		int len = snprintf(data, sizeof data, "%s\r\nHost: www\r\n\r\n", q[i].req);
+		cap_tcp(c, t + 0.02, q[i].addr, port, "10.0.0.80", 80, s, ACK | PSH, data,
+			(size_t)len);
+		cap_tcp(c, t + 0.03, q[i].addr, port, "10.0.0.80", 80, s + (uint32_t)len, FIN | ACK,
+			"", 0);
+	}
+}
+
+/* Copies a pcap file into pcapng blocks (what Wireshark and dumpcap write). */
+static void pcap_to_pcapng(const char *in, const char *out)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(in, errbuf);
+	assert_non_null(p);
+	FILE *f = fopen(out, "wb");
+	assert_non_null(f);
+	pcapng_header(f, pcap_datalink(p));
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	while (pcap_next_ex(p, &h, &data) == 1)
+		pcapng_packet(f, (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6, data,
+			      h->caplen);
+	assert_int_equal(fclose(f), 0);
+	pcap_close(p);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each line of s, sorted, as one string (a capture's sources come in time
+ * order, a log's in line order). */
+static char *sorted_lines(const char *s)
+{
+	char *copy = strdup(s), *lines[256], *save = NULL;
+	size_t n = 0, len = strlen(s);
+	assert_non_null(copy);
+	for (char *l = strtok_r(copy, "\n", &save); l != NULL && n < 256;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	qsort(lines, n, sizeof *lines, cmp_str);
+	char *out = malloc(len + 2), *o = out;
+	assert_non_null(out);
+	for (size_t i = 0; i < n; i++)
+		o += sprintf(o, "%s\n", lines[i]);
+	free(copy);
+	return out;
+}
+
+/* The input matrix for captures: the Apache fixture's requests as a pcap and
+ * as a pcapng give the log's sources and timeline; pcap and pcapng the same
+ * bytes. */
+static void capture_and_pcapng_match_the_apache_log(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	capture_of_the_log(&c);
+	cap_close(&c);
+	char ng[64];
+	snprintf(ng, sizeof ng, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(ng);
+	assert_true(fd >= 0);
+	close(fd);
+	pcap_to_pcapng(c.path, ng);
+	char *apache = outputs_of(FIX "access.log", WC_FORMAT_AUTO);
+	char *pcap = outputs_of(c.path, WC_FORMAT_AUTO);
+	char *pcapng = outputs_of(ng, WC_FORMAT_AUTO);
+	assert_string_equal(pcapng, pcap);
+	char *a = sorted_lines(apache), *p = sorted_lines(pcap);
+	assert_string_equal(p, a);
+	free(a);
+	free(p);
+	free(apache);
+	free(pcap);
+	free(pcapng);
+	unlink(c.path);
+	unlink(ng);
 }
 
 int main(void)
@@ -1629,6 +1774,7 @@ int main(void)
 		cmocka_unit_test(capture_raw_ip_and_other_ports),
 		cmocka_unit_test(truncated_capture_keeps_what_came_before),
 		cmocka_unit_test(pcapng_is_read),
+		cmocka_unit_test(capture_and_pcapng_match_the_apache_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
