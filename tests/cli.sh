@@ -1484,6 +1484,42 @@ else
 fi
 cd "$T" || exit 2
 
+# --follow with an --interval too long to come round: an append is picked up
+# while it runs (its alerts come before any signal; the waits are bounded, not
+# timed), and SIGINT ends it with the final files written whole and
+# summary.json on standard output.
+mkdir fol2 && cd fol2 || exit 2
+A="$FIXTURES/detect/access.log"
+sed -n 1,3p "$A" >web.log
+"$WC" detect --follow web.log --interval 3600 --alerts alerts.json --out out --format json \
+	>final.json 2>err.txt &
+fpid=$!
+i=0
+while [ "$(cat alerts.json 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sed -n 4,14p "$A" >>web.log
+while [ "$(wc -l <alerts.json)" -lt 9 ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+picked=$(wc -l <alerts.json)
+kill -INT $fpid
+wait $fpid
+rc=$?
+sed -n 1,14p "$A" >batch.log
+"$WC" detect batch.log --out batch --quiet 2>/dev/null
+if [ $rc -eq 0 ] && [ "$picked" -eq 9 ] && [ "$(wc -l <alerts.json)" -eq 9 ] &&
+	cmp -s batch/sources.csv out/sources.csv && cmp -s batch/timeline.csv out/timeline.csv &&
+	cmp -s final.json out/summary.json && grep -q '"worm_sources": 4' final.json &&
+	[ ! -s err.txt ]; then
+	pass "detect --follow: an append is alerted on while it runs; SIGINT writes the final files"
+else
+	fail "detect --follow append / SIGINT" "rc $rc, $picked alerts before SIGINT: $(head -c 300 err.txt)"
+fi
+cd "$T" || exit 2
+
 # ---- run --seeds: an ensemble's quantiles per row time and column ----
 
 mkdir ens || exit 2
