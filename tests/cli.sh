@@ -1390,6 +1390,33 @@ else
 	echo "skip - jq on --alerts: jq is not installed"
 fi
 
+# jq over the alerts of every log format: each line an eve.json alert (its
+# time format and names); the sensor logs' alerts are the Apache log's bytes;
+# docs/soc.md's SIEM one-liner gives the worm sources.
+if command -v jq >/dev/null 2>&1; then
+	ok=1
+	for f in access.log iis.log error.log zeek-http.log zeek-http.json eve.json; do
+		"$WC" detect "$FIXTURES/detect/$f" --out "alq-$f" --alerts - 2>/dev/null \
+			>"alq-$f.json" || ok=0
+		jq -e -s 'length > 0 and all(.[]; (.timestamp | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.]000000[+]0000$")) and
+			.event_type == "alert" and (.src_ip | type) == "string" and
+			(.alert.signature | startswith("WORMCAST ")) and (.alert.severity | IN(1, 2)))' \
+			"alq-$f.json" >/dev/null || ok=0
+	done
+	for f in zeek-http.log zeek-http.json eve.json; do
+		cmp -s alq-access.log.json "alq-$f.json" || ok=0
+	done
+	worms=$(jq -r 'select(.alert.severity == 1) | [.timestamp, .src_ip, .wormcast.kind] | @tsv' \
+		alq-eve.json.json | cut -f3 | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+	if [ $ok -eq 1 ] && [ "$worms" = " 3 codered; 1 codered2; 1 nimda;" ]; then
+		pass "jq reads the alerts of every log format as eve.json alerts; Zeek's and Suricata's are the Apache log's"
+	else
+		fail "jq on the alerts of every format" "ok $ok, worms '$worms'"
+	fi
+else
+	echo "skip - jq on the alerts of every format: jq is not installed"
+fi
+
 # --format json: the summary on standard output is the summary file the
 # command wrote (summary.json; fit.json for fit), byte for byte, and JSON.
 cd "$T" || exit 2

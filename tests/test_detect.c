@@ -1739,6 +1739,84 @@ static void capture_and_pcapng_match_the_apache_log(void **state)
 	unlink(ng);
 }
 
+/* eve.json's time format, character by character: "2001-07-19T12:00:00.000000+0000". */
+static bool is_eve_time(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.000000+0000";
+	if (s == NULL || strlen(s) != strlen(shape))
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* One alert line as a SIEM reading eve.json expects it: src is its source. */
+static void expect_eve_alert(const char *line, size_t len, const wc_detect_source *src)
+{
+	json_error_t jerr;
+	json_t *o = json_loadb(line, len, 0, &jerr);
+	assert_non_null(o);
+	assert_true(json_is_object(o));
+	assert_true(is_eve_time(json_string_value(json_object_get(o, "timestamp"))));
+	assert_string_equal(json_string_value(json_object_get(o, "event_type")), "alert");
+	assert_string_equal(json_string_value(json_object_get(o, "src_ip")), src->addr);
+	uint8_t a[16];
+	assert_true(inet_pton(strchr(src->addr, ':') ? AF_INET6 : AF_INET, src->addr, a) == 1);
+	json_t *al = json_object_get(o, "alert");
+	assert_string_equal(json_string_value(json_object_get(al, "action")), "allowed");
+	assert_int_equal(
+		strncmp(json_string_value(json_object_get(al, "signature")), "WORMCAST ", 9), 0);
+	assert_non_null(json_string_value(json_object_get(al, "category")));
+	json_int_t sev = json_integer_value(json_object_get(al, "severity"));
+	assert_true(json_is_integer(json_object_get(al, "severity")) && sev >= 1 && sev <= 3);
+	json_t *w = json_object_get(o, "wormcast");
+	assert_string_equal(json_string_value(json_object_get(w, "kind")),
+			    wc_detect_kind_name(src->kind));
+	assert_true(json_is_boolean(json_object_get(w, "worm")));
+	assert_int_equal(json_integer_value(json_object_get(w, "requests")), src->requests);
+	json_decref(o);
+}
+
+/* The alerts of every input format, parsed back with jansson line by line:
+ * one object per source, eve.json's names and time format; what --follow
+ * writes a source at a time is the same bytes. */
+static void alerts_of_every_input_are_eve_json(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	capture_of_the_log(&c);
+	cap_close(&c);
+	const char *const files[] = {
+		FIX "access.log",     FIX "iis.log",  FIX "error.log", FIX "zeek-http.log",
+		FIX "zeek-http.json", FIX "eve.json", c.path};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		const char *f[] = {files[i]};
+		wc_detect *d = run_files(f, 1, 3600);
+		char *buf, *one;
+		size_t len, len1, nsrc, nlines = 0;
+		FILE *fp = open_memstream(&buf, &len), *fp1 = open_memstream(&one, &len1);
+		assert_int_equal(wc_report_detect_alerts(fp, d), 0);
+		const wc_detect_source *src = wc_detect_sources(d, &nsrc);
+		for (size_t k = 0; k < nsrc; k++)
+			assert_int_equal(wc_report_detect_alert(fp1, &src[k]), 0);
+		fclose(fp);
+		fclose(fp1);
+		assert_string_equal(one, buf);
+		for (char *line = buf, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+			assert_true(nlines < nsrc);
+			expect_eve_alert(line, (size_t)(nl - line), &src[nlines++]);
+		}
+		assert_int_equal(nlines, nsrc);
+		assert_true(nsrc >= 4);
+		free(buf);
+		free(one);
+		wc_detect_free(d);
+	}
+	unlink(c.path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1775,6 +1853,7 @@ int main(void)
 		cmocka_unit_test(truncated_capture_keeps_what_came_before),
 		cmocka_unit_test(pcapng_is_read),
 		cmocka_unit_test(capture_and_pcapng_match_the_apache_log),
+		cmocka_unit_test(alerts_of_every_input_are_eve_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
