@@ -1334,6 +1334,30 @@ else
 fi
 cd "$T" || exit 2
 
+# .zst: each log format compressed with zstd reads as the plain file; zstd on
+# a pipe (which cannot be peeked at) is refused, saying what to do.
+if command -v zstd >/dev/null 2>&1; then
+	ok=1
+	for f in access.log zeek-http.log zeek-http.json eve.json; do
+		zstd -q -c "$FIXTURES/detect/$f" >"$f.zst"
+		"$WC" detect "$f.zst" --out "z-$f" --quiet 2>/dev/null || ok=0
+		"$WC" detect "$FIXTURES/detect/$f" --out "zp-$f" --quiet 2>/dev/null || ok=0
+		cmp -s "zp-$f/sources.csv" "z-$f/sources.csv" || ok=0
+		cmp -s "zp-$f/timeline.csv" "z-$f/timeline.csv" || ok=0
+	done
+	# shellcheck disable=SC2002
+	cat eve.json.zst | "$WC" detect - --out z-pipe --quiet >/dev/null 2>z-pipe.err
+	rc=$?
+	if [ $ok -eq 1 ] && [ $rc -eq 2 ] && [ ! -e z-pipe ] &&
+		grep -qF "stdin: zstd data read through a pipe" z-pipe.err; then
+		pass "detect reads .zst logs like the plain file; zstd on a pipe is refused, saying why"
+	else
+		fail "detect .zst" "ok $ok, rc $rc: $(head -n 2 z-pipe.err)"
+	fi
+else
+	echo "skip - detect .zst: the zstd command is not installed"
+fi
+
 # '-' reads standard input wherever a command reads a file: fit's series,
 # run's and sweep's scenario (detect's logs: the sensor-log block above).
 cd "$T" || exit 2

@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "detect/detect.h"
 #include "detect/internal.h"
@@ -1817,6 +1818,102 @@ static void alerts_of_every_input_are_eve_json(void **state)
 	unlink(c.path);
 }
 
+/* Writes data[0..n) as zstd into a new temporary file, as two frames split at
+ * byte cut (a rotated log's frames concatenated), the second frame's
+ * compressed bytes shortened by drop; its path into path. */
+static void write_zstd(char *path, const char *data, size_t n, size_t cut, size_t drop)
+{
+	snprintf(path, 64, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	assert_non_null(f);
+	size_t parts[2][2] = {{0, cut}, {cut, n - cut}};
+	for (int i = 0; i < 2; i++) {
+		size_t bound = ZSTD_compressBound(parts[i][1]);
+		char *z = malloc(bound);
+		assert_non_null(z);
+		size_t zn = ZSTD_compress(z, bound, data + parts[i][0], parts[i][1], 3);
+		assert_false(ZSTD_isError(zn));
+		if (i == 1)
+			zn -= drop < zn ? drop : zn;
+		assert_int_equal(fwrite(z, 1, zn, f), zn);
+		free(z);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	*n = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+/* .zst: every log format compressed with zstd (in two frames) gives the
+ * plain file's outputs; a second frame cut short keeps the first frame's
+ * lines and says so; a compressed capture is refused, naming the tool. */
+static void zstd_reads_like_plain(void **state)
+{
+	(void)state;
+	static const char *const files[] = {FIX "access.log", FIX "zeek-http.log",
+					    FIX "zeek-http.json", FIX "eve.json"};
+	char path[64];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		size_t n;
+		char *data = slurp(files[i], &n);
+		write_zstd(path, data, n, n / 3, 0);
+		char *z = outputs_of(path, WC_FORMAT_AUTO),
+		     *plain = outputs_of(files[i], WC_FORMAT_AUTO);
+		assert_string_equal(z, plain);
+		free(z);
+		free(plain);
+		free(data);
+		unlink(path);
+	}
+	/* The first 8 lines of access.log in the first frame, the rest cut. */
+	size_t n;
+	char *data = slurp(FIX "access.log", &n);
+	const char *p = data;
+	for (int k = 0; k < 8; k++)
+		p = strchr(p, '\n') + 1;
+	write_zstd(path, data, n, (size_t)(p - data), 10);
+	const char *f[] = {path};
+	wc_detect *d = run_files(f, 1, 3600);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->truncated, 1);
+	assert_int_equal(st->requests, 8);
+	expect_kind(d, WC_KIND_NIMDA, 3, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
+	size_t shown;
+	uint64_t total;
+	const char *const *probs = wc_detect_problems(d, &shown, &total);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(probs[0], "zstd data cut short or corrupt"));
+	wc_detect_free(d);
+	unlink(path);
+	free(data);
+	/* A capture in zstd: refused with what to do. */
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	capture_of_the_log(&c);
+	cap_close(&c);
+	data = slurp(c.path, &n);
+	write_zstd(path, data, n, n / 2, 0);
+	d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "a capture compressed with zstd"));
+	wc_detect_free(d);
+	free(data);
+	unlink(path);
+	unlink(c.path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1854,6 +1951,7 @@ int main(void)
 		cmocka_unit_test(pcapng_is_read),
 		cmocka_unit_test(capture_and_pcapng_match_the_apache_log),
 		cmocka_unit_test(alerts_of_every_input_are_eve_json),
+		cmocka_unit_test(zstd_reads_like_plain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
