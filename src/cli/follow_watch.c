@@ -8,6 +8,11 @@
  * any of them only ends the wait, and the caller's look at the file (fstat,
  * stat of the path) decides what happened, as it does after a timeout. So a
  * busy directory costs a few extra looks, never a wrong reading.
+ *
+ * A log written to many times a second would wake the loop as often, and each
+ * look with something new costs a snapshot of the store (for the alerts): so
+ * looks woken by events are at least MIN_GAP apart, the events that come in
+ * between taken together. Signals are still taken at once.
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/follow_watch.h"
+#include "core/clock.h"
 #include "core/xalloc.h"
 
 #ifdef __linux__
@@ -24,8 +30,10 @@
 #include <sys/signalfd.h>
 #define HAVE_INOTIFY 1
 #else
-#define HAVE_INOTIFY 1
+#define HAVE_INOTIFY 0
 #endif
+
+#define MIN_GAP 0.1 /* seconds between two looks woken by events */
 
 void follow_watch_open(follow_watch *w, const char *path)
 {
@@ -104,15 +112,20 @@ bool follow_watch_wait(follow_watch *w, double seconds)
 	}
 	struct pollfd p[2] = {{w->sig_fd, POLLIN, 0}, {w->ino_fd, POLLIN, 0}};
 	int n = poll(p, w->ino_fd >= 0 ? 2 : 1, (int)(seconds * 1000 + 0.5));
-	if (n <= 0)
-		return false; /* a timeout, or EINTR from a signal not ours */
-	if (w->ino_fd >= 0 && (p[1].revents & POLLIN))
+	if (n > 0 && !(p[0].revents & POLLIN) && w->ino_fd >= 0 && (p[1].revents & POLLIN)) {
+		/* Woken by a change: not sooner than MIN_GAP after the last look,
+		 * still woken by a signal while waiting for it. */
+		double gap = MIN_GAP - (wc_clock_seconds() - w->last_look);
+		if (gap > 0)
+			poll(p, 1, (int)(gap * 1000 + 0.5));
 		drain(w->ino_fd);
-	if (p[0].revents & POLLIN) {
+	}
+	w->last_look = wc_clock_seconds();
+	if (n > 0 && (p[0].revents & POLLIN)) {
 		drain(w->sig_fd);
 		return true;
 	}
-	return false;
+	return false; /* a change, a timeout, or EINTR from a signal not ours */
 }
 
 void follow_watch_close(follow_watch *w)

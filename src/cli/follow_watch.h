@@ -13,13 +13,14 @@
 #include <stdbool.h>
 
 typedef struct {
-	int ino_fd;   /* inotify instance, or -1: polling */
-	int sig_fd;   /* signalfd for SIGINT and SIGTERM, or -1: sigtimedwait */
-	int wd_dir;   /* the directory: the log created, renamed or removed */
-	int wd_file;  /* the log itself: written, truncated, renamed, removed */
-	char *path;   /* the log, as given */
-	sigset_t set; /* SIGINT and SIGTERM, blocked while following */
-	sigset_t old; /* the mask to restore */
+	int ino_fd;	  /* inotify instance, or -1: polling */
+	int sig_fd;	  /* signalfd for SIGINT and SIGTERM, or -1: sigtimedwait */
+	int wd_dir;	  /* the directory: the log created, renamed or removed */
+	int wd_file;	  /* the log itself: written, truncated, renamed, removed */
+	char *path;	  /* the log, as given */
+	sigset_t set;	  /* SIGINT and SIGTERM, blocked while following */
+	sigset_t old;	  /* the mask to restore */
+	double last_look; /* when the last wait ended (wc_clock_seconds) */
 } follow_watch;
 
 /* Blocks SIGINT and SIGTERM and sets up the watches for path; never fails
