@@ -1571,6 +1571,57 @@ else
 fi
 cd "$T" || exit 2
 
+# --follow on the sensors' own logs: Zeek's http.log rotated by rename (the new
+# file starts with its own header lines), Suricata's eve.json by copytruncate;
+# each waits for the alerts of what it was given before rotating (bounded
+# waits, not timed). Both end with the batch run's sources.csv.
+mkdir fol3 && cd fol3 || exit 2
+# wait_lines FILE N: until FILE has N lines, for at most 30 s.
+wait_lines() {
+	wl_i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $wl_i -lt 300 ]; do
+		sleep 0.1
+		wl_i=$((wl_i + 1))
+	done
+}
+Z="$FIXTURES/detect/zeek-http.log"
+E="$FIXTURES/detect/eve.json"
+sed -n 1,12p "$Z" >http.log
+"$WC" detect --follow http.log --alerts z.json --out zo --quiet 2>z.err &
+zpid=$!
+wait_lines z.json 3
+mv http.log http.log.1
+{
+	sed -n 1,8p "$Z"
+	sed -n '13,$p' "$Z"
+} >http.log
+wait_lines z.json 9
+kill -INT $zpid
+wait $zpid
+zrc=$?
+sed -n 1,10p "$E" >eve.json
+"$WC" detect --follow eve.json --alerts e.json --out eo --quiet 2>e.err &
+epid=$!
+wait_lines e.json 3
+# Written right after the truncation, lines 11-20 (3.9 kB) are shorter than
+# what was read (8.1 kB): the look that finds them sees a file that shrank.
+cp eve.json eve.json.1
+: >eve.json
+sed -n '11,$p' "$E" >>eve.json
+wait_lines e.json 9
+kill -INT $epid
+wait $epid
+erc=$?
+"$WC" detect "$Z" --out zb --quiet 2>/dev/null
+if [ $zrc -eq 0 ] && [ $erc -eq 0 ] && cmp -s zb/sources.csv zo/sources.csv &&
+	cmp -s zb/sources.csv eo/sources.csv && [ "$(wc -l <z.json)" -eq 9 ] &&
+	[ "$(wc -l <e.json)" -eq 9 ] && [ ! -s z.err ] && [ ! -s e.err ]; then
+	pass "detect --follow: Zeek http.log rotated by rename, eve.json by copytruncate"
+else
+	fail "detect --follow on sensor logs" "rc $zrc/$erc, alerts $(wc -l <z.json)/$(wc -l <e.json): $(head -c 200 z.err e.err)"
+fi
+cd "$T" || exit 2
+
 # ---- run --seeds: an ensemble's quantiles per row time and column ----
 
 mkdir ens || exit 2
