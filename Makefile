@@ -11,7 +11,7 @@
 #   make test-deps  the test-only tools: chromium and jq (the report's browser test)
 #   make fuzz       libFuzzer targets for detect, FUZZ_TIME seconds each (make test runs it)
 
-PKGS      := gsl jansson plplot cmocka libpcap zlib
+PKGS      := gsl jansson plplot cmocka libpcap zlib libzstd
 # pkg-config name → Debian package
 DEB_gsl     := libgsl-dev
 DEB_jansson := libjansson-dev
@@ -19,6 +19,7 @@ DEB_plplot  := libplplot-dev plplot-driver-cairo
 DEB_cmocka  := libcmocka-dev
 DEB_libpcap := libpcap-dev
 DEB_zlib    := zlib1g-dev
+DEB_libzstd := libzstd-dev
 
 CC      ?= cc
 OPT     ?= -O2 -march=native
@@ -28,8 +29,8 @@ SAN     := -O1 -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-re
            -fno-omit-frame-pointer
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
-PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib 2>/dev/null)
-PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib 2>/dev/null) -lm
+PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib libzstd 2>/dev/null)
+PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/dev/null) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
@@ -72,7 +73,8 @@ deps:
 	    gsl) missing="$$missing $(DEB_gsl)";; \
 	    jansson) missing="$$missing $(DEB_jansson)";; plplot) missing="$$missing $(DEB_plplot)";; \
 	    cmocka) missing="$$missing $(DEB_cmocka)";; libpcap) missing="$$missing $(DEB_libpcap)";; \
-	    zlib) missing="$$missing $(DEB_zlib)";; esac; done; \
+	    zlib) missing="$$missing $(DEB_zlib)";; libzstd) missing="$$missing $(DEB_libzstd)";; \
+	    esac; done; \
 	command -v pkg-config >/dev/null || missing="pkg-config $$missing"; \
 	command -v cc >/dev/null || missing="gcc make libc6-dev $$missing"; \
 	command -v clang-format >/dev/null || missing="clang-format $$missing"; \
@@ -214,7 +216,7 @@ build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc -Ibuild/gen $(WARN) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib jansson) -lm -o $@
+	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib libzstd jansson) -lm -o $@
 
 # The scenario reader and history points: the reader and what it calls.
 FUZZ_SCEN_SRC := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c src/core/ipv4.c \
@@ -251,11 +253,11 @@ build/bench/%: bench/%.c bench/benchutil.h build/libwormcast.a
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
 
-# The baselines bench_detect and bench_fast (ns-2, package ns2, command ns)
+# The baselines bench_detect (ngrep, tshark, jq) and bench_fast (ns-2, package ns2, command ns)
 # run beside wormcast. Installed here, not by `make deps`: `make test` and CI
 # need none of them. A bench without them says "baseline unavailable".
 bench-deps:
-	@missing=""; for t in ngrep tshark ns; do command -v $$t >/dev/null || \
+	@missing=""; for t in ngrep tshark jq ns; do command -v $$t >/dev/null || \
 	  missing="$$missing $$(echo $$t | sed 's/^ns$$/ns2/')"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make bench-deps: installing$$missing (benchmark baselines)"; \

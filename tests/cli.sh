@@ -1334,6 +1334,30 @@ else
 fi
 cd "$T" || exit 2
 
+# .zst: each log format compressed with zstd reads as the plain file; zstd on
+# a pipe (which cannot be peeked at) is refused, saying what to do.
+if command -v zstd >/dev/null 2>&1; then
+	ok=1
+	for f in access.log zeek-http.log zeek-http.json eve.json; do
+		zstd -q -c "$FIXTURES/detect/$f" >"$f.zst"
+		"$WC" detect "$f.zst" --out "z-$f" --quiet 2>/dev/null || ok=0
+		"$WC" detect "$FIXTURES/detect/$f" --out "zp-$f" --quiet 2>/dev/null || ok=0
+		cmp -s "zp-$f/sources.csv" "z-$f/sources.csv" || ok=0
+		cmp -s "zp-$f/timeline.csv" "z-$f/timeline.csv" || ok=0
+	done
+	# shellcheck disable=SC2002
+	cat eve.json.zst | "$WC" detect - --out z-pipe --quiet >/dev/null 2>z-pipe.err
+	rc=$?
+	if [ $ok -eq 1 ] && [ $rc -eq 2 ] && [ ! -e z-pipe ] &&
+		grep -qF "stdin: zstd data read through a pipe" z-pipe.err; then
+		pass "detect reads .zst logs like the plain file; zstd on a pipe is refused, saying why"
+	else
+		fail "detect .zst" "ok $ok, rc $rc: $(head -n 2 z-pipe.err)"
+	fi
+else
+	echo "skip - detect .zst: the zstd command is not installed"
+fi
+
 # '-' reads standard input wherever a command reads a file: fit's series,
 # run's and sweep's scenario (detect's logs: the sensor-log block above).
 cd "$T" || exit 2
@@ -1388,6 +1412,33 @@ if command -v jq >/dev/null 2>&1; then
 	fi
 else
 	echo "skip - jq on --alerts: jq is not installed"
+fi
+
+# jq over the alerts of every log format: each line an eve.json alert (its
+# time format and names); the sensor logs' alerts are the Apache log's bytes;
+# docs/soc.md's SIEM one-liner gives the worm sources.
+if command -v jq >/dev/null 2>&1; then
+	ok=1
+	for f in access.log iis.log error.log zeek-http.log zeek-http.json eve.json; do
+		"$WC" detect "$FIXTURES/detect/$f" --out "alq-$f" --alerts - 2>/dev/null \
+			>"alq-$f.json" || ok=0
+		jq -e -s 'length > 0 and all(.[]; (.timestamp | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.]000000[+]0000$")) and
+			.event_type == "alert" and (.src_ip | type) == "string" and
+			(.alert.signature | startswith("WORMCAST ")) and (.alert.severity | IN(1, 2)))' \
+			"alq-$f.json" >/dev/null || ok=0
+	done
+	for f in zeek-http.log zeek-http.json eve.json; do
+		cmp -s alq-access.log.json "alq-$f.json" || ok=0
+	done
+	worms=$(jq -r 'select(.alert.severity == 1) | [.timestamp, .src_ip, .wormcast.kind] | @tsv' \
+		alq-eve.json.json | cut -f3 | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+	if [ $ok -eq 1 ] && [ "$worms" = " 3 codered; 1 codered2; 1 nimda;" ]; then
+		pass "jq reads the alerts of every log format as eve.json alerts; Zeek's and Suricata's are the Apache log's"
+	else
+		fail "jq on the alerts of every format" "ok $ok, worms '$worms'"
+	fi
+else
+	echo "skip - jq on the alerts of every format: jq is not installed"
 fi
 
 # --format json: the summary on standard output is the summary file the
@@ -1481,6 +1532,93 @@ if [ $rc -eq 0 ] && cmp -s batch/sources.csv out/sources.csv && [ "$(wc -l <aler
 	pass "detect --follow: appends, rename and copytruncate rotation, each source alerted once"
 else
 	fail "detect --follow" "rc $rc, $(wc -l <alerts.json) alerts: $(head -c 300 err.txt)"
+fi
+cd "$T" || exit 2
+
+# --follow with an --interval too long to come round: an append is picked up
+# while it runs (its alerts come before any signal; the waits are bounded, not
+# timed), and SIGINT ends it with the final files written whole and
+# summary.json on standard output.
+mkdir fol2 && cd fol2 || exit 2
+A="$FIXTURES/detect/access.log"
+sed -n 1,3p "$A" >web.log
+"$WC" detect --follow web.log --interval 3600 --alerts alerts.json --out out --format json \
+	>final.json 2>err.txt &
+fpid=$!
+i=0
+while [ "$(cat alerts.json 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sed -n 4,14p "$A" >>web.log
+while [ "$(wc -l <alerts.json)" -lt 9 ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+picked=$(wc -l <alerts.json)
+kill -INT $fpid
+wait $fpid
+rc=$?
+sed -n 1,14p "$A" >batch.log
+"$WC" detect batch.log --out batch --quiet 2>/dev/null
+if [ $rc -eq 0 ] && [ "$picked" -eq 9 ] && [ "$(wc -l <alerts.json)" -eq 9 ] &&
+	cmp -s batch/sources.csv out/sources.csv && cmp -s batch/timeline.csv out/timeline.csv &&
+	cmp -s final.json out/summary.json && grep -q '"worm_sources": 4' final.json &&
+	[ ! -s err.txt ]; then
+	pass "detect --follow: an append is alerted on while it runs; SIGINT writes the final files"
+else
+	fail "detect --follow append / SIGINT" "rc $rc, $picked alerts before SIGINT: $(head -c 300 err.txt)"
+fi
+cd "$T" || exit 2
+
+# --follow on the sensors' own logs: Zeek's http.log rotated by rename (the new
+# file starts with its own header lines), Suricata's eve.json by copytruncate;
+# each waits for the alerts of what it was given before rotating (bounded
+# waits, not timed). Both end with the batch run's sources.csv.
+mkdir fol3 && cd fol3 || exit 2
+# wait_lines FILE N: until FILE has N lines, for at most 30 s.
+wait_lines() {
+	wl_i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $wl_i -lt 300 ]; do
+		sleep 0.1
+		wl_i=$((wl_i + 1))
+	done
+}
+Z="$FIXTURES/detect/zeek-http.log"
+E="$FIXTURES/detect/eve.json"
+sed -n 1,12p "$Z" >http.log
+"$WC" detect --follow http.log --alerts z.json --out zo --quiet 2>z.err &
+zpid=$!
+wait_lines z.json 3
+mv http.log http.log.1
+{
+	sed -n 1,8p "$Z"
+	sed -n '13,$p' "$Z"
+} >http.log
+wait_lines z.json 9
+kill -INT $zpid
+wait $zpid
+zrc=$?
+sed -n 1,10p "$E" >eve.json
+"$WC" detect --follow eve.json --alerts e.json --out eo --quiet 2>e.err &
+epid=$!
+wait_lines e.json 3
+# Written right after the truncation, lines 11-20 (3.9 kB) are shorter than
+# what was read (8.1 kB): the look that finds them sees a file that shrank.
+cp eve.json eve.json.1
+: >eve.json
+sed -n '11,$p' "$E" >>eve.json
+wait_lines e.json 9
+kill -INT $epid
+wait $epid
+erc=$?
+"$WC" detect "$Z" --out zb --quiet 2>/dev/null
+if [ $zrc -eq 0 ] && [ $erc -eq 0 ] && cmp -s zb/sources.csv zo/sources.csv &&
+	cmp -s zb/sources.csv eo/sources.csv && [ "$(wc -l <z.json)" -eq 9 ] &&
+	[ "$(wc -l <e.json)" -eq 9 ] && [ ! -s z.err ] && [ ! -s e.err ]; then
+	pass "detect --follow: Zeek http.log rotated by rename, eve.json by copytruncate"
+else
+	fail "detect --follow on sensor logs" "rc $zrc/$erc, alerts $(wc -l <z.json)/$(wc -l <e.json): $(head -c 200 z.err e.err)"
 fi
 cd "$T" || exit 2
 

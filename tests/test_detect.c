@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "detect/detect.h"
 #include "detect/internal.h"
@@ -1550,14 +1551,9 @@ static void pcapng_packet(FILE *f, double t, const uint8_t *pkt, size_t n)
 	le32(f, (uint32_t)(32 + n + pad));
 }
 
-static void pcapng_is_read(void **state)
+/* A section header block and one interface description block. */
+static void pcapng_header(FILE *f, int linktype)
 {
-	(void)state;
-	char path[64];
-	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "wb");
 	le32(f, 0x0A0D0D0A); /* section header block */
 	le32(f, 28);
 	le32(f, 0x1A2B3C4D);
@@ -1567,9 +1563,20 @@ static void pcapng_is_read(void **state)
 	le32(f, 28);
 	le32(f, 1); /* interface description block */
 	le32(f, 20);
-	le32(f, DLT_EN10MB);
+	le32(f, (uint32_t)linktype);
 	le32(f, 65535);
 	le32(f, 20);
+}
+
+static void pcapng_is_read(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	pcapng_header(f, DLT_EN10MB);
 	double t0 = (double)T("2001-08-04T10:00:00Z");
 	uint8_t pkt[4096];
 	char req[1024];
@@ -1592,6 +1599,319 @@ static void pcapng_is_read(void **state)
 	assert_int_equal(strlen(src[0].evidence), strcspn(req, "\r\n"));
 	wc_detect_free(d);
 	unlink(path);
+}
+
+/* One request of an Apache log line: the client, the time, the request line. */
+struct logreq {
+	wc_time t;
+	int line;
+	char addr[64];
+	char req[1024];
+};
+
+/* "1.2.3.4 - - [19/Jul/2001:10:05:00 -0700] \"GET ... HTTP/1.0\" ..." into q;
+ * false for a line that is not one such request. */
+static bool parse_log_request(const char *s, struct logreq *q)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char m[4], sign;
+	int d, y, hh, mm, ss, zh, zm, used = 0;
+	if (sscanf(s, "%63s - - [%d/%3s/%d:%d:%d:%d %c%2d%2d] \"%n", q->addr, &d, m, &y, &hh, &mm,
+		   &ss, &sign, &zh, &zm, &used) != 10 ||
+	    used == 0 || strstr(mon, m) == NULL || d < 1 || d > 31)
+		return false;
+	const char *r = s + used, *e = strstr(r, "\" ");
+	if (e == NULL || memchr(r, '\\', (size_t)(e - r)) != NULL || e - r < 4 ||
+	    (size_t)(e - r) >= sizeof q->req)
+		return false;
+	memcpy(q->req, r, (size_t)(e - r));
+	q->req[e - r] = '\0';
+	int zone = (zh * 3600 + zm * 60) * (sign == '-' ? -1 : 1);
+	q->t = wc_days_from_civil(y, (unsigned)((strstr(mon, m) - mon) / 3 + 1), (unsigned)d) *
+		       86400 +
+	       hh * 3600 + mm * 60 + ss - zone;
+	return true;
+}
+
+static int logreq_cmp(const void *a, const void *b)
+{
+	const struct logreq *x = a, *y = b;
+	return x->t != y->t ? (x->t > y->t) - (x->t < y->t) : x->line - y->line;
+}
+
+/* The Apache fixture's requests as a sensor on the wire saw them: one
+ * answered connection per request line, in time order; written to c. */
+static void capture_of_the_log(struct cap *c)
+{
+	FILE *f = fopen(FIX "access.log", "r");
+	assert_non_null(f);
+	struct logreq q[64];
+	int n = 0;
+	char line[2048];
+	for (int ln = 1; fgets(line, sizeof line, f) != NULL && n < 64; ln++)
+		if (parse_log_request(line, &q[n]))
+			q[n++].line = ln;
+	fclose(f);
+	assert_int_equal(n, 13); /* all but the "-", the bad, the misdated, the quoted */
+	qsort(q, (size_t)n, sizeof *q, logreq_cmp);
+	for (int i = 0; i < n; i++) {
+		double t = (double)q[i].t;
+		uint16_t port = (uint16_t)(2000 + i);
+		uint32_t s = cap_connect(c, t, q[i].addr, port, "10.0.0.80", true);
+		char data[1100];
+		int len = snprintf(data, sizeof data, "%s\r\nHost: www\r\n\r\n", q[i].req);
+		cap_tcp(c, t + 0.02, q[i].addr, port, "10.0.0.80", 80, s, ACK | PSH, data,
+			(size_t)len);
+		cap_tcp(c, t + 0.03, q[i].addr, port, "10.0.0.80", 80, s + (uint32_t)len, FIN | ACK,
+			"", 0);
+	}
+}
+
+/* Copies a pcap file into pcapng blocks (what Wireshark and dumpcap write). */
+static void pcap_to_pcapng(const char *in, const char *out)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(in, errbuf);
+	assert_non_null(p);
+	FILE *f = fopen(out, "wb");
+	assert_non_null(f);
+	pcapng_header(f, pcap_datalink(p));
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	while (pcap_next_ex(p, &h, &data) == 1)
+		pcapng_packet(f, (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6, data,
+			      h->caplen);
+	assert_int_equal(fclose(f), 0);
+	pcap_close(p);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each line of s, sorted, as one string (a capture's sources come in time
+ * order, a log's in line order). */
+static char *sorted_lines(const char *s)
+{
+	char *copy = strdup(s), *lines[256], *save = NULL;
+	size_t n = 0, len = strlen(s);
+	assert_non_null(copy);
+	for (char *l = strtok_r(copy, "\n", &save); l != NULL && n < 256;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	qsort(lines, n, sizeof *lines, cmp_str);
+	char *out = malloc(len + 2), *o = out;
+	assert_non_null(out);
+	for (size_t i = 0; i < n; i++)
+		o += sprintf(o, "%s\n", lines[i]);
+	free(copy);
+	return out;
+}
+
+/* The input matrix for captures: the Apache fixture's requests as a pcap and
+ * as a pcapng give the log's sources and timeline; pcap and pcapng the same
+ * bytes. */
+static void capture_and_pcapng_match_the_apache_log(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	capture_of_the_log(&c);
+	cap_close(&c);
+	char ng[64];
+	snprintf(ng, sizeof ng, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(ng);
+	assert_true(fd >= 0);
+	close(fd);
+	pcap_to_pcapng(c.path, ng);
+	char *apache = outputs_of(FIX "access.log", WC_FORMAT_AUTO);
+	char *pcap = outputs_of(c.path, WC_FORMAT_AUTO);
+	char *pcapng = outputs_of(ng, WC_FORMAT_AUTO);
+	assert_string_equal(pcapng, pcap);
+	char *a = sorted_lines(apache), *p = sorted_lines(pcap);
+	assert_string_equal(p, a);
+	free(a);
+	free(p);
+	free(apache);
+	free(pcap);
+	free(pcapng);
+	unlink(c.path);
+	unlink(ng);
+}
+
+/* eve.json's time format, character by character: "2001-07-19T12:00:00.000000+0000". */
+static bool is_eve_time(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.000000+0000";
+	if (s == NULL || strlen(s) != strlen(shape))
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* One alert line as a SIEM reading eve.json expects it: src is its source. */
+static void expect_eve_alert(const char *line, size_t len, const wc_detect_source *src)
+{
+	json_error_t jerr;
+	json_t *o = json_loadb(line, len, 0, &jerr);
+	assert_non_null(o);
+	assert_true(json_is_object(o));
+	assert_true(is_eve_time(json_string_value(json_object_get(o, "timestamp"))));
+	assert_string_equal(json_string_value(json_object_get(o, "event_type")), "alert");
+	assert_string_equal(json_string_value(json_object_get(o, "src_ip")), src->addr);
+	uint8_t a[16];
+	assert_true(inet_pton(strchr(src->addr, ':') ? AF_INET6 : AF_INET, src->addr, a) == 1);
+	json_t *al = json_object_get(o, "alert");
+	assert_string_equal(json_string_value(json_object_get(al, "action")), "allowed");
+	assert_int_equal(
+		strncmp(json_string_value(json_object_get(al, "signature")), "WORMCAST ", 9), 0);
+	assert_non_null(json_string_value(json_object_get(al, "category")));
+	json_int_t sev = json_integer_value(json_object_get(al, "severity"));
+	assert_true(json_is_integer(json_object_get(al, "severity")) && sev >= 1 && sev <= 3);
+	json_t *w = json_object_get(o, "wormcast");
+	assert_string_equal(json_string_value(json_object_get(w, "kind")),
+			    wc_detect_kind_name(src->kind));
+	assert_true(json_is_boolean(json_object_get(w, "worm")));
+	assert_int_equal(json_integer_value(json_object_get(w, "requests")), src->requests);
+	json_decref(o);
+}
+
+/* The alerts of every input format, parsed back with jansson line by line:
+ * one object per source, eve.json's names and time format; what --follow
+ * writes a source at a time is the same bytes. */
+static void alerts_of_every_input_are_eve_json(void **state)
+{
+	(void)state;
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	capture_of_the_log(&c);
+	cap_close(&c);
+	const char *const files[] = {
+		FIX "access.log",     FIX "iis.log",  FIX "error.log", FIX "zeek-http.log",
+		FIX "zeek-http.json", FIX "eve.json", c.path};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		const char *f[] = {files[i]};
+		wc_detect *d = run_files(f, 1, 3600);
+		char *buf, *one;
+		size_t len, len1, nsrc, nlines = 0;
+		FILE *fp = open_memstream(&buf, &len), *fp1 = open_memstream(&one, &len1);
+		assert_int_equal(wc_report_detect_alerts(fp, d), 0);
+		const wc_detect_source *src = wc_detect_sources(d, &nsrc);
+		for (size_t k = 0; k < nsrc; k++)
+			assert_int_equal(wc_report_detect_alert(fp1, &src[k]), 0);
+		fclose(fp);
+		fclose(fp1);
+		assert_string_equal(one, buf);
+		for (char *line = buf, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+			assert_true(nlines < nsrc);
+			expect_eve_alert(line, (size_t)(nl - line), &src[nlines++]);
+		}
+		assert_int_equal(nlines, nsrc);
+		assert_true(nsrc >= 4);
+		free(buf);
+		free(one);
+		wc_detect_free(d);
+	}
+	unlink(c.path);
+}
+
+/* Writes data[0..n) as zstd into a new temporary file, as two frames split at
+ * byte cut (a rotated log's frames concatenated), the second frame's
+ * compressed bytes shortened by drop; its path into path. */
+static void write_zstd(char *path, const char *data, size_t n, size_t cut, size_t drop)
+{
+	snprintf(path, 64, "/tmp/wc_test_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	assert_non_null(f);
+	size_t parts[2][2] = {{0, cut}, {cut, n - cut}};
+	for (int i = 0; i < 2; i++) {
+		size_t bound = ZSTD_compressBound(parts[i][1]);
+		char *z = malloc(bound);
+		assert_non_null(z);
+		size_t zn = ZSTD_compress(z, bound, data + parts[i][0], parts[i][1], 3);
+		assert_false(ZSTD_isError(zn));
+		if (i == 1)
+			zn -= drop < zn ? drop : zn;
+		assert_int_equal(fwrite(z, 1, zn, f), zn);
+		free(z);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	*n = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+/* .zst: every log format compressed with zstd (in two frames) gives the
+ * plain file's outputs; a second frame cut short keeps the first frame's
+ * lines and says so; a compressed capture is refused, naming the tool. */
+static void zstd_reads_like_plain(void **state)
+{
+	(void)state;
+	static const char *const files[] = {FIX "access.log", FIX "zeek-http.log",
+					    FIX "zeek-http.json", FIX "eve.json"};
+	char path[64];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		size_t n;
+		char *data = slurp(files[i], &n);
+		write_zstd(path, data, n, n / 3, 0);
+		char *z = outputs_of(path, WC_FORMAT_AUTO),
+		     *plain = outputs_of(files[i], WC_FORMAT_AUTO);
+		assert_string_equal(z, plain);
+		free(z);
+		free(plain);
+		free(data);
+		unlink(path);
+	}
+	/* The first 8 lines of access.log in the first frame, the rest cut. */
+	size_t n;
+	char *data = slurp(FIX "access.log", &n);
+	const char *p = data;
+	for (int k = 0; k < 8; k++)
+		p = strchr(p, '\n') + 1;
+	write_zstd(path, data, n, (size_t)(p - data), 10);
+	const char *f[] = {path};
+	wc_detect *d = run_files(f, 1, 3600);
+	const wc_detect_stats *st = wc_detect_get_stats(d);
+	assert_int_equal(st->truncated, 1);
+	assert_int_equal(st->requests, 8);
+	expect_kind(d, WC_KIND_NIMDA, 3, 1, "2001-09-18T13:00:00Z", "2001-09-18T13:00:01Z");
+	size_t shown;
+	uint64_t total;
+	const char *const *probs = wc_detect_problems(d, &shown, &total);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(probs[0], "zstd data cut short or corrupt"));
+	wc_detect_free(d);
+	unlink(path);
+	free(data);
+	/* A capture in zstd: refused with what to do. */
+	struct cap c;
+	cap_open(&c, DLT_EN10MB);
+	capture_of_the_log(&c);
+	cap_close(&c);
+	data = slurp(c.path, &n);
+	write_zstd(path, data, n, n / 2, 0);
+	d = wc_detect_new(NULL);
+	wc_error err = {0};
+	assert_int_equal(wc_detect_file(d, path, WC_FORMAT_AUTO, &err), -1);
+	assert_int_equal(err.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "a capture compressed with zstd"));
+	wc_detect_free(d);
+	free(data);
+	unlink(path);
+	unlink(c.path);
 }
 
 int main(void)
@@ -1629,6 +1949,9 @@ int main(void)
 		cmocka_unit_test(capture_raw_ip_and_other_ports),
 		cmocka_unit_test(truncated_capture_keeps_what_came_before),
 		cmocka_unit_test(pcapng_is_read),
+		cmocka_unit_test(capture_and_pcapng_match_the_apache_log),
+		cmocka_unit_test(alerts_of_every_input_are_eve_json),
+		cmocka_unit_test(zstd_reads_like_plain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/follow_watch.h"
 #include "core/atomicfile.h"
 #include "core/clock.h"
 #include "core/num.h"
@@ -26,8 +27,8 @@ static const char detect_usage[] =
 	"\n"
 	"Finds Code Red, Code Red II and Nimda requests, .ida scanners, port-80 scanners\n"
 	"and floods in web logs (Apache/nginx, IIS W3C, Apache error logs), sensor logs\n"
-	"(Zeek http.log, TSV or JSON; Suricata eve.json), plain or gzip ('-' is stdin),\n"
-	"and pcap/pcapng captures. Writes DIR/sources.csv and\n"
+	"(Zeek http.log, TSV or JSON; Suricata eve.json), plain, gzip or zstd ('-' is\n"
+	"stdin), and pcap/pcapng captures. Writes DIR/sources.csv and\n"
 	"DIR/timeline.csv (readable by `wormcast fit`), DIR/timeline-KIND.csv per kind,\n"
 	"DIR/summary.json.\n"
 	"\n"
@@ -392,7 +393,8 @@ struct follow {
 	dev_t dev;
 	off_t off;
 	wc_detect_stream *stream;
-	bool fresh; /* something was read since the last snapshot */
+	bool fresh;	     /* something was read since the last snapshot */
+	follow_watch *watch; /* told of each file opened, to watch it */
 };
 
 static void follow_open(struct follow *f)
@@ -409,6 +411,8 @@ static void follow_open(struct follow *f)
 	f->ino = st.st_ino;
 	f->dev = st.st_dev;
 	f->off = 0;
+	if (f->watch != NULL)
+		follow_watch_file(f->watch);
 }
 
 /* Reads what the open file holds past f->off. */
@@ -509,10 +513,24 @@ static int follow_report(struct follow_out *o, struct follow *f, const wc_detect
 	return rc;
 }
 
+/* How long to wait for the next look: a safety net when the kernel wakes
+ * the loop on change (inotify), the polling period when it cannot; never past
+ * a rewrite that is due. */
+static double follow_pause(const follow_watch *w, const struct follow_out *o)
+{
+	double pause = follow_watch_events(w) ? 1.0 : 0.25;
+	if (o->dirty) {
+		double until = o->next_write - wc_clock_seconds();
+		if (until < pause)
+			pause = until > 0 ? until : 0;
+	}
+	return pause;
+}
+
 /*
  * --follow: reads the log as it grows until SIGINT or SIGTERM, which are
- * blocked and waited for (sigtimedwait between polls), so that they end the
- * loop between two reads and the final files are written whole.
+ * blocked and waited for between looks (follow_watch.h), so that they end
+ * the loop between two reads and the final files are written whole.
  */
 static int detect_follow(const struct detect_args *a, const char *path, const wc_provenance *prov)
 {
@@ -542,24 +560,20 @@ static int detect_follow(const struct detect_args *a, const char *path, const wc
 	if (a->alerts != NULL && o.alerts == NULL)
 		wc_error_set(&err, WC_EXIT_USAGE, "%s: cannot open: %s", a->alerts,
 			     strerror(errno));
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	const struct timespec pause = {0, 250 * 1000 * 1000};
+	follow_watch w;
+	follow_watch_open(&w, path);
+	f.watch = &w;
 	while (err.code == 0) {
 		follow_poll(&f);
 		if (follow_report(&o, &f, d, false, &err) != 0)
 			break;
-		int sig = sigtimedwait(&set, NULL, &pause);
-		if (sig == SIGINT || sig == SIGTERM) {
+		if (follow_watch_wait(&w, follow_pause(&w, &o))) {
 			follow_poll(&f);
 			follow_report(&o, &f, d, true, &err);
 			break;
 		}
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	follow_watch_close(&w);
 	if (o.alerts != NULL && o.alerts != stdout)
 		fclose(o.alerts);
 	seen_free(&o.told);

@@ -233,6 +233,18 @@ void wc_detect_capture_free(wc_detect *d);
 void wc_detect_capture_finish(wc_detect *d);
 int wc_detect_pcap_file(wc_detect *d, const char *path, wc_error *err);
 
+/* zstd-compressed input (zstdread.c): a stream over a descriptor it owns. */
+struct wc_zstd_reader;
+/* True when b starts a zstd frame (28 B5 2F FD). */
+bool wc_zstd_magic(const unsigned char *b, size_t n);
+/* NULL when libzstd has no memory for its stream. */
+struct wc_zstd_reader *wc_zstd_open(int fd);
+/* Up to n bytes; 0 at the end, with *why set when the data was cut short or
+ * corrupt (what came before is good); -1 with *why on a read error. */
+long wc_zstd_read(struct wc_zstd_reader *z, char *out, size_t n, const char **why);
+/* Frees the stream and closes its descriptor. */
+void wc_zstd_close(struct wc_zstd_reader *z);
+
 /* Threshold random walk: src tried to connect to dst at t (a new connection,
  * not a retransmitted SYN); later its outcome, once known. */
 struct wc_trw *wc_trw_new(const wc_detect_options *opt);

@@ -836,15 +836,26 @@ static void gz_cut_short(wc_detect *d, const char *name, const char *msg)
 			  name, msg);
 }
 
+/* zstd data cut short or corrupt: as for gzip. */
+static void zstd_cut_short(wc_detect *d, const char *name, const char *msg)
+{
+	d->st.truncated++;
+	wc_detect_problem(d,
+			  "%s: zstd data cut short or corrupt (%s); the lines before it are kept",
+			  name, msg);
+}
+
 /*
- * An input being read: zlib over a descriptor, plain files passed through.
+ * An input being read: zlib over a descriptor, plain files passed through;
+ * a regular file that starts with a zstd frame through libzstd instead.
  * Files are read, not mapped: a file truncated while it is read (logrotate's
  * copytruncate does this to live logs) makes a mapping fault with SIGBUS on
  * the first page past the new end, while read(2) just returns less. The size
  * at open tells afterwards that the file shrank.
  */
 struct input {
-	gzFile gz;
+	gzFile gz; /* NULL when zs reads it */
+	struct wc_zstd_reader *zs;
 	const char *name;
 	bool is_stdin;
 	bool regular;	/* a regular file, whose size at open is known */
@@ -867,6 +878,17 @@ static int input_open(struct input *in, const char *path, wc_error *err)
 		off_t at = lseek(fd, 0, SEEK_CUR);
 		in->regular = true;
 		in->size0 = (uint64_t)st.st_size - (at > 0 && at <= st.st_size ? (uint64_t)at : 0);
+		/* A peek, not a read: a pipe cannot be peeked at (read_lines
+		 * tells zstd data on one by its first bytes). */
+		unsigned char magic[4];
+		if (pread(fd, magic, 4, at > 0 ? at : 0) == 4 && wc_zstd_magic(magic, 4)) {
+			in->zs = wc_zstd_open(fd);
+			if (in->zs != NULL)
+				return 0;
+			close(fd);
+			return wc_error_set(err, WC_EXIT_RUNTIME, "%s: cannot open: out of memory",
+					    in->name);
+		}
 	}
 	in->gz = gzdopen(fd, "rb");
 	if (in->gz == NULL) {
@@ -882,6 +904,17 @@ static int input_open(struct input *in, const char *path, wc_error *err)
  * noted), -1 with err set when the file cannot be read at all. */
 static int input_read(wc_detect *d, struct input *in, char *buf, size_t n, wc_error *err)
 {
+	if (in->zs != NULL) {
+		const char *why;
+		long zgot = wc_zstd_read(in->zs, buf, n, &why);
+		if (zgot < 0)
+			return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", in->name,
+					    why);
+		if (zgot == 0 && why != NULL)
+			zstd_cut_short(d, in->name, why);
+		in->got += (uint64_t)zgot;
+		return (int)zgot;
+	}
 	int got = gzread(in->gz, buf, (unsigned)n);
 	int zerr;
 	if (got < 0) {
@@ -906,7 +939,7 @@ static int input_read(wc_detect *d, struct input *in, char *buf, size_t n, wc_er
  * read: what came before the cut is kept, and the user told. */
 static void input_check_shrunk(wc_detect *d, const struct input *in)
 {
-	if (!in->regular || !gzdirect(in->gz) || in->got >= in->size0)
+	if (!in->regular || in->zs != NULL || !gzdirect(in->gz) || in->got >= in->size0)
 		return;
 	d->st.truncated++;
 	wc_detect_warning(d,
@@ -918,12 +951,12 @@ static void input_check_shrunk(wc_detect *d, const struct input *in)
 /* The first bytes read were a capture's: hand the file to libpcap. */
 static int input_is_capture(wc_detect *d, struct input *in, const char *path, wc_error *err)
 {
-	bool gzipped = !gzdirect(in->gz);
-	if (gzipped)
+	if (in->zs != NULL || !gzdirect(in->gz))
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: a capture compressed with gzip: libpcap reads it only "
-				    "uncompressed (gunzip it first)",
-				    in->name);
+				    "%s: a capture compressed with %s: libpcap reads it only "
+				    "uncompressed (%s it first)",
+				    in->name, in->zs ? "zstd" : "gzip",
+				    in->zs ? "unzstd" : "gunzip");
 	if (in->is_stdin) /* the sniffed bytes are gone from the pipe */
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: a capture on stdin needs --input-format pcap", in->name);
@@ -957,6 +990,14 @@ static int read_lines(wc_detect *d, struct input *in, wc_detect_format fmt, wc_e
 		}
 		if (!started) {
 			started = true;
+			if (in->zs == NULL && wc_zstd_magic((unsigned char *)buf, (size_t)got)) {
+				rc = wc_error_set(err, WC_EXIT_USAGE,
+						  "%s: zstd data read through a pipe (or inside "
+						  "gzip): give the .zst file itself, or "
+						  "decompress it first (zstd -dc)",
+						  in->name);
+				break;
+			}
 			if (fmt == WC_FORMAT_AUTO)
 				fmt = sniff(buf, (size_t)got);
 			if (fmt == WC_FORMAT_PCAP) {
@@ -1000,6 +1041,9 @@ int wc_detect_file(wc_detect *d, const char *path, wc_detect_format fmt, wc_erro
 		rc = input_is_capture(d, &in, path, err);
 	else if (rc == 0)
 		input_check_shrunk(d, &in);
-	gzclose(in.gz);
+	if (in.zs != NULL)
+		wc_zstd_close(in.zs);
+	else
+		gzclose(in.gz);
 	return rc;
 }
