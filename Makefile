@@ -222,7 +222,7 @@ check: build/wormcast $(TESTS:%=build/tests/%)
 FUZZ_TIME ?= 8
 FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c \
              src/core/csv.c src/core/num.c src/core/vec.c src/core/hash.c \
-             $(sort $(wildcard src/detect/*.c)) src/model/series.c \
+             $(sort $(wildcard src/detect/*.c)) src/model/series.c src/model/dataset.c \
              src/report/detect_json.c src/report/json_provenance.c src/core/atomicfile.c \
              src/core/provenance.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)

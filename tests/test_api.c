@@ -11,6 +11,10 @@
 #include "sim/sim.h"
 #include "wormcast/wormcast.h"
 
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures"
+#endif
+
 static const char *const reduced[] = {
 	"worm.scan_space=12.0.0.0/8",	 "population.vulnerable=1406",
 	"telescope.blocks=12.44.0.0/16", "outbreak.start=2001-07-19T12:00:00Z",
@@ -237,6 +241,12 @@ static void fits_a_logistic(void **state)
 	assert_null(f);
 	assert_string_equal(err.message,
 			    "model: expected rcs, two-factor, sir or aawp, got 'gompertz'");
+	/* A published data set, sniffed as `wormcast fit` sniffs it. */
+	assert_int_equal(
+		wormcast_fit_file(FIXTURES "/dshield-porthistory.csv", NULL, "rcs", &f, &err),
+		WORMCAST_OK);
+	assert_int_equal(wormcast_fit_points(f), 12);
+	wormcast_fit_free(f);
 	assert_int_equal(wormcast_fit_file("/nonexistent/s.csv", NULL, NULL, &f, &err),
 			 WORMCAST_ERR_USAGE);
 	assert_null(f);

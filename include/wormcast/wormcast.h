@@ -142,8 +142,9 @@ WC_API wormcast_kind wormcast_classify_target(const char *target);
 typedef struct wormcast_fit wormcast_fit;
 
 /*
- * Fits a series read from a CSV file as `wormcast fit FILE` reads it (a
- * timeline.csv, detect's timeline, a two-column TIME,COUNT table): column
+ * Fits a series read from a file as `wormcast fit FILE` reads it (a
+ * timeline.csv, detect's timeline, a two-column TIME,COUNT table, CAIDA's
+ * Code-Red table counted per 600 s, a DShield daily summary): column
  * names the count column (NULL: fit's own choice), model the model (NULL:
  * the best by AICc). Returns WORMCAST_OK, or WORMCAST_ERR_USAGE for a bad
  * file (file, line and field named) or a series no model fits.

@@ -1,10 +1,14 @@
 #include "api/api.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/xalloc.h"
+#include "model/dataset.h"
 #include "model/fit.h"
 #include "model/models.h"
 #include "model/series.h"
@@ -52,10 +56,16 @@ int wormcast_fit_file(const char *path, const char *column, const char *model, w
 		wc_error_set(&e, WC_EXIT_USAGE, "wormcast_fit_file: no path");
 		return wc_api_error(err, &e);
 	}
-	if (wc_series_read(&s, path, &opt, &e) == 0) {
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL)
+		wc_error_set(&e, WC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+	else if (wc_dataset_read(&s, fp, path, WC_SERIES_AUTO, &opt, WC_DATASET_BIN_DEFAULT, NULL,
+				 &e) == 0) {
 		fit_series(&s, model, out, &e);
 		wc_series_free(&s);
 	}
+	if (fp != NULL)
+		fclose(fp);
 	return *out != NULL ? WORMCAST_OK : wc_api_error(err, &e);
 }
 
