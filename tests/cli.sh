@@ -715,7 +715,9 @@ cd .. || exit 2
 if "$WC" fit "$FIXTURES/caida-codered-table.txt" --bin 300 --model rcs --out fit-caida \
 	>caida.out 2>caida.err &&
 	grep -q "CAIDA Code-Red table: 20 addresses, start_time 2001-07-19T10:00:12Z to 2001-07-19T10:49:50Z, counted per 300 s: 10 points" caida.out &&
-	grep -q '"column": "start_time"' fit-caida/fit.json; then
+	grep -q '"column": "start_time"' fit-caida/fit.json &&
+	grep -q '"format": "caida"' fit-caida/fit.json && grep -q '"rows": 20,' fit-caida/fit.json &&
+	grep -q '"bin_seconds": 300,' fit-caida/fit.json; then
 	pass "fit of CAIDA's Code-Red table: 20 addresses as 10 five-minute points, said"
 else
 	fail "fit of CAIDA's Code-Red table" "$(cat caida.out caida.err)"
@@ -723,7 +725,8 @@ fi
 if "$WC" fit - --model rcs --out fit-dshield <"$FIXTURES/dshield-porthistory.csv" \
 	>dshield.out 2>dshield.err &&
 	grep -q "stdin: DShield daily summary: 12 days, 2001-07-12 to 2001-07-24, column 'sources'" dshield.out &&
-	grep -q '"counts": "per-interval"' fit-dshield/fit.json; then
+	grep -q '"counts": "per-interval"' fit-dshield/fit.json &&
+	grep -q '"format": "dshield"' fit-dshield/fit.json; then
 	pass "fit - of a DShield daily summary: 12 days of sources per day, said"
 else
 	fail "fit of a DShield daily summary" "$(cat dshield.out dshield.err)"

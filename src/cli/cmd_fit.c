@@ -337,7 +337,7 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 		wc_series_free(&s);
 		return cli_fail(err.code ? err.code : WC_EXIT_USAGE, "%s", err.msg);
 	}
-	wc_fit_report rep = {&s, fits, ok, best, a.model >= 0 ? "given" : "aicc", &fc, prov};
+	wc_fit_report rep = {&s, fits, ok, best, a.model >= 0 ? "given" : "aicc", &fc, prov, &info};
 	/* The folder is made only now that there is a fit to put in it. */
 	if (write_outputs(a.out_dir, a.plot, &rep, &err) != 0) {
 		wc_forecast_free(&fc);
