@@ -78,7 +78,7 @@ example_check() {
 		"read: $rows rows, 22 columns, .* cumulative_infected $last\$" \
 		"fit: model $model, $rows points" '^classify 1: codered 192\.0\.2\.10$' \
 		'^classify 4: codered2 198\.51\.100\.7$' '^classify 6: nimda 203\.0\.113\.5$' \
-		'^classify 10: other 192\.0\.2\.99$' '^classify 15: not read: line: '; do
+		'^classify 10: other 192\.0\.2\.99$' '^classify 15: not read: line:1: expected a time like'; do
 		if ! grep -q "$want" "$out"; then
 			bad "the example ($1) lacks '$want': $(cat "$out")"
 			return

@@ -193,7 +193,13 @@ static void classifies_lines(void **state)
 	wormcast_error err;
 	assert_int_equal(wormcast_classify_line("not a log line", &k, NULL, 0, &err),
 			 WORMCAST_ERR_USAGE);
-	assert_non_null(strstr(err.message, "line 1"));
+	assert_string_equal(err.message,
+			    "line:1: expected a time like [19/Jul/2001:12:34:56 -0700]");
+	assert_int_equal(
+		wormcast_classify_line("192.0.2.21 - - [18/Sep/2001:14:41:00 +0000] \"-\" 408 -",
+				       &k, NULL, 0, &err),
+		WORMCAST_ERR_USAGE);
+	assert_string_equal(err.message, "line: not a request of a log wormcast reads");
 	assert_int_equal(wormcast_classify_line("a\nb\n", &k, NULL, 0, &err), WORMCAST_ERR_USAGE);
 	assert_string_equal(err.message, "line: expected one log line");
 

@@ -97,6 +97,8 @@ int wormcast_classify_line(const char *line, wormcast_kind *kind, char *source, 
 	}
 	wc_detect_options opt;
 	wc_detect_options_init(&opt);
+	/* One line: its problem, not the program's advice on whole logs. */
+	opt.keep_going = true;
 	wc_detect *d = wc_detect_new(&opt);
 	if (wc_detect_log_buffer(d, "line", WC_FORMAT_AUTO, line, strlen(line), &e) == 0 &&
 	    request_kind(d, kind, &e) == 0)
