@@ -24,7 +24,7 @@ DEB_libzstd := libzstd-dev
 CC      ?= cc
 OPT     ?= -O2 -march=native
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Ibuild/gen $(WARN)
+BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Iinclude -Ibuild/gen $(WARN)
 SAN     := -O1 -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
@@ -34,7 +34,7 @@ PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/d
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
-                             src/report/*.c src/selftest/*.c))
+                             src/report/*.c src/selftest/*.c src/api/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
@@ -46,26 +46,53 @@ HTML_GEN    := build/gen/report_assets.c
 # The version and git commit recorded in summary.json (src/core/provenance.c).
 VERSION   := 0.1.0-dev
 VERSION_H := build/gen/version.h
+# The shared library's file version and SONAME (libwormcast.so.SOMAJOR): the
+# major number changes when include/wormcast/wormcast.h breaks a caller.
+LIBVER    := $(firstword $(subst -, ,$(VERSION)))
+SOMAJOR   := 0
+SONAME    := libwormcast.so.$(SOMAJOR)
+SHLIB     := build/libwormcast.so.$(LIBVER)
+HDRS      := $(wildcard src/*/*.h include/wormcast/*.h)
 
 .PHONY: all build deps test-deps test test-run check bench bench-deps validate clean format format-check quickstart \
-	fuzz FORCE install uninstall
+	fuzz FORCE install uninstall lib
 
 all: deps
 	@$(MAKE) --no-print-directory build
 
 build: build/wormcast
 
+# libwormcast for other programs: static, shared (only the functions of
+# include/wormcast/ exported) and its pkg-config file.
+lib: build/libwormcast.a $(SHLIB) build/wormcast.pc
+
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: the program and its
-# manual page; the built-in scenarios are compiled in.
+# manual page (the built-in scenarios are compiled in), and libwormcast:
+# the static and shared library, the public headers, wormcast.pc.
 PREFIX  ?= /usr/local
 BINDIR  := $(PREFIX)/bin
 MAN1DIR := $(PREFIX)/share/man/man1
-install: build/wormcast
-	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)"
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  := $(PREFIX)/include/wormcast
+PCDIR   := $(LIBDIR)/pkgconfig
+PUBLIC_H := $(sort $(wildcard include/wormcast/*.h))
+install: build/wormcast lib
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MAN1DIR)" "$(DESTDIR)$(LIBDIR)" \
+	  "$(DESTDIR)$(INCDIR)" "$(DESTDIR)$(PCDIR)"
 	install -m 755 build/wormcast "$(DESTDIR)$(BINDIR)/wormcast"
 	install -m 644 wormcast.1 "$(DESTDIR)$(MAN1DIR)/wormcast.1"
+	install -m 644 build/libwormcast.a "$(DESTDIR)$(LIBDIR)/libwormcast.a"
+	install -m 755 $(SHLIB) "$(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))"
+	ln -sf $(notdir $(SHLIB)) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
+	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libwormcast.so"
+	install -m 644 $(PUBLIC_H) "$(DESTDIR)$(INCDIR)/"
+	sed 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|' build/wormcast.pc >"$(DESTDIR)$(PCDIR)/wormcast.pc"
 uninstall:
-	rm -f "$(DESTDIR)$(BINDIR)/wormcast" "$(DESTDIR)$(MAN1DIR)/wormcast.1"
+	rm -f "$(DESTDIR)$(BINDIR)/wormcast" "$(DESTDIR)$(MAN1DIR)/wormcast.1" \
+	  "$(DESTDIR)$(LIBDIR)/libwormcast.a" "$(DESTDIR)$(LIBDIR)/libwormcast.so" \
+	  "$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))" \
+	  "$(DESTDIR)$(PCDIR)/wormcast.pc" $(PUBLIC_H:include/wormcast/%="$(DESTDIR)$(INCDIR)/%")
+	-rmdir "$(DESTDIR)$(INCDIR)" 2>/dev/null
 
 deps:
 	@missing=""; for p in $(PKGS); do \
@@ -106,7 +133,7 @@ test-deps:
 $(VERSION_H): FORCE
 	@mkdir -p $(@D)
 	@tools/gen-version.sh $@ $(VERSION)
-build/obj/core/provenance.o build/san/obj/core/provenance.o: $(VERSION_H)
+build/obj/core/provenance.o build/san/obj/core/provenance.o build/pic/obj/core/provenance.o: $(VERSION_H)
 FORCE:
 
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh
@@ -118,7 +145,7 @@ $(HTML_GEN): $(HTML_ASSETS) tools/embed-text.sh
 	  wc_report_html_css=src/report/html/report.css wc_report_html_js=src/report/html/report.js
 
 # ---- release objects ----
-build/obj/%.o: src/%.c $(wildcard src/*/*.h) $(GEN)
+build/obj/%.o: src/%.c $(HDRS) $(GEN)
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) -c $< -o $@
 build/obj/gen/%.o: build/gen/%.c
@@ -133,8 +160,27 @@ build/libwormcast.a: $(LIB_OBJ)
 build/wormcast: $(CLI_SRC:src/%.c=build/obj/%.o) build/libwormcast.a
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $^ $(PCLIBS) -o $@
 
+# ---- the shared library: position-independent objects, only the public
+# functions (WC_API, include/wormcast/wormcast.h) visible ----
+PIC := -fPIC -fvisibility=hidden
+build/pic/obj/%.o: src/%.c $(HDRS) $(GEN)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PIC) $(PCFLAGS) -c $< -o $@
+build/pic/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PIC) -c $< -o $@
+PIC_OBJ := $(LIB_SRC:src/%.c=build/pic/obj/%.o) build/pic/obj/gen/scenarios_builtin.o \
+           build/pic/obj/gen/report_assets.o
+$(SHLIB): $(PIC_OBJ)
+	@echo "  LD $@"; $(CC) -shared -fopenmp -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+	  $^ $(PCLIBS) -o $@
+# The pkg-config file, with @PREFIX@ and @LIBDIR@ for install to fill in.
+build/wormcast.pc: tools/wormcast.pc.in Makefile
+	@mkdir -p $(@D)
+	sed 's|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(strip $(PCLIBS))|' tools/wormcast.pc.in >$@
+
 # ---- sanitized objects (ASan + UBSan) ----
-build/san/obj/%.o: src/%.c $(wildcard src/*/*.h) $(GEN)
+build/san/obj/%.o: src/%.c $(HDRS) $(GEN)
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $(PCFLAGS) -c $< -o $@
 build/san/obj/gen/%.o: build/gen/%.c
@@ -209,7 +255,7 @@ check: build/wormcast $(TESTS:%=build/tests/%)
 FUZZ_TIME ?= 8
 FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c \
              src/core/csv.c src/core/num.c src/core/vec.c src/core/hash.c \
-             $(sort $(wildcard src/detect/*.c)) src/model/series.c \
+             $(sort $(wildcard src/detect/*.c)) src/model/series.c src/model/dataset.c \
              src/report/detect_json.c src/report/json_provenance.c src/core/atomicfile.c \
              src/core/provenance.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
@@ -297,9 +343,9 @@ quickstart: all
 	build/wormcast run codered-v2 --plot wormcast-out/codered-v2.png
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h validate/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h include/wormcast/*.h tests/*.c tests/*.h bench/*.c bench/*.h validate/*.c examples/*.c)
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h tests/*.c tests/*.h bench/*.c bench/*.h validate/*.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h include/wormcast/*.h tests/*.c tests/*.h bench/*.c bench/*.h validate/*.c examples/*.c)
 
 clean:
 	rm -rf build

@@ -696,7 +696,41 @@ check_fit_bad "a directory given as the series" "adir: is a directory, not a ser
 printf '0,1\n1,2\n2,4\n3,8\n' >noheader.csv
 check_fit_bad "a first line of numbers, not a header" "noheader.csv:1: the first line holds numbers" -- noheader.csv
 check_fit_bad "--kind without a kind column" "no 'kind' column" -- good.csv --kind codered
+printf 'start_time\tend_time\n995536812\t995536900\n99553681x\t995536999\n' >caida-bad.txt
+check_fit_bad "CAIDA's table with a bad start_time" \
+	"caida-bad.txt:3: field 1 'start_time': expected Unix seconds" -- caida-bad.txt
+printf 'date,records,sources\n2001-07-19,10,5\n2001-07-20,20\n' >dshield-bad.csv
+check_fit_bad "a DShield summary with a short row" "dshield-bad.csv:3: expected 3 fields, got 2" \
+	-- dshield-bad.csv
+check_fit_bad "--input-format caida on a CSV series" "good.csv:1: header: no 'start_time' field" \
+	-- good.csv --input-format caida
+check_fit_bad "unknown --input-format" "--input-format: expected auto, csv, caida or dshield" \
+	-- good.csv --input-format json
+check_fit_bad "--bin 0" "--bin: expected 1 to 2592000 seconds" -- good.csv --bin 0
 cd .. || exit 2
+
+# --- fit: published data sets, read directly ---
+# CAIDA's Code-Red table (20 addresses, tests/test_dataset.c has the exact
+# points) per 5 minutes, and a DShield daily summary from standard input.
+if "$WC" fit "$FIXTURES/caida-codered-table.txt" --bin 300 --model rcs --out fit-caida \
+	>caida.out 2>caida.err &&
+	grep -q "CAIDA Code-Red table: 20 addresses, start_time 2001-07-19T10:00:12Z to 2001-07-19T10:49:50Z, counted per 300 s: 10 points" caida.out &&
+	grep -q '"column": "start_time"' fit-caida/fit.json &&
+	grep -q '"format": "caida"' fit-caida/fit.json && grep -q '"rows": 20,' fit-caida/fit.json &&
+	grep -q '"bin_seconds": 300,' fit-caida/fit.json; then
+	pass "fit of CAIDA's Code-Red table: 20 addresses as 10 five-minute points, said"
+else
+	fail "fit of CAIDA's Code-Red table" "$(cat caida.out caida.err)"
+fi
+if "$WC" fit - --model rcs --out fit-dshield <"$FIXTURES/dshield-porthistory.csv" \
+	>dshield.out 2>dshield.err &&
+	grep -q "stdin: DShield daily summary: 12 days, 2001-07-12 to 2001-07-24, column 'sources'" dshield.out &&
+	grep -q '"counts": "per-interval"' fit-dshield/fit.json &&
+	grep -q '"format": "dshield"' fit-dshield/fit.json; then
+	pass "fit - of a DShield daily summary: 12 days of sources per day, said"
+else
+	fail "fit of a DShield daily summary" "$(cat dshield.out dshield.err)"
+fi
 
 # --- fit: malformed series, unidentified fits, long series ---
 mkdir fitchk || exit 2

@@ -77,7 +77,8 @@ policy() {
 		outputs="-" ;;
 	*'fit wormcast-out/codered-v2-seed1/timeline.csv --plot fit.png')
 		outputs="fit.png fit-out/fit.json fit-out/forecast.csv" ;;
-	*'fit tests/fixtures/detect-timeline.csv'* | *'fit tests/fixtures/codered-19jul.csv'*)
+	*'fit tests/fixtures/detect-timeline.csv'* | *'fit tests/fixtures/codered-19jul.csv'* | \
+	*'fit tests/fixtures/caida-codered-table.txt'*)
 		outputs="- fit-out/fit.json fit-out/forecast.csv" ;;
 	*'wormcast sweep codered-v2'*'--runs 20 --plot sweep.png')
 		edit='s/--runs 20/--runs 2/'

@@ -1,14 +1,14 @@
 /*
- * libFuzzer target: the series reader of `wormcast fit` (model/series.c).
- * The first byte picks the options (counts auto, cumulative or interval; a
- * named count column or none; a kind or none); the rest is a whole CSV
- * file, read through fmemopen. Every input must be read or refused without a
- * crash, a leak or undefined behaviour; a series that is read must keep the
- * contract the fit relies on: at least WC_SERIES_MIN_POINTS points, times
- * finite and strictly increasing from a non-negative origin, counts finite
- * and non-negative, a cumulative column never decreasing; a refusal must
- * carry a message and the input-error status.
- * Corpus: tests/corpus/series (make fuzz runs it for a bounded time).
+ * libFuzzer target: the series readers of `wormcast fit` (model/series.c,
+ * and model/dataset.c for CAIDA's and DShield's data sets). The first byte
+ * picks the options (counts auto, cumulative or interval; a named count
+ * column or none; a kind or none; the format: sniffed, CSV, CAIDA or
+ * DShield); the rest is a whole file, read through fmemopen. Every input must be read or refused
+ * without a crash, a leak or undefined behaviour; a series that is read must keep the contract the
+ * fit relies on: at least WC_SERIES_MIN_POINTS points, times finite and strictly increasing from a
+ * non-negative origin, counts finite and non-negative, a cumulative column never decreasing; a
+ * refusal must carry a message and the input-error status. Corpus: tests/corpus/series (make fuzz
+ * runs it for a bounded time).
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/dataset.h"
 #include "model/series.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -58,7 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	wc_series s;
 	wc_error err = {0};
-	if (wc_series_read_stream(&s, fp, "fuzz.csv", &opt, &err) == 0) {
+	static const wc_series_format formats[4] = {WC_SERIES_AUTO, WC_SERIES_CSV, WC_SERIES_CAIDA,
+						    WC_SERIES_DSHIELD};
+	if (wc_dataset_read(&s, fp, "fuzz.csv", formats[data[0] >> 6], &opt, WC_DATASET_BIN_DEFAULT,
+			    NULL, &err) == 0) {
 		check_series(&s);
 		wc_series_free(&s);
 	} else if (err.code != WC_EXIT_USAGE && err.code != WC_EXIT_RUNTIME) {

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,17 +9,19 @@
 #include "cli/cli.h"
 #include "core/num.h"
 #include "core/outdir.h"
+#include "model/dataset.h"
 #include "model/fit.h"
 #include "model/forecast.h"
 #include "model/series.h"
 #include "report/fit_report.h"
 
 static const char fit_usage[] =
-	"usage: wormcast fit SERIES.csv|- [options]\n"
+	"usage: wormcast fit SERIES.csv|TABLE|- [options]\n"
 	"\n"
 	"Fits epidemic models to an observed series of counts and forecasts the rest of\n"
 	"the outbreak; writes DIR/fit.json and DIR/forecast.csv (docs/fit.md).\n"
-	"'-' reads the series from standard input.\n"
+	"'-' reads the series from standard input. Besides CSV series it reads CAIDA's\n"
+	"Code-Red table of infected addresses and DShield's daily summaries (sniffed).\n"
 	"\n"
 	"options:\n"
 	"  --model M        rcs (logistic), two-factor, sir or aawp; default: fit each\n"
@@ -27,6 +30,9 @@ static const char fit_usage[] =
 	"                   cumulative_sources, cumulative, else the first count column)\n"
 	"  --kind NAME      rows of this kind only, where the file has a 'kind' column\n"
 	"  --counts C       auto, cumulative or interval (default auto: detected, and said)\n"
+	"  --input-format F auto, csv, caida or dshield (default auto: sniffed)\n"
+	"  --bin SECONDS    CAIDA's table: the interval its addresses are counted in\n"
+	"                   (default 600)\n"
 	"  --forecast HOURS how far past the last point to forecast (default 24)\n"
 	"  --force-forecast forecast even from a fit whose parameters are not\n"
 	"                   identified (an exact solve, an interval that is missing or\n"
@@ -67,6 +73,8 @@ static int write_outputs(const char *dir, const char *plot, const wc_fit_report 
 /* What the command line asked for. */
 struct fit_args {
 	wc_series_options so;
+	wc_series_format format; /* --input-format */
+	int bin;		 /* --bin, seconds */
 	const char *out_dir, *plot;
 	double horizon;
 	int model;
@@ -76,13 +84,22 @@ struct fit_args {
 };
 
 static const struct option fit_longopts[] = {
-	{"model", required_argument, NULL, 'm'},    {"column", required_argument, NULL, 'c'},
-	{"kind", required_argument, NULL, 'k'},	    {"counts", required_argument, NULL, 'C'},
-	{"forecast", required_argument, NULL, 'f'}, {"force-forecast", no_argument, NULL, 'F'},
-	{"out", required_argument, NULL, 'o'},	    {"plot", required_argument, NULL, 'p'},
-	{"quiet", no_argument, NULL, 'q'},	    {"format", required_argument, NULL, 'J'},
-	{"from", required_argument, NULL, 'T'},	    {"until", required_argument, NULL, 'U'},
-	{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	{"model", required_argument, NULL, 'm'},
+	{"column", required_argument, NULL, 'c'},
+	{"kind", required_argument, NULL, 'k'},
+	{"counts", required_argument, NULL, 'C'},
+	{"forecast", required_argument, NULL, 'f'},
+	{"force-forecast", no_argument, NULL, 'F'},
+	{"out", required_argument, NULL, 'o'},
+	{"plot", required_argument, NULL, 'p'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"format", required_argument, NULL, 'J'},
+	{"from", required_argument, NULL, 'T'},
+	{"until", required_argument, NULL, 'U'},
+	{"input-format", required_argument, NULL, 'I'},
+	{"bin", required_argument, NULL, 'B'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 static int parse_counts(const char *arg, wc_series_options *so)
@@ -119,6 +136,21 @@ static int fit_option(int c, const char *arg, struct fit_args *a)
 		return WC_EXIT_OK;
 	case 'C':
 		return parse_counts(arg, &a->so);
+	case 'I':
+		if (wc_series_format_parse(arg, &a->format) != 0)
+			return cli_fail(
+				WC_EXIT_USAGE,
+				"--input-format: expected auto, csv, caida or dshield, got '%s'",
+				arg);
+		return WC_EXIT_OK;
+	case 'B': {
+		int64_t v;
+		if (wc_num_i64(arg, 1, 30 * 86400, &v) != WC_NUM_OK)
+			return cli_fail(WC_EXIT_USAGE,
+					"--bin: expected 1 to 2592000 seconds, got '%s'", arg);
+		a->bin = (int)v;
+		return WC_EXIT_OK;
+	}
 	case 'f':
 		if (wc_num_double(arg, 0, WC_FORECAST_MAX_HOURS / 2, &a->horizon) != WC_NUM_OK)
 			return cli_fail(WC_EXIT_USAGE,
@@ -159,6 +191,8 @@ static int parse_fit_args(int argc, char **argv, struct fit_args *a)
 	memset(a, 0, sizeof *a);
 	a->so.counts = WC_COUNTS_AUTO;
 	a->out_dir = "fit-out";
+	a->format = WC_SERIES_AUTO;
+	a->bin = WC_DATASET_BIN_DEFAULT;
 	a->horizon = 24;
 	a->model = -1;
 	int c, rc;
@@ -225,12 +259,35 @@ static int window_series(wc_series *s, const struct fit_args *a, wc_error *err)
 	return 0;
 }
 
-/* The series from path, "-" being standard input. */
-static int read_series(wc_series *s, const char *path, const wc_series_options *so, wc_error *err)
+/* The series from path, "-" being standard input, in the format given or
+ * sniffed; info says what was taken from it. */
+static int read_series(wc_series *s, const char *path, const struct fit_args *a,
+		       wc_dataset_info *info, wc_error *err)
 {
 	if (strcmp(path, "-") == 0)
-		return wc_series_read_stream(s, stdin, "stdin", so, err);
-	return wc_series_read(s, path, so, err);
+		return wc_dataset_read(s, stdin, "stdin", a->format, &a->so, a->bin, info, err);
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot open: %s", path,
+				    strerror(errno));
+	int rc = wc_dataset_read(s, fp, path, a->format, &a->so, a->bin, info, err);
+	fclose(fp);
+	return rc;
+}
+
+/* What a published data set gave: its rows, their span, the field read. */
+static void print_input(const wc_series *s, const wc_dataset_info *info)
+{
+	char t0[24], t1[24];
+	wc_time_format(info->first, t0);
+	wc_time_format(info->last, t1);
+	if (info->format == WC_SERIES_CAIDA)
+		printf("%s: CAIDA Code-Red table: %zu addresses, start_time %s to %s, counted per "
+		       "%d s: %zu points\n",
+		       s->path, info->rows, t0, t1, info->bin, s->n);
+	else if (info->format == WC_SERIES_DSHIELD)
+		printf("%s: DShield daily summary: %zu days, %.10s to %.10s, column '%s'\n",
+		       s->path, info->rows, t0, t1, info->column);
 }
 
 /* Fits the model asked for, or each one, and forecasts from the best unless
@@ -264,7 +321,8 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 		return rc < 0 ? WC_EXIT_OK : rc;
 	wc_error err = {0};
 	wc_series s;
-	if (read_series(&s, argv[optind], &a.so, &err) != 0)
+	wc_dataset_info info;
+	if (read_series(&s, argv[optind], &a, &info, &err) != 0)
 		return cli_fail(err.code, "%s", err.msg);
 	if (window_series(&s, &a, &err) != 0) {
 		wc_series_free(&s);
@@ -279,7 +337,7 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 		wc_series_free(&s);
 		return cli_fail(err.code ? err.code : WC_EXIT_USAGE, "%s", err.msg);
 	}
-	wc_fit_report rep = {&s, fits, ok, best, a.model >= 0 ? "given" : "aicc", &fc, prov};
+	wc_fit_report rep = {&s, fits, ok, best, a.model >= 0 ? "given" : "aicc", &fc, prov, &info};
 	/* The folder is made only now that there is a fit to put in it. */
 	if (write_outputs(a.out_dir, a.plot, &rep, &err) != 0) {
 		wc_forecast_free(&fc);
@@ -293,6 +351,7 @@ static int fit_command(int argc, char **argv, const wc_provenance *prov)
 	if (a.json)
 		rc = cli_print_output(a.out_dir, "fit.json");
 	else if (!a.quiet) {
+		print_input(&s, &info);
 		wc_report_print_fit(stdout, &rep);
 		printf("\nwrote %s/fit.json, %s/forecast.csv%s%s\n", a.out_dir, a.out_dir,
 		       a.plot ? ", " : "", a.plot ? a.plot : "");

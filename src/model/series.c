@@ -206,6 +206,32 @@ int wc_series_from_arrays(wc_series *s, const char *name, const double *t_hours,
 	return rc;
 }
 
+int wc_series_from_instants(wc_series *s, const char *path, const char *time_column,
+			    const char *column, const char *time_unit, const wc_time *t,
+			    const double *y, const int *lines, size_t n, wc_counts counts,
+			    wc_error *err)
+{
+	series_zero(s);
+	s->path = xstrdup(path);
+	s->time_column = xstrdup(time_column);
+	s->column = xstrdup(column);
+	s->time_unit = time_unit;
+	s->iso = true;
+	s->n = n;
+	s->t = xmallocarray(n + 1, sizeof *s->t);
+	s->y = xmallocarray(n + 1, sizeof *s->y);
+	double *tin = xmallocarray(n + 1, sizeof *tin);
+	for (size_t i = 0; i < n; i++) {
+		tin[i] = (double)t[i] / 3600.0;
+		s->y[i] = y[i];
+	}
+	int rc = series_finish(s, tin, lines, counts, err);
+	free(tin);
+	if (rc != 0)
+		wc_series_free(s);
+	return rc;
+}
+
 /* A first line made only of numbers is a row, not a header: taking it for
  * one would drop the first point and name the columns "0" and "1" without
  * a word, so the reader asks for a header instead. */

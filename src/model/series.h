@@ -99,6 +99,15 @@ int wc_series_read_stream(wc_series *s, FILE *fp, const char *path, const wc_ser
 int wc_series_from_arrays(wc_series *s, const char *name, const double *t_hours, const double *y,
 			  size_t n, wc_counts counts, wc_error *err);
 
+/* Builds a series of instants (Unix seconds, increasing) from a data set
+ * read by another reader (model/dataset.h): the same checks as reading a
+ * CSV, messages naming path, lines[i] (the input line of point i) and the
+ * column; time_unit (static) says how the times were read. */
+int wc_series_from_instants(wc_series *s, const char *path, const char *time_column,
+			    const char *column, const char *time_unit, const wc_time *t,
+			    const double *y, const int *lines, size_t n, wc_counts counts,
+			    wc_error *err);
+
 /* Hours from the origin → the input's own time: an instant (iso) or hours. */
 double wc_series_input_hours(const wc_series *s, double t);
 wc_time wc_series_instant(const wc_series *s, double t);

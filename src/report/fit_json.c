@@ -126,10 +126,16 @@ static json_t *json_provenance(const wc_provenance *p)
 	return wc_report_provenance_json(p, p->command_line ? json_text(p->command_line) : NULL);
 }
 
-static json_t *json_input(const wc_series *s)
+static json_t *json_input(const wc_series *s, const wc_dataset_info *ds)
 {
 	json_t *in = json_object();
 	json_object_set_new(in, "file", json_text(s->path));
+	json_object_set_new(in, "format",
+			    json_string(ds ? wc_series_format_name(ds->format) : "csv"));
+	json_object_set_new(in, "rows", json_integer((json_int_t)(ds ? ds->rows : s->n)));
+	json_object_set_new(in, "bin_seconds",
+			    ds && ds->format == WC_SERIES_CAIDA ? json_integer(ds->bin)
+								: json_null());
 	json_object_set_new(in, "time_column", json_text(s->time_column));
 	json_object_set_new(in, "time_unit", json_text(s->time_unit));
 	json_object_set_new(in, "column", json_text(s->column));
@@ -194,7 +200,7 @@ static json_t *fit_build(const wc_fit_report *r)
 {
 	const wc_series *s = r->series;
 	json_t *root = json_object();
-	json_object_set_new(root, "input", json_input(s));
+	json_object_set_new(root, "input", json_input(s, r->dataset));
 	json_object_set_new(root, "model", json_string(wc_model_describe(r->best)->name));
 	json_object_set_new(root, "chosen_by", json_string(r->chosen_by));
 	json_t *models = json_array();

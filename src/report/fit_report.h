@@ -23,6 +23,7 @@
 
 #include "core/error.h"
 #include "core/provenance.h"
+#include "model/dataset.h"
 #include "model/fit.h"
 #include "model/forecast.h"
 #include "model/series.h"
@@ -37,6 +38,9 @@ typedef struct wc_fit_report {
 	/* how the fit was asked for (fit.json's "provenance": version, commit,
 	 * command line, start time); NULL leaves it out */
 	const wc_provenance *provenance;
+	/* what the file was and what was taken from it (fit.json's input.format,
+	 * input.rows, input.bin_seconds); NULL: a CSV series, as before */
+	const wc_dataset_info *dataset;
 } wc_fit_report;
 
 int wc_report_write_fit_json(const char *path, const wc_fit_report *r, wc_error *err);
