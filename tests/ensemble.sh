@@ -9,10 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 wc_setup ensemble "$@"
 cd "$T" || exit 2
-# Open MPI keeps some of its own allocations until exit; only libmpi's and
-# its plugins' are suppressed, wormcast's are still reported.
 wc_lsan
-printf 'leak:libmpi.so\nleak:libopen-pal.so\nleak:libopen-rte.so\nleak:mca_\nleak:libpmix.so\nleak:libhwloc.so\nleak:libevent\n' >>"$T/lsan.supp"
 
 SMALL="--set worm.scan_space=12.0.0.0/8 --set population.vulnerable=1406 --set telescope.blocks=12.44.0.0/16"
 # 6 combinations x 4 runs, 6 simulated hours each: milliseconds a run.
@@ -119,7 +116,13 @@ if ! "$WC" --version | grep -q 'with MPI'; then
 	wc_finish
 	exit $?
 fi
-MPIRUN="mpirun --allow-run-as-root --oversubscribe"
+# Under ASan, LeakSanitizer is off for the runs under mpirun only: Open MPI
+# leaves allocations of its plugins (mca_*.so) to exit and unloads the
+# plugins in MPI_Finalize, so their stacks read "<unknown module>" and no
+# suppression can name them. Every other ASan and UBSan check stays on, and
+# wormcast's own allocations on these paths are leak-checked by the runs
+# above (the same sweep code without mpirun). The release build ignores it.
+MPIRUN="mpirun --allow-run-as-root --oversubscribe -x ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 if [ "${WORMCAST_QUICK:-0}" = 1 ]; then
 	layouts="2:2 3:1"
 else

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/xalloc.h"
 
@@ -148,6 +149,8 @@ static int run_local(const wc_sched_opts *o, const uint64_t *jobs, uint64_t np, 
 	}
 	/* Jobs that finished before a failure are still good: record them. */
 	deliver(o, &t, bj, nb, bo, np);
+	if (o->stats != NULL)
+		*o->stats = (wc_sched_stats){.writer_jobs = t.done};
 	free(bj);
 	free(bo);
 	return tally_result(&t, err);
@@ -239,6 +242,15 @@ static int run_worker(const wc_sched_opts *o, size_t nout, wc_sched_job_fn job, 
 	return 0;
 }
 
+/* This thread's CPU time: the writer's cost, not the time a loaded machine
+ * kept it waiting. */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* The writer's state: the pending jobs, what each worker holds. */
 struct master {
 	const wc_sched_opts *o;
@@ -255,6 +267,7 @@ struct master {
 	} * w; /* by rank */
 	unsigned char *rbuf;
 	size_t rbuf_len;
+	wc_sched_stats stats;
 };
 
 /* Guided: a quarter of the remaining jobs' fair share, at most batch. */
@@ -284,6 +297,7 @@ static void send_next(struct master *m, int r)
 	q->count++;
 	m->next += n;
 	m->outstanding++;
+	m->stats.batches++;
 }
 
 /* Stores a finished group (outcomes in the group's order) and delivers it. */
@@ -297,6 +311,7 @@ static void store(struct master *m, const uint64_t *jobs, size_t n, const double
 /* Receives the result the probe found, and gives its worker the next batch. */
 static void receive(struct master *m, const MPI_Status *probed)
 {
+	double t0 = cpu_seconds();
 	int r = probed->MPI_SOURCE, bytes = 0;
 	MPI_Get_count(probed, MPI_BYTE, &bytes);
 	if ((size_t)bytes > m->rbuf_len) {
@@ -321,6 +336,7 @@ static void receive(struct master *m, const MPI_Status *probed)
 		store(m, m->jobs + start, n, (const double *)(void *)(m->rbuf + sizeof h));
 	}
 	send_next(m, r);
+	m->stats.writer_busy_s += cpu_seconds() - t0;
 }
 
 /* The writer's own share: one job per thread between looks at the mail, so a
@@ -332,6 +348,7 @@ static void run_own(struct master *m, wc_sched_job_fn job, void *ctx, double *bu
 		n = (size_t)(m->np - m->next);
 	const uint64_t *jobs = m->jobs + m->next;
 	m->next += n;
+	m->stats.writer_jobs += n;
 	struct tally t;
 	tally_init(&t);
 	run_span(m->o, jobs, n, m->nout, job, ctx, buf, &t);
@@ -357,7 +374,7 @@ static int run_master(const wc_sched_opts *o, const uint64_t *jobs, uint64_t np,
 		MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &st);
 		if (flag)
 			receive(&m, &st);
-		else if (!m.t.stop && m.next < m.np)
+		else if (!m.t.stop && m.next < m.np && !o->dispatch_only)
 			run_own(&m, job, ctx, buf);
 		else if (MPI_Probe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st) == MPI_SUCCESS)
 			receive(&m, &st);
@@ -368,6 +385,8 @@ static int run_master(const wc_sched_opts *o, const uint64_t *jobs, uint64_t np,
 	free(buf);
 	free(m.w);
 	free(m.rbuf);
+	if (o->stats != NULL)
+		*o->stats = m.stats;
 	return tally_result(&m.t, err);
 }
 #endif

@@ -75,16 +75,28 @@ bool wc_sched_is_writer(const wc_sched_comm *e);
  * so that workers give up with it instead of waiting for batches. */
 int wc_sched_agree(const wc_sched_comm *e, int code);
 
+/* What a run did, on the writer (for benchmarks and logs). */
+typedef struct wc_sched_stats {
+	double writer_busy_s; /* MPI: rank 0's time handling results (receive, store,
+				 on_batch, send the next batch): its thread's CPU
+				 time, waits excluded */
+	uint64_t batches;     /* MPI: batches handed to workers */
+	uint64_t writer_jobs; /* jobs rank 0 ran itself (all of them without MPI) */
+} wc_sched_stats;
+
 typedef struct wc_sched_opts {
 	const wc_sched_comm *comm; /* NULL: this process alone */
 	int threads;		   /* OpenMP threads per process; < 1 means 1 */
 	uint64_t shard, nshards;   /* run shard `shard` of `nshards` (nshards <= 1: all) */
 	const uint8_t *skip;	   /* njobs flags, nonzero: done already; NULL: none */
 	size_t batch;		   /* most jobs in one batch; 0: 64 */
+	bool dispatch_only;	   /* MPI: rank 0 runs no jobs itself (very many ranks; measuring
+				     its overhead) */
 	wc_sched_batch_fn on_batch;
 	void *batch_ctx;
 	wc_sched_progress_fn progress;
 	void *progress_ctx;
+	wc_sched_stats *stats; /* filled on the writer when not NULL */
 } wc_sched_opts;
 
 /* Sets o to one process, one thread, all jobs, no callbacks. */
