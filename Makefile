@@ -96,6 +96,12 @@ $(VERSION_H): FORCE
 	@mkdir -p $(@D)
 	@tools/gen-version.sh $@ $(VERSION)
 build/obj/core/provenance.o build/san/obj/core/provenance.o: $(VERSION_H)
+# The scheduler is rebuilt when MPI comes or goes (mpicc installed later).
+MPI_STAMP := build/gen/mpi-flags
+$(MPI_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(MPI_CFLAGS)' | cmp -s - $@ 2>/dev/null || echo '$(MPI_CFLAGS)' >$@
+build/obj/ensemble/sched.o build/san/obj/ensemble/sched.o: $(MPI_STAMP)
 FORCE:
 
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh

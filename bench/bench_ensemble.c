@@ -3,7 +3,7 @@
  * sweep: runs per second on 1 MPI rank, 2 MPI ranks and 2 threads of one
  * process, the efficiency of 2 ranks against 1, and the writer's (rank 0's)
  * overhead per run, measured with near-empty jobs on 2 ranks where rank 0
- * only hands out and records (docs/sweep.md §8 turns these into a
+ * only hands out and records (docs/sweep.md, "Clusters", turns these into a
  * scaling model).
  *
  * The parent starts each configuration as a child (under mpirun where it

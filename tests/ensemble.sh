@@ -86,22 +86,33 @@ fi
 LONG="codered-v2 $SMALL --until 2001-07-19T18:00:00Z --vary class.home.patch_rate=0:0.5:5 --vary outbreak.seed_hosts=1,3 --runs 10 --quiet --threads 1"
 # shellcheck disable=SC2086
 "$WC" sweep $LONG --out longref 2>/dev/null
-points="0.05 0.2 0.4 0.7"
-[ "${WORMCAST_QUICK:-0}" = 1 ] && points="0.1 0.4"
+points="0.05 0.2 0.4 0.7 batch"
+[ "${WORMCAST_QUICK:-0}" = 1 ] && points="0.2 batch"
 for at in $points; do
 	rm -rf kill
 	# shellcheck disable=SC2086
 	"$WC" sweep $LONG --out kill 2>/dev/null &
 	pid=$!
-	sleep $at
+	if [ "$at" = batch ]; then
+		# Right after the first batch is recorded: mid-sweep whatever the load.
+		i=0
+		while [ "$(wc -c 2>/dev/null <kill/sweep.journal || echo 0)" -lt 1000 ] && [ $i -lt 300 ]; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		what="after the first recorded batch"
+	else
+		sleep "$at"
+		what="after $at s"
+	fi
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	# shellcheck disable=SC2086
 	if "$WC" sweep $LONG --out kill --resume 2>kill.err && cmp -s longref/sweep.csv kill/sweep.csv &&
 		cmp -s longref/runs.csv kill/runs.csv; then
-		pass "SIGKILL after ${at} s, then --resume: the same bytes"
+		pass "SIGKILL $what, then --resume: the same bytes"
 	else
-		fail "SIGKILL after ${at} s, then --resume" "$(cat kill.err)"
+		fail "SIGKILL $what, then --resume" "$(cat kill.err)"
 	fi
 done
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/xalloc.h"
 
 #ifdef WC_HAVE_MPI
@@ -92,7 +93,7 @@ static int threads_of(const wc_sched_opts *o)
 
 /* Hands a finished group to on_batch and progress; a failing on_batch stops. */
 static void deliver(const wc_sched_opts *o, struct tally *t, const uint64_t *jobs, size_t n,
-		    const double *outs, uint64_t total)
+		    const double *outs, uint64_t total, bool counted)
 {
 	if (n == 0 || t->sink.code != 0)
 		return;
@@ -103,6 +104,8 @@ static void deliver(const wc_sched_opts *o, struct tally *t, const uint64_t *job
 		t->stop = 1;
 		return;
 	}
+	if (counted)
+		return;
 	t->done += n;
 	if (o->progress != NULL)
 		o->progress(o->progress_ctx, t->done, total);
@@ -117,6 +120,7 @@ static int run_local(const wc_sched_opts *o, const uint64_t *jobs, uint64_t np, 
 	uint64_t *bj = xmallocarray(cap, sizeof *bj);
 	double *bo = xmallocarray(cap * (nout ? nout : 1), sizeof *bo);
 	size_t nb = 0;
+	double last = wc_clock_seconds();
 	struct tally t;
 	tally_init(&t);
 
@@ -138,17 +142,23 @@ static int run_local(const wc_sched_opts *o, const uint64_t *jobs, uint64_t np, 
 						     (unsigned long long)j);
 				note_failure(&t, j, &e);
 			} else {
+				t.done++;
+				if (o->progress != NULL)
+					o->progress(o->progress_ctx, t.done, np);
 				bj[nb] = j;
 				memcpy(bo + nb * nout, out + j * nout, nout * sizeof *bo);
-				if (++nb == cap) {
-					deliver(o, &t, bj, nb, bo, np);
+				/* A group a second at least, so a kill loses little. */
+				double now = wc_clock_seconds();
+				if (++nb == cap || now - last >= 1.0) {
+					deliver(o, &t, bj, nb, bo, np, true);
 					nb = 0;
+					last = now;
 				}
 			}
 		}
 	}
 	/* Jobs that finished before a failure are still good: record them. */
-	deliver(o, &t, bj, nb, bo, np);
+	deliver(o, &t, bj, nb, bo, np, true);
 	if (o->stats != NULL)
 		*o->stats = (wc_sched_stats){.writer_jobs = t.done};
 	free(bj);
@@ -305,7 +315,7 @@ static void store(struct master *m, const uint64_t *jobs, size_t n, const double
 {
 	for (size_t i = 0; i < n; i++)
 		memcpy(m->out + jobs[i] * m->nout, outs + i * m->nout, m->nout * sizeof(double));
-	deliver(m->o, &m->t, jobs, n, outs, m->np);
+	deliver(m->o, &m->t, jobs, n, outs, m->np, false);
 }
 
 /* Receives the result the probe found, and gives its worker the next batch. */

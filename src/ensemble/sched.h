@@ -20,8 +20,10 @@
  *     and receives every finished batch's outcomes. Workers only compute.
  *   - The writer calls on_batch (one call at a time, from the calling thread
  *     or under a lock) with every finished group of jobs, in the order they
- *     finish, so a journal can record them as they come; and progress with
- *     (jobs done, jobs to run) after each.
+ *     finish, so a journal can record them as they come: in one process a
+ *     group is `batch` jobs or a second's worth, whichever comes first; over
+ *     MPI a worker's batch or rank 0's own few. progress gets (jobs done,
+ *     jobs to run) after each job (one process) or group (MPI).
  *   - Errors: after the first failure no new job is started; the call returns
  *     -1 with the error of the lowest-numbered failed job seen (its own
  *     message, unchanged). A failing on_batch stops the run the same way.
