@@ -149,6 +149,19 @@ for l in $layouts; do
 	fi
 done
 
+# The scheduler's own test on 3 ranks: several runs in a row, parameters
+# broadcast by rank 0 between them (what a calibration does).
+unit="$(dirname "$WC")/tests/test_sched"
+if [ -x "$unit" ]; then
+	if timeout 120 $MPIRUN -n 3 "$unit" >unit.out 2>&1; then
+		pass "test_sched on 3 ranks: generations with broadcast parameters, exact"
+	else
+		fail "test_sched on 3 ranks" "$(tail -n 8 unit.out)"
+	fi
+else
+	echo "skip - test_sched over MPI: $unit not built"
+fi
+
 # A rank killed mid-sweep: the job ends (no hang: bounded by timeout), says
 # which rank died, exits non-zero, and the journal resumes to the same bytes.
 BIG="codered-v2 $SMALL --until 2001-07-19T18:00:00Z --vary class.home.patch_rate=0:0.5:5 --vary outbreak.seed_hosts=1,3 --runs 40 --quiet --threads 1"

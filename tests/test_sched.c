@@ -3,7 +3,9 @@
  * process, and its journal (src/ensemble/journal.h): every job run once,
  * outcomes where they belong whatever the threads, skips and shards, the
  * lowest failure reported, a torn journal tail dropped, corruption refused.
- * (Over MPI ranks: tests/ensemble.sh.)
+ * Under mpirun (tests/ensemble.sh runs it on 3 ranks) test_generations also
+ * goes through MPI: several runs in a row, each with parameters rank 0 picks
+ * and broadcasts, as a calibration does.
  */
 #include "testutil.h"
 
@@ -203,12 +205,66 @@ static void test_not_a_journal(void **state)
 	unlink(path);
 }
 
+/* Generations: rank 0 decides a parameter, every rank gets it, the jobs of
+ * each generation (a different count each time) come back exact. */
+static int gen_job(void *ctx, uint64_t j, double *out, wc_error *err)
+{
+	(void)err;
+	const double *param = ctx;
+	out[0] = param[0] * (double)j;
+	out[1] = -(double)j;
+	return 0;
+}
+
+static void test_generations(void **state)
+{
+	const wc_sched_comm *comm = *state;
+	for (int gen = 0; gen < 4; gen++) {
+		double param[1] = {comm->rank == 0 ? 1.5 + gen : -1};
+		wc_error err = {0};
+		assert_int_equal(wc_sched_bcast(comm, param, sizeof param, &err), 0);
+		assert_true(param[0] == 1.5 + gen);
+		uint64_t n = 50 + 37 * (uint64_t)gen;
+		double out[2 * 200];
+		wc_sched_opts o;
+		wc_sched_opts_init(&o);
+		o.comm = comm;
+		o.threads = 2;
+		o.batch = 5;
+		assert_int_equal(wc_sched_run(&o, n, 2, gen_job, param, out, &err), 0);
+		if (wc_sched_is_writer(comm))
+			for (uint64_t j = 0; j < n; j++)
+				assert_true(out[2 * j] == param[0] * (double)j &&
+					    out[2 * j + 1] == -(double)j);
+	}
+}
+
 int main(void)
 {
+	wc_sched_comm comm;
+	wc_error err = {0};
+	if (wc_sched_init(&comm, &err) != 0) {
+		fprintf(stderr, "test_sched: %s\n", err.msg);
+		return 1;
+	}
+	if (comm.size > 1) {
+		const struct CMUnitTest mpi_tests[] = {
+			cmocka_unit_test_prestate(test_generations, &comm),
+		};
+		int rc = cmocka_run_group_tests_name(comm.rank == 0 ? "sched over MPI" : "worker",
+						     mpi_tests, NULL, NULL);
+		wc_sched_finish(&comm);
+		return rc;
+	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_threads),	      cmocka_unit_test(test_shards_and_skip),
-		cmocka_unit_test(test_failure),	      cmocka_unit_test(test_journal),
+		cmocka_unit_test_prestate(test_generations, &comm),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_shards_and_skip),
+		cmocka_unit_test(test_failure),
+		cmocka_unit_test(test_journal),
 		cmocka_unit_test(test_not_a_journal),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	wc_sched_finish(&comm);
+	return rc;
 }

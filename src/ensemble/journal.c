@@ -71,7 +71,7 @@ static int parse_header(const char *path, const char *b, size_t len, wc_journal_
 	line[ll] = '\0';
 	if (sscanf(line, "jobs %" SCNu64 " nout %" SCNu64 " identity %" SCNu64 "%n", &njobs, &nout,
 		   &idlen, &used) != 3 ||
-	    line[used] != '\0' || nout > 4096 || njobs > (UINT64_C(1) << 40))
+	    line[used] != '\0' || nout > 4096 || njobs > UINT64_C(100000000))
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: line 2: expected 'jobs N nout K identity L', got '%s'",
 				    path, line);

@@ -480,6 +480,28 @@ bool wc_sched_is_writer(const wc_sched_comm *e)
 	return e == NULL || e->rank == 0;
 }
 
+int wc_sched_bcast(const wc_sched_comm *e, void *buf, size_t len, wc_error *err)
+{
+#ifdef WC_HAVE_MPI
+	if (e == NULL || !e->mpi || e->size < 2)
+		return 0;
+	/* In pieces: MPI counts are ints. */
+	for (size_t at = 0; at < len; at += (size_t)1 << 30) {
+		size_t n = len - at < ((size_t)1 << 30) ? len - at : (size_t)1 << 30;
+		if (MPI_Bcast((char *)buf + at, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+			return wc_error_set(err, WC_EXIT_RUNTIME, "MPI_Bcast of %zu bytes failed",
+					    len);
+	}
+	return 0;
+#else
+	(void)e;
+	(void)buf;
+	(void)len;
+	(void)err;
+	return 0;
+#endif
+}
+
 int wc_sched_agree(const wc_sched_comm *e, int code)
 {
 #ifdef WC_HAVE_MPI

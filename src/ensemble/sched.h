@@ -76,6 +76,12 @@ bool wc_sched_is_writer(const wc_sched_comm *e);
  * ranks after the writer has checked what only it checks (its output folder),
  * so that workers give up with it instead of waiting for batches. */
 int wc_sched_agree(const wc_sched_comm *e, int code);
+/* Rank 0's len bytes at buf, given to every rank (a no-op without MPI): for
+ * a caller whose jobs rank 0 decides between runs (a calibration's next
+ * parameter sets), so that every rank's job context is the same. Every rank
+ * calls it, in the same order as its other collective calls. 0, or -1 with
+ * err set. */
+int wc_sched_bcast(const wc_sched_comm *e, void *buf, size_t len, wc_error *err);
 
 /* What a run did, on the writer (for benchmarks and logs). */
 typedef struct wc_sched_stats {
@@ -109,7 +115,9 @@ void wc_sched_opts_init(wc_sched_opts *o);
 uint64_t wc_sched_pending(const wc_sched_opts *o, uint64_t njobs);
 
 /*
- * Runs the jobs (see the contract). On the writer, out (njobs × nout
+ * Runs the jobs (see the contract). Under MPI every rank calls it, the same
+ * number of times and in the same order, with the same job context (see
+ * wc_sched_bcast); several calls in a row are fine. On the writer, out (njobs × nout
  * doubles) receives every job run; slots of jobs not run are left alone. On
  * an MPI worker out may be NULL and is not touched; the worker returns 0 once
  * the writer has no more batches for it, and -1 only when its own MPI setup
