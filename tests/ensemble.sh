@@ -27,6 +27,21 @@ same() {
 # shellcheck disable=SC2086
 "$WC" sweep $ARGS --threads 1 --out ref 2>ref.err || fail "plain sweep" "$(cat ref.err)"
 
+if "$WC" merge --help | grep -q '^usage: wormcast merge' &&
+	"$WC" --version | grep -Eq '^wormcast [0-9].* \((with|without) MPI\)$'; then
+	pass "merge --help prints usage; --version says whether MPI is built in"
+else
+	fail "merge --help, --version" "$("$WC" --version)"
+fi
+# shellcheck disable=SC2086
+"$WC" sweep $ARGS --shard 3/3 --out bad >/dev/null 2>bad.err
+rc=$?
+if [ $rc -eq 2 ] && grep -q -- "--shard: expected I/N with 0 <= I < N (e.g. 0/4), got '3/3'" bad.err && [ ! -e bad ]; then
+	pass "--shard 3/3: exit 2, says what it expects, writes nothing"
+else
+	fail "--shard 3/3" "exit $rc: $(cat bad.err)"
+fi
+
 # ---- shards and merge ----
 for i in 0 1 2; do
 	# shellcheck disable=SC2086
