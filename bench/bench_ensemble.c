@@ -174,6 +174,9 @@ int main(int argc, char **argv)
 	       r2 / (2 * r1));
 	printf("  1 process, 2 threads   %7.1f runs/s  efficiency vs 1 rank %.2f\n", t2,
 	       t2 / (2 * r1));
+	printf("  2 ranks against 2 threads (the same cores, so the machine's load weighs on "
+	       "both): %.2f\n",
+	       r2 / t2);
 	printf("  writer overhead per run, %d near-empty runs on 2 ranks (rank 0 only hands "
 	       "out and journals):\n    CPU %.2f us a run (wall %.2f us a run, an upper "
 	       "bound)\n",

@@ -204,36 +204,47 @@ static void run_span(const wc_sched_opts *o, const uint64_t *jobs, size_t n, siz
 	}
 }
 
-/* A worker: receives batches, runs them, sends back their outcomes, always
- * with the next batch already posted so that the writer's reply latency is
- * hidden behind the current batch. */
+/* A batch's outcomes with their head, in buf, ready to send; its size. */
+static size_t pack_result(unsigned char *buf, const struct tally *t, size_t n, size_t nout)
+{
+	struct result_head h;
+	memset(&h, 0, sizeof h);
+	if (t->failed >= 0) {
+		h.code = t->first.code;
+		h.job = (uint64_t)t->failed;
+		memcpy(h.msg, t->first.msg, sizeof h.msg);
+	}
+	memcpy(buf, &h, sizeof h);
+	return sizeof h + n * nout * sizeof(double);
+}
+
+/* A worker: receives batches, runs them, sends back their outcomes. The
+ * next batch is always already posted and results go out without waiting
+ * (two result buffers, each reused once its send is done), so neither the
+ * writer's reply nor its receipt keeps a worker from running jobs. */
 static int run_worker(const wc_sched_opts *o, size_t nout, wc_sched_job_fn job, void *ctx,
 		      wc_error *err)
 {
 	size_t cap = batch_cap(o), hb = sizeof(struct result_head);
 	uint64_t *cur = xmallocarray(cap, sizeof *cur), *nxt = xmallocarray(cap, sizeof *nxt);
-	unsigned char *msg = xmalloc(hb + cap * nout * sizeof(double));
+	unsigned char *msg[2] = {xmalloc(hb + cap * nout * sizeof(double)),
+				 xmalloc(hb + cap * nout * sizeof(double))};
+	MPI_Request sent[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
 	MPI_Status st;
-	int count = 0,
+	int b = 0, count = 0,
 	    rc = MPI_Recv(cur, (int)cap, MPI_UINT64_T, 0, TAG_BATCH, MPI_COMM_WORLD, &st);
 	if (rc == MPI_SUCCESS)
 		MPI_Get_count(&st, MPI_UINT64_T, &count);
 	while (rc == MPI_SUCCESS && count > 0) {
 		MPI_Request req;
 		MPI_Irecv(nxt, (int)cap, MPI_UINT64_T, 0, TAG_BATCH, MPI_COMM_WORLD, &req);
+		MPI_Wait(&sent[b], MPI_STATUS_IGNORE); /* msg[b] is free again */
 		struct tally t;
 		tally_init(&t);
-		run_span(o, cur, (size_t)count, nout, job, ctx, (double *)(void *)(msg + hb), &t);
-		struct result_head h;
-		memset(&h, 0, sizeof h);
-		if (t.failed >= 0) {
-			h.code = t.first.code;
-			h.job = (uint64_t)t.failed;
-			memcpy(h.msg, t.first.msg, sizeof h.msg);
-		}
-		memcpy(msg, &h, hb);
-		rc = MPI_Send(msg, (int)(hb + (size_t)count * nout * sizeof(double)), MPI_BYTE, 0,
-			      TAG_RESULT, MPI_COMM_WORLD);
+		run_span(o, cur, (size_t)count, nout, job, ctx, (double *)(void *)(msg[b] + hb),
+			 &t);
+		size_t len = pack_result(msg[b], &t, (size_t)count, nout);
+		rc = MPI_Isend(msg[b], (int)len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD, &sent[b]);
 		if (rc == MPI_SUCCESS)
 			rc = MPI_Wait(&req, &st);
 		if (rc == MPI_SUCCESS)
@@ -241,10 +252,14 @@ static int run_worker(const wc_sched_opts *o, size_t nout, wc_sched_job_fn job, 
 		uint64_t *sw = cur;
 		cur = nxt;
 		nxt = sw;
+		b ^= 1;
 	}
+	if (rc == MPI_SUCCESS)
+		rc = MPI_Waitall(2, sent, MPI_STATUSES_IGNORE);
 	free(cur);
 	free(nxt);
-	free(msg);
+	free(msg[0]);
+	free(msg[1]);
 	if (rc != MPI_SUCCESS)
 		return wc_error_set(err, WC_EXIT_RUNTIME,
 				    "MPI rank %d lost the writer (MPI error %d)", o->comm->rank,
