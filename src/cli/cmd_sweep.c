@@ -101,6 +101,7 @@ struct sweep_args {
 	int nsets, nvaries;
 	uint64_t runs, seed;
 	int threads, quiet, outcome;
+	int ranks; /* MPI ranks (1 without mpirun) */
 	bool json, resume;
 	uint64_t shard, nshards;
 	/* --shard I/N; nshards 0 without */ /* --format json: summary.json on standard
@@ -301,10 +302,12 @@ static void print_summary(const wc_sweep *sw, const double *out, const struct sw
 {
 	uint64_t ncomb = wc_sweep_combinations(sw);
 	print_table(sw, out, a->outcome);
-	printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64
-	       " runs in %.1f s on %d thread%s\n",
+	printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64 " runs in %.1f s on ",
 	       ncomb, ncomb == 1 ? "" : "s", sw->runs, sw->runs == 1 ? "" : "s", ncomb * sw->runs,
-	       elapsed, a->threads, a->threads == 1 ? "" : "s");
+	       elapsed);
+	if (a->ranks > 1)
+		printf("%d MPI ranks x ", a->ranks);
+	printf("%d thread%s\n", a->threads, a->threads == 1 ? "" : "s");
 	printf("wrote %s/sweep.csv, %s/runs.csv, %s/summary.json%s%s\n", a->out_dir, a->out_dir,
 	       a->out_dir, a->plot ? ", " : "", a->plot ? a->plot : "");
 }
@@ -410,6 +413,7 @@ static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 		free(a.varies);
 		return cli_fail(err.code, "%s", err.msg);
 	}
+	a.ranks = comm.size;
 	/* One rank speaks: the others would repeat every line. */
 	if (!wc_sched_is_writer(&comm)) {
 		a.quiet = 1;
