@@ -131,6 +131,33 @@ for at in $points; do
 	fi
 done
 
+# SIGTERM: the sweep removes its temporary files, says how to go on, dies of
+# the signal (143), and --resume finishes it.
+rm -rf term
+# shellcheck disable=SC2086
+"$WC" sweep $LONG --out term 2>term.err &
+pid=$!
+i=0
+while [ "$(wc -c 2>/dev/null <term/sweep.journal || echo 0)" -lt 1000 ] && [ $i -lt 300 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null
+rc=$?
+# shellcheck disable=SC2086
+if [ $rc -eq 0 ]; then
+	echo "skip - SIGTERM: the sweep had ended before the signal"
+elif [ $rc -ne 143 ] || ! grep -q 'sweep interrupted: term/sweep.journal keeps every run recorded so far; the same command with --resume runs only the rest' term.err ||
+	[ -n "$(ls -d term.tmp.* 2>/dev/null)" ]; then
+	fail "SIGTERM mid-sweep" "exit $rc: $(cat term.err)"
+elif "$WC" sweep $LONG --out term --resume 2>/dev/null && cmp -s longref/runs.csv term/runs.csv &&
+	cmp -s longref/sweep.csv term/sweep.csv; then
+	pass "SIGTERM mid-sweep: exit 143, no temporary left, says to --resume; --resume gives the same bytes"
+else
+	fail "--resume after SIGTERM" "files differ"
+fi
+
 # ---- MPI ----
 if ! command -v mpirun >/dev/null 2>&1; then
 	echo "skip - MPI checks: no mpirun (make deps installs openmpi-bin)"
@@ -219,7 +246,9 @@ else
 	# shellcheck disable=SC2086
 	if "$WC" sweep $BIG --out lost --resume 2>lost.err && cmp -s lostref/runs.csv lost/runs.csv &&
 		cmp -s lostref/sweep.csv lost/sweep.csv; then
-		pass "a killed rank: mpirun reports it, exit $rc, no hang; --resume gives the same bytes"
+		said=""
+		grep -q 'sweep interrupted: lost/sweep.journal' lost.out && said=", rank 0 says to --resume"
+		pass "a killed rank: mpirun reports it$said, exit $rc, no hang; --resume gives the same bytes"
 	else
 		fail "--resume after a killed rank" "$(cat lost.err)"
 	fi

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/progress.h"
 #include "core/provenance.h"
 #include "core/xalloc.h"
@@ -231,7 +232,19 @@ int sweep_execute(sweep_exec *x, wc_error *err)
 		snprintf(label, sizeof label, "sweep %.40s", x->sw->base.name);
 		wc_progress_start(&p.bar, label, x->quiet);
 	}
+	/* Killed now (SIGINT, SIGTERM; mpirun ending the job after a lost rank),
+	 * the sweep says what is left and how to go on. */
+	int note = -1;
+	if (writer) {
+		char line[WC_OUTDIR_PATH_MAX + 200];
+		snprintf(line, sizeof line,
+			 "\nwormcast: sweep interrupted: %s keeps every run recorded so far; the "
+			 "same command with --resume runs only the rest\n",
+			 x->journal.path ? x->journal.path : SWEEP_JOURNAL);
+		note = wc_cleanup_register(line, WC_CLEANUP_NOTE);
+	}
 	int rc = wc_sched_run(&o, njobs, WC_NOUTCOMES, sweep_job, x, x->out, err);
+	wc_cleanup_forget(note);
 	if (writer) {
 		wc_progress_finish(&p.bar);
 		if (wc_journal_close(&x->journal, err) != 0)
