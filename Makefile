@@ -28,13 +28,21 @@ BASE    := -std=c11 -D_GNU_SOURCE -g -fopenmp -Isrc -Iinclude -Ibuild/gen $(WARN
 SAN     := -O1 -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
+# Open MPI (src/ensemble: `mpirun -n N wormcast sweep`) when mpicc is there,
+# else a build without MPI (WC_HAVE_MPI undefined); `wormcast --version` says which.
+# WC_MPI=0 builds without it even where it is installed.
+WC_MPI  ?= 1
+MPICC   := $(if $(filter 1,$(WC_MPI)),$(shell command -v mpicc 2>/dev/null))
+MPI_CFLAGS := $(if $(MPICC),-DWC_HAVE_MPI $(shell mpicc --showme:compile 2>/dev/null))
+MPI_LIBS   := $(if $(MPICC),$(shell mpicc --showme:link 2>/dev/null))
+
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
-PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib libzstd 2>/dev/null)
-PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/dev/null) -lm
+PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_CFLAGS)
+PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_LIBS) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
-                             src/report/*.c src/selftest/*.c src/api/*.c))
+                             src/ensemble/*.c src/report/*.c src/selftest/*.c src/api/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))
@@ -103,6 +111,8 @@ deps:
 	    zlib) missing="$$missing $(DEB_zlib)";; libzstd) missing="$$missing $(DEB_libzstd)";; \
 	    esac; done; \
 	command -v pkg-config >/dev/null || missing="pkg-config $$missing"; \
+	command -v mpicc >/dev/null && command -v mpirun >/dev/null || \
+	  missing="$$missing libopenmpi-dev openmpi-bin"; \
 	command -v cc >/dev/null || missing="gcc make libc6-dev $$missing"; \
 	command -v clang-format >/dev/null || missing="clang-format $$missing"; \
 	command -v clang >/dev/null || missing="clang libclang-rt-dev $$missing"; \
@@ -134,6 +144,12 @@ $(VERSION_H): FORCE
 	@mkdir -p $(@D)
 	@tools/gen-version.sh $@ $(VERSION)
 build/obj/core/provenance.o build/san/obj/core/provenance.o build/pic/obj/core/provenance.o: $(VERSION_H)
+# The scheduler is rebuilt when MPI comes or goes (mpicc installed later).
+MPI_STAMP := build/gen/mpi-flags
+$(MPI_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(MPI_CFLAGS)' | cmp -s - $@ 2>/dev/null || echo '$(MPI_CFLAGS)' >$@
+build/obj/ensemble/sched.o build/san/obj/ensemble/sched.o build/pic/obj/ensemble/sched.o: $(MPI_STAMP)
 FORCE:
 
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh
@@ -215,6 +231,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 tests/cli.sh build/wormcast || fail=1; \
 	 echo "== the HTML report in headless Chromium (release build)"; \
 	 tests/report.sh build/wormcast || fail=1; \
+	 echo "== ensembles: MPI ranks, shards, resume (release build)"; \
+	 tests/ensemble.sh build/wormcast || fail=1; \
 	 echo "== standalone: no pointer outside the repository, every docs section exists"; \
 	 tests/standalone.sh || fail=1; \
 	 echo "== layering: calls between source files go one way, no circles"; \
@@ -228,6 +246,8 @@ test-run: build/wormcast build/san/wormcast $(TESTS:%=build/tests/%) $(TESTS:%=b
 	 echo "== CLI tests (ASan + UBSan)"; \
 	 tests/cli.sh build/san/wormcast || fail=1; \
 	 tests/report.sh build/san/wormcast || fail=1; \
+	 echo "== ensembles (ASan + UBSan)"; \
+	 tests/ensemble.sh build/san/wormcast || fail=1; \
 	 echo "== fuzz (libFuzzer, $(FUZZ_TIME) s per target)"; \
 	 $(MAKE) --no-print-directory fuzz || fail=1; \
 	 exit $$fail
@@ -245,6 +265,8 @@ check: build/wormcast $(TESTS:%=build/tests/%)
 	   echo "ok   - tests/cli.sh: $$(tail -n 1 $$log)" || { cat $$log; fail=1; }; \
 	 tests/report.sh build/wormcast >$$log 2>&1 && \
 	   echo "ok   - tests/report.sh: $$(tail -n 1 $$log)" || { cat $$log; fail=1; }; \
+	 WORMCAST_QUICK=1 tests/ensemble.sh build/wormcast >$$log 2>&1 && \
+	   echo "ok   - tests/ensemble.sh: $$(tail -n 1 $$log)" || { cat $$log; fail=1; }; \
 	 rm -f $$log; verdict="passed"; [ $$fail = 0 ] || verdict="FAILED (above)"; \
 	 echo "make check: $$(( $$(date +%s) - t0 )) s, $$verdict; make test runs the full suite"; \
 	 exit $$fail

@@ -8,9 +8,10 @@
 #     one file (a circle makes the files one unit that cannot be read, tested
 #     or replaced apart);
 #   - directory order: core calls only core; sim, model and detect call core
-#     and their own directory; report also sim, model and detect; selftest
-#     anything but cli; api (the public library interface) anything but
-#     cli; cli anything, and nothing calls cli.
+#     and their own directory; ensemble (the scheduler: generic, it knows no
+#     simulation) calls core and itself; report also sim, model and detect;
+#     selftest anything but api and cli; api (the public library interface)
+#     anything but cli; cli anything, and nothing calls cli.
 # Usage: tests/layering.sh [OBJDIR]   (default build/obj)
 # Ends with "N passed, M failed"; exits 1 on any failure.
 set -u
@@ -26,7 +27,7 @@ trap 'rm -f "$tmp"' EXIT
 # One line per symbol: "D file sym" for a function defined, "U file sym" for
 # a symbol used but not defined. Only the directories built from src/ count
 # (build/obj/gen holds generated data, not code).
-for dir in core sim model detect report selftest api cli; do
+for dir in core sim model detect ensemble report selftest api cli; do
 	for o in "$objdir/$dir"/*.o; do
 		[ -f "$o" ] || continue
 		f="$dir/$(basename "$o" .o).c"

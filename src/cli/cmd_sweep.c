@@ -17,6 +17,8 @@
 #include "report/sweep_report.h"
 #include "sim/sim.h"
 #include "sim/sweep.h"
+#include "cli/sweep_ensemble.h"
+#include "ensemble/sched.h"
 
 static const char sweep_usage[] =
 	"usage: wormcast sweep SCENARIO|FILE.ini|- --vary SEC.KEY=VALUES [options]\n"
@@ -45,18 +47,17 @@ static const char sweep_usage[] =
 	"                       peak_new_per_minute hours_to_50pct hours_to_90pct probes\n"
 	"                       telescope_sources target_bytes blocked_probes\n"
 	"                       infected_share\n"
+	"  --shard I/N          run only share I (0..N-1) of the runs (a job array) into\n"
+	"                       --out's journal; `wormcast merge` joins the N folders\n"
+	"  --resume             keep the runs DIR/sweep.journal holds, run only the rest\n"
 	"  --format json        print summary.json on standard output instead of the table\n"
 	"  --quiet              no progress bar and no table\n"
 	"  -h, --help           this help\n"
 	"\n"
 	"example:\n"
 	"  wormcast sweep codered-v2 --vary class.managed.patch_rate=0:0.2:5 \\\n"
-	"      --vary outbreak.seed_hosts=1,10,100 --runs 20 --plot sweep.png\n";
-
-static void sweep_progress(void *ctx, uint64_t done, uint64_t total)
-{
-	wc_progress_update(ctx, (double)done / (double)total);
-}
+	"      --vary outbreak.seed_hosts=1,10,100 --runs 20 --plot sweep.png\n"
+	"  mpirun -n 8 wormcast sweep ...   the same files, runs spread over 8 MPI ranks\n";
 
 /* The chosen outcome per combination, as a table for the terminal. */
 static void print_table(const wc_sweep *sw, const double *out, int outcome)
@@ -100,7 +101,11 @@ struct sweep_args {
 	int nsets, nvaries;
 	uint64_t runs, seed;
 	int threads, quiet, outcome;
-	bool json; /* --format json: summary.json on standard output, no table */
+	int ranks; /* MPI ranks (1 without mpirun) */
+	bool json, resume;
+	uint64_t shard, nshards;
+	/* --shard I/N; nshards 0 without */ /* --format json: summary.json on standard
+						output, no table */
 	const char *out_dir, *plot;
 	wc_run_options opt;
 };
@@ -140,6 +145,17 @@ static int value_option(int c, const char *arg, struct sweep_args *a)
 	case 'p':
 		a->plot = arg;
 		return WC_EXIT_OK;
+	case 'D': {
+		char *slash = strchr(arg, '/');
+		if (slash == NULL || slash == arg || sscanf(arg, "%" SCNu64, &a->shard) != 1 ||
+		    cli_parse_u64(slash + 1, &a->nshards) != 0 || a->nshards < 1 ||
+		    a->nshards > WC_SWEEP_MAX_RUNS || a->shard >= a->nshards ||
+		    strspn(arg, "0123456789") != (size_t)(slash - arg))
+			return cli_fail(
+				WC_EXIT_USAGE,
+				"--shard: expected I/N with 0 <= I < N (e.g. 0/4), got '%s'", arg);
+		return WC_EXIT_OK;
+	}
 	default: /* 'O' */
 		a->outcome = wc_outcome_find(arg);
 		if (a->outcome < 0)
@@ -166,6 +182,8 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		{"plot", required_argument, NULL, 'p'},
 		{"outcome", required_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"shard", required_argument, NULL, 'D'},
+		{"resume", no_argument, NULL, 'R'},
 		{"format", required_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -177,6 +195,9 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		switch (c) {
 		case 'q':
 			a->quiet = 1;
+			break;
+		case 'R':
+			a->resume = true;
 			break;
 		case 'J':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
@@ -201,6 +222,7 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 		case 'o':
 		case 'p':
 		case 'O':
+		case 'D':
 			if ((rc = value_option(c, optarg, a)) != WC_EXIT_OK)
 				return rc;
 			break;
@@ -217,7 +239,8 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 }
 
 /* What sweep writes into its folder (core/outdir.h replaces only such a folder). */
-static const char *const sweep_outputs[] = {"sweep.csv", "runs.csv", "summary.json", NULL};
+static const char *const sweep_outputs[] = {"sweep.csv", "runs.csv", "summary.json", SWEEP_JOURNAL,
+					    NULL};
 
 /* Writes the files and the plot into the staging folder od and puts them all
  * in place together; on failure nothing is left. */
@@ -225,6 +248,10 @@ static int write_outputs(wc_outdir *od, const wc_sweep *sw, const double *out,
 			 const struct sweep_args *a, const wc_provenance *prov, wc_error *err)
 {
 	char path[WC_OUTDIR_PATH_MAX];
+	if (sweep_journal_stage(od, a->out_dir, err) != 0)
+		return wc_outdir_fail(od, err);
+	if (a->nshards > 0) /* a shard's folder holds its journal only */
+		return wc_outdir_commit(od, err);
 	if (wc_report_write_sweep_csv(wc_outdir_file(od, "sweep.csv", path, sizeof path), sw, out,
 				      err) == 0 &&
 	    wc_report_write_sweep_runs_csv(wc_outdir_file(od, "runs.csv", path, sizeof path), sw,
@@ -242,7 +269,7 @@ static int write_outputs(wc_outdir *od, const wc_sweep *sw, const double *out,
  * The sweep from the scenario, each --set and each --vary, all checked
  * before anything runs or is written: the scenario, each --set, each --vary
  * value, every combination, the size of the sweep and the plot request.
- * Frees a's lists. 0, or the exit status after the message.
+ * 0, or the exit status after the message.
  */
 static int sweep_setup(const char *scenario, struct sweep_args *a, wc_sweep *sw)
 {
@@ -259,8 +286,6 @@ static int sweep_setup(const char *scenario, struct sweep_args *a, wc_sweep *sw)
 		wc_sweep_add_vary(sw, a->varies[i], &err);
 	/* A key given to both --set and --vary takes the varied values: they
 	 * are applied after the fixed overrides (sweep.h). */
-	free(a->sets);
-	free(a->varies);
 	if (err.code == 0)
 		wc_sweep_validate(sw, &a->opt, &err);
 	if (err.code == 0 && a->plot)
@@ -277,12 +302,88 @@ static void print_summary(const wc_sweep *sw, const double *out, const struct sw
 {
 	uint64_t ncomb = wc_sweep_combinations(sw);
 	print_table(sw, out, a->outcome);
-	printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64
-	       " runs in %.1f s on %d thread%s\n",
+	printf("\n%" PRIu64 " combination%s x %" PRIu64 " run%s = %" PRIu64 " runs in %.1f s on ",
 	       ncomb, ncomb == 1 ? "" : "s", sw->runs, sw->runs == 1 ? "" : "s", ncomb * sw->runs,
-	       elapsed, a->threads, a->threads == 1 ? "" : "s");
+	       elapsed);
+	if (a->ranks > 1)
+		printf("%d MPI ranks x ", a->ranks);
+	printf("%d thread%s\n", a->threads, a->threads == 1 ? "" : "s");
 	printf("wrote %s/sweep.csv, %s/runs.csv, %s/summary.json%s%s\n", a->out_dir, a->out_dir,
 	       a->out_dir, a->plot ? ", " : "", a->plot ? a->plot : "");
+}
+
+/* The writer's folder and journal, then the runs on every rank, then the
+ * writer's files. 0, or the exit status after the message. */
+static int sweep_main(struct sweep_args *a, wc_sweep *sw, const wc_sched_comm *comm,
+		      const wc_provenance *prov)
+{
+	bool writer = wc_sched_is_writer(comm);
+	wc_error err = {0};
+	char *identity = sweep_identity(sw, a->varies, a->nvaries, &a->opt, a->shard,
+					a->nshards ? a->nshards : 1, &err);
+	size_t njobs = (size_t)(wc_sweep_combinations(sw) * sw->runs);
+	sweep_exec x = {.sw = sw,
+			.opt = &a->opt,
+			.comm = comm,
+			.threads = a->threads,
+			.shard = a->shard,
+			.nshards = a->nshards,
+			.resume = a->resume,
+			.quiet = a->quiet != 0,
+			.identity = identity};
+	x.journal.fd = -1;
+	wc_outdir od = {0};
+	bool od_begun = false;
+	if (writer && identity != NULL) {
+		x.out = xmallocarray(njobs * WC_NOUTCOMES, sizeof *x.out);
+		for (size_t i = 0; i < njobs * WC_NOUTCOMES; i++)
+			x.out[i] = NAN;
+		x.done = xcalloc_huge(njobs, 1);
+		/* Locked and staged before the runs: a clash is reported now. */
+		od_begun = wc_outdir_begin(&od, a->out_dir, sweep_outputs,
+					   a->nshards ? NULL : a->plot, &err) == 0;
+		if (od_begun)
+			sweep_journal_open(&x, &od, a->out_dir, &err);
+	}
+	/* Workers learn whether the writer could start, instead of waiting. */
+	int rc = wc_sched_agree(comm, err.code);
+	double t0 = wc_clock_seconds();
+	if (rc == 0)
+		rc = sweep_execute(&x, &err) == 0 ? 0 : err.code;
+	double elapsed = wc_clock_seconds() - t0;
+	free(identity);
+	if (!writer) {
+		sweep_exec_free(&x);
+		return rc;
+	}
+	if (rc == 0)
+		write_outputs(&od, sw, x.out, a, prov, &err);
+	else if (od_begun)
+		wc_outdir_abort(&od);
+	wc_journal_close(&x.journal, &err);
+	if (err.code != 0) {
+		sweep_exec_free(&x);
+		return cli_fail(err.code, "%s", err.msg);
+	}
+	if (a->nshards > 0) {
+		if (!a->quiet)
+			printf("shard %" PRIu64 "/%" PRIu64 ": %" PRIu64 " runs (%" PRIu64
+			       " run now) in %s/%s; join the shards with `wormcast merge`\n",
+			       a->shard, a->nshards,
+			       wc_sched_pending(
+				       &(wc_sched_opts){.shard = a->shard, .nshards = a->nshards},
+				       njobs),
+			       x.ran, a->out_dir, SWEEP_JOURNAL);
+	} else if (a->json) {
+		rc = cli_print_output(a->out_dir, "summary.json");
+	} else if (!a->quiet) {
+		print_summary(sw, x.out, a, elapsed);
+		if (x.already > 0)
+			printf("(%" PRIu64 " runs came from %s/%s; %" PRIu64 " ran now)\n",
+			       x.already, a->out_dir, SWEEP_JOURNAL, x.ran);
+	}
+	sweep_exec_free(&x);
+	return rc;
 }
 
 /* cmd_sweep less the command line, which is taken before getopt_long
@@ -305,53 +406,38 @@ static int sweep_command(int argc, char **argv, const wc_provenance *prov)
 		free(a.varies);
 		return rc < 0 ? WC_EXIT_OK : rc;
 	}
-	wc_sweep sw;
-	if ((rc = sweep_setup(argv[optind], &a, &sw)) != 0)
-		return rc;
-
-	char default_out[256];
-	if (a.out_dir == NULL) {
-		snprintf(default_out, sizeof default_out, "wormcast-out/sweep-%s", sw.base.name);
-		a.out_dir = default_out;
-	}
-
-	/* Locked and staged before the runs: a clash is reported now. */
-	wc_outdir od;
+	wc_sched_comm comm;
 	wc_error err = {0};
-	if (wc_outdir_begin(&od, a.out_dir, sweep_outputs, a.plot, &err) != 0) {
-		wc_sweep_free(&sw);
+	if (wc_sched_init(&comm, &err) != 0) {
+		free(a.sets);
+		free(a.varies);
 		return cli_fail(err.code, "%s", err.msg);
 	}
-
-	size_t nvals = (size_t)(wc_sweep_combinations(&sw) * sw.runs) * WC_NOUTCOMES;
-	double *out = xmallocarray(nvals, sizeof *out);
-	for (size_t i = 0; i < nvals; i++)
-		out[i] = NAN;
-
-	char label[48];
-	snprintf(label, sizeof label, "sweep %.40s", sw.base.name);
-	wc_progress bar;
-	wc_progress_start(&bar, label, a.quiet);
-	double t0 = wc_clock_seconds();
-	rc = wc_sweep_run(&sw, &a.opt, a.threads, wc_outcomes_measure, NULL, WC_NOUTCOMES, out,
-			  sweep_progress, &bar, &err);
-	double elapsed = wc_clock_seconds() - t0;
-	wc_progress_finish(&bar);
-	if (rc == 0)
-		write_outputs(&od, &sw, out, &a, prov, &err);
-	else
-		wc_outdir_abort(&od);
-	if (err.code != 0) {
-		free(out);
-		wc_sweep_free(&sw);
-		return cli_fail(err.code, "%s", err.msg);
+	a.ranks = comm.size;
+	/* One rank speaks: the others would repeat every line. */
+	if (!wc_sched_is_writer(&comm)) {
+		a.quiet = 1;
+		if (freopen("/dev/null", "w", stdout) == NULL ||
+		    freopen("/dev/null", "w", stderr) == NULL)
+			rc = WC_EXIT_RUNTIME;
 	}
-	if (a.json)
-		rc = cli_print_output(a.out_dir, "summary.json");
-	else if (!a.quiet)
-		print_summary(&sw, out, &a, elapsed);
-	free(out);
-	wc_sweep_free(&sw);
+	if (rc == 0 && comm.size > 1 && strcmp(argv[optind], "-") == 0)
+		rc = cli_fail(WC_EXIT_USAGE, "sweep: under MPI the scenario cannot come from "
+					     "standard input (only rank 0 reads it); give a file");
+	wc_sweep sw;
+	if (rc == 0 && (rc = sweep_setup(argv[optind], &a, &sw)) == 0) {
+		char default_out[256];
+		if (a.out_dir == NULL) {
+			snprintf(default_out, sizeof default_out, "wormcast-out/sweep-%s",
+				 sw.base.name);
+			a.out_dir = default_out;
+		}
+		rc = sweep_main(&a, &sw, &comm, prov);
+		wc_sweep_free(&sw);
+	}
+	free(a.sets);
+	free(a.varies);
+	wc_sched_finish(&comm);
 	return rc;
 }
 

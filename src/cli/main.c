@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "core/cleanup.h"
 #include "core/error.h"
+#include "ensemble/sched.h"
 
 static const char usage[] =
 	"usage: wormcast COMMAND [ARGS]\n"
@@ -14,6 +15,8 @@ static const char usage[] =
 	"  run SCENARIO|FILE.ini   simulate an outbreak; writes timeline.csv, summary.json\n"
 	"  sweep SCENARIO --vary SEC.KEY=VALUES [--vary ...] --runs R\n"
 	"                          run every combination R times; writes sweep.csv, runs.csv\n"
+	"                          (under mpirun: across the ranks; --shard I/N: one share)\n"
+	"  merge DIR... --out DIR  join the folders of a sweep's shards into its files\n"
 	"  scenarios               list the built-in scenarios\n"
 	"  show SCENARIO           print a built-in scenario's .ini, to copy and edit\n"
 	"  keys                    every scenario key with unit, default and range (Markdown)\n"
@@ -37,11 +40,15 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
 		return fputs(usage, stdout), WC_EXIT_OK;
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
-		return printf("wormcast %s\n", WORMCAST_VERSION), WC_EXIT_OK;
+		return printf("wormcast %s (%s)\n", WORMCAST_VERSION,
+			      wc_sched_mpi_built() ? "with MPI" : "without MPI"),
+		       WC_EXIT_OK;
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "sweep") == 0)
 		return cmd_sweep(argc - 1, argv + 1);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "scenarios") == 0)
 		return cmd_scenarios(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)

@@ -67,11 +67,22 @@ void wc_cleanup_remove_dir(const char *path)
 void wc_cleanup_run(void)
 {
 	for (int i = 0; i < CLEANUP_SLOTS; i++) {
-		int state = atomic_exchange(&cleanup_state[i], 0);
+		int state = atomic_load(&cleanup_state[i]);
+		if (state == 2 + WC_CLEANUP_NOTE)
+			continue;
+		state = atomic_exchange(&cleanup_state[i], 0);
 		if (state == 2 + WC_CLEANUP_FILE)
 			unlink(cleanup_paths[i]);
 		else if (state == 2 + WC_CLEANUP_DIR)
 			wc_cleanup_remove_dir(cleanup_paths[i]);
+	}
+	for (int i = 0; i < CLEANUP_SLOTS; i++) {
+		int expected = 2 + WC_CLEANUP_NOTE;
+		if (atomic_compare_exchange_strong(&cleanup_state[i], &expected, 0)) {
+			ssize_t w =
+				write(STDERR_FILENO, cleanup_paths[i], strlen(cleanup_paths[i]));
+			(void)w;
+		}
 	}
 }
 

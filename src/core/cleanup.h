@@ -17,8 +17,10 @@
 #define WC_CORE_CLEANUP_H
 
 /* What a registered path is: a file is unlinked; a directory has its entries
- * unlinked (one level: staging directories hold only files) and is removed. */
-enum wc_cleanup_kind { WC_CLEANUP_FILE, WC_CLEANUP_DIR };
+ * unlinked (one level: staging directories hold only files) and is removed; a
+ * note is not a path but a line written to stderr, after the removals, to say
+ * what the interruption left (a sweep's journal to resume from). */
+enum wc_cleanup_kind { WC_CLEANUP_FILE, WC_CLEANUP_DIR, WC_CLEANUP_NOTE };
 
 /* Installs the handlers for SIGINT, SIGTERM and SIGHUP. Call once, early,
  * from main(). Until then registered paths are still removed by

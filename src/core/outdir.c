@@ -351,6 +351,17 @@ void wc_outdir_abort(wc_outdir *o)
 	outdir_release(o);
 }
 
+int wc_outdir_make_dir(wc_outdir *o, wc_error *err)
+{
+	if (o->existed)
+		return 0;
+	if (mkdir(o->path, 0777) != 0 && errno != EEXIST)
+		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot create '%s': %s", o->path,
+				    strerror(errno));
+	o->existed = true;
+	return 0;
+}
+
 /* Swaps the staging directory and DIR (or moves the staging directory to
  * DIR if there was none). Afterwards the old DIR, if any, is at o->stage.
  * Where the file system cannot exchange atomically, DIR is moved aside first:

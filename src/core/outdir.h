@@ -57,6 +57,11 @@ typedef struct wc_outdir {
 int wc_outdir_begin(wc_outdir *o, const char *dir, const char *const *owned, const char *plot,
 		    wc_error *err);
 
+/* Makes DIR itself now, if it is missing, for a file that must outlive an
+ * interrupted run (a sweep's journal); commit then exchanges DIR as for one
+ * that existed, and abort leaves DIR and that file. 0, or -1 with err set. */
+int wc_outdir_make_dir(wc_outdir *o, wc_error *err);
+
 /* The staging path of file name inside DIR ("STAGE/name"), for the writers.
  * Returns buf, or NULL if len is too small. */
 const char *wc_outdir_file(const wc_outdir *o, const char *name, char *buf, size_t len);

@@ -1,5 +1,6 @@
 #include "core/progress.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +43,26 @@ void wc_progress_update(void *ctx, double done)
 	fflush(stderr);
 }
 
+void wc_progress_count(wc_progress *p, uint64_t done, uint64_t todo, uint64_t already,
+		       const char *unit)
+{
+	double frac = todo > 0 ? (double)done / (double)todo : 1;
+	int permille = (int)(frac * 1000);
+	if (!p->enabled || (permille == p->last_permille && done < todo))
+		return;
+	p->last_permille = permille;
+	double elapsed = wc_clock_seconds() - p->started;
+	double rate = elapsed > 0 ? (double)done / elapsed : 0;
+	char eta[32] = "";
+	if (rate > 0 && done < todo) {
+		long left = (long)((double)(todo - done) / rate);
+		snprintf(eta, sizeof eta, ", %ldm%02lds left", left / 60, left % 60);
+	}
+	fprintf(stderr, "\r%s %" PRIu64 "/%" PRIu64 " %s, %.1f %s/s%s   ", p->label, already + done,
+		already + todo, unit, rate, unit, eta);
+	fflush(stderr);
+}
+
 void wc_progress_finish(wc_progress *p)
 {
 	if (p->lines) {
@@ -50,7 +71,7 @@ void wc_progress_finish(wc_progress *p)
 		fflush(stderr);
 	}
 	if (p->enabled && p->last_permille >= 0) {
-		fprintf(stderr, "\r%*s\r", (int)strlen(p->label) + 60, "");
+		fprintf(stderr, "\r%*s\r", (int)strlen(p->label) + 80, "");
 		fflush(stderr);
 	}
 }

@@ -13,6 +13,7 @@
 #define WC_CORE_PROGRESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct wc_progress {
 	bool enabled;	   /* stderr is a terminal and the user did not ask for quiet */
@@ -25,6 +26,11 @@ typedef struct wc_progress {
 void wc_progress_start(wc_progress *p, const char *label, bool quiet);
 /* A wc_progress_fn: done in [0, 1]. ctx is the wc_progress. */
 void wc_progress_update(void *ctx, double done);
+/* Counted work (an ensemble): "N/TOTAL UNIT, R UNIT/s, T left", where done
+ * of todo are this process's and already were done before it started (a
+ * resumed sweep), so the rate and the time left are this process's. */
+void wc_progress_count(wc_progress *p, uint64_t done, uint64_t todo, uint64_t already,
+		       const char *unit);
 void wc_progress_finish(wc_progress *p);
 
 #endif

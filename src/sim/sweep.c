@@ -413,6 +413,31 @@ int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *e
 	return 0;
 }
 
+int wc_sweep_run_one(const wc_sweep *sw, const wc_run_options *opt, uint64_t i,
+		     wc_sweep_measure_fn measure, void *measure_ctx, double *out, wc_error *err)
+{
+	uint64_t c = i / sw->runs, r = i % sw->runs;
+	wc_scenario sc;
+	wc_error e = {0};
+	if (wc_sweep_scenario(sw, c, &sc, &e) == 0) {
+		wc_run_options o = *opt;
+		o.seed = sw->seed + r;
+		o.threads = 1;
+		o.progress = NULL;
+		o.progress_ctx = NULL;
+		wc_run_result res;
+		if (wc_simulate(&sc, &o, &res, &e) == 0) {
+			measure(&sc, &res, out, measure_ctx);
+			wc_run_result_free(&res);
+			return 0;
+		}
+	}
+	char what[512];
+	describe_combination(sw, c, what, sizeof what);
+	return wc_error_set(err, e.code, "run of %s%sseed %" PRIu64 ": %s", what,
+			    sw->nkeys ? ", " : "", sw->seed + r, e.msg);
+}
+
 int wc_sweep_run(const wc_sweep *sw, const wc_run_options *opt, int threads,
 		 wc_sweep_measure_fn measure, void *measure_ctx, size_t nout, double *out,
 		 wc_sweep_progress_fn progress, void *progress_ctx, wc_error *err)
@@ -435,31 +460,14 @@ int wc_sweep_run(const wc_sweep *sw, const wc_run_options *opt, int threads,
 		skip = stop;
 		if (skip)
 			continue;
-		uint64_t c = (uint64_t)i / sw->runs, r = (uint64_t)i % sw->runs;
-		wc_scenario sc;
 		wc_error e = {0};
-		double *slot = out + (size_t)i * nout;
-		if (wc_sweep_scenario(sw, c, &sc, &e) == 0) {
-			wc_run_options o = *opt;
-			o.seed = sw->seed + r;
-			o.threads = 1;
-			o.progress = NULL;
-			o.progress_ctx = NULL;
-			wc_run_result res;
-			if (wc_simulate(&sc, &o, &res, &e) == 0) {
-				measure(&sc, &res, slot, measure_ctx);
-				wc_run_result_free(&res);
-			}
-		}
+		wc_sweep_run_one(sw, opt, (uint64_t)i, measure, measure_ctx, out + (size_t)i * nout,
+				 &e);
 #pragma omp critical(wc_sweep_report)
 		{
 			if (e.code != 0 && (failed_at < 0 || i < failed_at)) {
-				char what[512];
-				describe_combination(sw, c, what, sizeof what);
 				failed_at = i;
-				first = (wc_error){0};
-				wc_error_set(&first, e.code, "run of %s%sseed %" PRIu64 ": %s",
-					     what, sw->nkeys ? ", " : "", sw->seed + r, e.msg);
+				first = e;
 #pragma omp atomic write
 				stop = 1;
 			}

@@ -104,6 +104,13 @@ int wc_sweep_validate(const wc_sweep *sw, const wc_run_options *opt, wc_error *e
  * Returns 0, or -1 with the error of the lowest-numbered failed run, its
  * combination and seed named (after a failure, runs not yet started are
  * skipped). Progress, if given, is called under a lock from the workers. */
+/* Run i (combination i / runs, seed seed + i % runs) alone, single-threaded,
+ * measured into out[0 .. nout): the body of wc_sweep_run, for schedulers
+ * that hand out runs themselves (src/ensemble). Safe to call concurrently.
+ * 0, or -1 with the error naming the combination and seed. */
+int wc_sweep_run_one(const wc_sweep *sw, const wc_run_options *opt, uint64_t i,
+		     wc_sweep_measure_fn measure, void *measure_ctx, double *out, wc_error *err);
+
 int wc_sweep_run(const wc_sweep *sw, const wc_run_options *opt, int threads,
 		 wc_sweep_measure_fn measure, void *measure_ctx, size_t nout, double *out,
 		 wc_sweep_progress_fn progress, void *progress_ctx, wc_error *err);
