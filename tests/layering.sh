@@ -8,8 +8,10 @@
 #     one file (a circle makes the files one unit that cannot be read, tested
 #     or replaced apart);
 #   - directory order: core calls only core; sim, model and detect call core
-#     and their own directory; report also sim, model and detect; selftest
-#     anything but cli; cli anything, and nothing calls cli.
+#     and their own directory; calib (calibration: simulations for the model
+#     directory's ABC core) also sim and model; report also sim, model,
+#     detect and calib; selftest anything but cli; cli anything, and nothing
+#     calls cli.
 # Usage: tests/layering.sh [OBJDIR]   (default build/obj)
 # Ends with "N passed, M failed"; exits 1 on any failure.
 set -u
@@ -25,7 +27,7 @@ trap 'rm -f "$tmp"' EXIT
 # One line per symbol: "D file sym" for a function defined, "U file sym" for
 # a symbol used but not defined. Only the directories built from src/ count
 # (build/obj/gen holds generated data, not code).
-for dir in core sim model detect report selftest cli; do
+for dir in core sim model detect calib report selftest cli; do
 	for o in "$objdir/$dir"/*.o; do
 		[ -f "$o" ] || continue
 		f="$dir/$(basename "$o" .o).c"
@@ -43,7 +45,8 @@ function allowed(a, b) {
 	if (a == "cli") return 1
 	if (a == "selftest") return 1
 	if (b == "core") return 1
-	if (a == "report") return b == "sim" || b == "model" || b == "detect"
+	if (a == "calib") return b == "sim" || b == "model"
+	if (a == "report") return b == "sim" || b == "model" || b == "detect" || b == "calib"
 	return 0
 }
 $1 == "D" { def[$3] = $2; files[$2] = 1; next }
