@@ -51,6 +51,7 @@ typedef struct wc_calib_obs {
 
 typedef struct wc_observations {
 	char path[256];
+	int nfields; /* of the file's header */
 	size_t ncols;
 	wc_calib_column cols[WC_CALIB_MAX_COLUMNS];
 	wc_calib_obs *obs;
@@ -60,8 +61,10 @@ typedef struct wc_observations {
 } wc_observations;
 
 /*
- * Reads path. maps: "NAME=TIMELINE_COLUMN" (from --column); a CSV column
- * not mapped must itself be a timeline column's name. 0, or -1 with err set
+ * Reads path. maps: "NAME=TIMELINE_COLUMN" (from --column; "c=c" for a
+ * column already named after its timeline column). With maps, only the
+ * mapped columns are read, so a whole timeline.csv can be the observations;
+ * without, every column but time must be a timeline column's name. 0, or -1 with err set
  * (WC_EXIT_USAGE) naming the file, line and field.
  */
 int wc_observations_read(wc_observations *o, const char *path, const char *const *maps,

@@ -14,7 +14,8 @@
 #include "core/vec.h"
 #include "core/xalloc.h"
 
-#define MAX_FIELDS (WC_CALIB_MAX_COLUMNS + 1)
+/* Fields a line may have: a whole timeline.csv, and room for more columns. */
+#define MAX_FIELDS 256
 
 /* The timeline column called name, by the table's names (so columns added
  * to the table later are found too); NULL if none. */
@@ -52,16 +53,29 @@ static int map_column(wc_calib_column *col, const char *name, const char *const 
 	return 0;
 }
 
+/* Is field name given a --column map? */
+static bool mapped(const char *name, const char *const *maps, size_t nmaps)
+{
+	size_t len = strlen(name);
+	for (size_t m = 0; m < nmaps; m++)
+		if (strncmp(maps[m], name, len) == 0 && maps[m][len] == '=')
+			return true;
+	return false;
+}
+
+/* With --column maps, only the mapped columns are read (a whole
+ * timeline.csv can be the observations); without, every column is. */
 static int read_header(wc_observations *o, char *line, const char *const *maps, size_t nmaps,
-		       int *time_field, wc_error *err)
+		       int *time_field, int *field_col, wc_error *err)
 {
 	char *f[MAX_FIELDS];
 	int nf = wc_csv_split(line, f, MAX_FIELDS, NULL);
+	o->nfields = nf;
 	if (nf < 2 || nf > MAX_FIELDS)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: line 1: expected a header of time and 1 to %d value "
 				    "columns",
-				    o->path, WC_CALIB_MAX_COLUMNS);
+				    o->path, MAX_FIELDS - 1);
 	*time_field = -1;
 	for (int i = 0; i < nf; i++)
 		if (strcmp(f[i], "time") == 0)
@@ -69,15 +83,21 @@ static int read_header(wc_observations *o, char *line, const char *const *maps, 
 	if (*time_field < 0)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: line 1: no 'time' column", o->path);
 	for (int i = 0; i < nf; i++) {
-		if (i == *time_field)
+		field_col[i] = -1;
+		if (i == *time_field || (nmaps > 0 && !mapped(f[i], maps, nmaps)))
 			continue;
+		if (o->ncols == WC_CALIB_MAX_COLUMNS)
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s: line 1: more than %d value columns (choose some "
+					    "with --column)",
+					    o->path, WC_CALIB_MAX_COLUMNS);
 		for (size_t j = 0; j < o->ncols; j++)
 			if (strcmp(o->cols[j].name, f[i]) == 0)
 				return wc_error_set(err, WC_EXIT_USAGE,
 						    "%s: line 1: column '%s' twice", o->path, f[i]);
 		if (map_column(&o->cols[o->ncols], f[i], maps, nmaps, o->path, err) != 0)
 			return -1;
-		o->ncols++;
+		field_col[i] = (int)o->ncols++;
 	}
 	/* A map naming no column of the file is a mistake, not a no-op. */
 	for (size_t m = 0; m < nmaps; m++) {
@@ -96,23 +116,24 @@ static int read_header(wc_observations *o, char *line, const char *const *maps, 
 	return 0;
 }
 
-static int read_row(wc_observations *o, char *line, long lineno, int time_field, wc_error *err)
+static int read_row(wc_observations *o, char *line, long lineno, int time_field,
+		    const int *field_col, wc_error *err)
 {
 	char *f[MAX_FIELDS];
 	int nf = wc_csv_split(line, f, MAX_FIELDS, NULL);
-	if (nf != (int)o->ncols + 1)
-		return wc_error_set(err, WC_EXIT_USAGE, "%s: line %ld: expected %zu fields, got %d",
-				    o->path, lineno, o->ncols + 1, nf);
+	if (nf != o->nfields)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: line %ld: expected %d fields, got %d",
+				    o->path, lineno, o->nfields, nf);
 	wc_time t;
 	if (wc_time_parse(f[time_field], &t) != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: line %ld: time: expected a UTC time like "
 				    "2001-07-19T12:00:00Z, got '%.40s'",
 				    o->path, lineno, f[time_field]);
-	for (int i = 0, c = 0; i < nf; i++) {
-		if (i == time_field)
+	for (int i = 0; i < nf; i++) {
+		if (field_col[i] < 0)
 			continue;
-		size_t col = (size_t)c++;
+		size_t col = (size_t)field_col[i];
 		if (*f[i] == '\0')
 			continue; /* a gap */
 		double v;
@@ -163,6 +184,7 @@ int wc_observations_read(wc_observations *o, const char *path, const char *const
 	ssize_t len;
 	long lineno = 0;
 	int time_field = -1, rc = 0;
+	int *field_col = xmallocarray(MAX_FIELDS, sizeof *field_col);
 	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -171,10 +193,11 @@ int wc_observations_read(wc_observations *o, const char *path, const char *const
 			rc = wc_error_set(err, WC_EXIT_USAGE, "%s: line %ld: a NUL byte", path,
 					  lineno);
 		else if (lineno == 1)
-			rc = read_header(o, line, maps, nmaps, &time_field, err);
+			rc = read_header(o, line, maps, nmaps, &time_field, field_col, err);
 		else if (len > 0)
-			rc = read_row(o, line, lineno, time_field, err);
+			rc = read_row(o, line, lineno, time_field, field_col, err);
 	}
+	free(field_col);
 	free(line);
 	fclose(fp);
 	if (rc == 0 && lineno == 0)
