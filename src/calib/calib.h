@@ -70,6 +70,8 @@ typedef struct wc_observations {
 int wc_observations_read(wc_observations *o, const char *path, const char *const *maps,
 			 size_t nmaps, wc_error *err);
 void wc_observations_free(wc_observations *o);
+/* Keeps the observations at until or earlier: what was known by then. */
+int wc_observations_until(wc_observations *o, wc_time until, wc_error *err);
 /* Checks the observations against the scenario's window and output grid. */
 int wc_observations_check(const wc_observations *o, const wc_scenario *sc, wc_error *err);
 /* The value column c would have been observed as at time t, from tl

@@ -209,6 +209,22 @@ int wc_observations_read(wc_observations *o, const char *path, const char *const
 	return rc;
 }
 
+int wc_observations_until(wc_observations *o, wc_time until, wc_error *err)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->obs[i].time <= until)
+			o->obs[k++] = o->obs[i];
+	o->n = k;
+	if (k == 0) {
+		char t[32];
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: no observation at %s or earlier (--until)", o->path,
+				    wc_time_format(until, t));
+	}
+	return set_cadence(o, err);
+}
+
 void wc_observations_free(wc_observations *o)
 {
 	free(o->obs);
@@ -223,7 +239,7 @@ int wc_observations_check(const wc_observations *o, const wc_scenario *sc, wc_er
 		const wc_calib_obs *ob = &o->obs[i];
 		bool flow = o->cols[ob->col].kind == WC_COLUMN_FLOW;
 		wc_time from = flow ? ob->time - (o->width ? o->width : sc->interval) : ob->time;
-		if (ob->time <= sc->start || ob->time > sc->end || from < sc->start)
+		if (ob->time < sc->start || ob->time > sc->end || (flow && from < sc->start))
 			return wc_error_set(
 				err, WC_EXIT_USAGE,
 				"%s: observation at %s (%s) lies outside the run's "
@@ -238,6 +254,10 @@ int wc_observations_check(const wc_observations *o, const wc_scenario *sc, wc_er
 					    o->path, wc_time_format(ob->time, t), sc->interval,
 					    wc_time_format(sc->start, a));
 	}
+	if (o->last <= sc->start)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"%s: every observation is at outbreak.start; nothing to compare", o->path);
 	if (o->width % sc->interval != 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: the observations' cadence, %" PRId64

@@ -30,6 +30,7 @@ static const char calibrate_usage[] =
 	"                      a CSV column named after a timeline column); per-interval\n"
 	"                      columns (new_infections, probes...) are summed over each\n"
 	"                      observation's interval\n"
+	"  --until TIME        use only the observations at TIME or earlier\n"
 	"  --prior KEY=DIST    a scenario key to calibrate (one --prior each); DIST is\n"
 	"                      uniform(a,b), loguniform(a,b), normal(m,s) or int-uniform(a,b)\n"
 	"  --sims N            simulations at most, in all (default 4000)\n"
@@ -48,9 +49,9 @@ static const char calibrate_usage[] =
 	"  -h, --help          this help\n"
 	"\n"
 	"example:\n"
-	"  wormcast calibrate codered-v2 --observed seen.csv --prior "
-	"worm.threads=loguniform(30,300)\n"
-	"      --prior population.vulnerable=loguniform(1e5,1e6) --plot calib.png\n";
+	"  wormcast calibrate codered-v2 --observed seen.csv --until 2001-07-19T15:00Z \\\n"
+	"      --prior 'worm.threads=loguniform(30,300)' \\\n"
+	"      --prior 'population.vulnerable=loguniform(1e5,1e6)' --plot calib.png\n";
 
 static const char *const calibrate_outputs[] = {"posterior.csv", "calibrate.json", "forecast.csv",
 						NULL};
@@ -62,8 +63,8 @@ struct cal_args {
 	uint64_t sims, particles, seed;
 	int rounds, threads;
 	enum wc_engine engine;
-	bool has_until, quiet, json;
-	wc_time until;
+	bool has_until, has_obs_until, quiet, json;
+	wc_time until, obs_until;
 };
 
 static const struct option cal_longopts[] = {
@@ -78,6 +79,7 @@ static const struct option cal_longopts[] = {
 	{"engine", required_argument, NULL, 'e'},
 	{"set", required_argument, NULL, 'S'},
 	{"forecast-until", required_argument, NULL, 'U'},
+	{"until", required_argument, NULL, 'u'},
 	{"out", required_argument, NULL, 'o'},
 	{"plot", required_argument, NULL, 'g'},
 	{"format", required_argument, NULL, 'J'},
@@ -133,6 +135,9 @@ static int cal_option(int c, const char *arg, struct cal_args *a)
 	case 'U':
 		a->has_until = true;
 		return cli_parse_window_time("--forecast-until", arg, &a->until);
+	case 'u':
+		a->has_obs_until = true;
+		return cli_parse_window_time("--until", arg, &a->obs_until);
 	case 'o':
 		a->out_dir = arg;
 		return WC_EXIT_OK;
@@ -200,6 +205,8 @@ static int cal_setup(const char *scenario, struct cal_args *a, wc_scenario *sc,
 	if (wc_scenario_finish(sc, err) != 0)
 		return -1;
 	if (wc_observations_read(obs, a->observed, a->columns, a->ncolumns, err) != 0)
+		return -1;
+	if (a->has_obs_until && wc_observations_until(obs, a->obs_until, err) != 0)
 		return -1;
 	if (wc_observations_check(obs, sc, err) != 0)
 		return -1;
