@@ -88,7 +88,7 @@ static inline uint64_t wc_mix64(uint64_t x)
 	X(STATIC_SEQUENCE, "static-sequence")                                                      \
 	/* an infected host's next address change, probe engine (host, step) */                    \
 	X(ADDRESS, "address")                                                                      \
-	/* calibration: round t's proposal i (t << 32 | i, 0); forecasts (t = 255) */              \
+	/* calibration: round t's proposal i (t << 32 | i, 0) */                                   \
 	X(ABC, "abc")
 
 typedef enum wc_stream {
