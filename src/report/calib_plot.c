@@ -27,6 +27,18 @@ static void calib_colours(void)
 	plscol0(COL_DATA, 213, 94, 0);
 }
 
+/* Plain counts on the y axis (no "x10^5" block to collide with the panel
+ * above): whole numbers up to a million, three digits beyond. */
+static void label_count(PLINT axis, PLFLT value, char *label, PLINT length, PLPointer data)
+{
+	(void)axis;
+	(void)data;
+	if (fabs(value) < 1e6)
+		snprintf(label, (size_t)length, "%.0f", value + 0.0);
+	else
+		snprintf(label, (size_t)length, "%.3g", value);
+}
+
 static double qv(const wc_calib_predictive *p, size_t i, size_t k, int level)
 {
 	return p->q[(i * p->ncols + k) * WC_HUB_LEVELS + (size_t)level];
@@ -63,11 +75,12 @@ static void panel(const wc_calib_report *r, size_t k, size_t npanels, PLFLT *x, 
 	for (size_t i = 0; i < o->n; i++)
 		if (o->obs[i].col == k)
 			ymax = fmax(ymax, o->obs[i].value);
-	double h = 0.80 / (double)npanels, top = 0.91 - h * (double)k;
-	plvpor(0.12, 0.95, top - h + 0.06, top);
+	double h = 0.78 / (double)npanels, top = 0.88 - h * (double)k;
+	plvpor(0.12, 0.95, top - h + 0.10, top);
 	double x0 = (double)p->times[0], x1 = (double)p->times[p->ntimes - 1];
 	plwind(x0, x1 > x0 ? x1 : x0 + 1, 0, ymax * 1.05);
-	pltimefmt(x1 - x0 < 2 * 86400 ? "%H:%M" : "%m-%d");
+	pltimefmt(x1 - x0 <= 86400 ? "%H:%M" : "%m-%d %H:%M");
+	plslabelfunc(label_count, NULL);
 	plcol0(COL_GRID);
 	plbox("gd", 0, 0, "g", 0, 0);
 	band(p, k, Q05, Q95, COL_B90, x, y);
@@ -97,7 +110,7 @@ static void panel(const wc_calib_report *r, size_t k, size_t npanels, PLFLT *x, 
 	plstring((PLINT)m, x, y, "#[0x25cf]");
 	plschr(0, 0.8);
 	plcol0(COL_FG);
-	plbox("bcnstd", 0, 0, "bcnstv", 0, 0);
+	plbox("bcnstd", 0, 0, "bcnstvo", 0, 0);
 	char label[160], name[80];
 	wc_plot_escape(o->cols[k].name, name, sizeof name);
 	snprintf(label, sizeof label, "%s: observed (dots), median, 50%% and 90%% bands", name);
@@ -120,8 +133,9 @@ static void draw_calib(void *ctx)
 	snprintf(title, sizeof title,
 		 "calibrate %s: posterior predictive, UTC; forecast right of the dotted line",
 		 name);
-	plvpor(0.12, 0.95, 0.1, 0.95);
-	plmtex("t", 0.5, 0.5, 0.5, title);
+	plvpor(0.12, 0.95, 0.1, 0.88);
+	plschr(0, 1.0);
+	plmtex("t", 2.5, 0.5, 0.5, title);
 	free(x);
 	free(y);
 }
