@@ -1586,6 +1586,18 @@ if [ "$(wc -l <cal1/forecast.csv)" -eq 139 ] && [ "$(wc -l <cal1/posterior.csv)"
 else
 	fail "calibrate outputs" "$(head -n 3 cal1/forecast.csv)"
 fi
+# A whole timeline.csv as the observations: the mapped column only, up to --until.
+if "$WC" calibrate codered-v2 $SMALL --observed cal-truth/timeline.csv \
+	--column cumulative_infected=cumulative_infected --until 2001-07-19T13:00Z \
+	--prior 'worm.threads=loguniform(30,300)' --sims 40 --rounds 1 --particles 20 \
+	--forecast-until 2001-07-19T14:00Z --quiet --out cal-tl >cal-tl.out 2>cal-tl.err &&
+	grep -q '"count": 181' cal-tl/calibrate.json &&
+	grep -q '"last": "2001-07-19T13:00:00Z"' cal-tl/calibrate.json &&
+	[ "$(wc -l <cal-tl/forecast.csv)" -eq $((60 * 23 + 1)) ]; then
+	pass "calibrate: a timeline.csv as observations, --column picks, --until cuts (181 rows to 13:00)"
+else
+	fail "calibrate on a timeline.csv" "$(head -c 300 cal-tl.err)"
+fi
 # check_cal_bad NAME PATTERN ARGS...: exit 2 naming the problem, nothing written.
 check_cal_bad() {
 	ccb_name=$1
@@ -1613,6 +1625,9 @@ check_cal_bad "unreadable count" "cal-badval.csv: line 2: cumulative_infected" \
 	--observed cal-badval.csv --prior 'worm.threads=loguniform(30,300)'
 check_cal_bad "unmapped column" "column 'seen' is no timeline column" \
 	--observed cal-obs.csv --prior 'worm.threads=loguniform(30,300)'
+check_cal_bad "--until before every observation" "no observation at 2001-07-19T10:30:00Z or earlier" \
+	--observed cal-obs.csv --column seen=cumulative_infected --column new=new_infections \
+	--until 2001-07-19T10:30Z --prior 'worm.threads=loguniform(30,300)'
 check_cal_bad "too few simulations" "too few for 5 rounds" --observed cal-obs.csv \
 	--column seen=cumulative_infected --column new=new_infections \
 	--prior 'worm.threads=loguniform(30,300)' --sims 99 --rounds 5 --particles 20

@@ -218,6 +218,18 @@ static int cal_setup(const char *scenario, struct cal_args *a, wc_scenario *sc,
 				    "--forecast-until: must lie from the last observation (%s) to "
 				    "outbreak.end (%s)",
 				    wc_time_format(obs->last, t0), wc_time_format(sc->end, t1));
+	/* The forecast keeps every particle's values on the observations'
+	 * cadence: refuse a grid that would not fit in memory (2 GB) now, not
+	 * after the calibration. */
+	int64_t step = obs->width ? obs->width : sc->interval;
+	double cells = ((double)(a->until - obs->first) / (double)step + 1) * (double)obs->ncols;
+	if (cells * ((double)a->particles + 23) * 8 > 2e9)
+		return wc_error_set(
+			err, WC_EXIT_USAGE,
+			"--forecast-until: %.0f forecast values a particle (every %" PRId64
+			" s, the observations' cadence) would not fit in memory; "
+			"forecast less far or observe at a coarser cadence",
+			cells, step);
 	wc_calib_init(cal, sc, obs, a->engine, a->threads);
 	for (size_t i = 0; i < a->npriors; i++)
 		if (wc_calib_add_prior(cal, a->priors[i], err) != 0)
