@@ -94,10 +94,18 @@ static json_t *json_parameters(const wc_calib_report *r)
 		for (size_t i = 0; i < res->n; i++)
 			mean += res->weight[i] * x[i];
 		json_object_set_new(o, "mean", json_num(mean));
-		for (size_t q = 0; q < sizeof qs / sizeof qs[0]; q++)
-			json_object_set_new(
-				o, qs[q].name,
-				json_num(wc_weighted_quantile(x, res->weight, res->n, qs[q].p)));
+		double v[sizeof qs / sizeof qs[0]];
+		for (size_t q = 0; q < sizeof qs / sizeof qs[0]; q++) {
+			v[q] = wc_weighted_quantile(x, res->weight, res->n, qs[q].p);
+			json_object_set_new(o, qs[q].name, json_num(v[q]));
+		}
+		json_t *i50 = json_array(), *i90 = json_array();
+		json_array_append_new(i50, json_num(v[1]));
+		json_array_append_new(i50, json_num(v[3]));
+		json_array_append_new(i90, json_num(v[0]));
+		json_array_append_new(i90, json_num(v[4]));
+		json_object_set_new(o, "interval50", i50);
+		json_object_set_new(o, "interval90", i90);
 		free(x);
 		json_object_set_new(params, r->calib->keys[k], o);
 	}
