@@ -42,7 +42,8 @@ PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/d
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
-                             src/ensemble/*.c src/report/*.c src/selftest/*.c src/api/*.c))
+                             src/ensemble/*.c src/calib/*.c src/report/*.c src/selftest/*.c \
+                             src/api/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 BENCHES := $(patsubst bench/%.c,%,$(sort $(wildcard bench/bench_*.c)))

@@ -62,6 +62,7 @@ check_help keys --help
 check_help sweep --help
 check_help detect --help
 check_help fit --help
+check_help calibrate --help
 check_help selftest --help
 
 "$WC" --version >version.out 2>&1
@@ -1723,5 +1724,85 @@ else
 	fail "run --seeds --keep-runs" "$(ls k23) $(head -c 300 k23.err)"
 fi
 cd "$T" || exit 2
+
+# ---- calibrate ----
+# Observations from one reduced-scale run (seed 99), hourly 11:00-15:00; a
+# small calibration of worm.threads and population.vulnerable to them.
+"$WC" run codered-v2 $SMALL --seed 99 --until 2001-07-19T15:00:00Z --quiet --out cal-truth \
+	>/dev/null 2>&1
+awk -F, 'NR == 1 { print "time,seen,new" }
+	NR > 1 && $1 ~ /:00:00Z$/ && $1 > "2001-07-19T10:00:00Z" { print $1 "," $8 "," n + $7; n = 0; next }
+	NR > 1 { n += $7 }' cal-truth/timeline.csv >cal-obs.csv
+CAL_PRIORS="--prior worm.threads=loguniform(30,300) --prior population.vulnerable=loguniform(500,5000)"
+cal_run() {
+	cr_out=$1
+	shift
+	"$WC" calibrate codered-v2 $SMALL --observed cal-obs.csv --column seen=cumulative_infected \
+		--column new=new_infections $CAL_PRIORS --sims 300 --rounds 2 --particles 40 \
+		--forecast-until 2001-07-19T18:00:00Z --out "$cr_out" "$@" >"$cr_out.out" 2>"$cr_out.err"
+}
+if cal_run cal1 --threads 1 --quiet && cal_run cal2 --threads 2 --format json &&
+	cmp -s cal1/posterior.csv cal2/posterior.csv && cmp -s cal1/forecast.csv cal2/forecast.csv &&
+	cmp -s cal2.out cal2/calibrate.json; then
+	pass "calibrate: same seed, same posterior.csv and forecast.csv for --threads 1 and 2; --format json prints calibrate.json"
+else
+	fail "calibrate --threads 1 vs 2" "$(head -c 300 cal1.err cal2.err)"
+fi
+# 3 hours ahead x 2 columns x 23 levels, and a header; 41 lines of particles.
+if [ "$(wc -l <cal1/forecast.csv)" -eq 139 ] && [ "$(wc -l <cal1/posterior.csv)" -eq 41 ] &&
+	head -n 1 cal1/forecast.csv | grep -qx 'forecast_date,target,target_end_date,location,type,quantile,value' &&
+	grep -q '^2001-07-19T15:00:00Z,3 h ahead new,2001-07-19T18:00:00Z,codered-v2,quantile,0.975,' cal1/forecast.csv &&
+	grep -q '"rounds_completed": 2' cal1/calibrate.json &&
+	grep -q '"new": "new_infections (per interval)"' cal1/calibrate.json; then
+	pass "calibrate: forecast.csv in the hubs' quantile format (23 levels), posterior.csv, calibrate.json"
+else
+	fail "calibrate outputs" "$(head -n 3 cal1/forecast.csv)"
+fi
+# A whole timeline.csv as the observations: the mapped column only, up to --until.
+if "$WC" calibrate codered-v2 $SMALL --observed cal-truth/timeline.csv \
+	--column cumulative_infected=cumulative_infected --until 2001-07-19T13:00Z \
+	--prior 'worm.threads=loguniform(30,300)' --sims 40 --rounds 1 --particles 20 \
+	--forecast-until 2001-07-19T14:00Z --quiet --out cal-tl >cal-tl.out 2>cal-tl.err &&
+	grep -q '"count": 181' cal-tl/calibrate.json &&
+	grep -q '"last": "2001-07-19T13:00:00Z"' cal-tl/calibrate.json &&
+	[ "$(wc -l <cal-tl/forecast.csv)" -eq $((60 * 23 + 1)) ]; then
+	pass "calibrate: a timeline.csv as observations, --column picks, --until cuts (181 rows to 13:00)"
+else
+	fail "calibrate on a timeline.csv" "$(head -c 300 cal-tl.err)"
+fi
+# check_cal_bad NAME PATTERN ARGS...: exit 2 naming the problem, nothing written.
+check_cal_bad() {
+	ccb_name=$1
+	ccb_pat=$2
+	shift 2
+	"$WC" calibrate codered-v2 $SMALL --out cal-bad --quiet "$@" >cal-bad.out 2>cal-bad.err
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$ccb_pat" cal-bad.err && [ ! -e cal-bad ]; then
+		pass "calibrate $ccb_name: exit 2 naming it, nothing written"
+	else
+		fail "calibrate $ccb_name" "exit status $rc: $(head -c 300 cal-bad.err)"
+	fi
+}
+printf 'time,cumulative_infected\n2001-07-21T00:00:00Z,5\n' >cal-late.csv
+printf 'time,cumulative_infected\n2001-07-19T11:00:00Z,x\n' >cal-badval.csv
+check_cal_bad "bad prior syntax" "expected uniform(a,b)" --observed cal-obs.csv \
+	--column seen=cumulative_infected --column new=new_infections --prior 'worm.threads=gamma(1,2)'
+check_cal_bad "unknown key" "unknown key 'worm.nosuch'" --observed cal-obs.csv \
+	--column seen=cumulative_infected --column new=new_infections --prior 'worm.nosuch=uniform(1,2)'
+check_cal_bad "prior outside the key's range" "outside the key's range" --observed cal-obs.csv \
+	--column seen=cumulative_infected --column new=new_infections --prior 'population.vulnerable=uniform(0,100)'
+check_cal_bad "observation outside the window" "outside the run's window" \
+	--observed cal-late.csv --prior 'worm.threads=loguniform(30,300)'
+check_cal_bad "unreadable count" "cal-badval.csv: line 2: cumulative_infected" \
+	--observed cal-badval.csv --prior 'worm.threads=loguniform(30,300)'
+check_cal_bad "unmapped column" "column 'seen' is no timeline column" \
+	--observed cal-obs.csv --prior 'worm.threads=loguniform(30,300)'
+check_cal_bad "--until before every observation" "no observation at 2001-07-19T10:30:00Z or earlier" \
+	--observed cal-obs.csv --column seen=cumulative_infected --column new=new_infections \
+	--until 2001-07-19T10:30Z --prior 'worm.threads=loguniform(30,300)'
+check_cal_bad "too few simulations" "too few for 5 rounds" --observed cal-obs.csv \
+	--column seen=cumulative_infected --column new=new_infections \
+	--prior 'worm.threads=loguniform(30,300)' --sims 99 --rounds 5 --particles 20
+
 
 wc_finish

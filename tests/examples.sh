@@ -93,6 +93,10 @@ policy() {
 	*'--quiet --out cr256') outputs="cr256/timeline.csv cr256/summary.json" ;;
 	*'wormcast fit cr256/timeline.csv --plot fit.png')
 		outputs="fit.png fit-out/fit.json fit-out/forecast.csv" ;;
+	*'wormcast calibrate codered-v2 '*'--plot calib.png')
+		edit='s/--plot calib.png/--sims 600 --rounds 2 --particles 40 --plot calib.png/'
+		why="600 simulations in 2 rounds, not 4000 in 5: the same code path in a few seconds"
+		outputs="calib.png calibrate-out/posterior.csv calibrate-out/calibrate.json calibrate-out/forecast.csv" ;;
 	*'wormcast run my.ini --out runs/my --plot runs/my.svg')
 		outputs="runs/my/timeline.csv runs/my/summary.json runs/my.svg" ;;
 	*'class.home.reboot_rate=0.3'*'--out runs/reboots') outputs="runs/reboots/timeline.csv" ;;
@@ -179,7 +183,7 @@ run_example() {
 # SYNOPSIS lacks (or a command missing there) fails.
 synopsis=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$ROOT/wormcast.1" |
 	sed -e 's/\\-/-/g' -e 's/^\.[A-Za-z]* *//' | tr '\n' ' ')
-for c in run sweep scenarios show keys detect fit; do
+for c in run sweep scenarios show keys detect fit calibrate; do
 	missing=""
 	case $synopsis in
 	*"wormcast $c "*) ;;

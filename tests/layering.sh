@@ -9,9 +9,11 @@
 #     or replaced apart);
 #   - directory order: core calls only core; sim, model and detect call core
 #     and their own directory; ensemble (the scheduler: generic, it knows no
-#     simulation) calls core and itself; report also sim, model and detect;
-#     selftest anything but api and cli; api (the public library interface)
-#     anything but cli; cli anything, and nothing calls cli.
+#     simulation) calls core and itself; calib (calibration: simulations for
+#     the model directory's ABC core) also sim, model and ensemble; report
+#     also sim, model, detect and calib; selftest anything but api and cli;
+#     api (the public library interface) anything but cli; cli anything, and
+#     nothing calls cli.
 # Usage: tests/layering.sh [OBJDIR]   (default build/obj)
 # Ends with "N passed, M failed"; exits 1 on any failure.
 set -u
@@ -27,7 +29,7 @@ trap 'rm -f "$tmp"' EXIT
 # One line per symbol: "D file sym" for a function defined, "U file sym" for
 # a symbol used but not defined. Only the directories built from src/ count
 # (build/obj/gen holds generated data, not code).
-for dir in core sim model detect ensemble report selftest api cli; do
+for dir in core sim model detect ensemble calib report selftest api cli; do
 	for o in "$objdir/$dir"/*.o; do
 		[ -f "$o" ] || continue
 		f="$dir/$(basename "$o" .o).c"
@@ -46,7 +48,8 @@ function allowed(a, b) {
 	if (a == "selftest") return b != "api"
 	if (a == "api") return 1
 	if (b == "core") return 1
-	if (a == "report") return b == "sim" || b == "model" || b == "detect"
+	if (a == "calib") return b == "sim" || b == "model" || b == "ensemble"
+	if (a == "report") return b == "sim" || b == "model" || b == "detect" || b == "calib"
 	return 0
 }
 $1 == "D" { def[$3] = $2; files[$2] = 1; next }

@@ -21,6 +21,7 @@ int cmd_keys(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 
 /* Prints "wormcast: MSG" to stderr and returns code. */

@@ -23,6 +23,9 @@ static const char usage[] =
 	"  detect FILE...          find Code Red, Code Red II and Nimda in web logs and captures;\n"
 	"                          writes sources.csv, timeline.csv\n"
 	"  fit SERIES.csv          fit epidemic models to a series; forecast; writes fit.json\n"
+	"  calibrate SCENARIO --observed FILE.csv --prior KEY=DIST ...\n"
+	"                          calibrate the simulator to observations (ABC-SMC) and\n"
+	"                          forecast; writes posterior.csv, calibrate.json, forecast.csv\n"
 	"  report DIR...           one self-contained HTML page for run, sweep, detect and\n"
 	"                          fit output folders: plots, tables, scenario, provenance\n"
 	"  selftest                check this build against closed forms, in seconds\n"
@@ -59,6 +62,8 @@ int main(int argc, char **argv)
 		return cmd_detect(argc - 1, argv + 1);
 	if (strcmp(cmd, "fit") == 0)
 		return cmd_fit(argc - 1, argv + 1);
+	if (strcmp(cmd, "calibrate") == 0)
+		return cmd_calibrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "selftest") == 0)

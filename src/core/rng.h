@@ -87,7 +87,9 @@ static inline uint64_t wc_mix64(uint64_t x)
 	/* keyed by worm.static_seed: probe k of static sequence j (j, k) */                       \
 	X(STATIC_SEQUENCE, "static-sequence")                                                      \
 	/* an infected host's next address change, probe engine (host, step) */                    \
-	X(ADDRESS, "address")
+	X(ADDRESS, "address")                                                                      \
+	/* calibration: round t's proposal i (t << 32 | i, 0) */                                   \
+	X(ABC, "abc")
 
 typedef enum wc_stream {
 #define WC_STREAM_ENUM(id, name) WC_STREAM_##id,
