@@ -168,11 +168,13 @@ typedef struct sight_entry {
 	uint32_t host, gen;
 } sight_entry;
 
-/* The scheduled patches in the order they come (population.h), each with
- * its step: the hosts are read at random, their instants need not be. */
+/* The scheduled patches of the run in the order they come (population.h),
+ * by runs of one step: run r is host[run_end[r - 1] .. run_end[r]), patched
+ * in step run_step[r]. The hosts are read at random, their instants need not
+ * be, and are recomputed when needed (population.h). */
 typedef struct patch_queue {
-	uint32_t *host, *step;
-	uint32_t next, n;
+	uint32_t *host, *run_step, *run_end;
+	uint32_t next, n, run, nruns;
 } patch_queue;
 
 typedef struct fast {
@@ -413,7 +415,9 @@ static int calendar0_segment(const calendar0 *c, uint64_t s)
 /* Seconds host h's clock is ahead of UTC. */
 static int32_t clock_offset(const fast *f, uint32_t h)
 {
-	return f->host[h].flags & WRONG_CLOCK ? f->pop->clock_offset[h] : 0;
+	return f->host[h].flags & WRONG_CLOCK
+		       ? wc_population_clock_offset(f->pop, h, f->host[h].class_id)
+		       : 0;
 }
 
 static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
@@ -719,8 +723,14 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 		x->sight_step = NEVER;
 		x->sight_gen++;
 	}
+	/* A copy reinfected before its old phase change came has that event
+	 * still pending, for the same step when its clock has not moved: it
+	 * stands for both (it is met first, the new one would be stale), and
+	 * not queuing the twin saves an event per reinfection. */
+	uint32_t was_step = x->phase_step;
 	x->phase_step = next_phase_step(f, h, s, ph);
-	schedule(f, x->phase_step, h, EV_PHASE);
+	if (x->phase_step != was_step)
+		schedule(f, x->phase_step, h, EV_PHASE);
 }
 
 /* ---- susceptible hosts by block ---- */
@@ -1214,15 +1224,16 @@ static uint32_t step_patches(fast *f, uint64_t s)
 	uint32_t ndeferred = 0;
 	patch_queue *q = &f->patches;
 	enum { AHEAD = 8 };
-	for (; q->next < q->n && q->step[q->next] <= s; q->next++) {
-		if (q->next + AHEAD < q->n)
-			__builtin_prefetch(&f->host[q->host[q->next + AHEAD]], 1);
-		uint32_t h = q->host[q->next];
-		if (f->host[h].state == WC_HOST_INFECTED)
-			WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
-		else
-			patch_host(f, h);
-	}
+	for (; q->run < q->nruns && q->run_step[q->run] <= s; q->run++)
+		for (; q->next < q->run_end[q->run]; q->next++) {
+			if (q->next + AHEAD < q->n)
+				__builtin_prefetch(&f->host[q->host[q->next + AHEAD]], 1);
+			uint32_t h = q->host[q->next];
+			if (f->host[h].state == WC_HOST_INFECTED)
+				WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
+			else
+				patch_host(f, h);
+		}
 	return ndeferred;
 }
 
@@ -1586,6 +1597,8 @@ static void epoch_switch(fast *f, uint64_t s)
 		f->w16sum += own16_weight(f, b) * f->s16[b];
 }
 
+static void patches_init(fast *f);
+
 static void fast_init(fast *f, const wc_world *w)
 {
 	const wc_scenario *sc = w->sc;
@@ -1603,12 +1616,14 @@ static void fast_init(fast *f, const wc_world *w)
 	f->capped = sc->rate_cap > 0;
 	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
 
+	patches_init(f); /* its sort's scratch freed before the records come */
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
 	for (uint32_t h = 0; h < f->n; h++) {
+		uint8_t c = w->pop->class_id[h];
 		f->host[h].counted = COUNTED_NONE;
 		f->host[h].addr = w->pop->addr[h];
-		f->host[h].flags = w->pop->clock_offset[h] != 0 ? WRONG_CLOCK : 0;
-		f->host[h].class_id = w->pop->class_id[h];
+		f->host[h].flags = wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
+		f->host[h].class_id = c;
 	}
 	blocks_init(f);
 	targeting_init(f, sc);
@@ -1651,7 +1666,8 @@ static void fast_free(fast *f)
 	wc_bucketq_free(&f->events);
 	free(f->staged);
 	free(f->patches.host);
-	free(f->patches.step);
+	free(f->patches.run_step);
+	free(f->patches.run_end);
 	free(f->cal0.at);
 	free(f->cal0.phase);
 	free(f->heap);
@@ -1665,11 +1681,13 @@ static void fast_free(fast *f)
 	free(f->ramp_step);
 }
 
-/* The seed copies (outbreak.h) run from the start. */
-static void seed_infections(fast *f, uint64_t seed)
+/* The seed copies (outbreak.h) run from the start. The population's arrays,
+ * copied into the host records, are freed once the seeds are picked. */
+static void seed_infections(fast *f, wc_population *pop, uint64_t seed)
 {
 	uint32_t *seeds = xmallocarray((size_t)f->sc->seed_hosts + 1, sizeof *seeds);
-	wc_outbreak_seeds(f->m, f->pop->class_id, seed, seeds);
+	wc_outbreak_seeds(f->m, pop->class_id, seed, seeds);
+	wc_population_drop_hosts(pop);
 	for (int k = 0; k < f->sc->seed_hosts; k++) {
 		sus_remove(f, seeds[k]);
 		infect(f, seeds[k], 0, 0);
@@ -1695,10 +1713,25 @@ static uint32_t patch_step(const fast *f, double at)
 static void patches_init(fast *f)
 {
 	patch_queue *q = &f->patches;
-	q->host = wc_population_patch_order(f->pop, &q->n);
-	q->step = xmallocarray(q->n ? q->n : 1, sizeof *q->step);
-	for (uint32_t i = 0; i < q->n; i++)
-		q->step[i] = patch_step(f, f->pop->patch_at[q->host[i]]);
+	double *at;
+	uint32_t n;
+	q->host = wc_population_patch_order(f->pop, (double)(f->nsteps + 1) * f->dt, &n, &at);
+	/* sized for every patch, the pages past the runs never touched */
+	q->run_step = xmallocarray(n ? n : 1, sizeof *q->run_step);
+	q->run_end = xmallocarray(n ? n : 1, sizeof *q->run_end);
+	for (q->n = 0; q->n < n; q->n++) {
+		uint32_t step = patch_step(f, at[q->n]);
+		if (step == NEVER)
+			break; /* past the run, as are all the later ones */
+		if (q->nruns == 0 || q->run_step[q->nruns - 1] != step)
+			q->run_step[q->nruns++] = step;
+		q->run_end[q->nruns - 1] = q->n + 1;
+	}
+	free(at);
+	size_t runs = q->nruns ? q->nruns : 1;
+	q->host = xreallocarray(q->host, q->n ? q->n : 1, sizeof *q->host);
+	q->run_step = xreallocarray(q->run_step, runs, sizeof *q->run_step);
+	q->run_end = xreallocarray(q->run_end, runs, sizeof *q->run_end);
 }
 
 /* The last step before which only infections can happen after step s: the
@@ -1707,7 +1740,9 @@ static void patches_init(fast *f)
 static uint64_t quiet_until(fast *f, uint64_t s, double kappa)
 {
 	const patch_queue *q = &f->patches;
-	double patch_at = q->next < q->n ? f->pop->patch_at[q->host[q->next]] : NAN;
+	uint32_t h = q->next < q->n ? q->host[q->next] : 0;
+	double patch_at =
+		q->next < q->n ? wc_population_patch_at(f->pop, h, f->host[h].class_id) : NAN;
 	uint64_t stop = wc_outbreak_next_fixed(f->m, s, f->cumulative, patch_at);
 	uint64_t ev = wc_bucketq_next(&f->events, s);
 	if (ev < stop)
@@ -1765,8 +1800,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	(void)err;
 	fast f;
 	fast_init(&f, w);
-	seed_infections(&f, w->opt->seed);
-	patches_init(&f);
+	seed_infections(&f, w->pop, w->opt->seed);
 	first_row(&f, &res->timeline);
 
 	uint64_t nsteps = f.nsteps, per_row = f.m->per_row;
