@@ -253,6 +253,11 @@ typedef struct fast {
 	calendar0 cal0;
 	patch_queue patches;
 
+	/* One bit per host: infected and counted (its events can be live). Most
+	 * events are stale, and this 1/256 of the records answers for them
+	 * from the cache. */
+	uint64_t *live;
+
 	const double *rate; /* the epoch's probes/s of a spreading host, per class */
 	bool capped;	    /* worm.rate_cap: κ varies, sightings wait in a heap */
 	double hit_scale;   /* 1, except when a test perturbs the model */
@@ -441,6 +446,17 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 static uint32_t block_of(const fast *f, uint32_t h)
 {
 	return f->host[h].addr >> 16;
+}
+
+static bool is_live(const fast *f, uint32_t h)
+{
+	return f->live[h >> 6] >> (h & 63) & 1;
+}
+
+static void set_live(fast *f, uint32_t h, bool live)
+{
+	uint64_t bit = UINT64_C(1) << (h & 63);
+	f->live[h >> 6] = live ? f->live[h >> 6] | bit : f->live[h >> 6] & ~bit;
 }
 
 /* Whether network b filters at its edge: the pool its hosts are in. */
@@ -714,6 +730,7 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 	uint8_t was = x->counted;
 	count_add(f, h, x, -1);
 	x->counted = (uint8_t)ph;
+	set_live(f, h, true);
 	if (f->ramp_threads)
 		ramp_on_phase(f, h, s, was, ph);
 	count_add(f, h, x, +1);
@@ -958,6 +975,7 @@ static void patch_host(fast *f, uint32_t h)
 	} else {
 		count_add(f, h, x, -1);
 		x->counted = COUNTED_NONE;
+		set_live(f, h, false);
 		f->infected--;
 	}
 	x->state = WC_HOST_PATCHED;
@@ -996,10 +1014,10 @@ static void step_events(fast *f, uint64_t s)
 	enum { AHEAD = 2 * WC_BQ_ITEMS, NEAR = WC_BQ_ITEMS / 2 };
 	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
 		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
-		    (ahead >> EV_HOST_BITS) != EV_COMP)
+		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask))
 			__builtin_prefetch(&f->host[ahead & host_mask]);
 		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
-		    (ahead >> EV_HOST_BITS) != EV_COMP) {
+		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask)) {
 			const fasthost *y = &f->host[ahead & host_mask];
 			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE)
 				__builtin_prefetch(&f->b16[y->addr >> 16]);
@@ -1016,12 +1034,13 @@ static void step_events(fast *f, uint64_t s)
 			list_host(f, h, s);
 			continue;
 		}
-		fasthost *x = &f->host[h];
-		if (x->state != WC_HOST_INFECTED || x->counted == COUNTED_NONE)
+		if (!is_live(f, h))
 			continue; /* stale: the host left, was patched or is leaving */
+		fasthost *x = &f->host[h];
 		if (kind == EV_LEAVE && x->leave_step == s) {
 			count_add(f, h, x, -1);
 			x->counted = COUNTED_NONE;
+			set_live(f, h, false);
 			x->sight_step = NEVER;
 			WC_VEC_PUSH(f->leaving, f->nleaving, f->leaving_cap, h);
 		} else if (kind == EV_PHASE && x->phase_step == s) {
@@ -1262,14 +1281,17 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 }
 
 /* Fetches ahead what taking hosts v[i + ...] out of (or into) the
- * susceptible set will read: their block's record, the slot at the end of
- * its susceptible range and the host there, whose place they swap. Inlined
- * by force: GCC takes a function of prefetches alone for one without effect
- * and drops its calls. */
+ * susceptible set will read: their record, then (once it has arrived) their
+ * block's record and the slot at the end of its susceptible range, then the
+ * host there, whose place they swap. Each stage reads only what the one
+ * before fetched, so no stage waits for memory. Inlined by force: GCC takes
+ * a function of prefetches alone for one without effect and drops its calls. */
 __attribute__((always_inline)) static inline void prefetch_removal(const fast *f, const uint32_t *v,
 								   uint32_t n, uint32_t i)
 {
-	enum { FAR = 8, NEAR = 4 };
+	enum { RECORD = 16, FAR = 8, NEAR = 4 };
+	if (i + RECORD < n)
+		__builtin_prefetch(&f->host[v[i + RECORD]], 1);
 	if (i + FAR < n) {
 		uint32_t b = block_of(f, v[i + FAR]);
 		__builtin_prefetch(&f->b16[b]);
@@ -1281,6 +1303,18 @@ __attribute__((always_inline)) static inline void prefetch_removal(const fast *f
 		if (end < f->n)
 			__builtin_prefetch(&f->host[f->slot[end]], 1);
 	}
+}
+
+/* Fetches ahead, for a walk over hosts v[], host v[i + FAR]'s record and
+ * then, from the record of v[i + NEAR] that has arrived, its block's. */
+__attribute__((always_inline)) static inline void prefetch_hosts(const fast *f, const uint32_t *v,
+								 uint32_t n, uint32_t i)
+{
+	enum { FAR = 12, NEAR = 4 };
+	if (i + FAR < n)
+		__builtin_prefetch(&f->host[v[i + FAR]], 1);
+	if (i + NEAR < n)
+		__builtin_prefetch(&f->b16[block_of(f, v[i + NEAR])], 1);
 }
 
 /* Each chosen host's probes and infector: one of the probes that reached it,
@@ -1329,6 +1363,7 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 			sus_add(f, h);
 	}
 	for (uint32_t i = 0; i < f->nchosen; i++) {
+		prefetch_hosts(f, f->chosen, f->nchosen, i);
 		uint32_t h = f->chosen[i];
 		f->host[h].state = wc_outbreak_hit_outcome(f->m, f->host[h].class_id);
 		if (f->host[h].state == WC_HOST_FAILED)
@@ -1408,7 +1443,7 @@ static void blocks_init(fast *f)
 {
 	f->first16 = xcalloc(NBLOCKS + 1, sizeof *f->first16);
 	f->s16 = xcalloc(NBLOCKS, sizeof *f->s16);
-	f->slot = xmallocarray(f->n, sizeof *f->slot);
+	f->slot = xcalloc_huge(f->n, sizeof *f->slot);
 	f->b16 = xcalloc(NBLOCKS, sizeof *f->b16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
@@ -1618,6 +1653,7 @@ static void fast_init(fast *f, const wc_world *w)
 
 	patches_init(f); /* its sort's scratch freed before the records come */
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
+	f->live = xcalloc(f->n / 64 + 1, sizeof *f->live);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint8_t c = w->pop->class_id[h];
 		f->host[h].counted = COUNTED_NONE;
@@ -1645,6 +1681,7 @@ static void fast_free(fast *f)
 {
 	gsl_rng_free(f->g);
 	free(f->host);
+	free(f->live);
 	free(f->first16);
 	free(f->slot);
 	free(f->s16);
