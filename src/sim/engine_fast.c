@@ -77,10 +77,13 @@
  * of 2^20 steps, an overflow list past it); a step's events are walked in
  * order with the hosts they name fetched ahead, and the events a step
  * schedules are pushed at its end, in order, their buckets fetched ahead.
- * Patches come from the population's sorted patch instants, each with its
- * step. With 10^7 hosts every touch of a host is a cache miss, so the engine
- * keeps what it reads about a host in one 32-byte record and fetches records
- * in batches wherever the order of the draws allows. The cost is O(hosts +
+ * Patches come from the population's patch order, the run's hosts only, by
+ * runs of one step (instants and clock offsets are recomputed from their
+ * streams, not stored). With 10^7 hosts every touch of a host is a cache
+ * miss, so the engine keeps what it reads about a host in one 32-byte record,
+ * fetches records in batches wherever the order of the draws allows, and
+ * drops stale events on a bit per host without reading their record; the
+ * population's arrays are freed once copied. The cost is O(hosts +
  * events + rows), not probes or steps, and the run is sequential: the same
  * seed gives the same bytes for any --threads.
  */
