@@ -58,6 +58,16 @@ fail:
 	exit(1);
 }
 
+/* CPU seconds (user and system) this process has used: on a shared machine
+ * the wall time also counts others' work. */
+static double self_cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
 static wc_run_result simulate(const wc_scenario *sc, enum wc_engine engine, uint64_t seed,
 			      int threads)
 {
@@ -78,7 +88,7 @@ static wc_run_result simulate(const wc_scenario *sc, enum wc_engine engine, uint
 static void full_day(const char *binary)
 {
 	enum { REPS = 7 };
-	double wall[REPS], rss[REPS], eng[REPS], setup[REPS];
+	double wall[REPS], cpu[REPS], rss[REPS], eng[REPS], setup[REPS];
 	char *argv[] = {(char *)binary,
 			"run",
 			"codered-v2",
@@ -89,7 +99,7 @@ static void full_day(const char *binary)
 	wc_scenario sc;
 	load_scenario(&sc, "codered-v2", NULL, 0);
 	for (int i = 0; i < REPS; i++) {
-		if (bench_run(argv, NULL, &wall[i], &rss[i]) != 0) {
+		if (bench_run_cpu(argv, NULL, &wall[i], &cpu[i], &rss[i]) != 0) {
 			fprintf(stderr, "bench: %s run codered-v2 failed\n", binary);
 			exit(1);
 		}
@@ -98,9 +108,9 @@ static void full_day(const char *binary)
 		setup[i] = res.wall_seconds - res.engine_seconds;
 		wc_run_result_free(&res);
 	}
-	printf("codered-v2 full day, fast engine (wormcast run, 1 core): %.3f s wall, peak RSS "
-	       "%.1f MB (target < 0.25 s)\n",
-	       median(wall, REPS), median(rss, REPS));
+	printf("codered-v2 full day, fast engine (wormcast run, 1 core): %.3f s wall (CPU %.3f s), "
+	       "peak RSS %.1f MB (target < 0.25 s)\n",
+	       median(wall, REPS), median(cpu, REPS), median(rss, REPS));
 	printf("  in process: engine %.3f s, population set-up %.3f s (medians of %d seeds)\n",
 	       median(eng, REPS), median(setup, REPS), REPS);
 }
@@ -133,7 +143,7 @@ static void same_window(int threads)
 static void scale_run(const char *binary)
 {
 	enum { REPS = 3 };
-	double wall[REPS], rss[REPS];
+	double wall[REPS], cpu[REPS], rss[REPS];
 	char *argv[] = {(char *)binary,
 			"run",
 			"codered-v2",
@@ -146,15 +156,15 @@ static void scale_run(const char *binary)
 			"build/bench/codered-v2-10M",
 			NULL};
 	for (int i = 0; i < REPS; i++)
-		if (bench_run(argv, NULL, &wall[i], &rss[i]) != 0) {
+		if (bench_run_cpu(argv, NULL, &wall[i], &cpu[i], &rss[i]) != 0) {
 			fprintf(stderr, "bench: the 10M-host run failed\n");
 			exit(1);
 		}
 	double mb = median(rss, REPS);
 	printf("scale run: codered-v2 day with 10,000,000 vulnerable hosts (uniform), fast "
-	       "engine: %.1f s wall (target < 10 s), peak RSS %.0f MB = %.1f bytes per host "
-	       "(target <= 48) (medians of %d)\n",
-	       median(wall, REPS), mb, mb * 1048576 / 1e7, REPS);
+	       "engine: %.1f s wall, CPU %.1f s (target < 10 s), peak RSS %.0f MB = %.1f bytes per "
+	       "host (target <= 48) (medians of %d)\n",
+	       median(wall, REPS), median(cpu, REPS), mb, mb * 1048576 / 1e7, REPS);
 }
 
 /* Engine seconds per infection (first ones and reinfections) on the codered-v2
@@ -261,10 +271,10 @@ static double an_model(double n, double s_max, double scan_rate, double gamma, d
 
 /* ns-2 itself, when installed (make bench-deps): bench/ns2_worm_an.tcl to
  * `end` seconds, REPS runs; the median wall time of the whole process (start,
- * Tcl, the model and its per-step output line), and the model's infected
- * count at the end from its last "A t s i r ..." line. 0 if ns is missing or
- * fails. */
-static double ns2_an(double end, double *infected)
+ * Tcl, the model and its per-step output line), its median CPU time in *cpu,
+ * and the model's infected count at the end from its last "A t s i r ..."
+ * line. 0 if ns is missing or fails. */
+static double ns2_an(double end, double *infected, double *cpu)
 {
 	enum { REPS = 5 };
 	if (system("command -v ns >/dev/null 2>&1") != 0)
@@ -273,10 +283,11 @@ static double ns2_an(double end, double *infected)
 	snprintf(e, sizeof e, "%.1f", end);
 	char *argv[] = {"ns", "bench/ns2_worm_an.tcl", "6", "360000", e, NULL};
 	const char *out = "build/bench/ns2-worm-an.out";
-	double wall[REPS], rss;
+	double wall[REPS], cpus[REPS], rss;
 	for (int k = 0; k < REPS; k++)
-		if (bench_run(argv, out, &wall[k], &rss) != 0)
+		if (bench_run_cpu(argv, out, &wall[k], &cpus[k], &rss) != 0)
 			return 0;
+	*cpu = median(cpus, REPS);
 	FILE *f = fopen(out, "r");
 	char line[256];
 	*infected = -1;
@@ -297,7 +308,7 @@ static void mean_field(void)
 {
 	enum { REPS = 7 };
 	const double n = 4294967296.0, vuln = 360000, rate = 6;
-	double an[REPS], wall[REPS], eng[REPS], t90 = 0, reached[REPS];
+	double an[REPS], wall[REPS], cpu[REPS], eng[REPS], t90 = 0, reached[REPS];
 	for (int k = 0; k < REPS; k++) {
 		double t0 = wc_clock_seconds(), dt;
 		int calls = 0;
@@ -327,7 +338,9 @@ static void mean_field(void)
 	wc_scenario sc;
 	load_scenario(&sc, NULL, sets, (int)(sizeof sets / sizeof sets[0]));
 	for (int k = 0; k < REPS; k++) {
+		double cpu0 = self_cpu();
 		wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)k, 1);
+		cpu[k] = self_cpu() - cpu0;
 		wall[k] = res.wall_seconds;
 		eng[k] = res.engine_seconds;
 		reached[k] = res.timeline.n ? (double)res.timeline.rows[res.timeline.n - 1]
@@ -340,24 +353,25 @@ static void mean_field(void)
 	       "probes/s, "
 	       "no removal, 1 seed, 1-s steps), to 90%% infected (%.0f s simulated):\n",
 	       t90);
-	double ns_i = 0, ns_wall = ns2_an(t90 + 0.5, &ns_i);
+	double ns_i = 0, ns_cpu = 0, ns_wall = ns2_an(t90 + 0.5, &ns_i, &ns_cpu);
 	if (ns_wall > 0)
 		printf("  ns-2 2.35 itself, Application/Worm/An (bench/ns2_worm_an.tcl), run here: "
-		       "%.3f s wall (median of 5; the process, Tcl and a line per step); its "
-		       "infected at the end: %.1f%%\n",
-		       ns_wall, 100 * ns_i / vuln);
+		       "%.3f s wall, CPU %.3f s (medians of 5; the process, Tcl and a line per "
+		       "step); its infected at the end: %.1f%%\n",
+		       ns_wall, ns_cpu, 100 * ns_i / vuln);
 	else
 		printf("  ns-2: baseline unavailable (ns not installed or failed; make bench-deps "
 		       "installs ns2)\n");
 	printf("  the same recurrence re-implemented here, in process (no Tcl, no output): %.3g s "
 	       "(median of %d)\n",
 	       median(an, REPS), REPS);
-	double all = median(wall, REPS);
-	printf("  fast engine, every host: %.3f s in all, engine %.3f s (medians of %d seeds; "
-	       "infected at the end: %.1f%% median)\n",
-	       all, median(eng, REPS), REPS, 100 * median(reached, REPS));
+	double all = median(wall, REPS), all_cpu = median(cpu, REPS);
+	printf("  fast engine, every host: %.3f s in all (CPU %.3f s), engine %.3f s (medians of "
+	       "%d seeds; infected at the end: %.1f%% median)\n",
+	       all, all_cpu, median(eng, REPS), REPS, 100 * median(reached, REPS));
 	if (ns_wall > 0)
-		printf("  wormcast / ns-2, same run: %.2fx (target <= 1x)\n", all / ns_wall);
+		printf("  wormcast / ns-2, same run: %.2fx wall, %.2fx CPU (target <= 1x)\n",
+		       all / ns_wall, all_cpu / ns_cpu);
 }
 
 int main(int argc, char **argv)

@@ -29,9 +29,11 @@ static inline double median(double *v, int n)
 }
 
 /* Runs a program (a path, or a name looked up in PATH) with its stdout to
- * `out` (NULL: /dev/null); sets the wall seconds and peak RSS (MB) of the
- * child; returns 0 when it exited with status 0, else -1. */
-static inline int bench_run(char *const argv[], const char *out, double *wall, double *rss_mb)
+ * `out` (NULL: /dev/null); sets the wall seconds, CPU seconds (user and
+ * system: on a shared machine the wall time also counts others' work) and
+ * peak RSS (MB) of the child; returns 0 when it exited with status 0, else -1. */
+static inline int bench_run_cpu(char *const argv[], const char *out, double *wall, double *cpu,
+				double *rss_mb)
 {
 	/* Unflushed output would be written again by the child's stdio when
 	 * stdout is a pipe or a file (once per child). */
@@ -49,8 +51,17 @@ static inline int bench_run(char *const argv[], const char *out, double *wall, d
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return -1;
 	*wall = wc_clock_seconds() - t0;
+	*cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 	*rss_mb = (double)ru.ru_maxrss / 1024;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* The same without the CPU time. */
+static inline int bench_run(char *const argv[], const char *out, double *wall, double *rss_mb)
+{
+	double cpu;
+	return bench_run_cpu(argv, out, wall, &cpu, rss_mb);
 }
 
 #endif

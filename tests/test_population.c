@@ -354,7 +354,9 @@ static void clustered_placement_is_heavy_tailed(void **state)
 	assert_int_equal(again.n, pop.n);
 	assert_memory_equal(again.addr, pop.addr, pop.n * sizeof *pop.addr);
 	assert_memory_equal(again.class_id, pop.class_id, pop.n);
-	assert_memory_equal(again.clock_offset, pop.clock_offset, pop.n * sizeof *pop.clock_offset);
+	for (uint32_t i = 0; i < pop.n; i++)
+		assert_int_equal(wc_population_clock_offset(&again, i, again.class_id[i]),
+				 wc_population_clock_offset(&pop, i, pop.class_id[i]));
 	assert_int_equal(other.n, pop.n);
 	assert_memory_not_equal(other.addr, pop.addr, pop.n * sizeof *pop.addr);
 	wc_population_free(&again);
@@ -603,7 +605,7 @@ static void wrong_clocks_have_the_right_share_and_spread(void **state)
 	uint32_t wrong = 0, ahead = 0;
 	double sum = 0;
 	for (uint32_t i = 0; i < pop.n; i++) {
-		int32_t off = pop.clock_offset[i];
+		int32_t off = wc_population_clock_offset(&pop, i, pop.class_id[i]);
 		if (off == 0)
 			continue;
 		if (fabs((double)off) > max)
@@ -623,7 +625,7 @@ static void wrong_clocks_have_the_right_share_and_spread(void **state)
 		 "worm.scan_space=12.0.0.0/8");
 	build_ok(&pop, &sc, 31);
 	for (uint32_t i = 0; i < pop.n; i++)
-		assert_int_equal(pop.clock_offset[i], 0);
+		assert_int_equal(wc_population_clock_offset(&pop, i, pop.class_id[i]), 0);
 	wc_population_free(&pop);
 }
 
@@ -646,18 +648,20 @@ static void patch_times_follow_the_patch_rate(void **state)
 	const double p = 0.25, hours[] = {0.5, 1, 2, 4, 8, 16};
 	uint32_t nslow = 0;
 	for (uint32_t i = 0; i < pop.n; i++) {
+		double at = wc_population_patch_at(&pop, i, pop.class_id[i]);
 		if (pop.class_id[i] == 1) {
-			assert_true(isinf(pop.patch_at[i]) && pop.patch_at[i] > 0);
+			assert_true(isinf(at) && at > 0);
 			continue;
 		}
-		assert_true(pop.patch_at[i] >= 0);
+		assert_true(at >= 0);
 		nslow++;
 	}
 	for (size_t k = 0; k < sizeof hours / sizeof hours[0]; k++) {
 		double t = hours[k] * 3600;
 		uint32_t before = 0;
 		for (uint32_t i = 0; i < pop.n; i++)
-			before += pop.class_id[i] == 0 && pop.patch_at[i] < t;
+			before += pop.class_id[i] == 0 &&
+				  wc_population_patch_at(&pop, i, pop.class_id[i]) < t;
 		char what[64];
 		snprintf(what, sizeof what, "patched by %g h", hours[k]);
 		assert_within_5se((double)before / nslow, 1 - exp(-p * hours[k]), nslow, what);
@@ -671,10 +675,49 @@ static void patch_times_follow_the_patch_rate(void **state)
 	build_ok(&pop, &sc, 41);
 	uint32_t by4 = 0;
 	for (uint32_t i = 0; i < pop.n; i++) {
-		assert_true(pop.patch_at[i] >= 7200);
-		by4 += pop.patch_at[i] < 4 * 3600;
+		double at = wc_population_patch_at(&pop, i, pop.class_id[i]);
+		assert_true(at >= 7200);
+		by4 += at < 4 * 3600;
 	}
 	assert_within_5se((double)by4 / pop.n, 1 - exp(-p * 2), pop.n, "patched by 4 h");
+	wc_population_free(&pop);
+}
+
+/* The patch order lists exactly the hosts patched before the bound, by
+ * instant then host id, with the instants the population recomputes; the
+ * classes can be dropped once copied, and the instants still come. */
+static void patch_order_lists_hosts_by_instant(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	SCENARIO(&sc, "population.placement=uniform", "population.vulnerable=20000",
+		 "worm.scan_space=12.0.0.0/8", "class.slow.share=0.5", "class.slow.patch_rate=0.25",
+		 "class.never.share=0.5");
+	wc_population pop;
+	build_ok(&pop, &sc, 43);
+	const double bound = 3 * 3600;
+	uint32_t n, expect = 0;
+	double *at;
+	uint32_t *order = wc_population_patch_order(&pop, bound, &n, &at);
+	uint8_t *cls = malloc(pop.n);
+	assert_non_null(cls);
+	memcpy(cls, pop.class_id, pop.n);
+	for (uint32_t h = 0; h < pop.n; h++)
+		expect += wc_population_patch_at(&pop, h, cls[h]) < bound;
+	assert_int_equal(n, expect);
+	assert_true(n > 1000);
+	wc_population_drop_hosts(&pop);
+	assert_null(pop.addr);
+	for (uint32_t i = 0; i < n; i++) {
+		assert_true(at[i] == wc_population_patch_at(&pop, order[i], cls[order[i]]));
+		assert_true(at[i] < bound);
+		if (i > 0)
+			assert_true(at[i - 1] < at[i] ||
+				    (at[i - 1] == at[i] && order[i - 1] < order[i]));
+	}
+	free(order);
+	free(at);
+	free(cls);
 	wc_population_free(&pop);
 }
 
@@ -692,6 +735,7 @@ int main(void)
 		cmocka_unit_test(class_shares_are_respected),
 		cmocka_unit_test(wrong_clocks_have_the_right_share_and_spread),
 		cmocka_unit_test(patch_times_follow_the_patch_rate),
+		cmocka_unit_test(patch_order_lists_hosts_by_instant),
 	};
 	return cmocka_run_group_tests_name("population", tests, NULL, NULL);
 }

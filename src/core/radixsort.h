@@ -29,4 +29,14 @@ static inline uint64_t wc_radix_key_double(double d)
 	return x.u >> 63 ? ~x.u : x.u | (1ull << 63);
 }
 
+/* The double whose key wc_radix_key_double gave. */
+static inline double wc_radix_double_of_key(uint64_t key)
+{
+	union {
+		uint64_t u;
+		double d;
+	} x = {key >> 63 ? key & ~(1ull << 63) : ~key};
+	return x.d;
+}
+
 #endif

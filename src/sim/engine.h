@@ -18,7 +18,7 @@
 
 typedef struct wc_world {
 	const wc_scenario *sc;
-	const wc_population *pop;
+	wc_population *pop; /* the fast engine drops its arrays once copied */
 	const wc_addrindex *index;
 	const wc_run_options *opt;
 	const wc_outbreak *model; /* the policy both engines follow (outbreak.h) */

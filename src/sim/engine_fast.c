@@ -77,10 +77,13 @@
  * of 2^20 steps, an overflow list past it); a step's events are walked in
  * order with the hosts they name fetched ahead, and the events a step
  * schedules are pushed at its end, in order, their buckets fetched ahead.
- * Patches come from the population's sorted patch instants, each with its
- * step. With 10^7 hosts every touch of a host is a cache miss, so the engine
- * keeps what it reads about a host in one 32-byte record and fetches records
- * in batches wherever the order of the draws allows. The cost is O(hosts +
+ * Patches come from the population's patch order, the run's hosts only, by
+ * runs of one step (instants and clock offsets are recomputed from their
+ * streams, not stored). With 10^7 hosts every touch of a host is a cache
+ * miss, so the engine keeps what it reads about a host in one 32-byte record,
+ * fetches records in batches wherever the order of the draws allows, and
+ * drops stale events on a bit per host without reading their record; the
+ * population's arrays are freed once copied. The cost is O(hosts +
  * events + rows), not probes or steps, and the run is sequential: the same
  * seed gives the same bytes for any --threads.
  */
@@ -168,11 +171,13 @@ typedef struct sight_entry {
 	uint32_t host, gen;
 } sight_entry;
 
-/* The scheduled patches in the order they come (population.h), each with
- * its step: the hosts are read at random, their instants need not be. */
+/* The scheduled patches of the run in the order they come (population.h),
+ * by runs of one step: run r is host[run_end[r - 1] .. run_end[r]), patched
+ * in step run_step[r]. The hosts are read at random, their instants need not
+ * be, and are recomputed when needed (population.h). */
 typedef struct patch_queue {
-	uint32_t *host, *step;
-	uint32_t next, n;
+	uint32_t *host, *run_step, *run_end;
+	uint32_t next, n, run, nruns;
 } patch_queue;
 
 typedef struct fast {
@@ -250,6 +255,11 @@ typedef struct fast {
 	size_t nstaged, staged_cap;
 	calendar0 cal0;
 	patch_queue patches;
+
+	/* One bit per host: infected and counted (its events can be live). Most
+	 * events are stale, and this 1/256 of the records answers for them
+	 * from the cache. */
+	uint64_t *live;
 
 	const double *rate; /* the epoch's probes/s of a spreading host, per class */
 	bool capped;	    /* worm.rate_cap: κ varies, sightings wait in a heap */
@@ -413,7 +423,9 @@ static int calendar0_segment(const calendar0 *c, uint64_t s)
 /* Seconds host h's clock is ahead of UTC. */
 static int32_t clock_offset(const fast *f, uint32_t h)
 {
-	return f->host[h].flags & WRONG_CLOCK ? f->pop->clock_offset[h] : 0;
+	return f->host[h].flags & WRONG_CLOCK
+		       ? wc_population_clock_offset(f->pop, h, f->host[h].class_id)
+		       : 0;
 }
 
 static enum wc_phase phase_in_step(const fast *f, uint32_t h, uint64_t s)
@@ -437,6 +449,17 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 static uint32_t block_of(const fast *f, uint32_t h)
 {
 	return f->host[h].addr >> 16;
+}
+
+static bool is_live(const fast *f, uint32_t h)
+{
+	return f->live[h >> 6] >> (h & 63) & 1;
+}
+
+static void set_live(fast *f, uint32_t h, bool live)
+{
+	uint64_t bit = UINT64_C(1) << (h & 63);
+	f->live[h >> 6] = live ? f->live[h >> 6] | bit : f->live[h >> 6] & ~bit;
 }
 
 /* Whether network b filters at its edge: the pool its hosts are in. */
@@ -710,6 +733,7 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 	uint8_t was = x->counted;
 	count_add(f, h, x, -1);
 	x->counted = (uint8_t)ph;
+	set_live(f, h, true);
 	if (f->ramp_threads)
 		ramp_on_phase(f, h, s, was, ph);
 	count_add(f, h, x, +1);
@@ -719,8 +743,14 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 		x->sight_step = NEVER;
 		x->sight_gen++;
 	}
+	/* A copy reinfected before its old phase change came has that event
+	 * still pending, for the same step when its clock has not moved: it
+	 * stands for both (it is met first, the new one would be stale), and
+	 * not queuing the twin saves an event per reinfection. */
+	uint32_t was_step = x->phase_step;
 	x->phase_step = next_phase_step(f, h, s, ph);
-	schedule(f, x->phase_step, h, EV_PHASE);
+	if (x->phase_step != was_step)
+		schedule(f, x->phase_step, h, EV_PHASE);
 }
 
 /* ---- susceptible hosts by block ---- */
@@ -948,6 +978,7 @@ static void patch_host(fast *f, uint32_t h)
 	} else {
 		count_add(f, h, x, -1);
 		x->counted = COUNTED_NONE;
+		set_live(f, h, false);
 		f->infected--;
 	}
 	x->state = WC_HOST_PATCHED;
@@ -986,10 +1017,10 @@ static void step_events(fast *f, uint64_t s)
 	enum { AHEAD = 2 * WC_BQ_ITEMS, NEAR = WC_BQ_ITEMS / 2 };
 	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
 		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
-		    (ahead >> EV_HOST_BITS) != EV_COMP)
+		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask))
 			__builtin_prefetch(&f->host[ahead & host_mask]);
 		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
-		    (ahead >> EV_HOST_BITS) != EV_COMP) {
+		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask)) {
 			const fasthost *y = &f->host[ahead & host_mask];
 			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE)
 				__builtin_prefetch(&f->b16[y->addr >> 16]);
@@ -1006,12 +1037,13 @@ static void step_events(fast *f, uint64_t s)
 			list_host(f, h, s);
 			continue;
 		}
-		fasthost *x = &f->host[h];
-		if (x->state != WC_HOST_INFECTED || x->counted == COUNTED_NONE)
+		if (!is_live(f, h))
 			continue; /* stale: the host left, was patched or is leaving */
+		fasthost *x = &f->host[h];
 		if (kind == EV_LEAVE && x->leave_step == s) {
 			count_add(f, h, x, -1);
 			x->counted = COUNTED_NONE;
+			set_live(f, h, false);
 			x->sight_step = NEVER;
 			WC_VEC_PUSH(f->leaving, f->nleaving, f->leaving_cap, h);
 		} else if (kind == EV_PHASE && x->phase_step == s) {
@@ -1214,15 +1246,16 @@ static uint32_t step_patches(fast *f, uint64_t s)
 	uint32_t ndeferred = 0;
 	patch_queue *q = &f->patches;
 	enum { AHEAD = 8 };
-	for (; q->next < q->n && q->step[q->next] <= s; q->next++) {
-		if (q->next + AHEAD < q->n)
-			__builtin_prefetch(&f->host[q->host[q->next + AHEAD]], 1);
-		uint32_t h = q->host[q->next];
-		if (f->host[h].state == WC_HOST_INFECTED)
-			WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
-		else
-			patch_host(f, h);
-	}
+	for (; q->run < q->nruns && q->run_step[q->run] <= s; q->run++)
+		for (; q->next < q->run_end[q->run]; q->next++) {
+			if (q->next + AHEAD < q->n)
+				__builtin_prefetch(&f->host[q->host[q->next + AHEAD]], 1);
+			uint32_t h = q->host[q->next];
+			if (f->host[h].state == WC_HOST_INFECTED)
+				WC_VEC_PUSH(f->deferred, ndeferred, f->deferred_cap, h);
+			else
+				patch_host(f, h);
+		}
 	return ndeferred;
 }
 
@@ -1251,14 +1284,17 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 }
 
 /* Fetches ahead what taking hosts v[i + ...] out of (or into) the
- * susceptible set will read: their block's record, the slot at the end of
- * its susceptible range and the host there, whose place they swap. Inlined
- * by force: GCC takes a function of prefetches alone for one without effect
- * and drops its calls. */
+ * susceptible set will read: their record, then (once it has arrived) their
+ * block's record and the slot at the end of its susceptible range, then the
+ * host there, whose place they swap. Each stage reads only what the one
+ * before fetched, so no stage waits for memory. Inlined by force: GCC takes
+ * a function of prefetches alone for one without effect and drops its calls. */
 __attribute__((always_inline)) static inline void prefetch_removal(const fast *f, const uint32_t *v,
 								   uint32_t n, uint32_t i)
 {
-	enum { FAR = 8, NEAR = 4 };
+	enum { RECORD = 16, FAR = 8, NEAR = 4 };
+	if (i + RECORD < n)
+		__builtin_prefetch(&f->host[v[i + RECORD]], 1);
 	if (i + FAR < n) {
 		uint32_t b = block_of(f, v[i + FAR]);
 		__builtin_prefetch(&f->b16[b]);
@@ -1270,6 +1306,18 @@ __attribute__((always_inline)) static inline void prefetch_removal(const fast *f
 		if (end < f->n)
 			__builtin_prefetch(&f->host[f->slot[end]], 1);
 	}
+}
+
+/* Fetches ahead, for a walk over hosts v[], host v[i + FAR]'s record and
+ * then, from the record of v[i + NEAR] that has arrived, its block's. */
+__attribute__((always_inline)) static inline void prefetch_hosts(const fast *f, const uint32_t *v,
+								 uint32_t n, uint32_t i)
+{
+	enum { FAR = 12, NEAR = 4 };
+	if (i + FAR < n)
+		__builtin_prefetch(&f->host[v[i + FAR]], 1);
+	if (i + NEAR < n)
+		__builtin_prefetch(&f->b16[block_of(f, v[i + NEAR])], 1);
 }
 
 /* Each chosen host's probes and infector: one of the probes that reached it,
@@ -1318,6 +1366,7 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 			sus_add(f, h);
 	}
 	for (uint32_t i = 0; i < f->nchosen; i++) {
+		prefetch_hosts(f, f->chosen, f->nchosen, i);
 		uint32_t h = f->chosen[i];
 		f->host[h].state = wc_outbreak_hit_outcome(f->m, f->host[h].class_id);
 		if (f->host[h].state == WC_HOST_FAILED)
@@ -1397,7 +1446,7 @@ static void blocks_init(fast *f)
 {
 	f->first16 = xcalloc(NBLOCKS + 1, sizeof *f->first16);
 	f->s16 = xcalloc(NBLOCKS, sizeof *f->s16);
-	f->slot = xmallocarray(f->n, sizeof *f->slot);
+	f->slot = xcalloc_huge(f->n, sizeof *f->slot);
 	f->b16 = xcalloc(NBLOCKS, sizeof *f->b16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
@@ -1586,6 +1635,8 @@ static void epoch_switch(fast *f, uint64_t s)
 		f->w16sum += own16_weight(f, b) * f->s16[b];
 }
 
+static void patches_init(fast *f);
+
 static void fast_init(fast *f, const wc_world *w)
 {
 	const wc_scenario *sc = w->sc;
@@ -1603,12 +1654,15 @@ static void fast_init(fast *f, const wc_world *w)
 	f->capped = sc->rate_cap > 0;
 	f->hit_scale = w->opt->fast_hit_scale > 0 ? w->opt->fast_hit_scale : 1;
 
+	patches_init(f); /* its sort's scratch freed before the records come */
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
+	f->live = xcalloc(f->n / 64 + 1, sizeof *f->live);
 	for (uint32_t h = 0; h < f->n; h++) {
+		uint8_t c = w->pop->class_id[h];
 		f->host[h].counted = COUNTED_NONE;
 		f->host[h].addr = w->pop->addr[h];
-		f->host[h].flags = w->pop->clock_offset[h] != 0 ? WRONG_CLOCK : 0;
-		f->host[h].class_id = w->pop->class_id[h];
+		f->host[h].flags = wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
+		f->host[h].class_id = c;
 	}
 	blocks_init(f);
 	targeting_init(f, sc);
@@ -1630,6 +1684,7 @@ static void fast_free(fast *f)
 {
 	gsl_rng_free(f->g);
 	free(f->host);
+	free(f->live);
 	free(f->first16);
 	free(f->slot);
 	free(f->s16);
@@ -1651,7 +1706,8 @@ static void fast_free(fast *f)
 	wc_bucketq_free(&f->events);
 	free(f->staged);
 	free(f->patches.host);
-	free(f->patches.step);
+	free(f->patches.run_step);
+	free(f->patches.run_end);
 	free(f->cal0.at);
 	free(f->cal0.phase);
 	free(f->heap);
@@ -1665,11 +1721,13 @@ static void fast_free(fast *f)
 	free(f->ramp_step);
 }
 
-/* The seed copies (outbreak.h) run from the start. */
-static void seed_infections(fast *f, uint64_t seed)
+/* The seed copies (outbreak.h) run from the start. The population's arrays,
+ * copied into the host records, are freed once the seeds are picked. */
+static void seed_infections(fast *f, wc_population *pop, uint64_t seed)
 {
 	uint32_t *seeds = xmallocarray((size_t)f->sc->seed_hosts + 1, sizeof *seeds);
-	wc_outbreak_seeds(f->m, f->pop->class_id, seed, seeds);
+	wc_outbreak_seeds(f->m, pop->class_id, seed, seeds);
+	wc_population_drop_hosts(pop);
 	for (int k = 0; k < f->sc->seed_hosts; k++) {
 		sus_remove(f, seeds[k]);
 		infect(f, seeds[k], 0, 0);
@@ -1695,10 +1753,25 @@ static uint32_t patch_step(const fast *f, double at)
 static void patches_init(fast *f)
 {
 	patch_queue *q = &f->patches;
-	q->host = wc_population_patch_order(f->pop, &q->n);
-	q->step = xmallocarray(q->n ? q->n : 1, sizeof *q->step);
-	for (uint32_t i = 0; i < q->n; i++)
-		q->step[i] = patch_step(f, f->pop->patch_at[q->host[i]]);
+	double *at;
+	uint32_t n;
+	q->host = wc_population_patch_order(f->pop, (double)(f->nsteps + 1) * f->dt, &n, &at);
+	/* sized for every patch, the pages past the runs never touched */
+	q->run_step = xmallocarray(n ? n : 1, sizeof *q->run_step);
+	q->run_end = xmallocarray(n ? n : 1, sizeof *q->run_end);
+	for (q->n = 0; q->n < n; q->n++) {
+		uint32_t step = patch_step(f, at[q->n]);
+		if (step == NEVER)
+			break; /* past the run, as are all the later ones */
+		if (q->nruns == 0 || q->run_step[q->nruns - 1] != step)
+			q->run_step[q->nruns++] = step;
+		q->run_end[q->nruns - 1] = q->n + 1;
+	}
+	free(at);
+	size_t runs = q->nruns ? q->nruns : 1;
+	q->host = xreallocarray(q->host, q->n ? q->n : 1, sizeof *q->host);
+	q->run_step = xreallocarray(q->run_step, runs, sizeof *q->run_step);
+	q->run_end = xreallocarray(q->run_end, runs, sizeof *q->run_end);
 }
 
 /* The last step before which only infections can happen after step s: the
@@ -1707,7 +1780,9 @@ static void patches_init(fast *f)
 static uint64_t quiet_until(fast *f, uint64_t s, double kappa)
 {
 	const patch_queue *q = &f->patches;
-	double patch_at = q->next < q->n ? f->pop->patch_at[q->host[q->next]] : NAN;
+	uint32_t h = q->next < q->n ? q->host[q->next] : 0;
+	double patch_at =
+		q->next < q->n ? wc_population_patch_at(f->pop, h, f->host[h].class_id) : NAN;
 	uint64_t stop = wc_outbreak_next_fixed(f->m, s, f->cumulative, patch_at);
 	uint64_t ev = wc_bucketq_next(&f->events, s);
 	if (ev < stop)
@@ -1765,8 +1840,7 @@ int wc_engine_fast_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	(void)err;
 	fast f;
 	fast_init(&f, w);
-	seed_infections(&f, w->opt->seed);
-	patches_init(&f);
+	seed_infections(&f, w->pop, w->opt->seed);
 	first_row(&f, &res->timeline);
 
 	uint64_t nsteps = f.nsteps, per_row = f.m->per_row;

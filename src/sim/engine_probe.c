@@ -751,7 +751,8 @@ static void engine_init(engine *e, const wc_world *w)
 	e->generic = wc_strategy_stateful(sc->strategy);
 	e->recs = xcalloc_huge(e->n, sizeof *e->recs);
 	for (uint32_t h = 0; h < e->n; h++) {
-		rec(e, h)->clock_offset = w->pop->clock_offset[h];
+		rec(e, h)->clock_offset =
+			wc_population_clock_offset(w->pop, h, w->pop->class_id[h]);
 		rec(e, h)->class_id = w->pop->class_id[h];
 		e->sus_class[w->pop->class_id[h]]++;
 	}
@@ -894,7 +895,8 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 	int nthreads = w->opt->threads;
 	worker *workers = workers_alloc(nthreads);
 	uint32_t npatch, next_patch = 0;
-	uint32_t *patches = wc_population_patch_order(w->pop, &npatch);
+	double *patch_at;
+	uint32_t *patches = wc_population_patch_order(w->pop, INFINITY, &npatch, &patch_at);
 	uint64_t nsteps = w->nsteps, progress_every = nsteps / 200 + 1;
 	first_row(&e, &res->timeline);
 
@@ -912,7 +914,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		uint64_t reaching = merge_workers(&e, workers, nthreads, s, &row);
 		row.target_connections = reaching * (uint64_t)sc->flood_connections;
 		row.target_bytes += wc_outbreak_flood_bytes(e.m, reaching);
-		while (next_patch < npatch && w->pop->patch_at[patches[next_patch]] < next)
+		while (next_patch < npatch && patch_at[next_patch] < next)
 			patch_host(&e, patches[next_patch++]);
 		infect_hits(&e, workers, nthreads, next, s + 1, &row);
 
@@ -933,6 +935,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 
 	workers_free(workers, nthreads);
 	free(patches);
+	free(patch_at);
 	engine_free(&e);
 	return 0;
 }

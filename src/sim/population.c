@@ -263,7 +263,7 @@ static void addr_merge(wc_population *pop, wc_block_count *blocks, const size_t 
 	free(by_base);
 }
 
-static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t seed)
+static void draw_classes(wc_population *pop, const wc_scenario *sc, uint64_t seed)
 {
 	double cum[WC_MAX_CLASSES];
 	double acc = 0;
@@ -276,33 +276,39 @@ static void draw_host_traits(wc_population *pop, const wc_scenario *sc, uint64_t
 		while (c < sc->nclasses - 1 && u >= cum[c])
 			c++;
 		pop->class_id[h] = (uint8_t)c;
-
-		wc_rng rc = wc_rng_stream(seed, WC_STREAM_CLOCK, h, 0);
-		pop->clock_offset[h] = 0;
-		if (wc_rng_uniform(&rc) < sc->wrong_fraction)
-			pop->clock_offset[h] = (int32_t)((2 * wc_rng_uniform(&rc) - 1) *
-							 sc->wrong_offset_days * 86400);
-
-		const wc_host_class *hc = &sc->classes[c];
-		/* a copy that wakes d late acts as if its clock were d behind */
-		double late = wc_rng_exponential(&rc, hc->wake_delay > 0 ? 1 / hc->wake_delay : 0);
-		if (isfinite(late))
-			pop->clock_offset[h] -= (int32_t)(late * 3600);
-		wc_rng rp = wc_rng_stream(seed, WC_STREAM_PATCH, h, 0);
-		pop->patch_at[h] = (double)(hc->patch_start - sc->start) +
-				   wc_rng_exponential(&rp, hc->patch_rate / 3600);
-		/* A piecewise-constant hazard: past the change, memorylessness lets a
-		 * fresh wait at the new rate start from the change instant. */
-		double change = (double)(hc->patch_change - sc->start);
-		if (hc->patch_change_set && hc->patch_rate_later >= 0 &&
-		    pop->patch_at[h] > change) {
-			double from = fmax(change, (double)(hc->patch_start - sc->start));
-			pop->patch_at[h] =
-				from + wc_rng_exponential(&rp, hc->patch_rate_later / 3600);
-		}
-		if (pop->patch_at[h] < 0)
-			pop->patch_at[h] = 0;
 	}
+}
+
+int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c)
+{
+	const wc_scenario *sc = pop->sc;
+	wc_rng rc = wc_rng_stream(pop->seed, WC_STREAM_CLOCK, h, 0);
+	int32_t offset = 0;
+	if (wc_rng_uniform(&rc) < sc->wrong_fraction)
+		offset = (int32_t)((2 * wc_rng_uniform(&rc) - 1) * sc->wrong_offset_days * 86400);
+	/* a copy that wakes d late acts as if its clock were d behind */
+	double delay = sc->classes[c].wake_delay;
+	double late = wc_rng_exponential(&rc, delay > 0 ? 1 / delay : 0);
+	if (isfinite(late))
+		offset -= (int32_t)(late * 3600);
+	return offset;
+}
+
+double wc_population_patch_at(const wc_population *pop, uint32_t h, int c)
+{
+	const wc_scenario *sc = pop->sc;
+	const wc_host_class *hc = &sc->classes[c];
+	wc_rng rp = wc_rng_stream(pop->seed, WC_STREAM_PATCH, h, 0);
+	double at = (double)(hc->patch_start - sc->start) +
+		    wc_rng_exponential(&rp, hc->patch_rate / 3600);
+	/* A piecewise-constant hazard: past the change, memorylessness lets a
+	 * fresh wait at the new rate start from the change instant. */
+	double change = (double)(hc->patch_change - sc->start);
+	if (hc->patch_change_set && hc->patch_rate_later >= 0 && at > change) {
+		double from = fmax(change, (double)(hc->patch_start - sc->start));
+		at = from + wc_rng_exponential(&rp, hc->patch_rate_later / 3600);
+	}
+	return at < 0 ? 0 : at;
 }
 
 int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed, wc_error *err)
@@ -381,32 +387,47 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 	}
 	pop->n = (uint32_t)n;
 	pop->class_id = xmallocarray(pop->n, 1);
-	pop->clock_offset = xmallocarray(pop->n, sizeof *pop->clock_offset);
-	pop->patch_at = xmallocarray(pop->n, sizeof *pop->patch_at);
-	draw_host_traits(pop, sc, seed);
+	pop->sc = sc;
+	pop->seed = seed;
+	draw_classes(pop, sc, seed);
 	return 0;
+}
+
+void wc_population_drop_hosts(wc_population *pop)
+{
+	free(pop->addr);
+	free(pop->class_id);
+	pop->addr = NULL;
+	pop->class_id = NULL;
 }
 
 void wc_population_free(wc_population *pop)
 {
-	free(pop->addr);
-	free(pop->class_id);
-	free(pop->clock_offset);
-	free(pop->patch_at);
+	wc_population_drop_hosts(pop);
 	memset(pop, 0, sizeof *pop);
 }
 
-uint32_t *wc_population_patch_order(const wc_population *pop, uint32_t *count)
+uint32_t *wc_population_patch_order(const wc_population *pop, double before, uint32_t *count,
+				    double **at)
 {
-	uint32_t *order = xmallocarray(pop->n, sizeof *order), k = 0;
-	uint64_t *keys = xmallocarray(pop->n, sizeof *keys);
-	for (uint32_t h = 0; h < pop->n; h++)
-		if (isfinite(pop->patch_at[h])) {
-			keys[k] = wc_radix_key_double(pop->patch_at[h]);
+	/* Sized for every host, filled with the patched ones only: the pages
+	 * past them are never touched, so they take no memory. */
+	uint32_t *order = xmallocarray(pop->n ? pop->n : 1, sizeof *order), k = 0;
+	uint64_t *keys = xmallocarray(pop->n ? pop->n : 1, sizeof *keys);
+	for (uint32_t h = 0; h < pop->n; h++) {
+		double t = wc_population_patch_at(pop, h, pop->class_id[h]);
+		if (t < before) {
+			keys[k] = wc_radix_key_double(t);
 			order[k++] = h;
 		}
+	}
 	wc_radix_sort_u64_pairs(keys, order, k);
+	if (at != NULL) {
+		*at = xmallocarray(k ? k : 1, sizeof **at);
+		for (uint32_t i = 0; i < k; i++)
+			(*at)[i] = wc_radix_double_of_key(keys[i]);
+	}
 	free(keys);
 	*count = k;
-	return order;
+	return xreallocarray(order, k ? k : 1, sizeof *order);
 }
