@@ -87,7 +87,11 @@ static inline uint64_t wc_mix64(uint64_t x)
 	/* keyed by worm.static_seed: probe k of static sequence j (j, k) */                       \
 	X(STATIC_SEQUENCE, "static-sequence")                                                      \
 	/* an infected host's next address change, probe engine (host, step) */                    \
-	X(ADDRESS, "address")
+	X(ADDRESS, "address")                                                                      \
+	/* where a live sensor given by size lies (sensor, 0) */                                   \
+	X(SENSOR_PLACE, "sensor-place")                                                            \
+	/* the fast engine's sensor counts, one sequence per sensor (sensor, 0) */                 \
+	X(SENSOR_COUNT, "sensor-count")
 
 typedef enum wc_stream {
 #define WC_STREAM_ENUM(id, name) WC_STREAM_##id,

@@ -296,6 +296,15 @@ typedef struct fast {
 	uint32_t *woke_step, *ramp_step;
 	double ramp_rate[NSTATUS];
 	uint32_t nramp;
+
+	/* [sensor.NAME] (sensor.h), only when configured: a tracker and the
+	 * share p of a host's probes per sensor, and Λ at the instant the
+	 * counts are changing (a step's start for its events, its end for
+	 * what takes effect from the next step) */
+	int nsensors;
+	wc_sensor_track *strack[WC_MAX_SENSORS];
+	double sensor_p[WC_MAX_SENSORS];
+	double lam_now;
 } fast;
 
 /* ---- random draws ---- */
@@ -540,6 +549,20 @@ static void spreader_count(fast *f, uint32_t h, const fasthost *x, enum wc_sende
 	f->spread_status[x->class_id][st] += d;
 }
 
+/* Host h sends the sensors at probe rate r (0: not at all) from Λ = lam_now. */
+static void sensors_rate(fast *f, uint32_t h, double r)
+{
+	for (int k = 0; k < f->nsensors; k++)
+		wc_sensor_track_rate(f->strack[k], h, r * f->sensor_p[k], f->lam_now);
+}
+
+/* Host h takes a new address: every sensor sees a new source. */
+static void sensors_moved(fast *f, uint32_t h)
+{
+	for (int k = 0; k < f->nsensors; k++)
+		wc_sensor_track_moved(f->strack[k], h, f->lam_now);
+}
+
 static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
@@ -553,6 +576,8 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		if (f->m->filters)
 			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
+		if (f->nsensors)
+			sensors_rate(f, h, delta > 0 ? r : 0);
 		if (x->flags & WC_HOST_SEEN)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
@@ -878,6 +903,8 @@ static void address_on_infection(fast *f, uint32_t h, fasthost *x, uint64_t s, b
 	if (again && wc_outbreak_new_address(f->m, c, gap, gsl_rng_uniform(f->g))) {
 		f->address_changes++;
 		x->flags &= (uint8_t)~WC_HOST_SEEN;
+		if (f->nsensors)
+			sensors_moved(f, h);
 	}
 	f->address_step[h] =
 		wc_outbreak_next_address(f->m, c, s, exp_wait(f, f->m->address_rate[c]));
@@ -889,6 +916,8 @@ static void address_on_infection(fast *f, uint32_t h, fasthost *x, uint64_t s, b
 static void change_address(fast *f, uint32_t h, fasthost *x, uint64_t s)
 {
 	f->address_changes++;
+	if (f->nsensors)
+		sensors_moved(f, h);
 	if (x->flags & WC_HOST_SEEN) {
 		x->flags &= (uint8_t)~WC_HOST_SEEN;
 		if (x->counted == COUNTED_SPREAD) {
@@ -976,6 +1005,7 @@ static void list_host(fast *f, uint32_t h, uint64_t s)
 static void step_events(fast *f, uint64_t s)
 {
 	f->cur = s;
+	f->lam_now = f->lambda;
 	f->nleaving = f->nsights = 0;
 	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
 	f->staging = true; /* until the step ends (step_end) */
@@ -1300,6 +1330,7 @@ static void step_infectors(fast *f, double scale, const double reach[2])
  * copies, then the infections, which act from s + 1. */
 static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 {
+	f->lam_now = f->lambda_next;
 	for (uint32_t i = 0; i < ndeferred; i++)
 		patch_host(f, f->deferred[i]);
 	for (uint32_t i = 0; i < f->nleaving; i++) {
@@ -1383,6 +1414,8 @@ static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
 	row->probes = row->telescope_probes + f->hit_probes + row->blocked_probes +
 		      wc_sample_poisson64(f->g, rest > 0 ? rest : 0);
 	fill_counts(f, row);
+	for (int k = 0; k < f->nsensors; k++)
+		wc_sensor_track_row(f->strack[k], f->lambda_next, row->sensor[k]);
 	wc_timeline_push(tl, row);
 	f->new_infections = f->reinfections = f->target_bytes = 0;
 	f->same16 = f->same8 = 0;
@@ -1564,6 +1597,7 @@ static void filter_init(fast *f, const wc_scenario *sc)
  * with its pending first sighting redrawn (memoryless). */
 static void epoch_switch(fast *f, uint64_t s)
 {
+	f->lam_now = f->lambda;
 	for (uint32_t h = 0; h < f->n; h++)
 		if (f->host[h].counted != COUNTED_NONE)
 			count_add(f, h, &f->host[h], -1);
@@ -1622,6 +1656,12 @@ static void fast_init(fast *f, const wc_world *w)
 		f->left_step = xcalloc(f->n, sizeof *f->left_step);
 	}
 
+	f->nsensors = w->sensors->n;
+	for (int k = 0; k < f->nsensors; k++) {
+		f->strack[k] = wc_sensor_track_new(f->n, w->opt->seed, k);
+		f->sensor_p[k] = w->sensors->s[k].p;
+	}
+
 	wc_bucketq_init(&f->events, f->nsteps, WINDOW_MAX);
 	calendar0_build(f);
 }
@@ -1663,6 +1703,8 @@ static void fast_free(fast *f)
 	free(f->ramp_threads);
 	free(f->woke_step);
 	free(f->ramp_step);
+	for (int k = 0; k < f->nsensors; k++)
+		wc_sensor_track_free(f->strack[k]);
 }
 
 /* The seed copies (outbreak.h) run from the start. */
