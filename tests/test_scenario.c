@@ -102,7 +102,7 @@ static void sensor_errors_name_file_line_and_key(void **state)
 	assert_contains(err.msg, "not both");
 	expect_file_error("[sensor.a]\nsize = 256\n", 2, "sensor.a.size", &err, path, sizeof path);
 	assert_contains(err.msg, "only a live sensor");
-	expect_file_error("[sensor.a]\nkind = live\nsize = 300\n", 2, "sensor.a.size", &err, path,
+	expect_file_error("[sensor.a]\nkind = live\nsize = 300\n", 3, "sensor.a.size", &err, path,
 			  sizeof path);
 	assert_contains(err.msg, "300 is not a power of two");
 	expect_file_error("[sensor.a]\nkind = live\nsize = 33554432\n", 3, "sensor.a.size", &err,

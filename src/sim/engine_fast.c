@@ -67,6 +67,14 @@
  * reached it, so it lies in the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a +
  * w16·R_b + wa·R): that is how infected_same16 and infected_same8 are drawn.
  *
+ * Sensors ([sensor.NAME]). Each has a tracker (sim/sensor.h, whose header
+ * gives the exact scheme): count_add tells it every change of a spreading
+ * host's rate at the Λ where it takes effect (lam_now: a step's start for its
+ * events, its end for what acts from the next step), an address change tells
+ * it the host moved, and each row ends with the tracker's draws. Nothing a
+ * sensor counts feeds back, and the trackers draw from streams of their own,
+ * so the engine's draws are those of a run without sensors.
+ *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
  * calendar phase change by its own clock, and its first telescope sighting;

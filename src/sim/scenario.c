@@ -701,6 +701,11 @@ static int set_key_value(wc_scenario *sc, const char *file, const char *where, c
 		}
 		if (k->type == KT_HISTFILE)
 			return history_from_file(sc, file, where, err);
+		if (table == sensor_keys && strcmp(name, "kind") != 0) {
+			wc_sensor_def *d = base;
+			char *at = strcmp(name, "size") == 0 ? d->where_size : d->where_blocks;
+			snprintf(at, sizeof d->where_size, "%s", where);
+		}
 		for (size_t j = 0; base == (void *)sc && j < NKEYS(strategy_keys); j++) {
 			size_t sl = strlen(section);
 			const char *key = strategy_keys[j].key;
@@ -1188,6 +1193,8 @@ static int sensor_finish(const wc_scenario *sc, int i, wc_error *err)
 {
 	const wc_sensor_def *d = &sc->sensors[i];
 	const char *w = d->where, *n = d->name;
+	const char *ws = *d->where_size ? d->where_size : w;
+	const char *wb = *d->where_blocks ? d->where_blocks : w;
 	if ((d->nblocks > 0) == (d->size > 0))
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: section [sensor.%s]: give either key 'blocks' or key "
@@ -1197,17 +1204,17 @@ static int sensor_finish(const wc_scenario *sc, int i, wc_error *err)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'sensor.%s.size': only a live sensor is placed at "
 				    "random (a dark one must say which blocks hold no host)",
-				    w, n);
+				    ws, n);
 	if (d->size & (d->size - 1))
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: key 'sensor.%s.size': %lld is not a power of two", w, n,
+				    "%s: key 'sensor.%s.size': %lld is not a power of two", ws, n,
 				    (long long)d->size);
 	for (int a = 0; a < d->nblocks; a++)
 		for (int b = 0; b < a; b++)
 			if (wc_prefix_overlap(d->blocks[a], d->blocks[b]))
 				return wc_error_set(err, WC_EXIT_USAGE,
-						    "%s: key 'sensor.%s.blocks': blocks overlap", w,
-						    n);
+						    "%s: key 'sensor.%s.blocks': blocks overlap",
+						    wb, n);
 	for (int k = 0; k < WC_SENSOR_NCOLUMNS; k++) {
 		char col[WC_NAME_MAX + 32];
 		wc_sensor_column_name(n, k, col, sizeof col);

@@ -126,8 +126,10 @@ typedef struct wc_sensor_def {
 	int kind; /* enum wc_sensor_kind */
 	int nblocks;
 	wc_prefix blocks[WC_MAX_SENSOR_BLOCKS];
-	int64_t size;	/* 0: the blocks say where it is */
-	char where[96]; /* where the section began, for messages */
+	int64_t size;	       /* 0: the blocks say where it is */
+	char where[96];	       /* where the section began, for messages */
+	char where_blocks[96]; /* where blocks and size were set ("" if not) */
+	char where_size[96];
 } wc_sensor_def;
 
 typedef struct wc_scenario {
