@@ -1,6 +1,6 @@
 /*
  * The two engines simulate one model, so their outputs must agree in
- * distribution (docs/model.md §11). Six small worlds where the probe engine is cheap
+ * distribution (docs/model.md §11). Seven small worlds where the probe engine is cheap
  * are run with 200 seeds on each engine: a Code Red-like one with every
  * mechanism switched on (reboots, cleaning, patching on a schedule and by
  * awareness, wrong clocks, the midnight phase change, the flood and the target
@@ -16,7 +16,9 @@
  * one (dormant copies that wake at midnight by their own clocks and ramp up
  * their threads, under a rate cap), and the same with 36-second leases and two
  * sensors (a live site placed at random and a dark /20, 10-second rows: their
- * probes, sources so far and sources per row). For each statistic the two
+ * probes, sources so far and sources per row); and a Code Red II-like one
+ * without filters where own-/16 probes reach a live and a dark sensor. For
+ * each statistic the two
  * samples are compared with the two-sample Kolmogorov–Smirnov test; the
  * engines agree if no statistic rejects at the Bonferroni-corrected level
  * α = 0.01 / #stats.
@@ -421,6 +423,37 @@ static void sensing_outbreak(wc_scenario *sc)
 	apply(sc, sets, sizeof sets / sizeof sets[0]);
 }
 
+/* Code Red II-like without filters, with two sensors where local preference
+ * matters: a live /20 in one of the hosts' /16s (own-/16 probes reach it) and
+ * a dark /20 in the other. */
+static void local_sensing_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2001-08-04T10:00:00Z",
+		"outbreak.end=2001-08-04T10:02:00Z",
+		"outbreak.seed_hosts=4",
+		"worm.strategy=local-preference",
+		"worm.threads=300",
+		"worm.scan_space=12.0.0.0/15",
+		"population.vulnerable=1500",
+		"population.placement=uniform",
+		"telescope.blocks=12.1.240.0/20",
+		"sensor.live.kind=live",
+		"sensor.live.blocks=12.0.16.0/20",
+		"sensor.dark.blocks=12.1.0.0/20",
+		"class.en.share=0.8",
+		"class.en.reboot_rate=20",
+		"class.zh.share=0.2",
+		"class.zh.threads=600",
+		"class.zh.lifetime=0.02",
+		"clock.spread_days=1-31",
+		"clock.flood_days=none",
+		"worm.rate_cap=8000",
+		"output.interval=10",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
 static void codered_like_engines_agree(void **state)
 {
 	(void)state;
@@ -457,6 +490,12 @@ static void sensing_engines_agree(void **state)
 	engines_agree(sensing_outbreak, false);
 }
 
+static void local_sensing_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(local_sensing_outbreak, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +505,7 @@ int main(void)
 		cmocka_unit_test(quarantine_like_engines_agree),
 		cmocka_unit_test(waking_engines_agree),
 		cmocka_unit_test(sensing_engines_agree),
+		cmocka_unit_test(local_sensing_engines_agree),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }

@@ -312,6 +312,7 @@ typedef struct fast {
 	int nsensors;
 	wc_sensor_track *strack[WC_MAX_SENSORS];
 	double sensor_p[WC_MAX_SENSORS];
+	float *sensor16[WC_MAX_SENSORS]; /* local preference: p per sender /16, as tele16 */
 	double lam_now;
 } fast;
 
@@ -557,11 +558,14 @@ static void spreader_count(fast *f, uint32_t h, const fasthost *x, enum wc_sende
 	f->spread_status[x->class_id][st] += d;
 }
 
-/* Host h sends the sensors at probe rate r (0: not at all) from Λ = lam_now. */
-static void sensors_rate(fast *f, uint32_t h, double r)
+/* Host h in /16 block b sends the sensors at probe rate r (0: not at all)
+ * from Λ = lam_now. */
+static void sensors_rate(fast *f, uint32_t h, uint32_t b, double r)
 {
-	for (int k = 0; k < f->nsensors; k++)
-		wc_sensor_track_rate(f->strack[k], h, r * f->sensor_p[k], f->lam_now);
+	for (int k = 0; k < f->nsensors; k++) {
+		double p = f->sensor16[k] ? (double)f->sensor16[k][b] : f->sensor_p[k];
+		wc_sensor_track_rate(f->strack[k], h, r * p, f->lam_now);
+	}
 }
 
 /* Host h takes a new address: every sensor sees a new source. */
@@ -585,7 +589,7 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
 		if (f->nsensors)
-			sensors_rate(f, h, delta > 0 ? r : 0);
+			sensors_rate(f, h, b, delta > 0 ? r : 0);
 		if (x->flags & WC_HOST_SEEN)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
@@ -1029,8 +1033,11 @@ static void step_events(fast *f, uint64_t s)
 		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
 		    (ahead >> EV_HOST_BITS) != EV_COMP) {
 			const fasthost *y = &f->host[ahead & host_mask];
-			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE)
+			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE) {
 				__builtin_prefetch(&f->b16[y->addr >> 16]);
+				for (int k = 0; k < f->nsensors; k++)
+					wc_sensor_track_prefetch(f->strack[k], ahead & host_mask);
+			}
 		}
 		uint32_t h = ev & host_mask, kind = ev >> EV_HOST_BITS;
 		if (kind == EV_COMP) {
@@ -1358,6 +1365,8 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 	}
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		uint32_t h = f->chosen[i];
+		for (int k = 0; i + 8 < f->nchosen && k < f->nsensors; k++)
+			wc_sensor_track_prefetch(f->strack[k], f->chosen[i + 8]);
 		f->host[h].state = wc_outbreak_hit_outcome(f->m, f->host[h].class_id);
 		if (f->host[h].state == WC_HOST_FAILED)
 			f->failed++;
@@ -1628,6 +1637,35 @@ static void epoch_switch(fast *f, uint64_t s)
 		f->w16sum += own16_weight(f, b) * f->s16[b];
 }
 
+/* A tracker per sensor, and under local preference each sensor's share of a
+ * sender /16's probes, by the formula of the telescope's (targeting_init). */
+static void sensors_init(fast *f, const wc_world *w)
+{
+	const wc_scenario *sc = w->sc;
+	f->nsensors = w->sensors->n;
+	for (int k = 0; k < f->nsensors; k++) {
+		const wc_sensor *ss = &w->sensors->s[k];
+		f->strack[k] = wc_sensor_track_new(f->n, w->opt->seed, k);
+		f->sensor_p[k] = ss->p;
+		if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE)
+			continue;
+		double any = 1 - sc->local_own8 - sc->local_own16;
+		double z = sc->local_own8 * (1 - 0x1p-24) + sc->local_own16 * (1 - 0x1p-16) +
+			   any * (valid_in_space(sc) - 1) / f->m->space;
+		f->sensor16[k] = xcalloc(NBLOCKS, sizeof *f->sensor16[k]);
+		for (uint32_t b = 0; b < NBLOCKS; b++) {
+			if (f->s16[b] == 0)
+				continue;
+			wc_prefix p16 = {b << 16, 16}, p8 = {b << 16 & 0xff000000u, 8};
+			f->sensor16[k][b] =
+				(float)((sc->local_own8 * wc_sensor_in(ss, p8) * 0x1p-24 +
+					 sc->local_own16 * wc_sensor_in(ss, p16) * 0x1p-16 +
+					 any * ss->p) /
+					z);
+		}
+	}
+}
+
 static void fast_init(fast *f, const wc_world *w)
 {
 	const wc_scenario *sc = w->sc;
@@ -1664,11 +1702,7 @@ static void fast_init(fast *f, const wc_world *w)
 		f->left_step = xcalloc(f->n, sizeof *f->left_step);
 	}
 
-	f->nsensors = w->sensors->n;
-	for (int k = 0; k < f->nsensors; k++) {
-		f->strack[k] = wc_sensor_track_new(f->n, w->opt->seed, k);
-		f->sensor_p[k] = w->sensors->s[k].p;
-	}
+	sensors_init(f, w);
 
 	wc_bucketq_init(&f->events, f->nsteps, WINDOW_MAX);
 	calendar0_build(f);
@@ -1711,8 +1745,10 @@ static void fast_free(fast *f)
 	free(f->ramp_threads);
 	free(f->woke_step);
 	free(f->ramp_step);
-	for (int k = 0; k < f->nsensors; k++)
+	for (int k = 0; k < f->nsensors; k++) {
 		wc_sensor_track_free(f->strack[k]);
+		free(f->sensor16[k]);
+	}
 }
 
 /* The seed copies (outbreak.h) run from the start. */

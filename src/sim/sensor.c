@@ -141,15 +141,20 @@ typedef struct irregular {
 	double A, lam;
 } irregular;
 
+/* What the tracker knows of a host, in one record (one cache miss): ρ now,
+ * its group (index + 1, 0: none), its place in the group's unseen list, its
+ * irregular record (index + 1, 0: none), and whether its address was seen. */
+typedef struct trackhost {
+	double rho;
+	uint32_t grp, pos, irr;
+	uint8_t seen;
+} trackhost;
+
 struct wc_sensor_track {
 	gsl_rng *g;
 	wc_rng state;
 	double lam0; /* Λ at the start of the row */
-	/* per host: ρ now, group (index + 1, 0: none), place in its group's
-	 * unseen list, irregular record (index + 1, 0: none), seen bit */
-	double *rho;
-	uint32_t *grp, *pos, *irr;
-	uint8_t *seen;
+	trackhost *host;
 	group *groups;
 	size_t ngroups, groups_cap;
 	uint32_t *slots; /* open addressing on ρ's bits: group index + 1 */
@@ -168,11 +173,7 @@ wc_sensor_track *wc_sensor_track_new(uint32_t nhosts, uint64_t seed, int index)
 	t->g = xcalloc(1, sizeof *t->g);
 	wc_rng_gsl_bind(t->g, &t->state);
 	wc_rng_gsl_load(t->g, wc_rng_stream(seed, WC_STREAM_SENSOR_COUNT, (uint64_t)index, 0));
-	t->rho = xcalloc(n, sizeof *t->rho);
-	t->grp = xcalloc(n, sizeof *t->grp);
-	t->pos = xcalloc(n, sizeof *t->pos);
-	t->irr = xcalloc(n, sizeof *t->irr);
-	t->seen = xcalloc(n, sizeof *t->seen);
+	t->host = xcalloc(n, sizeof *t->host);
 	t->nslots = 64;
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	return t;
@@ -187,11 +188,7 @@ void wc_sensor_track_free(wc_sensor_track *t)
 	free(t->groups);
 	free(t->slots);
 	free(t->irregs);
-	free(t->rho);
-	free(t->grp);
-	free(t->pos);
-	free(t->irr);
-	free(t->seen);
+	free(t->host);
 	free(t->g);
 	free(t);
 }
@@ -228,46 +225,46 @@ static uint32_t group_of(wc_sensor_track *t, double rho)
 
 static void group_join(wc_sensor_track *t, uint32_t h)
 {
-	uint32_t k = group_of(t, t->rho[h]);
+	uint32_t k = group_of(t, t->host[h].rho);
 	group *gr = &t->groups[k];
-	t->grp[h] = k + 1;
-	if (t->seen[h]) {
+	t->host[h].grp = k + 1;
+	if (t->host[h].seen) {
 		gr->nseen++;
 		return;
 	}
-	t->pos[h] = (uint32_t)gr->nunseen;
+	t->host[h].pos = (uint32_t)gr->nunseen;
 	WC_VEC_PUSH(gr->unseen, gr->nunseen, gr->cap, h);
 }
 
 static void unseen_remove(wc_sensor_track *t, group *gr, uint32_t h)
 {
-	uint32_t p = t->pos[h], last = gr->unseen[--gr->nunseen];
+	uint32_t p = t->host[h].pos, last = gr->unseen[--gr->nunseen];
 	gr->unseen[p] = last;
-	t->pos[last] = p;
-	t->pos[h] = NONE;
+	t->host[last].pos = p;
+	t->host[h].pos = NONE;
 }
 
 /* Host h's record for the rest of the row, its exposure brought up to lam. */
 static irregular *make_irregular(wc_sensor_track *t, uint32_t h, double lam)
 {
-	if (t->irr[h]) {
-		irregular *x = &t->irregs[t->irr[h] - 1];
-		x->A += t->rho[h] * (lam - x->lam);
+	if (t->host[h].irr) {
+		irregular *x = &t->irregs[t->host[h].irr - 1];
+		x->A += t->host[h].rho * (lam - x->lam);
 		x->lam = lam;
 		return x;
 	}
 	double A = 0;
-	if (t->grp[h]) { /* at the same ρ since the row began */
-		group *gr = &t->groups[t->grp[h] - 1];
-		if (t->seen[h])
+	if (t->host[h].grp) { /* at the same ρ since the row began */
+		group *gr = &t->groups[t->host[h].grp - 1];
+		if (t->host[h].seen)
 			gr->nseen--;
 		else
 			unseen_remove(t, gr, h);
-		t->grp[h] = 0;
-		A = t->rho[h] * (lam - t->lam0);
+		t->host[h].grp = 0;
+		A = t->host[h].rho * (lam - t->lam0);
 	}
 	WC_VEC_PUSH(t->irregs, t->nirregs, t->irregs_cap, ((irregular){h, A, lam}));
-	t->irr[h] = (uint32_t)t->nirregs;
+	t->host[h].irr = (uint32_t)t->nirregs;
 	return &t->irregs[t->nirregs - 1];
 }
 
@@ -317,27 +314,32 @@ static bool draw_address(wc_sensor_track *t, uint32_t h, double A)
 {
 	if (!(A > 0) || !(gsl_rng_uniform(t->g) < -expm1(-A)))
 		return false;
-	count_seen(t, 1, !t->seen[h], A);
+	count_seen(t, 1, !t->host[h].seen, A);
 	return true;
+}
+
+void wc_sensor_track_prefetch(const wc_sensor_track *t, uint32_t h)
+{
+	__builtin_prefetch(&t->host[h], 1);
 }
 
 void wc_sensor_track_rate(wc_sensor_track *t, uint32_t h, double rho, double lam)
 {
-	if (t->rho[h] == rho && !t->irr[h])
+	if (t->host[h].rho == rho && !t->host[h].irr)
 		return;
 	make_irregular(t, h, lam);
-	t->rho[h] = rho;
+	t->host[h].rho = rho;
 }
 
 void wc_sensor_track_moved(wc_sensor_track *t, uint32_t h, double lam)
 {
-	if (t->rho[h] == 0 && !t->irr[h]) {
-		t->seen[h] = 0;
+	if (t->host[h].rho == 0 && !t->host[h].irr) {
+		t->host[h].seen = 0;
 		return;
 	}
 	irregular *x = make_irregular(t, h, lam);
 	draw_address(t, h, x->A);
-	t->seen[h] = 0;
+	t->host[h].seen = 0;
 	x->A = 0;
 }
 
@@ -355,7 +357,7 @@ static void row_groups(wc_sensor_track *t, double dlam)
 		for (uint64_t i = 0; i < fresh; i++) { /* a uniform subset, one at a time */
 			uint32_t h = gr->unseen[gsl_rng_uniform_int(t->g, gr->nunseen)];
 			unseen_remove(t, gr, h);
-			t->seen[h] = 1;
+			t->host[h].seen = 1;
 			gr->nseen++;
 		}
 		count_seen(t, again + fresh, fresh, A);
@@ -368,10 +370,12 @@ void wc_sensor_track_row(wc_sensor_track *t, double lam, uint64_t out[WC_SENSOR_
 	for (size_t i = 0; i < t->nirregs; i++) {
 		irregular *x = &t->irregs[i];
 		uint32_t h = x->h;
-		if (draw_address(t, h, x->A + t->rho[h] * (lam - x->lam)))
-			t->seen[h] = 1;
-		t->irr[h] = 0;
-		if (t->rho[h] > 0)
+		if (i + 8 < t->nirregs) /* the hosts are scattered: fetch ahead */
+			__builtin_prefetch(&t->host[t->irregs[i + 8].h]);
+		if (draw_address(t, h, x->A + t->host[h].rho * (lam - x->lam)))
+			t->host[h].seen = 1;
+		t->host[h].irr = 0;
+		if (t->host[h].rho > 0)
 			group_join(t, h);
 	}
 	t->nirregs = 0;

@@ -128,6 +128,10 @@ static inline void wc_sensor_marks_note(const wc_sensor_marks *mk, uint32_t h, u
  * host and of the outbreak (Poisson splitting, engine_fast.c). With a rate
  * cap, ρ = κ(t)·r·p and A is r·p times the growth of the scaled time Λ.
  *
+ * The engine gives ρ: r times p, where p is the sensor's share of the
+ * host's probes (wc_sensor.p for uniform targets; per sender /16 under local
+ * preference, which engine_fast.c computes as it does the telescope's).
+ *
  * Exact and cheap: hosts whose ρ has not changed since the row began sit in
  * groups by ρ, split into those whose address the sensor has seen (a count)
  * and those it has not (a list). At the row's end, with A = ρ·ΔΛ for the
@@ -156,6 +160,8 @@ void wc_sensor_track_free(wc_sensor_track *t);
 
 /* Host h sends the sensor rho probes per unit of Λ from Λ = lam on (0: none). */
 void wc_sensor_track_rate(wc_sensor_track *t, uint32_t h, double rho, double lam);
+/* Starts fetching host h's record (an engine that is about to change h). */
+void wc_sensor_track_prefetch(const wc_sensor_track *t, uint32_t h);
 /* Host h takes a new address at Λ = lam: unseen by the sensor. */
 void wc_sensor_track_moved(wc_sensor_track *t, uint32_t h, double lam);
 /* The row that ends at Λ = lam: adds its probes and sources of the row to

@@ -137,9 +137,6 @@ const char *wc_engine_fast_refusal(const wc_scenario *sc)
 {
 	if (wc_strategy_stateful(sc->strategy) && sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE)
 		return "(its targets depend on each copy's state)";
-	if (sc->nsensors > 0 && sc->strategy == WC_STRATEGY_LOCAL_PREFERENCE)
-		return "(with [sensor.*] sections: a sensor's share of local-preference probes "
-		       "is not modelled there yet)";
 	return NULL;
 }
 
