@@ -163,6 +163,58 @@ static void sensor_columns_are_deterministic(void **state)
 	wc_run_result_free(&b);
 }
 
+/* A dark sensor on the telescope's own blocks, in the reduced Code Red day
+ * (1,406 hosts, a /16 of a /8): the probe engine sees the same probes twice,
+ * so the columns are equal; the fast engine counts them by two methods
+ * (the telescope's first sightings as events, the sensor's by groups), so
+ * they agree within 5 standard deviations row by row (the sources of a row
+ * are at most a Binomial over the hosts infected by then: variance at most
+ * cumulative/4 each, and the two draws are independent). */
+static void a_sensor_on_the_telescope_counts_what_it_counts(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	test_reduced_codered(&sc);
+	wc_error err = {0};
+	assert_int_equal(wc_scenario_set(&sc, "sensor.tel.blocks=12.44.0.0/16", &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	const enum wc_engine engines[] = {WC_ENGINE_PROBE, WC_ENGINE_FAST};
+	for (int e = 0; e < 2; e++) {
+		wc_run_options opt;
+		wc_run_options_init(&opt);
+		opt.engine = engines[e];
+		opt.seed = 3;
+		opt.until = sc.start + 8 * 3600;
+		wc_run_result res;
+		if (wc_simulate(&sc, &opt, &res, &err) != 0)
+			fail_msg("%s", err.msg);
+		double probes_a = 0, probes_b = 0;
+		for (size_t i = 0; i < res.timeline.n; i++) {
+			const wc_timeline_row *r = &res.timeline.rows[i];
+			double a = (double)r->telescope_sources;
+			double b = (double)r->sensor[0][WC_SENSOR_SOURCES];
+			probes_a += (double)r->telescope_probes;
+			probes_b += (double)r->sensor[0][WC_SENSOR_PROBES];
+			if (engines[e] == WC_ENGINE_PROBE)
+				assert_true(a == b);
+			else if (!(fabs(a - b) <= 5 * sqrt((double)r->cumulative_infected / 2) + 1))
+				fail_msg("row %zu: telescope %.0f, sensor %.0f sources", i, a, b);
+		}
+		print_message("  %s: telescope %.0f probes, %.0f sources; sensor %.0f, %llu\n",
+			      wc_engine_name(engines[e]), probes_a,
+			      (double)res.timeline.rows[res.timeline.n - 1].telescope_sources,
+			      probes_b,
+			      (unsigned long long)res.timeline.rows[res.timeline.n - 1]
+				      .sensor[0][WC_SENSOR_SOURCES]);
+		if (engines[e] == WC_ENGINE_PROBE)
+			assert_true(probes_a == probes_b);
+		else
+			assert_true(fabs(probes_a - probes_b) <= 5 * sqrt(2 * probes_a));
+		assert_true(probes_a > 1000);
+		wc_run_result_free(&res);
+	}
+}
+
 /* The fast engine's W (the share of a row left after an address's first
  * probe): the moments used for large groups against a numerical integral of
  * its density A·e^{A·w}/(e^A − 1). */
@@ -192,6 +244,7 @@ int main(void)
 		cmocka_unit_test(sensors_match_closed_forms_with_churn),
 		cmocka_unit_test(sensor_columns_are_deterministic),
 		cmocka_unit_test(w_moments_match_the_density),
+		cmocka_unit_test(a_sensor_on_the_telescope_counts_what_it_counts),
 	};
 	return cmocka_run_group_tests_name("sensors", tests, NULL, NULL);
 }

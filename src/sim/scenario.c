@@ -1441,7 +1441,8 @@ void wc_scenario_write_key_docs(FILE *out)
 		"(distinct source addresses seen in the interval). A host that changes address "
 		"is a new source. The built-in scenarios keep [telescope] (columns "
 		"telescope_probes and telescope_sources) and add sensors only where a record "
-		"of 2001 was counted at such a site.\n\n"
+		"of 2001 was counted at such a site. For the telescope's sources per interval, "
+		"name its blocks again as a dark sensor.\n\n"
 		"| key | unit | default | valid values | meaning |\n|---|---|---|---|---|\n",
 		WC_MAX_SENSORS);
 	write_key_rows(out, sensor_keys, NKEYS(sensor_keys), "sensor.*");

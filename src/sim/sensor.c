@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "core/rng.h"
+#include "core/sample.h"
 #include "core/vec.h"
 #include "core/xalloc.h"
 
@@ -379,7 +380,8 @@ void wc_sensor_track_row(wc_sensor_track *t, double lam, uint64_t out[WC_SENSOR_
 			group_join(t, h);
 	}
 	t->nirregs = 0;
-	uint64_t extra = t->extra_mean > 0 ? gsl_ran_poisson(t->g, t->extra_mean) : 0;
+	/* 64-bit: a /8 over an hour of a fast worm passes 2^32 */
+	uint64_t extra = t->extra_mean > 0 ? wc_sample_poisson64(t->g, t->extra_mean) : 0;
 	out[WC_SENSOR_PROBES] += t->probes + extra;
 	out[WC_SENSOR_INTERVAL] += t->interval;
 	t->probes = t->interval = 0;
