@@ -289,7 +289,7 @@ build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 
 # The scenario reader and history points: the reader and what it calls.
 FUZZ_SCEN_SRC := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.c src/core/ipv4.c \
-                 src/core/num.c src/core/vec.c src/sim/scenario.c $(GEN)
+                 src/core/num.c src/core/vec.c src/sim/scenario.c src/sim/timeline.c $(GEN)
 build/fuzz/fuzz_scenario build/fuzz/fuzz_history: build/fuzz/%: tests/%.c $(FUZZ_SCEN_SRC) \
                                                    $(wildcard src/*/*.h)
 	@mkdir -p $(@D)

@@ -20,6 +20,11 @@
  *    blacklists at the edges of 90% of networks listing 40 minutes after
  *    infection (the Internet Quarantine thresholds, docs/validation.md).
  *
+ * 4b. What sensors cost: the codered-v2 day's engine time without a sensor
+ *    (the baseline, same run), with Reed's site (a live /16 placed at random,
+ *    docs/validation.md), and with a dark /8 over the telescope's blocks
+ *    (every active host seen every row).
+ *
  * 5. A mean-field baseline, measured in the same run: the recurrence of ns-2's
  *    analytical-network worm model (see an_model below) against the fast
  *    engine on the same configuration, each to 90% of the vulnerable hosts.
@@ -243,6 +248,35 @@ static void filters(void)
 	}
 }
 
+static void sensors(void)
+{
+	static const char *const none[] = {"output.interval=60"};
+	static const char *const live16[] = {"sensor.reed.kind=live", "sensor.reed.size=65536"};
+	static const char *const dark8[] = {"sensor.tel.blocks=44.0.0.0/8"};
+	const char *const *sets[] = {none, live16, dark8};
+	const int nsets[] = {1, 2, 1};
+	const char *names[] = {"no sensor (baseline)", "a live /16 (Reed's)",
+			       "a dark /8 (the telescope's blocks)"};
+	enum { REPS = 7 };
+	double base = 0;
+	for (int k = 0; k < 3; k++) {
+		wc_scenario sc;
+		load_scenario(&sc, "codered-v2", sets[k], nsets[k]);
+		double eng[REPS];
+		for (int i = 0; i < REPS; i++) {
+			wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
+			eng[i] = res.engine_seconds;
+			wc_run_result_free(&res);
+		}
+		double m = median(eng, REPS);
+		if (k == 0)
+			base = m;
+		printf("codered-v2 day with sensors, fast engine: %-34s engine %.3f s (%.2fx the "
+		       "baseline; median of %d seeds)\n",
+		       names[k], m, m / base, REPS);
+	}
+}
+
 /*
  * ns-2's analytical-network worm model (ns-2.35, apps/worm.cc, Tcl class
  * Application/Worm/An) is a deterministic recurrence stepped every TimeStep
@@ -379,6 +413,7 @@ int main(int argc, char **argv)
 	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	full_day("build/wormcast");
 	filters();
+	sensors();
 	mean_field();
 	infection_cost(quick);
 	if (quick)

@@ -1804,5 +1804,33 @@ check_cal_bad "too few simulations" "too few for 5 rounds" --observed cal-obs.cs
 	--column seen=cumulative_infected --column new=new_infections \
 	--prior 'worm.threads=loguniform(30,300)' --sims 99 --rounds 5 --particles 20
 
+# [sensor.NAME]: three columns per sensor after the fixed ones, in section order,
+# in timeline.csv and quantiles.csv; a bad section is exit 2 naming file, line and key.
+cd "$T" || exit 2
+printf '%s\n' '[outbreak]' 'name = sensors' 'start = 2001-07-19T10:00:00Z' \
+	'end = 2001-07-19T11:00:00Z' 'seed_hosts = 20' '[population]' 'vulnerable = 3000' \
+	'[output]' 'interval = 600' '[sensor.site]' 'kind = live' 'size = 65536' \
+	'[sensor.dark]' 'blocks = 45.0.0.0/16' >sensors.ini
+"$WC" run sensors.ini --quiet --out sens >/dev/null 2>sens.err
+hdr=$(head -1 sens/timeline.csv 2>/dev/null)
+case $hdr in
+*,infected_addresses,site_probes,site_sources,site_interval_sources,dark_probes,dark_sources,dark_interval_sources)
+	pass "run with two [sensor.NAME]: their columns follow the fixed ones in section order" ;;
+*) fail "run with sensors: header" "$hdr $(head -c 300 sens.err)" ;;
+esac
+"$WC" run sensors.ini --seeds 1-2 --quiet --out sensq >/dev/null 2>sensq.err
+if grep -q ',dark_interval_sources,0.5,' sensq/quantiles.csv 2>/dev/null; then
+	pass "run --seeds with sensors: quantiles.csv has the sensor columns"
+else
+	fail "run --seeds with sensors" "$(head -c 300 sensq.err)"
+fi
+printf '[sensor.a]\nkind = live\nsize = 300\n' >badsensor.ini
+"$WC" run badsensor.ini --quiet --out badsens >/dev/null 2>badsens.err
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "badsensor.ini:3: key 'sensor.a.size'" badsens.err && [ ! -e badsens ]; then
+	pass "run with a bad [sensor.NAME]: exit 2 naming file, line and key, nothing written"
+else
+	fail "run with a bad sensor" "exit status $rc: $(head -c 300 badsens.err)"
+fi
 
 wc_finish

@@ -1,6 +1,6 @@
 /*
  * The two engines simulate one model, so their outputs must agree in
- * distribution (docs/model.md §11). Four small worlds where the probe engine is cheap
+ * distribution (docs/model.md §11). Seven small worlds where the probe engine is cheap
  * are run with 200 seeds on each engine: a Code Red-like one with every
  * mechanism switched on (reboots, cleaning, patching on a schedule and by
  * awareness, wrong clocks, the midnight phase change, the flood and the target
@@ -14,7 +14,11 @@
  * at the edges of half the networks); an Internet Quarantine-like one
  * (blacklisting in transit at 70% coverage, with reboots); and a 1 August-like
  * one (dormant copies that wake at midnight by their own clocks and ramp up
- * their threads, under a rate cap). For each statistic the two
+ * their threads, under a rate cap), and the same with 36-second leases and two
+ * sensors (a live site placed at random and a dark /20, 10-second rows: their
+ * probes, sources so far and sources per row); and a Code Red II-like one
+ * without filters where own-/16 probes reach a live and a dark sensor. For
+ * each statistic the two
  * samples are compared with the two-sample Kolmogorov–Smirnov test; the
  * engines agree if no statistic rejects at the Bonferroni-corrected level
  * α = 0.01 / #stats.
@@ -33,7 +37,8 @@
 
 #include "sim/sim.h"
 
-enum { NSTATS = 14 };
+/* The statistics of every world, then four per sensor for worlds with sensors. */
+enum { NBASE = 14, PER_SENSOR = 4, NSENSED = 2, NSTATS = NBASE + PER_SENSOR * NSENSED };
 static const char *const stat_names[NSTATS] = {
 	"t50 (s)",
 	"cumulative at +70 s",
@@ -49,7 +54,21 @@ static const char *const stat_names[NSTATS] = {
 	"devices failed",
 	"blocked probes",
 	"infected addresses at end",
+	"live: probes",
+	"live: sources at end",
+	"live: sources per row (sum)",
+	"live: sources of the +70 s row",
+	"dark: probes",
+	"dark: sources at end",
+	"dark: sources per row (sum)",
+	"dark: sources of the +70 s row",
 };
+
+/* Statistics of a world with `nsensors` sensors. */
+static int nstats(const wc_scenario *sc)
+{
+	return NBASE + PER_SENSOR * sc->nsensors;
+}
 
 static void apply(wc_scenario *sc, const char *const *sets, size_t n)
 {
@@ -158,7 +177,7 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 		same8 += (double)r->infected_same8;
 		blocked += (double)r->blocked_probes;
 	}
-	const wc_timeline_row *at70 = &tl->rows[70], *end = &tl->rows[tl->n - 1];
+	const wc_timeline_row *at70 = &tl->rows[70 / sc->interval], *end = &tl->rows[tl->n - 1];
 	if (isinf(t50))
 		fail_msg("seed %llu: half the population never infected", (unsigned long long)seed);
 	assert_int_equal(at70->time - sc->start, 70);
@@ -176,7 +195,17 @@ static void statistics(const wc_scenario *sc, enum wc_engine engine, uint64_t se
 			    (double)end->failed,
 			    blocked,
 			    (double)end->infected_addresses};
-	memcpy(out, v, sizeof v);
+	memcpy(out, v, NBASE * sizeof *v);
+	for (int k = 0; k < sc->nsensors && k < NSENSED; k++) {
+		double *o = out + NBASE + PER_SENSOR * k;
+		o[0] = o[2] = 0;
+		for (size_t i = 0; i < tl->n; i++) {
+			o[0] += (double)tl->rows[i].sensor[k][WC_SENSOR_PROBES];
+			o[2] += (double)tl->rows[i].sensor[k][WC_SENSOR_INTERVAL];
+		}
+		o[1] = (double)end->sensor[k][WC_SENSOR_SOURCES];
+		o[3] = (double)at70->sensor[k][WC_SENSOR_INTERVAL];
+	}
 	wc_run_result_free(&res);
 }
 
@@ -224,11 +253,12 @@ static int compare(const wc_scenario *sc, int seeds, double probe[][NSTATS], dou
 	double *a = calloc((size_t)seeds, sizeof *a), *b = calloc((size_t)seeds, sizeof *b);
 	assert_non_null(a);
 	assert_non_null(b);
-	double alpha = 0.01 / NSTATS;
+	int n = nstats(sc);
+	double alpha = 0.01 / n;
 	int rejected = 0;
 	print_message("%s: two-sample KS, %d seeds each, reject below p = %.4f\n", label, seeds,
 		      alpha);
-	for (int k = 0; k < NSTATS; k++) {
+	for (int k = 0; k < n; k++) {
 		double ma = 0, mb = 0, d;
 		for (int s = 0; s < seeds; s++) {
 			a[s] = probe[s][k];
@@ -364,6 +394,66 @@ static void waking_outbreak(wc_scenario *sc)
 	apply(sc, sets, sizeof sets / sizeof sets[0]);
 }
 
+/* The 1 August-like world with 36-second leases and two sensors: a live
+ * site of 2,048 addresses placed at random, and a dark /20, both counted
+ * over 10-second rows (so that a row spans steps in which rates change). */
+static void sensing_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2001-07-31T23:59:00Z",
+		"outbreak.end=2001-08-01T00:04:00Z",
+		"outbreak.seed_hosts=30",
+		"worm.wake_threads=5",
+		"worm.wake_gain=3600",
+		"worm.rate_cap=30000",
+		"worm.scan_space=12.0.0.0/14",
+		"population.vulnerable=3000",
+		"population.placement=uniform",
+		"telescope.blocks=12.3.240.0/20",
+		"sensor.live.kind=live",
+		"sensor.live.size=2048",
+		"sensor.dark.blocks=12.2.0.0/20",
+		"class.a.share=1",
+		"class.a.reboot_rate=36",
+		"class.a.address_lifetime=0.01",
+		"clock.wrong_fraction=0.3",
+		"clock.wrong_offset_days=0.002",
+		"output.interval=10",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
+/* Code Red II-like without filters, with two sensors where local preference
+ * matters: a live /20 in one of the hosts' /16s (own-/16 probes reach it) and
+ * a dark /20 in the other. */
+static void local_sensing_outbreak(wc_scenario *sc)
+{
+	static const char *const sets[] = {
+		"outbreak.start=2001-08-04T10:00:00Z",
+		"outbreak.end=2001-08-04T10:02:00Z",
+		"outbreak.seed_hosts=4",
+		"worm.strategy=local-preference",
+		"worm.threads=300",
+		"worm.scan_space=12.0.0.0/15",
+		"population.vulnerable=1500",
+		"population.placement=uniform",
+		"telescope.blocks=12.1.240.0/20",
+		"sensor.live.kind=live",
+		"sensor.live.blocks=12.0.16.0/20",
+		"sensor.dark.blocks=12.1.0.0/20",
+		"class.en.share=0.8",
+		"class.en.reboot_rate=20",
+		"class.zh.share=0.2",
+		"class.zh.threads=600",
+		"class.zh.lifetime=0.02",
+		"clock.spread_days=1-31",
+		"clock.flood_days=none",
+		"worm.rate_cap=8000",
+		"output.interval=10",
+	};
+	apply(sc, sets, sizeof sets / sizeof sets[0]);
+}
+
 static void codered_like_engines_agree(void **state)
 {
 	(void)state;
@@ -394,6 +484,18 @@ static void waking_engines_agree(void **state)
 	engines_agree(waking_outbreak, false);
 }
 
+static void sensing_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(sensing_outbreak, false);
+}
+
+static void local_sensing_engines_agree(void **state)
+{
+	(void)state;
+	engines_agree(local_sensing_outbreak, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +504,8 @@ int main(void)
 		cmocka_unit_test(codered2_like_engines_agree),
 		cmocka_unit_test(quarantine_like_engines_agree),
 		cmocka_unit_test(waking_engines_agree),
+		cmocka_unit_test(sensing_engines_agree),
+		cmocka_unit_test(local_sensing_engines_agree),
 	};
 	return cmocka_run_group_tests_name("engines", tests, NULL, NULL);
 }

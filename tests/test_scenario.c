@@ -57,6 +57,85 @@ static void expect_file_error(const char *text, int line, const char *key, wc_er
 	}
 }
 
+/* [sensor.NAME]: any number up to WC_MAX_SENSORS, in section order, each
+ * written back by the resolved text. */
+static void sensor_sections_load_in_order(void **state)
+{
+	(void)state;
+	wc_error err = {0};
+	char path[64];
+	wc_scenario sc;
+	assert_int_equal(load_text_file("[sensor.reed]\nkind = live\nsize = 65536\n"
+					"[sensor.dark24]\nblocks = 45.1.2.0/24, 46.0.0.0/16\n",
+					path, sizeof path, &sc, &err),
+			 0);
+	assert_int_equal(sc.nsensors, 2);
+	assert_string_equal(sc.sensors[0].name, "reed");
+	assert_int_equal(sc.sensors[0].kind, WC_SENSOR_LIVE);
+	assert_int_equal(sc.sensors[0].size, 65536);
+	assert_string_equal(sc.sensors[1].name, "dark24");
+	assert_int_equal(sc.sensors[1].kind, WC_SENSOR_DARK);
+	assert_int_equal(sc.sensors[1].nblocks, 2);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	wc_scenario_write_resolved(out, &sc);
+	fclose(out);
+	assert_contains(text, "\n[sensor.reed]\nkind = live\nblocks =\nsize = 65536\n");
+	assert_contains(text, "\n[sensor.dark24]\nkind = dark\nblocks = 45.1.2.0/24, "
+			      "46.0.0.0/16\nsize = 0\n");
+	free(text);
+	assert_int_equal(wc_scenario_set(&sc, "sensor.reed.size=256", &err), 0);
+	assert_int_equal(sc.sensors[0].size, 256);
+}
+
+/* Bad sensor sections: file, line and key, exit 2. */
+static void sensor_errors_name_file_line_and_key(void **state)
+{
+	(void)state;
+	wc_error err;
+	char path[64];
+	expect_file_error("[sensor.a]\nkind = live\n", 2, "blocks", &err, path, sizeof path);
+	assert_contains(err.msg, "give either key 'blocks' or key 'size', one of them");
+	expect_file_error("[sensor.a]\nkind = live\nsize = 256\nblocks = 1.0.0.0/24\n", 2, "blocks",
+			  &err, path, sizeof path);
+	assert_contains(err.msg, "not both");
+	expect_file_error("[sensor.a]\nsize = 256\n", 2, "sensor.a.size", &err, path, sizeof path);
+	assert_contains(err.msg, "only a live sensor");
+	expect_file_error("[sensor.a]\nkind = live\nsize = 300\n", 3, "sensor.a.size", &err, path,
+			  sizeof path);
+	assert_contains(err.msg, "300 is not a power of two");
+	expect_file_error("[sensor.a]\nkind = live\nsize = 33554432\n", 3, "sensor.a.size", &err,
+			  path, sizeof path);
+	expect_file_error("[sensor.a]\nblocks = 1.2.3.4/8\n", 2, "sensor.a.blocks", &err, path,
+			  sizeof path);
+	expect_file_error("[sensor.a]\nkind = grey\n", 2, "sensor.a.kind", &err, path, sizeof path);
+	expect_file_error("[sensor.a]\nblocks = 1.0.0.0/8, 1.2.0.0/16\n", 2, "sensor.a.blocks",
+			  &err, path, sizeof path);
+	assert_contains(err.msg, "blocks overlap");
+	expect_file_error("[sensor.x/y]\nkind = dark\n", 2, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "sensor names use letters");
+	expect_file_error("[sensor.a]\nbogus = 1\n", 2, "sensor.a.bogus", &err, path, sizeof path);
+	/* column names collide with a fixed column, or with another sensor's */
+	expect_file_error("[sensor.telescope]\nblocks = 1.0.0.0/8\n", 2, NULL, &err, path,
+			  sizeof path);
+	assert_contains(err.msg, "its column telescope_probes is already a timeline column");
+	expect_file_error("[sensor.a]\nblocks = 1.0.0.0/8\n[sensor.a_interval]\nblocks = "
+			  "2.0.0.0/8\n",
+			  4, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "a_interval_sources");
+	char many[1024] = "";
+	for (int i = 0; i <= WC_MAX_SENSORS; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many),
+			 "[sensor.s%d]\nblocks = %d.0.0.0/16\n", i, i + 1);
+	expect_file_error(many, 2 * WC_MAX_SENSORS + 2, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "at most 8 sensors");
+	expect_file_error("[defense.filter]\nmethod = content\n[sensor.a]\nblocks = "
+			  "1.0.0.0/8\n",
+			  4, NULL, &err, path, sizeof path);
+	assert_contains(err.msg, "not modelled together with [defense.filter]");
+}
+
 /* ---- built-ins ---- */
 
 static void codered_v2_loads_with_documented_values(void **state)
@@ -171,6 +250,20 @@ static void builtin_text_as_file_loads_identically(void **state)
 				assert_string_equal(la, lb);
 			memcpy(b.strategy_key_set[k], a.strategy_key_set[k],
 			       sizeof a.strategy_key_set[k]);
+		}
+		/* so do sensor sections, for their messages */
+		assert_int_equal(a.nsensors, b.nsensors);
+		for (int k = 0; k < a.nsensors; k++) {
+			wc_sensor_def *da = &a.sensors[k], *db = &b.sensors[k];
+			char *wa[] = {da->where, da->where_blocks, da->where_size};
+			char *wb[] = {db->where, db->where_blocks, db->where_size};
+			for (int j = 0; j < 3; j++) {
+				const char *la = strrchr(wa[j], ':'), *lb = strrchr(wb[j], ':');
+				assert_true((la == NULL) == (lb == NULL));
+				if (la != NULL)
+					assert_string_equal(la, lb);
+				memcpy(wb[j], wa[j], sizeof da->where);
+			}
 		}
 		assert_memory_equal(&a, &b, sizeof a);
 	}
@@ -982,7 +1075,9 @@ static void documented_keys_accept_their_defaults(void **state)
 		if (sscanf(line, "| `%63[^`]` | %*[^|]| `%199[^`]` |", key, def) != 2)
 			continue;
 		char assignment[400];
-		const char *sec = strcmp(section, "class.NAME") == 0 ? "class.test" : section;
+		const char *sec = strcmp(section, "class.NAME") == 0	? "class.test"
+				  : strcmp(section, "sensor.NAME") == 0 ? "sensor.test"
+									: section;
 		snprintf(assignment, sizeof assignment, "%s.%s=%s", sec, key,
 			 strcmp(def, "(none)") == 0 ? "" : def);
 		wc_scenario sc;
@@ -992,7 +1087,7 @@ static void documented_keys_accept_their_defaults(void **state)
 			fail_msg("documented default rejected: %s: %s", assignment, err.msg);
 		rows++;
 	}
-	assert_int_equal(rows, 69);
+	assert_int_equal(rows, 72);
 	free(docs);
 }
 
@@ -1026,6 +1121,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(codered_v2_loads_with_documented_values),
+		cmocka_unit_test(sensor_sections_load_in_order),
+		cmocka_unit_test(sensor_errors_name_file_line_and_key),
 		cmocka_unit_test(every_builtin_loads_and_finishes),
 		cmocka_unit_test(builtin_text_as_file_loads_identically),
 		cmocka_unit_test(unknown_builtin_and_missing_file_are_usage_errors),

@@ -89,7 +89,11 @@ static inline uint64_t wc_mix64(uint64_t x)
 	/* an infected host's next address change, probe engine (host, step) */                    \
 	X(ADDRESS, "address")                                                                      \
 	/* calibration: round t's proposal i (t << 32 | i, 0) */                                   \
-	X(ABC, "abc")
+	X(ABC, "abc")                                                                              \
+	/* where a live sensor given by size lies (sensor, 0) */                                   \
+	X(SENSOR_PLACE, "sensor-place")                                                            \
+	/* the fast engine's sensor counts, one sequence per sensor (sensor, 0) */                 \
+	X(SENSOR_COUNT, "sensor-count")
 
 typedef enum wc_stream {
 #define WC_STREAM_ENUM(id, name) WC_STREAM_##id,

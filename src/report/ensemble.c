@@ -31,8 +31,12 @@ static void ensemble_shape(wc_ensemble *e, const wc_timeline *tl)
 	for (size_t i = 0; i < tl->n; i++)
 		e->times[i] = tl->rows[i].time;
 	/* xmallocarray checks count * size; rows * columns is checked here. */
-	size_t cells = tl->n * wc_timeline_ncolumns;
-	if (tl->n != 0 && cells / tl->n != wc_timeline_ncolumns)
+	e->cols = wc_timeline_width(tl);
+	wc_timeline_init(&e->names);
+	e->names.nsensors = tl->nsensors;
+	memcpy(e->names.sensor_name, tl->sensor_name, sizeof tl->sensor_name);
+	size_t cells = tl->n * e->cols;
+	if (tl->n != 0 && cells / tl->n != e->cols)
 		xalloc_die(SIZE_MAX);
 	e->values = xmallocarray(cells ? cells : 1, e->seeds * sizeof *e->values);
 }
@@ -43,21 +47,19 @@ int wc_ensemble_add(wc_ensemble *e, const wc_timeline *tl, wc_error *err)
 		return wc_error_set(err, WC_EXIT_RUNTIME, "ensemble: more timelines than seeds");
 	if (e->added == 0)
 		ensemble_shape(e, tl);
-	else if (tl->n != e->rows)
+	else if (tl->n != e->rows || wc_timeline_width(tl) != e->cols)
 		return wc_error_set(err, WC_EXIT_RUNTIME,
-				    "ensemble: a seed's timeline has %zu rows, the first had %zu",
-				    tl->n, e->rows);
-	size_t nc = wc_timeline_ncolumns;
+				    "ensemble: a seed's timeline has %zu rows and %zu columns, the "
+				    "first had %zu and %zu",
+				    tl->n, wc_timeline_width(tl), e->rows, e->cols);
+	size_t nc = e->cols;
 	for (size_t r = 0; r < tl->n; r++) {
 		if (tl->rows[r].time != e->times[r])
 			return wc_error_set(err, WC_EXIT_RUNTIME,
 					    "ensemble: a seed's row %zu has another time", r);
-		for (size_t c = 0; c < nc; c++) {
-			uint64_t v;
-			memcpy(&v, (const char *)&tl->rows[r] + wc_timeline_columns[c].offset,
-			       sizeof v);
-			e->values[(r * nc + c) * e->seeds + e->added] = (double)v;
-		}
+		for (size_t c = 0; c < nc; c++)
+			e->values[(r * nc + c) * e->seeds + e->added] =
+				(double)wc_timeline_value(&tl->rows[r], c);
 	}
 	e->added++;
 	return 0;
@@ -71,7 +73,7 @@ static int cmp_double(const void *a, const void *b)
 
 double wc_ensemble_quantile(wc_ensemble *e, size_t row, size_t col, double p)
 {
-	size_t nc = wc_timeline_ncolumns;
+	size_t nc = e->cols;
 	if (!e->sorted) {
 		for (size_t k = 0; k < e->rows * nc; k++)
 			qsort(e->values + k * e->seeds, e->added, sizeof *e->values, cmp_double);
@@ -122,12 +124,13 @@ static int quantiles_stream(FILE *out, wc_ensemble *e, const double *q, size_t n
 	for (size_t r = 0; r < e->rows; r++) {
 		char t[24], qs[40], vs[40];
 		wc_time_format(e->times[r], t);
-		for (size_t c = 0; c < wc_timeline_ncolumns; c++)
+		for (size_t c = 0; c < e->cols; c++)
 			for (size_t k = 0; k < nq; k++) {
+				char name[128];
+				wc_timeline_name(&e->names, c, name, sizeof name);
 				format_value(q[k], qs, sizeof qs);
 				format_value(wc_ensemble_quantile(e, r, c, q[k]), vs, sizeof vs);
-				if (fprintf(out, "%s,%s,%s,%s\n", t, wc_timeline_columns[c].name,
-					    qs, vs) < 0)
+				if (fprintf(out, "%s,%s,%s,%s\n", t, name, qs, vs) < 0)
 					return -1;
 			}
 	}

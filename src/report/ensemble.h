@@ -35,6 +35,8 @@ typedef struct wc_ensemble {
 	size_t added;	     /* timelines added so far */
 	size_t rows;	     /* rows of each timeline (the first one's count) */
 	wc_time *times;	     /* the rows' times */
+	size_t cols;	     /* columns of each timeline (wc_timeline_width) */
+	wc_timeline names;   /* the first timeline's sensor names (no rows) */
 	double *values;	     /* [row][column][seed]; a slice is sorted once all are in */
 	bool sorted;
 } wc_ensemble;
@@ -48,7 +50,8 @@ void wc_ensemble_free(wc_ensemble *e);
  * the ensemble is full or tl's rows differ from the first timeline's. */
 int wc_ensemble_add(wc_ensemble *e, const wc_timeline *tl, wc_error *err);
 
-/* The p-quantile of column col (an index into wc_timeline_columns) at row
+/* The p-quantile of column col (wc_timeline_width's order: the fixed
+ * columns, then the sensors') at row
  * over the seeds added, by wc_quantile. The first call sorts every slice; add
  * nothing after it. At least one timeline must have been added. */
 double wc_ensemble_quantile(wc_ensemble *e, size_t row, size_t col, double p);

@@ -204,12 +204,14 @@ static json_t *summary_ensemble(wc_ensemble *e, const double *q, size_t nq)
 	json_object_set_new(final, "time",
 			    e->rows ? json_time(e->times[e->rows - 1]) : json_null());
 	json_t *cols = json_object();
-	for (size_t c = 0; c < wc_timeline_ncolumns && e->rows > 0; c++) {
+	for (size_t c = 0; c < e->cols && e->rows > 0; c++) {
 		json_t *v = json_array();
+		char name[128];
+		wc_timeline_name(&e->names, c, name, sizeof name);
 		for (size_t k = 0; k < nq; k++)
 			json_array_append_new(
 				v, json_real(wc_ensemble_quantile(e, e->rows - 1, c, q[k])));
-		json_object_set_new(cols, wc_timeline_columns[c].name, v);
+		json_object_set_new(cols, name, v);
 	}
 	json_object_set_new(final, "columns", cols);
 	json_object_set_new(o, "final", final);

@@ -7,14 +7,15 @@
 
 int wc_report_timeline_csv_stream(FILE *out, const wc_timeline *tl)
 {
-	/* 15 columns of at most 20 digits plus a timestamp: 512 leaves room for
-	 * the columns the contract lets us append later. */
-	char line[512];
+	/* The fixed columns and 8 sensors' three, at most 21 bytes each, and a
+	 * timestamp. */
+	char line[2048];
 
-	if (fprintf(out, "%s\n", wc_timeline_csv_header) < 0)
+	int h = wc_timeline_header_csv(tl, line, sizeof line);
+	if (h < 0 || (size_t)h >= sizeof line || fprintf(out, "%s\n", line) < 0)
 		return -1;
 	for (size_t i = 0; i < tl->n; i++) {
-		int n = wc_timeline_row_csv(&tl->rows[i], line, sizeof line);
+		int n = wc_timeline_line_csv(tl, i, line, sizeof line);
 		if (n < 0 || (size_t)n >= sizeof line)
 			return -1;
 		if (fputs(line, out) == EOF || fputc('\n', out) == EOF)

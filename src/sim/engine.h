@@ -14,6 +14,7 @@
 #include "sim/addrindex.h"
 #include "sim/outbreak.h"
 #include "sim/population.h"
+#include "sim/sensor.h"
 #include "sim/sim.h"
 
 typedef struct wc_world {
@@ -21,9 +22,10 @@ typedef struct wc_world {
 	wc_population *pop; /* the fast engine drops its arrays once copied */
 	const wc_addrindex *index;
 	const wc_run_options *opt;
-	const wc_outbreak *model; /* the policy both engines follow (outbreak.h) */
-	wc_time until;		  /* end of the run, a whole number of steps after sc->start */
-	uint64_t nsteps;	  /* (until − start) / step */
+	const wc_outbreak *model;  /* the policy both engines follow (outbreak.h) */
+	wc_time until;		   /* end of the run, a whole number of steps after sc->start */
+	uint64_t nsteps;	   /* (until − start) / step */
+	const wc_sensors *sensors; /* [sensor.NAME] (sensor.h) */
 } wc_world;
 
 /* Draws every probe (engine_probe.c). Needs w->index. */

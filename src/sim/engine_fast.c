@@ -67,6 +67,14 @@
  * reached it, so it lies in the victim's /16 with probability (w8 + w16 + wa)·R_b / (w8·R_a +
  * w16·R_b + wa·R): that is how infected_same16 and infected_same8 are drawn.
  *
+ * Sensors ([sensor.NAME]). Each has a tracker (sim/sensor.h, whose header
+ * gives the exact scheme): count_add tells it every change of a spreading
+ * host's rate at the Λ where it takes effect (lam_now: a step's start for its
+ * events, its end for what acts from the next step), an address change tells
+ * it the host moved, and each row ends with the tracker's draws. Nothing a
+ * sensor counts feeds back, and the trackers draw from streams of their own,
+ * so the engine's draws are those of a run without sensors.
+ *
  * Events. An infected host has at most three pending events: leaving (reboot
  * or cleaning, at the step drawn at infection as in the probe engine), its next
  * calendar phase change by its own clock, and its first telescope sighting;
@@ -306,6 +314,16 @@ typedef struct fast {
 	uint32_t *woke_step, *ramp_step;
 	double ramp_rate[NSTATUS];
 	uint32_t nramp;
+
+	/* [sensor.NAME] (sensor.h), only when configured: a tracker and the
+	 * share p of a host's probes per sensor, and Λ at the instant the
+	 * counts are changing (a step's start for its events, its end for
+	 * what takes effect from the next step) */
+	int nsensors;
+	wc_sensor_track *strack[WC_MAX_SENSORS];
+	double sensor_p[WC_MAX_SENSORS];
+	float *sensor16[WC_MAX_SENSORS]; /* local preference: p per sender /16, as tele16 */
+	double lam_now;
 } fast;
 
 /* ---- random draws ---- */
@@ -563,6 +581,23 @@ static void spreader_count(fast *f, uint32_t h, const fasthost *x, enum wc_sende
 	f->spread_status[x->class_id][st] += d;
 }
 
+/* Host h in /16 block b sends the sensors at probe rate r (0: not at all)
+ * from Λ = lam_now. */
+static void sensors_rate(fast *f, uint32_t h, uint32_t b, double r)
+{
+	for (int k = 0; k < f->nsensors; k++) {
+		double p = f->sensor16[k] ? (double)f->sensor16[k][b] : f->sensor_p[k];
+		wc_sensor_track_rate(f->strack[k], h, r * p, f->lam_now);
+	}
+}
+
+/* Host h takes a new address: every sensor sees a new source. */
+static void sensors_moved(fast *f, uint32_t h)
+{
+	for (int k = 0; k < f->nsensors; k++)
+		wc_sensor_track_moved(f->strack[k], h, f->lam_now);
+}
+
 static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 {
 	uint64_t d = (uint64_t)(int64_t)delta;
@@ -576,6 +611,8 @@ static void count_add(fast *f, uint32_t h, fasthost *x, int delta)
 		if (f->m->filters)
 			f->blocked_sum = f->spreading ? f->blocked_sum + r * f->beta[st][a] : 0;
 		f->tele_all = f->spreading ? f->tele_all + tele : 0;
+		if (f->nsensors)
+			sensors_rate(f, h, b, delta > 0 ? r : 0);
 		if (x->flags & WC_HOST_SEEN)
 			f->tele_seen = f->spreading ? f->tele_seen + tele : 0;
 		double w16_before = f->comps ? own16_weight(f, b) : 0;
@@ -908,6 +945,8 @@ static void address_on_infection(fast *f, uint32_t h, fasthost *x, uint64_t s, b
 	if (again && wc_outbreak_new_address(f->m, c, gap, gsl_rng_uniform(f->g))) {
 		f->address_changes++;
 		x->flags &= (uint8_t)~WC_HOST_SEEN;
+		if (f->nsensors)
+			sensors_moved(f, h);
 	}
 	f->address_step[h] =
 		wc_outbreak_next_address(f->m, c, s, exp_wait(f, f->m->address_rate[c]));
@@ -919,6 +958,8 @@ static void address_on_infection(fast *f, uint32_t h, fasthost *x, uint64_t s, b
 static void change_address(fast *f, uint32_t h, fasthost *x, uint64_t s)
 {
 	f->address_changes++;
+	if (f->nsensors)
+		sensors_moved(f, h);
 	if (x->flags & WC_HOST_SEEN) {
 		x->flags &= (uint8_t)~WC_HOST_SEEN;
 		if (x->counted == COUNTED_SPREAD) {
@@ -1007,6 +1048,7 @@ static void list_host(fast *f, uint32_t h, uint64_t s)
 static void step_events(fast *f, uint64_t s)
 {
 	f->cur = s;
+	f->lam_now = f->lambda;
 	f->nleaving = f->nsights = 0;
 	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
 	f->staging = true; /* until the step ends (step_end) */
@@ -1022,8 +1064,11 @@ static void step_events(fast *f, uint64_t s)
 		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
 		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask)) {
 			const fasthost *y = &f->host[ahead & host_mask];
-			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE)
+			if (y->state == WC_HOST_INFECTED && y->counted != COUNTED_NONE) {
 				__builtin_prefetch(&f->b16[y->addr >> 16]);
+				for (int k = 0; k < f->nsensors; k++)
+					wc_sensor_track_prefetch(f->strack[k], ahead & host_mask);
+			}
 		}
 		uint32_t h = ev & host_mask, kind = ev >> EV_HOST_BITS;
 		if (kind == EV_COMP) {
@@ -1348,6 +1393,7 @@ static void step_infectors(fast *f, double scale, const double reach[2])
  * copies, then the infections, which act from s + 1. */
 static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 {
+	f->lam_now = f->lambda_next;
 	for (uint32_t i = 0; i < ndeferred; i++)
 		patch_host(f, f->deferred[i]);
 	for (uint32_t i = 0; i < f->nleaving; i++) {
@@ -1368,6 +1414,8 @@ static void step_end(fast *f, uint64_t s, double next, uint32_t ndeferred)
 	for (uint32_t i = 0; i < f->nchosen; i++) {
 		prefetch_hosts(f, f->chosen, f->nchosen, i);
 		uint32_t h = f->chosen[i];
+		for (int k = 0; i + 8 < f->nchosen && k < f->nsensors; k++)
+			wc_sensor_track_prefetch(f->strack[k], f->chosen[i + 8]);
 		f->host[h].state = wc_outbreak_hit_outcome(f->m, f->host[h].class_id);
 		if (f->host[h].state == WC_HOST_FAILED)
 			f->failed++;
@@ -1432,6 +1480,8 @@ static void push_row(fast *f, uint64_t s, wc_timeline_row *row, wc_timeline *tl)
 	row->probes = row->telescope_probes + f->hit_probes + row->blocked_probes +
 		      wc_sample_poisson64(f->g, rest > 0 ? rest : 0);
 	fill_counts(f, row);
+	for (int k = 0; k < f->nsensors; k++)
+		wc_sensor_track_row(f->strack[k], f->lambda_next, row->sensor[k]);
 	wc_timeline_push(tl, row);
 	f->new_infections = f->reinfections = f->target_bytes = 0;
 	f->same16 = f->same8 = 0;
@@ -1613,6 +1663,7 @@ static void filter_init(fast *f, const wc_scenario *sc)
  * with its pending first sighting redrawn (memoryless). */
 static void epoch_switch(fast *f, uint64_t s)
 {
+	f->lam_now = f->lambda;
 	for (uint32_t h = 0; h < f->n; h++)
 		if (f->host[h].counted != COUNTED_NONE)
 			count_add(f, h, &f->host[h], -1);
@@ -1636,6 +1687,34 @@ static void epoch_switch(fast *f, uint64_t s)
 }
 
 static void patches_init(fast *f);
+/* A tracker per sensor, and under local preference each sensor's share of a
+ * sender /16's probes, by the formula of the telescope's (targeting_init). */
+static void sensors_init(fast *f, const wc_world *w)
+{
+	const wc_scenario *sc = w->sc;
+	f->nsensors = w->sensors->n;
+	for (int k = 0; k < f->nsensors; k++) {
+		const wc_sensor *ss = &w->sensors->s[k];
+		f->strack[k] = wc_sensor_track_new(f->n, w->opt->seed, k);
+		f->sensor_p[k] = ss->p;
+		if (sc->strategy != WC_STRATEGY_LOCAL_PREFERENCE)
+			continue;
+		double any = 1 - sc->local_own8 - sc->local_own16;
+		double z = sc->local_own8 * (1 - 0x1p-24) + sc->local_own16 * (1 - 0x1p-16) +
+			   any * (valid_in_space(sc) - 1) / f->m->space;
+		f->sensor16[k] = xcalloc(NBLOCKS, sizeof *f->sensor16[k]);
+		for (uint32_t b = 0; b < NBLOCKS; b++) {
+			if (f->s16[b] == 0)
+				continue;
+			wc_prefix p16 = {b << 16, 16}, p8 = {b << 16 & 0xff000000u, 8};
+			f->sensor16[k][b] =
+				(float)((sc->local_own8 * wc_sensor_in(ss, p8) * 0x1p-24 +
+					 sc->local_own16 * wc_sensor_in(ss, p16) * 0x1p-16 +
+					 any * ss->p) /
+					z);
+		}
+	}
+}
 
 static void fast_init(fast *f, const wc_world *w)
 {
@@ -1675,6 +1754,8 @@ static void fast_init(fast *f, const wc_world *w)
 		f->address_step = xmallocarray(f->n, sizeof *f->address_step);
 		f->left_step = xcalloc(f->n, sizeof *f->left_step);
 	}
+
+	sensors_init(f, w);
 
 	wc_bucketq_init(&f->events, f->nsteps, WINDOW_MAX);
 	calendar0_build(f);
@@ -1719,6 +1800,10 @@ static void fast_free(fast *f)
 	free(f->ramp_threads);
 	free(f->woke_step);
 	free(f->ramp_step);
+	for (int k = 0; k < f->nsensors; k++) {
+		wc_sensor_track_free(f->strack[k]);
+		free(f->sensor16[k]);
+	}
 }
 
 /* The seed copies (outbreak.h) run from the start. The population's arrays,

@@ -128,8 +128,9 @@ typedef struct worker {
 	uint64_t probes, telescope_probes, telescope_new, blocked;
 	uint64_t spreading, flooding, flood_reaching;
 	uint64_t address_changes; /* infected hosts that took a new address this step */
-	gsl_rng gsl;		  /* draws a host's probe count from the host's own stream, */
-	wc_rng gsl_rng_state;	  /* held here, in the worker's own lines */
+	uint64_t sensor[WC_MAX_SENSORS][WC_SENSOR_NCOLUMNS]; /* sensor.h: this step's */
+	gsl_rng gsl;	      /* draws a host's probe count from the host's own stream, */
+	wc_rng gsl_rng_state; /* held here, in the worker's own lines */
 } worker;
 _Static_assert(sizeof(worker) % LINE == 0, "a worker fills whole cache lines");
 
@@ -202,9 +203,13 @@ typedef struct engine {
 	double rate_scale; /* this step's rate-cap factor κ (1: no cap) */
 	wc_strategy_ctx strat;
 	gsl_rng *aware_gsl;
-	uint32_t *list_step; /* blacklist: the step from which host h is listed */
-	bool generic;	     /* targets come from strategy.h, not the uniform hot loop */
-	uint8_t tele8[256];  /* 1 if a telescope block meets this /8 */
+	uint32_t *list_step;  /* blacklist: the step from which host h is listed */
+	bool generic;	      /* targets come from strategy.h, not the uniform hot loop */
+	uint8_t tele8[256];   /* 1 if a telescope block meets this /8 */
+	uint8_t sensor8[256]; /* the sensors with addresses in this /8, one bit each */
+	const wc_sensors *sensors;
+	wc_sensor_marks marks; /* per host: which sensors saw it, and in which row */
+	uint32_t row_id;       /* the current timeline row, from 1 */
 
 	uint64_t cumulative, patched, failed;
 	uint64_t sus_class[WC_MAX_CLASSES]; /* susceptible hosts per class */
@@ -242,6 +247,16 @@ static inline bool in_telescope(const engine *e, uint32_t a)
 static inline uint32_t target_address(const engine *e, uint64_t x)
 {
 	return e->space_base | ((uint32_t)x & e->space_mask);
+}
+
+/* A probe from host `from` reached address a: the sensors there log it. */
+static inline void note_sensors(const engine *e, uint32_t from, uint32_t a, worker *w)
+{
+	if (__builtin_expect(e->sensor8[a >> 24], 0)) {
+		unsigned hit = wc_sensors_at(e->sensors, a);
+		if (hit)
+			wc_sensor_marks_note(&e->marks, from, e->row_id, hit, w->sensor);
+	}
 }
 
 /* What a host's probes found in one step, kept in registers by the caller. */
@@ -298,6 +313,7 @@ static inline __attribute__((always_inline)) void probe_fate(const engine *e, ui
 	t->probes++;
 	if (__builtin_expect(st != WC_SENDER_OPEN, 0) && blocked(e, st, x, a, own, w))
 		return;
+	note_sensors(e, from, a, w);
 	uint32_t target = wc_addrindex_find_in_row(e->index, row, a);
 	if (__builtin_expect(target != WC_NO_HOST, 0))
 		note_hit(e, target, from, w);
@@ -357,6 +373,7 @@ static void run_generic(const engine *e, uint32_t h, hostrec *r, uint64_t step, 
 		t.probes++;
 		if (st != WC_SENDER_OPEN && blocked(e, st, wc_rng_next(&rng), a, own, w))
 			continue;
+		note_sensors(e, h, a, w);
 		uint32_t target = wc_addrindex_find(e->index, a);
 		if (target != WC_NO_HOST) {
 			note_hit(e, target, h, w);
@@ -406,6 +423,7 @@ static inline void classify_drawn(const engine *e, const pending *p, uint8_t *fl
 			continue;
 		cand[nc] = k;
 		nc += p->rows[k] != e->index->n16;
+		note_sensors(e, p->h, target_address(e, p->draws[k]), w);
 		/* telescope blocks hold no host, so this test may come first */
 		if (__builtin_expect(in_telescope(e, target_address(e, p->draws[k])), 0))
 			note_telescope(flags, t, w);
@@ -445,6 +463,8 @@ static void change_address(const engine *e, uint32_t h, hostrec *r, uint64_t ste
 {
 	w->address_changes++;
 	r->flags &= (uint8_t)~WC_HOST_SEEN;
+	if (e->marks.n)
+		wc_sensor_marks_moved(&e->marks, h);
 	wc_rng rng = wc_rng_stream(e->seed, WC_STREAM_ADDRESS, h, step);
 	double wait = wc_rng_exponential(&rng, e->m->address_rate[r->class_id]);
 	e->address_step[h] = wc_outbreak_next_address(e->m, r->class_id, step, wait);
@@ -557,6 +577,8 @@ static void address_on_infection(engine *e, uint32_t h, hostrec *r, uint64_t ste
 	    wc_outbreak_new_address(e->m, c, gap, wc_rng_uniform(rng))) {
 		e->address_changes++;
 		r->flags &= (uint8_t)~WC_HOST_SEEN;
+		if (e->marks.n)
+			wc_sensor_marks_moved(&e->marks, h);
 	}
 	double wait = wc_rng_exponential(rng, e->m->address_rate[c]);
 	e->address_step[h] = wc_outbreak_next_address(e->m, c, step, wait);
@@ -727,6 +749,7 @@ static void engine_free(engine *e)
 	free(e->ramp_threads);
 	free(e->woke_step);
 	free(e->ramp_step);
+	wc_sensor_marks_free(&e->marks);
 }
 
 static void engine_init(engine *e, const wc_world *w)
@@ -774,6 +797,9 @@ static void engine_init(engine *e, const wc_world *w)
 		memset(e->list_step, 0xff, (size_t)e->n * sizeof *e->list_step);
 	}
 
+	e->sensors = w->sensors;
+	memcpy(e->sensor8, w->sensors->mask8, sizeof e->sensor8);
+	wc_sensor_marks_init(&e->marks, w->sensors->n, e->n);
 	e->space_base = sc->scan_space.base;
 	e->space_mask = ~wc_prefix_mask(sc->scan_space.len);
 	for (int i = 0; i < sc->ntelescope; i++) {
@@ -836,6 +862,10 @@ static uint64_t merge_workers(engine *e, worker *workers, int nthreads, uint64_t
 		flood_reaching += wk->flood_reaching;
 		e->address_changes += wk->address_changes;
 		wk->address_changes = 0;
+		for (int i = 0; i < e->marks.n; i++)
+			for (int c = 0; c < WC_SENSOR_NCOLUMNS; c++)
+				row->sensor[i][c] += wk->sensor[i][c];
+		memset(wk->sensor, 0, sizeof wk->sensor);
 		for (size_t i = 0; i < wk->leaving.n; i++) {
 			uint32_t h = wk->leaving.v[i];
 			if (wc_outbreak_after_leave(rec(e, h)->flags) == WC_HOST_PATCHED) {
@@ -905,6 +935,7 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 		wc_time t = sc->start + (wc_time)(s * (uint64_t)sc->step);
 		double next = (double)(t - sc->start) + sc->step;
 		e.ep = &e.m->epoch[wc_outbreak_epoch_at(e.m, s)];
+		e.row_id = (uint32_t)(s / e.m->per_row + 1);
 		if (e.ramp_threads)
 			ramp_step_hosts(&e, t, s);
 		e.rate_scale = rate_scale(&e, t, s);
@@ -922,6 +953,10 @@ int wc_engine_probe_run(const wc_world *w, wc_run_result *res, wc_error *err)
 			uint64_t seen = res->timeline.rows[res->timeline.n - 1].telescope_sources;
 			row.time = t + sc->step;
 			row.telescope_sources += seen;
+			for (int i = 0; i < e.marks.n; i++)
+				row.sensor[i][WC_SENSOR_SOURCES] +=
+					res->timeline.rows[res->timeline.n - 1]
+						.sensor[i][WC_SENSOR_SOURCES];
 			row.active = row.spreading + row.flooding;
 			fill_counts(&e, &row);
 			wc_timeline_push(&res->timeline, &row);

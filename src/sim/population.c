@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "sim/sensor.h"
 #include "core/radixsort.h"
 #include "core/num.h"
 #include "core/vec.h"
@@ -30,7 +31,7 @@ static bool usable(const wc_scenario *sc, uint32_t a)
 	for (int i = 0; i < sc->ntelescope; i++)
 		if (wc_prefix_contains(sc->telescope[i], a))
 			return false;
-	return true;
+	return !wc_sensors_dark_at(sc, a);
 }
 
 static size_t sort_unique(uint32_t *v, size_t n)

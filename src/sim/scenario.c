@@ -19,6 +19,7 @@
 #include "core/num.h"
 #include "core/vec.h"
 #include "core/xalloc.h"
+#include "sim/timeline.h"
 
 enum key_type {
 	KT_INT,	     /* int */
@@ -32,6 +33,7 @@ enum key_type {
 	KT_ADDR,     /* uint32_t address */
 	KT_DAYS,     /* "A-B": two ints, days of the month */
 	KT_PREFIXES, /* comma-separated prefixes into telescope[] */
+	KT_BLOCKS,   /* comma-separated prefixes into a wc_sensor_def's blocks[] */
 	KT_HISTORY,  /* "TIME VALUE, TIME VALUE, ..." into history[] */
 	KT_HISTFILE, /* KT_STRING naming a file of history points, read on arrival */
 	KT_FLAG_TIME /* wc_time, and sets the bool that follows it in the struct */
@@ -51,6 +53,7 @@ struct key_def {
 
 #define SC(field) offsetof(wc_scenario, field)
 #define HC(field) offsetof(wc_host_class, field)
+#define SD(field) offsetof(wc_sensor_def, field)
 
 static const struct key_def scenario_keys[] = {
 	{"outbreak", "name", KT_NAME, SC(name), 0, WC_NAME_MAX, "unnamed", "", NULL,
@@ -281,6 +284,19 @@ static const struct key_def class_keys[] = {
 	 "Patching begins at this instant (default: outbreak start)."},
 };
 
+static const struct key_def sensor_keys[] = {
+	{"sensor.*", "kind", KT_ENUM, SD(kind), 0, 0, "dark", "", "dark|live",
+	 "dark: blocks that hold no host and answer nothing (a telescope); live: a site whose "
+	 "addresses may hold hosts and that logs the SYNs it receives (an IDS in front of a "
+	 "firewall)."},
+	{"sensor.*", "blocks", KT_BLOCKS, SD(blocks), 0, WC_MAX_SENSOR_BLOCKS, "", "", NULL,
+	 "Where the sensor is: comma-separated CIDR blocks. Give blocks or size, not both."},
+	{"sensor.*", "size", KT_INT64, SD(size), 0, WC_MAX_SENSOR_SIZE, "0", "addresses", NULL,
+	 "Live sensors only: the sensor is one aligned block of this many addresses (a power "
+	 "of two), placed at random in worm.scan_space by the run's seed, where the site's "
+	 "location is not known; 0: blocks say where it is."},
+};
+
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
 /* Keys that only one target strategy takes: setting one for another strategy
@@ -359,6 +375,7 @@ static void describe(const struct key_def *k, char *buf, size_t len)
 		snprintf(buf, len, "a day range like 1-19 (days 1 to 31), or none");
 		break;
 	case KT_PREFIXES:
+	case KT_BLOCKS:
 		snprintf(buf, len, "comma-separated CIDR blocks (at most %d)", (int)k->max);
 		break;
 	case KT_HISTORY:
@@ -553,6 +570,9 @@ static int apply_value(const struct key_def *k, void *base, wc_scenario *sc, con
 		return parse_days(v, (int *)field);
 	case KT_PREFIXES:
 		return parse_prefixes(v, (wc_prefix *)field, (int)k->max, &sc->ntelescope);
+	case KT_BLOCKS:
+		return parse_prefixes(v, (wc_prefix *)field, (int)k->max,
+				      &((wc_sensor_def *)base)->nblocks);
 	case KT_HISTORY:
 		if (parse_history(v, (wc_history_point *)field, (int)k->max, &sc->nhistory) != 0)
 			return -1;
@@ -604,7 +624,56 @@ static wc_host_class *find_or_add_class(wc_scenario *sc, const char *name)
 	return hc;
 }
 
+/* The sensor named name, added with its defaults (and where it was first
+ * set, for messages) if it is new; NULL when all WC_MAX_SENSORS are taken. */
+static wc_sensor_def *find_or_add_sensor(wc_scenario *sc, const char *name, const char *where)
+{
+	for (int i = 0; i < sc->nsensors; i++)
+		if (strcmp(sc->sensors[i].name, name) == 0)
+			return &sc->sensors[i];
+	if (sc->nsensors == WC_MAX_SENSORS)
+		return NULL;
+	wc_sensor_def *d = &sc->sensors[sc->nsensors++];
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	snprintf(d->where, sizeof d->where, "%s", where);
+	for (size_t i = 0; i < NKEYS(sensor_keys); i++)
+		if (apply_value(&sensor_keys[i], d, sc, sensor_keys[i].def) != 0)
+			abort();
+	return d;
+}
+
 static int history_from_file(wc_scenario *sc, const char *file, const char *where, wc_error *err);
+
+/* The key table and the record a section's keys go to: the main table and
+ * sc itself, or a class's or a sensor's (added on first use). */
+static int section_table(wc_scenario *sc, const char *where, const char *section,
+			 const struct key_def **table, size_t *nkeys, void **base, wc_error *err)
+{
+	bool cls = strncmp(section, "class.", 6) == 0, sen = strncmp(section, "sensor.", 7) == 0;
+	if (!cls && !sen)
+		return 0;
+	const char *name = section + (cls ? 6 : 7);
+	if (!valid_class_name(name))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: section [%s]: %s names use letters, digits, "
+				    "'_' and '-' (at most %d characters)",
+				    where, section, cls ? "class" : "sensor", WC_NAME_MAX - 1);
+	if (cls) {
+		*base = find_or_add_class(sc, name);
+		*table = class_keys;
+		*nkeys = NKEYS(class_keys);
+	} else {
+		*base = find_or_add_sensor(sc, name, where);
+		*table = sensor_keys;
+		*nkeys = NKEYS(sensor_keys);
+	}
+	if (*base == NULL)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: section [%s]: at most %d %s", where,
+				    section, cls ? WC_MAX_CLASSES : WC_MAX_SENSORS,
+				    cls ? "host classes" : "sensors");
+	return 0;
+}
 
 /* set_key with v trimmed. */
 static int set_key_value(wc_scenario *sc, const char *file, const char *where, const char *section,
@@ -613,22 +682,8 @@ static int set_key_value(wc_scenario *sc, const char *file, const char *where, c
 	const struct key_def *table = scenario_keys;
 	size_t nkeys = NKEYS(scenario_keys);
 	void *base = sc;
-	if (strncmp(section, "class.", 6) == 0) {
-		const char *cname = section + 6;
-		if (!valid_class_name(cname))
-			return wc_error_set(err, WC_EXIT_USAGE,
-					    "%s: section [%s]: class names use letters, digits, "
-					    "'_' and '-' (at most %d characters)",
-					    where, section, WC_NAME_MAX - 1);
-		wc_host_class *hc = find_or_add_class(sc, cname);
-		if (hc == NULL)
-			return wc_error_set(err, WC_EXIT_USAGE,
-					    "%s: section [%s]: at most %d host classes", where,
-					    section, WC_MAX_CLASSES);
-		table = class_keys;
-		nkeys = NKEYS(class_keys);
-		base = hc;
-	}
+	if (section_table(sc, where, section, &table, &nkeys, &base, err) != 0)
+		return -1;
 	bool section_known = base != (void *)sc;
 	for (size_t i = 0; i < nkeys; i++) {
 		const struct key_def *k = &table[i];
@@ -646,6 +701,11 @@ static int set_key_value(wc_scenario *sc, const char *file, const char *where, c
 		}
 		if (k->type == KT_HISTFILE)
 			return history_from_file(sc, file, where, err);
+		if (table == sensor_keys && strcmp(name, "kind") != 0) {
+			wc_sensor_def *d = base;
+			char *at = strcmp(name, "size") == 0 ? d->where_size : d->where_blocks;
+			snprintf(at, sizeof d->where_size, "%s", where);
+		}
 		for (size_t j = 0; base == (void *)sc && j < NKEYS(strategy_keys); j++) {
 			size_t sl = strlen(section);
 			const char *key = strategy_keys[j].key;
@@ -1095,13 +1155,80 @@ int wc_scenario_key_is_integer(const char *key)
 		return 0;
 	*dot = '\0';
 	const char *name = dot + 1;
-	bool is_class = strncmp(buf, "class.", 6) == 0;
-	const struct key_def *table = is_class ? class_keys : scenario_keys;
-	size_t n = is_class ? NKEYS(class_keys) : NKEYS(scenario_keys);
+	bool is_class = strncmp(buf, "class.", 6) == 0, is_sensor = strncmp(buf, "sensor.", 7) == 0;
+	const struct key_def *table = is_class	  ? class_keys
+				      : is_sensor ? sensor_keys
+						  : scenario_keys;
+	size_t n = is_class    ? NKEYS(class_keys)
+		   : is_sensor ? NKEYS(sensor_keys)
+			       : NKEYS(scenario_keys);
+	is_class |= is_sensor;
 	for (size_t i = 0; i < n; i++)
 		if ((is_class || strcmp(table[i].section, buf) == 0) &&
 		    strcmp(table[i].name, name) == 0)
 			return table[i].type == KT_INT || table[i].type == KT_INT64;
+	return 0;
+}
+
+/* Whether column name col is taken: by a fixed column, or by one of the
+ * columns of sensors [0, upto). */
+static bool column_taken(const wc_scenario *sc, int upto, const char *col)
+{
+	for (size_t c = 0; c < wc_timeline_ncolumns; c++)
+		if (strcmp(wc_timeline_columns[c].name, col) == 0)
+			return true;
+	for (int i = 0; i < upto; i++)
+		for (int k = 0; k < WC_SENSOR_NCOLUMNS; k++) {
+			char other[WC_NAME_MAX + 32];
+			wc_sensor_column_name(sc->sensors[i].name, k, other, sizeof other);
+			if (strcmp(other, col) == 0)
+				return true;
+		}
+	return false;
+}
+
+/* One sensor section: where it is (blocks, or a size for a live one), and
+ * column names no other column has. */
+static int sensor_finish(const wc_scenario *sc, int i, wc_error *err)
+{
+	const wc_sensor_def *d = &sc->sensors[i];
+	const char *w = d->where, *n = d->name;
+	const char *ws = *d->where_size ? d->where_size : w;
+	const char *wb = *d->where_blocks ? d->where_blocks : w;
+	if ((d->nblocks > 0) == (d->size > 0))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: section [sensor.%s]: give either key 'blocks' or key "
+				    "'size', %s",
+				    w, n, d->nblocks ? "not both" : "one of them");
+	if (d->size > 0 && d->kind != WC_SENSOR_LIVE)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'sensor.%s.size': only a live sensor is placed at "
+				    "random (a dark one must say which blocks hold no host)",
+				    ws, n);
+	if (d->size & (d->size - 1))
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'sensor.%s.size': %lld is not a power of two", ws, n,
+				    (long long)d->size);
+	for (int a = 0; a < d->nblocks; a++)
+		for (int b = 0; b < a; b++)
+			if (wc_prefix_overlap(d->blocks[a], d->blocks[b]))
+				return wc_error_set(err, WC_EXIT_USAGE,
+						    "%s: key 'sensor.%s.blocks': blocks overlap",
+						    wb, n);
+	for (int k = 0; k < WC_SENSOR_NCOLUMNS; k++) {
+		char col[WC_NAME_MAX + 32];
+		wc_sensor_column_name(n, k, col, sizeof col);
+		if (column_taken(sc, i, col))
+			return wc_error_set(err, WC_EXIT_USAGE,
+					    "%s: section [sensor.%s]: its column %s is already a "
+					    "timeline column: choose another name",
+					    w, n, col);
+	}
+	if (sc->filter_method != WC_FILTER_NONE)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: section [sensor.%s]: sensors are not modelled together "
+				    "with [defense.filter] yet",
+				    w, n);
 	return 0;
 }
 
@@ -1211,6 +1338,9 @@ int wc_scenario_finish(wc_scenario *sc, wc_error *err)
 			f, (long long)sc->hitlist_size, (long long)sc->vulnerable);
 	if (classes_finish(sc, err) != 0)
 		return -1;
+	for (int i = 0; i < sc->nsensors; i++)
+		if (sensor_finish(sc, i, err) != 0)
+			return -1;
 	for (int i = 0; i < sc->ntelescope; i++)
 		for (int j = 0; j < i; j++) {
 			wc_prefix a = sc->telescope[i], b = sc->telescope[j];
@@ -1303,6 +1433,19 @@ void wc_scenario_write_key_docs(FILE *out)
 		"| key | unit | default | valid values | meaning |\n|---|---|---|---|---|\n",
 		WC_MAX_CLASSES);
 	write_key_rows(out, class_keys, NKEYS(class_keys), "class.*");
+	fprintf(out,
+		"\n### [sensor.NAME]\n\nOne section per sensor (at most %d), besides "
+		"[telescope]. Each adds three timeline columns after the fixed ones, in the "
+		"order the sections appear: NAME_probes (probes it received in the interval), "
+		"NAME_sources (distinct source addresses seen so far) and NAME_interval_sources "
+		"(distinct source addresses seen in the interval). A host that changes address "
+		"is a new source. The built-in scenarios keep [telescope] (columns "
+		"telescope_probes and telescope_sources) and add sensors only where a record "
+		"of 2001 was counted at such a site. For the telescope's sources per interval, "
+		"name its blocks again as a dark sensor.\n\n"
+		"| key | unit | default | valid values | meaning |\n|---|---|---|---|---|\n",
+		WC_MAX_SENSORS);
+	write_key_rows(out, sensor_keys, NKEYS(sensor_keys), "sensor.*");
 }
 
 /* ---- the resolved scenario as text (provenance) ---- */
@@ -1372,6 +1515,12 @@ static void write_value(FILE *out, const struct key_def *k, const void *base, co
 			fprintf(out, "%s%s", i ? ", " : "",
 				wc_prefix_format(sc->telescope[i], buf));
 		break;
+	case KT_BLOCKS: {
+		const wc_sensor_def *d = base;
+		for (int i = 0; i < d->nblocks; i++)
+			fprintf(out, "%s%s", i ? ", " : "", wc_prefix_format(d->blocks[i], buf));
+		break;
+	}
 	case KT_HISTORY:
 		for (int i = 0; i < sc->nhistory; i++) {
 			static const char *const mark[] = {
@@ -1395,6 +1544,7 @@ static void write_key(FILE *out, const struct key_def *k, const void *base, cons
 	bool empty = (k->type == KT_STRING && *field == '\0') ||
 		     (k->type == KT_FLAG_TIME && !*(const bool *)(field + sizeof(wc_time))) ||
 		     (k->type == KT_PREFIXES && sc->ntelescope == 0) ||
+		     (k->type == KT_BLOCKS && ((const wc_sensor_def *)base)->nblocks == 0) ||
 		     (k->type == KT_HISTORY && sc->nhistory == 0);
 	fprintf(out, "%s =%s", k->name, empty ? "" : " ");
 	write_value(out, k, base, sc);
@@ -1433,5 +1583,10 @@ void wc_scenario_write_resolved(FILE *out, const wc_scenario *sc)
 		for (size_t i = 0; i < NKEYS(class_keys); i++) {
 			write_key(out, &class_keys[i], &sc->classes[c], sc);
 		}
+	}
+	for (int i = 0; i < sc->nsensors; i++) {
+		fprintf(out, "\n[sensor.%s]\n", sc->sensors[i].name);
+		for (size_t k = 0; k < NKEYS(sensor_keys); k++)
+			write_key(out, &sensor_keys[k], &sc->sensors[i], sc);
 	}
 }

@@ -26,6 +26,11 @@
 #define WC_MAX_TELESCOPE 16
 #define WC_MAX_HISTORY	 2048
 #define WC_NAME_MAX	 64
+/* [sensor.NAME] sections, and blocks a sensor may list. */
+#define WC_MAX_SENSORS	     8
+#define WC_MAX_SENSOR_BLOCKS 16
+/* A live sensor given by size: at most a /8 placed at random. */
+#define WC_MAX_SENSOR_SIZE (1 << 24)
 /* The longest outbreak a run simulates, and the most timeline rows it keeps
  * (366 days at the default 60 s interval: ~97 MB of rows). No real outbreak
  * comes near either; without them a scenario spanning years 0 to 9999 grew
@@ -109,6 +114,24 @@ typedef struct wc_history_point {
 	enum wc_history_curve curve;
 } wc_history_point;
 
+/* What a sensor is: dark blocks that hold no host (a telescope), or a live
+ * site whose addresses may hold hosts and that logs the probes it receives. */
+enum wc_sensor_kind { WC_SENSOR_DARK, WC_SENSOR_LIVE };
+
+/* One [sensor.NAME] section: either blocks, or (live only) a size in
+ * addresses, a power of two, placed as one aligned block at random in the
+ * scan space by the run's seed (sensor.h). */
+typedef struct wc_sensor_def {
+	char name[WC_NAME_MAX];
+	int kind; /* enum wc_sensor_kind */
+	int nblocks;
+	wc_prefix blocks[WC_MAX_SENSOR_BLOCKS];
+	int64_t size;	       /* 0: the blocks say where it is */
+	char where[96];	       /* where the section began, for messages */
+	char where_blocks[96]; /* where blocks and size were set ("" if not) */
+	char where_size[96];
+} wc_sensor_def;
+
 typedef struct wc_scenario {
 	char source[256]; /* file name, or "builtin:NAME", for messages */
 
@@ -181,6 +204,10 @@ typedef struct wc_scenario {
 	/* [telescope] */
 	int ntelescope;
 	wc_prefix telescope[WC_MAX_TELESCOPE];
+
+	/* [sensor.NAME], in the order the sections first appear */
+	int nsensors;
+	wc_sensor_def sensors[WC_MAX_SENSORS];
 
 	/* [output] */
 	int interval; /* seconds per timeline row */

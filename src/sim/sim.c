@@ -9,6 +9,7 @@
 #include "sim/probemodel.h"
 #include "sim/strategy.h"
 #include "sim/population.h"
+#include "sim/sensor.h"
 
 void wc_run_options_init(wc_run_options *opt)
 {
@@ -93,6 +94,11 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 				    wc_strategy_name(sc->strategy), wc_engine_fast_refusal(sc));
 
 	double t0 = wc_clock_seconds();
+	wc_sensors sensors;
+	if (wc_sensors_init(&sensors, sc, opt->seed, err) != 0)
+		return -1;
+	for (int i = 0; i < sensors.n; i++)
+		wc_timeline_add_sensor(&res->timeline, sensors.s[i].name);
 	wc_population pop;
 	if (wc_population_build(&pop, sc, opt->seed, err) != 0)
 		return -1;
@@ -104,8 +110,9 @@ int wc_simulate(const wc_scenario *sc, const wc_run_options *opt, wc_run_result 
 	uint64_t nsteps = (uint64_t)(until - sc->start) / (uint64_t)sc->step;
 	wc_outbreak model;
 	wc_outbreak_init(&model, sc, pop.n, nsteps, opt->seed);
-	wc_world world = {sc,	 &pop,	engine == WC_ENGINE_PROBE ? &index : NULL, opt, &model,
-			  until, nsteps};
+	wc_world world = {sc,	  &pop,	   engine == WC_ENGINE_PROBE ? &index : NULL,
+			  opt,	  &model,  until,
+			  nsteps, &sensors};
 	res->engine = engine;
 	res->vulnerable = pop.n;
 	double t1 = wc_clock_seconds();

@@ -45,11 +45,25 @@
 
 enum wc_column_kind { WC_COLUMN_COUNT, WC_COLUMN_FLOW, WC_COLUMN_GROWING };
 
+/*
+ * Sensors ([sensor.NAME], sensor.h): each adds three columns after the fixed
+ * ones, in the order of the scenario's sections, named by wc_sensor_column_name:
+ *   NAME_probes            FLOW     probes the sensor received in the interval
+ *   NAME_sources           GROWING  distinct source addresses seen so far
+ *   NAME_interval_sources  FLOW     distinct source addresses seen in the
+ *                                   interval (per row: not additive over rows)
+ */
+#define WC_TIMELINE_SENSORS 8
+enum { WC_SENSOR_PROBES, WC_SENSOR_SOURCES, WC_SENSOR_INTERVAL, WC_SENSOR_NCOLUMNS };
+/* Column k of sensor `name` ("NAME_probes", ...), cut to len bytes. */
+void wc_sensor_column_name(const char *name, int k, char *buf, size_t len);
+
 typedef struct wc_timeline_row {
 	wc_time time; /* end of the interval, UTC */
 #define WC_TIMELINE_FIELD(name, kind, meaning) uint64_t name;
 	WC_TIMELINE_COLUMNS(WC_TIMELINE_FIELD)
 #undef WC_TIMELINE_FIELD
+	uint64_t sensor[WC_TIMELINE_SENSORS][WC_SENSOR_NCOLUMNS]; /* the first nsensors */
 } wc_timeline_row;
 
 /* One column of the list above, for code that walks them all. */
@@ -65,14 +79,31 @@ extern const size_t wc_timeline_ncolumns;
 typedef struct wc_timeline {
 	wc_timeline_row *rows;
 	size_t n, cap;
+	int nsensors; /* sensors whose columns follow the fixed ones */
+	char sensor_name[WC_TIMELINE_SENSORS][64];
 } wc_timeline;
 
 void wc_timeline_init(wc_timeline *tl);
 void wc_timeline_free(wc_timeline *tl);
 void wc_timeline_push(wc_timeline *tl, const wc_timeline_row *row);
 
-/* The CSV header line (no newline) and one row, both in contract order. */
+/* Adds a sensor's columns (before any row is pushed). */
+void wc_timeline_add_sensor(wc_timeline *tl, const char *name);
+
+/* Every column of tl: the fixed ones (wc_timeline_columns), then the
+ * sensors'. Column c's name (cut to len bytes), kind and value in a row. */
+size_t wc_timeline_width(const wc_timeline *tl);
+void wc_timeline_name(const wc_timeline *tl, size_t c, char *buf, size_t len);
+enum wc_column_kind wc_timeline_kind(size_t c);
+uint64_t wc_timeline_value(const wc_timeline_row *row, size_t c);
+void wc_timeline_set(wc_timeline_row *row, size_t c, uint64_t v);
+
+/* The CSV header line (no newline) and one row, both in contract order:
+ * the fixed columns only. */
 extern const char wc_timeline_csv_header[];
 int wc_timeline_row_csv(const wc_timeline_row *row, char *buf, size_t len);
+/* The same with tl's sensor columns appended. */
+int wc_timeline_header_csv(const wc_timeline *tl, char *buf, size_t len);
+int wc_timeline_line_csv(const wc_timeline *tl, size_t i, char *buf, size_t len);
 
 #endif
