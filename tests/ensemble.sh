@@ -1,7 +1,8 @@
 #!/bin/sh
 # ensemble.sh — sweeps through the ensemble scheduler (src/ensemble): MPI
 # ranks, shards merged, resume after a kill, all byte-identical to one plain
-# run (sweep.csv and runs.csv; summary.json records its own command line).
+# run (sweep.csv and runs.csv; summary.json records its own command line);
+# and a calibration under mpirun, byte-identical to the plain one.
 # Usage: tests/ensemble.sh PATH_TO_WORMCAST. WORMCAST_QUICK=1: fewer mpirun
 # combinations (MPI startup costs about half a second each).
 # The MPI checks are skipped, with a message, where mpirun is missing or the
@@ -202,6 +203,40 @@ if [ -x "$unit" ]; then
 	fi
 else
 	echo "skip - test_sched over MPI: $unit not built"
+fi
+
+# ---- calibrate across ranks ----
+# The small calibration of tests/cli.sh: observations from one reduced-scale
+# run (seed 99), hourly 11:00-15:00. Every rank runs its share of each
+# generation's simulations; rank 0 gives the distances back to all, so the
+# posterior and the forecast are the plain run's bytes for any layout.
+"$WC" run codered-v2 $SMALL --seed 99 --until 2001-07-19T15:00:00Z --quiet --out cal-truth \
+	>/dev/null 2>&1
+awk -F, 'NR == 1 { print "time,seen,new" }
+	NR > 1 && $1 ~ /:00:00Z$/ && $1 > "2001-07-19T10:00:00Z" { print $1 "," $8 "," n + $7; n = 0; next }
+	NR > 1 { n += $7 }' cal-truth/timeline.csv >cal-obs.csv
+CAL="codered-v2 $SMALL --observed cal-obs.csv --column seen=cumulative_infected --column new=new_infections --prior worm.threads=loguniform(30,300) --prior population.vulnerable=loguniform(500,5000) --sims 300 --rounds 2 --particles 40 --forecast-until 2001-07-19T18:00:00Z --quiet"
+# shellcheck disable=SC2086
+"$WC" calibrate $CAL --threads 1 --out calref 2>calref.err || fail "plain calibrate" "$(cat calref.err)"
+for l in $layouts; do
+	n=${l%:*} t=${l#*:}
+	# shellcheck disable=SC2086
+	if timeout 120 $MPIRUN -n "$n" "$WC" calibrate $CAL --threads "$t" --out "cal$n$t" >mpi.out 2>&1 &&
+		cmp -s calref/posterior.csv "cal$n$t/posterior.csv" &&
+		cmp -s calref/forecast.csv "cal$n$t/forecast.csv"; then
+		pass "calibrate under mpirun -n $n, --threads $t: posterior.csv and forecast.csv are the plain run's bytes"
+	else
+		fail "calibrate under mpirun -n $n --threads $t" "$(tail -n 5 mpi.out)"
+	fi
+done
+# shellcheck disable=SC2086
+timeout 120 $MPIRUN -n 2 "$WC" calibrate ${CAL%% *} $SMALL --observed nosuch.csv \
+	--prior 'worm.threads=loguniform(30,300)' --out calbad >mpi.out 2>&1
+rc=$?
+if [ $rc -eq 2 ] && [ "$(grep -c 'nosuch.csv: cannot open' mpi.out)" -eq 1 ] && [ ! -e calbad ]; then
+	pass "calibrate under mpirun -n 2 with a missing --observed: exit 2, said once, no hang, nothing written"
+else
+	fail "calibrate under mpirun with a missing --observed" "exit $rc: $(tail -n 5 mpi.out)"
 fi
 
 # A rank killed mid-sweep: the job ends (no hang: bounded by timeout), says

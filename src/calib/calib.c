@@ -1,6 +1,7 @@
 /*
  * Calibration glue (calib.h): priors on scenario keys, the batch of
- * simulations on threads, and the posterior predictive.
+ * simulations through the ensemble scheduler (threads, MPI ranks), and the
+ * posterior predictive.
  */
 #include "calib/calib.h"
 
@@ -21,6 +22,7 @@ void wc_calib_init(wc_calib *c, const wc_scenario *base, const wc_observations *
 	c->obs = obs;
 	c->engine = engine;
 	c->threads = threads < 1 ? 1 : threads;
+	c->comm = NULL;
 	c->until = obs ? obs->last : base->end;
 }
 
@@ -108,51 +110,71 @@ int wc_calib_scenario(const wc_calib *c, const double *theta, wc_scenario *out, 
 	return wc_scenario_finish(out, err);
 }
 
+/* One batch's jobs as the scheduler sees them. */
+struct calib_jobs {
+	const wc_calib *c;
+	const double *theta;
+	const uint64_t *seeds;
+	wc_time until;
+	wc_calib_measure_fn measure;
+	void *mctx;
+	size_t nout;
+};
+
+static int calib_job(void *ctx, uint64_t j, double *slot, wc_error *err)
+{
+	const struct calib_jobs *x = ctx;
+	const wc_calib *c = x->c;
+	wc_scenario *sc = xmalloc(sizeof *sc);
+	wc_error e = {0};
+	if (wc_calib_scenario(c, x->theta + (size_t)j * c->d, sc, &e) != 0) {
+		for (size_t k = 0; k < x->nout; k++)
+			slot[k] = INFINITY; /* outside what the scenario allows */
+		free(sc);
+		return 0;
+	}
+	wc_run_options o;
+	wc_run_options_init(&o);
+	o.seed = x->seeds[j];
+	o.engine = c->engine;
+	o.threads = 1;
+	o.until = x->until;
+	o.until_set = true;
+	wc_run_result res;
+	int rc = wc_simulate(sc, &o, &res, &e);
+	if (rc == 0) {
+		x->measure(x->mctx, sc, &res.timeline, slot);
+		wc_run_result_free(&res);
+	} else {
+		wc_error_set(err, e.code, "simulation %" PRIu64 " (seed %" PRIu64 "): %s", j,
+			     x->seeds[j], e.msg);
+	}
+	free(sc);
+	return rc == 0 ? 0 : -1;
+}
+
 int wc_calib_run_jobs(const wc_calib *c, size_t n, const double *theta, const uint64_t *seeds,
 		      wc_time until, wc_calib_measure_fn measure, void *mctx, size_t nout,
 		      double *out, wc_error *err)
 {
-	int64_t failed_at = -1; /* the lowest failed job, -1 while none */
-	wc_error first = {0};
-	/* Dynamic scheduling: parameters change a run's cost (a larger
-	 * population); which thread runs a job never changes its slot. */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(c->threads)
-	for (int64_t j = 0; j < (int64_t)n; j++) {
-		double *slot = out + (size_t)j * nout;
-		wc_scenario *sc = xmalloc(sizeof *sc);
-		wc_error e = {0};
-		if (wc_calib_scenario(c, theta + (size_t)j * c->d, sc, &e) != 0) {
-			for (size_t k = 0; k < nout; k++)
-				slot[k] = INFINITY; /* outside what the scenario allows */
-			free(sc);
-			continue;
-		}
-		wc_run_options o;
-		wc_run_options_init(&o);
-		o.seed = seeds[j];
-		o.engine = c->engine;
-		o.threads = 1;
-		o.until = until;
-		o.until_set = true;
-		wc_run_result res;
-		if (wc_simulate(sc, &o, &res, &e) == 0) {
-			measure(mctx, sc, &res.timeline, slot);
-			wc_run_result_free(&res);
-		} else {
-#pragma omp critical(wc_calib_report)
-			if (failed_at < 0 || j < failed_at) {
-				failed_at = j;
-				first = (wc_error){0};
-				wc_error_set(&first, e.code,
-					     "simulation %" PRId64 " (seed %" PRIu64 "): %s", j,
-					     seeds[j], e.msg);
-			}
-		}
-		free(sc);
+	struct calib_jobs x = {c, theta, seeds, until, measure, mctx, nout};
+	wc_sched_opts o;
+	wc_sched_opts_init(&o);
+	o.comm = c->comm;
+	o.threads = c->threads;
+	/* Jobs differ in cost (a larger population runs longer): small batches
+	 * keep every rank busy to the end of a generation. */
+	o.batch = 8;
+	int rc = wc_sched_run(&o, n, nout, calib_job, &x, out, err);
+	/* Every rank goes on with rank 0's outcome and rank 0's numbers, so the
+	 * ABC algorithm takes the same steps on all of them. */
+	int code = wc_sched_agree(c->comm, rc == 0 ? 0 : (err->code ? err->code : WC_EXIT_RUNTIME));
+	if (code != 0) {
+		if (err->code == 0)
+			wc_error_set(err, code, "the simulations failed on rank 0");
+		return -1;
 	}
-	if (failed_at >= 0)
-		return wc_error_set(err, first.code, "%s", first.msg);
-	return 0;
+	return wc_sched_bcast(c->comm, out, n * nout * sizeof *out, err);
 }
 
 static void measure_distance(void *ctx, const wc_scenario *sc, const wc_timeline *tl, double *out)

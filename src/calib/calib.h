@@ -15,9 +15,11 @@
  * spanning orders of magnitude weigh alike.
  *
  * Simulations run as batches of independent jobs (wc_calib_run_jobs): job j
- * is (parameters, seed) in, nout numbers out, on OpenMP threads, each job
- * writing only its own slot, so the outputs are the same bytes for any thread
- * count. Another scheduler (ranks, shards) can take the same jobs.
+ * is (parameters, seed) in, nout numbers out, through the ensemble scheduler
+ * (ensemble/sched.h): OpenMP threads, and the ranks of an MPI job when comm
+ * is set. Each job writes only its own slot and rank 0 gives its outputs to
+ * every rank after each batch, so every rank takes the same (deterministic)
+ * ABC steps and the outputs are the same bytes for any thread or rank count.
  */
 #ifndef WC_CALIB_CALIB_H
 #define WC_CALIB_CALIB_H
@@ -27,6 +29,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "ensemble/sched.h"
 #include "model/abc.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -89,7 +92,8 @@ typedef struct wc_calib {
 	const wc_observations *obs;
 	enum wc_engine engine;
 	int threads;
-	wc_time until; /* where the calibrating runs stop: the last observation */
+	const wc_sched_comm *comm; /* the MPI job the batches run across; NULL: this process */
+	wc_time until;		   /* where the calibrating runs stop: the last observation */
 } wc_calib;
 
 void wc_calib_init(wc_calib *c, const wc_scenario *base, const wc_observations *obs,
@@ -106,7 +110,9 @@ typedef void (*wc_calib_measure_fn)(void *ctx, const wc_scenario *sc, const wc_t
 /*
  * Runs jobs [0, n): scenario of theta[j*d..], seed seeds[j], until `until`,
  * then measure into out[j*nout..]. A job whose scenario cannot run gets
- * +inf in all its outputs. 0, or -1 with err set (the lowest failed job's).
+ * +inf in all its outputs. Under MPI every rank calls it in the same order
+ * with the same arguments, and every rank's out gets rank 0's numbers. 0, or
+ * -1 with err set (a failed job's, on rank 0; every rank fails alike).
  */
 int wc_calib_run_jobs(const wc_calib *c, size_t n, const double *theta, const uint64_t *seeds,
 		      wc_time until, wc_calib_measure_fn measure, void *mctx, size_t nout,

@@ -12,6 +12,7 @@
 #include "core/outdir.h"
 #include "core/progress.h"
 #include "core/xalloc.h"
+#include "ensemble/sched.h"
 #include "model/abc.h"
 #include "report/calib_report.h"
 
@@ -37,8 +38,9 @@ static const char calibrate_usage[] =
 	"  --rounds R          ABC-SMC rounds (default 5)\n"
 	"  --particles P       population size (default 200; at least 10 a key, 20 in all)\n"
 	"  --seed S            seed of the calibration (default 1)\n"
-	"  --threads T         simulations in parallel (default: every CPU); the output\n"
-	"                      is the same bytes for any T\n"
+	"  --threads T         simulations in parallel (default: every CPU; a process's\n"
+	"                      under mpirun); the output is the same bytes for any T\n"
+	"                      and any number of MPI ranks\n"
 	"  --engine E          auto, fast or probe (default auto)\n"
 	"  --set SEC.KEY=VALUE override a scenario key first (repeatable)\n"
 	"  --forecast-until T  run the posterior on to time T (default outbreak.end)\n"
@@ -291,6 +293,12 @@ static int cal_run(struct cal_args *a, wc_calib *cal, const wc_provenance *prov,
 	}
 	wc_calib_report rep = {cal, &cfg, &res, &pred, a->until, prov};
 	rc = WC_EXIT_OK;
+	if (!wc_sched_is_writer(cal->comm)) {
+		/* The same numbers as rank 0's, which alone writes them. */
+		wc_calib_predictive_free(&pred);
+		wc_abc_result_free(&res);
+		return WC_EXIT_OK;
+	}
 	if (write_outputs(a, &rep, err) != 0)
 		rc = cli_fail(err->code, "%s", err->msg);
 	else if (res.rounds < a->rounds)
@@ -311,6 +319,49 @@ static int cal_run(struct cal_args *a, wc_calib *cal, const wc_provenance *prov,
 	return rc;
 }
 
+/* Joins the MPI job (if any), sets up on every rank, calibrates; an exit
+ * status. Every rank reads the same files and so takes the same steps; only
+ * rank 0 speaks and writes. */
+static int cal_main(const char *scenario, struct cal_args *a, wc_scenario *sc, wc_observations *obs,
+		    wc_calib *cal, const wc_provenance *prov)
+{
+	wc_sched_comm comm;
+	wc_error err = {0};
+	if (wc_sched_init(&comm, &err) != 0)
+		return cli_fail(err.code, "%s", err.msg);
+	int rc = WC_EXIT_OK;
+	/* One rank speaks: the others would repeat every line. */
+	if (!wc_sched_is_writer(&comm)) {
+		a->quiet = true;
+		a->json = false;
+		if (freopen("/dev/null", "w", stdout) == NULL ||
+		    freopen("/dev/null", "w", stderr) == NULL)
+			rc = WC_EXIT_RUNTIME;
+	}
+	if (rc == WC_EXIT_OK && comm.size > 1 && strcmp(scenario, "-") == 0)
+		rc = cli_fail(WC_EXIT_USAGE, "calibrate: under MPI the scenario cannot come from "
+					     "standard input (only rank 0 reads it); give a file");
+	if (rc == WC_EXIT_OK && cal_setup(scenario, a, sc, obs, cal, &err) != 0)
+		rc = cli_fail(err.code, "%s", err.msg);
+	/* Workers stop with rank 0 instead of waiting for its batches. */
+	int agreed = wc_sched_agree(&comm, rc);
+	if (agreed == WC_EXIT_OK && rc != WC_EXIT_OK) {
+		/* Only this worker failed (its files differ from rank 0's): leave
+		 * without MPI_Finalize, so that mpirun ends the whole job rather
+		 * than rank 0 waiting for this rank. */
+		return rc;
+	}
+	if (agreed == WC_EXIT_OK) {
+		cal->comm = &comm;
+		rc = cal_run(a, cal, prov, &err);
+		cal->comm = NULL;
+	} else {
+		rc = agreed;
+	}
+	wc_sched_finish(&comm);
+	return rc;
+}
+
 static int calibrate_command(int argc, char **argv, const wc_provenance *prov)
 {
 	struct cal_args a = {.out_dir = "calibrate-out",
@@ -328,13 +379,8 @@ static int calibrate_command(int argc, char **argv, const wc_provenance *prov)
 	wc_scenario *sc = xmalloc(sizeof *sc);
 	wc_calib *cal = xmalloc(sizeof *cal);
 	wc_observations obs = {0};
-	wc_error err = {0};
-	if (rc == WC_EXIT_OK) {
-		if (cal_setup(argv[optind], &a, sc, &obs, cal, &err) != 0)
-			rc = cli_fail(err.code, "%s", err.msg);
-		else
-			rc = cal_run(&a, cal, prov, &err);
-	}
+	if (rc == WC_EXIT_OK)
+		rc = cal_main(argv[optind], &a, sc, &obs, cal, prov);
 	wc_observations_free(&obs);
 	free(cal);
 	free(sc);
