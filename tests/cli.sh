@@ -1803,6 +1803,13 @@ check_cal_bad "--until before every observation" "no observation at 2001-07-19T1
 check_cal_bad "too few simulations" "too few for 5 rounds" --observed cal-obs.csv \
 	--column seen=cumulative_infected --column new=new_infections \
 	--prior 'worm.threads=loguniform(30,300)' --sims 99 --rounds 5 --particles 20
+# A sensor's distinct sources per row do not add over rows: hourly counts need hourly rows.
+printf 'time,site_interval_sources\n2001-07-19T11:00:00Z,3\n2001-07-19T12:00:00Z,5\n' >cal-site.csv
+check_cal_bad "hourly distinct sources on minute rows" "do not add over rows" \
+	--observed cal-site.csv --set sensor.site.kind=live --set sensor.site.prefix_length=24 \
+	--prior 'worm.threads=loguniform(30,300)'
+check_cal_bad "a sensor the scenario lacks" "no [sensor.NAME] section of the scenario has it" \
+	--observed cal-site.csv --prior 'worm.threads=loguniform(30,300)'
 
 # [sensor.NAME]: three columns per sensor after the fixed ones, in section order,
 # in timeline.csv and quantiles.csv; a bad section is exit 2 naming file, line and key.

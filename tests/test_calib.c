@@ -102,6 +102,76 @@ static void observations_of_their_own_run(void **state)
 	unlink(path);
 }
 
+/* A sensor's columns are found among the scenario's [sensor.NAME]
+ * sections; its distinct sources per row need one row per observation
+ * (they do not add over rows): hourly counts need output.interval=3600. */
+static void sensor_columns_resolve_per_row(void **state)
+{
+	(void)state;
+	wc_scenario sc;
+	wc_error err = {0};
+	wc_scenario_init(&sc);
+	assert_int_equal(wc_scenario_load_builtin(&sc, "codered-v2", &err), 0);
+	const char *sets[] = {"worm.scan_space=12.0.0.0/8",    "population.vulnerable=1406",
+			      "telescope.blocks=12.44.0.0/16", "sensor.site.kind=live",
+			      "sensor.site.prefix_length=22",  "output.interval=3600"};
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(wc_scenario_set(&sc, sets[i], &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	wc_run_options o;
+	wc_run_options_init(&o);
+	o.seed = 5;
+	assert_int_equal(wc_time_parse("2001-07-19T15:00:00Z", &o.until), 0);
+	o.until_set = true;
+	wc_run_result res;
+	assert_int_equal(wc_simulate(&sc, &o, &res, &err), 0);
+	char path[] = "/tmp/wc-test-calib-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs("time,hourly,sofar\n", fp);
+	uint64_t total = 0;
+	for (size_t i = 1; i < res.timeline.n; i++) {
+		const wc_timeline_row *r = &res.timeline.rows[i];
+		char t[32];
+		fprintf(fp, "%s,%llu,%llu\n", wc_time_format(r->time, t),
+			(unsigned long long)r->sensor[0][WC_SENSOR_INTERVAL],
+			(unsigned long long)r->sensor[0][WC_SENSOR_SOURCES]);
+		total += r->sensor[0][WC_SENSOR_INTERVAL];
+	}
+	fclose(fp);
+	assert_true(total > 0);
+	const char *smaps[] = {"hourly=site_interval_sources", "sofar=site_sources"};
+	wc_observations obs;
+	assert_int_equal(wc_observations_read(&obs, path, smaps, 2, &err), 0);
+	assert_true(obs.cols[0].index == SIZE_MAX);
+	assert_int_equal(wc_observations_check(&obs, &sc, &err), 0);
+	assert_int_equal(obs.cols[0].index, wc_timeline_ncolumns + WC_SENSOR_INTERVAL);
+	assert_int_equal(obs.cols[0].kind, WC_COLUMN_FLOW);
+	assert_int_equal(obs.cols[1].index, wc_timeline_ncolumns + WC_SENSOR_SOURCES);
+	assert_int_equal(obs.cols[1].kind, WC_COLUMN_GROWING);
+	assert_true(wc_observations_distance(&obs, &res.timeline, sc.interval) == 0);
+	/* minute rows: summing per-minute distinct counts would be wrong */
+	wc_scenario fine = sc;
+	fine.interval = 60;
+	wc_error e2 = {0};
+	assert_int_equal(wc_observations_check(&obs, &fine, &e2), -1);
+	assert_int_equal(e2.code, WC_EXIT_USAGE);
+	assert_non_null(strstr(e2.msg, "do not add over rows"));
+	assert_non_null(strstr(e2.msg, "--set output.interval=3600"));
+	wc_observations_free(&obs);
+	/* a sensor the scenario does not have */
+	const char *bad[] = {"hourly=gold_interval_sources"};
+	assert_int_equal(wc_observations_read(&obs, path, bad, 1, &err), 0);
+	wc_error e3 = {0};
+	assert_int_equal(wc_observations_check(&obs, &sc, &e3), -1);
+	assert_non_null(strstr(e3.msg, "no [sensor.NAME] section of the scenario has it"));
+	wc_observations_free(&obs);
+	wc_run_result_free(&res);
+	unlink(path);
+}
+
 /*
  * Recovery: data from worm.threads = 100 and population.vulnerable = 1406
  * (seed 99); loguniform priors a factor of 10 wide. The posterior's 90%
@@ -179,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(observations_of_their_own_run),
+		cmocka_unit_test(sensor_columns_resolve_per_row),
 		cmocka_unit_test(recovers_rate_and_vulnerable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,6 +87,13 @@ static void sensor_sections_load_in_order(void **state)
 	free(text);
 	assert_int_equal(wc_scenario_set(&sc, "sensor.reed.size=256", &err), 0);
 	assert_int_equal(sc.sensors[0].size, 256);
+	assert_int_equal(wc_sensor_def_size(&sc.sensors[0]), 256);
+	/* prefix_length: the same block given as /N, an integer calibrate can vary */
+	assert_int_equal(wc_scenario_set(&sc, "sensor.reed.size=0", &err), 0);
+	assert_int_equal(wc_scenario_set(&sc, "sensor.reed.prefix_length=18", &err), 0);
+	assert_int_equal(wc_scenario_finish(&sc, &err), 0);
+	assert_int_equal(wc_sensor_def_size(&sc.sensors[0]), 16384);
+	assert_int_equal(wc_sensor_def_size(&sc.sensors[1]), 0);
 }
 
 /* Bad sensor sections: file, line and key, exit 2. */
@@ -96,10 +103,22 @@ static void sensor_errors_name_file_line_and_key(void **state)
 	wc_error err;
 	char path[64];
 	expect_file_error("[sensor.a]\nkind = live\n", 2, "blocks", &err, path, sizeof path);
-	assert_contains(err.msg, "give either key 'blocks' or key 'size', one of them");
+	assert_contains(err.msg,
+			"give one of the keys 'blocks', 'size' and 'prefix_length', not none");
 	expect_file_error("[sensor.a]\nkind = live\nsize = 256\nblocks = 1.0.0.0/24\n", 2, "blocks",
 			  &err, path, sizeof path);
-	assert_contains(err.msg, "not both");
+	assert_contains(err.msg, "not more");
+	expect_file_error("[sensor.a]\nkind = live\nsize = 256\nprefix_length = 24\n", 2,
+			  "prefix_length", &err, path, sizeof path);
+	assert_contains(err.msg, "not more");
+	expect_file_error("[sensor.a]\nkind = live\nprefix_length = 7\n", 3,
+			  "sensor.a.prefix_length", &err, path, sizeof path);
+	assert_contains(err.msg, "7 is below 8");
+	expect_file_error("[sensor.a]\nprefix_length = 24\n", 2, "sensor.a.prefix_length", &err,
+			  path, sizeof path);
+	assert_contains(err.msg, "only a live sensor");
+	expect_file_error("[sensor.a]\nkind = live\nprefix_length = 33\n", 3,
+			  "sensor.a.prefix_length", &err, path, sizeof path);
 	expect_file_error("[sensor.a]\nsize = 256\n", 2, "sensor.a.size", &err, path, sizeof path);
 	assert_contains(err.msg, "only a live sensor");
 	expect_file_error("[sensor.a]\nkind = live\nsize = 300\n", 3, "sensor.a.size", &err, path,
@@ -1087,7 +1106,7 @@ static void documented_keys_accept_their_defaults(void **state)
 			fail_msg("documented default rejected: %s: %s", assignment, err.msg);
 		rows++;
 	}
-	assert_int_equal(rows, 72);
+	assert_int_equal(rows, 73);
 	free(docs);
 }
 

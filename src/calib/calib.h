@@ -42,8 +42,10 @@
 typedef struct wc_calib_column {
 	char name[64];	 /* the CSV header's name */
 	char target[64]; /* the timeline column it is compared with */
-	size_t offset;	 /* of that column in wc_timeline_row */
+	size_t index;	 /* wc_timeline_value's column; SIZE_MAX: a sensor's, until
+			    wc_observations_check finds it in the scenario */
 	enum wc_column_kind kind;
+	bool per_row; /* distinct sources per row: not additive over rows */
 } wc_calib_column;
 
 typedef struct wc_calib_obs {
@@ -76,7 +78,7 @@ void wc_observations_free(wc_observations *o);
 /* Keeps the observations at until or earlier: what was known by then. */
 int wc_observations_until(wc_observations *o, wc_time until, wc_error *err);
 /* Checks the observations against the scenario's window and output grid. */
-int wc_observations_check(const wc_observations *o, const wc_scenario *sc, wc_error *err);
+int wc_observations_check(wc_observations *o, const wc_scenario *sc, wc_error *err);
 /* The value column c would have been observed as at time t, from tl
  * (NAN if tl does not reach t). */
 double wc_observations_simulated(const wc_observations *o, size_t c, wc_time t,

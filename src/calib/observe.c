@@ -18,13 +18,28 @@
 #define MAX_FIELDS 256
 
 /* The timeline column called name, by the table's names (so columns added
- * to the table later are found too); NULL if none. */
-static const wc_timeline_column *timeline_column(const char *name)
+ * to the table later are found too); SIZE_MAX if none. */
+static size_t timeline_column(const char *name)
 {
 	for (size_t i = 0; i < wc_timeline_ncolumns; i++)
 		if (strcmp(wc_timeline_columns[i].name, name) == 0)
-			return &wc_timeline_columns[i];
-	return NULL;
+			return i;
+	return SIZE_MAX;
+}
+
+/* Which sensor column (WC_SENSOR_*) a name ending in one of their suffixes
+ * would be; -1 if none. Which sensor is settled against the scenario. */
+static int sensor_suffix(const char *name)
+{
+	static const char *const suffix[] = {"_interval_sources", "_sources", "_probes"};
+	static const int kind[] = {WC_SENSOR_INTERVAL, WC_SENSOR_SOURCES, WC_SENSOR_PROBES};
+	size_t n = strlen(name);
+	for (size_t k = 0; k < 3; k++) {
+		size_t l = strlen(suffix[k]);
+		if (n > l && strcmp(name + n - l, suffix[k]) == 0)
+			return kind[k];
+	}
+	return -1;
 }
 
 /* Which timeline column CSV column name is compared with: its --column map,
@@ -37,8 +52,9 @@ static int map_column(wc_calib_column *col, const char *name, const char *const 
 	for (size_t m = 0; m < nmaps; m++)
 		if (strncmp(maps[m], name, len) == 0 && maps[m][len] == '=')
 			target = maps[m] + len + 1;
-	const wc_timeline_column *tc = timeline_column(target);
-	if (tc == NULL)
+	size_t index = timeline_column(target);
+	int sk = index == SIZE_MAX ? sensor_suffix(target) : -1;
+	if (index == SIZE_MAX && sk < 0)
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: line 1: column '%s' is no timeline column; map it with "
 				    "--column %s=TIMELINE_COLUMN (e.g. cumulative_infected; the "
@@ -47,9 +63,15 @@ static int map_column(wc_calib_column *col, const char *name, const char *const 
 	if (strlen(name) >= sizeof col->name)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: line 1: column name too long", path);
 	snprintf(col->name, sizeof col->name, "%s", name);
-	snprintf(col->target, sizeof col->target, "%s", tc->name);
-	col->offset = tc->offset;
-	col->kind = tc->kind;
+	if (strlen(target) >= sizeof col->target)
+		return wc_error_set(err, WC_EXIT_USAGE, "%s: line 1: column '%s': name too long",
+				    path, target);
+	snprintf(col->target, sizeof col->target, "%s", target);
+	col->index = index;
+	col->kind = sk < 0		      ? wc_timeline_columns[index].kind
+		    : sk == WC_SENSOR_SOURCES ? WC_COLUMN_GROWING
+					      : WC_COLUMN_FLOW;
+	col->per_row = sk == WC_SENSOR_INTERVAL;
 	return 0;
 }
 
@@ -232,9 +254,42 @@ void wc_observations_free(wc_observations *o)
 	o->n = o->cap = 0;
 }
 
-int wc_observations_check(const wc_observations *o, const wc_scenario *sc, wc_error *err)
+/* A sensor column's place among the scenario's sensors' columns; and a
+ * per-row count of distinct sources needs one row per observation. */
+static int resolve_sensor_column(const wc_observations *o, wc_calib_column *col,
+				 const wc_scenario *sc, wc_error *err)
+{
+	for (int i = 0; col->index == SIZE_MAX && i < sc->nsensors; i++)
+		for (int k = 0; k < WC_SENSOR_NCOLUMNS; k++) {
+			char name[WC_NAME_MAX + 32];
+			wc_sensor_column_name(sc->sensors[i].name, k, name, sizeof name);
+			if (strcmp(name, col->target) == 0)
+				col->index =
+					wc_timeline_ncolumns + (size_t)(i * WC_SENSOR_NCOLUMNS + k);
+		}
+	if (col->index == SIZE_MAX)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: line 1: column '%s' is no timeline column: no "
+				    "[sensor.NAME] section of the scenario has it",
+				    o->path, col->target);
+	int64_t width = o->width ? o->width : sc->interval;
+	if (col->per_row && width != sc->interval)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: column '%s' counts distinct sources per row, which do "
+				    "not add over rows: the observations' cadence (%" PRId64
+				    " s) must equal output.interval (%d s); run with --set "
+				    "output.interval=%" PRId64,
+				    o->path, col->target, width, sc->interval, width);
+	return 0;
+}
+
+int wc_observations_check(wc_observations *o, const wc_scenario *sc, wc_error *err)
 {
 	char a[32], b[32], t[32];
+	for (size_t c = 0; c < o->ncols; c++)
+		if ((o->cols[c].index == SIZE_MAX || o->cols[c].per_row) &&
+		    resolve_sensor_column(o, &o->cols[c], sc, err) != 0)
+			return -1;
 	for (size_t i = 0; i < o->n; i++) {
 		const wc_calib_obs *ob = &o->obs[i];
 		bool flow = o->cols[ob->col].kind == WC_COLUMN_FLOW;
@@ -266,12 +321,10 @@ int wc_observations_check(const wc_observations *o, const wc_scenario *sc, wc_er
 	return 0;
 }
 
-/* Row i's value of the column at offset. */
-static double cell(const wc_timeline *tl, size_t i, size_t offset)
+/* Row i's value of column c (wc_timeline_value's numbering). */
+static double cell(const wc_timeline *tl, size_t i, size_t c)
 {
-	uint64_t v;
-	memcpy(&v, (const char *)&tl->rows[i] + offset, sizeof v);
-	return (double)v;
+	return (double)wc_timeline_value(&tl->rows[i], c);
 }
 
 /* The index of the row at time t, or (size_t)-1. */
@@ -296,11 +349,11 @@ double wc_observations_simulated(const wc_observations *o, size_t c, wc_time t,
 	if (i == (size_t)-1)
 		return NAN;
 	if (col->kind != WC_COLUMN_FLOW)
-		return cell(tl, i, col->offset);
+		return cell(tl, i, col->index);
 	wc_time from = t - (o->width ? o->width : interval);
 	double s = 0;
 	for (; i > 0 && tl->rows[i].time > from; i--)
-		s += cell(tl, i, col->offset);
+		s += cell(tl, i, col->index);
 	return s;
 }
 

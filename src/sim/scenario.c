@@ -290,11 +290,17 @@ static const struct key_def sensor_keys[] = {
 	 "addresses may hold hosts and that logs the SYNs it receives (an IDS in front of a "
 	 "firewall)."},
 	{"sensor.*", "blocks", KT_BLOCKS, SD(blocks), 0, WC_MAX_SENSOR_BLOCKS, "", "", NULL,
-	 "Where the sensor is: comma-separated CIDR blocks. Give blocks or size, not both."},
+	 "Where the sensor is: comma-separated CIDR blocks. Give one of blocks, size and "
+	 "prefix_length."},
 	{"sensor.*", "size", KT_INT64, SD(size), 0, WC_MAX_SENSOR_SIZE, "0", "addresses", NULL,
 	 "Live sensors only: the sensor is one aligned block of this many addresses (a power "
 	 "of two), placed at random in worm.scan_space by the run's seed, where the site's "
 	 "location is not known; 0: blocks say where it is."},
+	{"sensor.*", "prefix_length", KT_INT, SD(prefix_length), 0, 32, "0", "bits", NULL,
+	 "Live sensors only: as size, given as a prefix length N (a /N block of 2^(32-N) "
+	 "addresses, N from 8 to 32), so that calibrate can put a prior on a size that must be "
+	 "a power of two (int-uniform(16,24)); 0: size or blocks say. Give one of blocks, size "
+	 "and prefix_length."},
 };
 
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
@@ -703,7 +709,7 @@ static int set_key_value(wc_scenario *sc, const char *file, const char *where, c
 			return history_from_file(sc, file, where, err);
 		if (table == sensor_keys && strcmp(name, "kind") != 0) {
 			wc_sensor_def *d = base;
-			char *at = strcmp(name, "size") == 0 ? d->where_size : d->where_blocks;
+			char *at = strcmp(name, "blocks") == 0 ? d->where_blocks : d->where_size;
 			snprintf(at, sizeof d->where_size, "%s", where);
 		}
 		for (size_t j = 0; base == (void *)sc && j < NKEYS(strategy_keys); j++) {
@@ -1187,6 +1193,13 @@ static bool column_taken(const wc_scenario *sc, int upto, const char *col)
 	return false;
 }
 
+int64_t wc_sensor_def_size(const wc_sensor_def *d)
+{
+	if (d->size > 0)
+		return d->size;
+	return d->prefix_length > 0 ? (int64_t)1 << (32 - d->prefix_length) : 0;
+}
+
 /* One sensor section: where it is (blocks, or a size for a live one), and
  * column names no other column has. */
 static int sensor_finish(const wc_scenario *sc, int i, wc_error *err)
@@ -1195,16 +1208,23 @@ static int sensor_finish(const wc_scenario *sc, int i, wc_error *err)
 	const char *w = d->where, *n = d->name;
 	const char *ws = *d->where_size ? d->where_size : w;
 	const char *wb = *d->where_blocks ? d->where_blocks : w;
-	if ((d->nblocks > 0) == (d->size > 0))
+	int given = (d->nblocks > 0) + (d->size > 0) + (d->prefix_length > 0);
+	if (given != 1)
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: section [sensor.%s]: give either key 'blocks' or key "
-				    "'size', %s",
-				    w, n, d->nblocks ? "not both" : "one of them");
-	if (d->size > 0 && d->kind != WC_SENSOR_LIVE)
+				    "%s: section [sensor.%s]: give one of the keys 'blocks', "
+				    "'size' and 'prefix_length', %s",
+				    w, n, given ? "not more" : "not none");
+	if (d->prefix_length > 0 && d->prefix_length < 8)
 		return wc_error_set(err, WC_EXIT_USAGE,
-				    "%s: key 'sensor.%s.size': only a live sensor is placed at "
+				    "%s: key 'sensor.%s.prefix_length': %d is below 8 (at most a "
+				    "/8 is placed at random)",
+				    ws, n, d->prefix_length);
+	const char *sk = d->prefix_length > 0 ? "prefix_length" : "size";
+	if (wc_sensor_def_size(d) > 0 && d->kind != WC_SENSOR_LIVE)
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: key 'sensor.%s.%s': only a live sensor is placed at "
 				    "random (a dark one must say which blocks hold no host)",
-				    ws, n);
+				    ws, n, sk);
 	if (d->size & (d->size - 1))
 		return wc_error_set(err, WC_EXIT_USAGE,
 				    "%s: key 'sensor.%s.size': %lld is not a power of two", ws, n,

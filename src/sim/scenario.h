@@ -126,11 +126,16 @@ typedef struct wc_sensor_def {
 	int kind; /* enum wc_sensor_kind */
 	int nblocks;
 	wc_prefix blocks[WC_MAX_SENSOR_BLOCKS];
-	int64_t size;	       /* 0: the blocks say where it is */
+	int64_t size;	       /* 0: the blocks or prefix_length say where it is */
+	int prefix_length;     /* a /N of 2^(32-N) addresses; 0: size or blocks say */
 	char where[96];	       /* where the section began, for messages */
 	char where_blocks[96]; /* where blocks and size were set ("" if not) */
 	char where_size[96];
 } wc_sensor_def;
+
+/* A sized live sensor's addresses, from size or prefix_length; 0 when its
+ * blocks say where it is. */
+int64_t wc_sensor_def_size(const wc_sensor_def *d);
 
 typedef struct wc_scenario {
 	char source[256]; /* file name, or "builtin:NAME", for messages */

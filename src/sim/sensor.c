@@ -56,8 +56,9 @@ static bool place_ok(const wc_scenario *sc, wc_prefix p)
 static int place_sized(const wc_scenario *sc, int i, uint64_t seed, wc_prefix *out, wc_error *err)
 {
 	const wc_sensor_def *d = &sc->sensors[i];
+	int64_t want = wc_sensor_def_size(d);
 	int len = 32;
-	while (((uint64_t)1 << (32 - len)) < (uint64_t)d->size)
+	while (((uint64_t)1 << (32 - len)) < (uint64_t)want)
 		len--;
 	uint64_t space = wc_prefix_size(sc->scan_space), size = (uint64_t)1 << (32 - len);
 	wc_rng r = wc_rng_stream(seed, WC_STREAM_SENSOR_PLACE, (uint64_t)i, 0);
@@ -72,7 +73,7 @@ static int place_sized(const wc_scenario *sc, int i, uint64_t seed, wc_prefix *o
 	return wc_error_set(err, WC_EXIT_USAGE,
 			    "%s: key 'sensor.%s.size': no routable block of %lld addresses in "
 			    "worm.scan_space clear of telescope and dark blocks",
-			    d->where, d->name, (long long)d->size);
+			    d->where, d->name, (long long)want);
 }
 
 int wc_sensors_init(wc_sensors *ss, const wc_scenario *sc, uint64_t seed, wc_error *err)
@@ -86,7 +87,7 @@ int wc_sensors_init(wc_sensors *ss, const wc_scenario *sc, uint64_t seed, wc_err
 		s->kind = d->kind;
 		s->nblocks = d->nblocks;
 		memcpy(s->blocks, d->blocks, sizeof s->blocks);
-		if (d->size > 0) {
+		if (wc_sensor_def_size(d) > 0) {
 			if (place_sized(sc, i, seed, &s->blocks[0], err) != 0)
 				return -1;
 			s->nblocks = 1;
