@@ -55,6 +55,7 @@ bool cli_plot_format_ok(const char *path);
  * it: WC_EXIT_OK, or the exit status after saying what is wrong. */
 int cli_parse_threads(const char *arg, int max, int *threads);	 /* --threads 1..max */
 int cli_parse_until(const char *arg, wc_time *until, bool *set); /* run's --until TIME */
+int cli_parse_format(const char *arg, bool *json);		 /* --format json|text */
 int cli_parse_plot(const char *arg, const char **plot);		 /* --plot FILE.png|svg|pdf */
 
 /* The Makefile's VERSION, built into core/provenance. */

@@ -148,3 +148,11 @@ int cli_print_output(const char *dir, const char *name)
 		rc = cli_fail(WC_EXIT_RUNTIME, "standard output: %s", strerror(errno));
 	return rc;
 }
+
+int cli_parse_format(const char *arg, bool *json)
+{
+	if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+		return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'", arg);
+	*json = arg[0] == 'j';
+	return WC_EXIT_OK;
+}

@@ -149,11 +149,7 @@ static int cal_option(int c, const char *arg, struct cal_args *a)
 		a->quiet = true;
 		return WC_EXIT_OK;
 	case 'J':
-		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-			return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'",
-					arg);
-		a->json = arg[0] == 'j';
-		return WC_EXIT_OK;
+		return cli_parse_format(arg, &a->json);
 	default:
 		return WC_EXIT_USAGE;
 	}

@@ -175,11 +175,7 @@ static int fit_option(int c, const char *arg, struct fit_args *a)
 		a->has_until = true;
 		return cli_parse_window_time("--until", arg, &a->until);
 	case 'J':
-		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-			return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'",
-					arg);
-		a->json = arg[0] == 'j';
-		return WC_EXIT_OK;
+		return cli_parse_format(arg, &a->json);
 	default:
 		return WC_EXIT_USAGE;
 	}

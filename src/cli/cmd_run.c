@@ -140,15 +140,6 @@ static const struct option run_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* --format json|text. */
-static int parse_format(const char *arg, bool *json)
-{
-	if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-		return cli_fail(WC_EXIT_USAGE, "--format: expected json or text, got '%s'", arg);
-	*json = arg[0] == 'j';
-	return WC_EXIT_OK;
-}
-
 /* --seeds A-B: A <= B, at most WC_ENSEMBLE_MAX_SEEDS of them. */
 static int parse_seeds(const char *arg, struct run_args *a)
 {
@@ -214,7 +205,7 @@ static int run_option(int c, const char *arg, struct run_args *a)
 		a->force = true;
 		return WC_EXIT_OK;
 	case 'J':
-		return parse_format(arg, &a->json);
+		return cli_parse_format(arg, &a->json);
 	default:
 		return WC_EXIT_USAGE;
 	}

@@ -200,11 +200,8 @@ static int parse_args(int argc, char **argv, struct sweep_args *a)
 			a->resume = true;
 			break;
 		case 'J':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-				return cli_fail(WC_EXIT_USAGE,
-						"--format: expected json or text, got '%s'",
-						optarg);
-			a->json = optarg[0] == 'j';
+			if (cli_parse_format(optarg, &a->json) != WC_EXIT_OK)
+				return WC_EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(sweep_usage, stdout);

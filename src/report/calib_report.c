@@ -15,22 +15,7 @@
 #include "core/xalloc.h"
 #include "model/wis.h"
 #include "report/json_provenance.h"
-
-/* Nine significant digits, as fit.json has them. */
-static json_t *json_num(double v)
-{
-	if (!isfinite(v))
-		return json_null();
-	char buf[32];
-	snprintf(buf, sizeof buf, "%.9g", v);
-	return json_real(strtod(buf, NULL));
-}
-
-static json_t *json_text(const char *s)
-{
-	json_t *j = s ? json_string(s) : json_null();
-	return j ? j : json_string("?");
-}
+#include "report/json_util.h"
 
 static json_t *json_time(wc_time t)
 {
@@ -89,21 +74,21 @@ static json_t *json_parameters(const wc_calib_report *r)
 		json_t *o = json_object();
 		char prior[128];
 		wc_prior_format(&r->calib->priors[k], prior, sizeof prior);
-		json_object_set_new(o, "prior", json_text(prior));
+		json_object_set_new(o, "prior", wc_json_text(prior));
 		double *x = param_column(res, k), mean = 0;
 		for (size_t i = 0; i < res->n; i++)
 			mean += res->weight[i] * x[i];
-		json_object_set_new(o, "mean", json_num(mean));
+		json_object_set_new(o, "mean", wc_json_num9(mean));
 		double v[sizeof qs / sizeof qs[0]];
 		for (size_t q = 0; q < sizeof qs / sizeof qs[0]; q++) {
 			v[q] = wc_weighted_quantile(x, res->weight, res->n, qs[q].p);
-			json_object_set_new(o, qs[q].name, json_num(v[q]));
+			json_object_set_new(o, qs[q].name, wc_json_num9(v[q]));
 		}
 		json_t *i50 = json_array(), *i90 = json_array();
-		json_array_append_new(i50, json_num(v[1]));
-		json_array_append_new(i50, json_num(v[3]));
-		json_array_append_new(i90, json_num(v[0]));
-		json_array_append_new(i90, json_num(v[4]));
+		json_array_append_new(i50, wc_json_num9(v[1]));
+		json_array_append_new(i50, wc_json_num9(v[3]));
+		json_array_append_new(i90, wc_json_num9(v[0]));
+		json_array_append_new(i90, wc_json_num9(v[4]));
 		json_object_set_new(o, "interval50", i50);
 		json_object_set_new(o, "interval90", i90);
 		free(x);
@@ -120,9 +105,9 @@ static json_t *json_rounds(const wc_abc_result *res)
 		json_t *o = json_object();
 		json_object_set_new(o, "round", json_integer(t));
 		json_object_set_new(o, "simulations", json_integer((json_int_t)rd->sims));
-		json_object_set_new(o, "tolerance", json_num(rd->tolerance));
-		json_object_set_new(o, "acceptance", json_num(rd->acceptance));
-		json_object_set_new(o, "ess", json_num(rd->ess));
+		json_object_set_new(o, "tolerance", wc_json_num9(rd->tolerance));
+		json_object_set_new(o, "acceptance", wc_json_num9(rd->acceptance));
+		json_object_set_new(o, "ess", wc_json_num9(rd->ess));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -132,7 +117,7 @@ static json_t *json_observations(const wc_calib *c)
 {
 	const wc_observations *o = c->obs;
 	json_t *j = json_object();
-	json_object_set_new(j, "file", json_text(o->path));
+	json_object_set_new(j, "file", wc_json_text(o->path));
 	json_object_set_new(j, "count", json_integer((json_int_t)o->n));
 	json_object_set_new(j, "first", json_time(o->first));
 	json_object_set_new(j, "last", json_time(o->last));
@@ -142,7 +127,7 @@ static json_t *json_observations(const wc_calib *c)
 		static const char *const kinds[] = {"count", "per interval", "cumulative"};
 		char what[96];
 		snprintf(what, sizeof what, "%s (%s)", o->cols[k].target, kinds[o->cols[k].kind]);
-		json_object_set_new(cols, o->cols[k].name, json_text(what));
+		json_object_set_new(cols, o->cols[k].name, wc_json_text(what));
 	}
 	json_object_set_new(j, "columns", cols);
 	return j;
@@ -153,34 +138,34 @@ static json_t *calib_build(const wc_calib_report *r)
 	const wc_abc_result *res = r->result;
 	const wc_abc_config *cfg = r->config;
 	json_t *root = json_object();
-	json_object_set_new(root, "scenario", json_text(r->calib->base.name));
+	json_object_set_new(root, "scenario", wc_json_text(r->calib->base.name));
 	json_object_set_new(root, "observations", json_observations(r->calib));
 	json_object_set_new(root, "distance",
-			    json_text("rms of log(1+simulated) - log(1+observed)"));
+			    wc_json_text("rms of log(1+simulated) - log(1+observed)"));
 	json_t *s = json_object();
 	json_object_set_new(s, "simulations_asked", json_integer((json_int_t)cfg->sims));
 	json_object_set_new(s, "rounds_asked", json_integer(cfg->rounds));
 	json_object_set_new(s, "particles", json_integer((json_int_t)cfg->particles));
-	json_object_set_new(s, "tolerance_quantile", json_num(cfg->alpha));
+	json_object_set_new(s, "tolerance_quantile", wc_json_num9(cfg->alpha));
 	json_object_set_new(s, "seed", json_integer((json_int_t)cfg->seed));
-	json_object_set_new(s, "engine", json_text(wc_engine_name(r->calib->engine)));
+	json_object_set_new(s, "engine", wc_json_text(wc_engine_name(r->calib->engine)));
 	json_object_set_new(root, "settings", s);
 	json_object_set_new(root, "simulations_used", json_integer((json_int_t)res->sims));
 	json_object_set_new(root, "rounds_completed", json_integer(res->rounds));
 	json_object_set_new(root, "effective_sample_size",
-			    json_num(res->rounds ? res->round[res->rounds - 1].ess : NAN));
+			    wc_json_num9(res->rounds ? res->round[res->rounds - 1].ess : NAN));
 	json_object_set_new(root, "parameters", json_parameters(r));
 	json_object_set_new(root, "rounds", json_rounds(res));
 	json_t *fc = json_object();
 	json_object_set_new(fc, "from", json_time(r->calib->obs->last));
 	json_object_set_new(fc, "until", json_time(r->forecast_until));
-	json_object_set_new(fc, "file", json_text("forecast.csv"));
+	json_object_set_new(fc, "file", wc_json_text("forecast.csv"));
 	json_object_set_new(root, "forecast", fc);
 	if (r->provenance != NULL) {
 		const wc_provenance *p = r->provenance;
 		json_object_set_new(
 			root, "provenance",
-			wc_report_provenance_json(p, p->command_line ? json_text(p->command_line)
+			wc_report_provenance_json(p, p->command_line ? wc_json_text(p->command_line)
 								     : NULL));
 	}
 	return root;

@@ -1,4 +1,5 @@
 #include "report/json_provenance.h"
+#include "report/json_util.h"
 #include "report/fit_report.h"
 
 #include <errno.h>
@@ -7,23 +8,6 @@
 #include <string.h>
 
 #include "core/atomicfile.h"
-
-/* Nine significant digits: far more than any interval supports, few enough
- * that rounding noise in the last bits never reaches the file. */
-static json_t *json_num(double v)
-{
-	if (!isfinite(v))
-		return json_null();
-	char buf[32];
-	snprintf(buf, sizeof buf, "%.9g", v);
-	return json_real(strtod(buf, NULL));
-}
-
-static json_t *json_text(const char *s)
-{
-	json_t *j = s ? json_string(s) : json_null();
-	return j ? j : json_string("?");
-}
 
 /* A time in hours from the series' origin, as the input wrote times. */
 static json_t *json_when(const wc_series *s, double t)
@@ -34,15 +18,15 @@ static json_t *json_when(const wc_series *s, double t)
 		char buf[32];
 		return json_string(wc_time_format(wc_series_instant(s, t), buf));
 	}
-	return json_num(wc_series_input_hours(s, t));
+	return wc_json_num9(wc_series_input_hours(s, t));
 }
 
 static json_t *json_estimate(const wc_estimate *e, const wc_series *s, bool is_time)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "value", is_time ? json_when(s, e->value) : json_num(e->value));
-	json_object_set_new(o, "lo95", is_time ? json_when(s, e->lo) : json_num(e->lo));
-	json_object_set_new(o, "hi95", is_time ? json_when(s, e->hi) : json_num(e->hi));
+	json_object_set_new(o, "value", is_time ? json_when(s, e->value) : wc_json_num9(e->value));
+	json_object_set_new(o, "lo95", is_time ? json_when(s, e->lo) : wc_json_num9(e->lo));
+	json_object_set_new(o, "hi95", is_time ? json_when(s, e->hi) : wc_json_num9(e->hi));
 	return o;
 }
 
@@ -55,9 +39,9 @@ static json_t *json_model(const wc_fit *f)
 	json_t *ps = json_object();
 	for (int j = 0; j < mi->nparams; j++) {
 		json_t *p = json_object();
-		json_object_set_new(p, "value", json_num(f->param[j].value));
-		json_object_set_new(p, "lo95", json_num(f->param[j].lo));
-		json_object_set_new(p, "hi95", json_num(f->param[j].hi));
+		json_object_set_new(p, "value", wc_json_num9(f->param[j].value));
+		json_object_set_new(p, "lo95", wc_json_num9(f->param[j].lo));
+		json_object_set_new(p, "hi95", wc_json_num9(f->param[j].hi));
 		json_object_set_new(p, "unit", json_string(mi->params[j].unit));
 		json_object_set_new(p, "meaning", json_string(mi->params[j].meaning));
 		json_object_set_new(ps, mi->params[j].name, p);
@@ -66,17 +50,17 @@ static json_t *json_model(const wc_fit *f)
 	json_t *g = json_object();
 	json_object_set_new(g, "points", json_integer((json_int_t)f->n));
 	json_object_set_new(g, "dof", json_integer(f->dof));
-	json_object_set_new(g, "rss", json_num(f->rss));
-	json_object_set_new(g, "sigma", json_num(f->sigma));
-	json_object_set_new(g, "r2", json_num(f->r2));
-	json_object_set_new(g, "aic", json_num(f->aic));
-	json_object_set_new(g, "aicc", json_num(f->aicc));
+	json_object_set_new(g, "rss", wc_json_num9(f->rss));
+	json_object_set_new(g, "sigma", wc_json_num9(f->sigma));
+	json_object_set_new(g, "r2", wc_json_num9(f->r2));
+	json_object_set_new(g, "aic", wc_json_num9(f->aic));
+	json_object_set_new(g, "aicc", wc_json_num9(f->aicc));
 	json_object_set_new(g, "iterations", json_integer(f->iterations));
 	json_object_set_new(g, "converged", json_boolean(f->converged));
 	json_object_set_new(g, "intervals", json_boolean(f->cov_ok));
 	json_object_set_new(g, "identified", json_boolean(f->identified));
 	json_object_set_new(g, "not_identified_because",
-			    f->identified ? json_null() : json_text(f->why_not));
+			    f->identified ? json_null() : wc_json_text(f->why_not));
 	json_object_set_new(m, "goodness", g);
 	return m;
 }
@@ -123,30 +107,30 @@ int wc_report_fit_warnings(const wc_fit_report *r, char w[][WC_REPORT_WARNING_LE
 /* As summary.json's provenance, less the scenario: the input is "input". */
 static json_t *json_provenance(const wc_provenance *p)
 {
-	return wc_report_provenance_json(p, p->command_line ? json_text(p->command_line) : NULL);
+	return wc_report_provenance_json(p, p->command_line ? wc_json_text(p->command_line) : NULL);
 }
 
 static json_t *json_input(const wc_series *s, const wc_dataset_info *ds)
 {
 	json_t *in = json_object();
-	json_object_set_new(in, "file", json_text(s->path));
+	json_object_set_new(in, "file", wc_json_text(s->path));
 	json_object_set_new(in, "format",
 			    json_string(ds ? wc_series_format_name(ds->format) : "csv"));
 	json_object_set_new(in, "rows", json_integer((json_int_t)(ds ? ds->rows : s->n)));
 	json_object_set_new(in, "bin_seconds",
 			    ds && ds->format == WC_SERIES_CAIDA ? json_integer(ds->bin)
 								: json_null());
-	json_object_set_new(in, "time_column", json_text(s->time_column));
-	json_object_set_new(in, "time_unit", json_text(s->time_unit));
-	json_object_set_new(in, "column", json_text(s->column));
-	json_object_set_new(in, "kind", json_text(s->kind));
+	json_object_set_new(in, "time_column", wc_json_text(s->time_column));
+	json_object_set_new(in, "time_unit", wc_json_text(s->time_unit));
+	json_object_set_new(in, "column", wc_json_text(s->column));
+	json_object_set_new(in, "kind", wc_json_text(s->kind));
 	json_object_set_new(
 		in, "counts",
 		json_string(s->counts == WC_COUNTS_CUMULATIVE ? "cumulative" : "per-interval"));
 	json_object_set_new(in, "counts_detected", json_boolean(s->detected));
-	json_object_set_new(in, "counts_note", json_text(s->counts_note));
+	json_object_set_new(in, "counts_note", wc_json_text(s->counts_note));
 	json_object_set_new(in, "interval_hours",
-			    s->counts == WC_COUNTS_INTERVAL ? json_num(s->width) : json_null());
+			    s->counts == WC_COUNTS_INTERVAL ? wc_json_num9(s->width) : json_null());
 	json_object_set_new(in, "points", json_integer((json_int_t)s->n));
 	json_object_set_new(in, "origin", json_when(s, 0));
 	json_object_set_new(in, "first", json_when(s, s->t[0]));
@@ -163,7 +147,7 @@ static bool not_fitted(const wc_fit_report *r, int k)
 static json_t *json_withheld(const wc_forecast *fc)
 {
 	json_t *f = json_object();
-	json_object_set_new(f, "withheld", json_text(fc->withheld));
+	json_object_set_new(f, "withheld", wc_json_text(fc->withheld));
 	json_object_set_new(f, "force_with", json_string("--force-forecast"));
 	return f;
 }
@@ -173,7 +157,7 @@ static json_t *json_forecast(const wc_fit_report *r)
 	const wc_series *s = r->series;
 	const wc_forecast *fc = r->forecast;
 	json_t *f = json_object();
-	json_object_set_new(f, "horizon_hours", json_num(fc->horizon));
+	json_object_set_new(f, "horizon_hours", wc_json_num9(fc->horizon));
 	json_object_set_new(f, "until", json_when(s, fc->t_end));
 	json_object_set_new(f, "eventual_size", json_estimate(&fc->eventual, s, false));
 	json_object_set_new(f, "peak_rate_per_hour", json_estimate(&fc->peak_rate, s, false));
