@@ -53,7 +53,7 @@ GEN     := build/gen/scenarios_builtin.c
 HTML_ASSETS := src/report/html/report.html src/report/html/report.css src/report/html/report.js
 HTML_GEN    := build/gen/report_assets.c
 # The version and git commit recorded in summary.json (src/core/provenance.c).
-VERSION   := 0.1.0-dev
+VERSION   := 0.2.0-dev
 VERSION_H := build/gen/version.h
 # The shared library's file version and SONAME (libwormcast.so.SOMAJOR): the
 # major number changes when include/wormcast/wormcast.h breaks a caller.
