@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/provenance.h"
 #include "core/utc.h"
+#include "sim/sim.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
@@ -55,6 +56,8 @@ bool cli_plot_format_ok(const char *path);
  * it: WC_EXIT_OK, or the exit status after saying what is wrong. */
 int cli_parse_threads(const char *arg, int max, int *threads);	 /* --threads 1..max */
 int cli_parse_until(const char *arg, wc_time *until, bool *set); /* run's --until TIME */
+int cli_parse_engine(const char *arg, enum wc_engine *engine);	 /* --engine auto|probe|fast */
+int cli_parse_seed(const char *arg, uint64_t *seed);		 /* --seed N */
 int cli_parse_format(const char *arg, bool *json);		 /* --format json|text */
 int cli_parse_plot(const char *arg, const char **plot);		 /* --plot FILE.png|svg|pdf */
 

@@ -156,3 +156,19 @@ int cli_parse_format(const char *arg, bool *json)
 	*json = arg[0] == 'j';
 	return WC_EXIT_OK;
 }
+
+int cli_parse_engine(const char *arg, enum wc_engine *engine)
+{
+	if (wc_engine_parse(arg, engine) != 0)
+		return cli_fail(WC_EXIT_USAGE, "--engine: expected auto, probe or fast, got '%s'",
+				arg);
+	return WC_EXIT_OK;
+}
+
+int cli_parse_seed(const char *arg, uint64_t *seed)
+{
+	if (cli_parse_u64(arg, seed) != 0)
+		return cli_fail(WC_EXIT_USAGE, "--seed: expected a non-negative integer, got '%s'",
+				arg);
+	return WC_EXIT_OK;
+}

@@ -130,10 +130,7 @@ static int cal_option(int c, const char *arg, struct cal_args *a)
 	case 't':
 		return cli_parse_threads(arg, 1024, &a->threads);
 	case 'e':
-		if (wc_engine_parse(arg, &a->engine) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--engine: expected auto, fast or probe, got '%s'", arg);
-		return WC_EXIT_OK;
+		return cli_parse_engine(arg, &a->engine);
 	case 'U':
 		a->has_until = true;
 		return cli_parse_window_time("--forecast-until", arg, &a->until);

@@ -177,15 +177,9 @@ static int run_option(int c, const char *arg, struct run_args *a)
 		return WC_EXIT_OK;
 	case 's':
 		a->seed_given = true;
-		if (cli_parse_u64(arg, &a->opt.seed) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--seed: expected a non-negative integer, got '%s'", arg);
-		return WC_EXIT_OK;
+		return cli_parse_seed(arg, &a->opt.seed);
 	case 'e':
-		if (wc_engine_parse(arg, &a->opt.engine) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--engine: expected auto, probe or fast, got '%s'", arg);
-		return WC_EXIT_OK;
+		return cli_parse_engine(arg, &a->opt.engine);
 	case 't':
 		return cli_parse_threads(arg, 1024, &a->opt.threads);
 	case 'S':

@@ -123,15 +123,9 @@ static int value_option(int c, const char *arg, struct sweep_args *a)
 					WC_SWEEP_MAX_RUNS, arg);
 		return WC_EXIT_OK;
 	case 's':
-		if (cli_parse_u64(arg, &a->seed) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--seed: expected a non-negative integer, got '%s'", arg);
-		return WC_EXIT_OK;
+		return cli_parse_seed(arg, &a->seed);
 	case 'e':
-		if (wc_engine_parse(arg, &a->opt.engine) != 0)
-			return cli_fail(WC_EXIT_USAGE,
-					"--engine: expected auto, probe or fast, got '%s'", arg);
-		return WC_EXIT_OK;
+		return cli_parse_engine(arg, &a->opt.engine);
 	case 't':
 		return cli_parse_threads(arg, 1024, &a->threads);
 	case 'S':

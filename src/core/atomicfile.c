@@ -100,3 +100,12 @@ void wc_atomic_abort(wc_atomic_file *f)
 	unlink(f->tmp_path);
 	atomic_reset(f);
 }
+
+int wc_atomic_fail(wc_atomic_file *f, wc_error *err)
+{
+	int cause = errno ? errno : EIO;
+	wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", f->path ? f->path : "?",
+		     strerror(cause));
+	wc_atomic_abort(f);
+	return -1;
+}

@@ -36,4 +36,9 @@ int wc_atomic_commit(wc_atomic_file *f, wc_error *err);
 /* Closes and removes the temporary file; path is left untouched. */
 void wc_atomic_abort(wc_atomic_file *f);
 
+/* After a write through fp failed: aborts, and sets err to "cannot write
+ * 'PATH': " and errno's cause (EIO where libc left none; clear errno before
+ * writing). Returns -1. */
+int wc_atomic_fail(wc_atomic_file *f, wc_error *err);
+
 #endif

@@ -23,13 +23,6 @@ static json_t *json_time(wc_time t)
 	return json_string(wc_time_format(t, buf));
 }
 
-static int write_fail(wc_atomic_file *f, const char *path, wc_error *err)
-{
-	int e = errno ? errno : EIO;
-	wc_atomic_abort(f);
-	return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path, strerror(e));
-}
-
 /* Parameter k of every particle, for quantiles. */
 static double *param_column(const wc_abc_result *res, size_t k)
 {
@@ -58,7 +51,7 @@ int wc_report_write_posterior_csv(const char *path, const wc_calib_report *r, wc
 		fputc('\n', f.fp);
 	}
 	if (ferror(f.fp))
-		return write_fail(&f, path, err);
+		return wc_atomic_fail(&f, err);
 	return wc_atomic_commit(&f, err);
 }
 
@@ -173,17 +166,9 @@ static json_t *calib_build(const wc_calib_report *r)
 
 int wc_report_write_calibrate_json(const char *path, const wc_calib_report *r, wc_error *err)
 {
-	wc_atomic_file f;
-	if (wc_atomic_open(&f, path, err) != 0)
-		return -1;
-	json_t *root = calib_build(r);
-	errno = 0;
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
-	int rc = json_dumpf(root, f.fp, flags);
-	json_decref(root);
-	if (rc != 0 || fputc('\n', f.fp) == EOF)
-		return write_fail(&f, path, err);
-	return wc_atomic_commit(&f, err);
+	return wc_json_dump_file(path, calib_build(r),
+				 JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10),
+				 err);
 }
 
 int wc_report_write_calib_forecast_csv(const char *path, const wc_calib_report *r, wc_error *err)
@@ -215,7 +200,7 @@ int wc_report_write_calib_forecast_csv(const char *path, const wc_calib_report *
 		}
 	}
 	if (ferror(f.fp))
-		return write_fail(&f, path, err);
+		return wc_atomic_fail(&f, err);
 	return wc_atomic_commit(&f, err);
 }
 

@@ -145,12 +145,8 @@ int wc_report_write_quantiles_csv(const char *path, wc_ensemble *e, const double
 	if (wc_atomic_open(&f, path, err) != 0)
 		return -1;
 	errno = 0;
-	if (quantiles_stream(f.fp, e, q, nq) != 0) {
-		int en = errno ? errno : EIO;
-		wc_atomic_abort(&f);
-		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path,
-				    strerror(en));
-	}
+	if (quantiles_stream(f.fp, e, q, nq) != 0)
+		return wc_atomic_fail(&f, err);
 	return wc_atomic_commit(&f, err);
 }
 

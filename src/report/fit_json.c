@@ -213,26 +213,11 @@ static json_t *fit_build(const wc_fit_report *r)
 	return root;
 }
 
-static int write_fail(wc_atomic_file *f, const char *path, wc_error *err)
-{
-	int e = errno ? errno : EIO;
-	wc_atomic_abort(f);
-	return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path, strerror(e));
-}
-
 int wc_report_write_fit_json(const char *path, const wc_fit_report *r, wc_error *err)
 {
-	wc_atomic_file f;
-	if (wc_atomic_open(&f, path, err) != 0)
-		return -1;
-	json_t *root = fit_build(r);
-	errno = 0;
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
-	int rc = json_dumpf(root, f.fp, flags);
-	json_decref(root);
-	if (rc != 0 || fputc('\n', f.fp) == EOF)
-		return write_fail(&f, path, err);
-	return wc_atomic_commit(&f, err);
+	return wc_json_dump_file(path, fit_build(r),
+				 JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10),
+				 err);
 }
 
 static void csv_time(FILE *fp, const wc_series *s, double t)
@@ -268,7 +253,7 @@ int wc_report_write_forecast_csv(const char *path, const wc_fit_report *r, wc_er
 		fputc('\n', f.fp);
 	}
 	if (ferror(f.fp))
-		return write_fail(&f, path, err);
+		return wc_atomic_fail(&f, err);
 	return wc_atomic_commit(&f, err);
 }
 

@@ -8,6 +8,7 @@
 #include "core/atomicfile.h"
 #include "core/provenance.h"
 #include "report/json_provenance.h"
+#include "report/json_util.h"
 #include "core/xalloc.h"
 #include "report/ensemble.h"
 
@@ -158,28 +159,12 @@ static json_t *summary_build(const wc_scenario *sc, const wc_run_options *opt,
 	return root;
 }
 
-/* Writes root to path atomically in summary.json's format, and drops it. */
+/* 15 significant digits print wall_seconds and measured values as written
+ * (0.25, not 0.25000000000000001). */
 static int summary_dump(const char *path, json_t *root, wc_error *err)
 {
-	wc_atomic_file f;
-
-	if (wc_atomic_open(&f, path, err) != 0) {
-		json_decref(root);
-		return -1;
-	}
-	errno = 0;
-	/* 15 significant digits print wall_seconds and measured values as
-	 * written (0.25, not 0.25000000000000001). */
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
-	int rc = json_dumpf(root, f.fp, flags);
-	json_decref(root);
-	if (rc != 0 || fputc('\n', f.fp) == EOF) {
-		int e = errno ? errno : EIO;
-		wc_atomic_abort(&f);
-		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path,
-				    strerror(e));
-	}
-	return wc_atomic_commit(&f, err);
+	return wc_json_dump_file(
+		path, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15), err);
 }
 
 int wc_report_write_summary_json(const char *path, const wc_scenario *sc, const wc_run_options *opt,

@@ -31,11 +31,7 @@ int wc_report_write_timeline_csv(const char *path, const wc_timeline *tl, wc_err
 	if (wc_atomic_open(&f, path, err) != 0)
 		return -1;
 	errno = 0;
-	if (wc_report_timeline_csv_stream(f.fp, tl) != 0) {
-		int e = errno ? errno : EIO;
-		wc_atomic_abort(&f);
-		return wc_error_set(err, WC_EXIT_RUNTIME, "cannot write '%s': %s", path,
-				    strerror(e));
-	}
+	if (wc_report_timeline_csv_stream(f.fp, tl) != 0)
+		return wc_atomic_fail(&f, err);
 	return wc_atomic_commit(&f, err);
 }
