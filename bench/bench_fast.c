@@ -215,6 +215,31 @@ static void infection_cost(bool quick)
 	       cost[nsizes - 1] / cost[0]);
 }
 
+/* The codered-v2 day under three sets of overrides, the first the baseline:
+ * the fast engine's time, median of seven seeds, beside the first's. */
+static void engine_beside_baseline(const char *what, int width, const char *const *const sets[3],
+				   const int nsets[3], const char *const names[3])
+{
+	enum { REPS = 7 };
+	double base = 0;
+	for (int k = 0; k < 3; k++) {
+		wc_scenario sc;
+		load_scenario(&sc, "codered-v2", sets[k], nsets[k]);
+		double eng[REPS];
+		for (int i = 0; i < REPS; i++) {
+			wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
+			eng[i] = res.engine_seconds;
+			wc_run_result_free(&res);
+		}
+		double m = median(eng, REPS);
+		if (k == 0)
+			base = m;
+		printf("codered-v2 day with %s, fast engine: %-*s engine %.3f s (%.2fx the "
+		       "baseline; median of %d seeds)\n",
+		       what, width, names[k], m, m / base, REPS);
+	}
+}
+
 static void filters(void)
 {
 	static const char *const none[] = {"defense.filter.method=none"};
@@ -228,24 +253,7 @@ static void filters(void)
 	const int nsets[] = {1, 3, 4};
 	const char *names[] = {"no filter (baseline)", "content, transit 0.9, +4 h",
 			       "blacklist, edge 0.9, 40 min"};
-	enum { REPS = 7 };
-	double base = 0;
-	for (int k = 0; k < 3; k++) {
-		wc_scenario sc;
-		load_scenario(&sc, "codered-v2", sets[k], nsets[k]);
-		double eng[REPS];
-		for (int i = 0; i < REPS; i++) {
-			wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
-			eng[i] = res.engine_seconds;
-			wc_run_result_free(&res);
-		}
-		double m = median(eng, REPS);
-		if (k == 0)
-			base = m;
-		printf("codered-v2 day with filters, fast engine: %-30s engine %.3f s (%.2fx the "
-		       "baseline; median of %d seeds)\n",
-		       names[k], m, m / base, REPS);
-	}
+	engine_beside_baseline("filters", 30, sets, nsets, names);
 }
 
 static void sensors(void)
@@ -257,24 +265,7 @@ static void sensors(void)
 	const int nsets[] = {1, 2, 1};
 	const char *names[] = {"no sensor (baseline)", "a live /16 (Reed's)",
 			       "a dark /8 (the telescope's blocks)"};
-	enum { REPS = 7 };
-	double base = 0;
-	for (int k = 0; k < 3; k++) {
-		wc_scenario sc;
-		load_scenario(&sc, "codered-v2", sets[k], nsets[k]);
-		double eng[REPS];
-		for (int i = 0; i < REPS; i++) {
-			wc_run_result res = simulate(&sc, WC_ENGINE_FAST, 1 + (uint64_t)i, 1);
-			eng[i] = res.engine_seconds;
-			wc_run_result_free(&res);
-		}
-		double m = median(eng, REPS);
-		if (k == 0)
-			base = m;
-		printf("codered-v2 day with sensors, fast engine: %-34s engine %.3f s (%.2fx the "
-		       "baseline; median of %d seeds)\n",
-		       names[k], m, m / base, REPS);
-	}
+	engine_beside_baseline("sensors", 34, sets, nsets, names);
 }
 
 /*
