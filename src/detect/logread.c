@@ -826,23 +826,15 @@ void wc_detect_stream_free(wc_detect_stream *s)
 	free(s);
 }
 
-/* A .gz cut short (rotated while being written, a partial copy): what came
- * out of it is good, as for a truncated capture. */
-static void gz_cut_short(wc_detect *d, const char *name, const char *msg)
+/* Compressed data cut short (rotated while being written, a partial copy):
+ * what came out of it is good, as for a truncated capture. format: "gzip" or
+ * "zstd". */
+static void compressed_cut_short(wc_detect *d, const char *name, const char *format,
+				 const char *msg)
 {
 	d->st.truncated++;
-	wc_detect_problem(d,
-			  "%s: gzip data cut short or corrupt (%s); the lines before it are kept",
-			  name, msg);
-}
-
-/* zstd data cut short or corrupt: as for gzip. */
-static void zstd_cut_short(wc_detect *d, const char *name, const char *msg)
-{
-	d->st.truncated++;
-	wc_detect_problem(d,
-			  "%s: zstd data cut short or corrupt (%s); the lines before it are kept",
-			  name, msg);
+	wc_detect_problem(d, "%s: %s data cut short or corrupt (%s); the lines before it are kept",
+			  name, format, msg);
 }
 
 /*
@@ -911,7 +903,7 @@ static int input_read(wc_detect *d, struct input *in, char *buf, size_t n, wc_er
 			return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", in->name,
 					    why);
 		if (zgot == 0 && why != NULL)
-			zstd_cut_short(d, in->name, why);
+			compressed_cut_short(d, in->name, "zstd", why);
 		in->got += (uint64_t)zgot;
 		return (int)zgot;
 	}
@@ -922,14 +914,14 @@ static int input_read(wc_detect *d, struct input *in, char *buf, size_t n, wc_er
 		if (zerr == Z_ERRNO)
 			return wc_error_set(err, WC_EXIT_USAGE, "%s: cannot read: %s", in->name,
 					    strerror(errno));
-		gz_cut_short(d, in->name, msg);
+		compressed_cut_short(d, in->name, "gzip", msg);
 		return 0;
 	}
 	if (got == 0) {
 		/* zlib reports a stream cut short only through gzerror. */
 		const char *msg = gzerror(in->gz, &zerr);
 		if (zerr == Z_BUF_ERROR)
-			gz_cut_short(d, in->name, msg);
+			compressed_cut_short(d, in->name, "gzip", msg);
 	}
 	in->got += (uint64_t)got;
 	return got;
