@@ -68,9 +68,8 @@ static int map_column(wc_calib_column *col, const char *name, const char *const 
 				    path, target);
 	snprintf(col->target, sizeof col->target, "%s", target);
 	col->index = index;
-	col->kind = sk < 0		      ? wc_timeline_columns[index].kind
-		    : sk == WC_SENSOR_SOURCES ? WC_COLUMN_GROWING
-					      : WC_COLUMN_FLOW;
+	/* a sensor column's kind is the same for every sensor: the first's */
+	col->kind = wc_timeline_kind(sk < 0 ? index : wc_timeline_ncolumns + (size_t)sk);
 	col->per_row = sk == WC_SENSOR_INTERVAL;
 	return 0;
 }

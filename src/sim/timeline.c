@@ -97,16 +97,6 @@ uint64_t wc_timeline_value(const wc_timeline_row *row, size_t c)
 	return row->sensor[c / WC_SENSOR_NCOLUMNS][c % WC_SENSOR_NCOLUMNS];
 }
 
-void wc_timeline_set(wc_timeline_row *row, size_t c, uint64_t v)
-{
-	if (c < wc_timeline_ncolumns) {
-		memcpy((char *)row + wc_timeline_columns[c].offset, &v, sizeof v);
-		return;
-	}
-	c -= wc_timeline_ncolumns;
-	row->sensor[c / WC_SENSOR_NCOLUMNS][c % WC_SENSOR_NCOLUMNS] = v;
-}
-
 int wc_timeline_header_csv(const wc_timeline *tl, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s", wc_timeline_csv_header);

@@ -96,7 +96,6 @@ size_t wc_timeline_width(const wc_timeline *tl);
 void wc_timeline_name(const wc_timeline *tl, size_t c, char *buf, size_t len);
 enum wc_column_kind wc_timeline_kind(size_t c);
 uint64_t wc_timeline_value(const wc_timeline_row *row, size_t c);
-void wc_timeline_set(wc_timeline_row *row, size_t c, uint64_t v);
 
 /* The CSV header line (no newline) and one row, both in contract order:
  * the fixed columns only. */
