@@ -79,6 +79,12 @@
  * or cleaning, at the step drawn at infection as in the probe engine), its next
  * calendar phase change by its own clock, and its first telescope sighting;
  * under blacklisting, a fourth when its address is listed (filter_init).
+ * Two of them usually need no event. Right clocks all change phase at the
+ * same midnights, so there one walk over the live hosts moves them
+ * (calendar0_walk); only wrong clocks queue their changes. And a sighting
+ * that nothing but the host's own known instants could prevent is certain
+ * when drawn: it is added to its step's sums in a ring (sight_certain),
+ * which stops the skips as its event did, so the draws are the same.
  * They sit in a bucket queue indexed by step; an event is acted on only if
  * the host's current schedule still names that step (a reboot, a phase change
  * or a patch makes older events stale). The queue is core/bucketq.h (a window
@@ -178,6 +184,23 @@ typedef struct sight_entry {
 	double theta;
 	uint32_t host, gen;
 } sight_entry;
+
+/* First sightings known for certain when they are drawn, summed by step in
+ * a window of RING steps from the current one: slot t & (RING − 1) holds step
+ * t's count, the telescope rate its hosts add to the seen sum, and the
+ * probes they send in the rest of it. In use only when nothing but a host's
+ * own fixed instants can stop it spreading (ring_init). */
+enum { RING_BITS = 14, RING = 1 << RING_BITS };
+typedef struct sight_slot {
+	double tele, rest;
+	uint32_t n;
+} sight_slot;
+typedef struct sight_ring {
+	sight_slot *slot; /* NULL when not in use */
+	uint64_t *used;	  /* a bit per slot with a sighting */
+	uint32_t pending; /* such slots */
+	bool class_patches[WC_MAX_CLASSES];
+} sight_ring;
 
 /* The scheduled patches of the run in the order they come (population.h),
  * by runs of one step: run r is host[run_end[r - 1] .. run_end[r]), patched
@@ -283,6 +306,7 @@ typedef struct fast {
 	double lambda_next; /* Λ at its end */
 	sight_entry *heap;  /* capped runs: pending sightings by theta */
 	size_t nheap, heap_cap;
+	sight_ring ring;    /* sightings certain when drawn (sight_certain) */
 
 	/* sums over the current output row */
 	uint64_t new_infections, reinfections, target_bytes;
@@ -703,9 +727,99 @@ static bool sight_less(const sight_entry *a, const sight_entry *b)
 
 WC_HEAP_DEFINE(sight_heap, sight_entry, sight_less)
 
-/* Host h spreads from the start of step s, where Λ = lambda_s: its first
- * telescope sighting, if it has none yet, comes an Exp(r_c·p_t) wait in Λ later. */
-static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
+/* ---- sightings certain when drawn ---- */
+
+/* A ring is kept when only a host's own instants can stop it spreading or
+ * change its rate: not with a rate cap (Λ is not time), a wake-up ramp,
+ * address churn or blacklisting. */
+static void ring_init(fast *f, const wc_scenario *sc)
+{
+	if (f->capped || f->m->ramp || f->m->churn || f->m->blacklist)
+		return;
+	f->ring.slot = xcalloc(RING, sizeof *f->ring.slot);
+	f->ring.used = xcalloc(RING / 64, sizeof *f->ring.used);
+	for (int c = 0; c < sc->nclasses; c++)
+		f->ring.class_patches[c] =
+			sc->classes[c].patch_rate > 0 || sc->classes[c].patch_rate_later > 0;
+}
+
+static uint32_t patch_step(const fast *f, double at);
+
+/* Whether host h, spreading from step s with its sighting drawn for step
+ * sight_step, is certain to be seen then: every instant before it that could
+ * stop the host or change its rate is known now (its leave step, its next
+ * phase change, its patch, the next policy epoch), and none comes first. A
+ * host patched in a step still spreads through it. */
+static bool sight_certain(const fast *f, uint32_t h, const fasthost *x, uint64_t s,
+			  uint32_t phase_next)
+{
+	uint64_t t = x->sight_step;
+	if (t < s || t - s >= RING || t >= x->leave_step || t >= phase_next)
+		return false;
+	if (f->epoch + 1 < f->m->nepochs && t >= f->m->epoch[f->epoch + 1].from)
+		return false;
+	if (!f->ring.class_patches[x->class_id])
+		return true;
+	uint32_t p = patch_step(f, wc_population_patch_at(f->pop, h, x->class_id));
+	return p == NEVER || t <= p;
+}
+
+/* Adds a certain first sighting in step t, by a host that then sends the
+ * telescope `tele` probes a second, `rest` seconds of them in step t. */
+static void ring_add(fast *f, uint64_t t, double tele, float rest)
+{
+	uint32_t k = (uint32_t)(t & (RING - 1));
+	sight_slot *slot = &f->ring.slot[k];
+	if (slot->n++ == 0) {
+		f->ring.used[k >> 6] |= UINT64_C(1) << (k & 63);
+		f->ring.pending++;
+	}
+	slot->tele += tele;
+	slot->rest += tele * rest;
+}
+
+/* Step s's certain sightings join the row's counts, after its events. */
+static void ring_take(fast *f, uint64_t s)
+{
+	uint32_t k = (uint32_t)(s & (RING - 1));
+	if (!(f->ring.used[k >> 6] >> (k & 63) & 1))
+		return;
+	sight_slot *slot = &f->ring.slot[k];
+	f->tele_seen += slot->tele;
+	f->tele_mean += slot->rest;
+	f->first_sightings += slot->n;
+	f->seen_total += slot->n;
+	*slot = (sight_slot){0};
+	f->ring.used[k >> 6] &= ~(UINT64_C(1) << (k & 63));
+	f->ring.pending--;
+}
+
+/* The first step from s on with a certain sighting, or NEVER: the skips stop
+ * there, as they stopped at the sighting's event. */
+static uint64_t ring_next(const fast *f, uint64_t s)
+{
+	if (!f->ring.pending)
+		return NEVER;
+	uint32_t start = (uint32_t)(s & (RING - 1));
+	for (uint32_t i = 0; i <= RING / 64; i++) {
+		uint32_t w = ((start >> 6) + i) & (RING / 64 - 1);
+		uint64_t bits = f->ring.used[w];
+		if (i == 0)
+			bits &= ~UINT64_C(0) << (start & 63);
+		else if (i == RING / 64)
+			bits &= (UINT64_C(1) << (start & 63)) - 1;
+		if (bits) {
+			uint32_t k = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			return s + ((k - start) & (RING - 1));
+		}
+	}
+	return NEVER;
+}
+
+/* Host h spreads from the start of step s, where Λ = lambda_s, until its
+ * next phase change phase_next: its first telescope sighting, if it has none
+ * yet, comes an Exp(r_c·p_t) wait in Λ later. */
+static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, uint32_t phase_next)
 {
 	fasthost *x = &f->host[h];
 	x->sight_step = NEVER;
@@ -722,12 +836,17 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s)
 				(sight_entry){theta, h, x->sight_gen});
 		return;
 	}
-	(void)s;
 	double step = floor(theta / f->dt);
 	if (!(step < (double)f->nsteps))
 		return;
 	x->sight_step = (uint32_t)step;
 	x->sight_rest = (float)((step + 1) * f->dt - theta);
+	if (f->ring.slot && sight_certain(f, h, x, s, phase_next)) {
+		ring_add(f, x->sight_step, host_rate(f, h, x) * tele, x->sight_rest);
+		x->flags |= WC_HOST_SEEN; /* from then on, for certain */
+		x->sight_step = NEVER;
+		return;
+	}
 	schedule(f, x->sight_step, h, EV_SIGHT);
 }
 
@@ -756,7 +875,7 @@ static void ramp_up(fast *f, uint32_t h, fasthost *x, uint64_t s)
 	f->ramp_threads[h] = (uint16_t)(n >= f->m->threads[c] ? 0 : n);
 	count_add(f, h, x, +1);
 	if (!(x->flags & WC_HOST_SEEN))
-		start_spreading(f, h, s, f->lambda);
+		start_spreading(f, h, s, f->lambda, x->phase_step);
 	if (f->ramp_threads[h]) {
 		f->ramp_step[h] = wc_outbreak_ramp_next(f->m, c, f->woke_step[h], n);
 		schedule(f, f->ramp_step[h], h, EV_RAMP);
@@ -774,8 +893,9 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 	if (f->ramp_threads)
 		ramp_on_phase(f, h, s, was, ph);
 	count_add(f, h, x, +1);
+	uint32_t next = next_phase_step(f, h, s, ph);
 	if (ph == WC_PHASE_SPREAD) {
-		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next);
+		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next, next);
 	} else {
 		x->sight_step = NEVER;
 		x->sight_gen++;
@@ -785,9 +905,32 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 	 * stands for both (it is met first, the new one would be stale), and
 	 * not queuing the twin saves an event per reinfection. */
 	uint32_t was_step = x->phase_step;
-	x->phase_step = next_phase_step(f, h, s, ph);
-	if (x->phase_step != was_step)
+	x->phase_step = next;
+	if (x->phase_step != was_step && (x->flags & WRONG_CLOCK))
 		schedule(f, x->phase_step, h, EV_PHASE);
+}
+
+/* Whether the clocks that are right change phase in step s. */
+static bool calendar0_boundary(const fast *f, uint64_t s)
+{
+	return s > 0 && f->cal0.at[calendar0_segment(&f->cal0, s - 1)] == s;
+}
+
+/* Every right clock changes phase at the same midnights: at one of them, a
+ * walk over the live hosts in id order moves them all, where an event per
+ * host (millions, nearly all for one step, most of them stale by then) cost
+ * more than the rest of the day. Wrong clocks keep their events. */
+static void calendar0_walk(fast *f, uint64_t s)
+{
+	for (uint32_t w = 0; w <= f->n / 64; w++)
+		for (uint64_t bits = f->live[w]; bits; bits &= bits - 1) {
+			uint32_t h = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			if (h + 16 < f->n)
+				__builtin_prefetch(&f->host[h + 16]);
+			fasthost *x = &f->host[h];
+			if (!(x->flags & WRONG_CLOCK) && x->phase_step == s)
+				enter_phase(f, h, s, phase_in_step(f, h, s));
+		}
 }
 
 /* ---- susceptible hosts by block ---- */
@@ -966,7 +1109,7 @@ static void change_address(fast *f, uint32_t h, fasthost *x, uint64_t s)
 			uint32_t b = block_of(f, h);
 			double tele = host_rate(f, h, x) * host_tele(f, b, filter_status(f, h, x));
 			f->tele_seen = f->tele_seen > tele ? f->tele_seen - tele : 0;
-			start_spreading(f, h, s, f->lambda);
+			start_spreading(f, h, s, f->lambda, x->phase_step);
 		}
 	}
 	f->address_step[h] = wc_outbreak_next_address(f->m, x->class_id, s,
@@ -1036,7 +1179,7 @@ static void list_host(fast *f, uint32_t h, uint64_t s)
 	x->flags |= WC_HOST_LISTED;
 	count_add(f, h, x, +1);
 	if (f->ep->filters && x->counted == COUNTED_SPREAD && !(x->flags & WC_HOST_SEEN))
-		start_spreading(f, h, s, f->lambda);
+		start_spreading(f, h, s, f->lambda, x->phase_step);
 }
 
 /* ---- one step ---- */
@@ -1052,6 +1195,8 @@ static void step_events(fast *f, uint64_t s)
 	f->nleaving = f->nsights = 0;
 	wc_bq_cursor c = wc_bucketq_open(&f->events, s);
 	f->staging = true; /* until the step ends (step_end) */
+	if (calendar0_boundary(f, s))
+		calendar0_walk(f, s); /* before the bucket: it may add sightings to it */
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
 	/* Most events are stale, with little work apart: the records are fetched
 	 * far ahead, and nearer, from a record that has arrived, the block record
@@ -1243,6 +1388,8 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 {
 	f->lambda_next = f->lambda + kappa * f->dt;
 	f->tele_mean += f->tele_seen * kappa * f->dt;
+	if (f->ring.slot)
+		ring_take(f, s);
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
 		sight_entry e = sight_heap_pop(f->heap, &f->nheap);
 		fasthost *x = &f->host[e.host];
@@ -1676,7 +1823,7 @@ static void epoch_switch(fast *f, uint64_t s)
 			continue;
 		count_add(f, h, x, +1);
 		if (x->counted == COUNTED_SPREAD && !(x->flags & WC_HOST_SEEN))
-			start_spreading(f, h, s, f->lambda);
+			start_spreading(f, h, s, f->lambda, x->phase_step);
 	}
 	f->w8sum = f->w16sum = 0; /* afresh, without the updates' rounding */
 	for (uint32_t a = 0; a < 256; a++)
@@ -1759,6 +1906,7 @@ static void fast_init(fast *f, const wc_world *w)
 
 	wc_bucketq_init(&f->events, f->nsteps, WINDOW_MAX);
 	calendar0_build(f);
+	ring_init(f, sc);
 }
 
 static void fast_free(fast *f)
@@ -1792,6 +1940,8 @@ static void fast_free(fast *f)
 	free(f->cal0.at);
 	free(f->cal0.phase);
 	free(f->heap);
+	free(f->ring.slot);
+	free(f->ring.used);
 	free(f->leaving);
 	free(f->sights);
 	free(f->chosen);
@@ -1872,6 +2022,12 @@ static uint64_t quiet_until(fast *f, uint64_t s, double kappa)
 	uint64_t ev = wc_bucketq_next(&f->events, s);
 	if (ev < stop)
 		stop = ev;
+	uint64_t midnight = f->cal0.at[calendar0_segment(&f->cal0, s)];
+	if (midnight < stop)
+		stop = midnight;
+	uint64_t sighting = ring_next(f, s + 1);
+	if (sighting < stop)
+		stop = sighting;
 	if (f->nheap > 0) {
 		/* a capped run's next sighting: where Λ passes its theta */
 		double ahead = (f->heap[0].theta - f->lambda) / (kappa * f->dt);
