@@ -200,6 +200,7 @@ typedef struct sight_ring {
 	uint64_t *used;	  /* a bit per slot with a sighting */
 	uint32_t pending; /* such slots */
 	bool class_patches[WC_MAX_CLASSES];
+	uint32_t patch_from[WC_MAX_CLASSES]; /* no patch of the class comes before */
 } sight_ring;
 
 /* The scheduled patches of the run in the order they come (population.h),
@@ -738,9 +739,11 @@ static void ring_init(fast *f, const wc_scenario *sc)
 		return;
 	f->ring.slot = xcalloc(RING, sizeof *f->ring.slot);
 	f->ring.used = xcalloc(RING / 64, sizeof *f->ring.used);
-	for (int c = 0; c < sc->nclasses; c++)
-		f->ring.class_patches[c] =
-			sc->classes[c].patch_rate > 0 || sc->classes[c].patch_rate_later > 0;
+	for (int c = 0; c < sc->nclasses; c++) {
+		f->ring.class_patches[c] = wc_population_class_patches(sc, c);
+		double from = (double)(sc->classes[c].patch_start - sc->start);
+		f->ring.patch_from[c] = from > 0 ? (uint32_t)fmin(floor(from / f->dt), NEVER) : 0;
+	}
 }
 
 static uint32_t patch_step(const fast *f, double at);
@@ -758,7 +761,7 @@ static bool sight_certain(const fast *f, uint32_t h, const fasthost *x, uint64_t
 		return false;
 	if (f->epoch + 1 < f->m->nepochs && t >= f->m->epoch[f->epoch + 1].from)
 		return false;
-	if (!f->ring.class_patches[x->class_id])
+	if (!f->ring.class_patches[x->class_id] || t < f->ring.patch_from[x->class_id])
 		return true;
 	uint32_t p = patch_step(f, wc_population_patch_at(f->pop, h, x->class_id));
 	return p == NEVER || t <= p;

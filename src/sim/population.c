@@ -295,6 +295,11 @@ int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c)
 	return offset;
 }
 
+bool wc_population_class_patches(const wc_scenario *sc, int c)
+{
+	return sc->classes[c].patch_rate > 0 || sc->classes[c].patch_rate_later > 0;
+}
+
 double wc_population_patch_at(const wc_population *pop, uint32_t h, int c)
 {
 	const wc_scenario *sc = pop->sc;
@@ -415,7 +420,12 @@ uint32_t *wc_population_patch_order(const wc_population *pop, double before, uin
 	 * past them are never touched, so they take no memory. */
 	uint32_t *order = xmallocarray(pop->n ? pop->n : 1, sizeof *order), k = 0;
 	uint64_t *keys = xmallocarray(pop->n ? pop->n : 1, sizeof *keys);
+	bool patches[WC_MAX_CLASSES];
+	for (int c = 0; c < pop->sc->nclasses; c++)
+		patches[c] = wc_population_class_patches(pop->sc, c);
 	for (uint32_t h = 0; h < pop->n; h++) {
+		if (!patches[pop->class_id[h]])
+			continue; /* its instant is infinite: no draw to make */
 		double t = wc_population_patch_at(pop, h, pop->class_id[h]);
 		if (t < before) {
 			keys[k] = wc_radix_key_double(t);

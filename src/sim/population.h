@@ -39,6 +39,10 @@ void wc_population_drop_hosts(wc_population *pop);
 /* Seconds host h's clock is ahead of UTC; c is its class. */
 int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c);
 
+/* Whether hosts of class c can ever be patched on schedule: if not, every
+ * one's instant below is +inf, known without a draw. */
+bool wc_population_class_patches(const wc_scenario *sc, int c);
+
 /* The instant host h is patched, in seconds after outbreak start (+inf:
  * never); c is its class. */
 double wc_population_patch_at(const wc_population *pop, uint32_t h, int c);
