@@ -1201,14 +1201,16 @@ static void step_events(fast *f, uint64_t s)
 	if (calendar0_boundary(f, s))
 		calendar0_walk(f, s); /* before the bucket: it may add sightings to it */
 	const uint32_t host_mask = (1u << EV_HOST_BITS) - 1;
-	/* Most events are stale, with little work apart: the records are fetched
-	 * far ahead, and nearer, from a record that has arrived, the block record
+	/* Most events are live leaves: the records and live bits are fetched far
+	 * ahead, and nearer, from a record that has arrived, the block record
 	 * that a live event's count will change. */
 	enum { AHEAD = 2 * WC_BQ_ITEMS, NEAR = WC_BQ_ITEMS / 2 };
 	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
 		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
-		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask))
+		    (ahead >> EV_HOST_BITS) != EV_COMP) {
+			__builtin_prefetch(&f->live[(ahead & host_mask) >> 6]);
 			__builtin_prefetch(&f->host[ahead & host_mask]);
+		}
 		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
 		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask)) {
 			const fasthost *y = &f->host[ahead & host_mask];
@@ -1504,13 +1506,16 @@ __attribute__((always_inline)) static inline void prefetch_removal(const fast *f
 }
 
 /* Fetches ahead, for a walk over hosts v[], host v[i + FAR]'s record and
- * then, from the record of v[i + NEAR] that has arrived, its block's. */
+ * live bit, and then, from the record of v[i + NEAR] that has arrived, its
+ * block's. */
 __attribute__((always_inline)) static inline void prefetch_hosts(const fast *f, const uint32_t *v,
 								 uint32_t n, uint32_t i)
 {
 	enum { FAR = 12, NEAR = 4 };
-	if (i + FAR < n)
+	if (i + FAR < n) {
 		__builtin_prefetch(&f->host[v[i + FAR]], 1);
+		__builtin_prefetch(&f->live[v[i + FAR] >> 6], 1);
+	}
 	if (i + NEAR < n)
 		__builtin_prefetch(&f->b16[block_of(f, v[i + NEAR])], 1);
 }
