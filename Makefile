@@ -151,6 +151,11 @@ $(MPI_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(MPI_CFLAGS)' | cmp -s - $@ 2>/dev/null || echo '$(MPI_CFLAGS)' >$@
 build/obj/ensemble/sched.o build/san/obj/ensemble/sched.o build/pic/obj/ensemble/sched.o: $(MPI_STAMP)
+# Release objects are rebuilt when the optimisation flags change.
+OPT_STAMP := build/gen/opt-flags
+$(OPT_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(OPT)' | cmp -s - $@ 2>/dev/null || echo '$(OPT)' >$@
 FORCE:
 
 $(GEN): $(SCENARIOS) tools/embed-scenarios.sh
@@ -162,10 +167,10 @@ $(HTML_GEN): $(HTML_ASSETS) tools/embed-text.sh
 	  wc_report_html_css=src/report/html/report.css wc_report_html_js=src/report/html/report.js
 
 # ---- release objects ----
-build/obj/%.o: src/%.c $(HDRS) $(GEN)
+build/obj/%.o: src/%.c $(HDRS) $(GEN) $(OPT_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) -c $< -o $@
-build/obj/gen/%.o: build/gen/%.c
+build/obj/gen/%.o: build/gen/%.c $(OPT_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC $@"; $(CC) $(BASE) $(OPT) -c $< -o $@
 

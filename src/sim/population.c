@@ -46,15 +46,14 @@ static size_t sort_unique(uint32_t *v, size_t n)
 	return k;
 }
 
-/* Appends `count` distinct usable addresses of `block` to out[*n...]; out has
- * room. Returns -1 if the block cannot hold that many. */
+/* Writes `count` distinct usable addresses of `block`, in ascending order,
+ * to tmp[0..count). Returns -1 if the block cannot hold that many. */
 static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint64_t count,
-			uint32_t *out, size_t *n)
+			uint32_t *tmp)
 {
 	if (count == 0)
 		return 0;
 	uint64_t size = wc_prefix_size(block);
-	uint32_t *tmp = xmallocarray(count, sizeof *tmp);
 	size_t have = 0;
 	/* Rejection needs the block to be mostly free; dense requests walk it. */
 	if (count * 2 > size) {
@@ -73,17 +72,13 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 			}
 			usable_left--;
 		}
-		if (need > 0) {
-			free(tmp);
+		if (need > 0)
 			return -1;
-		}
 	} else {
 		int rounds = 0;
 		while (have < count) {
-			if (++rounds > 1000) {
-				free(tmp);
+			if (++rounds > 1000)
 				return -1;
-			}
 			size_t start = have;
 			for (uint64_t tries = 0; have < count && tries < 4 * (count - start) + 64;
 			     tries++) {
@@ -95,9 +90,6 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 			have = sort_unique(tmp, have);
 		}
 	}
-	memcpy(out + *n, tmp, count * sizeof *tmp);
-	*n += count;
-	free(tmp);
 	return 0;
 }
 
@@ -240,28 +232,23 @@ static int block_base_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Puts the n addresses in ascending order: block i's, sorted and distinct,
- * start at start[i], and the blocks are disjoint, so copying the blocks'
- * runs in the order of their bases sorts them all. */
-static void addr_merge(wc_population *pop, wc_block_count *blocks, const size_t *start, int nblocks,
-		       size_t n)
+/* Where each block's hosts go so that all addresses come out in ascending
+ * order: each block's are sorted and the blocks are disjoint, so it is their
+ * order by base. The blocks are still sampled in their own order, which fixes
+ * the draws. */
+static size_t *block_starts(const wc_block_count *blocks, int nblocks)
 {
-	if (nblocks < 2)
-		return;
 	const wc_block_count **by_base = xmallocarray((size_t)nblocks, sizeof *by_base);
 	for (int i = 0; i < nblocks; i++)
 		by_base[i] = &blocks[i];
 	qsort(by_base, (size_t)nblocks, sizeof *by_base, block_base_cmp);
-	uint32_t *sorted = xmallocarray(n ? n : 1, sizeof *sorted);
-	size_t k = 0;
+	size_t *start = xmallocarray((size_t)nblocks, sizeof *start), k = 0;
 	for (int j = 0; j < nblocks; j++) {
-		size_t i = (size_t)(by_base[j] - blocks);
-		memcpy(sorted + k, pop->addr + start[i], by_base[j]->count * sizeof *sorted);
+		start[by_base[j] - blocks] = k;
 		k += by_base[j]->count;
 	}
-	free(pop->addr);
-	pop->addr = sorted;
 	free(by_base);
+	return start;
 }
 
 static void draw_classes(wc_population *pop, const wc_scenario *sc, uint64_t seed)
@@ -364,10 +351,10 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 	}
 
 	pop->addr = xmallocarray((size_t)sc->vulnerable, sizeof *pop->addr);
-	size_t n = 0, *start = xmallocarray((size_t)nblocks, sizeof *start);
+	size_t n = 0, *start = block_starts(blocks, nblocks);
 	for (int i = 0; i < nblocks && rc == 0; i++) {
-		start[i] = n;
-		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr, &n) != 0) {
+		n += blocks[i].count;
+		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr + start[i]) != 0) {
 			char b[20], where[300];
 			if (blocks[i].line > 0)
 				snprintf(where, sizeof where, "%s:%d: field 2 (COUNT)",
@@ -382,8 +369,6 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 				(unsigned long long)blocks[i].count);
 		}
 	}
-	if (rc == 0)
-		addr_merge(pop, blocks, start, nblocks, n);
 	free(start);
 	free(blocks);
 	gsl_rng_free(r);
