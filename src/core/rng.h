@@ -178,4 +178,12 @@ static inline wc_rng wc_rng_gsl_state(const gsl_rng *g)
 	return *(const wc_rng *)g->state;
 }
 
+/* gsl_rng_uniform(g) for a generator of wc_rng_gsl_alloc() or
+ * wc_rng_gsl_bind(), the same number without the call through GSL's table:
+ * for the draws made once per host or per infection. */
+static inline double wc_rng_gsl_uniform(gsl_rng *g)
+{
+	return wc_rng_uniform((wc_rng *)g->state);
+}
+
 #endif

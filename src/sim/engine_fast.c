@@ -1068,7 +1068,7 @@ static pick_range sus_range(const fast *f, int pool, uint32_t lo, uint32_t hi)
 /* The slot position of a uniform susceptible host of r. */
 static uint32_t sus_slot(fast *f, const pick_range *r)
 {
-	uint32_t rank, k = r->base + (uint32_t)(gsl_rng_uniform(f->g) * r->total);
+	uint32_t rank, k = r->base + (uint32_t)(wc_rng_gsl_uniform(f->g) * r->total);
 	uint32_t b = r->fen ? wc_fenwick_find(r->fen, k, &rank) : sus_find(f, k, &rank);
 	return f->first16[b] + rank;
 }
@@ -1535,7 +1535,7 @@ static void step_infectors(fast *f, double scale, const double reach[2])
 		double nu = scale * f->wa * reach[k] +
 			    scale * (f->w8 * pass8(f, k, a) + own16_weight(f, b));
 		f->hit_probes += wc_sample_poisson_positive(f->g, nu);
-		double u = gsl_rng_uniform(f->g) * total;
+		double u = wc_rng_gsl_uniform(f->g) * total;
 		if (wc_outbreak_hit_outcome(f->m, f->host[h].class_id) == WC_HOST_INFECTED) {
 			f->same16 += u < in16;
 			f->same8 += u < in16 + in8;

@@ -46,6 +46,28 @@ static size_t sort_unique(uint32_t *v, size_t n)
 	return k;
 }
 
+static bool prefixes_overlap(wc_prefix a, wc_prefix b);
+
+/* Whether every address of `block` is usable, so that none needs the test:
+ * routability is decided by the first 16 bits, the other tests by whole
+ * prefixes. */
+static bool block_usable(const wc_scenario *sc, wc_prefix block)
+{
+	if (block.len < 16 || !wc_ipv4_routable(block.base) ||
+	    !wc_prefix_contains(sc->scan_space, block.base) || block.len < sc->scan_space.len)
+		return false;
+	for (int i = 0; i < sc->ntelescope; i++)
+		if (prefixes_overlap(sc->telescope[i], block))
+			return false;
+	for (int i = 0; i < sc->nsensors; i++) {
+		const wc_sensor_def *d = &sc->sensors[i];
+		for (int b = 0; d->kind == WC_SENSOR_DARK && b < d->nblocks; b++)
+			if (prefixes_overlap(d->blocks[b], block))
+				return false;
+	}
+	return true;
+}
+
 /* Writes `count` distinct usable addresses of `block`, in ascending order,
  * to tmp[0..count). Returns -1 if the block cannot hold that many. */
 static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint64_t count,
@@ -55,18 +77,19 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 		return 0;
 	uint64_t size = wc_prefix_size(block);
 	size_t have = 0;
+	bool all = block_usable(sc, block);
 	/* Rejection needs the block to be mostly free; dense requests walk it. */
 	if (count * 2 > size) {
 		uint64_t usable_left = 0;
 		for (uint64_t i = 0; i < size; i++)
-			usable_left += usable(sc, block.base + (uint32_t)i);
+			usable_left += all || usable(sc, block.base + (uint32_t)i);
 		uint64_t need = count;
 		for (uint64_t i = 0; i < size && need > 0; i++) {
 			uint32_t a = block.base + (uint32_t)i;
-			if (!usable(sc, a))
+			if (!all && !usable(sc, a))
 				continue;
 			/* Selection sampling: keep each with probability need/left. */
-			if (gsl_rng_uniform(r) * (double)usable_left < (double)need) {
+			if (wc_rng_gsl_uniform(r) * (double)usable_left < (double)need) {
 				tmp[have++] = a;
 				need--;
 			}
@@ -83,8 +106,8 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 			for (uint64_t tries = 0; have < count && tries < 4 * (count - start) + 64;
 			     tries++) {
 				uint32_t a =
-					block.base + (uint32_t)(gsl_rng_uniform(r) * (double)size);
-				if (usable(sc, a))
+					block.base + (uint32_t)(wc_rng_gsl_uniform(r) * (double)size);
+				if (all || usable(sc, a))
 					tmp[have++] = a;
 			}
 			have = sort_unique(tmp, have);
