@@ -51,7 +51,7 @@ void wc_radix_sort_u32(uint32_t *v, size_t n)
 		insertion_sort_u32(v, n);
 		return;
 	}
-	uint32_t *tmp = xmallocarray(n, sizeof *tmp);
+	uint32_t *tmp = xmalloc_huge(n, sizeof *tmp);
 	size_t *count = xmallocarray(BUCKETS, sizeof *count);
 	uint32_t *src = v, *dst = tmp;
 	for (int shift = 0; shift < 32; shift += DIGIT) {
@@ -77,8 +77,8 @@ void wc_radix_sort_u64_pairs(uint64_t *keys, uint32_t *vals, size_t n)
 {
 	if (n < 2)
 		return;
-	uint64_t *tk = xmallocarray(n, sizeof *tk);
-	uint32_t *tv = xmallocarray(n, sizeof *tv);
+	uint64_t *tk = xmalloc_huge(n, sizeof *tk);
+	uint32_t *tv = xmalloc_huge(n, sizeof *tv);
 	size_t *count = xmallocarray(BUCKETS, sizeof *count);
 	uint64_t *sk = keys, *dk = tk;
 	uint32_t *sv = vals, *dv = tv;

@@ -70,19 +70,37 @@ char *xstrdup(const char *s)
 	return p;
 }
 
-void *xcalloc_huge(size_t count, size_t size)
+/* count·size bytes rounded up to whole huge pages, 2 MiB-aligned and advised
+ * as huge; NULL when smaller than one huge page. */
+static void *alloc_huge(size_t count, size_t size, size_t *bytes)
 {
 	const size_t huge = 2u << 20;
 	if (size != 0 && count > SIZE_MAX / size)
 		xalloc_die(SIZE_MAX);
-	size_t bytes = count * size;
-	if (bytes < huge)
-		return xcalloc(count, size);
-	bytes = (bytes + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, bytes);
+	*bytes = count * size;
+	if (*bytes < huge)
+		return NULL;
+	*bytes = (*bytes + huge - 1) / huge * huge;
+	void *p = aligned_alloc(huge, *bytes);
 	if (p == NULL)
-		xalloc_die(bytes);
-	(void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only: fine if refused */
+		xalloc_die(*bytes);
+	(void)madvise(p, *bytes, MADV_HUGEPAGE); /* advice only: fine if refused */
+	return p;
+}
+
+void *xcalloc_huge(size_t count, size_t size)
+{
+	size_t bytes;
+	void *p = alloc_huge(count, size, &bytes);
+	if (p == NULL)
+		return xcalloc(count, size);
 	memset(p, 0, bytes);
 	return p;
+}
+
+void *xmalloc_huge(size_t count, size_t size)
+{
+	size_t bytes;
+	void *p = alloc_huge(count, size, &bytes);
+	return p != NULL ? p : xmallocarray(count ? count : 1, size ? size : 1);
 }

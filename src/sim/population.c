@@ -373,7 +373,7 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 		return -1;
 	}
 
-	pop->addr = xmallocarray((size_t)sc->vulnerable, sizeof *pop->addr);
+	pop->addr = xmalloc_huge((size_t)sc->vulnerable, sizeof *pop->addr);
 	size_t n = 0, *start = block_starts(blocks, nblocks);
 	for (int i = 0; i < nblocks && rc == 0; i++) {
 		n += blocks[i].count;
@@ -400,7 +400,7 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 		return -1;
 	}
 	pop->n = (uint32_t)n;
-	pop->class_id = xmallocarray(pop->n, 1);
+	pop->class_id = xmalloc_huge(pop->n, 1);
 	pop->sc = sc;
 	pop->seed = seed;
 	draw_classes(pop, sc, seed);
@@ -426,8 +426,8 @@ uint32_t *wc_population_patch_order(const wc_population *pop, double before, uin
 {
 	/* Sized for every host, filled with the patched ones only: the pages
 	 * past them are never touched, so they take no memory. */
-	uint32_t *order = xmallocarray(pop->n ? pop->n : 1, sizeof *order), k = 0;
-	uint64_t *keys = xmallocarray(pop->n ? pop->n : 1, sizeof *keys);
+	uint32_t *order = xmalloc_huge(pop->n ? pop->n : 1, sizeof *order), k = 0;
+	uint64_t *keys = xmalloc_huge(pop->n ? pop->n : 1, sizeof *keys);
 	bool patches[WC_MAX_CLASSES];
 	for (int c = 0; c < pop->sc->nclasses; c++)
 		patches[c] = wc_population_class_patches(pop->sc, c);
