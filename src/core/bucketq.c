@@ -16,7 +16,7 @@ void wc_bucketq_init(wc_bucketq *q, uint64_t end, uint32_t window)
 	uint64_t nb = (end + 63) / 64 * 64;
 	window = window / 64 * 64 > 0 ? window / 64 * 64 : 64;
 	q->nbuckets = (uint32_t)(nb < window ? (nb > 0 ? nb : 64) : window);
-	q->bucket = xmallocarray(q->nbuckets, sizeof *q->bucket);
+	q->bucket = xmalloc_huge(q->nbuckets, sizeof *q->bucket);
 	for (uint32_t i = 0; i < q->nbuckets; i++)
 		q->bucket[i] = (wc_bq_bucket){WC_BQ_NONE, WC_BQ_NONE, 0};
 	q->nonempty = xcalloc(q->nbuckets / 64, sizeof *q->nonempty);

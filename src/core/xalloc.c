@@ -78,7 +78,7 @@ static void *alloc_huge(size_t count, size_t size, size_t *bytes)
 	if (size != 0 && count > SIZE_MAX / size)
 		xalloc_die(SIZE_MAX);
 	*bytes = count * size;
-	if (*bytes < huge)
+	if (*bytes < huge / 4)
 		return NULL;
 	*bytes = (*bytes + huge - 1) / huge * huge;
 	void *p = aligned_alloc(huge, *bytes);

@@ -1652,7 +1652,7 @@ static void blocks_init(fast *f)
 	f->first16 = xcalloc(NBLOCKS + 1, sizeof *f->first16);
 	f->s16 = xcalloc(NBLOCKS, sizeof *f->s16);
 	f->slot = xcalloc_huge(f->n, sizeof *f->slot);
-	f->b16 = xcalloc(NBLOCKS, sizeof *f->b16);
+	f->b16 = xcalloc_huge(NBLOCKS, sizeof *f->b16);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint32_t b = block_of(f, h);
 		f->slot[h] = h;
