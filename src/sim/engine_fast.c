@@ -190,7 +190,7 @@ typedef struct sight_entry {
  * t's count, the telescope rate its hosts add to the seen sum, and the
  * probes they send in the rest of it. In use only when nothing but a host's
  * own fixed instants can stop it spreading (ring_init). */
-enum { RING_BITS = 14, RING = 1 << RING_BITS };
+enum { RING_BITS = 12, RING = 1 << RING_BITS };
 typedef struct sight_slot {
 	double tele, rest;
 	uint32_t n;
