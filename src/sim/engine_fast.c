@@ -307,7 +307,7 @@ typedef struct fast {
 	double lambda_next; /* Λ at its end */
 	sight_entry *heap;  /* capped runs: pending sightings by theta */
 	size_t nheap, heap_cap;
-	sight_ring ring;    /* sightings certain when drawn (sight_certain) */
+	sight_ring ring; /* sightings certain when drawn (sight_certain) */
 
 	/* sums over the current output row */
 	uint64_t new_infections, reinfections, target_bytes;

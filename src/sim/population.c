@@ -105,8 +105,8 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 			size_t start = have;
 			for (uint64_t tries = 0; have < count && tries < 4 * (count - start) + 64;
 			     tries++) {
-				uint32_t a =
-					block.base + (uint32_t)(wc_rng_gsl_uniform(r) * (double)size);
+				uint32_t a = block.base +
+					     (uint32_t)(wc_rng_gsl_uniform(r) * (double)size);
 				if (all || usable(sc, a))
 					tmp[have++] = a;
 			}
@@ -377,7 +377,8 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 	size_t n = 0, *start = block_starts(blocks, nblocks);
 	for (int i = 0; i < nblocks && rc == 0; i++) {
 		n += blocks[i].count;
-		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr + start[i]) != 0) {
+		if (sample_block(sc, r, blocks[i].block, blocks[i].count, pop->addr + start[i]) !=
+		    0) {
 			char b[20], where[300];
 			if (blocks[i].line > 0)
 				snprintf(where, sizeof where, "%s:%d: field 2 (COUNT)",
