@@ -46,26 +46,14 @@ static size_t sort_unique(uint32_t *v, size_t n)
 	return k;
 }
 
-static bool prefixes_overlap(wc_prefix a, wc_prefix b);
-
 /* Whether every address of `block` is usable, so that none needs the test:
  * routability is decided by the first 16 bits, the other tests by whole
  * prefixes. */
 static bool block_usable(const wc_scenario *sc, wc_prefix block)
 {
-	if (block.len < 16 || !wc_ipv4_routable(block.base) ||
-	    !wc_prefix_contains(sc->scan_space, block.base) || block.len < sc->scan_space.len)
-		return false;
-	for (int i = 0; i < sc->ntelescope; i++)
-		if (prefixes_overlap(sc->telescope[i], block))
-			return false;
-	for (int i = 0; i < sc->nsensors; i++) {
-		const wc_sensor_def *d = &sc->sensors[i];
-		for (int b = 0; d->kind == WC_SENSOR_DARK && b < d->nblocks; b++)
-			if (prefixes_overlap(d->blocks[b], block))
-				return false;
-	}
-	return true;
+	return block.len >= 16 && wc_ipv4_routable(block.base) &&
+	       wc_prefix_contains(sc->scan_space, block.base) && block.len >= sc->scan_space.len &&
+	       wc_sensors_dark_clear(sc, block);
 }
 
 /* Writes `count` distinct usable addresses of `block`, in ascending order,

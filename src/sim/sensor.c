@@ -32,13 +32,8 @@ bool wc_sensors_dark_at(const wc_scenario *sc, uint32_t a)
 	return false;
 }
 
-/* Whether block p may hold a live site: routable, and sharing nothing with
- * a telescope or a dark sensor. */
-static bool place_ok(const wc_scenario *sc, wc_prefix p)
+bool wc_sensors_dark_clear(const wc_scenario *sc, wc_prefix p)
 {
-	uint32_t last = p.base + (uint32_t)(wc_prefix_size(p) - 1);
-	if (!wc_ipv4_routable(p.base) || !wc_ipv4_routable(last))
-		return false;
 	for (int i = 0; i < sc->ntelescope; i++)
 		if (wc_prefix_overlap(sc->telescope[i], p))
 			return false;
@@ -49,6 +44,14 @@ static bool place_ok(const wc_scenario *sc, wc_prefix p)
 				return false;
 	}
 	return true;
+}
+
+/* Whether block p may hold a live site: routable, and sharing nothing with
+ * a telescope or a dark sensor. */
+static bool place_ok(const wc_scenario *sc, wc_prefix p)
+{
+	uint32_t last = p.base + (uint32_t)(wc_prefix_size(p) - 1);
+	return wc_ipv4_routable(p.base) && wc_ipv4_routable(last) && wc_sensors_dark_clear(sc, p);
 }
 
 /* A sized live sensor's block: uniform among the aligned blocks of its size

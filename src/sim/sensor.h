@@ -76,6 +76,9 @@ double wc_sensor_in(const wc_sensor *s, wc_prefix a);
 /* Whether a lies in a dark sensor's block (no host may be placed there). */
 bool wc_sensors_dark_at(const wc_scenario *sc, uint32_t a);
 
+/* Whether block p shares no address with a telescope or a dark sensor. */
+bool wc_sensors_dark_clear(const wc_scenario *sc, wc_prefix p);
+
 /* ---- the probe engine: marks per host ---- */
 
 /* A host's sensor marks: seen[h] has bit i when sensor i has seen h's
