@@ -71,7 +71,8 @@ char *xstrdup(const char *s)
 }
 
 /* count·size bytes rounded up to whole huge pages, 2 MiB-aligned and advised
- * as huge; NULL when smaller than one huge page. */
+ * as huge; NULL below a quarter of one (512 KiB), where the rounding would
+ * cost more memory than the page faults it saves are worth. */
 static void *alloc_huge(size_t count, size_t size, size_t *bytes)
 {
 	const size_t huge = 2u << 20;
@@ -102,5 +103,5 @@ void *xmalloc_huge(size_t count, size_t size)
 {
 	size_t bytes;
 	void *p = alloc_huge(count, size, &bytes);
-	return p != NULL ? p : xmallocarray(count ? count : 1, size ? size : 1);
+	return p != NULL ? p : xmallocarray(count, size);
 }

@@ -23,7 +23,8 @@ void *xreallocarray(void *ptr, size_t count, size_t size);
 char *xstrdup(const char *s);
 /* Zeroed, 2 MiB-aligned memory for large arrays read at random (the
  * simulator's host records): asks the kernel for transparent huge pages, so
- * random access does not pay a page walk per touch. Free with free(). */
+ * random access does not pay a page walk per touch. From 512 KiB up; smaller
+ * arrays come from calloc. Free with free(). */
 void *xcalloc_huge(size_t count, size_t size);
 /* The same without the zeroing, for large arrays written before they are
  * read: in huge pages, a fresh 2 MiB costs one page fault instead of 512. */

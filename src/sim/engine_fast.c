@@ -196,10 +196,9 @@ typedef struct sight_slot {
 	uint32_t n;
 } sight_slot;
 typedef struct sight_ring {
-	sight_slot *slot; /* NULL when not in use */
-	uint64_t *used;	  /* a bit per slot with a sighting */
-	uint32_t pending; /* such slots */
-	bool class_patches[WC_MAX_CLASSES];
+	sight_slot *slot;		     /* NULL when not in use */
+	uint64_t *used;			     /* a bit per slot with a sighting */
+	uint32_t pending;		     /* such slots */
 	uint32_t patch_from[WC_MAX_CLASSES]; /* no patch of the class comes before */
 } sight_ring;
 
@@ -740,9 +739,10 @@ static void ring_init(fast *f, const wc_scenario *sc)
 	f->ring.slot = xcalloc(RING, sizeof *f->ring.slot);
 	f->ring.used = xcalloc(RING / 64, sizeof *f->ring.used);
 	for (int c = 0; c < sc->nclasses; c++) {
-		f->ring.class_patches[c] = wc_population_class_patches(sc, c);
-		double from = (double)(sc->classes[c].patch_start - sc->start);
-		f->ring.patch_from[c] = from > 0 ? (uint32_t)fmin(floor(from / f->dt), NEVER) : 0;
+		double from = fmax(0, (double)(sc->classes[c].patch_start - sc->start));
+		f->ring.patch_from[c] = wc_population_class_patches(sc, c)
+						? (uint32_t)fmin(floor(from / f->dt), NEVER)
+						: NEVER;
 	}
 }
 
@@ -761,7 +761,7 @@ static bool sight_certain(const fast *f, uint32_t h, const fasthost *x, uint64_t
 		return false;
 	if (f->epoch + 1 < f->m->nepochs && t >= f->m->epoch[f->epoch + 1].from)
 		return false;
-	if (!f->ring.class_patches[x->class_id] || t < f->ring.patch_from[x->class_id])
+	if (t < f->ring.patch_from[x->class_id])
 		return true;
 	uint32_t p = patch_step(f, wc_population_patch_at(f->pop, h, x->class_id));
 	return p == NEVER || t <= p;
@@ -830,8 +830,8 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, ui
 	if (x->flags & WC_HOST_SEEN)
 		return;
 	uint32_t b = block_of(f, h);
-	double tele = host_tele(f, b, filter_status(f, h, x));
-	double theta = lambda_s + exp_wait(f, host_rate(f, h, x) * tele);
+	double tele = host_rate(f, h, x) * host_tele(f, b, filter_status(f, h, x));
+	double theta = lambda_s + exp_wait(f, tele);
 	if (!isfinite(theta))
 		return;
 	if (f->capped) {
@@ -845,7 +845,7 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, ui
 	x->sight_step = (uint32_t)step;
 	x->sight_rest = (float)((step + 1) * f->dt - theta);
 	if (f->ring.slot && sight_certain(f, h, x, s, phase_next)) {
-		ring_add(f, x->sight_step, host_rate(f, h, x) * tele, x->sight_rest);
+		ring_add(f, x->sight_step, tele, x->sight_rest);
 		x->flags |= WC_HOST_SEEN; /* from then on, for certain */
 		x->sight_step = NEVER;
 		return;
