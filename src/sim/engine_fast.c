@@ -141,30 +141,37 @@ _Static_assert(NCOMP <= (1u << EV_HOST_BITS), "component ids fit in an event");
 _Static_assert(EV_RAMP < (1u << (32 - EV_HOST_BITS)), "event kinds fit above the host bits");
 _Static_assert((uint64_t)WC_MAX_SPAN_DAYS * 86400 < NEVER, "a step number fits below NEVER");
 
-/* Everything an event, a pick or a count needs about a host, in one 32-byte
- * record: with 10^7 hosts every touch of a host is a cache miss, so there
- * should be only one. Its address is here because every count and pick needs
- * its /16; the clock offset is not, since nearly every clock is right (the
- * WRONG_CLOCK flag sends the rare others to the population). */
+/* Everything an event, a pick or a count needs about a host, in one 16-byte
+ * record, four to a cache line: with 10^7 hosts every touch of a host is a
+ * cache miss, so there should be only one. Its address is here because every
+ * count and pick needs its /16. What only some hosts need lives apart (see
+ * fast): a wrong clock's offset (in the population) and next phase change,
+ * a first sighting that is not certain when drawn. A right clock's next phase
+ * change is the calendar's (phase_next). */
 typedef struct fasthost {
 	uint32_t addr;	     /* copied from the population */
 	uint32_t leave_step; /* step in which it reboots or is cleaned */
-	uint32_t phase_step; /* step in which its calendar phase next changes */
-	uint32_t sight_step; /* step of its first telescope sighting, if pending */
 	uint32_t sus_pos;    /* its index in slot[] */
 	uint8_t state;	     /* enum wc_host_state */
 	uint8_t flags;	     /* enum wc_host_flag, and the engine's own below */
 	uint8_t counted;     /* COUNTED_*: which counter holds it */
 	uint8_t class_id;    /* copied from the population */
-	float sight_rest;    /* Λ-seconds of the sighting step left after the sighting */
-	uint32_t sight_gen;  /* capped runs: bumped when a pending sighting is void */
 } fasthost;
-_Static_assert(sizeof(fasthost) == 32, "a host record fills half a cache line");
+_Static_assert(sizeof(fasthost) == 16, "a host record fills a quarter of a cache line");
 
-/* The engine's flags, above the model's (outbreak.h): the clock is not right,
- * and the host was picked in the current step or in the current draw. */
-enum { WRONG_CLOCK = 0x20, PICKED_STEP = 0x40, PICKED_DRAW = 0x80 };
-_Static_assert((int)WC_HOST_LISTED < (int)WRONG_CLOCK, "the engine's flags lie above the model's");
+/* A first sighting pending as an event: its step and the Λ-seconds of that
+ * step left after it. Valid only while the host's SIGHT_PENDING flag is up. */
+typedef struct pending_sight {
+	uint32_t step;
+	float rest;
+} pending_sight;
+
+/* The engine's flags, above the model's (outbreak.h): a first sighting is
+ * pending in sight[], the clock is not right, and the host was picked in the
+ * current step or in the current draw. */
+enum { SIGHT_PENDING = 0x10, WRONG_CLOCK = 0x20, PICKED_STEP = 0x40, PICKED_DRAW = 0x80 };
+_Static_assert((int)WC_HOST_LISTED < (int)SIGHT_PENDING,
+	       "the engine's flags lie above the model's");
 
 /* An event scheduled during a step, pushed at its end (flush_staged). */
 typedef struct staged_event {
@@ -224,6 +231,13 @@ typedef struct fast {
 
 	uint64_t cur; /* the step being processed */
 	fasthost *host;
+	/* Cold, per host, read only where the record's flags say so: a wrong
+	 * clock's next phase change (NULL when every clock is right), a pending
+	 * first sighting (SIGHT_PENDING), and in capped runs the generation
+	 * that voids a sighting waiting in the heap (NULL otherwise). */
+	uint32_t *phase_step;
+	pending_sight *sight;
+	uint32_t *sight_gen;
 	uint32_t nsus; /* susceptible hosts */
 
 	/* Susceptible hosts by /16 block b = address >> 16: block b owns slot
@@ -488,6 +502,21 @@ static uint32_t next_phase_step(const fast *f, uint32_t h, uint64_t s, enum wc_p
 	return next < f->nsteps ? (uint32_t)next : NEVER;
 }
 
+/* Live host h's next phase change, as of step s. A wrong clock keeps its
+ * own. A right one changes with the calendar: at its next midnight, or at s
+ * itself when s is a midnight that has not moved it yet (its counted phase
+ * is still the one before). */
+static uint32_t phase_next(const fast *f, uint32_t h, const fasthost *x, uint64_t s)
+{
+	if (x->flags & WRONG_CLOCK)
+		return f->phase_step[h];
+	int seg = calendar0_segment(&f->cal0, s);
+	if (x->counted != f->cal0.phase[seg])
+		return (uint32_t)s;
+	uint64_t next = f->cal0.at[seg];
+	return next < f->nsteps ? (uint32_t)next : NEVER;
+}
+
 static uint32_t block_of(const fast *f, uint32_t h)
 {
 	return f->host[h].addr >> 16;
@@ -749,15 +778,14 @@ static void ring_init(fast *f, const wc_scenario *sc)
 static uint32_t patch_step(const fast *f, double at);
 
 /* Whether host h, spreading from step s with its sighting drawn for step
- * sight_step, is certain to be seen then: every instant before it that could
+ * t, is certain to be seen then: every instant before it that could
  * stop the host or change its rate is known now (its leave step, its next
  * phase change, its patch, the next policy epoch), and none comes first. A
  * host patched in a step still spreads through it. */
-static bool sight_certain(const fast *f, uint32_t h, const fasthost *x, uint64_t s,
-			  uint32_t phase_next)
+static bool sight_certain(const fast *f, uint32_t h, const fasthost *x, uint64_t s, uint64_t t,
+			  uint32_t next_phase)
 {
-	uint64_t t = x->sight_step;
-	if (t < s || t - s >= RING || t >= x->leave_step || t >= phase_next)
+	if (t < s || t - s >= RING || t >= x->leave_step || t >= next_phase)
 		return false;
 	if (f->epoch + 1 < f->m->nepochs && t >= f->m->epoch[f->epoch + 1].from)
 		return false;
@@ -819,14 +847,34 @@ static uint64_t ring_next(const fast *f, uint64_t s)
 	return NEVER;
 }
 
+/* Host h's pending first sighting, if any, will not come: its event (or,
+ * capped, its heap entry) is stale from now on. */
+static void void_sighting(fast *f, uint32_t h, fasthost *x)
+{
+	x->flags &= (uint8_t)~SIGHT_PENDING;
+	if (f->sight_gen)
+		f->sight_gen[h]++;
+}
+
+static void pend_sighting(fast *f, uint32_t h, fasthost *x, uint32_t step, float rest)
+{
+	f->sight[h] = (pending_sight){step, rest};
+	x->flags |= SIGHT_PENDING;
+}
+
+/* Whether host h's pending first sighting is due in step s. */
+static bool sighting_due(const fast *f, uint32_t h, const fasthost *x, uint64_t s)
+{
+	return (x->flags & SIGHT_PENDING) && f->sight[h].step == s;
+}
+
 /* Host h spreads from the start of step s, where Λ = lambda_s, until its
  * next phase change phase_next: its first telescope sighting, if it has none
  * yet, comes an Exp(r_c·p_t) wait in Λ later. */
-static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, uint32_t phase_next)
+static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, uint32_t next_phase)
 {
 	fasthost *x = &f->host[h];
-	x->sight_step = NEVER;
-	x->sight_gen++;
+	void_sighting(f, h, x);
 	if (x->flags & WC_HOST_SEEN)
 		return;
 	uint32_t b = block_of(f, h);
@@ -836,21 +884,20 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, ui
 		return;
 	if (f->capped) {
 		sight_heap_push(&f->heap, &f->nheap, &f->heap_cap,
-				(sight_entry){theta, h, x->sight_gen});
+				(sight_entry){theta, h, f->sight_gen[h]});
 		return;
 	}
 	double step = floor(theta / f->dt);
 	if (!(step < (double)f->nsteps))
 		return;
-	x->sight_step = (uint32_t)step;
-	x->sight_rest = (float)((step + 1) * f->dt - theta);
-	if (f->ring.slot && sight_certain(f, h, x, s, phase_next)) {
-		ring_add(f, x->sight_step, tele, x->sight_rest);
+	float rest = (float)((step + 1) * f->dt - theta);
+	if (f->ring.slot && sight_certain(f, h, x, s, (uint64_t)step, next_phase)) {
+		ring_add(f, (uint64_t)step, tele, rest);
 		x->flags |= WC_HOST_SEEN; /* from then on, for certain */
-		x->sight_step = NEVER;
 		return;
 	}
-	schedule(f, x->sight_step, h, EV_SIGHT);
+	pend_sighting(f, h, x, (uint32_t)step, rest);
+	schedule(f, (uint32_t)step, h, EV_SIGHT);
 }
 
 /* The wake-up ramp as host h goes from `was` to phase ph in step s: a copy
@@ -878,7 +925,7 @@ static void ramp_up(fast *f, uint32_t h, fasthost *x, uint64_t s)
 	f->ramp_threads[h] = (uint16_t)(n >= f->m->threads[c] ? 0 : n);
 	count_add(f, h, x, +1);
 	if (!(x->flags & WC_HOST_SEEN))
-		start_spreading(f, h, s, f->lambda, x->phase_step);
+		start_spreading(f, h, s, f->lambda, phase_next(f, h, x, s));
 	if (f->ramp_threads[h]) {
 		f->ramp_step[h] = wc_outbreak_ramp_next(f->m, c, f->woke_step[h], n);
 		schedule(f, f->ramp_step[h], h, EV_RAMP);
@@ -897,20 +944,20 @@ static void enter_phase(fast *f, uint32_t h, uint64_t s, enum wc_phase ph)
 		ramp_on_phase(f, h, s, was, ph);
 	count_add(f, h, x, +1);
 	uint32_t next = next_phase_step(f, h, s, ph);
-	if (ph == WC_PHASE_SPREAD) {
+	if (ph == WC_PHASE_SPREAD)
 		start_spreading(f, h, s, s == f->cur ? f->lambda : f->lambda_next, next);
-	} else {
-		x->sight_step = NEVER;
-		x->sight_gen++;
-	}
+	else
+		void_sighting(f, h, x);
+	if (!(x->flags & WRONG_CLOCK))
+		return; /* the calendar walk moves it */
 	/* A copy reinfected before its old phase change came has that event
 	 * still pending, for the same step when its clock has not moved: it
 	 * stands for both (it is met first, the new one would be stale), and
 	 * not queuing the twin saves an event per reinfection. */
-	uint32_t was_step = x->phase_step;
-	x->phase_step = next;
-	if (x->phase_step != was_step && (x->flags & WRONG_CLOCK))
-		schedule(f, x->phase_step, h, EV_PHASE);
+	uint32_t was_step = f->phase_step[h];
+	f->phase_step[h] = next;
+	if (next != was_step)
+		schedule(f, next, h, EV_PHASE);
 }
 
 /* Whether the clocks that are right change phase in step s. */
@@ -925,14 +972,15 @@ static bool calendar0_boundary(const fast *f, uint64_t s)
  * more than the rest of the day. Wrong clocks keep their events. */
 static void calendar0_walk(fast *f, uint64_t s)
 {
+	uint8_t phase = f->cal0.phase[calendar0_segment(&f->cal0, s)];
 	for (uint32_t w = 0; w <= f->n / 64; w++)
 		for (uint64_t bits = f->live[w]; bits; bits &= bits - 1) {
 			uint32_t h = w * 64 + (uint32_t)__builtin_ctzll(bits);
 			if (h + 16 < f->n)
 				__builtin_prefetch(&f->host[h + 16]);
 			fasthost *x = &f->host[h];
-			if (!(x->flags & WRONG_CLOCK) && x->phase_step == s)
-				enter_phase(f, h, s, phase_in_step(f, h, s));
+			if (!(x->flags & WRONG_CLOCK) && x->counted != phase)
+				enter_phase(f, h, s, (enum wc_phase)phase);
 		}
 }
 
@@ -1112,7 +1160,7 @@ static void change_address(fast *f, uint32_t h, fasthost *x, uint64_t s)
 			uint32_t b = block_of(f, h);
 			double tele = host_rate(f, h, x) * host_tele(f, b, filter_status(f, h, x));
 			f->tele_seen = f->tele_seen > tele ? f->tele_seen - tele : 0;
-			start_spreading(f, h, s, f->lambda, x->phase_step);
+			start_spreading(f, h, s, f->lambda, phase_next(f, h, x, s));
 		}
 	}
 	f->address_step[h] = wc_outbreak_next_address(f->m, x->class_id, s,
@@ -1182,7 +1230,7 @@ static void list_host(fast *f, uint32_t h, uint64_t s)
 	x->flags |= WC_HOST_LISTED;
 	count_add(f, h, x, +1);
 	if (f->ep->filters && x->counted == COUNTED_SPREAD && !(x->flags & WC_HOST_SEEN))
-		start_spreading(f, h, s, f->lambda, x->phase_step);
+		start_spreading(f, h, s, f->lambda, phase_next(f, h, x, s));
 }
 
 /* ---- one step ---- */
@@ -1239,15 +1287,15 @@ static void step_events(fast *f, uint64_t s)
 			count_add(f, h, x, -1);
 			x->counted = COUNTED_NONE;
 			set_live(f, h, false);
-			x->sight_step = NEVER;
+			x->flags &= (uint8_t)~SIGHT_PENDING;
 			WC_VEC_PUSH(f->leaving, f->nleaving, f->leaving_cap, h);
-		} else if (kind == EV_PHASE && x->phase_step == s) {
+		} else if (kind == EV_PHASE && f->phase_step[h] == s) {
 			enter_phase(f, h, s, phase_in_step(f, h, s));
 		} else if (kind == EV_RAMP && f->ramp_step[h] == s) {
 			ramp_up(f, h, x, s);
 		} else if (kind == EV_ADDRESS && f->address_step[h] == s) {
 			change_address(f, h, x, s);
-		} else if (kind == EV_SIGHT && x->sight_step == s) {
+		} else if (kind == EV_SIGHT && sighting_due(f, h, x, s)) {
 			WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, h);
 		}
 	}
@@ -1398,26 +1446,26 @@ static void step_sightings(fast *f, uint64_t s, double kappa)
 	while (f->nheap > 0 && f->heap[0].theta < f->lambda_next) {
 		sight_entry e = sight_heap_pop(f->heap, &f->nheap);
 		fasthost *x = &f->host[e.host];
-		if (e.gen != x->sight_gen || x->counted != COUNTED_SPREAD)
+		if (e.gen != f->sight_gen[e.host] || x->counted != COUNTED_SPREAD)
 			continue; /* void: it stopped spreading */
-		x->sight_step = (uint32_t)s;
-		x->sight_rest = (float)(f->lambda_next - e.theta);
+		pend_sighting(f, e.host, x, (uint32_t)s, (float)(f->lambda_next - e.theta));
 		WC_VEC_PUSH(f->sights, f->nsights, f->sights_cap, e.host);
 	}
 	for (uint32_t i = 0; i < f->nsights; i++) {
 		uint32_t h = f->sights[i];
 		fasthost *x = &f->host[h];
 		/* stale if the host stopped spreading in this step after it was queued */
-		if ((x->flags & WC_HOST_SEEN) || x->counted != COUNTED_SPREAD || x->sight_step != s)
+		if ((x->flags & WC_HOST_SEEN) || x->counted != COUNTED_SPREAD ||
+		    !sighting_due(f, h, x, s))
 			continue;
 		x->flags |= WC_HOST_SEEN;
-		x->sight_step = NEVER;
+		x->flags &= (uint8_t)~SIGHT_PENDING;
 		double tele =
 			host_rate(f, h, x) * host_tele(f, block_of(f, h), filter_status(f, h, x));
 		f->tele_seen += tele;
 		f->first_sightings++;
 		f->seen_total++;
-		f->tele_mean += tele * x->sight_rest;
+		f->tele_mean += tele * f->sight[h].rest;
 	}
 }
 
@@ -1831,7 +1879,7 @@ static void epoch_switch(fast *f, uint64_t s)
 			continue;
 		count_add(f, h, x, +1);
 		if (x->counted == COUNTED_SPREAD && !(x->flags & WC_HOST_SEEN))
-			start_spreading(f, h, s, f->lambda, x->phase_step);
+			start_spreading(f, h, s, f->lambda, phase_next(f, h, x, s));
 	}
 	f->w8sum = f->w16sum = 0; /* afresh, without the updates' rounding */
 	for (uint32_t a = 0; a < 256; a++)
@@ -1891,13 +1939,22 @@ static void fast_init(fast *f, const wc_world *w)
 	patches_init(f); /* its sort's scratch freed before the records come */
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
 	f->live = xcalloc(f->n / 64 + 1, sizeof *f->live);
+	uint32_t nwrong = 0;
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint8_t c = w->pop->class_id[h];
 		f->host[h].counted = COUNTED_NONE;
 		f->host[h].addr = w->pop->addr[h];
 		f->host[h].flags = wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
 		f->host[h].class_id = c;
+		nwrong += f->host[h].flags == WRONG_CLOCK;
 	}
+	if (nwrong)
+		f->phase_step = xcalloc_huge(f->n, sizeof *f->phase_step);
+	/* read only once written, and so few are (certain sightings skip it) that
+	 * small pages keep most of it untouched */
+	f->sight = xmallocarray(f->n, sizeof *f->sight);
+	if (f->capped)
+		f->sight_gen = xcalloc_huge(f->n, sizeof *f->sight_gen);
 	blocks_init(f);
 	targeting_init(f, sc);
 	if (f->m->ramp) {
@@ -1921,6 +1978,9 @@ static void fast_free(fast *f)
 {
 	gsl_rng_free(f->g);
 	free(f->host);
+	free(f->phase_step);
+	free(f->sight);
+	free(f->sight_gen);
 	free(f->live);
 	free(f->first16);
 	free(f->slot);
