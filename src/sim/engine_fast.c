@@ -777,34 +777,48 @@ static void ring_init(fast *f, const wc_scenario *sc)
 
 static uint32_t patch_step(const fast *f, double at);
 
-/* Whether host h, spreading from step s with its sighting drawn for step
- * t, is certain to be seen then: every instant before it that could
- * stop the host or change its rate is known now (its leave step, its next
- * phase change, its patch, the next policy epoch), and none comes first. A
+/* What becomes of host h's first sighting, drawn from step s for step t
+ * within the ring's window. Every instant before it that could stop the host
+ * or change its rate is known now (its leave step, its next phase change,
+ * its patch, the next policy epoch): if none comes first it is certain;
+ * if one does, that instant voids it (a leave, a patch or a phase change
+ * stops the host; a new phase or epoch redraws it), so it will not come. A
  * host patched in a step still spreads through it. */
-static bool sight_certain(const fast *f, uint32_t h, const fasthost *x, uint64_t s, uint64_t t,
-			  uint32_t next_phase)
+enum sight_fate { SIGHT_OPEN, SIGHT_CERTAIN, SIGHT_VOID };
+static enum sight_fate sight_fate(const fast *f, uint32_t h, const fasthost *x, uint64_t s,
+				  uint64_t t, uint32_t next_phase)
 {
-	if (t < s || t - s >= RING || t >= x->leave_step || t >= next_phase)
-		return false;
+	if (t < s || t - s >= RING)
+		return SIGHT_OPEN;
+	if (t >= x->leave_step || t >= next_phase)
+		return SIGHT_VOID;
 	if (f->epoch + 1 < f->m->nepochs && t >= f->m->epoch[f->epoch + 1].from)
-		return false;
+		return SIGHT_VOID;
 	if (t < f->ring.patch_from[x->class_id])
-		return true;
+		return SIGHT_CERTAIN;
 	uint32_t p = patch_step(f, wc_population_patch_at(f->pop, h, x->class_id));
-	return p == NEVER || t <= p;
+	return p == NEVER || t <= p ? SIGHT_CERTAIN : SIGHT_VOID;
+}
+
+/* Marks step t as one the skips stop at, as they stopped at a sighting's
+ * event when every sighting was queued: that keeps every later draw the
+ * one it was, even for a sighting that will not come. */
+static sight_slot *ring_mark(fast *f, uint64_t t)
+{
+	uint32_t k = (uint32_t)(t & (RING - 1));
+	if (!(f->ring.used[k >> 6] >> (k & 63) & 1)) {
+		f->ring.used[k >> 6] |= UINT64_C(1) << (k & 63);
+		f->ring.pending++;
+	}
+	return &f->ring.slot[k];
 }
 
 /* Adds a certain first sighting in step t, by a host that then sends the
  * telescope `tele` probes a second, `rest` seconds of them in step t. */
 static void ring_add(fast *f, uint64_t t, double tele, float rest)
 {
-	uint32_t k = (uint32_t)(t & (RING - 1));
-	sight_slot *slot = &f->ring.slot[k];
-	if (slot->n++ == 0) {
-		f->ring.used[k >> 6] |= UINT64_C(1) << (k & 63);
-		f->ring.pending++;
-	}
+	sight_slot *slot = ring_mark(f, t);
+	slot->n++;
 	slot->tele += tele;
 	slot->rest += tele * rest;
 }
@@ -891,10 +905,16 @@ static void start_spreading(fast *f, uint32_t h, uint64_t s, double lambda_s, ui
 	if (!(step < (double)f->nsteps))
 		return;
 	float rest = (float)((step + 1) * f->dt - theta);
-	if (f->ring.slot && sight_certain(f, h, x, s, (uint64_t)step, next_phase)) {
+	switch (f->ring.slot ? sight_fate(f, h, x, s, (uint64_t)step, next_phase) : SIGHT_OPEN) {
+	case SIGHT_CERTAIN:
 		ring_add(f, (uint64_t)step, tele, rest);
 		x->flags |= WC_HOST_SEEN; /* from then on, for certain */
 		return;
+	case SIGHT_VOID:
+		ring_mark(f, (uint64_t)step);
+		return;
+	case SIGHT_OPEN:
+		break;
 	}
 	pend_sighting(f, h, x, (uint32_t)step, rest);
 	schedule(f, (uint32_t)step, h, EV_SIGHT);
