@@ -39,6 +39,16 @@ MPI_LIBS   := $(if $(MPICC),$(shell mpicc --showme:link 2>/dev/null))
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
 PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_CFLAGS)
 PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_LIBS) -lm
+# PLplot and libpcap are loaded when first used (src/core/dynlib.h): their
+# run-time names, read once from the installed libraries, and --as-needed on
+# every link, so that no program loads them at start.
+soname_of = $(shell readelf -d "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
+	      2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+PLPLOT_SONAME = $(eval PLPLOT_SONAME := $(call soname_of,plplot,plplot))$(PLPLOT_SONAME)
+PCAP_SONAME   = $(eval PCAP_SONAME := $(call soname_of,libpcap,pcap))$(PCAP_SONAME)
+PCFLAGS += $(if $(PLPLOT_SONAME),-DWC_PLPLOT_SONAME='"$(PLPLOT_SONAME)"') \
+	   $(if $(PCAP_SONAME),-DWC_PCAP_SONAME='"$(PCAP_SONAME)"')
+LINKLIBS = -Wl,--as-needed $(PCLIBS)
 TESTLIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/sim/*.c src/model/*.c src/detect/*.c \
@@ -180,7 +190,7 @@ build/libwormcast.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 build/wormcast: $(CLI_SRC:src/%.c=build/obj/%.o) build/libwormcast.a
-	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $^ $(PCLIBS) -o $@
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $^ $(LINKLIBS) -o $@
 
 # ---- the shared library: position-independent objects, only the public
 # functions (WC_API, include/wormcast/wormcast.h) visible ----
@@ -195,7 +205,7 @@ PIC_OBJ := $(LIB_SRC:src/%.c=build/pic/obj/%.o) build/pic/obj/gen/scenarios_buil
            build/pic/obj/gen/report_assets.o
 $(SHLIB): $(PIC_OBJ)
 	@echo "  LD $@"; $(CC) -shared -fopenmp -Wl,-soname,$(SONAME) -Wl,--no-undefined \
-	  $^ $(PCLIBS) -o $@
+	  $^ $(LINKLIBS) -o $@
 # The pkg-config file, with @PREFIX@ and @LIBDIR@ for install to fill in.
 build/wormcast.pc: tools/wormcast.pc.in Makefile
 	@mkdir -p $(@D)
@@ -214,15 +224,15 @@ SAN_OBJ := $(LIB_SRC:src/%.c=build/san/obj/%.o) build/san/obj/gen/scenarios_buil
 build/san/libwormcast.a: $(SAN_OBJ)
 	ar rcs $@ $^
 build/san/wormcast: $(CLI_SRC:src/%.c=build/san/obj/%.o) build/san/libwormcast.a
-	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $^ $(PCLIBS) -o $@
+	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $^ $(LINKLIBS) -o $@
 
 # ---- tests ----
 build/tests/%: tests/%.c tests/testutil.h build/libwormcast.a
 	@mkdir -p $(@D)
-	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) $(TESTLIBS) -o $@
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(LINKLIBS) $(TESTLIBS) -o $@
 build/san/tests/%: tests/%.c tests/testutil.h build/san/libwormcast.a
 	@mkdir -p $(@D)
-	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $(PCFLAGS) $< build/san/libwormcast.a $(PCLIBS) $(TESTLIBS) -o $@
+	@echo "  CC $@"; $(CC) $(BASE) $(SAN) $(PCFLAGS) $< build/san/libwormcast.a $(LINKLIBS) $(TESTLIBS) -o $@
 
 test: deps test-deps
 	@$(MAKE) --no-print-directory test-run
@@ -325,7 +335,7 @@ fuzz:
 # ---- benchmarks and validation ----
 build/bench/%: bench/%.c bench/benchutil.h build/libwormcast.a
 	@mkdir -p $(@D)
-	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
+	@echo "  CC $@"; $(CC) $(BASE) -O3 -march=native $(PCFLAGS) $< build/libwormcast.a $(LINKLIBS) -o $@
 
 # The baselines bench_detect (ngrep, tshark, jq) and bench_fast (ns-2, package ns2, command ns)
 # run beside wormcast. Installed here, not by `make deps`: `make test` and CI
@@ -345,7 +355,7 @@ bench: all bench-deps $(BENCHES:%=build/bench/%)
 	@for b in $(BENCHES); do build/bench/$$b || exit 1; done
 
 build/validate: validate/validate.c build/libwormcast.a
-	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(PCLIBS) -o $@
+	@echo "  CC $@"; $(CC) $(BASE) $(OPT) $(PCFLAGS) $< build/libwormcast.a $(LINKLIBS) -o $@
 
 # Every built-in scenario, each figure judged over its seeds: the record must
 # lie in the seeds' 5-95% band (docs/validation.md). Each run prints its time,

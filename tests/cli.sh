@@ -1840,4 +1840,16 @@ else
 	fail "run with a bad sensor" "exit status $rc: $(head -c 300 badsens.err)"
 fi
 
+# PLplot and libpcap load only when a figure is drawn or a capture read
+# (src/core/dynlib.h): a run without either never maps them.
+cd "$T" || exit 2
+LD_DEBUG=files "$WC" run codered-v2 --set population.vulnerable=2000 --until 2001-07-19T11:00:00Z \
+	--quiet --out lazy >/dev/null 2>lazy.err
+if [ -s lazy/timeline.csv ] && grep -q 'file=libgsl' lazy.err &&
+	! grep -qE 'file=lib(plplot|pcap)' lazy.err; then
+	pass "a run without a plot or a capture loads neither PLplot nor libpcap"
+else
+	fail "lazy libraries" "$(grep -oE 'file=lib(plplot|pcap)[^ ]*' lazy.err | head -2)"
+fi
+
 wc_finish

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/dynlib.h"
 #include "core/error.h"
 #include "core/ipv4.h"
 #include "core/radixsort.h"
@@ -295,6 +296,51 @@ static void radix_sorts_match_qsort(void **state)
 	free(d);
 }
 
+/* A library loaded on first use: its functions are the library's own, a
+ * second load is the same table, and a library or a function that is not
+ * there is an error that names it, with the status of a failed run. */
+static void dynlib_loads_once_and_names_what_is_missing(void **state)
+{
+	(void)state;
+	typedef struct {
+		double (*cos)(double);
+		double (*sqrt)(double);
+	} libm_calls;
+	static const char *const names[] = {"cos", "sqrt"};
+	libm_calls calls = {0};
+	wc_dynlib libm = {.once = PTHREAD_ONCE_INIT,
+			  .soname = "libm.so.6",
+			  .names = names,
+			  .table = &calls,
+			  .n = 2};
+	wc_error err = {0};
+	assert_int_equal(wc_dynlib_load(&libm, "a test", &err), 0);
+	assert_true(calls.cos(0) == 1 && calls.sqrt(16) == 4);
+	assert_int_equal(wc_dynlib_load(&libm, "a test", &err), 0);
+	assert_int_equal(err.code, 0);
+
+	libm_calls none = {0};
+	wc_dynlib absent = {.once = PTHREAD_ONCE_INIT,
+			    .soname = "libwormcast-no-such-library.so.9",
+			    .names = names,
+			    .table = &none,
+			    .n = 2};
+	assert_int_equal(wc_dynlib_load(&absent, "plotting", &err), -1);
+	assert_int_equal(err.code, WC_EXIT_RUNTIME);
+	assert_non_null(strstr(err.msg, "plotting needs the shared library "
+					"libwormcast-no-such-library.so.9"));
+
+	static const char *const wrong[] = {"cos", "no_such_function_here"};
+	wc_dynlib partial = {.once = PTHREAD_ONCE_INIT,
+			     .soname = "libm.so.6",
+			     .names = wrong,
+			     .table = &none,
+			     .n = 2};
+	wc_error err2 = {0};
+	assert_int_equal(wc_dynlib_load(&partial, "a test", &err2), -1);
+	assert_non_null(strstr(err2.msg, "libm.so.6 has no no_such_function_here"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +355,7 @@ int main(void)
 		cmocka_unit_test(utc_calendar_is_exact),
 		cmocka_unit_test(error_keeps_first_cause),
 		cmocka_unit_test(radix_sorts_match_qsort),
+		cmocka_unit_test(dynlib_loads_once_and_names_what_is_missing),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

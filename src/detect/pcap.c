@@ -26,8 +26,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dynlib.h"
 #include "core/xalloc.h"
 #include "detect/internal.h"
+
+/* libpcap, loaded when the first capture is read (core/dynlib.h says why);
+ * the Makefile sets its run-time name from the installed library. */
+#ifndef WC_PCAP_SONAME
+#define WC_PCAP_SONAME "libpcap.so"
+#endif
+#define PCAP_CALLS(X)                                                                              \
+	X(pcap_open_offline_with_tstamp_precision)                                                 \
+	X(pcap_datalink) X(pcap_datalink_val_to_name) X(pcap_next_ex) X(pcap_geterr) X(pcap_close)
+typedef struct pcap_calls {
+#define PCAP_CALL_MEMBER(name) __typeof__(name) *name;
+	PCAP_CALLS(PCAP_CALL_MEMBER)
+#undef PCAP_CALL_MEMBER
+} pcap_calls;
+#define PCAP_CALL_NAME(name) #name,
+static const char *const pcap_call_names[] = {PCAP_CALLS(PCAP_CALL_NAME)};
+#undef PCAP_CALL_NAME
+static pcap_calls pcap_call;
+static wc_dynlib pcap_lib = {
+	.once = PTHREAD_ONCE_INIT,
+	.soname = WC_PCAP_SONAME,
+	.names = pcap_call_names,
+	.table = &pcap_call,
+	.n = sizeof pcap_call_names / sizeof *pcap_call_names,
+};
+_Static_assert(sizeof pcap_call ==
+		       sizeof pcap_call_names / sizeof *pcap_call_names * sizeof(void *),
+	       "one pointer per name");
 
 #define REQ_MAX	  8192 /* a longer request line is classified as far as it goes */
 #define MAX_GAPS  4    /* received byte ranges kept per flow */
@@ -519,12 +548,15 @@ int wc_detect_pcap_file(wc_detect *d, const char *path, wc_error *err)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
-	pcap_t *pc =
-		pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (wc_dynlib_load(&pcap_lib, "reading captures", err) != 0)
+		return -1;
+	const pcap_calls *pl = &pcap_call;
+	pcap_t *pc = pl->pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
+								 errbuf);
 	if (pc == NULL)
 		return wc_error_set(err, WC_EXIT_USAGE, "%s: not a capture libpcap can read: %s",
 				    name, errbuf);
-	int lt = pcap_datalink(pc);
+	int lt = pl->pcap_datalink(pc);
 	switch (lt) {
 	case DLT_EN10MB:
 	case DLT_LINUX_SLL:
@@ -541,19 +573,21 @@ int wc_detect_pcap_file(wc_detect *d, const char *path, wc_error *err)
 	case 101:
 		break;
 	default:
-		pcap_close(pc);
-		return wc_error_set(
-			err, WC_EXIT_USAGE,
-			"%s: link type %s is not supported (Ethernet, raw IP, "
-			"Linux cooked or loopback captures are)",
-			name, pcap_datalink_val_to_name(lt) ? pcap_datalink_val_to_name(lt) : "?");
+		pl->pcap_close(pc);
+		return wc_error_set(err, WC_EXIT_USAGE,
+				    "%s: link type %s is not supported (Ethernet, raw IP, "
+				    "Linux cooked or loopback captures are)",
+				    name,
+				    pl->pcap_datalink_val_to_name(lt)
+					    ? pl->pcap_datalink_val_to_name(lt)
+					    : "?");
 	}
 	d->cur_name = name;
 	d->cur_packet = 0;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
-	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
+	while ((rc = pl->pcap_next_ex(pc, &h, &data)) == 1) {
 		d->st.bytes += h->caplen + 16;
 		wc_detect_packet(d, lt, h->ts.tv_sec, h->ts.tv_usec, data, h->caplen, h->len);
 	}
@@ -562,9 +596,9 @@ int wc_detect_pcap_file(wc_detect *d, const char *path, wc_error *err)
 		 * filled): what came before is good, so keep it. */
 		d->st.truncated++;
 		wc_detect_problem(d, "%s: after packet %llu: %s", name,
-				  (unsigned long long)d->cur_packet, pcap_geterr(pc));
+				  (unsigned long long)d->cur_packet, pl->pcap_geterr(pc));
 	}
-	pcap_close(pc);
+	pl->pcap_close(pc);
 	d->cur_name = NULL;
 	return 0;
 }

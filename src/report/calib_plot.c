@@ -6,11 +6,11 @@
 #include "report/calib_report.h"
 
 #include <math.h>
-#include <plplot.h>
 #include <stdlib.h>
 
 #include "core/xalloc.h"
 #include "model/wis.h"
+#include "report/plcalls.h"
 #include "report/plotkit.h"
 
 enum { COL_BG = 0, COL_FG, COL_MED = 6, COL_B50, COL_B90, COL_DATA, COL_GRID = 5 };

@@ -2,7 +2,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <plplot.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "core/atomicfile.h"
 #include "core/csv.h"
 #include "core/xalloc.h"
+#include "report/plcalls.h"
 #include "report/plotkit.h"
 #include "report/report.h"
 

@@ -1,7 +1,6 @@
 #include "report/fit_report.h"
 
 #include <math.h>
-#include <plplot.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,6 +8,7 @@
 
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
+#include "report/plcalls.h"
 #include "report/plotkit.h"
 #include "report/report.h"
 

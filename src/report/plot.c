@@ -1,7 +1,6 @@
 #include "report/report.h"
 
 #include <math.h>
-#include <plplot.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "core/atomicfile.h"
 #include "core/xalloc.h"
 #include "report/ensemble.h"
+#include "report/plcalls.h"
 #include "report/plotkit.h"
 
 /*
@@ -518,6 +518,8 @@ int wc_plot_render(const char *path, void (*draw)(void *ctx), void *ctx, wc_erro
 				    "%s: unsupported plot format '%s' (use .png, .svg or .pdf)",
 				    path, dot ? dot : "");
 	}
+	if (wc_plcalls_load(err) != 0)
+		return -1;
 	if (!plot_have_device(dev))
 		return wc_error_set(err, WC_EXIT_RUNTIME,
 				    "%s: PLplot has no '%s' driver (install PLplot's cairo driver)",

@@ -6,12 +6,12 @@
 #include "report/sweep_report.h"
 
 #include <math.h>
-#include <plplot.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "report/plcalls.h"
 #include "report/plotkit.h"
 #include "report/report.h"
 

@@ -1,0 +1,38 @@
+/*
+ * dynlib.h — a shared library loaded on first use, as a table of its
+ * functions.
+ *
+ * Loading a library costs every process that links it, whether it uses it or
+ * not: PLplot (with its fonts, image and geometry libraries) and libpcap
+ * (with D-Bus and systemd's) took 3–4 ms of every start of the program, a
+ * tenth of a short run, though only plots and captures need them. A module
+ * that calls such a library keeps a table of pointers to its functions and
+ * fills it here the first time it needs one (report/plplot.h,
+ * detect/pcapcalls.h).
+ *
+ * The table is process-wide, as the library it points into is; filling it is
+ * done once, whichever thread asks first.
+ */
+#ifndef WC_CORE_DYNLIB_H
+#define WC_CORE_DYNLIB_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+typedef struct wc_dynlib {
+	pthread_once_t once;
+	const char *soname;	  /* the library's run-time name, e.g. "libpcap.so.0.8" */
+	const char *const *names; /* its functions' names, in the table's order */
+	void *table;		  /* a struct of function pointers, one per name */
+	size_t n;
+	char fail[256]; /* why loading failed; "" once it has succeeded */
+} wc_dynlib;
+
+/* Loads lib (once for the process) and fills its table. Returns 0, or -1 with
+ * err set (WC_EXIT_RUNTIME) naming the library and what went wrong, for
+ * `what` (e.g. "plotting"). */
+int wc_dynlib_load(wc_dynlib *lib, const char *what, wc_error *err);
+
+#endif
