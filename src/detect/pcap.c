@@ -37,7 +37,11 @@
 #endif
 #define PCAP_CALLS(X)                                                                              \
 	X(pcap_open_offline_with_tstamp_precision)                                                 \
-	X(pcap_datalink) X(pcap_datalink_val_to_name) X(pcap_next_ex) X(pcap_geterr) X(pcap_close)
+	X(pcap_datalink)                                                                           \
+	X(pcap_datalink_val_to_name)                                                               \
+	X(pcap_next_ex)                                                                            \
+	X(pcap_geterr)                                                                             \
+	X(pcap_close)
 typedef struct pcap_calls {
 #define PCAP_CALL_MEMBER(name) __typeof__(name) *name;
 	PCAP_CALLS(PCAP_CALL_MEMBER)

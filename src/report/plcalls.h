@@ -14,11 +14,30 @@
 
 #define WC_PLCALLS(X)                                                                              \
 	X(c_pladv)                                                                                 \
-	X(c_plbox) X(c_plcol0) X(c_plend) X(c_plerry) X(c_plfill) X(c_plinit) X(c_pllegend)        \
-		X(c_plline) X(c_pllsty) X(c_plmtex) X(c_plptex) X(c_plschr) X(c_plscol0)           \
-			X(c_plscolbg) X(c_plsdev) X(c_plsfnam) X(c_plslabelfunc) X(c_plspage)      \
-				X(c_plstring) X(c_pltimefmt) X(c_plvpor) X(c_plwidth) X(c_plwind)  \
-					X(plgDevs)
+	X(c_plbox)                                                                                 \
+	X(c_plcol0)                                                                                \
+	X(c_plend)                                                                                 \
+	X(c_plerry)                                                                                \
+	X(c_plfill)                                                                                \
+	X(c_plinit)                                                                                \
+	X(c_pllegend)                                                                              \
+	X(c_plline)                                                                                \
+	X(c_pllsty)                                                                                \
+	X(c_plmtex)                                                                                \
+	X(c_plptex)                                                                                \
+	X(c_plschr)                                                                                \
+	X(c_plscol0)                                                                               \
+	X(c_plscolbg)                                                                              \
+	X(c_plsdev)                                                                                \
+	X(c_plsfnam)                                                                               \
+	X(c_plslabelfunc)                                                                          \
+	X(c_plspage)                                                                               \
+	X(c_plstring)                                                                              \
+	X(c_pltimefmt)                                                                             \
+	X(c_plvpor)                                                                                \
+	X(c_plwidth)                                                                               \
+	X(c_plwind)                                                                                \
+	X(plgDevs)
 
 typedef struct wc_plcalls {
 #define WC_PLCALLS_MEMBER(name) __typeof__(name) *name;
