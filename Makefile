@@ -35,6 +35,10 @@ WC_MPI  ?= 1
 MPICC   := $(if $(filter 1,$(WC_MPI)),$(shell command -v mpicc 2>/dev/null))
 MPI_CFLAGS := $(if $(MPICC),-DWC_HAVE_MPI $(shell mpicc --showme:compile 2>/dev/null))
 MPI_LIBS   := $(if $(MPICC),$(shell mpicc --showme:link 2>/dev/null))
+# Open MPI is loaded only by a rank (src/ensemble/mpicalls.h): its run-time name.
+MPI_SONAME := $(if $(MPICC),$(shell readelf -d "$$(mpicc --showme:libdirs 2>/dev/null | \
+	        cut -d' ' -f1)/libmpi.so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p'))
+MPI_CFLAGS += $(if $(MPI_SONAME),-DWC_MPI_SONAME='"$(MPI_SONAME)"')
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
 PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_CFLAGS)
@@ -161,6 +165,7 @@ $(MPI_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(MPI_CFLAGS)' | cmp -s - $@ 2>/dev/null || echo '$(MPI_CFLAGS)' >$@
 build/obj/ensemble/sched.o build/san/obj/ensemble/sched.o build/pic/obj/ensemble/sched.o: $(MPI_STAMP)
+build/obj/ensemble/mpicalls.o build/san/obj/ensemble/mpicalls.o build/pic/obj/ensemble/mpicalls.o: $(MPI_STAMP)
 # Release objects are rebuilt when the optimisation flags change.
 OPT_STAMP := build/gen/opt-flags
 $(OPT_STAMP): FORCE

@@ -279,6 +279,16 @@ static void uniform_placement_respects_a_small_scan_space(void **state)
 	assert_true(chi2 < 337); /* 254 dof, P(> 337) ≈ 0.0004 */
 	wc_population_free(&pop);
 
+	/* Rejection with many repeats: 6,000 of a /18's 16,384 draw about 1,100
+	 * repeats at first, replaced over several rounds, each merged into the
+	 * addresses already sorted. */
+	SCENARIO(&sc, "population.placement=uniform", "population.vulnerable=6000",
+		 "worm.scan_space=12.1.0.0/18");
+	build_ok(&pop, &sc, 5);
+	assert_int_equal(pop.n, 6000);
+	assert_placement_valid(&pop, &sc);
+	wc_population_free(&pop);
+
 	/* A dense request: 3/4 of a /20 (walks the block rather than rejecting). */
 	SCENARIO(&sc, "population.placement=uniform", "population.vulnerable=3072",
 		 "worm.scan_space=12.1.16.0/20");

@@ -12,7 +12,7 @@ static void dynlib_open(void)
 {
 	wc_dynlib *lib = loading;
 	snprintf(lib->fail, sizeof lib->fail, "not loaded");
-	void *h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(lib->soname, RTLD_NOW | (lib->global ? RTLD_GLOBAL : RTLD_LOCAL));
 	if (h == NULL) {
 		snprintf(lib->fail, sizeof lib->fail, "%s", dlerror());
 		return;

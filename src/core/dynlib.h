@@ -17,6 +17,7 @@
 #define WC_CORE_DYNLIB_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -27,6 +28,7 @@ typedef struct wc_dynlib {
 	const char *const *names; /* its functions' names, in the table's order */
 	void *table;		  /* a struct of function pointers, one per name */
 	size_t n;
+	bool global;	/* its symbols visible to libraries opened later (RTLD_GLOBAL) */
 	char fail[256]; /* why loading failed; "" once it has succeeded */
 } wc_dynlib;
 

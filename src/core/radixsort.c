@@ -6,8 +6,8 @@
 
 #include "core/xalloc.h"
 
-/* 8-bit digits: the counts stay in L1, and small arrays (placement sorts one
- * per /16 block) pay little for clearing them. */
+/* 8-bit digits: the counts of every digit stay in L1, and small arrays
+ * (placement sorts one per /16 block) pay little for clearing them. */
 enum { DIGIT = 8, BUCKETS = 1 << DIGIT };
 
 /* Offsets of each digit value's first slot, from the counts. */
@@ -51,18 +51,21 @@ void wc_radix_sort_u32(uint32_t *v, size_t n)
 		insertion_sort_u32(v, n);
 		return;
 	}
+	enum { DIGITS = 32 / DIGIT };
+	/* every digit's counts in one read of the keys, not one per pass */
+	size_t(*count)[BUCKETS] = xcalloc(DIGITS, sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < DIGITS; d++)
+			count[d][v[i] >> (d * DIGIT) & (BUCKETS - 1)]++;
 	uint32_t *tmp = xmalloc_huge(n, sizeof *tmp);
-	size_t *count = xmallocarray(BUCKETS, sizeof *count);
 	uint32_t *src = v, *dst = tmp;
-	for (int shift = 0; shift < 32; shift += DIGIT) {
-		memset(count, 0, BUCKETS * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[src[i] >> shift & (BUCKETS - 1)]++;
-		if (one_digit(count, n))
+	for (int d = 0; d < DIGITS; d++) {
+		if (one_digit(count[d], n))
 			continue;
-		prefix_sums(count);
+		prefix_sums(count[d]);
+		int shift = d * DIGIT;
 		for (size_t i = 0; i < n; i++)
-			dst[count[src[i] >> shift & (BUCKETS - 1)]++] = src[i];
+			dst[count[d][src[i] >> shift & (BUCKETS - 1)]++] = src[i];
 		uint32_t *t = src;
 		src = dst;
 		dst = t;
@@ -77,20 +80,22 @@ void wc_radix_sort_u64_pairs(uint64_t *keys, uint32_t *vals, size_t n)
 {
 	if (n < 2)
 		return;
+	enum { DIGITS = 64 / DIGIT };
+	size_t(*count)[BUCKETS] = xcalloc(DIGITS, sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < DIGITS; d++)
+			count[d][keys[i] >> (d * DIGIT) & (BUCKETS - 1)]++;
 	uint64_t *tk = xmalloc_huge(n, sizeof *tk);
 	uint32_t *tv = xmalloc_huge(n, sizeof *tv);
-	size_t *count = xmallocarray(BUCKETS, sizeof *count);
 	uint64_t *sk = keys, *dk = tk;
 	uint32_t *sv = vals, *dv = tv;
-	for (int shift = 0; shift < 64; shift += DIGIT) {
-		memset(count, 0, BUCKETS * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[sk[i] >> shift & (BUCKETS - 1)]++;
-		if (one_digit(count, n))
+	for (int d = 0; d < DIGITS; d++) {
+		if (one_digit(count[d], n))
 			continue;
-		prefix_sums(count);
+		prefix_sums(count[d]);
+		int shift = d * DIGIT;
 		for (size_t i = 0; i < n; i++) {
-			size_t at = count[sk[i] >> shift & (BUCKETS - 1)]++;
+			size_t at = count[d][sk[i] >> shift & (BUCKETS - 1)]++;
 			dk[at] = sk[i];
 			dv[at] = sv[i];
 		}

@@ -12,7 +12,7 @@
 #include "core/xalloc.h"
 
 #ifdef WC_HAVE_MPI
-#include <mpi.h>
+#include "ensemble/mpicalls.h"
 #endif
 
 enum { DEFAULT_BATCH = 64 };
@@ -460,6 +460,8 @@ int wc_sched_init(wc_sched_comm *e, wc_error *err)
 	if (launched == 0)
 		return 0;
 #ifdef WC_HAVE_MPI
+	if (wc_mpicalls_load(err) != 0)
+		return -1;
 	int provided = 0;
 	/* Funneled: only the thread that called this makes MPI calls; the
 	 * OpenMP threads only run jobs. */

@@ -1960,11 +1960,13 @@ static void fast_init(fast *f, const wc_world *w)
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
 	f->live = xcalloc(f->n / 64 + 1, sizeof *f->live);
 	uint32_t nwrong = 0;
+	bool right = wc_population_clocks_right(sc);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint8_t c = w->pop->class_id[h];
 		f->host[h].counted = COUNTED_NONE;
 		f->host[h].addr = w->pop->addr[h];
-		f->host[h].flags = wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
+		f->host[h].flags =
+			!right && wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
 		f->host[h].class_id = c;
 		nwrong += f->host[h].flags == WRONG_CLOCK;
 	}

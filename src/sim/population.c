@@ -46,6 +46,44 @@ static size_t sort_unique(uint32_t *v, size_t n)
 	return k;
 }
 
+static bool sorted_has(const uint32_t *v, size_t n, uint32_t a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == a;
+}
+
+/* v[0, sorted) is ascending without repeats and v[sorted, n) holds new
+ * addresses: sorts the new ones alone and merges them in, without repeats.
+ * Returns how many are left. The result is sort_unique's, without sorting
+ * the whole array again for the few draws that replace repeats. */
+static size_t merge_unique(uint32_t *v, size_t sorted, size_t n)
+{
+	if (sorted == 0)
+		return sort_unique(v, n);
+	size_t m = sort_unique(v + sorted, n - sorted), k = 0;
+	uint32_t *add = xmallocarray(m ? m : 1, sizeof *add);
+	for (size_t j = 0; j < m; j++)
+		if (!sorted_has(v, sorted, v[sorted + j]))
+			add[k++] = v[sorted + j];
+	/* from the back: the old ones move up by at most k, into the new ones' room */
+	size_t total = sorted + k, i = sorted, out = total;
+	while (k > 0) {
+		if (i > 0 && v[i - 1] > add[k - 1])
+			v[--out] = v[--i];
+		else
+			v[--out] = add[--k];
+	}
+	free(add);
+	return total;
+}
+
 /* Whether every address of `block` is usable, so that none needs the test:
  * routability is decided by the first 16 bits, the other tests by whole
  * prefixes. */
@@ -98,7 +136,7 @@ static int sample_block(const wc_scenario *sc, gsl_rng *r, wc_prefix block, uint
 				if (all || usable(sc, a))
 					tmp[have++] = a;
 			}
-			have = sort_unique(tmp, have);
+			have = merge_unique(tmp, start, have);
 		}
 	}
 	return 0;
@@ -276,6 +314,16 @@ static void draw_classes(wc_population *pop, const wc_scenario *sc, uint64_t see
 			c++;
 		pop->class_id[h] = (uint8_t)c;
 	}
+}
+
+bool wc_population_clocks_right(const wc_scenario *sc)
+{
+	if (sc->wrong_fraction > 0)
+		return false;
+	for (int c = 0; c < sc->nclasses; c++)
+		if (sc->classes[c].wake_delay > 0)
+			return false;
+	return true;
 }
 
 int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c)

@@ -39,6 +39,10 @@ void wc_population_drop_hosts(wc_population *pop);
 /* Seconds host h's clock is ahead of UTC; c is its class. */
 int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c);
 
+/* Whether every clock is right (no wrong ones, no late wake-ups): then
+ * every offset above is 0, known without a draw. */
+bool wc_population_clocks_right(const wc_scenario *sc);
+
 /* Whether hosts of class c can ever be patched on schedule: if not, every
  * one's instant below is +inf, known without a draw. */
 bool wc_population_class_patches(const wc_scenario *sc, int c);
