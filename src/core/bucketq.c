@@ -58,6 +58,7 @@ static void bucket_append(wc_bucketq *q, uint32_t i, uint32_t item)
 		b->head = b->tail = chunk_get(q);
 		b->tail_n = 0;
 		q->nonempty[i / 64] |= 1ull << (i % 64);
+		q->nbusy++;
 	} else if (b->tail_n == WC_BQ_ITEMS) {
 		uint32_t c = chunk_get(q);
 		wc_bq_chunk_at(q, b->tail)->next = c;
@@ -81,7 +82,7 @@ void wc_bucketq_push(wc_bucketq *q, uint64_t step, uint32_t item)
 uint64_t wc_bucketq_next(const wc_bucketq *q, uint64_t s)
 {
 	uint64_t end = q->base + q->nbuckets;
-	for (uint64_t t = s + 1; t < end && t < q->end;) {
+	for (uint64_t t = s + 1; q->nbusy > 0 && t < end && t < q->end;) {
 		uint32_t i = (uint32_t)(t - q->base);
 		uint64_t word = q->nonempty[i / 64] >> (i % 64);
 		if (word) {
@@ -125,6 +126,7 @@ void wc_bucketq_close(wc_bucketq *q, const wc_bq_cursor *c)
 	if (b->head != WC_BQ_NONE) { /* the whole chain onto the free one */
 		wc_bq_chunk_at(q, b->tail)->next = q->free;
 		q->free = b->head;
+		q->nbusy--;
 	}
 	*b = (wc_bq_bucket){WC_BQ_NONE, WC_BQ_NONE, 0};
 	q->nonempty[c->b / 64] &= ~(1ull << (c->b % 64));

@@ -45,6 +45,7 @@ typedef struct wc_bucketq {
 	uint32_t nbuckets; /* the window's width, a multiple of 64 */
 	wc_bq_bucket *bucket;
 	uint64_t *nonempty; /* one bit per bucket */
+	uint32_t nbusy;	    /* buckets with items: none, and next need not look */
 	wc_bq_chunk **slab; /* chunk c is slab[c >> WC_BQ_SLAB_BITS][c & mask] */
 	size_t nslab, slab_cap;
 	uint32_t free;	/* the free chunks' chain */
