@@ -30,6 +30,7 @@
 #define WC_CORE_RNG_H
 
 #include <assert.h>
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -184,6 +185,13 @@ static inline wc_rng wc_rng_gsl_state(const gsl_rng *g)
 static inline double wc_rng_gsl_uniform(gsl_rng *g)
 {
 	return wc_rng_uniform((wc_rng *)g->state);
+}
+
+/* gsl_ran_exponential(g, mu) for the same generators: GSL's own inversion,
+ * −mu·log1p(−u), the same number without two calls into GSL. */
+static inline double wc_rng_gsl_exponential(gsl_rng *g, double mu)
+{
+	return -mu * log1p(-wc_rng_gsl_uniform(g));
 }
 
 #endif

@@ -368,7 +368,7 @@ typedef struct fast {
 
 static double exp_wait(fast *f, double rate)
 {
-	return rate > 0 ? gsl_ran_exponential(f->g, 1 / rate) : INFINITY;
+	return rate > 0 ? wc_rng_gsl_exponential(f->g, 1 / rate) : INFINITY;
 }
 
 /* ---- the event queue ---- */
