@@ -1550,8 +1550,8 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 
 /* Fetches ahead what taking hosts v[i + ...] out of (or into) the
  * susceptible set will read: their record, then (once it has arrived) their
- * block's record and the slot at the end of its susceptible range, then the
- * host there, whose place they swap. Each stage reads only what the one
+ * block's record, their own slot and the slot at the end of their block's
+ * susceptible range, then the host there, whose place they swap. Each stage reads only what the one
  * before fetched, so no stage waits for memory. Inlined by force: GCC takes
  * a function of prefetches alone for one without effect and drops its calls. */
 __attribute__((always_inline)) static inline void prefetch_removal(const fast *f, const uint32_t *v,
@@ -1563,7 +1563,8 @@ __attribute__((always_inline)) static inline void prefetch_removal(const fast *f
 	if (i + FAR < n) {
 		uint32_t b = block_of(f, v[i + FAR]);
 		__builtin_prefetch(&f->b16[b]);
-		__builtin_prefetch(&f->slot[f->first16[b] + f->s16[b] - (f->s16[b] > 0)]);
+		__builtin_prefetch(&f->slot[f->host[v[i + FAR]].sus_pos], 1);
+		__builtin_prefetch(&f->slot[f->first16[b] + f->s16[b] - (f->s16[b] > 0)], 1);
 	}
 	if (i + NEAR < n) {
 		uint32_t b = block_of(f, v[i + NEAR]);
