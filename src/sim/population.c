@@ -274,29 +274,26 @@ int wc_blocks_file_read(const char *path, wc_block_count **blocks, int *n, wc_er
 	return 0;
 }
 
-static int block_base_cmp(const void *a, const void *b)
-{
-	uint32_t x = (*(const wc_block_count *const *)a)->block.base;
-	uint32_t y = (*(const wc_block_count *const *)b)->block.base;
-	return (x > y) - (x < y);
-}
-
 /* Where each block's hosts go so that all addresses come out in ascending
  * order: each block's are sorted and the blocks are disjoint, so it is their
- * order by base. The blocks are still sampled in their own order, which fixes
- * the draws. */
+ * order by base (a radix sort: the clustered placement has 20,000 blocks).
+ * The blocks are still sampled in their own order, which fixes the draws. */
 static size_t *block_starts(const wc_block_count *blocks, int nblocks)
 {
-	const wc_block_count **by_base = xmallocarray((size_t)nblocks, sizeof *by_base);
-	for (int i = 0; i < nblocks; i++)
-		by_base[i] = &blocks[i];
-	qsort(by_base, (size_t)nblocks, sizeof *by_base, block_base_cmp);
+	uint64_t *base = xmallocarray((size_t)nblocks + 1, sizeof *base);
+	uint32_t *order = xmallocarray((size_t)nblocks + 1, sizeof *order);
+	for (int i = 0; i < nblocks; i++) {
+		base[i] = blocks[i].block.base;
+		order[i] = (uint32_t)i;
+	}
+	wc_radix_sort_u64_pairs(base, order, (size_t)nblocks);
 	size_t *start = xmallocarray((size_t)nblocks, sizeof *start), k = 0;
 	for (int j = 0; j < nblocks; j++) {
-		start[by_base[j] - blocks] = k;
-		k += by_base[j]->count;
+		start[order[j]] = k;
+		k += blocks[order[j]].count;
 	}
-	free(by_base);
+	free(base);
+	free(order);
 	return start;
 }
 
