@@ -300,11 +300,12 @@ FUZZ_SRC  := src/core/xalloc.c src/core/cleanup.c src/core/error.c src/core/utc.
              src/core/csv.c src/core/num.c src/core/vec.c src/core/hash.c \
              $(sort $(wildcard src/detect/*.c)) src/model/series.c src/model/dataset.c \
              src/report/detect_json.c src/report/json_provenance.c src/core/atomicfile.c \
-             src/core/provenance.c
+             src/core/provenance.c src/core/dynlib.c
 build/fuzz/%: tests/%.c $(FUZZ_SRC) $(wildcard src/*/*.h) $(VERSION_H)
 	@mkdir -p $(@D)
 	@echo "  CLANG $@"; clang -std=c11 -D_GNU_SOURCE -g -O1 -pthread -Isrc -Ibuild/gen $(WARN) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  $(if $(PCAP_SONAME),-DWC_PCAP_SONAME='"$(PCAP_SONAME)"') \
 	  $< $(FUZZ_SRC) $$(pkg-config --cflags --libs libpcap zlib libzstd jansson) -lm -o $@
 
 # The scenario reader and history points: the reader and what it calls.

@@ -32,6 +32,23 @@ typedef struct wc_dynlib {
 	char fail[256]; /* why loading failed; "" once it has succeeded */
 } wc_dynlib;
 
+/* Defines `static TYPE table` and `static wc_dynlib lib` to fill it from
+ * soname: CALLS(X) lists the table's members in order, each a pointer whose
+ * name is the library's symbol; global as in wc_dynlib. */
+#define WC_DYNLIB_NAME(name) #name,
+#define WC_DYNLIB_DEFINE(lib_, type_, table_, soname_, global_, calls_)                            \
+	static type_ table_;                                                                       \
+	static const char *const lib_##_names[] = {calls_(WC_DYNLIB_NAME)};                        \
+	static wc_dynlib lib_ = {.once = PTHREAD_ONCE_INIT,                                        \
+				 .soname = soname_,                                                \
+				 .names = lib_##_names,                                            \
+				 .table = &table_,                                                 \
+				 .n = sizeof lib_##_names / sizeof *lib_##_names,                  \
+				 .global = global_};                                               \
+	_Static_assert(sizeof table_ ==                                                            \
+			       sizeof lib_##_names / sizeof *lib_##_names * sizeof(void *),        \
+		       "one pointer per name")
+
 /* Loads lib (once for the process) and fills its table. Returns 0, or -1 with
  * err set (WC_EXIT_RUNTIME) naming the library and what went wrong, for
  * `what` (e.g. "plotting"). */

@@ -47,20 +47,7 @@ typedef struct pcap_calls {
 	PCAP_CALLS(PCAP_CALL_MEMBER)
 #undef PCAP_CALL_MEMBER
 } pcap_calls;
-#define PCAP_CALL_NAME(name) #name,
-static const char *const pcap_call_names[] = {PCAP_CALLS(PCAP_CALL_NAME)};
-#undef PCAP_CALL_NAME
-static pcap_calls pcap_call;
-static wc_dynlib pcap_lib = {
-	.once = PTHREAD_ONCE_INIT,
-	.soname = WC_PCAP_SONAME,
-	.names = pcap_call_names,
-	.table = &pcap_call,
-	.n = sizeof pcap_call_names / sizeof *pcap_call_names,
-};
-_Static_assert(sizeof pcap_call ==
-		       sizeof pcap_call_names / sizeof *pcap_call_names * sizeof(void *),
-	       "one pointer per name");
+WC_DYNLIB_DEFINE(pcap_lib, pcap_calls, pcap_call, WC_PCAP_SONAME, false, PCAP_CALLS);
 
 #define REQ_MAX	  8192 /* a longer request line is classified as far as it goes */
 #define MAX_GAPS  4    /* received byte ranges kept per flow */

@@ -11,25 +11,10 @@
 #define WC_MPI_SONAME "libmpi.so"
 #endif
 
-#define WC_MPICALLS_NAME(name) #name,
-static const char *const mpicalls_names[] = {WC_MPICALLS(WC_MPICALLS_NAME)
-						     WC_MPIGLOBALS(WC_MPICALLS_NAME)};
-#undef WC_MPICALLS_NAME
-
-static wc_mpicalls mpicalls_table;
 /* Global: Open MPI's own plugins, which it opens later, look for its
  * symbols among the process's. */
-static wc_dynlib mpicalls_lib = {
-	.once = PTHREAD_ONCE_INIT,
-	.soname = WC_MPI_SONAME,
-	.names = mpicalls_names,
-	.table = &mpicalls_table,
-	.n = sizeof mpicalls_names / sizeof *mpicalls_names,
-	.global = true,
-};
-_Static_assert(sizeof mpicalls_table ==
-		       sizeof mpicalls_names / sizeof *mpicalls_names * sizeof(void *),
-	       "one pointer per name");
+#define WC_MPI_ALL(X) WC_MPICALLS(X) WC_MPIGLOBALS(X)
+WC_DYNLIB_DEFINE(mpicalls_lib, wc_mpicalls, mpicalls_table, WC_MPI_SONAME, true, WC_MPI_ALL);
 
 int wc_mpicalls_load(wc_error *err)
 {

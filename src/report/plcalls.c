@@ -9,21 +9,7 @@
 #define WC_PLPLOT_SONAME "libplplot.so"
 #endif
 
-#define WC_PLCALLS_NAME(name) #name,
-static const char *const plcalls_names[] = {WC_PLCALLS(WC_PLCALLS_NAME)};
-#undef WC_PLCALLS_NAME
-
-static wc_plcalls plcalls_table;
-static wc_dynlib plcalls_lib = {
-	.once = PTHREAD_ONCE_INIT,
-	.soname = WC_PLPLOT_SONAME,
-	.names = plcalls_names,
-	.table = &plcalls_table,
-	.n = sizeof plcalls_names / sizeof *plcalls_names,
-};
-_Static_assert(sizeof plcalls_table ==
-		       sizeof plcalls_names / sizeof *plcalls_names * sizeof(void *),
-	       "one pointer per name");
+WC_DYNLIB_DEFINE(plcalls_lib, wc_plcalls, plcalls_table, WC_PLPLOT_SONAME, false, WC_PLCALLS);
 
 int wc_plcalls_load(wc_error *err)
 {

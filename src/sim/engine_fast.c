@@ -1551,9 +1551,10 @@ static void step_draws(fast *f, double scale, const double reach[2], bool at_lea
 /* Fetches ahead what taking hosts v[i + ...] out of (or into) the
  * susceptible set will read: their record, then (once it has arrived) their
  * block's record, their own slot and the slot at the end of their block's
- * susceptible range, then the host there, whose place they swap. Each stage reads only what the one
- * before fetched, so no stage waits for memory. Inlined by force: GCC takes
- * a function of prefetches alone for one without effect and drops its calls. */
+ * susceptible range, then the host there, whose place they swap. Each stage
+ * reads only what the one before fetched, so no stage waits for memory.
+ * Inlined by force: GCC takes a function of prefetches alone for one
+ * without effect and drops its calls. */
 __attribute__((always_inline)) static inline void prefetch_removal(const fast *f, const uint32_t *v,
 								   uint32_t n, uint32_t i)
 {
