@@ -303,6 +303,10 @@ static void draw_classes(wc_population *pop, const wc_scenario *sc, uint64_t see
 	double acc = 0;
 	for (int c = 0; c < sc->nclasses; c++)
 		cum[c] = acc += sc->classes[c].share;
+	if (sc->nclasses == 1) { /* every host's, without a draw: each has its own stream */
+		memset(pop->class_id, 0, pop->n);
+		return;
+	}
 	for (uint32_t h = 0; h < pop->n; h++) {
 		wc_rng r = wc_rng_stream(seed, WC_STREAM_CLASS, h, 0);
 		double u = wc_rng_uniform(&r) * acc;
