@@ -35,19 +35,20 @@ WC_MPI  ?= 1
 MPICC   := $(if $(filter 1,$(WC_MPI)),$(shell command -v mpicc 2>/dev/null))
 MPI_CFLAGS := $(if $(MPICC),-DWC_HAVE_MPI $(shell mpicc --showme:compile 2>/dev/null))
 MPI_LIBS   := $(if $(MPICC),$(shell mpicc --showme:link 2>/dev/null))
-# Open MPI is loaded only by a rank (src/ensemble/mpicalls.h): its run-time name.
-MPI_SONAME := $(if $(MPICC),$(shell readelf -d "$$(mpicc --showme:libdirs 2>/dev/null | \
-	        cut -d' ' -f1)/libmpi.so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p'))
+# Libraries loaded only when used (src/core/dynlib.h) are opened by their
+# run-time name, read from the installed development link: $(call soname,FILE).
+soname = $(shell readelf -d "$(1)" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+# Open MPI is loaded only by a rank (src/ensemble/mpicalls.h).
+MPI_SONAME := $(if $(MPICC),$(call soname,$(firstword $(shell mpicc --showme:libdirs \
+	        2>/dev/null))/libmpi.so))
 MPI_CFLAGS += $(if $(MPI_SONAME),-DWC_MPI_SONAME='"$(MPI_SONAME)"')
 
 # Recursive (=) so pkg-config runs after `deps` has had its chance.
 PCFLAGS = $(shell pkg-config --cflags gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_CFLAGS)
 PCLIBS  = $(shell pkg-config --libs gsl jansson plplot libpcap zlib libzstd 2>/dev/null) $(MPI_LIBS) -lm
-# PLplot and libpcap are loaded when first used (src/core/dynlib.h): their
-# run-time names, read once from the installed libraries, and --as-needed on
-# every link, so that no program loads them at start.
-soname_of = $(shell readelf -d "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so" \
-	      2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+# PLplot and libpcap are loaded when first used: their run-time names, read
+# once, and --as-needed on every link, so that no program loads them at start.
+soname_of = $(call soname,$(shell pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(2).so)
 PLPLOT_SONAME = $(eval PLPLOT_SONAME := $(call soname_of,plplot,plplot))$(PLPLOT_SONAME)
 PCAP_SONAME   = $(eval PCAP_SONAME := $(call soname_of,libpcap,pcap))$(PCAP_SONAME)
 PCFLAGS += $(if $(PLPLOT_SONAME),-DWC_PLPLOT_SONAME='"$(PLPLOT_SONAME)"') \

@@ -11,7 +11,6 @@ static _Thread_local wc_dynlib *loading;
 static void dynlib_open(void)
 {
 	wc_dynlib *lib = loading;
-	snprintf(lib->fail, sizeof lib->fail, "not loaded");
 	void *h = dlopen(lib->soname, RTLD_NOW | (lib->global ? RTLD_GLOBAL : RTLD_LOCAL));
 	if (h == NULL) {
 		snprintf(lib->fail, sizeof lib->fail, "%s", dlerror());

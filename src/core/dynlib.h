@@ -3,12 +3,12 @@
  * functions.
  *
  * Loading a library costs every process that links it, whether it uses it or
- * not: PLplot (with its fonts, image and geometry libraries) and libpcap
- * (with D-Bus and systemd's) took 3–4 ms of every start of the program, a
- * tenth of a short run, though only plots and captures need them. A module
- * that calls such a library keeps a table of pointers to its functions and
- * fills it here the first time it needs one (report/plplot.h,
- * detect/pcapcalls.h).
+ * not: PLplot (with its fonts, image and geometry libraries), libpcap (with
+ * D-Bus and systemd's) and Open MPI took 6–7 ms of every start of the
+ * program, a tenth of a short run, though only plots, captures and MPI ranks
+ * need them. A module that calls such a library keeps a table of pointers to
+ * its functions (WC_DYNLIB_DEFINE) and fills it here the first time it needs
+ * one (report/plcalls.h, detect/pcap.c, ensemble/mpicalls.h).
  *
  * The table is process-wide, as the library it points into is; filling it is
  * done once, whichever thread asks first.

@@ -1255,6 +1255,23 @@ static void list_host(fast *f, uint32_t h, uint64_t s)
 
 /* ---- one step ---- */
 
+/* Fetches the record and live bit of the host named by the event d places
+ * ahead in the open bucket; false if there is no such event. Inlined by
+ * force, as prefetch_removal below. */
+__attribute__((always_inline)) static inline bool prefetch_event(const fast *f,
+								 const wc_bq_cursor *c, uint32_t d)
+{
+	uint32_t ev;
+	if (!wc_bucketq_ahead(&f->events, c, d, &ev))
+		return false;
+	if ((ev >> EV_HOST_BITS) != EV_COMP) {
+		uint32_t h = ev & ((1u << EV_HOST_BITS) - 1);
+		__builtin_prefetch(&f->live[h >> 6]);
+		__builtin_prefetch(&f->host[h]);
+	}
+	return true;
+}
+
 /* The events of step s: leaving hosts stop, phases change, sightings happen.
  * Sightings are only collected here, since a leave or phase change later in
  * the bucket may still stop the host; phase changes may append sightings for
@@ -1275,17 +1292,10 @@ static void step_events(fast *f, uint64_t s)
 	enum { AHEAD = 2 * WC_BQ_ITEMS, NEAR = WC_BQ_ITEMS / 2 };
 	/* The walk fetches AHEAD events ahead; the first AHEAD are fetched here,
 	 * all at once (a step of the codered-v2 day holds about five). */
-	for (uint32_t d = 0, ev; d < AHEAD && wc_bucketq_ahead(&f->events, &c, d, &ev); d++)
-		if ((ev >> EV_HOST_BITS) != EV_COMP) {
-			__builtin_prefetch(&f->live[(ev & host_mask) >> 6]);
-			__builtin_prefetch(&f->host[ev & host_mask]);
-		}
+	for (uint32_t d = 0; d < AHEAD && prefetch_event(f, &c, d); d++)
+		;
 	for (uint32_t ev, ahead; wc_bucketq_take(&f->events, &c, &ev);) {
-		if (wc_bucketq_ahead(&f->events, &c, AHEAD, &ahead) &&
-		    (ahead >> EV_HOST_BITS) != EV_COMP) {
-			__builtin_prefetch(&f->live[(ahead & host_mask) >> 6]);
-			__builtin_prefetch(&f->host[ahead & host_mask]);
-		}
+		prefetch_event(f, &c, AHEAD);
 		if (wc_bucketq_ahead(&f->events, &c, NEAR, &ahead) &&
 		    (ahead >> EV_HOST_BITS) != EV_COMP && is_live(f, ahead & host_mask)) {
 			const fasthost *y = &f->host[ahead & host_mask];
@@ -1969,13 +1979,11 @@ static void fast_init(fast *f, const wc_world *w)
 	f->host = xcalloc_huge(f->n, sizeof *f->host);
 	f->live = xcalloc(f->n / 64 + 1, sizeof *f->live);
 	uint32_t nwrong = 0;
-	bool right = wc_population_clocks_right(sc);
 	for (uint32_t h = 0; h < f->n; h++) {
 		uint8_t c = w->pop->class_id[h];
 		f->host[h].counted = COUNTED_NONE;
 		f->host[h].addr = w->pop->addr[h];
-		f->host[h].flags =
-			!right && wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
+		f->host[h].flags = wc_population_clock_offset(w->pop, h, c) != 0 ? WRONG_CLOCK : 0;
 		f->host[h].class_id = c;
 		nwrong += f->host[h].flags == WRONG_CLOCK;
 	}

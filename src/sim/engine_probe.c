@@ -773,10 +773,9 @@ static void engine_init(engine *e, const wc_world *w)
 	wc_strategy_init(&e->strat, sc, w->pop, e->seed);
 	e->generic = wc_strategy_stateful(sc->strategy);
 	e->recs = xcalloc_huge(e->n, sizeof *e->recs);
-	bool right = wc_population_clocks_right(sc);
 	for (uint32_t h = 0; h < e->n; h++) {
 		rec(e, h)->clock_offset =
-			right ? 0 : wc_population_clock_offset(w->pop, h, w->pop->class_id[h]);
+			wc_population_clock_offset(w->pop, h, w->pop->class_id[h]);
 		rec(e, h)->class_id = w->pop->class_id[h];
 		e->sus_class[w->pop->class_id[h]]++;
 	}

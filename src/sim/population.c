@@ -317,7 +317,8 @@ static void draw_classes(wc_population *pop, const wc_scenario *sc, uint64_t see
 	}
 }
 
-bool wc_population_clocks_right(const wc_scenario *sc)
+/* No wrong clocks and no late wake-ups: then every offset is 0. */
+static bool clocks_right(const wc_scenario *sc)
 {
 	if (sc->wrong_fraction > 0)
 		return false;
@@ -329,6 +330,8 @@ bool wc_population_clocks_right(const wc_scenario *sc)
 
 int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c)
 {
+	if (pop->clocks_right)
+		return 0;
 	const wc_scenario *sc = pop->sc;
 	wc_rng rc = wc_rng_stream(pop->seed, WC_STREAM_CLOCK, h, 0);
 	int32_t offset = 0;
@@ -441,6 +444,7 @@ int wc_population_build(wc_population *pop, const wc_scenario *sc, uint64_t seed
 	pop->class_id = xmalloc_huge(pop->n, 1);
 	pop->sc = sc;
 	pop->seed = seed;
+	pop->clocks_right = clocks_right(sc);
 	draw_classes(pop, sc, seed);
 	return 0;
 }

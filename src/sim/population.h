@@ -24,6 +24,7 @@ typedef struct wc_population {
 	uint8_t *class_id;     /* index into scenario classes[] */
 	const wc_scenario *sc; /* what the traits are drawn from (outlives pop) */
 	uint64_t seed;
+	bool clocks_right; /* no wrong clocks, no late wake-ups: every offset is 0 */
 } wc_population;
 
 /* Places sc->vulnerable hosts as sc->placement says, inside the worm's
@@ -36,12 +37,9 @@ void wc_population_free(wc_population *pop);
  * own records); n and the functions below that take the class still work. */
 void wc_population_drop_hosts(wc_population *pop);
 
-/* Seconds host h's clock is ahead of UTC; c is its class. */
+/* Seconds host h's clock is ahead of UTC; c is its class. 0, without a
+ * draw, when every clock is right. */
 int32_t wc_population_clock_offset(const wc_population *pop, uint32_t h, int c);
-
-/* Whether every clock is right (no wrong ones, no late wake-ups): then
- * every offset above is 0, known without a draw. */
-bool wc_population_clocks_right(const wc_scenario *sc);
 
 /* Whether hosts of class c can ever be patched on schedule: if not, every
  * one's instant below is +inf, known without a draw. */
